@@ -1,0 +1,159 @@
+import { ImageDetailsError, type ImageRecord, readImageDetails } from '../shared/inventory/image-details';
+import { ManifestError, referencedByIndexes } from '../shared/inventory/manifests';
+import { monthlyStorageCost } from '../shared/inventory/storage-cost';
+import {
+  describeViolation,
+  evaluateLifecyclePolicy,
+  type LifecycleEvaluation,
+  type LifecyclePolicy,
+  parseLifecyclePolicy,
+} from '../shared/lifecycle';
+import { toPolicyPreview } from '../shared/lifecycle/preview';
+import { CliError } from './errors';
+import { parseJson, readInputFile, readJsonFile } from './input';
+import { formatBytes, formatTable } from './table';
+
+export interface PreviewOptions {
+  policy: string;
+  images: string;
+  manifests?: string;
+  now?: string;
+  output: 'json' | 'table';
+}
+
+/** `ecr-warden lifecycle preview`: what ECR would do with this policy on these images. */
+export function runLifecyclePreview(options: PreviewOptions, write: (text: string) => void): void {
+  const policy = loadPolicy(options.policy);
+  const now = parseNow(options.now);
+  const { images, activating } = loadImages(options.images);
+  const referencedByIndex = options.manifests ? loadIndexReferences(options.manifests) : undefined;
+  const evaluation = evaluateLifecyclePolicy(
+    policy,
+    images,
+    referencedByIndex ? { now, referencedByIndex } : { now },
+  );
+
+  if (options.output === 'json') {
+    write(`${JSON.stringify(toPolicyPreview(evaluation), null, 2)}\n`);
+  } else {
+    write(renderPreviewTable(evaluation, images.length, activating, now));
+  }
+}
+
+/** `ecr-warden lifecycle validate`: ECR's acceptance rules, every violation listed. */
+export function runLifecycleValidate(options: { policy: string }, write: (text: string) => void): void {
+  const policy = loadPolicy(options.policy);
+  const count = policy.rules.length;
+  write(`${options.policy}: valid lifecycle policy, ${count} rule${count === 1 ? '' : 's'}\n`);
+}
+
+function loadPolicy(path: string): LifecyclePolicy {
+  const text = readInputFile(path, 'policy');
+  let document = parseJson(text, `policy file ${path}`);
+  // Also accept what `aws ecr get-lifecycle-policy` prints: the policy is a string inside it.
+  const embedded = (document as { lifecyclePolicyText?: unknown } | null)?.lifecyclePolicyText;
+  if (typeof embedded === 'string') document = embedded;
+  const result = parseLifecyclePolicy(document);
+  if (!result.ok) {
+    const n = result.violations.length;
+    throw new CliError(
+      `policy file ${path} is not a valid ECR lifecycle policy (${n} violation${n === 1 ? '' : 's'})`,
+      2,
+      result.violations.map(describeViolation),
+    );
+  }
+  return result.policy;
+}
+
+function loadImages(path: string): { images: ImageRecord[]; activating: number } {
+  const document = readJsonFile(path, 'images');
+  try {
+    return readImageDetails(document);
+  } catch (error) {
+    if (error instanceof ImageDetailsError) throw new CliError(`images file ${path}: ${error.message}`);
+    throw error;
+  }
+}
+
+/** `--manifests`: what `aws ecr batch-get-image --output json` prints, for index → children. */
+function loadIndexReferences(path: string): Set<string> {
+  const document = readJsonFile(path, 'manifests') as { images?: unknown } | null;
+  if (!Array.isArray(document?.images)) {
+    throw new CliError(
+      `manifests file ${path}: expected the output of \`aws ecr batch-get-image --output json\`: an object with an "images" array`,
+    );
+  }
+  const manifests = new Map<string, string>();
+  document.images.forEach((entry: unknown, i: number) => {
+    const image = entry as { imageId?: { imageDigest?: unknown }; imageManifest?: unknown } | null;
+    const digest = image?.imageId?.imageDigest;
+    if (typeof digest !== 'string' || typeof image?.imageManifest !== 'string') {
+      throw new CliError(
+        `manifests file ${path}: images[${i}] needs imageId.imageDigest and imageManifest strings`,
+      );
+    }
+    manifests.set(digest, image.imageManifest);
+  });
+  try {
+    return referencedByIndexes(manifests);
+  } catch (error) {
+    if (error instanceof ManifestError) throw new CliError(`manifests file ${path}: ${error.message}`);
+    throw error;
+  }
+}
+
+function parseNow(value: string | undefined): number {
+  if (value === undefined) return Date.now();
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms))
+    throw new CliError(`--now must be an ISO 8601 time, e.g. 2026-01-31T00:00:00Z; got "${value}"`);
+  return ms;
+}
+
+const DAY_MS = 86_400_000;
+
+function renderPreviewTable(
+  evaluation: LifecycleEvaluation,
+  imageCount: number,
+  activating: number,
+  now: number,
+): string {
+  const rows = evaluation.actions.map(({ image, rulePriority, type }) => {
+    const record = image as ImageRecord;
+    return [
+      image.imageDigest.replace(/^sha256:/, '').slice(0, 12),
+      image.imageTags.length > 0 ? image.imageTags.join(', ') : '<untagged>',
+      `${Math.floor((now - image.pushedAt) / DAY_MS)}d`,
+      formatBytes(record.sizeBytes),
+      String(rulePriority),
+      type === 'expire' ? 'EXPIRE' : 'TRANSITION → ARCHIVE',
+    ];
+  });
+
+  let expiringBytes = 0;
+  let expiring = 0;
+  for (const { image, type } of evaluation.actions) {
+    if (type === 'expire') {
+      expiring++;
+      expiringBytes += (image as ImageRecord).sizeBytes;
+    }
+  }
+  const transitioning = evaluation.actions.length - expiring;
+
+  const lines: string[] = [];
+  if (rows.length > 0) {
+    lines.push(formatTable(['DIGEST', 'TAGS', 'AGE', 'SIZE', 'RULE', 'ACTION'], rows));
+  }
+  lines.push(
+    '',
+    `${imageCount} images evaluated${activating > 0 ? ` (${activating} being restored from archive left out)` : ''}: ` +
+      `${expiring} expire, ${transitioning} transition to archive, ${imageCount - evaluation.actions.length} stay.`,
+    `Expiring frees up to ${formatBytes(expiringBytes)}, about $${monthlyStorageCost(expiringBytes).toFixed(2)}/month ` +
+      'at $0.10 per GB-month (an upper bound: layers shared between images are stored once).',
+  );
+  const heldByIndex = evaluation.held.filter((h) => h.reason === 'referenced-by-manifest-list').length;
+  if (heldByIndex > 0) {
+    lines.push(`${heldByIndex} selected images are kept because a manifest list references them.`);
+  }
+  return `${lines.join('\n')}\n`;
+}

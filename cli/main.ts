@@ -1,0 +1,117 @@
+import { parseArgs } from 'node:util';
+import { runDemo } from './demo';
+import { CliError, EXIT_INTERNAL, EXIT_INVALID } from './errors';
+import { runLifecyclePreview, runLifecycleValidate } from './lifecycle-command';
+
+const USAGE = `Usage: ecr-warden <command> [options]
+
+Commands:
+  lifecycle preview --policy FILE --images FILE [--manifests FILE] [--now ISO] [--output table|json]
+      What ECR's lifecycle policy FILE would do to the images that
+      \`aws ecr describe-images --output json\` printed. --manifests takes
+      \`aws ecr batch-get-image --output json\` output so that images a manifest list
+      references are kept, as ECR keeps them. JSON output has the shape of
+      \`aws ecr get-lifecycle-policy-preview\`.
+  lifecycle validate --policy FILE
+      Checks a lifecycle policy with ECR's rules; exit 2 lists every violation.
+  demo [--json]
+      Runs ecr-warden on the bundled sample registry: no AWS account needed.
+
+Exit codes: 0 done, 2 invalid input (the reason is printed on one line).
+`;
+
+type Write = (text: string) => void;
+
+export function main(argv: readonly string[], write: Write): void {
+  const [command, subcommand, ...rest] = argv;
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    write(USAGE);
+    return;
+  }
+  if (command === 'lifecycle' && subcommand === 'preview') {
+    const values = parseOptions(rest, {
+      policy: { type: 'string' },
+      images: { type: 'string' },
+      manifests: { type: 'string' },
+      now: { type: 'string' },
+      output: { type: 'string', default: 'table' },
+    });
+    runLifecyclePreview(
+      {
+        policy: required(values, 'policy'),
+        images: required(values, 'images'),
+        ...optional(values, 'manifests'),
+        ...optional(values, 'now'),
+        output: outputFormat(values.output),
+      },
+      write,
+    );
+    return;
+  }
+  if (command === 'lifecycle' && subcommand === 'validate') {
+    const values = parseOptions(rest, { policy: { type: 'string' } });
+    runLifecycleValidate({ policy: required(values, 'policy') }, write);
+    return;
+  }
+  if (command === 'demo') {
+    const values = parseOptions(subcommand === undefined ? [] : [subcommand, ...rest], {
+      json: { type: 'boolean', default: false },
+    });
+    runDemo({ json: values.json === true }, write);
+    return;
+  }
+  const name = [command, subcommand].filter(Boolean).join(' ');
+  throw new CliError(`unknown command "${name}"; run \`ecr-warden help\` for the list`);
+}
+
+type OptionSpec = Record<string, { type: 'string' | 'boolean'; default?: string | boolean }>;
+type Values = Record<string, string | boolean | undefined>;
+
+function parseOptions(args: string[], options: OptionSpec): Values {
+  try {
+    return parseArgs({ args, options, strict: true, allowPositionals: false }).values as Values;
+  } catch (error) {
+    // node's messages name the option: "Unknown option '--polcy'", "Option '--policy <value>' argument missing"
+    throw new CliError((error as Error).message.split('\n')[0] ?? 'invalid options');
+  }
+}
+
+function required(values: Values, name: string): string {
+  const value = values[name];
+  if (typeof value !== 'string' || value === '') throw new CliError(`missing required option --${name}`);
+  return value;
+}
+
+function optional<K extends string>(values: Values, name: K): Partial<Record<K, string>> {
+  const value = values[name];
+  return typeof value === 'string' ? ({ [name]: value } as Record<K, string>) : {};
+}
+
+function outputFormat(value: unknown): 'json' | 'table' {
+  if (value === 'json' || value === 'table') return value;
+  throw new CliError(`--output must be "table" or "json", got "${String(value)}"`);
+}
+
+/** The process entry: one line on stderr and a non-zero exit for any failure, never a stack trace. */
+export function run(argv: readonly string[]): void {
+  const write: Write = (text) => {
+    process.stdout.write(text);
+  };
+  try {
+    main(argv, write);
+  } catch (error) {
+    if (error instanceof CliError) {
+      process.stderr.write(`ecr-warden: ${error.message}\n`);
+      for (const line of error.details) process.stderr.write(`  - ${line}\n`);
+      process.exitCode = error.exitCode;
+      return;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`ecr-warden: internal error: ${message} (set ECR_WARDEN_DEBUG=1 for details)\n`);
+    if (process.env.ECR_WARDEN_DEBUG === '1' && error instanceof Error)
+      process.stderr.write(`${error.stack}\n`);
+    process.exitCode = EXIT_INTERNAL;
+  }
+}
+
+export { EXIT_INVALID };

@@ -1,0 +1,218 @@
+import type { LifecyclePolicy, LifecycleRule, RuleActionType, RuleSelection, StorageClass } from './policy';
+import { ruleStorageClass } from './policy';
+
+/** What the engine needs to know of an image: the fields of `DescribeImages` that rules read. */
+export interface LifecycleImage {
+  imageDigest: string;
+  /** Empty when the image is untagged. */
+  imageTags: readonly string[];
+  /** imagePushedAt, epoch milliseconds. */
+  pushedAt: number;
+  /** lastRecordedPullTime, epoch milliseconds; absent when never pulled. */
+  lastPulledAt?: number;
+  /** lastArchivedAt, epoch milliseconds; set for archived images. */
+  archivedAt?: number;
+  /** lastActivatedAt, epoch milliseconds: set when the image was once archived and then restored. */
+  activatedAt?: number;
+  storageClass: StorageClass;
+}
+
+export interface LifecycleEvaluationOptions {
+  /** The evaluation time, epoch milliseconds. */
+  now: number;
+  /**
+   * Digests of images that a manifest list / image index in the repository references. ECR never
+   * expires such an image while the list exists: "Images that are referenced by a manifest list
+   * can't be expired until the manifest list is first deleted."
+   */
+  referencedByIndex?: ReadonlySet<string>;
+}
+
+export interface LifecycleAction {
+  image: LifecycleImage;
+  rulePriority: number;
+  type: RuleActionType;
+}
+
+/** An image a rule selected but did not act on, and why: the explanation behind a keep. */
+export interface HeldImage {
+  image: LifecycleImage;
+  rulePriority: number;
+  reason: 'claimed-by-higher-priority-rule' | 'referenced-by-manifest-list';
+  /** For `claimed-by-higher-priority-rule`: the rule whose tag filter matched the image first. */
+  claimedByRulePriority?: number;
+}
+
+export interface LifecycleEvaluation {
+  /** Acted-on images, by rule priority, oldest push first within a rule. */
+  actions: LifecycleAction[];
+  held: HeldImage[];
+}
+
+const DAY_MS = 86_400_000;
+const NOT_SET = -1;
+
+/**
+ * Applies a validated policy to a repository's images with ECR's semantics
+ * (https://docs.aws.amazon.com/AmazonECR/latest/userguide/LifecyclePolicies.html, "Lifecycle
+ * policy evaluation rules"):
+ * - every rule selects from all the images of its storage class, as if no other rule existed;
+ * - the selections are then applied in ascending rulePriority, whatever the array order;
+ * - an image is acted on by exactly one or zero rules;
+ * - an image that matches the tagging requirements of a rule can never be acted on by a rule of
+ *   lower priority (higher number), though that rule still counts it;
+ * - `standard` and `archive` images are evaluated separately.
+ *
+ * Cost: O(r·n·t) for tag matching plus O(m log m) per count rule, where m is what the rule matched.
+ */
+export function evaluateLifecyclePolicy(
+  policy: LifecyclePolicy,
+  images: readonly LifecycleImage[],
+  options: LifecycleEvaluationOptions,
+): LifecycleEvaluation {
+  const rules = [...policy.rules].sort((a, b) => a.rulePriority - b.rulePriority);
+  const actedBy = new Int32Array(images.length).fill(NOT_SET);
+  const claimedBy = new Int32Array(images.length).fill(NOT_SET);
+  const held: HeldImage[] = [];
+
+  rules.forEach((rule, ruleIndex) => {
+    const matched = matchRule(rule, images);
+    for (const i of selectImages(rule, matched, images, options.now)) {
+      if (actedBy[i] !== NOT_SET) continue;
+      const image = images[i] as LifecycleImage;
+      const claimant = claimedBy[i] as number;
+      if (claimant !== NOT_SET) {
+        held.push({
+          image,
+          rulePriority: rule.rulePriority,
+          reason: 'claimed-by-higher-priority-rule',
+          claimedByRulePriority: (rules[claimant] as LifecycleRule).rulePriority,
+        });
+      } else if (options.referencedByIndex?.has(image.imageDigest)) {
+        held.push({ image, rulePriority: rule.rulePriority, reason: 'referenced-by-manifest-list' });
+      } else {
+        actedBy[i] = ruleIndex;
+      }
+    }
+    for (const i of matched) {
+      if (claimedBy[i] === NOT_SET) claimedBy[i] = ruleIndex;
+    }
+  });
+
+  const actions: LifecycleAction[] = [];
+  for (let i = 0; i < images.length; i++) {
+    const ruleIndex = actedBy[i] as number;
+    if (ruleIndex === NOT_SET) continue;
+    const rule = rules[ruleIndex] as LifecycleRule;
+    actions.push({
+      image: images[i] as LifecycleImage,
+      rulePriority: rule.rulePriority,
+      type: rule.action.type,
+    });
+  }
+  actions.sort((a, b) => a.rulePriority - b.rulePriority || compareOldestFirst(a.image, b.image));
+  return { actions, held };
+}
+
+/** Indexes of the images whose storage class and tags satisfy the rule's tag requirements. */
+function matchRule(rule: LifecycleRule, images: readonly LifecycleImage[]): number[] {
+  const storageClass = ruleStorageClass(rule);
+  const matchesTags = compileTagFilter(rule.selection);
+  const matched: number[] = [];
+  for (let i = 0; i < images.length; i++) {
+    const image = images[i] as LifecycleImage;
+    if (image.storageClass === storageClass && matchesTags(image.imageTags)) matched.push(i);
+  }
+  return matched;
+}
+
+/** The subset of the matched images that the rule's count criterion selects. */
+function selectImages(
+  rule: LifecycleRule,
+  matched: number[],
+  images: readonly LifecycleImage[],
+  now: number,
+): number[] {
+  const { countType, countNumber } = rule.selection;
+  if (countType === 'imageCountMoreThan') {
+    // "images are sorted from youngest to oldest based on pushed_at_time and then all images
+    // greater than the specified count are expired"
+    const newestFirst = [...matched].sort((a, b) =>
+      compareOldestFirst(images[b] as LifecycleImage, images[a] as LifecycleImage),
+    );
+    return newestFirst.slice(countNumber);
+  }
+  const cutoff = now - countNumber * DAY_MS;
+  return matched.filter((i) => {
+    const at = referenceTime(countType, images[i] as LifecycleImage);
+    return at !== undefined && at < cutoff;
+  });
+}
+
+/** The time a `since*` count type measures age from. */
+function referenceTime(countType: RuleSelection['countType'], image: LifecycleImage): number | undefined {
+  switch (countType) {
+    case 'sinceImagePulled': {
+      // "If an image was never pulled, the image's pushed_at_time is used instead of the
+      // last_recorded_pulltime. If an image was archived and then restored at any point in the past,
+      // but never pulled since the image was restored, the image's last_activated_at is used."
+      const { lastPulledAt, activatedAt } = image;
+      if (activatedAt !== undefined && (lastPulledAt === undefined || lastPulledAt < activatedAt))
+        return activatedAt;
+      return lastPulledAt ?? image.pushedAt;
+    }
+    case 'sinceImageTransitioned':
+      // Without an archive time nothing says how long the image has been archived: never select.
+      return image.archivedAt;
+    default:
+      return effectivePushTime(image);
+  }
+}
+
+/**
+ * "If an image was archived and then restored at any point in the past, the image's
+ * last_activated_at is used instead of pushed_at_time."
+ */
+function effectivePushTime(image: LifecycleImage): number {
+  return image.activatedAt ?? image.pushedAt;
+}
+
+/** Push time ascending; equal push times fall back to the digest so that results are stable. */
+function compareOldestFirst(a: LifecycleImage, b: LifecycleImage): number {
+  const at = effectivePushTime(a);
+  const bt = effectivePushTime(b);
+  if (at !== bt) return at - bt;
+  return a.imageDigest < b.imageDigest ? -1 : a.imageDigest > b.imageDigest ? 1 : 0;
+}
+
+/**
+ * - `untagged` matches images with no tag, `any` matches every image;
+ * - `tagged` with a list: every entry must match at least one of the image's tags (AND);
+ * - `tagPatternList`: `*` matches any run of characters (none included), other characters match
+ *   themselves, and the pattern must match the whole tag;
+ * - `tagPrefixList`: the entry must be a prefix of a tag.
+ */
+export function compileTagFilter(selection: RuleSelection): (tags: readonly string[]) => boolean {
+  switch (selection.tagStatus) {
+    case 'any':
+      return () => true;
+    case 'untagged':
+      return (tags) => tags.length === 0;
+    case 'tagged': {
+      const entries = selection.tagPatternList
+        ? selection.tagPatternList.map(compilePattern)
+        : (selection.tagPrefixList ?? []).map((prefix) => (tag: string) => tag.startsWith(prefix));
+      return (tags) => tags.length > 0 && entries.every((matches) => tags.some(matches));
+    }
+  }
+}
+
+function compilePattern(pattern: string): (tag: string) => boolean {
+  if (!pattern.includes('*')) return (tag) => tag === pattern;
+  const source = pattern
+    .split('*')
+    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
+  const regex = new RegExp(`^${source}$`, 's');
+  return (tag) => regex.test(tag);
+}
