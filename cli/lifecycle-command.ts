@@ -5,10 +5,11 @@ import {
   describeViolation,
   evaluateLifecyclePolicy,
   type LifecycleEvaluation,
+  type LifecycleImage,
   type LifecyclePolicy,
   parseLifecyclePolicy,
 } from '../shared/lifecycle';
-import { toPolicyPreview } from '../shared/lifecycle/preview';
+import { writePolicyPreviewJson } from '../shared/lifecycle/preview';
 import { CliError } from './errors';
 import { parseJson, readInputFile, readJsonFile } from './input';
 import { formatBytes, formatTable } from './table';
@@ -27,17 +28,24 @@ export function runLifecyclePreview(options: PreviewOptions, write: (text: strin
   const now = parseNow(options.now);
   const { images, activating } = loadImages(options.images);
   const referencedByIndex = options.manifests ? loadIndexReferences(options.manifests) : undefined;
+  const explain = options.output === 'table';
   const evaluation = evaluateLifecyclePolicy(
     policy,
     images,
-    referencedByIndex ? { now, referencedByIndex } : { now },
+    referencedByIndex ? { now, referencedByIndex, explain } : { now, explain },
   );
 
   if (options.output === 'json') {
-    write(`${JSON.stringify(toPolicyPreview(evaluation), null, 2)}\n`);
+    writePolicyPreviewJson(evaluation, write, echoPushedAt);
   } else {
     write(renderPreviewTable(evaluation, images.length, activating, now));
   }
+}
+
+/** The timestamp as the user's describe-images output had it (ISO string or epoch seconds). */
+function echoPushedAt(image: LifecycleImage): string | number {
+  const value = (image as ImageRecord).detail.imagePushedAt;
+  return value instanceof Date ? value.toISOString() : value;
 }
 
 /** `ecr-warden lifecycle validate`: ECR's acceptance rules, every violation listed. */

@@ -26,6 +26,8 @@ export interface LifecycleEvaluationOptions {
    * can't be expired until the manifest list is first deleted."
    */
   referencedByIndex?: ReadonlySet<string>;
+  /** Record in `held` every image a rule selected but could not act on (for explanations). */
+  explain?: boolean;
 }
 
 export interface LifecycleAction {
@@ -46,6 +48,7 @@ export interface HeldImage {
 export interface LifecycleEvaluation {
   /** Acted-on images, by rule priority, oldest push first within a rule. */
   actions: LifecycleAction[];
+  /** Filled only with `explain: true`. */
   held: HeldImage[];
 }
 
@@ -63,7 +66,7 @@ const NOT_SET = -1;
  *   lower priority (higher number), though that rule still counts it;
  * - `standard` and `archive` images are evaluated separately.
  *
- * Cost: O(r·n·t) for tag matching plus O(m log m) per count rule, where m is what the rule matched.
+ * Cost: one O(n log n) sort by push time, then O(r·n·t) for r rules and t tags an image.
  */
 export function evaluateLifecyclePolicy(
   policy: LifecyclePolicy,
@@ -71,47 +74,76 @@ export function evaluateLifecyclePolicy(
   options: LifecycleEvaluationOptions,
 ): LifecycleEvaluation {
   const rules = [...policy.rules].sort((a, b) => a.rulePriority - b.rulePriority);
+  const newestFirst = orderNewestFirst(images);
   const actedBy = new Int32Array(images.length).fill(NOT_SET);
   const claimedBy = new Int32Array(images.length).fill(NOT_SET);
   const held: HeldImage[] = [];
 
   rules.forEach((rule, ruleIndex) => {
     const matched = matchRule(rule, images);
-    for (const i of selectImages(rule, matched, images, options.now)) {
+    for (const i of selectImages(rule, matched, newestFirst, images, options.now)) {
       if (actedBy[i] !== NOT_SET) continue;
       const image = images[i] as LifecycleImage;
       const claimant = claimedBy[i] as number;
       if (claimant !== NOT_SET) {
-        held.push({
-          image,
-          rulePriority: rule.rulePriority,
-          reason: 'claimed-by-higher-priority-rule',
-          claimedByRulePriority: (rules[claimant] as LifecycleRule).rulePriority,
-        });
+        if (options.explain) {
+          held.push({
+            image,
+            rulePriority: rule.rulePriority,
+            reason: 'claimed-by-higher-priority-rule',
+            claimedByRulePriority: (rules[claimant] as LifecycleRule).rulePriority,
+          });
+        }
       } else if (options.referencedByIndex?.has(image.imageDigest)) {
-        held.push({ image, rulePriority: rule.rulePriority, reason: 'referenced-by-manifest-list' });
+        if (options.explain)
+          held.push({ image, rulePriority: rule.rulePriority, reason: 'referenced-by-manifest-list' });
       } else {
         actedBy[i] = ruleIndex;
       }
     }
-    for (const i of matched) {
+    for (let k = 0; k < matched.length; k++) {
+      const i = matched[k] as number;
       if (claimedBy[i] === NOT_SET) claimedBy[i] = ruleIndex;
     }
   });
 
-  const actions: LifecycleAction[] = [];
-  for (let i = 0; i < images.length; i++) {
+  // By rule priority, then oldest first: walk the images oldest first into one bucket per rule.
+  const byRule: LifecycleAction[][] = rules.map(() => []);
+  for (let k = newestFirst.length - 1; k >= 0; k--) {
+    const i = newestFirst[k] as number;
     const ruleIndex = actedBy[i] as number;
     if (ruleIndex === NOT_SET) continue;
     const rule = rules[ruleIndex] as LifecycleRule;
-    actions.push({
+    (byRule[ruleIndex] as LifecycleAction[]).push({
       image: images[i] as LifecycleImage,
       rulePriority: rule.rulePriority,
       type: rule.action.type,
     });
   }
-  actions.sort((a, b) => a.rulePriority - b.rulePriority || compareOldestFirst(a.image, b.image));
-  return { actions, held };
+  return { actions: byRule.flat(), held };
+}
+
+/**
+ * Image indexes from newest to oldest push ("Expiration is always ordered by pushed_at_time ...
+ * If an image was archived and then restored at any point in the past, the image's
+ * last_activated_at is used instead of pushed_at_time"). Equal times fall back to the digest so
+ * that results are stable. Sorted once per evaluation: every count rule reads this order.
+ */
+function orderNewestFirst(images: readonly LifecycleImage[]): Uint32Array {
+  const times = new Float64Array(images.length);
+  const order = new Uint32Array(images.length);
+  for (let i = 0; i < images.length; i++) {
+    const image = images[i] as LifecycleImage;
+    times[i] = image.activatedAt ?? image.pushedAt;
+    order[i] = i;
+  }
+  return order.sort((a, b) => {
+    const difference = (times[b] as number) - (times[a] as number);
+    if (difference !== 0) return difference;
+    const da = (images[a] as LifecycleImage).imageDigest;
+    const db = (images[b] as LifecycleImage).imageDigest;
+    return da < db ? 1 : da > db ? -1 : 0;
+  });
 }
 
 /** Indexes of the images whose storage class and tags satisfy the rule's tag requirements. */
@@ -130,6 +162,7 @@ function matchRule(rule: LifecycleRule, images: readonly LifecycleImage[]): numb
 function selectImages(
   rule: LifecycleRule,
   matched: number[],
+  newestFirst: Uint32Array,
   images: readonly LifecycleImage[],
   now: number,
 ): number[] {
@@ -137,10 +170,17 @@ function selectImages(
   if (countType === 'imageCountMoreThan') {
     // "images are sorted from youngest to oldest based on pushed_at_time and then all images
     // greater than the specified count are expired"
-    const newestFirst = [...matched].sort((a, b) =>
-      compareOldestFirst(images[b] as LifecycleImage, images[a] as LifecycleImage),
-    );
-    return newestFirst.slice(countNumber);
+    const isMatched = new Uint8Array(images.length);
+    for (let k = 0; k < matched.length; k++) isMatched[matched[k] as number] = 1;
+    const selected: number[] = [];
+    let kept = 0;
+    for (let k = 0; k < newestFirst.length; k++) {
+      const i = newestFirst[k] as number;
+      if (isMatched[i] === 0) continue;
+      if (kept < countNumber) kept++;
+      else selected.push(i);
+    }
+    return selected;
   }
   const cutoff = now - countNumber * DAY_MS;
   return matched.filter((i) => {
@@ -169,20 +209,9 @@ function referenceTime(countType: RuleSelection['countType'], image: LifecycleIm
   }
 }
 
-/**
- * "If an image was archived and then restored at any point in the past, the image's
- * last_activated_at is used instead of pushed_at_time."
- */
+/** See orderNewestFirst: a restored image counts from its restore. */
 function effectivePushTime(image: LifecycleImage): number {
   return image.activatedAt ?? image.pushedAt;
-}
-
-/** Push time ascending; equal push times fall back to the digest so that results are stable. */
-function compareOldestFirst(a: LifecycleImage, b: LifecycleImage): number {
-  const at = effectivePushTime(a);
-  const bt = effectivePushTime(b);
-  if (at !== bt) return at - bt;
-  return a.imageDigest < b.imageDigest ? -1 : a.imageDigest > b.imageDigest ? 1 : 0;
 }
 
 /**
@@ -202,7 +231,16 @@ export function compileTagFilter(selection: RuleSelection): (tags: readonly stri
       const entries = selection.tagPatternList
         ? selection.tagPatternList.map(compilePattern)
         : (selection.tagPrefixList ?? []).map((prefix) => (tag: string) => tag.startsWith(prefix));
-      return (tags) => tags.length > 0 && entries.every((matches) => tags.some(matches));
+      // Plain loops rather than every/some: this runs once per image and rule.
+      return (tags) => {
+        if (tags.length === 0) return false;
+        for (const matches of entries) {
+          let found = false;
+          for (let t = 0; t < tags.length && !found; t++) found = matches(tags[t] as string);
+          if (!found) return false;
+        }
+        return true;
+      };
     }
   }
 }
