@@ -1,0 +1,501 @@
+#!/usr/bin/env node
+/**
+ * `npm run package:check`: package the service offline and check what would be deployed.
+ *
+ * 1. Runs `npx osls package --stage ci` from a clean `.serverless/`, with no AWS credentials, no AWS
+ *    config files, and every DNS lookup or TCP connection refused (scripts/block-network.cjs).
+ * 2. Reads `.serverless/cloudformation-template-update-stack.json` and `serverless-state.json` and
+ *    checks each function: Lambda resource, runtime, architecture, own IAM role with exactly the
+ *    statements listed in EXPECTED_STATEMENTS below, environment, events, on-failure path, log
+ *    retention; and, across the template, no wildcard actions and no `Resource: "*"` on anything that
+ *    changes state, and encrypted queues.
+ * 3. Opens each zip artifact: a minified bundle with its source map, nothing from node_modules, and no
+ *    `require` of a package that is not in the bundle.
+ *
+ * Prints one line per failed check and exits 1, or prints a summary and exits 0.
+ */
+
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { inflateRawSync } from 'node:zlib';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const serverlessDir = join(root, '.serverless');
+const STAGE = 'ci';
+const LOG_RETENTION_DAYS = 30;
+
+/** The public contract of function keys (DESIGN.md). */
+const FUNCTION_KEYS = [
+  'cleanupScheduler',
+  'cleanupWorker',
+  'tagImmutability',
+  'scanFindings',
+  'replicationAudit',
+  'slackNotifier',
+];
+
+const getAtt = (logicalId) => ({ 'Fn::GetAtt': [logicalId, 'Arn'] });
+const ecrRepositories = {
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub template, not JavaScript
+  'Fn::Sub': 'arn:${AWS::Partition}:ecr:${AWS::Region}:${AWS::AccountId}:repository/*',
+};
+
+/**
+ * The IAM statements each function's role must hold, besides its own log-group statement: exact
+ * actions and resources. A function that is not listed here fails the check; add its statements when
+ * adding the function, so that every permission is reviewed twice.
+ */
+const EXPECTED_STATEMENTS = {
+  cleanupScheduler: [
+    { Action: ['ecr:DescribeRepositories'], Resource: [ecrRepositories] },
+    { Action: ['sqs:SendMessage'], Resource: [getAtt('CleanupQueue')] },
+    { Action: ['sqs:SendMessage'], Resource: [getAtt('CleanupSchedulerFailureQueue')] },
+  ],
+};
+
+/** Requires a bundle may leave unresolved: optional packages the AWS SDK loads inside try/catch. */
+const OPTIONAL_REQUIRES = new Set(['@aws-sdk/signature-v4-crt', 'aws-crt']);
+
+/** Action verbs that change state. `Resource: "*"` is refused on them. */
+const MUTATING_VERBS =
+  /^(Batch(?!Get|Check)|Complete|Create|Delete|Attach|Detach|Initiate|Invoke|Modify|Publish|Purge|Put|Remove|Replicate|Send|Set|Start|Stop|Tag|Terminate|Untag|Update|Upload|Write)/;
+
+const failures = [];
+let checks = 0;
+function check(condition, reason) {
+  checks += 1;
+  if (!condition) failures.push(reason);
+  return Boolean(condition);
+}
+const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+const asArray = (value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+
+// ── 1. Package ────────────────────────────────────────────────────────────────────────────────────
+
+const startedAt = performance.now();
+rmSync(serverlessDir, { recursive: true, force: true });
+
+const scratch = mkdtempSync(join(tmpdir(), 'ecr-warden-package-check-'));
+const networkLog = join(scratch, 'network-attempts.log');
+const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^AWS_/.test(name)));
+Object.assign(env, {
+  // No credentials anywhere: no profile files, no instance metadata.
+  AWS_SHARED_CREDENTIALS_FILE: join(scratch, 'no-credentials'),
+  AWS_CONFIG_FILE: join(scratch, 'no-config'),
+  AWS_EC2_METADATA_DISABLED: 'true',
+  AWS_REGION: 'us-east-1',
+  CI: '1',
+  // osls 4.3.1 has no telemetry, update check or notifications (removed from the fork; its source reads
+  // none of these variables). Set anyway so that a swap to another framework build stays quiet.
+  SLS_TELEMETRY_DISABLED: '1',
+  SLS_NOTIFICATIONS_MODE: 'off',
+  // What osls does read: fail on deprecated configuration instead of printing a warning.
+  SLS_DEPRECATION_NOTIFICATION_MODE: 'error',
+  npm_config_update_notifier: 'false',
+  npm_config_offline: 'true',
+  NODE_OPTIONS:
+    `${process.env.NODE_OPTIONS ?? ''} --require ${join(root, 'scripts', 'block-network.cjs')}`.trim(),
+  PACKAGE_CHECK_NETWORK_LOG: networkLog,
+});
+
+const packaging = spawnSync('npx', ['--no-install', 'osls', 'package', '--stage', STAGE], {
+  cwd: root,
+  env,
+  encoding: 'utf8',
+});
+const packagingSeconds = (performance.now() - startedAt) / 1000;
+const networkAttempts = existsSync(networkLog) ? readFileSync(networkLog, 'utf8').trim().split('\n') : [];
+rmSync(scratch, { recursive: true, force: true });
+
+if (packaging.status !== 0) {
+  process.stderr.write(`${packaging.stdout ?? ''}${packaging.stderr ?? ''}\n`);
+  finish([
+    `osls package --stage ${STAGE} failed (exit ${packaging.status ?? packaging.signal}): see its output above`,
+  ]);
+}
+for (const attempt of networkAttempts) check(false, attempt);
+
+// ── 2. Template ──────────────────────────────────────────────────────────────────────────────────
+
+const template = readJson(join(serverlessDir, 'cloudformation-template-update-stack.json'));
+const state = readJson(join(serverlessDir, 'serverless-state.json'));
+const resources = template.Resources ?? {};
+const functions = state.service.functions ?? {};
+const byType = (type) => Object.entries(resources).filter(([, resource]) => resource.Type === type);
+const normalize = (key) =>
+  `${key.charAt(0).toUpperCase()}${key.slice(1)}`.replace(/-/g, 'Dash').replace(/_/g, 'Underscore');
+
+check(Object.keys(functions).length > 0, 'serverless.yml defines no function');
+const roleUsers = new Map();
+
+for (const [key, fn] of Object.entries(functions)) {
+  check(
+    FUNCTION_KEYS.includes(key),
+    `function "${key}" is not one of the contract keys (${FUNCTION_KEYS.join(', ')})`,
+  );
+  const logicalId = `${normalize(key)}LambdaFunction`;
+  const lambda = resources[logicalId];
+  if (
+    !check(lambda?.Type === 'AWS::Lambda::Function', `${key}: no AWS::Lambda::Function resource ${logicalId}`)
+  )
+    continue;
+  const props = lambda.Properties;
+
+  check(props.Runtime === 'nodejs22.x', `${key}: runtime is ${props.Runtime}, expected nodejs22.x`);
+  check(
+    same(props.Architectures, ['arm64']),
+    `${key}: architectures ${JSON.stringify(props.Architectures)}, expected ["arm64"]`,
+  );
+
+  const variables = props.Environment?.Variables ?? {};
+  check(
+    String(variables.NODE_OPTIONS ?? '')
+      .split(/\s+/)
+      .includes('--enable-source-maps'),
+    `${key}: environment NODE_OPTIONS must include --enable-source-maps (got ${JSON.stringify(variables.NODE_OPTIONS)})`,
+  );
+  for (const name of ['POWERTOOLS_SERVICE_NAME', 'LOG_LEVEL']) {
+    check(
+      typeof variables[name] === 'string' && variables[name] !== '',
+      `${key}: environment ${name} is not set`,
+    );
+  }
+
+  // Its own role.
+  const roleId = props.Role?.['Fn::GetAtt']?.[0];
+  const role = resources[roleId];
+  check(
+    roleId !== 'IamRoleLambdaExecution',
+    `${key}: uses the shared role IamRoleLambdaExecution; give it iamRoleStatements`,
+  );
+  if (
+    check(role?.Type === 'AWS::IAM::Role', `${key}: role ${roleId} is not an AWS::IAM::Role in the template`)
+  ) {
+    roleUsers.set(roleId, [...(roleUsers.get(roleId) ?? []), key]);
+    checkFunctionStatements(key, fn, role);
+  }
+
+  // Log retention.
+  const logGroup = resources[`${normalize(key)}LogGroup`];
+  check(
+    logGroup?.Properties?.RetentionInDays === LOG_RETENTION_DAYS,
+    `${key}: log group retention is ${logGroup?.Properties?.RetentionInDays ?? 'unset (logs kept forever)'}, expected ${LOG_RETENTION_DAYS} days`,
+  );
+
+  // Events.
+  const events = fn.events ?? [];
+  for (const [index, event] of events.entries()) checkEvent(key, logicalId, index, event);
+  const isAsync = events.some((event) => event.schedule || event.eventBridge);
+  if (isAsync) {
+    const invokeConfig = byType('AWS::Lambda::EventInvokeConfig').find(([, r]) =>
+      same(r.Properties.FunctionName, { Ref: logicalId }),
+    );
+    check(
+      invokeConfig?.[1].Properties.DestinationConfig?.OnFailure?.Destination !== undefined,
+      `${key}: invoked asynchronously but has no on-failure destination (destinations.onFailure)`,
+    );
+  }
+}
+
+for (const [roleId, users] of roleUsers) {
+  check(users.length === 1, `role ${roleId} is shared by ${users.join(', ')}; each function needs its own`);
+}
+
+// Across the template: every Allow statement of every role and policy.
+for (const [id, resource] of Object.entries(resources)) {
+  const documents =
+    resource.Type === 'AWS::IAM::Role'
+      ? (resource.Properties.Policies ?? []).map((policy) => policy.PolicyDocument)
+      : resource.Type === 'AWS::IAM::Policy' || resource.Type === 'AWS::IAM::ManagedPolicy'
+        ? [resource.Properties.PolicyDocument]
+        : [];
+  for (const statement of documents.flatMap((document) => asArray(document?.Statement))) {
+    if (statement.Effect !== 'Allow') continue;
+    const actions = asArray(statement.Action);
+    check(statement.NotAction === undefined, `${id}: a statement uses NotAction`);
+    for (const action of actions) {
+      check(!String(action).includes('*'), `${id}: wildcard action "${action}"`);
+      const verb = String(action).split(':')[1] ?? '';
+      check(
+        !(asArray(statement.Resource).includes('*') && MUTATING_VERBS.test(verb)),
+        `${id}: "${action}" is allowed on Resource "*"`,
+      );
+    }
+  }
+}
+
+// Queues: encrypted at rest; a redrive policy is bounded.
+for (const [id, queue] of byType('AWS::SQS::Queue')) {
+  check(
+    queue.Properties?.SqsManagedSseEnabled === true || queue.Properties?.KmsMasterKeyId !== undefined,
+    `${id}: queue is not encrypted (SqsManagedSseEnabled: true)`,
+  );
+}
+const cleanupQueue = resources.CleanupQueue?.Properties;
+check(
+  cleanupQueue?.RedrivePolicy?.maxReceiveCount === 3 &&
+    same(cleanupQueue.RedrivePolicy.deadLetterTargetArn, getAtt('CleanupDeadLetterQueue')),
+  'CleanupQueue: RedrivePolicy must send to CleanupDeadLetterQueue after 3 receives',
+);
+
+// ── 3. Artifacts ─────────────────────────────────────────────────────────────────────────────────
+
+const zips = readdirSync(serverlessDir).filter((name) => name.endsWith('.zip'));
+const artifactSizes = [];
+for (const [key, fn] of Object.entries(functions)) {
+  const artifact = basename(fn.package?.artifact ?? `${key}.zip`);
+  if (!check(zips.includes(artifact), `${key}: artifact .serverless/${artifact} is missing`)) continue;
+  artifactSizes.push(`${key} ${(readFileSync(join(serverlessDir, artifact)).length / 1024).toFixed(0)} KiB`);
+  checkArtifact(key, fn, join(serverlessDir, artifact));
+}
+for (const zip of zips) {
+  check(
+    Object.entries(functions).some(([key, fn]) => basename(fn.package?.artifact ?? `${key}.zip`) === zip),
+    `.serverless/${zip} belongs to no function: is package.individually still true?`,
+  );
+}
+
+finish(failures);
+
+// ── helpers ──────────────────────────────────────────────────────────────────────────────────────
+
+function checkFunctionStatements(key, fn, role) {
+  const statements = (role.Properties.Policies ?? []).flatMap((policy) =>
+    asArray(policy.PolicyDocument?.Statement),
+  );
+  const logGroupName = `/aws/lambda/${fn.name}`;
+  const [logs, ...rest] = statements;
+  check(
+    logs !== undefined &&
+      asArray(logs.Action).every((action) => String(action).startsWith('logs:')) &&
+      asArray(logs.Resource).every((resource) =>
+        JSON.stringify(resource).includes(`:log-group:${logGroupName}:`),
+      ),
+    `${key}: the first statement of its role must allow logs on its own log group ${logGroupName} only`,
+  );
+
+  const expected = EXPECTED_STATEMENTS[key];
+  if (
+    !check(
+      expected !== undefined,
+      `${key}: no expected IAM statements in scripts/package-check.mjs (EXPECTED_STATEMENTS)`,
+    )
+  )
+    return;
+  const describe = (statement) =>
+    JSON.stringify({
+      Action: asArray(statement.Action).slice().sort(),
+      Resource: asArray(statement.Resource),
+    });
+  const actual = rest.map((statement) => {
+    check(
+      statement.Effect === 'Allow' && statement.Condition === undefined,
+      `${key}: unexpected statement ${JSON.stringify(statement)}`,
+    );
+    return describe(statement);
+  });
+  const wanted = expected.map(describe);
+  for (const statement of wanted) {
+    const index = actual.indexOf(statement);
+    if (check(index !== -1, `${key}: missing IAM statement ${statement}`)) actual.splice(index, 1);
+  }
+  for (const statement of actual) check(false, `${key}: unexpected IAM statement ${statement}`);
+}
+
+function checkEvent(key, logicalId, index, event) {
+  const [type] = Object.keys(event);
+  const targetsFunction = (rule) =>
+    asArray(rule.Properties.Targets).some((target) => same(target.Arn, getAtt(logicalId)));
+  const hasInvokePermission = (ruleId, principal) =>
+    byType('AWS::Lambda::Permission').some(
+      ([, permission]) =>
+        same(permission.Properties.FunctionName, getAtt(logicalId)) &&
+        permission.Properties.Principal === principal &&
+        (ruleId === undefined || same(permission.Properties.SourceArn, getAtt(ruleId))),
+    );
+  switch (type) {
+    case 'schedule': {
+      const rates = asArray(event.schedule.rate ?? event.schedule);
+      for (const rate of rates) {
+        const rule = byType('AWS::Events::Rule').find(
+          ([, r]) => r.Properties.ScheduleExpression === rate && targetsFunction(r),
+        );
+        if (
+          check(
+            rule !== undefined,
+            `${key}: events[${index}] no EventBridge rule "${rate}" targets ${logicalId}`,
+          )
+        ) {
+          check(
+            rule[1].Properties.State !== 'DISABLED',
+            `${key}: events[${index}] schedule rule ${rule[0]} is disabled`,
+          );
+          check(
+            hasInvokePermission(rule[0], 'events.amazonaws.com'),
+            `${key}: events[${index}] rule ${rule[0]} may not invoke the function`,
+          );
+        }
+      }
+      return;
+    }
+    case 'eventBridge': {
+      const rule = byType('AWS::Events::Rule').find(
+        ([, r]) => r.Properties.EventPattern !== undefined && targetsFunction(r),
+      );
+      if (
+        check(
+          rule !== undefined,
+          `${key}: events[${index}] no EventBridge rule with a pattern targets ${logicalId}`,
+        )
+      ) {
+        check(
+          hasInvokePermission(rule[0], 'events.amazonaws.com'),
+          `${key}: events[${index}] rule ${rule[0]} may not invoke the function`,
+        );
+      }
+      return;
+    }
+    case 'sqs': {
+      const mapping = byType('AWS::Lambda::EventSourceMapping').find(([, m]) =>
+        same(m.Properties.FunctionName, getAtt(logicalId)),
+      );
+      if (
+        check(mapping !== undefined, `${key}: events[${index}] no SQS event source mapping for ${logicalId}`)
+      ) {
+        check(
+          asArray(mapping[1].Properties.FunctionResponseTypes).includes('ReportBatchItemFailures'),
+          `${key}: events[${index}] SQS event source must report batch item failures (functionResponseType: ReportBatchItemFailures)`,
+        );
+      }
+      return;
+    }
+    default:
+      check(
+        false,
+        `${key}: events[${index}] is a "${type}" event, which scripts/package-check.mjs cannot check yet`,
+      );
+  }
+}
+
+function checkArtifact(key, fn, zipPath) {
+  let entries;
+  try {
+    entries = readZipEntries(readFileSync(zipPath));
+  } catch (error) {
+    check(false, `${key}: cannot read ${basename(zipPath)}: ${error.message}`);
+    return;
+  }
+  const names = entries.map((entry) => entry.name);
+  check(
+    !names.some(
+      (name) =>
+        name === 'node_modules/' || name.startsWith('node_modules/') || name.includes('/node_modules/'),
+    ),
+    `${key}: ${basename(zipPath)} contains node_modules (everything must be bundled)`,
+  );
+
+  const bundleName = `${fn.handler.slice(0, fn.handler.lastIndexOf('.'))}.js`;
+  const bundle = entries.find((entry) => entry.name === bundleName);
+  if (!check(bundle !== undefined, `${key}: ${basename(zipPath)} has no ${bundleName}`)) return;
+  const code = bundle.read().toString('utf8');
+  const lines = code.split('\n');
+  check(
+    code.length / lines.length > 500,
+    `${key}: ${bundleName} does not look minified (${lines.length} lines for ${code.length} characters)`,
+  );
+  check(
+    /\/\/# sourceMappingURL=[^\n]+\.js\.map\s*$/.test(code),
+    `${key}: ${bundleName} does not end with a sourceMappingURL comment`,
+  );
+
+  const map = entries.find((entry) => entry.name === `${bundleName}.map`);
+  if (check(map !== undefined, `${key}: ${basename(zipPath)} has no source map ${bundleName}.map`)) {
+    let parsed;
+    try {
+      parsed = JSON.parse(map.read().toString('utf8'));
+    } catch {
+      parsed = undefined;
+    }
+    check(
+      parsed?.version === 3 && typeof parsed.mappings === 'string' && parsed.mappings.length > 0,
+      `${key}: ${bundleName}.map is not a source map`,
+    );
+    check(
+      asArray(parsed?.sources).some((source) => source.endsWith(`${bundleName.replace(/\.js$/, '.ts')}`)),
+      `${key}: ${bundleName}.map does not map back to ${bundleName.replace(/\.js$/, '.ts')}`,
+    );
+  }
+
+  const builtins = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
+  const unresolved = [
+    ...new Set([...code.matchAll(/\brequire\("([^"]+)"\)/g)].map((match) => match[1])),
+  ].filter((name) => !builtins.has(name) && !OPTIONAL_REQUIRES.has(name));
+  check(
+    unresolved.length === 0,
+    `${key}: ${bundleName} requires packages that are not bundled: ${unresolved.join(', ')}`,
+  );
+}
+
+/** Reads a zip's central directory (no ZIP64, which osls does not write for these sizes). */
+function readZipEntries(buffer) {
+  let end = -1;
+  for (let offset = buffer.length - 22; offset >= Math.max(0, buffer.length - 22 - 0xffff); offset -= 1) {
+    if (buffer.readUInt32LE(offset) === 0x06054b50) {
+      end = offset;
+      break;
+    }
+  }
+  if (end === -1) throw new Error('no end of central directory record');
+  const count = buffer.readUInt16LE(end + 10);
+  let offset = buffer.readUInt32LE(end + 16);
+  const entries = [];
+  for (let n = 0; n < count; n += 1) {
+    if (buffer.readUInt32LE(offset) !== 0x02014b50) throw new Error('bad central directory entry');
+    const method = buffer.readUInt16LE(offset + 10);
+    const compressedSize = buffer.readUInt32LE(offset + 20);
+    const nameLength = buffer.readUInt16LE(offset + 28);
+    const extraLength = buffer.readUInt16LE(offset + 30);
+    const commentLength = buffer.readUInt16LE(offset + 32);
+    const localHeader = buffer.readUInt32LE(offset + 42);
+    const name = buffer.toString('utf8', offset + 46, offset + 46 + nameLength);
+    entries.push({
+      name,
+      read() {
+        const start =
+          localHeader + 30 + buffer.readUInt16LE(localHeader + 26) + buffer.readUInt16LE(localHeader + 28);
+        const data = buffer.subarray(start, start + compressedSize);
+        if (method === 0) return data;
+        if (method === 8) return inflateRawSync(data);
+        throw new Error(`${name}: unsupported compression method ${method}`);
+      },
+    });
+    offset += 46 + nameLength + extraLength + commentLength;
+  }
+  return entries;
+}
+
+function readJson(path) {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    finish([`cannot read ${path.slice(root.length + 1)}: ${error.message}`]);
+  }
+}
+
+function finish(reasons) {
+  const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
+  if (reasons.length > 0) {
+    for (const reason of reasons) process.stderr.write(`package-check: FAIL ${reason}\n`);
+    process.stderr.write(`package-check: ${reasons.length} failed check(s) in ${seconds}s\n`);
+    process.exit(1);
+  }
+  process.stdout.write(
+    `package-check: ok, ${Object.keys(functions).length} function(s), ${checks} checks, ` +
+      `osls package ${packagingSeconds.toFixed(1)}s, total ${seconds}s (${artifactSizes.join(', ')})\n`,
+  );
+  process.exit(0);
+}

@@ -1,0 +1,38 @@
+import { z } from 'zod';
+
+/**
+ * The message `cleanupScheduler` sends to the cleanup queue, one per repository, and `cleanupWorker`
+ * receives. A contract between two deployments of the code (a message may outlive a deploy), so it is
+ * versioned: a breaking change bumps `schemaVersion` and the worker keeps reading the old version for
+ * at least the queue's retention period.
+ */
+export const cleanupRequestSchema = z.strictObject({
+  schemaVersion: z.literal(1),
+  repositoryName: z.string().min(1),
+  repositoryArn: z.string().startsWith('arn:'),
+  registryId: z.string().regex(/^\d{12}$/),
+  /**
+   * The schedule run that asked for this cleanup: the EventBridge event id. Lambda's asynchronous
+   * retries deliver the same event again, so a retried run sends the same runId and the worker can
+   * treat (runId, repositoryName) as an idempotency key.
+   */
+  runId: z.string().min(1),
+});
+
+export type CleanupRequest = z.output<typeof cleanupRequestSchema>;
+
+export interface RepositoryIdentity {
+  readonly repositoryName: string;
+  readonly repositoryArn: string;
+  readonly registryId: string;
+}
+
+export function buildCleanupRequest(repository: RepositoryIdentity, runId: string): CleanupRequest {
+  return {
+    schemaVersion: 1,
+    repositoryName: repository.repositoryName,
+    repositoryArn: repository.repositoryArn,
+    registryId: repository.registryId,
+    runId,
+  };
+}

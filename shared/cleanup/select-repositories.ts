@@ -1,0 +1,53 @@
+import picomatch from 'picomatch/posix';
+
+// Which repositories a cleanup rule covers, decided from repository names and `cleanup.rules[].repositories`
+// globs alone (no AWS calls).
+//
+// Globs are matched with picomatch against the whole repository name. ECR names may contain `/`
+// (`team-a/api`, `team-a/jobs/nightly`), and `/` separates segments:
+//
+// | glob            | matches                                   | does not match               |
+// |-----------------|-------------------------------------------|------------------------------|
+// | `*`             | `api`                                     | `team-a/api`                 |
+// | `team-a/*`      | `team-a/api`                              | `team-a/jobs/nightly`        |
+// | `team-a/**`     | `team-a`, `team-a/api`, `team-a/x/y`      | `team-ab/api`                |
+// | `**`            | every repository                          |                              |
+// | `*-cache`       | `npm-cache`                               | `team-a/npm-cache`           |
+// | `**/*-cache`    | `npm-cache`, `team-a/npm-cache`           |                              |
+// | `{web,api}/*`   | `web/x`, `api/x`                          |                              |
+//
+// So `*` never crosses a `/`; use `**` for "any depth". A glob starting with `!` excludes: within a
+// rule, a repository is covered when at least one plain glob matches it and no `!` glob does. When
+// several rules cover a repository, the first one in the file applies.
+
+export interface RepositoryGlobRule {
+  readonly repositories: readonly string[];
+}
+
+/** Returns the index of the first rule covering `repositoryName`, or `undefined`. */
+export type RepositoryRuleMatcher = (repositoryName: string) => number | undefined;
+
+export function compileRepositoryRuleMatcher(rules: readonly RepositoryGlobRule[]): RepositoryRuleMatcher {
+  const compiled = rules.map((rule) => {
+    const includes = rule.repositories.filter((glob) => !glob.startsWith('!'));
+    const excludes = rule.repositories.filter((glob) => glob.startsWith('!')).map((glob) => glob.slice(1));
+    return {
+      isIncluded: includes.length > 0 ? picomatch(includes) : () => false,
+      isExcluded: excludes.length > 0 ? picomatch(excludes) : () => false,
+    };
+  });
+  return (repositoryName) => {
+    const index = compiled.findIndex(
+      (rule) => rule.isIncluded(repositoryName) && !rule.isExcluded(repositoryName),
+    );
+    return index === -1 ? undefined : index;
+  };
+}
+
+/** Keeps the repositories that some rule covers, in their original order. */
+export function selectRepositories<Repository extends { readonly repositoryName: string }>(
+  repositories: readonly Repository[],
+  matchRule: RepositoryRuleMatcher,
+): Repository[] {
+  return repositories.filter((repository) => matchRule(repository.repositoryName) !== undefined);
+}
