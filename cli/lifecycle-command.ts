@@ -57,11 +57,12 @@ export function runLifecycleValidate(options: { policy: string }, write: (text: 
 
 function loadPolicy(path: string): LifecyclePolicy {
   const text = readInputFile(path, 'policy');
-  let document = parseJson(text, `policy file ${path}`);
+  const document = parseJson(text, `policy file ${path}`);
   // Also accept what `aws ecr get-lifecycle-policy` prints: the policy is a string inside it.
+  // Otherwise the file is the policy text itself, as `put-lifecycle-policy --lifecycle-policy-text
+  // file://...` would send it, so its length limits apply to the file as it is.
   const embedded = (document as { lifecyclePolicyText?: unknown } | null)?.lifecyclePolicyText;
-  if (typeof embedded === 'string') document = embedded;
-  const result = parseLifecyclePolicy(document);
+  const result = parseLifecyclePolicy(typeof embedded === 'string' ? embedded : text);
   if (!result.ok) {
     const n = result.violations.length;
     throw new CliError(
@@ -110,11 +111,31 @@ function loadIndexReferences(path: string): Set<string> {
   }
 }
 
+// A date (midnight UTC), or a date and time with an explicit offset: a time without one would be
+// read in the machine's time zone, and the same command would preview differently elsewhere.
+const ISO_8601 =
+  /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2}))?$/;
+
 function parseNow(value: string | undefined): number {
   if (value === undefined) return Date.now();
+  const match = ISO_8601.exec(value);
   const ms = Date.parse(value);
-  if (Number.isNaN(ms))
-    throw new CliError(`--now must be an ISO 8601 time, e.g. 2026-01-31T00:00:00Z; got "${value}"`);
+  // Date.parse rolls impossible dates over (2026-02-30 becomes 2 March): compare the fields back.
+  const [, year, month, day, hour = '0', minute = '0', second = '0'] = match ?? [];
+  const fields = new Date(
+    Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second)),
+  );
+  const isRealDate =
+    fields.getUTCFullYear() === Number(year) &&
+    fields.getUTCMonth() === Number(month) - 1 &&
+    fields.getUTCDate() === Number(day) &&
+    fields.getUTCHours() === Number(hour) &&
+    fields.getUTCMinutes() === Number(minute);
+  if (!match || Number.isNaN(ms) || !isRealDate) {
+    throw new CliError(
+      `--now must be an ISO 8601 date or time with an offset, e.g. 2026-01-31 or 2026-01-31T09:00:00Z; got "${value}"`,
+    );
+  }
   return ms;
 }
 

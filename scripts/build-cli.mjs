@@ -10,6 +10,9 @@ await build({
   platform: 'node',
   target: 'node20',
   format: 'cjs',
+  // ES module builds first: jsonc-parser's UMD build loads its parts with a dynamic require that
+  // a bundle cannot follow.
+  mainFields: ['module', 'main'],
   minify: true,
   sourcemap: true,
   logLevel: 'warning',

@@ -97,8 +97,10 @@ const ruleSchema = z.strictObject({
   }),
 });
 
-const policySchema = z.strictObject({
-  rules: z.array(ruleSchema).min(1, 'a lifecycle policy needs at least one rule'),
+// The document and its rules are checked separately so that one malformed rule does not hide
+// what is wrong with the others: every violation is reported at once.
+const documentSchema = z.strictObject({
+  rules: z.array(z.unknown()).min(1, 'a lifecycle policy needs at least one rule'),
 });
 
 /** Validates a policy given as JSON text (as `PutLifecyclePolicy` takes it) or as a parsed object. */
@@ -119,27 +121,46 @@ export function parseLifecyclePolicy(input: unknown, options: PolicyParseOptions
   }
 
   const violations: PolicyViolation[] = [];
-  const shape = policySchema.safeParse(document);
+  const shape = documentSchema.safeParse(document);
   if (!shape.success) {
-    for (const issue of shape.error.issues) {
-      const path = formatPath(issue.path);
-      violations.push(withPriority({ path, message: issue.message }, document));
-    }
-    return { ok: false, violations };
+    for (const issue of shape.error.issues)
+      violations.push({ path: formatPath(issue.path), message: issue.message });
   }
-
-  const policy = shape.data as LifecyclePolicy;
-  policy.rules.forEach((rule, index) => {
-    for (const v of checkRule(rule, options)) {
+  const rawRules = (document as { rules?: unknown } | null)?.rules;
+  const wellFormed: IndexedRule[] = [];
+  (Array.isArray(rawRules) ? rawRules : []).forEach((raw: unknown, index) => {
+    const rule = ruleSchema.safeParse(raw);
+    if (!rule.success) {
+      const rulePriority = usablePriority(raw);
+      for (const issue of rule.error.issues) {
+        const path = formatPath(['rules', index, ...issue.path]);
+        violations.push(
+          rulePriority === undefined
+            ? { path, message: issue.message }
+            : { path, rulePriority, message: issue.message },
+        );
+      }
+      return;
+    }
+    const parsed = rule.data as LifecycleRule;
+    wellFormed.push({ rule: parsed, index });
+    for (const v of checkRule(parsed, options)) {
       violations.push({
         path: `rules[${index}].${v.field}`,
-        rulePriority: rule.rulePriority,
+        rulePriority: parsed.rulePriority,
         message: v.message,
       });
     }
   });
-  violations.push(...checkAcrossRules(policy.rules));
-  return violations.length === 0 ? { ok: true, policy } : { ok: false, violations };
+  violations.push(...checkAcrossRules(wellFormed));
+  if (violations.length > 0) return { ok: false, violations };
+  return { ok: true, policy: { rules: wellFormed.map(({ rule }) => rule) } };
+}
+
+interface IndexedRule {
+  rule: LifecycleRule;
+  /** Position in the document's rules array, for paths. */
+  index: number;
 }
 
 /** One line per violation, e.g. `rule 2 (rules[1].selection.countUnit): required when ...`. */
@@ -272,10 +293,10 @@ function checkRule(rule: LifecycleRule, options: PolicyParseOptions): FieldViola
   return out;
 }
 
-function checkAcrossRules(rules: LifecycleRule[]): PolicyViolation[] {
+function checkAcrossRules(rules: IndexedRule[]): PolicyViolation[] {
   const out: PolicyViolation[] = [];
   const seenPriority = new Map<number, number>();
-  rules.forEach((rule, index) => {
+  rules.forEach(({ rule, index }) => {
     const first = seenPriority.get(rule.rulePriority);
     if (first === undefined) {
       seenPriority.set(rule.rulePriority, index);
@@ -289,9 +310,7 @@ function checkAcrossRules(rules: LifecycleRule[]): PolicyViolation[] {
   });
 
   for (const storageClass of ['standard', 'archive'] as const) {
-    const inClass = rules
-      .map((rule, index) => ({ rule, index }))
-      .filter(({ rule }) => ruleStorageClass(rule) === storageClass);
+    const inClass = rules.filter(({ rule }) => ruleStorageClass(rule) === storageClass);
     const highest = Math.max(...inClass.map(({ rule }) => rule.rulePriority));
 
     // "A rule with a tagStatus value of any must have the highest value for rulePriority and be
@@ -351,18 +370,11 @@ function formatPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
-/** Finds the rulePriority of the rule a shape error is in, when that rule has a usable one. */
-function withPriority(violation: PolicyViolation, document: unknown): PolicyViolation {
-  const match = /^rules\[(\d+)\]/.exec(violation.path);
-  if (!match || typeof document !== 'object' || document === null) return violation;
-  const rules = (document as { rules?: unknown }).rules;
-  if (!Array.isArray(rules)) return violation;
-  const rule: unknown = rules[Number(match[1])];
+/** The rulePriority of a malformed rule, when it has a usable one, to name the rule in errors. */
+function usablePriority(rule: unknown): number | undefined {
   const priority =
     typeof rule === 'object' && rule !== null ? (rule as { rulePriority?: unknown }).rulePriority : undefined;
-  return Number.isInteger(priority) && (priority as number) >= 1
-    ? { ...violation, rulePriority: priority as number }
-    : violation;
+  return Number.isInteger(priority) && (priority as number) >= 1 ? (priority as number) : undefined;
 }
 
 function fail(path: string, message: string): PolicyParseResult {
