@@ -1,0 +1,518 @@
+// The built `ecr-warden` CLI (dist/cli.js behind bin/ecr-warden.js), run as a child process on
+// files in a temporary directory, as a user would run it on the output of the AWS CLI.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..', '..', '..');
+const BIN = join(ROOT, 'bin', 'ecr-warden.js');
+const POLICIES = join(ROOT, 'test', 'events', 'lifecycle');
+
+const NOW_ISO = '2026-03-01T12:00:00Z';
+const NOW = Date.parse(NOW_ISO);
+const DAY_MS = 86_400_000;
+const GIB = 1024 ** 3;
+
+const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
+const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
+
+interface CliRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runCli(...args: string[]): CliRun {
+  const result = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8' });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** `lifecycle preview` of `images` under `policy` as of NOW, with any further options. */
+function runPreview(policy: string, images: string, ...options: string[]): CliRun {
+  return runCli('lifecycle', 'preview', '--policy', policy, '--images', images, '--now', NOW_ISO, ...options);
+}
+
+function documentedPolicy(name: string): string {
+  return join(POLICIES, `${name}.json`);
+}
+
+function digest(letter: string): string {
+  return `sha256:${letter.repeat(64)}`;
+}
+
+type TimestampStyle = 'iso' | 'epoch';
+
+/** An `aws ecr describe-images --output json` entry pushed `daysAgo` days before NOW. */
+function imageDetail(
+  letter: string,
+  tags: string[],
+  daysAgo: number,
+  style: TimestampStyle,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
+  const pushedAt = NOW - daysAgo * DAY_MS;
+  return {
+    registryId: '123456789012',
+    repositoryName: 'payments-api',
+    imageDigest: digest(letter),
+    ...(tags.length > 0 ? { imageTags: tags } : {}),
+    imageSizeInBytes: GIB,
+    imageManifestMediaType: OCI_MANIFEST,
+    imageStatus: 'ACTIVE',
+    // AWS CLI v2 prints ISO 8601 with an offset; v1 prints epoch seconds.
+    imagePushedAt:
+      style === 'iso' ? new Date(pushedAt).toISOString().replace('.000Z', '+00:00') : pushedAt / 1000,
+    ...extra,
+  };
+}
+
+/** The repository of "Filtering on multiple rules", Example A, on the documented examples page. */
+function multipleRulesRepository(style: TimestampStyle): { imageDetails: Record<string, unknown>[] } {
+  return {
+    imageDetails: [
+      imageDetail('a', ['beta-1', 'prod-1'], 10, style, { imageSizeInBytes: 5 * GIB }),
+      imageDetail('b', ['beta-2', 'prod-2'], 9, style),
+      imageDetail('c', ['beta-3'], 8, style),
+    ],
+  };
+}
+
+/** A timestamp of the preview as epoch milliseconds, whether it was printed as ISO or epoch seconds. */
+function instantOf(value: unknown): number {
+  return typeof value === 'number' ? value * 1000 : Date.parse(String(value));
+}
+
+/** The stderr of a failed run: exactly one `ecr-warden: ` line and no stack trace. */
+function expectOneLineError(run: CliRun, pattern: RegExp): void {
+  expect(run.status).toBe(2);
+  expect(run.stderr).not.toMatch(/^ {4}at /m);
+  expect(run.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/^ecr-warden: /)]);
+  expect(run.stderr).toMatch(pattern);
+}
+
+let dir: string;
+
+function writeFile(name: string, content: unknown): string {
+  const path = join(dir, name);
+  writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content, null, 2));
+  return path;
+}
+
+// Always rebuild: a dist/cli.js left from older sources would test old code.
+beforeAll(() => {
+  execFileSync(process.execPath, ['scripts/build-cli.mjs'], { cwd: ROOT, stdio: 'inherit' });
+});
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'ecr-warden-cli-'));
+});
+
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('ecr-warden lifecycle preview', () => {
+  it('prints the GetLifecyclePolicyPreview shape for the documented "multiple rules" Example A: image A expired by rule 1', () => {
+    const images = writeFile('images.json', multipleRulesRepository('iso'));
+
+    const run = runPreview(documentedPolicy('multiple-rules-a'), images, '--output', 'json');
+
+    expect(run.status).toBe(0);
+    const preview = JSON.parse(run.stdout);
+    expect(preview).toEqual({
+      status: 'COMPLETE',
+      previewResults: [
+        {
+          imageDigest: digest('a'),
+          imageTags: ['beta-1', 'prod-1'],
+          imagePushedAt: expect.anything(),
+          action: { type: 'EXPIRE' },
+          appliedRulePriority: 1,
+          storageClass: 'STANDARD',
+        },
+      ],
+      summary: { expiringImageTotalCount: 1 },
+    });
+    expect(instantOf(preview.previewResults[0].imagePushedAt)).toBe(NOW - 10 * DAY_MS);
+  });
+
+  it('gives the same preview for describe-images output with epoch-second timestamps as for ISO ones', () => {
+    const iso = writeFile('iso.json', multipleRulesRepository('iso'));
+    const epoch = writeFile('epoch.json', multipleRulesRepository('epoch'));
+    const policy = documentedPolicy('all-images-a');
+
+    const fromIso = runPreview(policy, iso, '--output', 'json');
+    const fromEpoch = runPreview(policy, epoch, '--output', 'json');
+
+    expect([fromIso.status, fromEpoch.status]).toEqual([0, 0]);
+    const normalise = (stdout: string) => {
+      const preview = JSON.parse(stdout);
+      for (const result of preview.previewResults) result.imagePushedAt = instantOf(result.imagePushedAt);
+      return preview;
+    };
+    expect(normalise(fromEpoch.stdout)).toEqual(normalise(fromIso.stdout));
+    expect(normalise(fromIso.stdout).summary).toEqual({ expiringImageTotalCount: 2 });
+  });
+
+  describe('with --manifests', () => {
+    const policy = {
+      rules: [
+        {
+          rulePriority: 1,
+          description: 'Untagged images go after a week',
+          selection: {
+            tagStatus: 'untagged',
+            countType: 'sinceImagePushed',
+            countUnit: 'days',
+            countNumber: 7,
+          },
+          action: { type: 'expire' },
+        },
+      ],
+    };
+    const index = {
+      schemaVersion: 2,
+      mediaType: OCI_INDEX,
+      manifests: [
+        {
+          mediaType: OCI_MANIFEST,
+          digest: digest('1'),
+          size: 900,
+          platform: { architecture: 'amd64', os: 'linux' },
+        },
+        {
+          mediaType: OCI_MANIFEST,
+          digest: digest('2'),
+          size: 900,
+          platform: { architecture: 'arm64', os: 'linux' },
+        },
+      ],
+    };
+    const repository = () => ({
+      imageDetails: [
+        imageDetail('f', ['v1'], 20, 'iso', { imageManifestMediaType: OCI_INDEX }),
+        imageDetail('1', [], 20, 'iso'),
+        imageDetail('2', [], 20, 'iso'),
+        imageDetail('3', [], 20, 'iso'),
+      ],
+    });
+    const batchGetImage = () => ({
+      images: [
+        {
+          registryId: '123456789012',
+          repositoryName: 'payments-api',
+          imageId: { imageDigest: digest('f'), imageTag: 'v1' },
+          imageManifest: JSON.stringify(index),
+          imageManifestMediaType: OCI_INDEX,
+        },
+      ],
+      failures: [],
+    });
+    const expiredDigests = (run: CliRun) =>
+      JSON.parse(run.stdout).previewResults.map((r: { imageDigest: string }) => r.imageDigest);
+
+    it('expires the untagged children of a manifest list when it is not told about the list', () => {
+      const [policyFile, images] = [writeFile('policy.json', policy), writeFile('images.json', repository())];
+
+      const run = runPreview(policyFile, images, '--output', 'json');
+
+      expect(run.status).toBe(0);
+      expect(expiredDigests(run)).toEqual([digest('1'), digest('2'), digest('3')]);
+    });
+
+    it('keeps the children of a manifest list and expires only the orphan untagged image', () => {
+      const [policyFile, images] = [writeFile('policy.json', policy), writeFile('images.json', repository())];
+      const manifests = writeFile('manifests.json', batchGetImage());
+
+      const run = runPreview(policyFile, images, '--manifests', manifests, '--output', 'json');
+
+      expect(run.status).toBe(0);
+      expect(expiredDigests(run)).toEqual([digest('3')]);
+    });
+  });
+
+  it('prints a table with the totals and what the expired images cost a month', () => {
+    const images = writeFile('images.json', multipleRulesRepository('iso'));
+
+    const run = runPreview(documentedPolicy('multiple-rules-a'), images);
+
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('aaaaaaaaaaaa');
+    expect(run.stdout).toMatch(/3 images evaluated\b.*\b1 expire\b.*\b2 stay\b/);
+    // Image A is 5 GiB: $0.10 per GB-month makes $0.50 a month.
+    expect(run.stdout).toContain('$0.50/month');
+  });
+
+  it('accepts what `aws ecr get-lifecycle-policy` prints, with the policy as a string in lifecyclePolicyText', () => {
+    const policyText = readFileSync(documentedPolicy('multiple-rules-a'), 'utf8');
+    const getLifecyclePolicy = writeFile('get-lifecycle-policy.json', {
+      registryId: '123456789012',
+      repositoryName: 'payments-api',
+      lifecyclePolicyText: policyText,
+      lastEvaluatedAt: '2026-02-28T00:00:00+00:00',
+    });
+    const images = writeFile('images.json', multipleRulesRepository('iso'));
+
+    const fromGetLifecyclePolicy = runPreview(getLifecyclePolicy, images, '--output', 'json');
+    const fromPolicy = runPreview(documentedPolicy('multiple-rules-a'), images, '--output', 'json');
+
+    expect(fromGetLifecyclePolicy.status).toBe(0);
+    expect(fromGetLifecyclePolicy.stdout).toBe(fromPolicy.stdout);
+  });
+});
+
+describe('ecr-warden lifecycle validate', () => {
+  it('exits 0 for a valid policy and says so', () => {
+    const run = runCli('lifecycle', 'validate', '--policy', documentedPolicy('all-images-b'));
+
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/valid lifecycle policy, 3 rules/);
+  });
+
+  it('exits 0 for `aws ecr get-lifecycle-policy` output', () => {
+    const policyText = readFileSync(documentedPolicy('archive-and-expire'), 'utf8');
+    const path = writeFile('get-lifecycle-policy.json', {
+      repositoryName: 'payments-api',
+      lifecyclePolicyText: policyText,
+    });
+
+    const run = runCli('lifecycle', 'validate', '--policy', path);
+
+    expect(run.status).toBe(0);
+  });
+
+  // A policy file is what `aws ecr put-lifecycle-policy --lifecycle-policy-text file://...` sends
+  // verbatim, so PutLifecyclePolicy's 100 to 30,720 character limit applies to the file as it is.
+  it('rejects a policy file longer than 30,720 characters, which PutLifecyclePolicy rejects', () => {
+    const rules = Array.from({ length: 200 }, (_, i) => ({
+      rulePriority: i + 1,
+      description: `Keep the five newest images of release train ${i}`,
+      selection: {
+        tagStatus: 'tagged',
+        tagPatternList: [`release-${i}-*`],
+        countType: 'imageCountMoreThan',
+        countNumber: 5,
+      },
+      action: { type: 'expire' },
+    }));
+    const compact = JSON.stringify({ rules });
+    const path = writeFile('policy.json', compact);
+
+    const run = runCli('lifecycle', 'validate', '--policy', path);
+
+    expect(compact.length).toBeGreaterThan(30_720);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/30720|30,720/);
+  });
+
+  it('exits 2 and lists every violation, one per line, under a one-line summary', () => {
+    // Three problems: rule 1 has no countUnit, rule 2 a pattern with five wildcards, rule 3 expires
+    // by last pull time.
+    const fixable = writeFile('fixable.json', {
+      rules: [
+        {
+          rulePriority: 1,
+          selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countNumber: 7 },
+          action: { type: 'expire' },
+        },
+        {
+          rulePriority: 2,
+          selection: {
+            tagStatus: 'tagged',
+            tagPatternList: ['a*b*c*d*e*f'],
+            countType: 'imageCountMoreThan',
+            countNumber: 3,
+          },
+          action: { type: 'expire' },
+        },
+        {
+          rulePriority: 3,
+          selection: { tagStatus: 'any', countType: 'sinceImagePulled', countUnit: 'days', countNumber: 30 },
+          action: { type: 'expire' },
+        },
+      ],
+    });
+
+    const run = runCli('lifecycle', 'validate', '--policy', fixable);
+
+    expect(run.status).toBe(2);
+    expect(run.stderr).not.toMatch(/^ {4}at /m);
+    const [summary, ...details] = run.stderr.trimEnd().split('\n');
+    expect(summary).toMatch(
+      /^ecr-warden: policy file .*fixable\.json is not a valid ECR lifecycle policy \(3 violations\)$/,
+    );
+    expect(details).toEqual([
+      expect.stringMatching(/^ {2}- rule 1 \(rules\[0\]\.selection\.countUnit\): /),
+      expect.stringMatching(/^ {2}- rule 2 \(rules\[1\]\.selection\.tagPatternList\[0\]\): /),
+      expect.stringMatching(/^ {2}- rule 3 \(rules\[2\]\.selection\.countType\): /),
+    ]);
+  });
+});
+
+describe('ecr-warden input errors: exit 2, one `ecr-warden:` line, no stack trace', () => {
+  it('reports a policy file that does not exist', () => {
+    const run = runCli('lifecycle', 'validate', '--policy', join(dir, 'missing.json'));
+
+    expectOneLineError(run, /policy file not found: .*missing\.json/);
+  });
+
+  it('reports a policy path that is a directory', () => {
+    const sub = join(dir, 'policies');
+    mkdirSync(sub);
+
+    const run = runCli('lifecycle', 'validate', '--policy', sub);
+
+    expectOneLineError(run, /policy file is a directory/);
+  });
+
+  it('reports invalid JSON with its line and column', () => {
+    const path = writeFile('policy.json', '{\n  "rules": [\n    { "rulePriority": 1, }\n  ]\n}\n');
+
+    const run = runCli('lifecycle', 'validate', '--policy', path);
+
+    expectOneLineError(run, /not valid JSON at line 3, column 26\b/);
+  });
+
+  // For JSON that ends too early (a truncated download, an empty file) Node's JSON.parse names no
+  // position: the CLI still gives one.
+  it('reports a truncated JSON file with the line and column where it ends', () => {
+    const path = writeFile('policy.json', '{\n  "rules": [\n');
+
+    const run = runCli('lifecycle', 'validate', '--policy', path);
+
+    expectOneLineError(run, /not valid JSON at line \d+, column \d+/);
+  });
+
+  // For an unexpected token (a misspelt literal, a file that is not JSON at all) Node's message has
+  // no position but quotes the file's text over several lines: the CLI gives one line instead.
+  it('reports a misspelt literal on one line, with its line and column', () => {
+    const path = writeFile('policy.json', '{\n  "rules": tru\n}\n');
+
+    const run = runCli('lifecycle', 'validate', '--policy', path);
+
+    expectOneLineError(run, /not valid JSON at line 2, column \d+/);
+  });
+
+  it('reads a policy file that starts with a byte-order mark, as Windows editors write it', () => {
+    const text = readFileSync(documentedPolicy('image-count'), 'utf8');
+    const path = writeFile('policy.json', `\ufeff${text}`);
+
+    const run = runCli('lifecycle', 'validate', '--policy', path);
+
+    expect(run.status).toBe(0);
+  });
+
+  it('accepts a --now with an offset and evaluates at that instant', () => {
+    const images = writeFile('images.json', multipleRulesRepository('iso'));
+    const at = new Date(NOW).toISOString().replace('Z', '+00:00');
+
+    const run = runCli(
+      'lifecycle',
+      'preview',
+      '--policy',
+      documentedPolicy('multiple-rules-a'),
+      '--images',
+      images,
+      '--now',
+      at,
+      '--output',
+      'json',
+    );
+
+    expect(run.status).toBe(0);
+  });
+
+  it("reports a --now time without an offset, which would depend on the machine's time zone", () => {
+    const images = writeFile('images.json', multipleRulesRepository('iso'));
+
+    const run = runCli(
+      'lifecycle',
+      'preview',
+      '--policy',
+      documentedPolicy('image-count'),
+      '--images',
+      images,
+      '--now',
+      '2026-01-31T09:00:00',
+    );
+
+    expectOneLineError(run, /--now .*offset/);
+  });
+
+  it('reports an images file that is not describe-images output', () => {
+    const images = writeFile('images.json', { images: [] });
+
+    const run = runPreview(documentedPolicy('image-count'), images);
+
+    expectOneLineError(run, /images file .*images\.json: expected the output of `aws ecr describe-images/);
+  });
+
+  it('reports an images entry with a bad timestamp, naming the entry and field', () => {
+    const document = multipleRulesRepository('iso');
+    const third = document.imageDetails[2] ?? {};
+    third.imagePushedAt = 'yesterday';
+    const images = writeFile('images.json', document);
+
+    const run = runPreview(documentedPolicy('image-count'), images);
+
+    expectOneLineError(run, /imageDetails\[2\]\.imagePushedAt/);
+  });
+
+  it('reports an unknown option', () => {
+    const run = runCli('lifecycle', 'validate', '--polcy', documentedPolicy('image-count'));
+
+    expectOneLineError(run, /--polcy/);
+  });
+
+  it('reports a missing --policy', () => {
+    const images = writeFile('images.json', multipleRulesRepository('iso'));
+
+    const run = runCli('lifecycle', 'preview', '--images', images);
+
+    expectOneLineError(run, /missing required option --policy/);
+  });
+
+  // Date.parse accepts what is not an ISO 8601 time (V8 reads "2026-02-30" as 2 March and "1" as
+  // 1 January 2001): the CLI must not.
+  it('reports a --now that is not a valid ISO 8601 date', () => {
+    const images = writeFile('images.json', multipleRulesRepository('iso'));
+    const args = ['--policy', documentedPolicy('image-count'), '--images', images, '--now', '2026-02-30'];
+
+    const run = runCli('lifecycle', 'preview', ...args);
+
+    expectOneLineError(run, /--now .*"2026-02-30"/);
+  });
+
+  it('reports a --now that is not a time', () => {
+    const images = writeFile('images.json', multipleRulesRepository('iso'));
+
+    const args = ['--policy', documentedPolicy('image-count'), '--images', images, '--now', 'yesterday'];
+
+    const run = runCli('lifecycle', 'preview', ...args);
+
+    expectOneLineError(run, /--now .*"yesterday"/);
+  });
+});
+
+describe('ecr-warden demo', () => {
+  it('runs on the bundled sample repository and exits 0', () => {
+    const run = runCli('demo');
+
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/images evaluated/);
+    expect(run.stderr).toBe('');
+  });
+
+  it('prints parseable preview JSON with --json', () => {
+    const run = runCli('demo', '--json');
+
+    expect(run.status).toBe(0);
+    const preview = JSON.parse(run.stdout);
+    expect(preview).toMatchObject({
+      status: 'COMPLETE',
+      previewResults: expect.any(Array),
+      summary: { expiringImageTotalCount: expect.any(Number) },
+    });
+  });
+});
