@@ -60,6 +60,15 @@ export const BENCH_POLICY = {
   ],
 };
 
+// The same rules with the thresholds of a registry that is cleaned every day: only the images
+// that crossed a threshold since the last run are in the preview.
+export const STEADY_STATE_POLICY = {
+  rules: BENCH_POLICY.rules.map((rule) => {
+    const countNumber = { 1: 29_000, 2: 700, 3: 700, 4: 710 }[rule.rulePriority];
+    return { ...rule, selection: { ...rule.selection, countNumber } };
+  }),
+};
+
 export function generateImageDetails(count, seed = 42) {
   const random = seeded(seed);
   const imageDetails = new Array(count);
@@ -96,7 +105,9 @@ export function writeBenchInputs(dir, count) {
   mkdirSync(dir, { recursive: true });
   const images = join(dir, `images-${count}.json`);
   const policy = join(dir, 'policy.json');
+  const steadyStatePolicy = join(dir, 'policy-steady-state.json');
   writeFileSync(images, JSON.stringify(generateImageDetails(count), null, 4));
   writeFileSync(policy, JSON.stringify(BENCH_POLICY, null, 4));
-  return { images, policy };
+  writeFileSync(steadyStatePolicy, JSON.stringify(STEADY_STATE_POLICY, null, 4));
+  return { images, policy, steadyStatePolicy };
 }

@@ -12,7 +12,7 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const dir = join(import.meta.dirname, '.data');
 const root = join(import.meta.dirname, '..');
 
-const { images, policy } = writeBenchInputs(dir, IMAGES);
+const { images, policy, steadyStatePolicy } = writeBenchInputs(dir, IMAGES);
 const inputBytes = statSync(images).size;
 if (!existsSync(join(root, 'dist', 'cli.js'))) {
   console.error('bench: build the CLI first (npm run build)');
@@ -33,12 +33,12 @@ function timeNode(args) {
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const baselineArgs = ['-e', `JSON.parse(require('node:fs').readFileSync(${JSON.stringify(images)}, 'utf8'))`];
-const previewArgs = (output) => [
+const previewArgs = (output, policyFile = policy) => [
   join(root, 'bin', 'ecr-warden.js'),
   'lifecycle',
   'preview',
   '--policy',
-  policy,
+  policyFile,
   '--images',
   images,
   '--now',
@@ -51,11 +51,13 @@ const previewArgs = (output) => [
 const baseline = [];
 const previewJson = [];
 const previewTable = [];
+const previewSteady = [];
 timeNode(baselineArgs); // warm the file cache
 for (let run = 0; run < RUNS; run++) {
   baseline.push(timeNode(baselineArgs));
   previewJson.push(timeNode(previewArgs('json')));
   previewTable.push(timeNode(previewArgs('table')));
+  previewSteady.push(timeNode(previewArgs('json', steadyStatePolicy)));
 }
 
 const engineBundle = join(dir, 'engine.js');
@@ -74,19 +76,51 @@ if (engineRun.status !== 0) throw new Error(`engine bench failed: ${engineRun.st
 const engine = JSON.parse(engineRun.stdout);
 
 const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+const count = (n) => n.toLocaleString('en');
+/** How many images a policy's preview lists, from one run's JSON summary. */
+function previewedImages(policyFile) {
+  const child = spawnSync(process.execPath, previewArgs('json', policyFile), {
+    cwd: root,
+    maxBuffer: 1 << 28,
+  });
+  const { summary } = JSON.parse(child.stdout);
+  return summary.expiringImageTotalCount + (summary.transitioningImageTotalCounts?.[0]?.imageTotalCount ?? 0);
+}
+
+/** Peak resident memory of one run, in bytes. */
+function peakMemory(args) {
+  const child = spawnSync(
+    process.execPath,
+    ['--require', join(import.meta.dirname, 'report-peak-memory.cjs'), ...args],
+    {
+      cwd: root,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      encoding: 'utf8',
+    },
+  );
+  return Number(/peak-rss-kib (\d+)/.exec(child.stderr)?.[1]) * 1024;
+}
+
 const base = median(baseline);
-const json = median(previewJson);
-const table = median(previewTable);
+const line = (label, ms, note = '') =>
+  console.log(
+    `  ${label.padEnd(58)} ${ms.toFixed(0).padStart(5)} ms   ratio ${(ms / base).toFixed(2)}x${note}`,
+  );
 console.log(
-  `lifecycle preview, ${IMAGES.toLocaleString('en')} images (${mb(inputBytes)} of describe-images JSON), 4 rules, ${RUNS} runs each, medians:`,
+  `lifecycle preview, ${count(IMAGES)} images (${mb(inputBytes)} of describe-images JSON), 4 rules, ${RUNS} runs each, medians:`,
 );
-console.log(`  node: read + JSON.parse the file      ${base.toFixed(0)} ms`);
-console.log(
-  `  ecr-warden lifecycle preview --json   ${json.toFixed(0)} ms   ratio ${(json / base).toFixed(2)}x  (goal <= 2.00x)`,
+console.log(`  ${'node: read + JSON.parse the same file'.padEnd(58)} ${base.toFixed(0).padStart(5)} ms`);
+line(
+  `preview --output json, first cleanup (${count(previewedImages(policy))} images listed)`,
+  median(previewJson),
+  '  (goal <= 2.00x)',
 );
-console.log(
-  `  ecr-warden lifecycle preview (table)  ${table.toFixed(0)} ms   ratio ${(table / base).toFixed(2)}x`,
+line(
+  `preview --output json, daily run (${count(previewedImages(steadyStatePolicy))} images listed)`,
+  median(previewSteady),
+  '  (goal <= 2.00x)',
 );
+line('preview --output table, first cleanup', median(previewTable));
 console.log('engine evaluation (in process, median of 5 after a warm-up):');
 let previous;
 for (const { images: n, ms } of engine.scaling) {
@@ -105,4 +139,10 @@ console.log(
 );
 console.log(
   `  = ${(retainedBytes / inputBytes).toFixed(2)}x the input file (${mb(inputBytes)}), ${(retainedBytes / inputHeapBytes).toFixed(2)}x the parsed input in memory (${mb(inputHeapBytes)})  (goal <= 3x)`,
+);
+const basePeak = peakMemory(baselineArgs);
+const previewPeak = peakMemory(previewArgs('json'));
+console.log(
+  `whole-process peak memory: node read + parse ${mb(basePeak)}, preview (first cleanup) ${mb(previewPeak)}: ` +
+    `the CLI adds ${mb(previewPeak - basePeak)}, ${((previewPeak - basePeak) / inputBytes).toFixed(2)}x the input file`,
 );

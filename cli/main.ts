@@ -1,7 +1,9 @@
 import { parseArgs } from 'node:util';
-import { runDemo } from './demo';
 import { CliError, EXIT_INTERNAL, EXIT_INVALID } from './errors';
-import { runLifecyclePreview, runLifecycleValidate } from './lifecycle-command';
+
+// Each command's module is imported when the command runs, not at start-up: the bundle then
+// initialises only what that command uses (esbuild evaluates a dynamically imported module lazily),
+// so `lifecycle preview` does not pay for the AWS SDK clients that live commands load.
 
 const USAGE = `Usage: ecr-warden <command> [options]
 
@@ -22,7 +24,7 @@ Exit codes: 0 done, 2 invalid input (the reason is printed on one line).
 
 type Write = (text: string) => void;
 
-export function main(argv: readonly string[], write: Write): void {
+export async function main(argv: readonly string[], write: Write): Promise<void> {
   const [command, subcommand, ...rest] = argv;
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
     write(USAGE);
@@ -36,6 +38,7 @@ export function main(argv: readonly string[], write: Write): void {
       now: { type: 'string' },
       output: { type: 'string', default: 'table' },
     });
+    const { runLifecyclePreview } = await import('./lifecycle-command');
     runLifecyclePreview(
       {
         policy: required(values, 'policy'),
@@ -50,6 +53,7 @@ export function main(argv: readonly string[], write: Write): void {
   }
   if (command === 'lifecycle' && subcommand === 'validate') {
     const values = parseOptions(rest, { policy: { type: 'string' } });
+    const { runLifecycleValidate } = await import('./lifecycle-command');
     runLifecycleValidate({ policy: required(values, 'policy') }, write);
     return;
   }
@@ -57,6 +61,7 @@ export function main(argv: readonly string[], write: Write): void {
     const values = parseOptions(subcommand === undefined ? [] : [subcommand, ...rest], {
       json: { type: 'boolean', default: false },
     });
+    const { runDemo } = await import('./demo');
     runDemo({ json: values.json === true }, write);
     return;
   }
@@ -93,12 +98,12 @@ function outputFormat(value: unknown): 'json' | 'table' {
 }
 
 /** The process entry: one line on stderr and a non-zero exit for any failure, never a stack trace. */
-export function run(argv: readonly string[]): void {
+export async function run(argv: readonly string[]): Promise<void> {
   const write: Write = (text) => {
     process.stdout.write(text);
   };
   try {
-    main(argv, write);
+    await main(argv, write);
   } catch (error) {
     if (error instanceof CliError) {
       process.stderr.write(`ecr-warden: ${error.message}\n`);

@@ -60,81 +60,159 @@ export function readImageDetails(document: unknown): { images: ImageRecord[]; ac
   const images: ImageRecord[] = [];
   let activating = 0;
   for (let i = 0; i < details.length; i++) {
-    const detail = checkImageDetail(details[i], `imageDetails[${i}]`);
+    const detail = checkImageDetail(details[i], i);
     if (detail.imageStatus === ACTIVATING) {
       activating++;
       continue;
     }
-    images.push(toImageRecord(detail, `imageDetails[${i}]`));
+    images.push(toImageRecord(detail, i));
   }
   return { images, activating };
 }
 
-export function toImageRecord(detail: ImageDetail, where = 'image'): ImageRecord {
-  const record: ImageRecord = {
+/**
+ * Which entry an error is about: an index into a describe-images document's `imageDetails`, or the
+ * caller's own label. Error texts are built only when thrown: on 100,000 valid images, building
+ * them up front was a measurable share of the reading time.
+ */
+export type EntryLabel = number | string;
+
+function describeEntry(entry: EntryLabel): string {
+  return typeof entry === 'number' ? `imageDetails[${entry}]` : entry;
+}
+
+export function toImageRecord(detail: ImageDetail, entry: EntryLabel = 'image'): ImageRecord {
+  // Every field is set, absent ones to undefined, so that all records share one shape and the
+  // engine's property reads stay monomorphic (measurably faster on 100,000 images).
+  const { lastRecordedPullTime, lastArchivedAt, lastActivatedAt } = detail;
+  return {
     imageDigest: detail.imageDigest,
     imageTags: detail.imageTags ?? [],
-    pushedAt: toEpochMillis(detail.imagePushedAt, `${where}.imagePushedAt`),
+    pushedAt: timestampOf(detail.imagePushedAt, entry, 'imagePushedAt'),
+    lastPulledAt:
+      lastRecordedPullTime === undefined
+        ? undefined
+        : timestampOf(lastRecordedPullTime, entry, 'lastRecordedPullTime'),
+    archivedAt:
+      lastArchivedAt === undefined ? undefined : timestampOf(lastArchivedAt, entry, 'lastArchivedAt'),
+    activatedAt:
+      lastActivatedAt === undefined ? undefined : timestampOf(lastActivatedAt, entry, 'lastActivatedAt'),
     storageClass: detail.imageStatus === 'ARCHIVED' ? 'archive' : 'standard',
     sizeBytes: detail.imageSizeInBytes ?? 0,
     detail,
   };
-  if (detail.lastRecordedPullTime !== undefined) {
-    record.lastPulledAt = toEpochMillis(detail.lastRecordedPullTime, `${where}.lastRecordedPullTime`);
-  }
-  if (detail.lastArchivedAt !== undefined) {
-    record.archivedAt = toEpochMillis(detail.lastArchivedAt, `${where}.lastArchivedAt`);
-  }
-  if (detail.lastActivatedAt !== undefined) {
-    record.activatedAt = toEpochMillis(detail.lastActivatedAt, `${where}.lastActivatedAt`);
-  }
-  return record;
 }
 
 /** ISO 8601 string, epoch seconds (possibly fractional, as the AWS CLI prints them) or a Date. */
 export function toEpochMillis(value: Timestamp, where: string): number {
-  if (value instanceof Date) {
-    const ms = value.getTime();
-    if (!Number.isNaN(ms)) return ms;
-  } else if (typeof value === 'number') {
-    if (Number.isFinite(value) && value >= 0) return Math.round(value * 1000);
-  } else if (typeof value === 'string') {
-    const ms = Date.parse(value);
-    if (!Number.isNaN(ms)) return ms;
+  const ms = epochMillis(value);
+  if (Number.isNaN(ms)) {
+    throw new ImageDetailsError(
+      `${where}: expected an ISO 8601 timestamp or epoch seconds, got ${JSON.stringify(value)}`,
+    );
   }
-  throw new ImageDetailsError(
-    `${where}: expected an ISO 8601 timestamp or epoch seconds, got ${JSON.stringify(value)}`,
-  );
+  return ms;
 }
 
-function checkImageDetail(value: unknown, where: string): ImageDetail {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new ImageDetailsError(`${where}: expected an object`);
-  }
-  const entry = value as Record<string, unknown>;
-  if (typeof entry.imageDigest !== 'string' || entry.imageDigest === '') {
-    throw new ImageDetailsError(`${where}.imageDigest: required string`);
-  }
-  if (entry.imagePushedAt === undefined) {
-    throw new ImageDetailsError(`${where}.imagePushedAt: required`);
-  }
-  const tags = entry.imageTags;
+function timestampOf(value: Timestamp, entry: EntryLabel, field: string): number {
+  const ms = epochMillis(value);
+  return Number.isNaN(ms) ? toEpochMillis(value, `${describeEntry(entry)}.${field}`) : ms;
+}
+
+/** Epoch milliseconds, or NaN when the value is no timestamp. */
+function epochMillis(value: unknown): number {
+  if (value instanceof Date) return value.getTime();
+  if (typeof value === 'number')
+    return Number.isFinite(value) && value >= 0 ? Math.round(value * 1000) : Number.NaN;
+  if (typeof value === 'string') return parseUtcTimestamp(value) ?? Date.parse(value);
+  return Number.NaN;
+}
+
+const OPTIONAL_STRING_FIELDS = [
+  'imageStatus',
+  'imageManifestMediaType',
+  'artifactMediaType',
+  'subjectManifestDigest',
+];
+
+function checkImageDetail(value: unknown, entry: EntryLabel): ImageDetail {
+  const fail = (field: string, problem: string) =>
+    new ImageDetailsError(`${describeEntry(entry)}${field === '' ? '' : `.${field}`}: ${problem}`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw fail('', 'expected an object');
+  const detail = value as Record<string, unknown>;
+  if (typeof detail.imageDigest !== 'string' || detail.imageDigest === '')
+    throw fail('imageDigest', 'required string');
+  if (detail.imagePushedAt === undefined) throw fail('imagePushedAt', 'required');
+  const tags = detail.imageTags;
   if (tags !== undefined && (!Array.isArray(tags) || tags.some((tag) => typeof tag !== 'string'))) {
-    throw new ImageDetailsError(`${where}.imageTags: expected an array of strings`);
+    throw fail('imageTags', 'expected an array of strings');
   }
-  const size = entry.imageSizeInBytes;
+  const size = detail.imageSizeInBytes;
   if (size !== undefined && (typeof size !== 'number' || !Number.isFinite(size) || size < 0)) {
-    throw new ImageDetailsError(`${where}.imageSizeInBytes: expected a non-negative number`);
+    throw fail('imageSizeInBytes', 'expected a non-negative number');
   }
-  for (const field of [
-    'imageStatus',
-    'imageManifestMediaType',
-    'artifactMediaType',
-    'subjectManifestDigest',
-  ]) {
-    if (entry[field] !== undefined && typeof entry[field] !== 'string') {
-      throw new ImageDetailsError(`${where}.${field}: expected a string`);
+  for (const field of OPTIONAL_STRING_FIELDS) {
+    if (detail[field] !== undefined && typeof detail[field] !== 'string')
+      throw fail(field, 'expected a string');
+  }
+  return detail as unknown as ImageDetail;
+}
+
+/**
+ * The fast path for what the AWS CLI prints: `2024-11-11T00:00:42+00:00`, `...42.123456+00:00` or
+ * `...42Z`, read digit by digit. Three times faster than Date.parse, which matters at 100,000
+ * images; anything else (another offset, another layout) returns undefined and goes to Date.parse.
+ */
+export function parseUtcTimestamp(text: string): number | undefined {
+  if (text.length < 20 || text.charCodeAt(4) !== DASH || text.charCodeAt(7) !== DASH) return undefined;
+  if (text.charCodeAt(10) !== LETTER_T || text.charCodeAt(13) !== COLON || text.charCodeAt(16) !== COLON) {
+    return undefined;
+  }
+  let end = 19;
+  let millis = 0;
+  if (text.charCodeAt(end) === DOT) {
+    let scale = 100;
+    end++;
+    while (end < text.length && isDigit(text.charCodeAt(end))) {
+      millis += scale * (text.charCodeAt(end) - ZERO);
+      scale /= 10;
+      end++;
     }
+    millis = Math.floor(millis);
   }
-  return entry as unknown as ImageDetail;
+  const zone = text.slice(end);
+  if (zone !== 'Z' && zone !== '+00:00') return undefined;
+  const year = digits(text, 0, 4);
+  const month = digits(text, 5, 2);
+  const day = digits(text, 8, 2);
+  const hour = digits(text, 11, 2);
+  const minute = digits(text, 14, 2);
+  const second = digits(text, 17, 2);
+  if (year < 0 || month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59)
+    return undefined;
+  const ms = Date.UTC(year, month - 1, day, hour, minute, second, millis);
+  // Date.UTC rolls impossible days over (February 30th): leave those to Date.parse, which rejects them.
+  return new Date(ms).getUTCDate() === day ? ms : undefined;
+}
+
+const ZERO = 48;
+const DASH = 45;
+const COLON = 58;
+const DOT = 46;
+const LETTER_T = 84;
+
+function isDigit(code: number): boolean {
+  return code >= ZERO && code <= ZERO + 9;
+}
+
+/** The number written by `length` digits at `start`, or -1 if one is not a digit. */
+function digits(text: string, start: number, length: number): number {
+  let value = 0;
+  for (let i = start; i < start + length; i++) {
+    const code = text.charCodeAt(i);
+    if (!isDigit(code)) return -1;
+    value = value * 10 + (code - ZERO);
+  }
+  return value;
 }

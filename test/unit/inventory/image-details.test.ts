@@ -1,7 +1,12 @@
 // Reading `aws ecr describe-images --output json` (ImageDetail:
 // https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_ImageDetail.html) and the manifests
 // that `aws ecr batch-get-image --output json` prints.
-import { ImageDetailsError, readImageDetails } from '../../../shared/inventory/image-details';
+import fc from 'fast-check';
+import {
+  ImageDetailsError,
+  parseUtcTimestamp,
+  readImageDetails,
+} from '../../../shared/inventory/image-details';
 import { indexChildren, ManifestError, referencedByIndexes } from '../../../shared/inventory/manifests';
 
 const PUSHED_ISO = '2026-02-27T12:00:00+00:00';
@@ -104,6 +109,42 @@ describe('readImageDetails timestamps', () => {
     const { detail: _isoDetail, ...isoFields } = fromIso.images[0] ?? { detail: undefined };
     const { detail: _epochDetail, ...epochFields } = fromEpoch.images[0] ?? { detail: undefined };
     expect(epochFields).toEqual(isoFields);
+  });
+});
+
+describe('parseUtcTimestamp, the fast path for AWS CLI timestamps', () => {
+  const instants = fc.date({
+    min: new Date('1990-01-01T00:00:00Z'),
+    max: new Date('2099-12-31T23:59:59Z'),
+    noInvalidDate: true,
+  });
+
+  it('agrees with Date.parse on every layout the AWS CLI prints', () => {
+    fc.assert(
+      fc.property(instants, fc.integer({ min: 0, max: 999_999 }), (instant, micros) => {
+        const seconds = instant.toISOString().slice(0, 19);
+        for (const text of [
+          `${seconds}+00:00`,
+          `${seconds}Z`,
+          `${seconds}.${String(micros).padStart(6, '0')}+00:00`,
+        ]) {
+          expect(parseUtcTimestamp(text)).toBe(Date.parse(text));
+        }
+      }),
+      { seed: 20261127, numRuns: 300 },
+    );
+  });
+
+  it('leaves other offsets, layouts and impossible dates to Date.parse', () => {
+    for (const text of [
+      '2026-02-27T12:00:00+01:00',
+      '2026-02-27 12:00:00Z',
+      '2026-02-30T00:00:00Z',
+      '2026-13-01T00:00:00Z',
+      'yesterday',
+    ]) {
+      expect(parseUtcTimestamp(text)).toBeUndefined();
+    }
   });
 });
 
