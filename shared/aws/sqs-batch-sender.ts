@@ -5,7 +5,9 @@ import {
   type SendMessageBatchRequestEntry,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import { mapWithConcurrency } from '../concurrency/map-with-concurrency';
 import { EcrWardenError } from '../errors';
+import { backoffDelay, type RetryTiming, sleep } from './backoff';
 import { sqsClient } from './sqs-client';
 
 // SendMessageBatch takes at most 10 messages a call; entry Ids must be unique within the call
@@ -30,16 +32,9 @@ export interface UndeliveredMessage<Message> {
   attempts: number;
 }
 
-export interface BatchSendOptions {
-  /** Attempts per entry, the first included. */
-  maxAttempts?: number;
-  baseDelayMs?: number;
-  maxDelayMs?: number;
+export interface BatchSendOptions extends Partial<RetryTiming> {
   /** SendMessageBatch calls in flight at once. */
   concurrency?: number;
-  /** Injected by tests so that retries take no time. */
-  sleep?: (ms: number) => Promise<void>;
-  random?: () => number;
 }
 
 export interface QueueSender<Message> {
@@ -56,7 +51,7 @@ const DEFAULTS = {
   baseDelayMs: 100,
   maxDelayMs: 5_000,
   concurrency: 10,
-  sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+  sleep,
   random: Math.random,
 } satisfies Required<BatchSendOptions>;
 
@@ -78,7 +73,7 @@ export function createQueueSender<Message>(settings: {
     const undelivered: UndeliveredMessage<Message>[] = [];
 
     for (let attempt = 1; pending.length > 0; attempt += 1) {
-      if (attempt > 1) await options.sleep(backoffDelay(attempt - 1));
+      if (attempt > 1) await options.sleep(backoffDelay(attempt - 1, options));
       const failures = await sendEntries(pending.map(({ entry }) => entry));
       const retry: typeof pending = [];
       for (const item of pending) {
@@ -130,12 +125,6 @@ export function createQueueSender<Message>(settings: {
     return failures;
   }
 
-  /** Exponential backoff with full jitter: retry 1 waits up to baseDelayMs, each next one twice as long. */
-  function backoffDelay(retry: number): number {
-    const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (retry - 1));
-    return Math.round(ceiling * options.random());
-  }
-
   return {
     async sendAll(messages) {
       const batches: Message[][] = [];
@@ -146,23 +135,4 @@ export function createQueueSender<Message>(settings: {
       return results.flat();
     },
   };
-}
-
-/** Runs `work` over `items` with at most `limit` in flight, keeping the order of results. */
-async function mapWithConcurrency<Item, Result>(
-  items: readonly Item[],
-  limit: number,
-  work: (item: Item) => Promise<Result>,
-): Promise<Result[]> {
-  const results = new Array<Result>(items.length);
-  let next = 0;
-  async function worker(): Promise<void> {
-    while (next < items.length) {
-      const index = next;
-      next += 1;
-      results[index] = await work(items[index] as Item);
-    }
-  }
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
