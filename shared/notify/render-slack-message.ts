@@ -1,0 +1,328 @@
+import type { ActionsBlock, ContextBlock, HeaderBlock, KnownBlock, SectionBlock } from '@slack/types';
+import type { GovernanceDetail, GovernanceEvent, Severity } from '../events/governance';
+
+/**
+ * Renders a governance event as one Slack Block Kit message: a header with severity, repository
+ * and region, the summary, the facts as fields, the list behind them (findings, problems, reasons),
+ * a console button and a context line. Everything is kept within Slack's limits so that Slack never
+ * rejects a message: long lists are cut with an "and N more" line, long texts are shortened.
+ * Limits: https://docs.slack.dev/reference/block-kit/blocks (50 blocks a message; header text 150
+ * characters; section text 3,000; at most 10 fields of 2,000 each; context 10 elements) and
+ * https://docs.slack.dev/reference/block-kit/block-elements/button-element (text 75, url 3,000).
+ */
+export const SLACK_LIMITS = {
+  blocksPerMessage: 50,
+  headerText: 150,
+  sectionText: 3_000,
+  fieldsPerSection: 10,
+  fieldText: 2_000,
+  buttonText: 75,
+  buttonUrl: 3_000,
+  // Slack truncates a message's top-level text after 40,000 characters; notifications show far less.
+  notificationText: 3_000,
+} as const;
+
+export interface SlackMessage {
+  /** The notification and accessibility text; Slack shows it where blocks cannot be shown. */
+  text: string;
+  blocks: KnownBlock[];
+}
+
+const SEVERITY_MARK: Record<Severity, string> = {
+  critical: ':red_circle: CRITICAL',
+  warning: ':large_orange_circle: WARNING',
+  info: ':large_blue_circle: INFO',
+};
+
+/** The facts of an event, laid out for people; what each detail-type shows is decided below. */
+interface Facts {
+  fields: [label: string, value: string][];
+  /** A titled list (findings, problems, ...), one mrkdwn line per item, most important first. */
+  list?: { title: string; lines: string[]; total: number };
+}
+
+export function renderSlackMessage(event: GovernanceEvent): SlackMessage {
+  const { detail } = event;
+  const where = 'repositoryName' in detail ? detail.repositoryName : 'registry';
+  const facts = describeFacts(event);
+
+  const blocks: KnownBlock[] = [];
+  const header: HeaderBlock = {
+    type: 'header',
+    text: {
+      type: 'plain_text',
+      text: shorten(`${event.detailType}: ${where} (${detail.region})`, SLACK_LIMITS.headerText),
+      emoji: true,
+    },
+  };
+  blocks.push(header);
+  blocks.push(section(`*${SEVERITY_MARK[detail.severity]}*  ${escapeMrkdwn(detail.summary)}`));
+
+  const fields = facts.fields.slice(0, SLACK_LIMITS.fieldsPerSection).map(([label, value]) => ({
+    type: 'mrkdwn' as const,
+    text: shorten(`*${escapeMrkdwn(label)}*\n${value}`, SLACK_LIMITS.fieldText),
+  }));
+  if (fields.length > 0) blocks.push({ type: 'section', fields } satisfies SectionBlock);
+
+  // Reserve the blocks that always close the message: the button, the context, a possible "more" line.
+  const closing = 3;
+  if (facts.list && facts.list.lines.length > 0) {
+    blocks.push(...listSections(facts.list, SLACK_LIMITS.blocksPerMessage - blocks.length - closing));
+  }
+
+  const button: ActionsBlock = {
+    type: 'actions',
+    elements: [
+      {
+        type: 'button',
+        text: { type: 'plain_text', text: 'Open in the AWS console' },
+        url: detail.consoleUrl.slice(0, SLACK_LIMITS.buttonUrl),
+      },
+    ],
+  };
+  const context: ContextBlock = {
+    type: 'context',
+    elements: [
+      {
+        type: 'mrkdwn',
+        text: `ecr-warden · account ${detail.account} · ${detail.region} · ${event.detailType} v${detail.schemaVersion}`,
+      },
+    ],
+  };
+  blocks.push(button, context);
+
+  const text = shorten(
+    `${SEVERITY_MARK[detail.severity].replace(/^:[a-z_]+: /, '')} ${event.detailType}: ${detail.summary}`,
+    SLACK_LIMITS.notificationText,
+  );
+  return { text, blocks };
+}
+
+/** The same message as plain text, for `ecr-warden notify preview` and logs. */
+export function renderPlainText(event: GovernanceEvent): string {
+  const { detail } = event;
+  const where = 'repositoryName' in detail ? detail.repositoryName : 'registry';
+  const facts = describeFacts(event);
+  const lines = [
+    `${event.detailType}: ${where} (${detail.region}) [${detail.severity.toUpperCase()}]`,
+    detail.summary,
+    '',
+    ...facts.fields.map(([label, value]) => `${label}: ${unmark(value)}`),
+  ];
+  if (facts.list) {
+    lines.push('', `${facts.list.title}:`, ...facts.list.lines.map((line) => `  - ${unmark(line)}`));
+    const more = facts.list.total - facts.list.lines.length;
+    if (more > 0) lines.push(`  ... and ${more} more`);
+  }
+  lines.push('', `Console: ${detail.consoleUrl}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** Packs list lines into sections of at most 3,000 characters, within `maxBlocks`. */
+function listSections(list: NonNullable<Facts['list']>, maxBlocks: number): SectionBlock[] {
+  const sections: string[] = [];
+  let current = `*${escapeMrkdwn(list.title)}*`;
+  let shown = 0;
+  for (const raw of list.lines) {
+    const line = shorten(raw, SLACK_LIMITS.sectionText - 10);
+    if (current.length + 1 + line.length > SLACK_LIMITS.sectionText) {
+      if (sections.length + 1 >= maxBlocks) break;
+      sections.push(current);
+      current = '';
+    }
+    current = current === '' ? line : `${current}\n${line}`;
+    shown += 1;
+  }
+  sections.push(current);
+  const more = list.total - shown;
+  const blocks = sections.map((text) => section(text));
+  if (more > 0) blocks.push(section(`_…and ${more} more; the full list is in the AWS console._`));
+  return blocks;
+}
+
+function describeFacts(event: GovernanceEvent): Facts {
+  switch (event.detailType) {
+    case 'Cleanup Report':
+      return cleanupFacts(event.detail);
+    case 'Tag Moved':
+      return tagMovedFacts(event.detail);
+    case 'Repository Settings Drift':
+      return driftFacts(event.detail);
+    case 'Vulnerability Alert':
+      return vulnerabilityAlertFacts(event.detail);
+    case 'Vulnerability Digest':
+      return vulnerabilityDigestFacts(event.detail);
+    case 'Replication Failure':
+      return replicationFailureFacts(event.detail);
+    case 'Replication Audit Report':
+      return replicationAuditFacts(event.detail);
+  }
+}
+
+function cleanupFacts(d: GovernanceDetail<'Cleanup Report'>): Facts {
+  const fields: Facts['fields'] = [
+    ['Mode', d.dryRun ? 'dry run: nothing deleted' : 'deleting'],
+    [d.dryRun ? 'Would delete' : 'Deleted', `${d.imagesDeleted} of ${d.imagesEvaluated} images`],
+    ['Reclaimed', `${formatGiB(d.bytesReclaimed)} (≈ $${d.monthlySavingsUsd.toFixed(2)}/month)`],
+    ['Kept', `${d.imagesKept} images`],
+  ];
+  if (d.deletionCapReached) fields.push(['Deletion cap', 'reached: more images remain eligible']);
+  if (d.failures.length > 0) fields.push(['Failures', `${d.failures.length} images not deleted`]);
+  const lines = [
+    ...d.topKeepReasons.map((reason) => `${reason.count} × \`${escapeMrkdwn(reason.kind)}\``),
+    ...d.failures.map(
+      (f) => `:warning: \`${short(f.imageDigest)}\` ${escapeMrkdwn(f.failureCode)}: ${escapeMrkdwn(f.failureReason)}`,
+    ),
+  ];
+  return { fields, list: { title: 'Why images were kept', lines, total: lines.length } };
+}
+
+function tagMovedFacts(d: GovernanceDetail<'Tag Moved'>): Facts {
+  const inUse =
+    d.previousDigestInUse === null
+      ? 'unknown'
+      : d.previousDigestInUse
+        ? 'yes: a running workload uses it'
+        : 'no';
+  return {
+    fields: [
+      ['Tag', `\`${escapeMrkdwn(d.imageTag)}\``],
+      ['Pushed at', d.pushedAt],
+      ['Previous digest', `\`${short(d.previousDigest)}\``],
+      ['New digest', `\`${short(d.newDigest)}\``],
+      ['Previous digest in use', inUse],
+    ],
+  };
+}
+
+function driftFacts(d: GovernanceDetail<'Repository Settings Drift'>): Facts {
+  const fields: Facts['fields'] = [
+    ['Baseline', d.baseline],
+    ['Expected', escapeMrkdwn(d.expected)],
+    ['Actual', escapeMrkdwn(d.actual)],
+    ['Remediation', d.remediation],
+  ];
+  if (d.changedBy !== undefined) fields.push(['Changed by', escapeMrkdwn(d.changedBy)]);
+  return { fields };
+}
+
+function vulnerabilityAlertFacts(d: GovernanceDetail<'Vulnerability Alert'>): Facts {
+  const counts = Object.entries(d.severityCounts)
+    .map(([severity, n]) => `${severity} ${n}`)
+    .join(', ');
+  const lines = d.findings.map((f) => {
+    const fix = f.fixedInVersion === undefined ? 'no fix yet' : `fixed in ${escapeMrkdwn(f.fixedInVersion)}`;
+    const pkg =
+      f.packageName === undefined ? '' : ` ${escapeMrkdwn(f.packageName)} ${escapeMrkdwn(f.installedVersion ?? '')}`;
+    const id = f.url === undefined ? escapeMrkdwn(f.vulnerabilityId) : `<${f.url}|${escapeMrkdwn(f.vulnerabilityId)}>`;
+    const extras = [
+      f.score === undefined ? undefined : `score ${f.score}`,
+      f.epssScore === undefined ? undefined : `EPSS ${f.epssScore}`,
+      f.exploitAvailable ? 'exploit available' : undefined,
+    ].filter(Boolean);
+    return `*${f.severity}* ${id}${pkg} (${fix}${extras.length > 0 ? `; ${extras.join(', ')}` : ''}) _${f.change}_`;
+  });
+  return {
+    fields: [
+      [
+        'Image',
+        d.imageTags.length > 0
+          ? d.imageTags.map((t) => `\`${escapeMrkdwn(t)}\``).join(' ')
+          : `untagged \`${short(d.imageDigest)}\``,
+      ],
+      ['Scan', d.scanType.toLowerCase()],
+      ['In use', d.inUse === null ? 'unknown' : d.inUse ? 'yes' : 'no'],
+      ['Findings', counts === '' ? String(d.findingCount) : `${d.findingCount} (${counts})`],
+    ],
+    list: { title: 'Findings, most urgent first', lines, total: d.findingCount },
+  };
+}
+
+function vulnerabilityDigestFacts(d: GovernanceDetail<'Vulnerability Digest'>): Facts {
+  const lines = [
+    ...d.repositories.map((r) => {
+      const open = Object.entries(r.open)
+        .map(([severity, n]) => `${severity} ${n}`)
+        .join(', ');
+      return `*${escapeMrkdwn(r.repositoryName)}*: ${open || 'none open'}; +${r.newSinceYesterday} new, −${r.resolvedSinceYesterday} resolved`;
+    }),
+    ...d.expiringSuppressions.map(
+      (s) =>
+        `:hourglass: suppression of ${escapeMrkdwn(s.vulnerability)} (${escapeMrkdwn(s.owner)}) ${s.expired ? 'EXPIRED' : 'expires'} ${s.expires}`,
+    ),
+  ];
+  return {
+    fields: [
+      ['Date', d.date],
+      ['Repositories with open findings', String(d.repositoryCount)],
+      ['Suppressions expiring within 14 days', String(d.expiringSuppressions.length)],
+    ],
+    list: { title: 'Open findings', lines, total: d.repositoryCount - d.repositories.length + lines.length },
+  };
+}
+
+function replicationFailureFacts(d: GovernanceDetail<'Replication Failure'>): Facts {
+  return {
+    fields: [
+      ['Image', d.imageTag === undefined ? `\`${short(d.imageDigest)}\`` : `\`${escapeMrkdwn(d.imageTag)}\``],
+      ['From', `${d.sourceRegion} (${d.sourceAccount})`],
+      ['To', d.destinationRegion],
+      ['Failure code', d.failureCode ?? 'not given'],
+    ],
+  };
+}
+
+function replicationAuditFacts(d: GovernanceDetail<'Replication Audit Report'>): Facts {
+  const counts = Object.entries(d.problemCounts)
+    .map(([kind, n]) => `${kind} ${n}`)
+    .join(', ');
+  const lines = [
+    ...d.recommendations.map((r) => `:point_right: ${escapeMrkdwn(r)}`),
+    ...d.repositories.flatMap((r) =>
+      r.problems.map(
+        (p) => `*${escapeMrkdwn(r.repositoryName)}* → ${r.destinationRegion}: ${p.kind}: ${escapeMrkdwn(p.detail)}`,
+      ),
+    ),
+  ];
+  return {
+    fields: [
+      ['Result', d.clean ? 'clean' : 'problems found'],
+      ['Repositories audited', String(d.repositoriesAudited)],
+      ['Destinations', d.destinationRegions.join(', ') || 'none'],
+      ['Worst lag', d.worstLagSeconds === null ? 'no replication seen' : `${d.worstLagSeconds} s`],
+      ['Problems', counts || 'none'],
+    ],
+    list: { title: 'What to do, and what is wrong', lines, total: lines.length },
+  };
+}
+
+function section(text: string): SectionBlock {
+  return { type: 'section', text: { type: 'mrkdwn', text: shorten(text, SLACK_LIMITS.sectionText) } };
+}
+
+/** mrkdwn control characters, escaped as Slack asks ("&", "<", ">"). */
+export function escapeMrkdwn(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Undoes escapeMrkdwn() and the mrkdwn marks, for plain-text output. */
+function unmark(text: string): string {
+  return text
+    .replace(/<([^|>]+)\|([^>]+)>/g, '$2 ($1)')
+    .replace(/[*_`]/g, '')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+}
+
+export function shorten(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+function short(digest: string): string {
+  return digest.replace(/^sha256:/, '').slice(0, 12);
+}
+
+function formatGiB(bytes: number): string {
+  return `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
+}
