@@ -171,7 +171,8 @@ function cleanupFacts(d: GovernanceDetail<'Cleanup Report'>): Facts {
   const lines = [
     ...d.topKeepReasons.map((reason) => `${reason.count} × \`${escapeMrkdwn(reason.kind)}\``),
     ...d.failures.map(
-      (f) => `:warning: \`${short(f.imageDigest)}\` ${escapeMrkdwn(f.failureCode)}: ${escapeMrkdwn(f.failureReason)}`,
+      (f) =>
+        `:warning: \`${short(f.imageDigest)}\` ${escapeMrkdwn(f.failureCode)}: ${escapeMrkdwn(f.failureReason)}`,
     ),
   ];
   return { fields, list: { title: 'Why images were kept', lines, total: lines.length } };
@@ -213,8 +214,11 @@ function vulnerabilityAlertFacts(d: GovernanceDetail<'Vulnerability Alert'>): Fa
   const lines = d.findings.map((f) => {
     const fix = f.fixedInVersion === undefined ? 'no fix yet' : `fixed in ${escapeMrkdwn(f.fixedInVersion)}`;
     const pkg =
-      f.packageName === undefined ? '' : ` ${escapeMrkdwn(f.packageName)} ${escapeMrkdwn(f.installedVersion ?? '')}`;
-    const id = f.url === undefined ? escapeMrkdwn(f.vulnerabilityId) : `<${f.url}|${escapeMrkdwn(f.vulnerabilityId)}>`;
+      f.packageName === undefined
+        ? ''
+        : ` ${escapeMrkdwn(f.packageName)} ${escapeMrkdwn(f.installedVersion ?? '')}`;
+    const id =
+      f.url === undefined ? escapeMrkdwn(f.vulnerabilityId) : `<${f.url}|${escapeMrkdwn(f.vulnerabilityId)}>`;
     const extras = [
       f.score === undefined ? undefined : `score ${f.score}`,
       f.epssScore === undefined ? undefined : `EPSS ${f.epssScore}`,
@@ -280,7 +284,8 @@ function replicationAuditFacts(d: GovernanceDetail<'Replication Audit Report'>):
     ...d.recommendations.map((r) => `:point_right: ${escapeMrkdwn(r)}`),
     ...d.repositories.flatMap((r) =>
       r.problems.map(
-        (p) => `*${escapeMrkdwn(r.repositoryName)}* → ${r.destinationRegion}: ${p.kind}: ${escapeMrkdwn(p.detail)}`,
+        (p) =>
+          `*${escapeMrkdwn(r.repositoryName)}* → ${r.destinationRegion}: ${p.kind}: ${escapeMrkdwn(p.detail)}`,
       ),
     ),
   ];
