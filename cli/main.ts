@@ -16,6 +16,9 @@ Commands:
       \`aws ecr get-lifecycle-policy-preview\`.
   lifecycle validate --policy FILE
       Checks a lifecycle policy with ECR's rules; exit 2 lists every violation.
+  notify preview --event FILE [--output text|json]
+      The Slack message a governance event (as EventBridge delivers it) becomes:
+      plain text and Block Kit JSON.
   demo [--json]
       Runs ecr-warden on the bundled sample registry: no AWS account needed.
 
@@ -55,6 +58,19 @@ export async function main(argv: readonly string[], write: Write): Promise<void>
     const values = parseOptions(rest, { policy: { type: 'string' } });
     const { runLifecycleValidate } = await import('./lifecycle-command');
     runLifecycleValidate({ policy: required(values, 'policy') }, write);
+    return;
+  }
+  if (command === 'notify' && subcommand === 'preview') {
+    const values = parseOptions(rest, {
+      event: { type: 'string' },
+      output: { type: 'string', default: 'text' },
+    });
+    const output = values.output;
+    if (output !== 'text' && output !== 'json') {
+      throw new CliError(`--output must be "text" or "json", got "${String(output)}"`);
+    }
+    const { runNotifyPreview } = await import('./notify-command');
+    runNotifyPreview({ event: required(values, 'event'), output }, write);
     return;
   }
   if (command === 'demo') {

@@ -1,12 +1,10 @@
 // The built `ecr-warden` CLI (dist/cli.js behind bin/ecr-warden.js), run as a child process on
 // files in a temporary directory, as a user would run it on the output of the AWS CLI.
-import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { buildCli, type CliRun, expectOneLineError, ROOT, runCli } from '../../support/cli';
 
-const ROOT = join(__dirname, '..', '..', '..');
-const BIN = join(ROOT, 'bin', 'ecr-warden.js');
 const POLICIES = join(ROOT, 'test', 'events', 'lifecycle');
 
 const NOW_ISO = '2026-03-01T12:00:00Z';
@@ -16,17 +14,6 @@ const GIB = 1024 ** 3;
 
 const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
-
-interface CliRun {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runCli(...args: string[]): CliRun {
-  const result = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8' });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 /** `lifecycle preview` of `images` under `policy` as of NOW, with any further options. */
 function runPreview(policy: string, images: string, ...options: string[]): CliRun {
@@ -83,14 +70,6 @@ function instantOf(value: unknown): number {
   return typeof value === 'number' ? value * 1000 : Date.parse(String(value));
 }
 
-/** The stderr of a failed run: exactly one `ecr-warden: ` line and no stack trace. */
-function expectOneLineError(run: CliRun, pattern: RegExp): void {
-  expect(run.status).toBe(2);
-  expect(run.stderr).not.toMatch(/^ {4}at /m);
-  expect(run.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/^ecr-warden: /)]);
-  expect(run.stderr).toMatch(pattern);
-}
-
 let dir: string;
 
 function writeFile(name: string, content: unknown): string {
@@ -99,10 +78,7 @@ function writeFile(name: string, content: unknown): string {
   return path;
 }
 
-// Always rebuild: a dist/cli.js left from older sources would test old code.
-beforeAll(() => {
-  execFileSync(process.execPath, ['scripts/build-cli.mjs'], { cwd: ROOT, stdio: 'inherit' });
-});
+beforeAll(buildCli);
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'ecr-warden-cli-'));
