@@ -2,6 +2,10 @@
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
+  // One dynalite (DynamoDB) server on loopback for the run; tests create their own tables on it.
+  // The setup exports its URL to the workers through ECR_WARDEN_TEST_DYNAMODB_ENDPOINT.
+  globalSetup: '<rootDir>/test/support/dynalite-global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/dynalite-global-teardown.ts',
   testMatch: ['**/*.test.ts'],
   transform: {
     // @middy/core ships only ES modules: let swc turn them into CommonJS too.

@@ -8,7 +8,9 @@
  *    checks each function: Lambda resource, runtime, architecture, own IAM role with exactly the
  *    statements listed in EXPECTED_STATEMENTS below, environment, events, on-failure path, log
  *    retention; and, across the template, no wildcard actions and no `Resource: "*"` on anything that
- *    changes state, and encrypted queues.
+ *    changes state, and encrypted queues; DynamoDB tables on demand, KMS-encrypted, with point-in-time
+ *    recovery; the state table built from shared/state/table-definition.ts (keys, TTL, protection per
+ *    stage) and exported as the StateTableName output.
  * 3. Opens each zip artifact: a minified bundle with its source map, nothing from node_modules, and no
  *    `require` of a package that is not in the bundle.
  *
@@ -17,7 +19,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { builtinModules } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -56,6 +58,16 @@ const EXPECTED_STATEMENTS = {
     { Action: ['sqs:SendMessage'], Resource: [getAtt('CleanupSchedulerFailureQueue')] },
   ],
 };
+
+/**
+ * The state table as shared/state/table-definition.ts defines it (loaded through tsx, as serverless.yml's
+ * variable source loads it): the template must hold exactly this key schema and TTL attribute.
+ */
+const STATE_TABLE_ID = 'StateTable';
+const stateTableDefinition = createRequire(import.meta.url)('tsx/cjs/api').require(
+  '../shared/state/table-definition.ts',
+  fileURLToPath(import.meta.url),
+);
 
 /** Requires a bundle may leave unresolved: optional packages the AWS SDK loads inside try/catch. */
 const OPTIONAL_REQUIRES = new Set(['@aws-sdk/signature-v4-crt', 'aws-crt']);
@@ -241,6 +253,78 @@ check(
     same(cleanupQueue.RedrivePolicy.deadLetterTargetArn, getAtt('CleanupDeadLetterQueue')),
   'CleanupQueue: RedrivePolicy must send to CleanupDeadLetterQueue after 3 receives',
 );
+
+// DynamoDB tables: on-demand, encrypted with KMS, point-in-time recovery on.
+for (const [id, table] of byType('AWS::DynamoDB::Table')) {
+  const props = table.Properties ?? {};
+  check(
+    props.BillingMode === 'PAY_PER_REQUEST',
+    `${id}: BillingMode is ${props.BillingMode}, expected PAY_PER_REQUEST`,
+  );
+  check(
+    props.SSESpecification?.SSEEnabled === true,
+    `${id}: not encrypted with KMS (SSESpecification.SSEEnabled: true)`,
+  );
+  check(
+    props.PointInTimeRecoverySpecification?.PointInTimeRecoveryEnabled === true,
+    `${id}: point-in-time recovery is off (PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled: true)`,
+  );
+}
+
+// The state table: built from shared/state/table-definition.ts, protected as that module says.
+const stateTable = resources[STATE_TABLE_ID];
+if (
+  check(stateTable?.Type === 'AWS::DynamoDB::Table', `no AWS::DynamoDB::Table resource ${STATE_TABLE_ID}`)
+) {
+  const props = stateTable.Properties ?? {};
+  const expectedName = `${state.service.service}-${STAGE}-state`;
+  check(
+    props.TableName === expectedName,
+    `${STATE_TABLE_ID}: TableName is ${props.TableName}, expected ${expectedName}`,
+  );
+  check(
+    same(props.KeySchema, stateTableDefinition.STATE_TABLE_KEY_SCHEMA),
+    `${STATE_TABLE_ID}: KeySchema ${JSON.stringify(props.KeySchema)} differs from shared/state/table-definition.ts`,
+  );
+  check(
+    same(props.AttributeDefinitions, stateTableDefinition.STATE_TABLE_ATTRIBUTE_DEFINITIONS),
+    `${STATE_TABLE_ID}: AttributeDefinitions ${JSON.stringify(props.AttributeDefinitions)} differ from shared/state/table-definition.ts`,
+  );
+  check(
+    same(props.TimeToLiveSpecification, {
+      AttributeName: stateTableDefinition.TIME_TO_LIVE_ATTRIBUTE,
+      Enabled: true,
+    }),
+    `${STATE_TABLE_ID}: TTL must be enabled on ${stateTableDefinition.TIME_TO_LIVE_ATTRIBUTE} (got ${JSON.stringify(props.TimeToLiveSpecification)})`,
+  );
+  const protection = stateTableDefinition.stateTableProtection(STAGE);
+  check(
+    stateTable.DeletionPolicy === protection.deletionPolicy &&
+      stateTable.UpdateReplacePolicy === protection.deletionPolicy &&
+      props.DeletionProtectionEnabled === protection.deletionProtectionEnabled,
+    `${STATE_TABLE_ID}: DeletionPolicy/UpdateReplacePolicy/DeletionProtectionEnabled are ${stateTable.DeletionPolicy}/${stateTable.UpdateReplacePolicy}/${props.DeletionProtectionEnabled}, expected ${protection.deletionPolicy}/${protection.deletionPolicy}/${protection.deletionProtectionEnabled} for stage ${STAGE}`,
+  );
+  check(
+    same(stateTableDefinition.stateTableProtection('prod'), {
+      deletionPolicy: 'Retain',
+      deletionProtectionEnabled: true,
+    }),
+    `${STATE_TABLE_ID}: the prod stage must retain the table and protect it from deletion`,
+  );
+  check(
+    same(template.Outputs?.StateTableName?.Value, { Ref: STATE_TABLE_ID }),
+    `${STATE_TABLE_ID}: no stack output StateTableName (Ref ${STATE_TABLE_ID})`,
+  );
+}
+for (const [key] of Object.entries(functions)) {
+  const variables = resources[`${normalize(key)}LambdaFunction`]?.Properties?.Environment?.Variables ?? {};
+  if (variables.STATE_TABLE_NAME !== undefined) {
+    check(
+      same(variables.STATE_TABLE_NAME, { Ref: STATE_TABLE_ID }),
+      `${key}: STATE_TABLE_NAME must be !Ref ${STATE_TABLE_ID} (got ${JSON.stringify(variables.STATE_TABLE_NAME)})`,
+    );
+  }
+}
 
 // ── 3. Artifacts ─────────────────────────────────────────────────────────────────────────────────
 

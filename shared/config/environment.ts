@@ -27,7 +27,8 @@ export function readCleanupSchedulerEnvironment(
   return readEnvironment(cleanupSchedulerEnvironmentSchema, env);
 }
 
-function readEnvironment<Schema extends z.ZodObject>(
+/** Validates `env` against `schema`; the error names every variable that is missing or wrong. */
+export function readEnvironment<Schema extends z.ZodObject>(
   schema: Schema,
   env: Readonly<Record<string, string | undefined>>,
 ): z.output<Schema> {
@@ -39,4 +40,30 @@ function readEnvironment<Schema extends z.ZodObject>(
       message: issue.input === undefined || issue.input === '' ? 'is not set' : issue.message,
     })),
   );
+}
+
+/**
+ * DynamoDB table names: 3 to 255 characters of a-z, A-Z, 0-9, `_`, `-` and `.`.
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html
+ */
+const tableName = z
+  .string()
+  .regex(/^[A-Za-z0-9_.-]{3,255}$/, { error: 'must be a DynamoDB table name (3-255 of A-Z a-z 0-9 _ - .)' });
+
+/**
+ * The variable serverless.yml sets (`STATE_TABLE_NAME: !Ref StateTable`) on every function that reads
+ * or writes state. Spread it into a function's own environment schema.
+ */
+export const stateTableEnvironmentShape = {
+  STATE_TABLE_NAME: tableName,
+};
+
+const stateTableEnvironmentSchema = z.object(stateTableEnvironmentShape);
+
+export type StateTableEnvironment = z.output<typeof stateTableEnvironmentSchema>;
+
+export function readStateTableEnvironment(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): StateTableEnvironment {
+  return readEnvironment(stateTableEnvironmentSchema, env);
 }

@@ -1,0 +1,2 @@
+export * from './block-kit-limits';
+export * from './slack-receiver';
