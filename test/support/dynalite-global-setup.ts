@@ -1,5 +1,4 @@
-import type { AddressInfo } from 'node:net';
-import dynalite from 'dynalite';
+import { startLocalDynamoDb } from '../../local/state-table';
 import { DYNAMODB_ENDPOINT_VARIABLE } from './dynamodb-endpoint';
 
 /**
@@ -9,14 +8,8 @@ import { DYNAMODB_ENDPOINT_VARIABLE } from './dynamodb-endpoint';
  * tests never see each other's items. Starting it costs about 35 ms (mostly loading the package).
  */
 export default async function startDynalite(): Promise<void> {
-  // Tables are ACTIVE at once instead of after dynalite's default 500 ms: a table per test stays cheap.
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  process.env[DYNAMODB_ENDPOINT_VARIABLE] = `http://127.0.0.1:${port}`;
+  const dynamoDb = await startLocalDynamoDb();
+  process.env[DYNAMODB_ENDPOINT_VARIABLE] = dynamoDb.endpoint;
   // globalTeardown runs in this same process: hand it the server.
-  (globalThis as { __ecrWardenDynalite__?: unknown }).__ecrWardenDynalite__ = server;
+  (globalThis as { __ecrWardenDynalite__?: unknown }).__ecrWardenDynalite__ = dynamoDb;
 }
