@@ -16,11 +16,15 @@ Commands:
       \`aws ecr get-lifecycle-policy-preview\`.
   lifecycle validate --policy FILE
       Checks a lifecycle policy with ECR's rules; exit 2 lists every violation.
+  cleanup plan --snapshot FILE --config FILE [--now ISO] [--output table|json]
+      What a cleanup run would delete from the registry in snapshot FILE (the
+      format \`ecr-warden snapshot\` writes; see examples/snapshot/) under the
+      \`cleanup\` section of config FILE, in which order, and why every other
+      image stays. Deletes nothing, whatever cleanup.dryRun says. Policies are
+      evaluated at the snapshot's takenAt unless --now is given.
   notify preview --event FILE [--output text|json]
       The Slack message a governance event (as EventBridge delivers it) becomes:
       plain text and Block Kit JSON.
-  demo [--json]
-      Runs ecr-warden on the bundled sample registry: no AWS account needed.
 
 Exit codes: 0 done, 2 invalid input (the reason is printed on one line).
 `;
@@ -60,6 +64,25 @@ export async function main(argv: readonly string[], write: Write): Promise<void>
     runLifecycleValidate({ policy: required(values, 'policy') }, write);
     return;
   }
+  if (command === 'cleanup' && subcommand === 'plan') {
+    const values = parseOptions(rest, {
+      snapshot: { type: 'string' },
+      config: { type: 'string' },
+      now: { type: 'string' },
+      output: { type: 'string', default: 'table' },
+    });
+    const { runCleanupPlan } = await import('./cleanup-command');
+    runCleanupPlan(
+      {
+        snapshot: required(values, 'snapshot'),
+        config: required(values, 'config'),
+        ...optional(values, 'now'),
+        output: outputFormat(values.output),
+      },
+      write,
+    );
+    return;
+  }
   if (command === 'notify' && subcommand === 'preview') {
     const values = parseOptions(rest, {
       event: { type: 'string' },
@@ -71,14 +94,6 @@ export async function main(argv: readonly string[], write: Write): Promise<void>
     }
     const { runNotifyPreview } = await import('./notify-command');
     runNotifyPreview({ event: required(values, 'event'), output }, write);
-    return;
-  }
-  if (command === 'demo') {
-    const values = parseOptions(subcommand === undefined ? [] : [subcommand, ...rest], {
-      json: { type: 'boolean', default: false },
-    });
-    const { runDemo } = await import('./demo');
-    runDemo({ json: values.json === true }, write);
     return;
   }
   const name = [command, subcommand].filter(Boolean).join(' ');

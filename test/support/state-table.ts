@@ -1,6 +1,13 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createLocalDynamoDbClient, createStateTable, deleteStateTable } from '../../local/state-table';
+import {
+  createLocalDynamoDbClient,
+  createStateTable as createNamedStateTable,
+  deleteStateTable,
+} from '../../local/state-table';
+
+export { deleteStateTable };
+
 import { createStateDocumentClient } from '../../shared/aws/dynamodb-client';
 import { dynamoDbTestEndpoint } from './dynamodb-endpoint';
 
@@ -10,6 +17,12 @@ export function createTestDynamoDbClient(): DynamoDBClient {
 }
 
 let tableCount = 0;
+
+/** Creates an empty state table with a name no other test of this run uses. */
+export async function createStateTable(client: DynamoDBClient): Promise<string> {
+  tableCount += 1;
+  return createNamedStateTable(client, `ecr-warden-test-${process.pid}-${tableCount}-state`);
+}
 
 export interface StateTableFixture {
   /** The table of the current test: created before it, deleted after it. */
@@ -32,11 +45,7 @@ export function useStateTable(): StateTableFixture {
     documentClient = createStateDocumentClient(client);
   });
   beforeEach(async () => {
-    tableCount += 1;
-    tableName = await createStateTable(
-      required(client, 'client'),
-      `ecr-warden-test-${process.pid}-${tableCount}-state`,
-    );
+    tableName = await createStateTable(required(client, 'client'));
   });
   afterEach(async () => {
     if (client !== undefined && tableName !== undefined) await deleteStateTable(client, tableName);

@@ -471,21 +471,33 @@ describe('ecr-warden input errors: exit 2, one `ecr-warden:` line, no stack trac
   });
 });
 
-describe('ecr-warden demo', () => {
-  it('runs on the bundled sample repository and exits 0', () => {
-    const run = runCli('demo');
+describe('the bundled example (examples/lifecycle)', () => {
+  const example = (file: string) => join(ROOT, 'examples', 'lifecycle', file);
+  const args = [
+    '--policy',
+    example('policy.json'),
+    '--images',
+    example('images.json'),
+    '--manifests',
+    example('manifests.json'),
+    '--now',
+    '2026-11-01T00:00:00Z',
+  ];
+
+  it('previews as a table with totals, and keeps the children of manifest lists', () => {
+    const run = runCli('lifecycle', 'preview', ...args);
 
     expect(run.status).toBe(0);
-    expect(run.stdout).toMatch(/images evaluated/);
+    expect(run.stdout).toMatch(/57 images evaluated: \d+ expire, \d+ transition to archive, \d+ stay\./);
+    expect(run.stdout).toMatch(/\d+ selected images are kept because a manifest list references them/);
     expect(run.stderr).toBe('');
   });
 
-  it('prints parseable preview JSON with --json', () => {
-    const run = runCli('demo', '--json');
+  it('previews as parseable GetLifecyclePolicyPreview JSON', () => {
+    const run = runCli('lifecycle', 'preview', ...args, '--output', 'json');
 
     expect(run.status).toBe(0);
-    const preview = JSON.parse(run.stdout);
-    expect(preview).toMatchObject({
+    expect(JSON.parse(run.stdout)).toMatchObject({
       status: 'COMPLETE',
       previewResults: expect.any(Array),
       summary: { expiringImageTotalCount: expect.any(Number) },

@@ -1,0 +1,44 @@
+// The AWS SDK warns once, on stderr, that its 2027 releases will need Node 22: true, and noise here.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
+import { DEMO_SECTIONS } from './sections';
+import { createDemoWorld } from './world';
+
+/**
+ * `npm run demo`: ecr-warden's handlers, end to end, on the bundled sample registry, in dry run.
+ * No network and no AWS credentials: ECR, ECS and Lambda are the registry simulator, the state
+ * table is dynalite on loopback, Slack is a local receiver. `npm run demo -- --json` prints JSON.
+ */
+async function runDemo(json: boolean): Promise<void> {
+  const started = Date.now();
+  const world = await createDemoWorld();
+  const report: { title: string; result: unknown }[] = [];
+  try {
+    if (!json) {
+      process.stdout.write(
+        'ecr-warden demo: the sample registry (account 123456789012, us-east-1 with replication to us-west-2)\n' +
+          `as of ${world.asOf.toISOString()}, in dry run: nothing is deleted or changed, no AWS account is used.\n`,
+      );
+    }
+    for (const section of DEMO_SECTIONS) {
+      const result = await section.run(world);
+      report.push({ title: section.title, result: result.json });
+      if (!json)
+        process.stdout.write(
+          `\n== ${section.title}\n${result.lines.map((line) => `  ${line}`).join('\n')}\n`,
+        );
+    }
+  } finally {
+    await world.close();
+  }
+  if (json)
+    process.stdout.write(
+      `${JSON.stringify({ asOf: world.asOf.toISOString(), sections: report }, null, 2)}\n`,
+    );
+  else process.stdout.write(`\nDone in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`);
+}
+
+runDemo(process.argv.includes('--json')).catch((error: unknown) => {
+  process.stderr.write(`ecr-warden demo: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});

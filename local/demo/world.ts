@@ -1,0 +1,139 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { GetParameterCommand, ParameterNotFound, SSMClient } from '@aws-sdk/client-ssm';
+import { mockClient } from 'aws-sdk-client-mock';
+import { createRegistrySimulator, type InstalledSimulator, type RegistrySimulator } from '../registry-sim';
+import { type SlackReceiver, startSlackReceiver } from '../slack-receiver';
+import {
+  createLocalDynamoDbClient,
+  createStateTable,
+  type LocalDynamoDb,
+  startLocalDynamoDb,
+} from '../state-table';
+
+/**
+ * The local world `npm run demo` runs ecr-warden's real handlers in: the sample registry in the
+ * registry simulator (ECR, ECS, Lambda), the state table on dynalite, a Slack receiver on loopback,
+ * and EventBridge and SQS stand-ins that record what the handlers send so that the next handler can
+ * receive it, as the deployed rules and queues would deliver it. No network, no AWS credentials.
+ */
+export interface DemoWorld {
+  sim: RegistrySimulator;
+  aws: InstalledSimulator;
+  asOf: Date;
+  account: string;
+  region: string;
+  stateTableName: string;
+  slack: SlackReceiver;
+  /** Governance events the handlers published, in order, as PutEvents entries. */
+  governanceEvents: PutEventsRequestEntry[];
+  /** Messages the handlers sent to each queue URL, in order (SendMessageBatch bodies). */
+  queueMessages(queueUrl: string): string[];
+  /** An SSM parameter the handlers may read (e.g. a Slack webhook URL pointing at the receiver). */
+  setParameter(name: string, value: string): void;
+  close(): Promise<void>;
+}
+
+export const DEMO_ACCOUNT = '123456789012';
+export const DEMO_REGION = 'us-east-1';
+export const DEMO_EVENT_BUS = 'ecr-warden-demo';
+export const queueUrlFor = (name: string) =>
+  `https://sqs.${DEMO_REGION}.amazonaws.com/${DEMO_ACCOUNT}/ecr-warden-demo-${name}`;
+
+export async function createDemoWorld(): Promise<DemoWorld> {
+  const sim = createRegistrySimulator();
+  sim.loadSample(
+    JSON.parse(readFileSync(join(projectRoot(), 'local', 'sample-data', 'sample-registry.json'), 'utf8')),
+  );
+  const aws = sim.install();
+  const asOf = new Date(sim.clock.now());
+
+  const dynamoDb: LocalDynamoDb = await startLocalDynamoDb();
+  const dynamoDbClient = createLocalDynamoDbClient(dynamoDb.endpoint);
+  const stateTableName = await createStateTable(dynamoDbClient, 'ecr-warden-demo-state');
+  const slack = await startSlackReceiver();
+
+  const governanceEvents: PutEventsRequestEntry[] = [];
+  const eventBridge = mockClient(EventBridgeClient);
+  eventBridge.on(PutEventsCommand).callsFake((input: { Entries: PutEventsRequestEntry[] }) => {
+    governanceEvents.push(...input.Entries);
+    return {
+      FailedEntryCount: 0,
+      Entries: input.Entries.map((_, i) => ({ EventId: `demo-${governanceEvents.length}-${i}` })),
+    };
+  });
+
+  const queues = new Map<string, string[]>();
+  const sqs = mockClient(SQSClient);
+  sqs
+    .on(SendMessageBatchCommand)
+    .callsFake((input: { QueueUrl: string; Entries: { Id: string; MessageBody: string }[] }) => {
+      const messages = queues.get(input.QueueUrl) ?? [];
+      messages.push(...input.Entries.map((entry) => entry.MessageBody));
+      queues.set(input.QueueUrl, messages);
+      return {
+        Successful: input.Entries.map(({ Id }) => ({ Id, MessageId: `m-${Id}`, MD5OfMessageBody: '' })),
+        Failed: [],
+      };
+    });
+
+  const parameters = new Map<string, string>();
+  const ssm = mockClient(SSMClient);
+  ssm.on(GetParameterCommand).callsFake((input: { Name: string }) => {
+    const value = parameters.get(input.Name);
+    if (value === undefined)
+      throw new ParameterNotFound({ message: `parameter ${input.Name} not found`, $metadata: {} });
+    return { Parameter: { Name: input.Name, Type: 'SecureString', Value: value, Version: 1 } };
+  });
+
+  // The handlers' AWS clients read these at cold start; the demo's endpoints are all local.
+  Object.assign(process.env, {
+    AWS_REGION: DEMO_REGION,
+    AWS_ACCESS_KEY_ID: 'AKIDLOCALECRWARDEN',
+    AWS_SECRET_ACCESS_KEY: 'local-secret',
+    AWS_ENDPOINT_URL_DYNAMODB: dynamoDb.endpoint,
+    STATE_TABLE_NAME: stateTableName,
+    EVENT_BUS_NAME: DEMO_EVENT_BUS,
+    POWERTOOLS_SERVICE_NAME: 'ecr-warden-demo',
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    POWERTOOLS_DEV: 'false',
+  });
+
+  return {
+    sim,
+    aws,
+    asOf,
+    account: DEMO_ACCOUNT,
+    region: DEMO_REGION,
+    stateTableName,
+    slack,
+    governanceEvents,
+    queueMessages: (queueUrl) => [...(queues.get(queueUrl) ?? [])],
+    setParameter: (name, value) => {
+      parameters.set(name, value);
+    },
+    async close() {
+      aws.restore();
+      eventBridge.restore();
+      sqs.restore();
+      ssm.restore();
+      dynamoDbClient.destroy();
+      await slack.close();
+      await dynamoDb.close();
+    },
+  };
+}
+
+/** The repository root, whether this runs bundled (dist/demo.js) or from source. */
+function projectRoot(): string {
+  let dir = __dirname;
+  while (!existsSync(join(dir, 'package.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('cannot find the ecr-warden project root');
+    dir = parent;
+  }
+  return dir;
+}

@@ -1,0 +1,30 @@
+// Bundles `npm run demo` (local/demo/run-demo.ts) as the Lambda bundles are built: esbuild with the
+// `.yml` text loader, so that the real handlers load their bundled config, here the demo's own
+// config (local/demo/ecr-warden.demo.yml) in place of the repository's ecr-warden.yml.
+import { resolve } from 'node:path';
+import { build } from 'esbuild';
+
+const demoConfig = resolve('local/demo/ecr-warden.demo.yml');
+
+await build({
+  entryPoints: ['local/demo/run-demo.ts'],
+  outfile: 'dist/demo.js',
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  mainFields: ['module', 'main'],
+  sourcemap: true,
+  loader: { '.yml': 'text' },
+  // dynalite loads leveldb bindings at run time: leave it (a dev dependency) to node_modules.
+  external: ['dynalite'],
+  logLevel: 'warning',
+  plugins: [
+    {
+      name: 'demo-config',
+      setup(builder) {
+        builder.onResolve({ filter: /(^|\/)ecr-warden\.yml$/ }, () => ({ path: demoConfig }));
+      },
+    },
+  ],
+});
