@@ -47,6 +47,21 @@ const ecrRepositories = {
 };
 
 /**
+ * The webhook parameters that `notifications.routes` of ecr-warden.yml names (loaded through tsx and
+ * validated as the functions do). slackNotifier may read exactly these, by ARN; the ARN is built here
+ * independently of shared/aws/slack-notifier-iam.ts, which builds the template's statement.
+ */
+const wardenConfig = createRequire(import.meta.url)('tsx/cjs/api')
+  .require('../shared/config/load-config.ts', fileURLToPath(import.meta.url))
+  .loadConfigFile(join(root, 'ecr-warden.yml'), 'ecr-warden.yml');
+const webhookParameters = [
+  ...new Set(wardenConfig.notifications.routes.map((route) => route.webhookParameter)),
+].sort();
+const ssmParameterArn = (name) => ({
+  'Fn::Sub': `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${name}`,
+});
+
+/**
  * The IAM statements each function's role must hold, besides its own log-group statement: exact
  * actions and resources. A function that is not listed here fails the check; add its statements when
  * adding the function, so that every permission is reviewed twice.
@@ -56,6 +71,23 @@ const EXPECTED_STATEMENTS = {
     { Action: ['ecr:DescribeRepositories'], Resource: [ecrRepositories] },
     { Action: ['sqs:SendMessage'], Resource: [getAtt('CleanupQueue')] },
     { Action: ['sqs:SendMessage'], Resource: [getAtt('CleanupSchedulerFailureQueue')] },
+  ],
+  slackNotifier: [
+    // Its sqs event, added by serverless-iam-roles-per-function: its own queue and nothing else.
+    {
+      Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+      Resource: [getAtt('NotificationQueue')],
+    },
+    // Webhook URLs: exactly the SecureString parameters the routes name. No statement without routes (IAM
+    // refuses one without resources), and no kms:Decrypt (the aws/ssm key's policy covers decryption).
+    ...(webhookParameters.length === 0
+      ? []
+      : [{ Action: ['ssm:GetParameter'], Resource: webhookParameters.map(ssmParameterArn) }]),
+    // Idempotency records: get, conditional put, conditional delete; never UpdateItem.
+    {
+      Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+      Resource: [getAtt('StateTable')],
+    },
   ],
 };
 
@@ -253,6 +285,106 @@ check(
     same(cleanupQueue.RedrivePolicy.deadLetterTargetArn, getAtt('CleanupDeadLetterQueue')),
   'CleanupQueue: RedrivePolicy must send to CleanupDeadLetterQueue after 3 receives',
 );
+
+// Queue policies: only an AWS service principal, for one source ARN (confused-deputy protection).
+for (const [id, policy] of byType('AWS::SQS::QueuePolicy')) {
+  for (const statement of asArray(policy.Properties?.PolicyDocument?.Statement)) {
+    check(
+      statement.Effect !== 'Allow' ||
+        (typeof statement.Principal?.Service === 'string' &&
+          statement.Condition?.ArnEquals?.['aws:SourceArn'] !== undefined),
+      `${id}: an Allow statement must name a service principal and an aws:SourceArn condition (got ${JSON.stringify(statement)})`,
+    );
+  }
+}
+
+// Notifications: the ecr-warden bus → a rule on source "ecr-warden" → a FIFO queue with one message group →
+// slackNotifier; a FIFO dead-letter queue after 5 receives, and the rule's own (standard) dead-letter queue.
+{
+  const bus = resources.GovernanceEventBus;
+  check(
+    bus?.Type === 'AWS::Events::EventBus' && bus.Properties?.Name === `${state.service.service}-${STAGE}`,
+    `GovernanceEventBus: an AWS::Events::EventBus named ${state.service.service}-${STAGE} is required`,
+  );
+  check(
+    same(template.Outputs?.GovernanceEventBusName?.Value, { Ref: 'GovernanceEventBus' }),
+    'GovernanceEventBus: no stack output GovernanceEventBusName (Ref GovernanceEventBus)',
+  );
+
+  const queue = resources.NotificationQueue?.Properties ?? {};
+  check(
+    queue.FifoQueue === true &&
+      String(queue.QueueName).endsWith('.fifo') &&
+      queue.ContentBasedDeduplication === true,
+    'NotificationQueue: must be a FIFO queue (name ending .fifo) with ContentBasedDeduplication',
+  );
+  check(
+    queue.RedrivePolicy?.maxReceiveCount === 5 &&
+      same(queue.RedrivePolicy.deadLetterTargetArn, getAtt('NotificationDeadLetterQueue')),
+    'NotificationQueue: RedrivePolicy must send to NotificationDeadLetterQueue after 5 receives',
+  );
+  check(
+    resources.NotificationDeadLetterQueue?.Properties?.FifoQueue === true,
+    'NotificationDeadLetterQueue: the dead-letter queue of a FIFO queue must be FIFO',
+  );
+  const notifierTimeout = resources.SlackNotifierLambdaFunction?.Properties?.Timeout;
+  check(
+    typeof notifierTimeout === 'number' && queue.VisibilityTimeout >= 6 * notifierTimeout,
+    `NotificationQueue: VisibilityTimeout ${queue.VisibilityTimeout} must be at least 6 × slackNotifier's timeout (${notifierTimeout})`,
+  );
+  const mapping = byType('AWS::Lambda::EventSourceMapping').find(([, m]) =>
+    same(m.Properties.FunctionName, getAtt('SlackNotifierLambdaFunction')),
+  )?.[1].Properties;
+  check(
+    same(mapping?.EventSourceArn, getAtt('NotificationQueue')) &&
+      mapping.BatchSize === 10 &&
+      asArray(mapping.FunctionResponseTypes).includes('ReportBatchItemFailures'),
+    'slackNotifier: must read NotificationQueue in batches of 10 with ReportBatchItemFailures',
+  );
+
+  const rules = byType('AWS::Events::Rule').filter(([, rule]) =>
+    asArray(rule.Properties.Targets).some((target) => same(target.Arn, getAtt('NotificationQueue'))),
+  );
+  if (check(rules.length === 1, `NotificationQueue: ${rules.length} rules target it, expected 1`)) {
+    const [ruleId, rule] = rules[0];
+    const target = asArray(rule.Properties.Targets).find((t) => same(t.Arn, getAtt('NotificationQueue')));
+    check(
+      same(rule.Properties.EventBusName, { Ref: 'GovernanceEventBus' }) &&
+        same(rule.Properties.EventPattern, { source: ['ecr-warden'] }) &&
+        rule.Properties.State !== 'DISABLED',
+      `${ruleId}: must be an enabled rule on GovernanceEventBus matching source ["ecr-warden"]`,
+    );
+    const group = target.SqsParameters?.MessageGroupId;
+    check(
+      typeof group === 'string' && group !== '' && !group.includes('$'),
+      `${ruleId}: the FIFO target needs a constant SqsParameters.MessageGroupId (got ${JSON.stringify(group)})`,
+    );
+    check(
+      same(target.DeadLetterConfig?.Arn, getAtt('NotificationRuleDeadLetterQueue')) &&
+        resources.NotificationRuleDeadLetterQueue?.Properties?.FifoQueue !== true,
+      `${ruleId}: undeliverable events must go to NotificationRuleDeadLetterQueue (a standard queue)`,
+    );
+    check(target.RoleArn === undefined, `${ruleId}: an SQS target uses the queue policy, not a RoleArn`);
+    for (const queueId of ['NotificationQueue', 'NotificationRuleDeadLetterQueue']) {
+      const allowed = byType('AWS::SQS::QueuePolicy').some(
+        ([, policy]) =>
+          asArray(policy.Properties.Queues).some((q) => same(q, { Ref: queueId })) &&
+          asArray(policy.Properties.PolicyDocument?.Statement).some(
+            (statement) =>
+              statement.Effect === 'Allow' &&
+              statement.Principal?.Service === 'events.amazonaws.com' &&
+              same(asArray(statement.Action), ['sqs:SendMessage']) &&
+              same(asArray(statement.Resource), [getAtt(queueId)]) &&
+              same(statement.Condition?.ArnEquals?.['aws:SourceArn'], getAtt(ruleId)),
+          ),
+      );
+      check(
+        allowed,
+        `${queueId}: its queue policy must let events.amazonaws.com SendMessage for ${ruleId} (aws:SourceArn) only`,
+      );
+    }
+  }
+}
 
 // DynamoDB tables: on-demand, encrypted with KMS, point-in-time recovery on.
 for (const [id, table] of byType('AWS::DynamoDB::Table')) {
@@ -454,6 +586,18 @@ function checkEvent(key, logicalId, index, event) {
           asArray(mapping[1].Properties.FunctionResponseTypes).includes('ReportBatchItemFailures'),
           `${key}: events[${index}] SQS event source must report batch item failures (functionResponseType: ReportBatchItemFailures)`,
         );
+        // A FIFO queue takes batches of at most 10 and no batching window.
+        // https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-parameters.html
+        const props = mapping[1].Properties;
+        const queueId = props.EventSourceArn?.['Fn::GetAtt']?.[0];
+        if (resources[queueId]?.Properties?.FifoQueue === true) {
+          check(
+            props.BatchSize >= 1 &&
+              props.BatchSize <= 10 &&
+              props.MaximumBatchingWindowInSeconds === undefined,
+            `${key}: events[${index}] FIFO queue ${queueId} takes a batch size of 1-10 and no batching window (got ${props.BatchSize}, ${props.MaximumBatchingWindowInSeconds})`,
+          );
+        }
       }
       return;
     }

@@ -1,4 +1,10 @@
 import { z } from 'zod';
+import {
+  GOVERNANCE_DETAIL_TYPES,
+  type GovernanceDetailType,
+  governanceDetailSchemas,
+  SEVERITIES,
+} from '../events/governance';
 import { type LifecyclePolicy, type PolicyViolation, parseLifecyclePolicy } from '../lifecycle/policy';
 
 /**
@@ -109,16 +115,114 @@ const cleanupSection = z.strictObject({
   keepAtLeast: nonNegativeInt.default(0),
   /** A circuit breaker: a run deletes at most this many images from one repository. */
   maxDeletionsPerRepository: positiveInt.optional(),
+  /**
+   * A second circuit breaker: a run deletes at most this fraction of a repository's images (rounded
+   * down), 0.5 when absent (DEFAULT_MAX_DELETION_SHARE in shared/cleanup/plan-repository-cleanup.ts);
+   * 1 turns it off. Left optional rather than defaulted here so that a file without it reads back as
+   * written.
+   */
+  maxDeletionShare: z
+    .number('must be a number')
+    .gt(0, 'must be > 0 (a share of the repository, e.g. 0.5)')
+    .max(1, 'must be <= 1 (1 allows a run to empty a repository)')
+    .optional(),
+});
+
+/**
+ * SSM parameter names, as PutParameter documents them: letters, digits and `_.-`, `/` between the
+ * levels of a hierarchy (at most 15), no `aws` or `ssm` prefix (case-insensitive), at most 1,011
+ * characters. ecr-warden asks for the fully qualified form (a leading `/`) so that the IAM resource ARN
+ * is `...:parameter` + the name, with no second guess about where a `/` goes.
+ * https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_PutParameter.html
+ */
+const ssmParameterName = z
+  .string({ error: 'must be an SSM parameter name such as /ecr-warden/slack/security' })
+  .regex(/^\//, {
+    message:
+      'must be a fully qualified SSM parameter name starting with "/", e.g. /ecr-warden/slack/security',
+    abort: true,
+  })
+  .max(1011, 'must be at most 1011 characters')
+  .regex(
+    /^(\/[a-zA-Z0-9_.-]+)+$/,
+    'may hold only a-z A-Z 0-9 _ . - and single "/" between levels (and must not end with "/")',
+  )
+  .refine((name) => !/^\/?(aws|ssm)/i.test(name), 'must not start with "aws" or "ssm" (reserved by SSM)')
+  .refine((name) => name.split('/').length - 1 <= 15, 'may have at most 15 levels');
+
+/**
+ * A Slack route: which governance events go to which channel (one incoming webhook per channel). Every
+ * route whose filters all match receives the event, in file order, until a matching route with
+ * `stop: true`; a webhook parameter receives an event at most once even when several routes name it.
+ * The name keys idempotency records and the per-route metrics: renaming a route lets an event that is
+ * redelivered later post again.
+ */
+const notificationRoute = z.strictObject({
+  name: z
+    .string({ error: 'must be a route name' })
+    .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be 1-64 of a-z, 0-9 and "-", starting with a letter or digit'),
+  /** A SecureString parameter holding the webhook URL; read at run time, never bundled. */
+  webhookParameter: ssmParameterName,
+  /** Only these detail-types; all of them when absent. */
+  detailTypes: z
+    .array(z.enum(GOVERNANCE_DETAIL_TYPES), { error: 'must be a list of detail-types' })
+    .min(1, 'must list at least one detail-type (leave the key out for all of them)')
+    .optional(),
+  /**
+   * Only events about these repositories (globs as in cleanup rules). Events about the whole registry
+   * (Vulnerability Digest, Replication Audit Report) carry no repository and never match a route
+   * that has this filter.
+   */
+  repositories: repositoryGlobs.optional(),
+  /** Only events at least this severe. */
+  minSeverity: z.enum(SEVERITIES).default('info'),
+  /** When this route matches, later routes are not considered. */
+  stop: z.boolean('must be true or false').default(false),
+});
+
+const notificationsSection = z.strictObject({
+  routes: z
+    .array(notificationRoute, { error: 'must be a list of routes' })
+    .default([])
+    .superRefine((routes, ctx) => {
+      const seen = new Map<string, number>();
+      routes.forEach((route, index) => {
+        const first = seen.get(route.name);
+        if (first === undefined) seen.set(route.name, index);
+        else
+          ctx.addIssue({
+            code: 'custom',
+            path: [index, 'name'],
+            message: `"${route.name}" is already the name of routes[${first}]; route names must be unique`,
+          });
+        const types = route.detailTypes;
+        if (route.repositories !== undefined && types?.every((type) => !hasRepository(type))) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [index, 'repositories'],
+            message: `can never match: ${types.join(', ')} carry no repository`,
+          });
+        }
+      });
+    }),
 });
 
 export const ecrWardenConfigSchema = z.strictObject({
   cleanup: cleanupSection.prefault({}),
+  notifications: notificationsSection.prefault({}),
 });
 
 export type EcrWardenConfig = z.output<typeof ecrWardenConfigSchema>;
 export type EcrWardenConfigInput = z.input<typeof ecrWardenConfigSchema>;
 export type CleanupConfig = EcrWardenConfig['cleanup'];
 export type CleanupRule = CleanupConfig['rules'][number];
+export type NotificationsConfig = EcrWardenConfig['notifications'];
+export type NotificationRouteConfig = NotificationsConfig['routes'][number];
+
+/** Whether events of this detail-type are about one repository (their detail has `repositoryName`). */
+function hasRepository(detailType: GovernanceDetailType): boolean {
+  return 'repositoryName' in governanceDetailSchemas[detailType].shape;
+}
 
 function describe(violation: PolicyViolation): string {
   return violation.rulePriority === undefined

@@ -1,0 +1,59 @@
+/**
+ * The IAM statements of slackNotifier's own role (serverless-iam-roles-per-function), built from
+ * ecr-warden.yml by scripts/resolve-slack-notifier.cjs because one of them depends on the config:
+ *
+ * - `ssm:GetParameter` on exactly the webhook parameters that `notifications.routes` names, and no
+ *   statement at all when there is no route (IAM refuses a statement without resources). No
+ *   `kms:Decrypt`: SecureString parameters encrypted with the AWS managed key aws/ssm are decrypted for
+ *   any principal of the account that may read them through SSM
+ *   (https://docs.aws.amazon.com/systems-manager/latest/userguide/ps-restrict-decryption.html). A
+ *   parameter under a customer managed key needs kms:Decrypt on that key, which ecr-warden does not
+ *   grant.
+ * - GetItem, PutItem and DeleteItem on the state table: the idempotency records (get, conditional put,
+ *   conditional delete; shared/aws/idempotency.ts never updates an item in place, so no UpdateItem).
+ *
+ * The SQS event source's statement (ReceiveMessage, DeleteMessage, GetQueueAttributes on the
+ * notification queue) is added by serverless-iam-roles-per-function itself from the `sqs` event.
+ */
+
+export interface IamStatement {
+  Effect: 'Allow';
+  Action: string[];
+  Resource: unknown[];
+}
+
+/**
+ * A parameter's ARN: `arn:<partition>:ssm:<region>:<account>:parameter/<name without its leading />`.
+ * Parameter names here always start with `/` (see shared/config/schema.ts), so the name is appended as it
+ * is. https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssystemsmanager.html
+ */
+export function webhookParameterArn(parameterName: string): { 'Fn::Sub': string } {
+  if (!parameterName.startsWith('/')) {
+    throw new Error(`webhook parameter ${parameterName} must be a fully qualified name starting with "/"`);
+  }
+  // Parameter names cannot contain `$`, so nothing in the name reads as a Fn::Sub variable.
+  return {
+    'Fn::Sub': `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${parameterName}`,
+  };
+}
+
+export function slackNotifierIamStatements(
+  routes: readonly { webhookParameter: string }[],
+  stateTableLogicalId = 'StateTable',
+): IamStatement[] {
+  const parameters = [...new Set(routes.map((route) => route.webhookParameter))].sort();
+  const statements: IamStatement[] = [];
+  if (parameters.length > 0) {
+    statements.push({
+      Effect: 'Allow',
+      Action: ['ssm:GetParameter'],
+      Resource: parameters.map(webhookParameterArn),
+    });
+  }
+  statements.push({
+    Effect: 'Allow',
+    Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+    Resource: [{ 'Fn::GetAtt': [stateTableLogicalId, 'Arn'] }],
+  });
+  return statements;
+}

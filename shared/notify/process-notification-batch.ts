@@ -1,0 +1,75 @@
+import {
+  processPartialResponse,
+  SqsFifoPartialProcessorAsync,
+  SqsFifoShortCircuitError,
+} from '@aws-lambda-powertools/batch';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { GovernanceNotifier, NotificationLogger } from './governance-notifier';
+import { type Clock, systemClock } from './webhook-pacer';
+
+/**
+ * One batch of the notification queue: an SQS FIFO queue with a single message group, read by the
+ * event source mapping with ReportBatchItemFailures, so the batch is at most 10 messages in order.
+ *
+ * Messages are handled one at a time, in order, by Powertools' SqsFifoPartialProcessorAsync: at the
+ * first message that fails, it stops and reports that message and every later one as batch item
+ * failures, as Lambda asks for FIFO queues ("stop processing messages after the first failure and
+ * return all failed and unprocessed messages in batchItemFailures", to keep their order).
+ * https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html
+ * https://docs.aws.amazon.com/powertools/typescript/latest/features/batch/ (FIFO queues)
+ *
+ * The trade-off: a message that cannot be delivered (Slack down, a malformed event, a missing webhook
+ * parameter) holds back the messages behind it: they return to the queue with it, and the single
+ * message group delivers nothing else until it is deleted or moved to the dead-letter queue, i.e. up to
+ * maxReceiveCount (5) × the visibility timeout. That is the price of "in order per webhook". A malformed
+ * message fails fast (no delivery attempt, no wait) and the routes of an event that were already posted
+ * are not posted again, so the cost of a retry is the wait, never a duplicate.
+ *
+ * A full batch failure is returned as batch item failures rather than thrown: for a FIFO queue the
+ * effect is the same (every message returns), and the failure is already logged and counted.
+ */
+export interface NotificationBatchDependencies {
+  notifier: GovernanceNotifier;
+  logger: NotificationLogger;
+  /** The clock the Slack client and pacer use, so that the deadline is on the same time line. */
+  clock?: Clock;
+  /**
+   * Time kept back from the invocation's remaining time, for what follows the last post: completing or
+   * releasing idempotency records and returning the response (default 5 s).
+   */
+  safetyMarginMs?: number;
+}
+
+export async function processNotificationBatch(
+  event: SQSEvent,
+  context: Context,
+  dependencies: NotificationBatchDependencies,
+): Promise<SQSBatchResponse> {
+  const { notifier, logger } = dependencies;
+  const clock = dependencies.clock ?? systemClock;
+  const deadline = clock.now() + context.getRemainingTimeInMillis() - (dependencies.safetyMarginMs ?? 5_000);
+
+  const processor = new SqsFifoPartialProcessorAsync();
+  const handleRecord = async (record: SQSRecord) =>
+    notifier.notify({ messageId: record.messageId, body: record.body }, deadline);
+  const response = await processPartialResponse(event, handleRecord, processor, {
+    context,
+    throwOnFullBatchFailure: false,
+  });
+
+  // The processor keeps each failure's error next to its record: tell the messages that failed from
+  // those returned unprocessed behind them.
+  const returnedForOrder = processor.errors.flatMap((error, index) => {
+    const record = processor.failureMessages[index];
+    return error instanceof SqsFifoShortCircuitError && record !== undefined && 'messageId' in record
+      ? [record.messageId]
+      : [];
+  });
+  logger.info('notification batch handled', {
+    messages: event.Records.length,
+    failed: response.batchItemFailures.length - returnedForOrder.length,
+    returnedToKeepOrder: returnedForOrder.length,
+    ...(returnedForOrder.length > 0 ? { returnedMessageIds: returnedForOrder } : {}),
+  });
+  return response;
+}

@@ -1,0 +1,109 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { SQSBatchResponse } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { type SlackReceiver, startSlackReceiver } from '../../../local/slack-receiver';
+import { createStateTable, deleteStateTable } from '../../../local/state-table';
+import { createLambdaContext } from '../../support/lambda-context';
+import { createTestDynamoDbClient } from '../../support/state-table';
+import { fifoBatch, governanceEnvelope } from './notifier-harness';
+
+// The handler exactly as deployed (module-level wiring, middy, Powertools), with the bundled config
+// swapped for one route, the state table's client pointed at dynalite, and SSM mocked.
+jest.mock('../../../shared/config/bundled-config', () => ({
+  loadBundledConfig: () =>
+    require('../../../shared/config/load-config').parseConfig({
+      notifications: { routes: [{ name: 'platform', webhookParameter: '/ecr-warden/slack/platform' }] },
+    }),
+}));
+jest.mock('../../../shared/aws/dynamodb-client', () => {
+  const actual = jest.requireActual('../../../shared/aws/dynamodb-client');
+  const { createLocalDynamoDbClient } = jest.requireActual('../../../local/state-table');
+  const { dynamoDbTestEndpoint } = jest.requireActual('../../support/dynamodb-endpoint');
+  const client = createLocalDynamoDbClient(dynamoDbTestEndpoint(), { maxAttempts: 1 });
+  return { ...actual, dynamoDbClient: client, stateDocumentClient: actual.createStateDocumentClient(client) };
+});
+
+const WEBHOOK = '/services/T0001/B0003/platformSecret3';
+
+type Handler = (event: unknown, context: unknown) => Promise<SQSBatchResponse>;
+
+let receiver: SlackReceiver;
+let dynamodb: DynamoDBClient;
+let tableName: string;
+
+/**
+ * Loads the handler module afresh, as a new execution environment's init phase does. The SDK is loaded
+ * afresh with it, so SSM is mocked on that copy: GetParameter answers the webhook URL.
+ */
+function coldStart(): { handler: Handler; ssm: ReturnType<typeof mockClient> } {
+  let loaded: { handler: Handler; ssm: ReturnType<typeof mockClient> } | undefined;
+  jest.isolateModules(() => {
+    const sdk = require('@aws-sdk/client-ssm') as typeof import('@aws-sdk/client-ssm');
+    const ssm = mockClient(sdk.SSMClient);
+    ssm.on(sdk.GetParameterCommand, { Name: '/ecr-warden/slack/platform', WithDecryption: true }).resolves({
+      Parameter: { Name: '/ecr-warden/slack/platform', Type: 'SecureString', Value: receiver.url(WEBHOOK) },
+    });
+    const { handler } = require('../../../functions/slack-notifier') as { handler: Handler };
+    loaded = { handler, ssm };
+  });
+  if (loaded === undefined) throw new Error('functions/slack-notifier did not load');
+  return loaded;
+}
+
+beforeAll(async () => {
+  receiver = await startSlackReceiver();
+  dynamodb = createTestDynamoDbClient();
+  tableName = await createStateTable(dynamodb, `ecr-warden-test-${process.pid}-notifier-handler-state`);
+  process.env.POWERTOOLS_SERVICE_NAME = 'ecr-warden';
+  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+  process.env.POWERTOOLS_METRICS_NAMESPACE = 'ecr-warden';
+  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+  process.env.STATE_TABLE_NAME = tableName;
+});
+afterAll(async () => {
+  await receiver.close();
+  await deleteStateTable(dynamodb, tableName);
+  dynamodb.destroy();
+  delete process.env.STATE_TABLE_NAME;
+});
+beforeEach(() => {
+  receiver.reset();
+});
+
+describe('slackNotifier handler', () => {
+  it('posts the batch to Slack and answers with no batch item failures', async () => {
+    const { handler } = coldStart();
+    const event = fifoBatch([governanceEnvelope('tag-moved'), governanceEnvelope('cleanup-report')]);
+
+    const response = await handler(event, createLambdaContext('ecr-warden-test-slackNotifier'));
+
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(receiver.posts(WEBHOOK).map((post) => post.response?.status)).toEqual([200, 200]);
+  });
+
+  it('reads the webhook URL once per execution environment and serves later invocations from its cache', async () => {
+    const { handler, ssm } = coldStart();
+
+    await handler(fifoBatch([governanceEnvelope('tag-moved')]), createLambdaContext());
+    await handler(fifoBatch([governanceEnvelope('tag-moved')]), createLambdaContext());
+
+    expect(ssm.calls().map((call) => call.args[0].input)).toEqual([
+      { Name: '/ecr-warden/slack/platform', WithDecryption: true },
+    ]);
+    expect(
+      receiver
+        .posts(WEBHOOK)
+        .slice(-2)
+        .map((post) => post.response?.status),
+    ).toEqual([200, 200]);
+  });
+
+  it('fails at cold start, naming the variable, when STATE_TABLE_NAME is not set', () => {
+    delete process.env.STATE_TABLE_NAME;
+    try {
+      expect(coldStart).toThrow('invalid Lambda environment: STATE_TABLE_NAME is not set');
+    } finally {
+      process.env.STATE_TABLE_NAME = tableName;
+    }
+  });
+});

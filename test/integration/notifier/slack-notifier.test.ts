@@ -1,0 +1,431 @@
+import { GetParameterCommand, ParameterNotFound, SSMClient } from '@aws-sdk/client-ssm';
+import { mockClient } from 'aws-sdk-client-mock';
+import { type SlackReceiver, startSlackReceiver } from '../../../local/slack-receiver';
+import { useStateTable } from '../../support/state-table';
+import {
+  createNotifierHarness,
+  createVirtualClock,
+  failedIds,
+  fifoBatch,
+  type GovernanceEnvelope,
+  governanceEnvelope,
+  logsAsText,
+  type NotifierHarnessOptions,
+} from './notifier-harness';
+
+const table = useStateTable();
+const ssm = mockClient(SSMClient);
+
+// One webhook per channel. The last path segment is the webhook's secret.
+const SECURITY = '/services/T0001/B0001/securitySecret1';
+const PAYMENTS = '/services/T0001/B0002/paymentsSecret2';
+const PLATFORM = '/services/T0001/B0003/platformSecret3';
+const PARAMETERS: Record<string, string> = {
+  '/ecr-warden/slack/security': SECURITY,
+  '/ecr-warden/slack/payments': PAYMENTS,
+  '/ecr-warden/slack/platform': PLATFORM,
+};
+
+let receiver: SlackReceiver;
+
+beforeAll(async () => {
+  receiver = await startSlackReceiver();
+});
+afterAll(async () => {
+  await receiver.close();
+});
+beforeEach(() => {
+  receiver.reset();
+  ssm.reset();
+  // GetParameter as SSM answers it: the decrypted SecureString, or ParameterNotFound.
+  ssm.on(GetParameterCommand).callsFake((input: { Name: string; WithDecryption?: boolean }) => {
+    const path = PARAMETERS[input.Name];
+    if (path === undefined) {
+      throw new ParameterNotFound({ message: `Parameter ${input.Name} not found.`, $metadata: {} });
+    }
+    return {
+      Parameter: {
+        Name: input.Name,
+        Type: 'SecureString',
+        Value: input.WithDecryption === true ? receiver.url(path) : 'AQICAHh-ciphertext',
+        Version: 1,
+      },
+    };
+  });
+});
+
+const SECURITY_ROUTE = {
+  name: 'security',
+  webhookParameter: '/ecr-warden/slack/security',
+  detailTypes: ['Vulnerability Alert', 'Tag Moved'],
+  minSeverity: 'critical',
+};
+const PAYMENTS_ROUTE = {
+  name: 'payments',
+  webhookParameter: '/ecr-warden/slack/payments',
+  repositories: ['payments/**'],
+  minSeverity: 'warning',
+};
+const PLATFORM_ROUTE = { name: 'platform', webhookParameter: '/ecr-warden/slack/platform' };
+
+function harness(options: Partial<NotifierHarnessOptions> & { routes: unknown[] }) {
+  return createNotifierHarness({
+    clock: createVirtualClock().clock,
+    tableName: table.tableName,
+    documentClient: table.documentClient,
+    ...options,
+  });
+}
+
+/** The texts Slack received on a webhook, in the order received. */
+const textsAt = (path: string) =>
+  receiver.posts(path).map((post) => (post.body as { text?: string } | undefined)?.text ?? '');
+
+/** A Vulnerability Alert about `repositoryName` at `severity`, with its own summary. */
+function vulnerabilityAlert(
+  summary: string,
+  change: (envelope: GovernanceEnvelope) => void = () => undefined,
+) {
+  return governanceEnvelope('vulnerability-alert', (envelope) => {
+    envelope.detail.summary = summary;
+    change(envelope);
+  });
+}
+
+describe('slackNotifier routing', () => {
+  it('posts an event to every route whose detail-type, repository glob and minimum severity match', async () => {
+    const notifier = harness({ routes: [SECURITY_ROUTE, PAYMENTS_ROUTE, PLATFORM_ROUTE] });
+    const critical = vulnerabilityAlert('critical CVE in payments/api');
+    const warning = vulnerabilityAlert('high CVE in payments/api', (e) => {
+      e.detail.severity = 'warning';
+    });
+    const elsewhere = governanceEnvelope('tag-moved', (e) => {
+      e.detail.repositoryName = 'team-b/web';
+      e.detail.summary = 'tag moved in team-b/web';
+      e.detail.severity = 'info';
+    });
+
+    const response = await notifier.run(fifoBatch([critical, warning, elsewhere]));
+
+    expect(failedIds(response)).toEqual([]);
+    expect(textsAt(SECURITY)).toEqual([expect.stringContaining('critical CVE in payments/api')]);
+    expect(textsAt(PAYMENTS)).toEqual([
+      expect.stringContaining('critical CVE in payments/api'),
+      expect.stringContaining('high CVE in payments/api'),
+    ]);
+    expect(textsAt(PLATFORM)).toEqual([
+      expect.stringContaining('critical CVE'),
+      expect.stringContaining('high CVE'),
+      expect.stringContaining('tag moved in team-b/web'),
+    ]);
+    expect(notifier.counts.filter((c) => c.metric === 'NotificationsDelivered')).toHaveLength(6);
+  });
+
+  it('acknowledges an event no route matches, counts it by detail-type and posts nothing', async () => {
+    const notifier = harness({ routes: [SECURITY_ROUTE, PAYMENTS_ROUTE] });
+    const moved = governanceEnvelope('tag-moved', (e) => {
+      e.detail.repositoryName = 'team-b/web';
+      e.detail.severity = 'warning';
+    });
+
+    const response = await notifier.run(fifoBatch([moved]));
+
+    expect(failedIds(response)).toEqual([]);
+    expect(receiver.posts()).toEqual([]);
+    expect(notifier.counts).toEqual([{ metric: 'UnroutedGovernanceEvents', dimension: 'Tag Moved' }]);
+    expect(notifier.logs).toContainEqual(
+      expect.objectContaining({
+        level: 'info',
+        message: 'governance event matched no notification route',
+        attributes: expect.objectContaining({ eventId: moved.id, detailType: 'Tag Moved' }),
+      }),
+    );
+  });
+});
+
+describe('slackNotifier delivery', () => {
+  it('delivers an alert about 500 findings as one message that Slack accepts', async () => {
+    const notifier = harness({ routes: [PLATFORM_ROUTE] });
+    const alert = vulnerabilityAlert('500 findings in payments/api', (e) => {
+      e.detail.findings = Array.from({ length: 100 }, (_, n) => ({
+        vulnerabilityId: `CVE-2026-${10_000 + n}`,
+        severity: n < 20 ? 'CRITICAL' : 'HIGH',
+        packageName: `library-with-a-rather-long-name-${n}`,
+        installedVersion: '1.2.3-r4',
+        fixedInVersion: '1.2.4-r0',
+        score: 9.1,
+        exploitAvailable: n % 2 === 0,
+        change: 'new',
+        url: `https://nvd.nist.gov/vuln/detail/CVE-2026-${10_000 + n}`,
+      }));
+      e.detail.findingCount = 500;
+      e.detail.severityCounts = { CRITICAL: 20, HIGH: 480 };
+    });
+
+    const response = await notifier.run(fifoBatch([alert]));
+
+    expect(failedIds(response)).toEqual([]);
+    const [post, ...others] = receiver.posts(PLATFORM);
+    expect(others).toEqual([]);
+    expect(post?.rejection).toBeUndefined();
+    expect(post?.response?.status).toBe(200);
+    expect(JSON.stringify(post?.body)).toMatch(/and \d+ more/);
+  });
+
+  it('waits at least the Retry-After that Slack sends with a 429, then delivers', async () => {
+    receiver.respondWith(PLATFORM, [{ type: 'rate-limited', retryAfterSeconds: 1 }]);
+    // The real clock: the wait is measured between the two requests Slack received.
+    const notifier = harness({ routes: [PLATFORM_ROUTE], clock: undefined });
+
+    const response = await notifier.run(fifoBatch([vulnerabilityAlert('rate limited once')]));
+
+    expect(failedIds(response)).toEqual([]);
+    const [limited, delivered] = receiver.posts(PLATFORM);
+    expect([limited?.response?.status, delivered?.response?.status]).toEqual([429, 200]);
+    const waitedMs = (delivered?.receivedAt.getTime() ?? 0) - (limited?.receivedAt.getTime() ?? 0);
+    expect(waitedMs).toBeGreaterThanOrEqual(1_000);
+    expect(notifier.counts).toContainEqual({ metric: 'SlackRateLimited', dimension: 'platform' });
+  });
+
+  it('retries a Slack 5xx with backoff and delivers', async () => {
+    receiver.respondWith(PLATFORM, [
+      { type: 'server-error', status: 503 },
+      { type: 'server-error', status: 500 },
+    ]);
+    const virtual = createVirtualClock();
+    const notifier = harness({ routes: [PLATFORM_ROUTE], clock: virtual.clock });
+
+    const response = await notifier.run(fifoBatch([vulnerabilityAlert('after two 5xx')]));
+
+    expect(failedIds(response)).toEqual([]);
+    expect(receiver.posts(PLATFORM).map((post) => post.response?.status)).toEqual([503, 500, 200]);
+    // Exponential: up to 500 ms, then up to 1 s (the harness draws the top of each range).
+    const retries = notifier.logs.filter((log) => log.message === 'Slack post failed; retrying');
+    expect(retries.map((log) => [log.attributes.problem, log.attributes.delayMs])).toEqual([
+      ['HTTP 503', 500],
+      ['HTTP 500', 1_000],
+    ]);
+    // The pacer's 1 s between posts to the webhook still holds between attempts.
+    expect(virtual.sleeps.reduce((total, ms) => total + ms, 0)).toBeGreaterThanOrEqual(2_000);
+  });
+
+  it('fails the message when Slack never answers: every attempt times out', async () => {
+    receiver.respondWith(PLATFORM, [{ type: 'no-response' }, { type: 'no-response' }]);
+    const notifier = harness({
+      routes: [PLATFORM_ROUTE],
+      slack: { requestTimeoutMs: 200, maxAttempts: 2 },
+    });
+    const batch = fifoBatch([vulnerabilityAlert('Slack is silent')]);
+
+    const response = await notifier.run(batch);
+
+    expect(failedIds(response)).toEqual([batch.Records[0]?.messageId]);
+    expect(receiver.posts(PLATFORM)).toHaveLength(2);
+    const failure = notifier.logs.find((log) => log.level === 'error');
+    expect(String(failure?.attributes.error)).toContain(
+      'SlackUnavailableError: Slack did not accept the post to /ecr-warden/slack/platform in 2 attempts: no answer within 200 ms',
+    );
+    expect(notifier.counts).toEqual([{ metric: 'NotificationsFailed', dimension: 'platform' }]);
+  });
+
+  it('fails the message at once rather than wait for a Retry-After beyond the time the invocation has left', async () => {
+    receiver.respondWith(PLATFORM, [{ type: 'rate-limited', retryAfterSeconds: 60 }]);
+    const virtual = createVirtualClock();
+    const notifier = harness({ routes: [PLATFORM_ROUTE], clock: virtual.clock });
+    const batch = fifoBatch([vulnerabilityAlert('would wait a minute')]);
+
+    const response = await notifier.run(batch, 30_000);
+
+    expect(failedIds(response)).toEqual([batch.Records[0]?.messageId]);
+    expect(receiver.posts(PLATFORM)).toHaveLength(1);
+    expect(virtual.sleeps).toEqual([]);
+    const failure = notifier.logs.find((log) => log.level === 'error');
+    expect(failure?.attributes.error).toMatchObject({
+      name: 'NotificationDeadlineError',
+      message: expect.stringContaining(
+        'Slack asked to retry the post to /ecr-warden/slack/platform after 60 s',
+      ),
+    });
+  });
+
+  it('does not retry a post that Slack refuses with a 4xx, and names Slack error code', async () => {
+    receiver.respondWith(PLATFORM, [{ type: 'error', status: 404, body: 'no_service' }]);
+    const notifier = harness({ routes: [PLATFORM_ROUTE] });
+    const batch = fifoBatch([vulnerabilityAlert('revoked webhook')]);
+
+    const response = await notifier.run(batch);
+
+    expect(failedIds(response)).toEqual([batch.Records[0]?.messageId]);
+    expect(receiver.posts(PLATFORM)).toHaveLength(1);
+    const failure = notifier.logs.find((log) => log.level === 'error');
+    expect(String(failure?.attributes.error)).toContain(
+      'SlackRejectedError: Slack refused the post to /ecr-warden/slack/platform: HTTP 404 no_service',
+    );
+  });
+
+  it('names the missing SSM parameter and fails the message', async () => {
+    const missing = { name: 'audit', webhookParameter: '/ecr-warden/slack/audit' };
+    const notifier = harness({ routes: [missing] });
+    const batch = fifoBatch([vulnerabilityAlert('nowhere to go')]);
+
+    const response = await notifier.run(batch);
+
+    expect(failedIds(response)).toEqual([batch.Records[0]?.messageId]);
+    const failure = notifier.logs.find((log) => log.level === 'error');
+    expect(failure?.attributes).toMatchObject({
+      route: 'audit',
+      webhookParameter: '/ecr-warden/slack/audit',
+    });
+    expect(String(failure?.attributes.error)).toContain(
+      'WebhookParameterNotFoundError: SSM parameter /ecr-warden/slack/audit does not exist',
+    );
+    expect(ssm.commandCalls(GetParameterCommand)[0]?.args[0].input).toEqual({
+      Name: '/ecr-warden/slack/audit',
+      WithDecryption: true,
+    });
+  });
+
+  it('never logs a webhook URL, whether Slack answers, fails or stays silent', async () => {
+    receiver.respondWith(PLATFORM, [{ type: 'server-error' }, { type: 'no-response' }]);
+    receiver.respondWith(SECURITY, [{ type: 'error', status: 400, body: 'invalid_blocks' }]);
+    const notifier = harness({
+      routes: [SECURITY_ROUTE, PAYMENTS_ROUTE, PLATFORM_ROUTE],
+      slack: { requestTimeoutMs: 200, maxAttempts: 2 },
+    });
+
+    await notifier.run(fifoBatch([vulnerabilityAlert('secrets stay secret')]));
+
+    expect(receiver.posts()).toHaveLength(4);
+    const logged = logsAsText(notifier.logs);
+    expect(logged).toContain('SlackRejectedError');
+    expect(logged).toContain('SlackUnavailableError');
+    for (const secret of ['securitySecret1', 'paymentsSecret2', 'platformSecret3', receiver.origin]) {
+      expect(logged).not.toContain(secret);
+    }
+  });
+});
+
+describe('slackNotifier idempotency', () => {
+  it('posts an event delivered twice only once per route', async () => {
+    const notifier = harness({ routes: [SECURITY_ROUTE, PLATFORM_ROUTE] });
+    const alert = vulnerabilityAlert('delivered twice');
+
+    const first = await notifier.run(fifoBatch([alert]));
+    const second = await notifier.run(fifoBatch([alert]));
+
+    expect([failedIds(first), failedIds(second)]).toEqual([[], []]);
+    expect(textsAt(SECURITY)).toHaveLength(1);
+    expect(textsAt(PLATFORM)).toHaveLength(1);
+    expect(
+      notifier.logs.filter((log) => log.message === 'notification already posted by an earlier delivery'),
+    ).toHaveLength(2);
+  });
+
+  it('posts only to the route that failed when the message comes back', async () => {
+    receiver.respondWith(PLATFORM, [{ type: 'server-error', status: 503 }]);
+    const notifier = harness({ routes: [SECURITY_ROUTE, PLATFORM_ROUTE], slack: { maxAttempts: 1 } });
+    const alert = vulnerabilityAlert('platform was down');
+
+    const first = await notifier.run(fifoBatch([alert]));
+    const redelivery = await notifier.run(fifoBatch([alert]));
+
+    expect(failedIds(first)).toHaveLength(1);
+    expect(failedIds(redelivery)).toEqual([]);
+    expect(receiver.posts(SECURITY).map((post) => post.response?.status)).toEqual([200]);
+    expect(receiver.posts(PLATFORM).map((post) => post.response?.status)).toEqual([503, 200]);
+  });
+});
+
+describe('slackNotifier FIFO batches', () => {
+  it('fails a malformed message with a clear error, after the ones before it and with the ones behind it', async () => {
+    const notifier = harness({ routes: [PLATFORM_ROUTE] });
+    const malformed = vulnerabilityAlert('bad severity', (e) => {
+      e.detail.severity = 'urgent';
+    });
+    const batch = fifoBatch([vulnerabilityAlert('first'), malformed, vulnerabilityAlert('third')]);
+    const [first, bad, third] = batch.Records.map((record) => record.messageId);
+
+    const response = await notifier.run(batch);
+
+    // FIFO: the message behind the malformed one returns too, unprocessed, so that order holds.
+    expect(failedIds(response)).toEqual([bad, third]);
+    expect(textsAt(PLATFORM)).toEqual([expect.stringContaining('first')]);
+    const failure = notifier.logs.find((log) => log.level === 'error');
+    expect(failure?.attributes.messageId).toBe(bad);
+    expect(failure?.attributes.error).toMatchObject({
+      name: 'MalformedGovernanceMessageError',
+      message: expect.stringContaining(
+        `malformed governance event ${malformed.id} in queue message ${bad}: detail.severity:`,
+      ),
+    });
+    expect(notifier.counts).toContainEqual({ metric: 'NotificationsFailed', dimension: '(malformed)' });
+    expect(notifier.logs).toContainEqual(
+      expect.objectContaining({
+        message: 'notification batch handled',
+        attributes: expect.objectContaining({
+          failed: 1,
+          returnedToKeepOrder: 1,
+          returnedMessageIds: [third],
+        }),
+      }),
+    );
+    expect(first).toBeDefined();
+  });
+
+  it('fails a body that is not JSON, or not from ecr-warden, without any delivery attempt', async () => {
+    const notifier = harness({ routes: [PLATFORM_ROUTE] });
+    const foreign = vulnerabilityAlert('from someone else', (e) => {
+      e.source = 'aws.ecr';
+    });
+
+    const notJson = await notifier.run(fifoBatch(['{"detail-type": ']));
+    const notOurs = await notifier.run(fifoBatch([foreign]));
+
+    expect([failedIds(notJson), failedIds(notOurs)].map((ids) => ids.length)).toEqual([1, 1]);
+    expect(receiver.posts()).toEqual([]);
+    const errors = notifier.logs
+      .filter((log) => log.level === 'error')
+      .map((log) => String(log.attributes.error));
+    expect(errors[0]).toContain('body: is not JSON');
+    expect(errors[1]).toContain('source: must be "ecr-warden"');
+  });
+
+  it('delivers a burst of 30 events to one webhook in order, at least 1 s apart', async () => {
+    const virtual = createVirtualClock();
+    const requestTimes: number[] = [];
+    const notifier = harness({
+      routes: [PLATFORM_ROUTE],
+      clock: virtual.clock,
+      onRequest: (time) => requestTimes.push(time),
+    });
+    const events = Array.from({ length: 30 }, (_, n) => vulnerabilityAlert(`burst event ${n + 1}`));
+
+    // A FIFO queue hands Lambda at most 10 messages a batch: three invocations, one after the other.
+    for (let start = 0; start < 30; start += 10) {
+      const response = await notifier.run(fifoBatch(events.slice(start, start + 10)));
+      expect(failedIds(response)).toEqual([]);
+    }
+
+    expect(textsAt(PLATFORM).map((text) => /burst event (\d+)/.exec(text)?.[1])).toEqual(
+      Array.from({ length: 30 }, (_, n) => String(n + 1)),
+    );
+    const gaps = requestTimes.slice(1).map((time, index) => time - (requestTimes[index] ?? 0));
+    expect(gaps).toHaveLength(29);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(1_000);
+  });
+
+  it('paces real posts to one webhook about 1 s apart', async () => {
+    const notifier = harness({ routes: [PLATFORM_ROUTE], clock: undefined });
+
+    await notifier.run(
+      fifoBatch([vulnerabilityAlert('one'), vulnerabilityAlert('two'), vulnerabilityAlert('three')]),
+    );
+
+    const times = receiver.posts(PLATFORM).map((post) => post.receivedAt.getTime());
+    expect(times).toHaveLength(3);
+    // Received times: network jitter may shave a few milliseconds off the pacer's 1 s.
+    for (let index = 1; index < times.length; index += 1) {
+      expect((times[index] ?? 0) - (times[index - 1] ?? 0)).toBeGreaterThanOrEqual(950);
+    }
+  }, 10_000);
+});
