@@ -12,6 +12,7 @@ import {
 import { writePolicyPreviewJson } from '../shared/lifecycle/preview';
 import { CliError } from './errors';
 import { parseJson, readInputFile, readJsonFile } from './input';
+import { parseNowOption } from './now-option';
 import { formatBytes, formatTable } from './table';
 
 export interface PreviewOptions {
@@ -25,7 +26,7 @@ export interface PreviewOptions {
 /** `ecr-warden lifecycle preview`: what ECR would do with this policy on these images. */
 export function runLifecyclePreview(options: PreviewOptions, write: (text: string) => void): void {
   const policy = loadPolicy(options.policy);
-  const now = parseNow(options.now);
+  const now = options.now === undefined ? Date.now() : parseNowOption(options.now);
   const { images, activating } = loadImages(options.images);
   const referencedByIndex = options.manifests ? loadIndexReferences(options.manifests) : undefined;
   const explain = options.output === 'table';
@@ -109,34 +110,6 @@ function loadIndexReferences(path: string): Set<string> {
     if (error instanceof ManifestError) throw new CliError(`manifests file ${path}: ${error.message}`);
     throw error;
   }
-}
-
-// A date (midnight UTC), or a date and time with an explicit offset: a time without one would be
-// read in the machine's time zone, and the same command would preview differently elsewhere.
-const ISO_8601 =
-  /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2}))?$/;
-
-function parseNow(value: string | undefined): number {
-  if (value === undefined) return Date.now();
-  const match = ISO_8601.exec(value);
-  const ms = Date.parse(value);
-  // Date.parse rolls impossible dates over (2026-02-30 becomes 2 March): compare the fields back.
-  const [, year, month, day, hour = '0', minute = '0', second = '0'] = match ?? [];
-  const fields = new Date(
-    Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second)),
-  );
-  const isRealDate =
-    fields.getUTCFullYear() === Number(year) &&
-    fields.getUTCMonth() === Number(month) - 1 &&
-    fields.getUTCDate() === Number(day) &&
-    fields.getUTCHours() === Number(hour) &&
-    fields.getUTCMinutes() === Number(minute);
-  if (!match || Number.isNaN(ms) || !isRealDate) {
-    throw new CliError(
-      `--now must be an ISO 8601 date or time with an offset, e.g. 2026-01-31 or 2026-01-31T09:00:00Z; got "${value}"`,
-    );
-  }
-  return ms;
 }
 
 const DAY_MS = 86_400_000;

@@ -16,6 +16,12 @@ Commands:
       \`aws ecr get-lifecycle-policy-preview\`.
   lifecycle validate --policy FILE
       Checks a lifecycle policy with ECR's rules; exit 2 lists every violation.
+  cleanup plan --snapshot FILE --config FILE [--now ISO] [--output table|json]
+      What a cleanup run would delete from the registry in snapshot FILE (AWS
+      CLI outputs in one file: examples/snapshot/README.md) under the \`cleanup\`
+      section of config FILE, in which order, and why every other image stays.
+      Deletes nothing, whatever cleanup.dryRun says. Policies are evaluated at
+      the snapshot's takenAt unless --now is given.
   notify preview --event FILE [--output text|json]
       The Slack message a governance event (as EventBridge delivers it) becomes:
       plain text and Block Kit JSON.
@@ -56,6 +62,25 @@ export async function main(argv: readonly string[], write: Write): Promise<void>
     const values = parseOptions(rest, { policy: { type: 'string' } });
     const { runLifecycleValidate } = await import('./lifecycle-command');
     runLifecycleValidate({ policy: required(values, 'policy') }, write);
+    return;
+  }
+  if (command === 'cleanup' && subcommand === 'plan') {
+    const values = parseOptions(rest, {
+      snapshot: { type: 'string' },
+      config: { type: 'string' },
+      now: { type: 'string' },
+      output: { type: 'string', default: 'table' },
+    });
+    const { runCleanupPlan } = await import('./cleanup-command');
+    runCleanupPlan(
+      {
+        snapshot: required(values, 'snapshot'),
+        config: required(values, 'config'),
+        ...optional(values, 'now'),
+        output: outputFormat(values.output),
+      },
+      write,
+    );
     return;
   }
   if (command === 'notify' && subcommand === 'preview') {

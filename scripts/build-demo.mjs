@@ -19,6 +19,8 @@ await build({
   // dynalite loads leveldb bindings at run time: leave it (a dev dependency) to node_modules.
   external: ['dynalite'],
   logLevel: 'warning',
+  // Before any module runs: the AWS SDK warns once, on stderr, that its 2027 releases will need Node 22.
+  banner: { js: "process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';" },
   plugins: [
     {
       name: 'demo-config',

@@ -1,6 +1,3 @@
-// The AWS SDK warns once, on stderr, that its 2027 releases will need Node 22: true, and noise here.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-
 import { DEMO_SECTIONS } from './sections';
 import { createDemoWorld } from './world';
 

@@ -1,0 +1,279 @@
+import { z } from 'zod';
+import { formatIssuePath } from '../config/config-error';
+import { EcrWardenError } from '../errors';
+import { type ImageDetail, type ImageRecord, toEpochMillis, toImageRecord } from '../inventory/image-details';
+import { indexChildren, isIndexMediaType, ManifestError } from '../inventory/manifests';
+import type { Workloads } from './workload-images';
+
+/**
+ * A snapshot: what ecr-warden needs to plan a cleanup of a registry, taken at one moment and written
+ * to a file (`ecr-warden snapshot`, or assembled by hand from the AWS CLI's own output). A contract:
+ * fields are added, never renamed.
+ *
+ * ```
+ * { "snapshotVersion": 1, "account": "123456789012", "region": "us-east-1", "takenAt": <timestamp>,
+ *   "repositories": [{
+ *     "repository": <a describe-repositories `repositories[]` entry>,
+ *     "lifecyclePolicyText": <get-lifecycle-policy `lifecyclePolicyText`, when the repository has one>,
+ *     "images": [<describe-images `imageDetails[]` entries, every storage class (--filter imageStatus=ANY)>],
+ *     "manifests": {<digest>: <batch-get-image `images[].imageManifest`, at least of every index>} }],
+ *   "ecs": { "tasks": [<describe-tasks `tasks[]`>], "services": [<describe-services `services[]`>],
+ *            "taskDefinitions": [<describe-task-definition `taskDefinition`>] },
+ *   "lambda": { "functions": [<get-function output, one per version or alias>] } }
+ * ```
+ *
+ * Timestamps are ISO 8601 strings (AWS CLI v2) or epoch seconds (v1). Every object accepts fields
+ * beyond those read here, since AWS adds fields to its outputs. `ecs` and `lambda` may be empty or absent.
+ */
+
+export const SNAPSHOT_VERSION = 1;
+
+const TIMESTAMP_PROBLEM = 'expected an ISO 8601 timestamp or epoch seconds';
+
+const timestamp = z
+  .union([z.string(), z.number()], { error: TIMESTAMP_PROBLEM })
+  .refine((value) => isTimestamp(value), TIMESTAMP_PROBLEM);
+
+const optionalString = z.string().optional();
+
+// https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_ImageDetail.html
+const imageDetailSchema = z.looseObject({
+  registryId: optionalString,
+  repositoryName: optionalString,
+  imageDigest: z.string().min(1, 'must not be empty'),
+  imageTags: z.array(z.string()).optional(),
+  imageSizeInBytes: z.number().min(0, 'must be >= 0').optional(),
+  imagePushedAt: timestamp,
+  lastRecordedPullTime: timestamp.optional(),
+  imageManifestMediaType: optionalString,
+  artifactMediaType: optionalString,
+  subjectManifestDigest: optionalString,
+  imageStatus: optionalString,
+  lastArchivedAt: timestamp.optional(),
+  lastActivatedAt: timestamp.optional(),
+});
+
+// https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_Repository.html
+const repositorySchema = z.looseObject({
+  repositoryName: z.string().min(1, 'must not be empty'),
+  repositoryArn: optionalString,
+  registryId: optionalString,
+  repositoryUri: optionalString,
+});
+
+const snapshotRepositorySchema = z.looseObject({
+  repository: repositorySchema,
+  lifecyclePolicyText: optionalString,
+  images: z.array(imageDetailSchema),
+  manifests: z.record(z.string(), z.string()).default({}),
+});
+
+const ecsTaskSchema = z.looseObject({
+  taskArn: optionalString,
+  clusterArn: optionalString,
+  group: optionalString,
+  lastStatus: optionalString,
+  taskDefinitionArn: optionalString,
+  containers: z
+    .array(z.looseObject({ name: optionalString, image: optionalString, imageDigest: optionalString }))
+    .optional(),
+});
+
+const ecsServiceSchema = z.looseObject({
+  serviceName: optionalString,
+  serviceArn: optionalString,
+  clusterArn: optionalString,
+  status: optionalString,
+  taskDefinition: optionalString,
+  deployments: z
+    .array(z.looseObject({ id: optionalString, status: optionalString, taskDefinition: optionalString }))
+    .optional(),
+});
+
+// describe-task-definition prints `{"taskDefinition": {...}, "tags": [...]}`: the whole output is
+// accepted too, and unwrapped.
+const ecsTaskDefinitionSchema = z.preprocess(
+  (value) => {
+    const wrapped = value as { taskDefinition?: unknown; family?: unknown } | null;
+    return typeof wrapped?.taskDefinition === 'object' && wrapped.family === undefined
+      ? wrapped.taskDefinition
+      : value;
+  },
+  z.looseObject({
+    taskDefinitionArn: optionalString,
+    family: z.string().min(1, 'must not be empty'),
+    revision: z.int('must be a whole number').min(1, 'must be >= 1'),
+    status: optionalString,
+    containerDefinitions: z.array(z.looseObject({ name: optionalString, image: optionalString })).default([]),
+  }),
+);
+
+const lambdaFunctionSchema = z.looseObject({
+  Configuration: z
+    .looseObject({
+      FunctionName: optionalString,
+      FunctionArn: optionalString,
+      Version: optionalString,
+      PackageType: optionalString,
+    })
+    .optional(),
+  Code: z.looseObject({ ImageUri: optionalString, ResolvedImageUri: optionalString }).optional(),
+});
+
+export const snapshotSchema = z.looseObject({
+  snapshotVersion: z.literal(SNAPSHOT_VERSION, `must be ${SNAPSHOT_VERSION}`),
+  account: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id'),
+  region: z.string().regex(/^[a-z]{2,}(-[a-z]+)+-\d+$/, 'must be an AWS region such as us-east-1'),
+  takenAt: timestamp,
+  repositories: z.array(snapshotRepositorySchema),
+  ecs: z
+    .looseObject({
+      tasks: z.array(ecsTaskSchema).default([]),
+      services: z.array(ecsServiceSchema).default([]),
+      taskDefinitions: z.array(ecsTaskDefinitionSchema).default([]),
+    })
+    .prefault({}),
+  lambda: z.looseObject({ functions: z.array(lambdaFunctionSchema).default([]) }).prefault({}),
+});
+
+export type SnapshotDocument = z.output<typeof snapshotSchema>;
+
+/** One repository of a snapshot, read for planning. */
+export interface SnapshotRepository {
+  /** The describe-repositories entry as given. */
+  repository: SnapshotDocument['repositories'][number]['repository'];
+  lifecyclePolicyText?: string;
+  /** Every image, ACTIVATING ones included. */
+  images: ImageRecord[];
+  /** Index digest → the digests its manifest lists. */
+  indexChildren: Map<string, string[]>;
+  /** Where it is in the file: `repositories[3]`. */
+  path: string;
+}
+
+export interface Snapshot {
+  account: string;
+  region: string;
+  /** Epoch milliseconds. */
+  takenAt: number;
+  repositories: SnapshotRepository[];
+  workloads: Workloads;
+}
+
+export interface SnapshotIssue {
+  /** `repositories[0].images[3].imagePushedAt`; `''` for the document itself. */
+  path: string;
+  message: string;
+}
+
+/** The document is not a usable snapshot. Carries every issue found, each with its path. */
+export class SnapshotError extends EcrWardenError {
+  override name = 'SnapshotError';
+
+  constructor(readonly issues: readonly SnapshotIssue[]) {
+    super(`not a valid snapshot: ${issues.map(formatSnapshotIssue).join('; ')}`);
+  }
+}
+
+export function formatSnapshotIssue(issue: SnapshotIssue): string {
+  return issue.path === '' ? issue.message : `${issue.path}: ${issue.message}`;
+}
+
+/**
+ * Validates a parsed snapshot document and reads it for planning. Throws a SnapshotError listing
+ * every issue: shape first; then, on a well-formed document, what only the whole can show (a
+ * repository listed twice, an image listed twice, an index whose manifest is missing or unreadable).
+ */
+export function readSnapshot(document: unknown): Snapshot {
+  const parsed = snapshotSchema.safeParse(document, { reportInput: true });
+  if (!parsed.success) throw new SnapshotError(parsed.error.issues.map(toSnapshotIssue));
+  const data = parsed.data;
+  const issues: SnapshotIssue[] = [];
+  const names = new Map<string, number>();
+  const repositories: SnapshotRepository[] = [];
+
+  data.repositories.forEach((entry, r) => {
+    const path = `repositories[${r}]`;
+    const name = entry.repository.repositoryName;
+    const first = names.get(name);
+    if (first !== undefined) {
+      issues.push({
+        path: `${path}.repository.repositoryName`,
+        message: `"${name}" is also repositories[${first}]`,
+      });
+    } else {
+      names.set(name, r);
+    }
+    const digests = new Map<string, number>();
+    const images: ImageRecord[] = [];
+    entry.images.forEach((detail, i) => {
+      const at = digests.get(detail.imageDigest);
+      if (at !== undefined) {
+        issues.push({ path: `${path}.images[${i}].imageDigest`, message: `also images[${at}]` });
+        return;
+      }
+      digests.set(detail.imageDigest, i);
+      images.push(toImageRecord(detail as ImageDetail, `${path}.images[${i}]`));
+    });
+
+    const children = new Map<string, string[]>();
+    for (const [digest, manifest] of Object.entries(entry.manifests)) {
+      try {
+        const listed = indexChildren(manifest, digest);
+        if (listed.length > 0) children.set(digest, listed);
+      } catch (error) {
+        if (!(error instanceof ManifestError)) throw error;
+        issues.push({
+          path: `${path}.manifests["${digest}"]`,
+          message: error.message.replace(`${digest}: `, ''),
+        });
+      }
+    }
+    entry.images.forEach((detail, i) => {
+      if (
+        isIndexMediaType(detail.imageManifestMediaType) &&
+        entry.manifests[detail.imageDigest] === undefined
+      ) {
+        issues.push({
+          path: `${path}.manifests`,
+          message: `missing the manifest of index ${detail.imageDigest} (images[${i}]): without it its children are unknown`,
+        });
+      }
+    });
+
+    const repository: SnapshotRepository = {
+      repository: entry.repository,
+      images,
+      indexChildren: children,
+      path,
+    };
+    if (entry.lifecyclePolicyText !== undefined) repository.lifecyclePolicyText = entry.lifecyclePolicyText;
+    repositories.push(repository);
+  });
+  if (issues.length > 0) throw new SnapshotError(issues);
+
+  return {
+    account: data.account,
+    region: data.region,
+    takenAt: toEpochMillis(data.takenAt, 'takenAt'),
+    repositories,
+    workloads: { ecs: data.ecs, lambda: data.lambda },
+  };
+}
+
+function isTimestamp(value: string | number): boolean {
+  try {
+    toEpochMillis(value, '');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function toSnapshotIssue(issue: z.core.$ZodIssue): SnapshotIssue {
+  const path = formatIssuePath(issue.path);
+  if (issue.code === 'unrecognized_keys') return { path, message: `unknown keys ${issue.keys.join(', ')}` };
+  // A missing field is reported as such, whatever its schema would say of a wrong value.
+  if (issue.input === undefined && issue.code !== 'custom') return { path, message: 'is required' };
+  return { path, message: issue.message };
+}

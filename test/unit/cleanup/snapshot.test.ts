@@ -1,0 +1,233 @@
+// The snapshot format: what `ecr-warden snapshot` writes and users can assemble by hand from the AWS
+// CLI's output, and the plan of a whole snapshot under a config's cleanup rules.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { planSnapshotCleanup } from '../../../shared/cleanup/plan-snapshot-cleanup';
+import { readSnapshot, SnapshotError } from '../../../shared/cleanup/snapshot';
+import { parseConfig } from '../../../shared/config/load-config';
+
+const FIXTURE = join(__dirname, '..', '..', 'events', 'snapshots', 'shop-registry.json');
+const TAKEN_AT = Date.parse('2026-11-01T06:00:00Z');
+
+// biome-ignore lint/suspicious/noExplicitAny: a fixture is edited freely to make it wrong in one place
+type Json = any;
+
+/** The fixture, parsed anew for every test. */
+function fixture(): Json {
+  return JSON.parse(readFileSync(FIXTURE, 'utf8'));
+}
+
+const digest = (c: string) => `sha256:${c.repeat(64)}`;
+
+function issuesOf(document: unknown): string[] {
+  try {
+    readSnapshot(document);
+  } catch (error) {
+    if (error instanceof SnapshotError) return error.issues.map((issue) => `${issue.path}: ${issue.message}`);
+    throw error;
+  }
+  throw new Error('expected the snapshot to be refused');
+}
+
+const untaggedAfterAWeek = {
+  rules: [
+    {
+      rulePriority: 1,
+      selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 7 },
+      action: { type: 'expire' },
+    },
+  ],
+};
+
+describe('readSnapshot', () => {
+  it('reads ISO and epoch-second timestamps alike, and fields it does not know', () => {
+    const snapshot = readSnapshot(fixture());
+
+    expect(snapshot).toMatchObject({ account: '123456789012', region: 'us-east-1', takenAt: TAKEN_AT });
+    const [api] = snapshot.repositories;
+    expect(api?.images.find((image) => image.imageDigest === digest('a'))?.pushedAt).toBe(
+      Date.parse('2026-08-01T10:00:00Z'),
+    );
+    expect(api?.images.find((image) => image.imageDigest === digest('1'))?.pushedAt).toBe(
+      Date.parse('2026-10-01T10:00:00Z'),
+    );
+    expect(api?.indexChildren.get(digest('a'))).toEqual([digest('b'), digest('c'), digest('e')]);
+  });
+
+  it('unwraps a whole describe-task-definition output', () => {
+    const snapshot = readSnapshot(fixture());
+
+    expect(snapshot.workloads.ecs.taskDefinitions[0]).toMatchObject({ family: 'shop-api', revision: 4 });
+  });
+
+  it('accepts a snapshot without ecs and lambda sections', () => {
+    const document = fixture();
+    delete document.ecs;
+    delete document.lambda;
+
+    const snapshot = readSnapshot(document);
+
+    expect(snapshot.workloads).toEqual({
+      ecs: { tasks: [], services: [], taskDefinitions: [] },
+      lambda: { functions: [] },
+    });
+  });
+
+  it('names the path of every shape problem', () => {
+    const document = fixture();
+    document.snapshotVersion = 2;
+    document.repositories[0].images[3].imagePushedAt = 'yesterday';
+    delete document.repositories[1].repository.repositoryName;
+    document.ecs.tasks[0].containers = 'app';
+
+    expect(issuesOf(document)).toEqual([
+      'snapshotVersion: must be 1',
+      'repositories[0].images[3].imagePushedAt: expected an ISO 8601 timestamp or epoch seconds',
+      'repositories[1].repository.repositoryName: is required',
+      expect.stringMatching(/^ecs\.tasks\[0\]\.containers: /),
+    ]);
+  });
+
+  it('refuses an index whose manifest is missing: its children would be unknown', () => {
+    const document = fixture();
+    delete document.repositories[0].manifests[digest('a')];
+
+    expect(issuesOf(document)).toEqual([
+      `repositories[0].manifests: missing the manifest of index ${digest('a')} (images[4]): without it its children are unknown`,
+    ]);
+  });
+
+  it('refuses an unreadable manifest, a repository listed twice and a digest listed twice', () => {
+    const document = fixture();
+    document.repositories[0].manifests[digest('1')] = '{"manifests": [';
+    document.repositories[2].repository.repositoryName = 'shop/api';
+    document.repositories[0].images.push({ ...document.repositories[0].images[0] });
+
+    expect(issuesOf(document)).toEqual([
+      'repositories[0].images[10].imageDigest: also images[0]',
+      expect.stringMatching(/^repositories\[0\]\.manifests\["sha256:1{64}"\]: manifest is not valid JSON/),
+      'repositories[2].repository.repositoryName: "shop/api" is also repositories[0]',
+    ]);
+  });
+});
+
+describe('planSnapshotCleanup', () => {
+  const config = (rules: unknown[], extra: Record<string, unknown> = {}) =>
+    parseConfig({ cleanup: { rules, ...extra } }).cleanup;
+
+  it('plans only the repositories a rule covers, each with the first rule that covers it', () => {
+    const plan = planSnapshotCleanup(
+      readSnapshot(fixture()),
+      config([
+        { repositories: ['shop/api'], policy: untaggedAfterAWeek },
+        { repositories: ['shop/**'], policy: 'native' },
+      ]),
+      { now: TAKEN_AT },
+    );
+
+    expect(plan.repositories.map(({ repositoryName, rule }) => ({ repositoryName, rule }))).toEqual([
+      { repositoryName: 'shop/api', rule: { index: 0, policySource: 'config' } },
+      { repositoryName: 'shop/npm-cache', rule: { index: 1, policySource: 'native' } },
+    ]);
+    expect(plan.notCovered).toEqual(['sandbox/tmp']);
+    expect(plan.summary).toMatchObject({ repositoriesInSnapshot: 3, repositoriesPlanned: 2 });
+  });
+
+  it("keeps the image an ECS service runs with its children and signature, and deletes the rest's closure", () => {
+    const plan = planSnapshotCleanup(
+      readSnapshot(fixture()),
+      config(
+        [{ repositories: ['shop/api'], policy: { rules: [untaggedAfterAWeek.rules[0], tagged('v*', 2)] } }],
+        { maxDeletionShare: 1 },
+      ),
+      { now: TAKEN_AT },
+    );
+
+    const [api] = plan.repositories;
+    expect(api?.delete.map((deletion) => deletion.imageDigest)).toEqual([
+      digest('9'),
+      digest('a'),
+      digest('b'),
+      digest('c'),
+      digest('e'),
+      digest('f'),
+    ]);
+    expect(api?.keep.find((kept) => kept.imageDigest === digest('1'))?.reasons.map((r) => r.kind)).toEqual([
+      'in-use-ecs-task',
+      'in-use-ecs-service',
+      'task-definition-revision',
+    ]);
+  });
+
+  it("plans a native repository with the repository's own lifecycle policy", () => {
+    const plan = planSnapshotCleanup(
+      readSnapshot(fixture()),
+      config([{ repositories: ['shop/npm-cache'], policy: 'native' }]),
+      { now: TAKEN_AT },
+    );
+
+    expect(plan.repositories[0]?.delete.map((deletion) => deletion.imageDigest)).toEqual([digest('7')]);
+  });
+
+  it('keeps everything of a native repository that has no lifecycle policy, and says so', () => {
+    const document = fixture();
+    delete document.repositories[1].lifecyclePolicyText;
+
+    const plan = planSnapshotCleanup(
+      readSnapshot(document),
+      config([{ repositories: ['shop/npm-cache'], policy: 'native' }]),
+      { now: TAKEN_AT },
+    );
+
+    expect(plan.repositories[0]?.rule.policySource).toBe('none');
+    expect(plan.repositories[0]?.delete).toEqual([]);
+  });
+
+  it("refuses a native repository whose lifecycle policy text ECR's rules reject, naming it", () => {
+    const document = fixture();
+    document.repositories[1].lifecyclePolicyText = JSON.stringify({
+      rules: [
+        {
+          rulePriority: 1,
+          selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 0 },
+          action: { type: 'expire' },
+        },
+      ],
+    }).padEnd(120);
+
+    expect(() =>
+      planSnapshotCleanup(readSnapshot(document), config([{ repositories: ['**'], policy: 'native' }]), {
+        now: TAKEN_AT,
+      }),
+    ).toThrow(
+      /repositories\[1\]\.lifecyclePolicyText: not a valid lifecycle policy: rule 1 \(rules\[0\]\.selection\.countNumber\)/,
+    );
+  });
+
+  it('ignores dryRun: a plan is the same with it on or off', () => {
+    const rules = [{ repositories: ['**'], policy: untaggedAfterAWeek }];
+
+    const dry = planSnapshotCleanup(readSnapshot(fixture()), config(rules, { dryRun: true }), {
+      now: TAKEN_AT,
+    });
+    const wet = planSnapshotCleanup(readSnapshot(fixture()), config(rules, { dryRun: false }), {
+      now: TAKEN_AT,
+    });
+
+    expect(wet).toEqual(dry);
+  });
+});
+
+function tagged(pattern: string, days: number): unknown {
+  return {
+    rulePriority: 2,
+    selection: {
+      tagStatus: 'tagged',
+      tagPatternList: [pattern],
+      countType: 'sinceImagePushed',
+      countUnit: 'days',
+      countNumber: days,
+    },
+    action: { type: 'expire' },
+  };
+}
