@@ -7,6 +7,9 @@ module.exports = {
   globalSetup: '<rootDir>/test/support/dynalite-global-setup.ts',
   globalTeardown: '<rootDir>/test/support/dynalite-global-teardown.ts',
   testMatch: ['**/*.test.ts'],
+  // Integration tests run real servers (dynalite, the Slack receiver) and the AWS SDK's own retry
+  // backoff; on a busy 2-core CI machine 5 s is too tight for the slowest (about 4 s alone).
+  testTimeout: 20_000,
   transform: {
     // @middy/core ships only ES modules: let swc turn them into CommonJS too.
     '^.+\\.(t|j|mj)s$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],

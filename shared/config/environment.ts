@@ -67,3 +67,40 @@ export function readStateTableEnvironment(
 ): StateTableEnvironment {
   return readEnvironment(stateTableEnvironmentSchema, env);
 }
+
+/**
+ * EventBridge event bus names: 1-256 of A-Z a-z 0-9 . - _ (a name, not an ARN, for the custom bus).
+ * https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_CreateEventBus.html
+ */
+const eventBusName = z.string().regex(/^[A-Za-z0-9._-]{1,256}$/, {
+  error: 'must be an EventBridge event bus name (1-256 of A-Z a-z 0-9 . - _)',
+});
+
+const scanFindingsEnvironmentSchema = z.object({
+  /** ecr-warden's own bus, where Vulnerability Alerts and Digests are published. */
+  EVENT_BUS_NAME: eventBusName,
+  ...stateTableEnvironmentShape,
+});
+
+export type ScanFindingsEnvironment = z.output<typeof scanFindingsEnvironmentSchema>;
+
+const cleanupWorkerEnvironmentSchema = z.object({
+  /** ecr-warden's own bus, where one Cleanup Report per repository is published. */
+  EVENT_BUS_NAME: eventBusName,
+  /** Idempotency records, run progress and grace-period marks. */
+  ...stateTableEnvironmentShape,
+});
+
+export type CleanupWorkerEnvironment = z.output<typeof cleanupWorkerEnvironmentSchema>;
+
+export function readCleanupWorkerEnvironment(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): CleanupWorkerEnvironment {
+  return readEnvironment(cleanupWorkerEnvironmentSchema, env);
+}
+
+export function readScanFindingsEnvironment(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): ScanFindingsEnvironment {
+  return readEnvironment(scanFindingsEnvironmentSchema, env);
+}

@@ -5,6 +5,8 @@ import {
   governanceDetailSchemas,
   SEVERITIES,
 } from '../events/governance';
+import { THRESHOLD_SEVERITIES } from '../findings/severity';
+import { TAG_MUTABILITY_MODES, tagMutabilityProblems } from '../immutability/tag-mutability';
 import { type LifecyclePolicy, type PolicyViolation, parseLifecyclePolicy } from '../lifecycle/policy';
 
 /**
@@ -126,6 +128,13 @@ const cleanupSection = z.strictObject({
     .gt(0, 'must be > 0 (a share of the repository, e.g. 0.5)')
     .max(1, 'must be <= 1 (1 allows a run to empty a repository)')
     .optional(),
+  /**
+   * Optional grace period (whole days): a run only marks what it would delete (state table, with a
+   * TTL), and a later run deletes it once the mark is this old, if the image stayed eligible at every
+   * run in between. Absent: an eligible image is deleted by the run that finds it. See
+   * shared/cleanup/grace-period.ts.
+   */
+  gracePeriodDays: positiveInt.max(365, 'must be <= 365').optional(),
 });
 
 /**
@@ -207,9 +216,241 @@ const notificationsSection = z.strictObject({
     }),
 });
 
+/**
+ * `scanning`: vulnerability alerts (scanFindings). A finding alerts when it is at or above the
+ * minSeverity of the first `thresholds` entry whose globs cover the repository (else `minSeverity`),
+ * unless an unexpired suppression covers it. The deploy gate (`ecr-warden findings gate`) applies the
+ * same suppressions. See shared/findings/scanning-policy.ts.
+ */
+const thresholdSeverity = z.enum(THRESHOLD_SEVERITIES, {
+  error: `must be one of ${THRESHOLD_SEVERITIES.join(', ')}`,
+});
+
+const scanningSuppression = z
+  .strictObject({
+    /** A vulnerability id such as CVE-2026-1234 or GHSA-xxxx-xxxx-xxxx (case-insensitive). */
+    vulnerability: z.string().min(1, 'must not be empty').optional(),
+    /** A package name: suppresses every finding of that package (with `vulnerability`: only that one). */
+    package: z.string().min(1, 'must not be empty').optional(),
+    repositories: repositoryGlobs,
+    reason: z.string({ error: 'is required: why the risk is accepted' }).min(1, 'must not be empty'),
+    owner: z.string({ error: 'is required: who accepted the risk' }).min(1, 'must not be empty'),
+    /**
+     * Required: the first day (UTC) on which the suppression no longer applies. An expired suppression
+     * suppresses nothing and is listed in the daily digest until it is removed or renewed.
+     */
+    expires: z.iso.date({ error: 'must be a date such as 2026-12-31 (YYYY-MM-DD, a real day)' }),
+  })
+  .refine((s) => s.vulnerability !== undefined || s.package !== undefined, {
+    message: 'needs `vulnerability` (e.g. CVE-2026-1234) or `package` (or both)',
+  });
+
+const scanningSection = z.strictObject({
+  /** Findings below this severity never alert (unless a threshold below says otherwise). */
+  minSeverity: thresholdSeverity.default('HIGH'),
+  /** Per-repository minSeverity; the first entry whose globs cover the repository applies. */
+  thresholds: z
+    .array(z.strictObject({ repositories: repositoryGlobs, minSeverity: thresholdSeverity }), {
+      error: 'must be a list of { repositories, minSeverity }',
+    })
+    .default([]),
+  /** Also alert when a finding that was alerted on is closed (fixed, or its image deleted). */
+  alertOnClosed: z.boolean('must be true or false').default(false),
+  digest: z
+    .strictObject({
+      /** When the daily Vulnerability Digest is sent (UTC). */
+      schedule: scheduleExpression.default('cron(0 8 * * ? *)'),
+      /** Suppressions expiring within this many days are listed in the digest. */
+      expiringWithinDays: positiveInt.default(14),
+    })
+    .prefault({}),
+  suppressions: z.array(scanningSuppression, { error: 'must be a list of suppressions' }).default([]),
+});
+
+/**
+ * `replication`: the cross-region replication audit (replicationAudit). The regions and prefixes here
+ * scope the function's IAM role (read-only ECR in this region and the destination regions, on the
+ * repositories the prefixes cover); destinations or repositories that the registry's replication rules
+ * name outside this scope are reported as not audited. See shared/replication/.
+ */
+const awsRegion = z
+  .string({ error: 'must be an AWS region such as us-west-2' })
+  .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as us-west-2');
+
+// A PREFIX_MATCH repository filter: 2-256 characters of a repository name.
+// https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_RepositoryFilter.html
+const replicationPrefix = z
+  .string({ error: 'must be a repository name prefix such as payments/' })
+  .regex(/^[a-z0-9._/-]{2,256}$/, 'must be 2-256 of a-z 0-9 . _ - / (a PREFIX_MATCH filter, no wildcards)');
+
+export const REPLICATION_ALIGNABLE_SETTINGS = [
+  'tag-mutability',
+  'lifecycle-policy',
+  'repository-policy',
+] as const;
+
+const replicationSection = z.strictObject({
+  schedule: scheduleExpression.default('rate(1 day)'),
+  /** The destinations of the registry's replication rules that the audit may read (IAM scope). */
+  destinationRegions: z.array(awsRegion, { error: 'must be a list of regions' }).default([]),
+  /** Repository name prefixes the audit may read (IAM scope); empty: every repository. */
+  repositoryPrefixes: z.array(replicationPrefix, { error: 'must be a list of prefixes' }).default([]),
+  /** When each destination's rule was created, if known (ECR does not say): sharpens "pushed before the rule". */
+  ruleCreatedAt: z
+    .record(awsRegion, z.iso.datetime({ offset: true, error: 'must be an ISO 8601 time' }))
+    .default({}),
+  /** A source image younger than this is in flight, not missing. */
+  inFlightMinutes: positiveInt.default(30),
+  /** The worst lag is measured over the images pushed in the last this many hours. */
+  lagWindowHours: positiveInt.default(168),
+  /** DescribeImageReplicationStatus calls per repository for missing images; beyond, dates decide. */
+  statusChecksPerRepository: positiveInt.max(1000, 'must be <= 1000').default(100),
+  /** Opt-in remediation; absent: report only. Present: dry run unless `dryRun: false`. */
+  remediate: z
+    .strictObject({
+      dryRun: z.boolean('must be true or false').default(true),
+      /** StartReplicationBackfill, one per destination region, for images that never reached it. */
+      backfill: z.boolean('must be true or false').default(true),
+      /** Destination settings set to the source's (never deleted, never encryption or scanning). */
+      alignSettings: z
+        .array(
+          z.enum(REPLICATION_ALIGNABLE_SETTINGS, {
+            error: `must be one of ${REPLICATION_ALIGNABLE_SETTINGS.join(', ')}`,
+          }),
+        )
+        .default([...REPLICATION_ALIGNABLE_SETTINGS]),
+    })
+    .optional(),
+});
+
+// ── immutability: the repository guard (functions/tag-immutability.ts) ─────────────────────────────
+
+const guardAccountId = z
+  .string({ error: 'must be a 12-digit AWS account id' })
+  .regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
+
+/**
+ * A lifecycle policy the guard puts on a repository that has none: a document in ECR's own JSON shape,
+ * validated with ECR's rules (no ecr-warden extension: ECR evaluates it) and kept as the JSON text that
+ * PutLifecyclePolicy takes, which must be 100 to 30,720 characters long.
+ */
+const guardLifecyclePolicy = z
+  .record(z.string(), z.unknown(), { error: 'must be a lifecycle policy document ({ rules: [...] })' })
+  .transform((policy, ctx): string => {
+    const text = JSON.stringify(policy);
+    const parsed = parseLifecyclePolicy(text);
+    if (parsed.ok) return text;
+    for (const violation of parsed.violations) {
+      ctx.addIssue({ code: 'custom', path: parsePolicyPath(violation.path), message: describe(violation) });
+    }
+    return z.NEVER;
+  });
+
+const reportOnly = (what: string) =>
+  z.literal(false, { error: `${what}: report only (leave remediate out)` }).optional();
+
+const guardRule = z
+  .strictObject({
+    repositories: repositoryGlobs,
+    /** The tag mutability every covered repository must have. */
+    mode: z
+      .enum(TAG_MUTABILITY_MODES, { error: `must be one of ${TAG_MUTABILITY_MODES.join(', ')}` })
+      .default('IMMUTABLE'),
+    /** WILDCARD exclusion filters of the `*_WITH_EXCLUSION` modes, validated as ECR validates them. */
+    exclusions: z.array(z.string({ error: 'must be a WILDCARD filter such as latest or dev-*' })).optional(),
+    /** true: PutImageTagMutability on drift (unless dryRun); false: report only. */
+    remediate: z.boolean('must be true or false').default(false),
+    /** Tag globs (picomatch) whose move to another digest raises a "Tag Moved" event. */
+    protectedTags: z.array(z.string().min(1, 'must not be empty')).default([]),
+    /** Automatic scanning, through the registry scanning configuration. Absent: not checked. */
+    scanning: z
+      .strictObject({
+        frequency: z.enum(['SCAN_ON_PUSH', 'CONTINUOUS_SCAN']).default('SCAN_ON_PUSH'),
+        remediate: z.boolean('must be true or false').default(false),
+      })
+      .optional(),
+    /** A lifecycle policy must exist; remediation puts `defaultPolicy`. Absent: not checked. */
+    lifecyclePolicy: z
+      .strictObject({
+        defaultPolicy: z.string().optional(),
+        remediate: z.boolean('must be true or false').default(false),
+      })
+      .optional(),
+    /** KMS encryption, fixed when a repository is created: report only. Absent: not checked. */
+    encryption: z
+      .strictObject({
+        types: z
+          .array(z.enum(['KMS', 'KMS_DSSE']))
+          .min(1, 'must list KMS and/or KMS_DSSE')
+          .default(['KMS', 'KMS_DSSE']),
+        /** Only these KMS key ARNs (your customer managed keys, say); any key when absent. */
+        kmsKeys: z
+          .array(z.string().regex(/^arn:aws[a-z-]*:kms:/, 'must be a KMS key ARN'))
+          .min(1, 'must list at least one key (leave it out for any key)')
+          .optional(),
+        remediate: reportOnly('encryption cannot change after a repository is created'),
+      })
+      .optional(),
+    /** The repository policy may grant neither everyone nor accounts outside this list. Absent: not checked. */
+    repositoryPolicy: z
+      .strictObject({
+        allowedAccounts: z.array(guardAccountId).default([]),
+        remediate: reportOnly('ecr-warden never rewrites a repository policy'),
+      })
+      .optional(),
+  })
+  .superRefine((rule, ctx) => {
+    for (const problem of tagMutabilityProblems(rule.mode, rule.exclusions)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: problem.index === undefined ? ['exclusions'] : ['exclusions', problem.index],
+        message: problem.message,
+      });
+    }
+    if (rule.lifecyclePolicy?.remediate === true && rule.lifecyclePolicy.defaultPolicy === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['lifecyclePolicy', 'defaultPolicy'],
+        message: 'is required when remediate is true (a policy named in immutability.lifecyclePolicies)',
+      });
+    }
+  });
+
+const immutabilitySection = z
+  .strictObject({
+    /** When the guard sweeps every repository for drift (CloudTrail events are checked at once). */
+    schedule: scheduleExpression.default('rate(1 day)'),
+    /** On by default: remediation is reported as "would apply" and nothing is changed. */
+    dryRun: z.boolean('must be true or false').default(true),
+    /** Named default lifecycle policies for `rules[].lifecyclePolicy.defaultPolicy`. */
+    lifecyclePolicies: z
+      .record(
+        z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be 1-64 of a-z, 0-9 and "-"'),
+        guardLifecyclePolicy,
+      )
+      .default({}),
+    /** The first rule whose globs cover a repository applies to it; other repositories are left alone. */
+    rules: z.array(guardRule, { error: 'must be a list of rules' }).default([]),
+  })
+  .superRefine((section, ctx) => {
+    section.rules.forEach((rule, index) => {
+      const name = rule.lifecyclePolicy?.defaultPolicy;
+      if (name !== undefined && !Object.hasOwn(section.lifecyclePolicies, name)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['rules', index, 'lifecyclePolicy', 'defaultPolicy'],
+          message: `"${name}" is not in immutability.lifecyclePolicies`,
+        });
+      }
+    });
+  });
+
 export const ecrWardenConfigSchema = z.strictObject({
   cleanup: cleanupSection.prefault({}),
   notifications: notificationsSection.prefault({}),
+  scanning: scanningSection.prefault({}),
+  replication: replicationSection.prefault({}),
+  immutability: immutabilitySection.prefault({}),
 });
 
 export type EcrWardenConfig = z.output<typeof ecrWardenConfigSchema>;
@@ -218,6 +459,11 @@ export type CleanupConfig = EcrWardenConfig['cleanup'];
 export type CleanupRule = CleanupConfig['rules'][number];
 export type NotificationsConfig = EcrWardenConfig['notifications'];
 export type NotificationRouteConfig = NotificationsConfig['routes'][number];
+export type ScanningConfig = EcrWardenConfig['scanning'];
+export type ScanningSuppression = ScanningConfig['suppressions'][number];
+export type ReplicationConfig = EcrWardenConfig['replication'];
+export type ImmutabilityConfig = EcrWardenConfig['immutability'];
+export type ImmutabilityRule = ImmutabilityConfig['rules'][number];
 
 /** Whether events of this detail-type are about one repository (their detail has `repositoryName`). */
 function hasRepository(detailType: GovernanceDetailType): boolean {

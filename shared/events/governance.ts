@@ -62,6 +62,20 @@ export const cleanupReportDetail = z.strictObject({
     .array(z.strictObject({ imageDigest: digest, failureCode: z.string(), failureReason: z.string() }))
     .max(100),
   deletionCapReached: z.boolean(),
+  /** `repository-not-found`: deleted between scheduling and the run; nothing evaluated, not a failure. */
+  outcome: z.enum(['cleaned', 'repository-not-found']).optional(),
+  /** Where the policy came from: the config, the repository's own (`native`), or none (nothing selected). */
+  policySource: z.enum(['config', 'native', 'none']).optional(),
+  /** How many images this run may delete (the smaller cap); null without a cap. */
+  deletionLimit: count.nullable().optional(),
+  /** Already gone when deleted (ImageNotFound): counted as done, not in imagesDeleted. */
+  imagesAlreadyGone: count.optional(),
+  /** Images that could not be deleted; `failures` lists at most 100 of them. */
+  imagesFailed: count.optional(),
+  /** `cleanup.gracePeriodDays`: marked this run, and marked earlier but not yet due. */
+  gracePeriod: z.strictObject({ days: count, imagesMarked: count, imagesWaiting: count }).optional(),
+  /** Caveats for readers, e.g. that shared layers make the sizes an upper bound. */
+  notes: z.array(z.string().min(1).max(300)).max(10).optional(),
 });
 
 export const tagMovedDetail = z.strictObject({
@@ -115,6 +129,19 @@ const vulnerabilityFinding = z.strictObject({
   /** What changed since the last alert: new, severity-raised, fix-available, exploit-available, closed. */
   change: z.enum(['new', 'severity-raised', 'fix-available', 'exploit-available', 'closed']),
   url: z.url().optional(),
+  /** Inspector's fixAvailable: PARTIAL when only some affected packages have a fixed version. */
+  fixAvailable: z.enum(['YES', 'PARTIAL', 'NO']).optional(),
+  /** Every affected package (at most 20) when the vulnerability affects more than the one named above. */
+  packages: z
+    .array(
+      z.strictObject({
+        name: z.string().min(1),
+        installedVersion: z.string().optional(),
+        fixedInVersion: z.string().optional(),
+      }),
+    )
+    .max(20)
+    .optional(),
 });
 
 const severityCounts = z.partialRecord(z.enum(VULNERABILITY_SEVERITIES), count);
@@ -126,6 +153,9 @@ export const vulnerabilityAlertDetail = z.strictObject({
   imageTags: z.array(z.string()),
   scanType: z.enum(['BASIC', 'ENHANCED']),
   inUse: z.boolean().nullable(),
+  /** Amazon Inspector's count of ECS tasks / EKS pods running the image, and when it last ran. */
+  inUseCount: count.optional(),
+  lastInUseAt: isoTime.optional(),
   /** Most urgent first; at most 100, `findingCount` says how many there are in all. */
   findings: z.array(vulnerabilityFinding).max(100),
   findingCount: count,
@@ -199,6 +229,46 @@ export const replicationAuditReportDetail = z.strictObject({
   worstLagSeconds: z.number().min(0).nullable(),
   /** What to do, e.g. "start a replication backfill to us-west-2 for 12 images pushed before the rule". */
   recommendations: z.array(z.string().max(500)).max(20),
+  /** Repositories the replication rules select; more than repositoriesAudited when some were not audited. */
+  repositoriesSelected: count.optional(),
+  /** Repository and destination pairs with a problem; `repositories` lists at most 100 of them. */
+  repositoriesWithProblems: count.optional(),
+  /** The image behind worstLagSeconds. */
+  worstLagImage: z
+    .strictObject({ repositoryName, destinationRegion: region, imageDigest: digest })
+    .optional(),
+  /** What this run could not audit (a region unreachable, out of the function's scope, ...) and why. */
+  notAudited: z
+    .array(
+      z.strictObject({
+        destinationRegion: region.optional(),
+        registryId: accountId.optional(),
+        repositories: count.optional(),
+        reason: z.string().min(1).max(300),
+      }),
+    )
+    .max(50)
+    .optional(),
+  /** Opt-in remediation (replication.remediate): what was done, or would be done in a dry run. */
+  remediation: z
+    .strictObject({
+      dryRun: z.boolean(),
+      actionCount: count,
+      /** At most 100; actionCount counts all. */
+      actions: z
+        .array(
+          z.strictObject({
+            action: z.enum(['start-backfill', 'align-setting']),
+            destinationRegion: region,
+            repositoryName: repositoryName.optional(),
+            setting: z.string().max(50).optional(),
+            outcome: z.enum(['applied', 'would-apply', 'skipped', 'failed']),
+            detail: z.string().max(500),
+          }),
+        )
+        .max(100),
+    })
+    .optional(),
 });
 
 /** detail-type → schema of its detail. */

@@ -5,8 +5,12 @@
  * | family            | pk                                 | sk                             | transient |
  * |-------------------|------------------------------------|--------------------------------|-----------|
  * | findings ledger   | `FINDINGS#<repositoryName>`        | `<imageDigest>#<findingId>`    | no        |
+ * | findings index    | `FINDINGS_REPOSITORIES`            | `<repositoryName>`             | no        |
  * | tag ledger        | `TAGS#<repositoryName>`            | `<tag>#<observedAt ISO 8601>`  | no        |
+ * | tag ledger heads  | `TAGS#<repositoryName>`            | `@HEAD#<tag>`, `@SEEDED`       | no        |
+ * | drift ledger      | `DRIFT#<repositoryName>`           | `<baseline>`                   | no        |
  * | cleanup marks     | `CLEANUP#<repositoryName>`         | `<imageDigest>`                | yes       |
+ * | cleanup runs      | `CLEANUP_RUN#<runId>`              | `<repositoryName>`             | yes       |
  * | idempotency       | `IDEMPOTENCY#<key>`                | `IDEMPOTENCY`                  | yes       |
  *
  * The table belongs to one stack, i.e. one account and one region, so neither appears in the keys.
@@ -56,6 +60,15 @@ export const findingsLedger = {
   imagePrefix: (imageDigest: string): string => composeKeyPrefix(imageDigest),
 };
 
+/** The repositories that have findings ledger entries: the daily digest reads their partitions. */
+export const findingsRepositories = {
+  partition: 'FINDINGS_REPOSITORIES',
+  key: (repositoryName: string): StateKey => ({
+    pk: findingsRepositories.partition,
+    sk: composeKey(repositoryName),
+  }),
+};
+
 export const tagLedger = {
   partition: (repositoryName: string): string => composeKey('TAGS', repositoryName),
   key: (repositoryName: string, tag: string, observedAt: Date): StateKey => ({
@@ -64,6 +77,25 @@ export const tagLedger = {
   }),
   /** Sort-key prefix of one tag's history. */
   tagPrefix: (tag: string): string => composeKeyPrefix(tag),
+  /**
+   * Where a tag points now (the repository guard's optimistic-concurrency head). Tags cannot start with
+   * `@` (`[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}`), so no history prefix query ever reads a head.
+   */
+  head: (repositoryName: string, tag: string): StateKey => ({
+    pk: tagLedger.partition(repositoryName),
+    sk: composeKey('@HEAD', tag),
+  }),
+  /** Present once the repository's heads were seeded from DescribeImages. */
+  seeded: (repositoryName: string): StateKey => ({ pk: tagLedger.partition(repositoryName), sk: '@SEEDED' }),
+};
+
+/** Drifts the repository guard reported, one item per baseline, so that a sweep repeats none. */
+export const driftLedger = {
+  partition: (repositoryName: string): string => composeKey('DRIFT', repositoryName),
+  key: (repositoryName: string, baseline: string): StateKey => ({
+    pk: driftLedger.partition(repositoryName),
+    sk: composeKey(baseline),
+  }),
 };
 
 export const cleanupMarks = {
@@ -71,6 +103,14 @@ export const cleanupMarks = {
   key: (repositoryName: string, imageDigest: string): StateKey => ({
     pk: cleanupMarks.partition(repositoryName),
     sk: composeKey(imageDigest),
+  }),
+};
+
+/** What one cleanup run did to one repository so far: a redelivered message resumes from it (caps, report). */
+export const cleanupRuns = {
+  key: (runId: string, repositoryName: string): StateKey => ({
+    pk: composeKey('CLEANUP_RUN', runId),
+    sk: composeKey(repositoryName),
   }),
 };
 
