@@ -1,0 +1,277 @@
+import { ECRClient } from '@aws-sdk/client-ecr';
+import { z } from 'zod';
+import { formatSnapshotIssue, readSnapshot, SnapshotError } from '../shared/cleanup/snapshot';
+import { ConfigError, formatConfigIssue } from '../shared/config/config-error';
+import { loadConfigFile } from '../shared/config/load-config';
+import type { ImmutabilityConfig } from '../shared/config/schema';
+import {
+  type AuditedCheck,
+  auditRepositories,
+  observeRegistry,
+  type RepositoryAudit,
+} from '../shared/immutability/audit';
+import type { Baseline, ObservedRepository } from '../shared/immutability/check-baselines';
+import { observeRepositoryEntry } from '../shared/immutability/observe';
+import { CliError } from './errors';
+import { readJsonFile } from './input';
+import { formatTable } from './table';
+
+export interface RepositoriesAuditOptions {
+  /** ecr-warden.yml: its `immutability` section is the baseline. Default: ./ecr-warden.yml. */
+  config?: string;
+  /**
+   * A snapshot instead of the live account: `ecr-warden snapshot`'s format (shared/cleanup/snapshot.ts),
+   * or the registry simulator's sample format (local/sample-data/sample-registry.json).
+   */
+  snapshot?: string;
+  region?: string;
+  output: 'json' | 'table';
+}
+
+/** Exit code when a repository drifts from the baseline: the answer, not an error (as a failed gate). */
+export const EXIT_DRIFT = 1;
+
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
+const COLUMNS: { baseline: Baseline; title: string }[] = [
+  { baseline: 'tag-immutability', title: 'TAGS' },
+  { baseline: 'scanning', title: 'SCANNING' },
+  { baseline: 'lifecycle-policy', title: 'LIFECYCLE' },
+  { baseline: 'encryption', title: 'ENCRYPTION' },
+  { baseline: 'repository-policy', title: 'POLICY' },
+];
+
+/**
+ * `ecr-warden repositories audit`: the repository guard's checks as a table, one row per repository and
+ * one column per baseline, with what remediation would do under the config. Live with the caller's
+ * credentials (read-only: it never remediates, whatever the config says), or from a snapshot. Exits 1,
+ * with a one-line summary on stderr, when a repository drifts.
+ */
+export async function runRepositoriesAudit(
+  options: RepositoriesAuditOptions,
+  write: (text: string) => void,
+): Promise<void> {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  if (options.region !== undefined && !REGION.test(options.region)) {
+    throw new CliError(`--region: "${options.region}" is not an AWS region such as us-east-1`);
+  }
+  const config = loadImmutabilityConfig(options.config ?? 'ecr-warden.yml');
+  const { observed, account, source } =
+    options.snapshot === undefined
+      ? await readLive(config, options.region)
+      : await readSnapshotFile(config, options);
+  const audit = auditRepositories(config, observed, { ownAccount: account ?? '' });
+  write(
+    options.output === 'json'
+      ? `${JSON.stringify({ source, account, ...audit }, null, 2)}\n`
+      : renderAudit(audit, source),
+  );
+  if (audit.summary.drifts > 0) {
+    const drifting = audit.repositories.filter((repository) =>
+      repository.checks.some((c) => c.status === 'drift'),
+    );
+    throw new CliError(
+      `${audit.summary.drifts} drift(s) in ${drifting.length} of ${audit.summary.covered} covered repositories`,
+      EXIT_DRIFT,
+    );
+  }
+}
+
+interface Observation {
+  observed: ObservedRepository[];
+  account: string | undefined;
+  source: string;
+}
+
+async function readLive(config: ImmutabilityConfig, region: string | undefined): Promise<Observation> {
+  const ecr = new ECRClient({
+    ...(region === undefined ? {} : { region }),
+    retryMode: 'adaptive',
+    maxAttempts: 8,
+  });
+  try {
+    let resolved: string;
+    try {
+      resolved = await ecr.config.region();
+    } catch {
+      throw new CliError('no AWS region: pass --region or set AWS_REGION (or a region in your AWS profile)');
+    }
+    const { createGuardRegistry } = await loadGuardRegistry();
+    const { observed, account } = await observeRegistry(config, createGuardRegistry(ecr));
+    return { observed, account, source: `live ${resolved}` };
+  } catch (error) {
+    // Loaded here for the same reason as loadGuardRegistry: its module builds SDK clients at load.
+    const { describeAwsFailure } = await import('./live-registry');
+    throw describeAwsFailure(error);
+  } finally {
+    ecr.destroy();
+  }
+}
+
+async function readSnapshotFile(
+  config: ImmutabilityConfig,
+  options: RepositoriesAuditOptions,
+): Promise<Observation> {
+  const path = options.snapshot as string;
+  const document = readJsonFile(path, 'snapshot');
+  if (typeof document === 'object' && document !== null && 'registries' in document) {
+    return readSampleDocument(config, path, document, options.region);
+  }
+  let snapshot: ReturnType<typeof readSnapshot>;
+  try {
+    snapshot = readSnapshot(document);
+  } catch (error) {
+    if (!(error instanceof SnapshotError)) throw error;
+    const shown = error.issues.slice(0, 5).map(formatSnapshotIssue).join('; ');
+    throw new CliError(`snapshot file ${path} is not a valid snapshot: ${shown}`);
+  }
+  if (options.region !== undefined && options.region !== snapshot.region) {
+    throw new CliError(`--region ${options.region}: snapshot file ${path} is of ${snapshot.region}`);
+  }
+  // Two optional fields beyond the cleanup snapshot's own: the repository policy and the effective
+  // scanning. Without them those baselines show as unknown ("?").
+  const extras = snapshotExtras.safeParse(document);
+  const observed = snapshot.repositories.map((entry, index): ObservedRepository => {
+    const extra = extras.success ? extras.data.repositories[index] : undefined;
+    const repository: ObservedRepository = {
+      ...observeRepositoryEntry(entry.repository),
+      // In this format a repository without a lifecycle policy has no lifecyclePolicyText.
+      lifecyclePolicyText: entry.lifecyclePolicyText ?? null,
+    };
+    if (extra?.repositoryPolicyText !== undefined)
+      repository.repositoryPolicyText = extra.repositoryPolicyText;
+    const frequency = extra?.scanningConfiguration?.scanFrequency;
+    if (frequency !== undefined) repository.scanFrequency = frequency;
+    return repository;
+  });
+  return { observed, account: snapshot.account, source: `snapshot ${path} (${snapshot.region})` };
+}
+
+const snapshotExtras = z.looseObject({
+  repositories: z.array(
+    z.looseObject({
+      /** get-repository-policy `policyText`; null when the repository has none. */
+      repositoryPolicyText: z.string().nullable().optional(),
+      /** a batch-get-repository-scanning-configuration `scanningConfigurations[]` entry. */
+      scanningConfiguration: z
+        .looseObject({ scanFrequency: z.enum(['SCAN_ON_PUSH', 'CONTINUOUS_SCAN', 'MANUAL']).optional() })
+        .optional(),
+    }),
+  ),
+});
+
+/**
+ * The registry simulator's sample format: replayed in the simulator and read through the live code
+ * path, so that the snapshot answers exactly as ECR would.
+ */
+async function readSampleDocument(
+  config: ImmutabilityConfig,
+  path: string,
+  document: object,
+  region: string | undefined,
+): Promise<Observation> {
+  const { createRegistrySimulator, SampleFormatError } = await import('../local/registry-sim');
+  const regions = [
+    ...new Set(
+      ((document as { registries?: unknown }).registries as { region?: unknown }[] | undefined)
+        ?.map((registry) => registry?.region)
+        .filter((value): value is string => typeof value === 'string') ?? [],
+    ),
+  ];
+  const chosen = region ?? (regions.length === 1 ? regions[0] : undefined);
+  if (chosen === undefined) {
+    throw new CliError(
+      `snapshot file ${path} holds registries in ${regions.join(', ') || 'no region'}: pass --region`,
+    );
+  }
+  const simulator = createRegistrySimulator();
+  try {
+    simulator.loadSample(document as Parameters<typeof simulator.loadSample>[0]);
+  } catch (error) {
+    if (error instanceof SampleFormatError)
+      throw new CliError(`snapshot file ${path} is invalid: ${error.message}`);
+    throw error;
+  }
+  const installed = simulator.install();
+  const ecr = new ECRClient({ region: chosen });
+  try {
+    const { createGuardRegistry } = await loadGuardRegistry();
+    const { observed, account } = await observeRegistry(config, createGuardRegistry(ecr));
+    return { observed, account, source: `snapshot ${path} (${chosen})` };
+  } finally {
+    installed.restore();
+  }
+}
+
+/**
+ * Loaded when used: the adapter module builds the Lambda functions' shared ECR client at load, and the
+ * SDK would then warn on stderr (Node 20) before AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED is set.
+ */
+function loadGuardRegistry() {
+  return import('../shared/aws/repository-guard-registry');
+}
+
+function loadImmutabilityConfig(path: string): ImmutabilityConfig {
+  try {
+    return loadConfigFile(path).immutability;
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    const code = (error.cause as NodeJS.ErrnoException | undefined)?.code;
+    if (code === 'ENOENT') throw new CliError(`config file not found: ${path}`);
+    const issues = error.issues.map(formatConfigIssue);
+    const more = issues.length > 5 ? ` (and ${issues.length - 5} more)` : '';
+    throw new CliError(`config file ${path} is invalid: ${issues.slice(0, 5).join('; ')}${more}`);
+  }
+}
+
+function renderAudit(audit: RepositoryAudit, source: string): string {
+  const cell = (check: AuditedCheck | undefined) =>
+    check === undefined
+      ? '-'
+      : check.status === 'compliant'
+        ? 'ok'
+        : check.status === 'drift'
+          ? 'DRIFT'
+          : '?';
+  const rows = audit.repositories.map((repository) => {
+    const byBaseline = new Map(repository.checks.map((check) => [check.baseline, check]));
+    const remediation = repository.checks
+      .filter((check) => check.status === 'drift')
+      .map((check) => describeRemediation(check))
+      .join('; ');
+    return [
+      repository.repositoryName,
+      repository.rule === undefined ? '-' : `rules[${repository.rule}]`,
+      ...COLUMNS.map((column) => cell(byBaseline.get(column.baseline))),
+      repository.rule === undefined ? 'not covered' : remediation === '' ? '' : remediation,
+    ];
+  });
+  const details = audit.repositories.flatMap((repository) =>
+    repository.checks
+      .filter((check) => check.status !== 'compliant')
+      .map((check) =>
+        check.status === 'drift'
+          ? `  ${repository.repositoryName} ${check.baseline}: ${check.actual} (expected ${check.expected})`
+          : `  ${repository.repositoryName} ${check.baseline}: unknown (${check.reason})`,
+      ),
+  );
+  const { summary } = audit;
+  return [
+    `Repository baselines, ${source}${audit.dryRun ? ' (immutability.dryRun: remediation would be reported only)' : ''}`,
+    formatTable(['REPOSITORY', 'RULE', ...COLUMNS.map((column) => column.title), 'REMEDIATION'], rows),
+    '',
+    `${summary.repositories} repositories, ${summary.covered} covered by a rule, ${summary.compliant} compliant, ${summary.drifts} drift(s), ${summary.unknown} unknown. ok: meets the baseline; DRIFT: does not; ?: not known; -: not checked.`,
+    ...(details.length === 0 ? [] : ['', ...details]),
+    '',
+  ].join('\n');
+}
+
+function describeRemediation(check: AuditedCheck): string {
+  switch (check.remediation) {
+    case 'apply':
+      return `the guard applies ${check.fix}`;
+    case 'would-apply':
+      return `dry run: ${check.fix}`;
+    default:
+      return check.fix?.startsWith('none') ? `report only (${check.baseline})` : `report only: ${check.fix}`;
+  }
+}

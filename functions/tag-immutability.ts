@@ -1,0 +1,108 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import { createGovernancePublisher } from '../shared/aws/governance-publisher';
+import { createIdempotencyGuard } from '../shared/aws/idempotency';
+import { createDriftLedgerStore, createTagLedgerStore } from '../shared/aws/repository-guard-ledgers';
+import { createGuardRegistry } from '../shared/aws/repository-guard-registry';
+import { createStateStore } from '../shared/aws/state-store';
+import { createWorkloadDigestUsage } from '../shared/aws/workload-digest-usage';
+import { loadBundledConfig } from '../shared/config/bundled-config';
+import { readRepositoryGuardEnvironment } from '../shared/config/repository-guard-environment';
+import { parseRepositoryGuardEvent } from '../shared/events/repository-guard-events';
+import { compileBaselines } from '../shared/immutability/desired-state';
+import type { DigestUsagePort } from '../shared/immutability/ports';
+import {
+  type ApiCallResult,
+  createRepositoryGuard,
+  type PushResult,
+  type SweepSummary,
+} from '../shared/immutability/repository-guard';
+import { logger } from '../shared/logger';
+
+// Cold start: a missing environment variable or an invalid bundled config fails the init phase with a
+// message naming the variable or the config path, before any event is accepted.
+const environment = readRepositoryGuardEnvironment();
+const config = loadBundledConfig().immutability;
+const resolveBaseline = compileBaselines(config);
+
+// Created once per execution environment.
+const store = createStateStore({ tableName: environment.STATE_TABLE_NAME });
+const idempotency = createIdempotencyGuard({ store });
+const registry = createGuardRegistry();
+const tagLedger = createTagLedgerStore(store);
+const driftLedger = createDriftLedgerStore(store);
+const publisher = createGovernancePublisher({ eventBusName: environment.EVENT_BUS_NAME });
+const usageByLocation = new Map<string, DigestUsagePort>();
+
+// A CloudTrail record or a schedule run is handled once per event id: EventBridge may deliver an event
+// twice, and Lambda retries a failed asynchronous invocation (twice, within hours). A claim outlives the
+// function's timeout (900 s) so that a live invocation never loses it.
+const ONCE = { ttlSeconds: 2 * 24 * 3600, inProgressTimeoutSeconds: 960 };
+
+export type RepositoryGuardResult =
+  | PushResult
+  | ApiCallResult
+  | SweepSummary
+  | { status: 'duplicate'; completedAt: string };
+
+/**
+ * tagImmutability, the repository guard, on three kinds of events (serverless.yml):
+ * - "AWS API Call via CloudTrail" (aws.ecr, default bus) for CreateRepository, PutImageTagMutability,
+ *   SetRepositoryPolicy, DeleteLifecyclePolicy and PutRegistryScanningConfiguration: the repository (or,
+ *   for the registry's scanning, every covered repository) is checked at once;
+ * - "ECR Image Action" PUSH SUCCESS (aws.ecr, default bus): the tag ledger, and "Tag Moved";
+ * - "Scheduled Event" (immutability.schedule): every repository swept for drift.
+ * A malformed event fails with an EventValidationError; every failure is logged and rethrown so that
+ * Lambda's retries and then the on-failure queue see it.
+ */
+async function guardRepositories(event: unknown): Promise<RepositoryGuardResult> {
+  try {
+    const parsed = parseRepositoryGuardEvent(event);
+    const { account, region, id } = parsed.event;
+    // The EventBridge event id is the correlation id (set directly: correlationIdPath would need a
+    // JMESPath search function, which this bundle does not carry).
+    logger.setCorrelationId(id);
+    logger.appendKeys({ eventId: id, eventKind: parsed.kind });
+    const guard = createRepositoryGuard(
+      {
+        account,
+        region,
+        dryRun: config.dryRun,
+        ownRoleArn: environment.GUARD_ROLE_ARN,
+        resolveBaseline,
+      },
+      { registry, tagLedger, driftLedger, usage: usageFor(account, region), publisher, logger },
+    );
+    if (parsed.kind === 'image-action') {
+      // The ledger's conditional writes make a redelivered push a no-op: no claim needed.
+      const result = await guard.recordPush(parsed.event);
+      logger.info('push recorded', { ...result });
+      return result;
+    }
+    const run = await idempotency.runOnce<ApiCallResult | SweepSummary>(`repository-guard#${id}`, ONCE, () =>
+      parsed.kind === 'api-call' ? guard.handleApiCall(parsed.event) : guard.sweep(parsed.event),
+    );
+    if (run.status === 'duplicate') {
+      logger.info('event already handled', { completedAt: run.completedAt });
+      return { status: 'duplicate', completedAt: run.completedAt };
+    }
+    logger.info('event handled', { ...run.result });
+    return run.result;
+  } catch (error) {
+    logger.error('repository guard failed', error as Error);
+    throw error;
+  }
+}
+
+/** The in-use lookup caches the account's workloads for a minute: one per account and region. */
+function usageFor(account: string, region: string): DigestUsagePort {
+  const key = `${account}/${region}`;
+  let usage = usageByLocation.get(key);
+  if (usage === undefined) {
+    usage = createWorkloadDigestUsage({ account, region, logger });
+    usageByLocation.set(key, usage);
+  }
+  return usage;
+}
+
+export const handler = middy(guardRepositories).use(injectLambdaContext(logger, { resetKeys: true }));

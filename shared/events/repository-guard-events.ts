@@ -1,0 +1,150 @@
+import { z } from 'zod';
+import { EventValidationError } from './event-validation-error';
+import { scheduledEventSchema } from './scheduled-event';
+
+/**
+ * The events the repository guard (tagImmutability) receives, as AWS documents them (envelope:
+ * version, id, detail-type, source, account, time, region, resources, detail):
+ *
+ * - `AWS API Call via CloudTrail` (aws.ecr): a CloudTrail record of an ECR API call, in `detail`:
+ *   eventSource `ecr.amazonaws.com`, eventName, eventTime, eventID, userIdentity {type, principalId,
+ *   arn, accountId, sessionContext {sessionIssuer {type, arn, ...}}, invokedBy ...}, requestParameters,
+ *   responseElements, and errorCode/errorMessage when the call failed. EventBridge receives these only
+ *   where a CloudTrail trail logs management events.
+ *   https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail.html
+ *   https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html
+ *   https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-user-identity.html
+ *   https://docs.aws.amazon.com/AmazonECR/latest/userguide/logging-using-cloudtrail.html
+ * - `ECR Image Action` (aws.ecr): result SUCCESS, repository-name, image-digest, action-type PUSH (or
+ *   DELETE, UPDATE_STORAGE_CLASS), image-tag (absent for an untagged push); one tag per event; best effort.
+ *   https://docs.aws.amazon.com/AmazonECR/latest/userguide/ecr-eventbridge.html
+ * - `Scheduled Event` (aws.events): the sweep.
+ *
+ * Every object accepts fields beyond those read here: AWS adds fields to its events. A malformed event
+ * is an EventValidationError naming every problem, so that it fails the invocation and reaches the
+ * on-failure destination.
+ */
+
+export const API_CALL_DETAIL_TYPE = 'AWS API Call via CloudTrail';
+export const IMAGE_ACTION_DETAIL_TYPE = 'ECR Image Action';
+
+const accountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit account id');
+/** Normalised to Date#toISOString so that times compare as strings (the tag ledger orders by them). */
+const isoTime = z.iso.datetime({ offset: true }).transform((time) => new Date(time).toISOString());
+const digest = z.string().regex(/^sha256:[0-9a-f]{64}$/, 'must be a sha256 image digest');
+// Repository names: 2-256 characters (CreateRepository). The pattern is not re-checked here: the name
+// comes from ECR itself, and a name ECR changes its rules for must not fail the invocation.
+const repositoryName = z.string().min(2).max(256);
+
+const envelope = {
+  version: z.string(),
+  id: z.string().min(1),
+  account: accountId,
+  time: isoTime,
+  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region'),
+  resources: z.array(z.string()),
+};
+
+const optionalString = z.string().optional();
+
+const userIdentitySchema = z.looseObject({
+  /** Root, IAMUser, AssumedRole, Role, FederatedUser, Directory, AWSAccount, AWSService, IdentityCenterUser, Unknown. */
+  type: z.string().min(1),
+  principalId: optionalString,
+  arn: optionalString,
+  accountId: optionalString,
+  userName: optionalString,
+  invokedBy: optionalString,
+  sessionContext: z
+    .looseObject({
+      sessionIssuer: z
+        .looseObject({
+          type: optionalString,
+          principalId: optionalString,
+          arn: optionalString,
+          accountId: optionalString,
+          userName: optionalString,
+        })
+        .optional(),
+    })
+    .optional(),
+});
+
+export type UserIdentity = z.output<typeof userIdentitySchema>;
+
+export const apiCallEventSchema = z.object({
+  ...envelope,
+  'detail-type': z.literal(API_CALL_DETAIL_TYPE),
+  source: z.literal('aws.ecr'),
+  detail: z.looseObject({
+    eventSource: z.literal('ecr.amazonaws.com'),
+    eventName: z.string().min(1),
+    eventTime: isoTime,
+    eventID: z.string().min(1),
+    awsRegion: z.string().min(1),
+    userIdentity: userIdentitySchema,
+    // null for calls without parameters, and often for failed calls.
+    requestParameters: z.record(z.string(), z.unknown()).nullable().optional(),
+    responseElements: z.unknown().optional(),
+    /** Present when the call failed: ECR changed nothing, so there is nothing to check. */
+    errorCode: optionalString,
+    errorMessage: optionalString,
+    recipientAccountId: optionalString,
+  }),
+});
+
+export type ApiCallEvent = z.output<typeof apiCallEventSchema>;
+
+export const imageActionEventSchema = z.object({
+  ...envelope,
+  'detail-type': z.literal(IMAGE_ACTION_DETAIL_TYPE),
+  source: z.literal('aws.ecr'),
+  detail: z.looseObject({
+    result: z.string().min(1),
+    'repository-name': repositoryName,
+    'image-digest': digest,
+    'action-type': z.string().min(1),
+    // PutImage imageTag: 1-300 characters. https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_PutImage.html
+    'image-tag': z.string().min(1).max(300).optional(),
+  }),
+});
+
+export type ImageActionEvent = z.output<typeof imageActionEventSchema>;
+
+const guardScheduledEventSchema = scheduledEventSchema.extend({ time: isoTime });
+export type GuardScheduledEvent = z.output<typeof guardScheduledEventSchema>;
+
+export type RepositoryGuardEvent =
+  | { kind: 'api-call'; event: ApiCallEvent }
+  | { kind: 'image-action'; event: ImageActionEvent }
+  | { kind: 'schedule'; event: GuardScheduledEvent };
+
+const SCHEMAS = {
+  [API_CALL_DETAIL_TYPE]: { kind: 'api-call', schema: apiCallEventSchema },
+  [IMAGE_ACTION_DETAIL_TYPE]: { kind: 'image-action', schema: imageActionEventSchema },
+  'Scheduled Event': { kind: 'schedule', schema: guardScheduledEventSchema },
+} as const;
+
+/** Validates an event the guard receives and says which kind it is. */
+export function parseRepositoryGuardEvent(event: unknown): RepositoryGuardEvent {
+  const record = typeof event === 'object' && event !== null ? (event as Record<string, unknown>) : {};
+  const id = typeof record.id === 'string' ? record.id : undefined;
+  const detailType = record['detail-type'];
+  const entry = typeof detailType === 'string' ? SCHEMAS[detailType as keyof typeof SCHEMAS] : undefined;
+  if (entry === undefined) {
+    throw new EventValidationError('repository guard', id, [
+      `detail-type: expected "${API_CALL_DETAIL_TYPE}", "${IMAGE_ACTION_DETAIL_TYPE}" or "Scheduled Event", got ${JSON.stringify(detailType)}`,
+    ]);
+  }
+  const result = entry.schema.safeParse(event);
+  if (!result.success) {
+    throw new EventValidationError(
+      String(detailType),
+      id,
+      result.error.issues.map(
+        (issue) => `${issue.path.map(String).join('.') || '(event)'}: ${issue.message}`,
+      ),
+    );
+  }
+  return { kind: entry.kind, event: result.data } as RepositoryGuardEvent;
+}

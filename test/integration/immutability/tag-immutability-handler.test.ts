@@ -1,0 +1,182 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { PutImageTagMutabilityCommand } from '@aws-sdk/client-ecr';
+import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { mockClient } from 'aws-sdk-client-mock';
+import {
+  createRegistrySimulator,
+  type InstalledSimulator,
+  type RegistrySimulator,
+} from '../../../local/registry-sim';
+import { createStateTable, deleteStateTable } from '../../../local/state-table';
+import { EventValidationError } from '../../../shared/events/event-validation-error';
+import { loadEventFixture } from '../../support/fixtures';
+import { createLambdaContext } from '../../support/lambda-context';
+import { createTestDynamoDbClient } from '../../support/state-table';
+import { GUARD_ROLE_ARN } from './guard-harness';
+
+// The handler exactly as deployed (module-level wiring, middy, Powertools), with the bundled config
+// swapped for a test one, the state table's client pointed at dynalite, ECR/ECS/Lambda served by the
+// registry simulator and EventBridge recorded.
+jest.mock('../../../shared/config/bundled-config', () => ({
+  loadBundledConfig: () =>
+    require('../../../shared/config/load-config').parseConfig({
+      immutability: {
+        dryRun: false,
+        rules: [
+          {
+            repositories: ['payments/**'],
+            mode: 'IMMUTABLE_WITH_EXCLUSION',
+            exclusions: ['latest'],
+            remediate: true,
+            protectedTags: ['v*.*.*'],
+          },
+        ],
+      },
+    }),
+}));
+jest.mock('../../../shared/aws/dynamodb-client', () => {
+  const actual = jest.requireActual('../../../shared/aws/dynamodb-client');
+  const { createLocalDynamoDbClient } = jest.requireActual('../../../local/state-table');
+  const { dynamoDbTestEndpoint } = jest.requireActual('../../support/dynamodb-endpoint');
+  const client = createLocalDynamoDbClient(dynamoDbTestEndpoint(), { maxAttempts: 1 });
+  return { ...actual, dynamoDbClient: client, stateDocumentClient: actual.createStateDocumentClient(client) };
+});
+
+type Handler = (event: unknown, context: unknown) => Promise<unknown>;
+
+const eventBridge = mockClient(EventBridgeClient);
+const published: PutEventsRequestEntry[] = [];
+let dynamodb: DynamoDBClient;
+let tableName: string;
+let handler: Handler;
+let sim: RegistrySimulator;
+let env: InstalledSimulator;
+const context = createLambdaContext('ecr-warden-test-tagImmutability');
+const VARIABLES = [
+  'AWS_REGION',
+  'POWERTOOLS_SERVICE_NAME',
+  'POWERTOOLS_LOG_LEVEL',
+  'STATE_TABLE_NAME',
+  'EVENT_BUS_NAME',
+  'GUARD_ROLE_ARN',
+];
+const saved = Object.fromEntries(VARIABLES.map((name) => [name, process.env[name]]));
+
+beforeAll(async () => {
+  dynamodb = createTestDynamoDbClient();
+  tableName = await createStateTable(dynamodb, `ecr-warden-test-${process.pid}-guard-handler-state`);
+  Object.assign(process.env, {
+    AWS_REGION: 'us-east-1',
+    POWERTOOLS_SERVICE_NAME: 'ecr-warden',
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+    STATE_TABLE_NAME: tableName,
+    EVENT_BUS_NAME: 'ecr-warden-test',
+    GUARD_ROLE_ARN,
+  });
+  // Loaded after the environment is set: the handler reads it at cold start, as in Lambda's init phase.
+  ({ handler } = (await import('../../../functions/tag-immutability')) as { handler: Handler });
+});
+afterAll(async () => {
+  await deleteStateTable(dynamodb, tableName);
+  dynamodb.destroy();
+  for (const [name, value] of Object.entries(saved)) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
+});
+beforeEach(() => {
+  sim = createRegistrySimulator();
+  env = sim.install();
+  published.length = 0;
+  eventBridge.reset();
+  eventBridge.on(PutEventsCommand).callsFake((input: { Entries: PutEventsRequestEntry[] }) => {
+    published.push(...input.Entries);
+    return { FailedEntryCount: 0, Entries: input.Entries.map(() => ({ EventId: 'e' })) };
+  });
+});
+afterEach(() => env.restore());
+
+function fixture(name: string, change: (event: Record<string, unknown>) => void = () => undefined) {
+  const event = loadEventFixture<Record<string, unknown>>('aws.ecr', name);
+  change(event);
+  return event;
+}
+
+describe('tagImmutability handler', () => {
+  it('remediates the repository a CloudTrail record names, once even when EventBridge delivers it twice', async () => {
+    sim.addRepository('payments/worker', { imageTagMutability: 'MUTABLE' });
+    const event = fixture('cloudtrail-put-image-tag-mutability', (e) => {
+      e.id = 'handler-once-1';
+    });
+
+    const first = await handler(event, context);
+    sim.repository('payments/worker').setTagMutability('MUTABLE', undefined);
+    const second = await handler(structuredClone(event), context);
+
+    expect(first).toMatchObject({ status: 'checked', applied: 1 });
+    expect(second).toMatchObject({ status: 'duplicate' });
+    expect(env.mocks.ecr.commandCalls(PutImageTagMutabilityCommand)).toHaveLength(1);
+    expect(published.map((entry) => [entry.Source, entry.DetailType, entry.EventBusName])).toEqual([
+      ['ecr-warden', 'Repository Settings Drift', 'ecr-warden-test'],
+    ]);
+  });
+
+  it('fails the invocation on a malformed event with an error that names the field, and calls nothing', async () => {
+    const event = fixture('cloudtrail-put-image-tag-mutability', (e) => {
+      (e.detail as Record<string, unknown>).userIdentity = 'jdoe';
+    });
+
+    const failure = handler(event, context);
+
+    await expect(failure).rejects.toBeInstanceOf(EventValidationError);
+    await expect(failure).rejects.toThrow(
+      'malformed AWS API Call via CloudTrail event 5b8a1d7e-2c3f-4a9b-8d6e-1f2a3b4c5d6e: detail.userIdentity:',
+    );
+    expect(env.calls.count()).toBe(0);
+    expect(published).toEqual([]);
+  });
+
+  it('fails the invocation on an event it does not know', async () => {
+    await expect(
+      handler({ id: 'x-1', 'detail-type': 'Object Created', detail: {} }, context),
+    ).rejects.toThrow(
+      'malformed repository guard event x-1: detail-type: expected "AWS API Call via CloudTrail", "ECR Image Action" or "Scheduled Event", got "Object Created"',
+    );
+  });
+
+  it('fails the invocation on a successful repository call that names no repository', async () => {
+    const event = fixture('cloudtrail-create-repository', (e) => {
+      (e.detail as Record<string, unknown>).requestParameters = {};
+    });
+
+    await expect(handler(event, context)).rejects.toThrow(
+      'detail.requestParameters.repositoryName: a successful CreateRepository call names its repository, got undefined',
+    );
+  });
+
+  it('records a PUSH for a repository deleted since without failing', async () => {
+    const event = fixture('image-action-push', (e) => {
+      (e.detail as Record<string, unknown>)['repository-name'] = 'payments/gone';
+    });
+
+    await expect(handler(event, context)).resolves.toEqual({
+      status: 'repository-gone',
+      repositoryName: 'payments/gone',
+    });
+  });
+
+  it('sweeps on its schedule', async () => {
+    sim.addRepository('payments/api', {
+      imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
+      imageTagMutabilityExclusionFilters: [{ filterType: 'WILDCARD', filter: 'latest' }],
+    });
+    const event = loadEventFixture('aws.events', 'repository-guard-scheduled-event');
+
+    await expect(handler(event, context)).resolves.toMatchObject({
+      repositoriesListed: 1,
+      repositoriesChecked: 1,
+      drifts: 0,
+      tagsSeeded: 0,
+    });
+  });
+});
