@@ -1,4 +1,5 @@
 import { planSnapshotCleanup } from '../shared/cleanup/plan-snapshot-cleanup';
+import { compileRepositoryRuleMatcher } from '../shared/cleanup/select-repositories';
 import { formatSnapshotIssue, readSnapshot, type Snapshot, SnapshotError } from '../shared/cleanup/snapshot';
 import { ConfigError, formatConfigIssue } from '../shared/config/config-error';
 import { loadConfigFile } from '../shared/config/load-config';
@@ -6,10 +7,12 @@ import type { EcrWardenConfig } from '../shared/config/schema';
 import { renderCleanupPlanTable } from './cleanup-plan-table';
 import { CliError } from './errors';
 import { readJsonFile } from './input';
+import type { LiveOptions } from './live-registry';
 import { parseNowOption } from './now-option';
 
-export interface CleanupPlanOptions {
-  snapshot: string;
+export interface CleanupPlanOptions extends LiveOptions {
+  /** A snapshot file; without it the plan is made live, read-only, in the user's account and region. */
+  snapshot?: string;
   config: string;
   now?: string;
   output: 'json' | 'table';
@@ -19,24 +22,64 @@ export interface CleanupPlanOptions {
 const ISSUES_SHOWN = 5;
 
 /**
- * `ecr-warden cleanup plan --snapshot FILE --config FILE`: what a cleanup run would delete from the
- * registry in the snapshot, and why everything else stays. Read-only whatever `dryRun` says.
- * Policies are evaluated at the snapshot's `takenAt` unless `--now` says otherwise, so that the plan
- * of a snapshot is the same whenever it is made.
+ * `ecr-warden cleanup plan --config FILE [--snapshot FILE]`: what a cleanup run would delete, and why
+ * everything else stays. Read-only whatever `dryRun` says.
+ *
+ * With `--snapshot`, the registry in the file, evaluated at the snapshot's `takenAt` unless `--now`
+ * says otherwise, so that the plan of a snapshot is the same whenever it is made. Without it, the
+ * registry of the user's account and region, read now through the same adapters as cleanupWorker
+ * (only the repositories a rule covers; lifecycle policies only where a rule says `native`), with a
+ * progress bar on stderr when stderr is a terminal; evaluated now unless `--now` says otherwise.
  */
-export function runCleanupPlan(options: CleanupPlanOptions, write: (text: string) => void): void {
+export async function runCleanupPlan(
+  options: CleanupPlanOptions,
+  write: (text: string) => void,
+): Promise<void> {
   const config = loadConfig(options.config);
-  const snapshot = loadSnapshot(options.snapshot);
+  const snapshotPath = options.snapshot;
+  const snapshot = snapshotPath === undefined ? await readLive(config, options) : loadSnapshot(snapshotPath);
   const now = options.now === undefined ? snapshot.takenAt : parseNowOption(options.now);
   let plan: ReturnType<typeof planSnapshotCleanup>;
   try {
     plan = planSnapshotCleanup(snapshot, config.cleanup, { now });
   } catch (error) {
-    if (error instanceof SnapshotError) throw snapshotProblem(options.snapshot, error);
+    if (error instanceof SnapshotError) {
+      throw snapshotPath === undefined
+        ? new CliError(`the registry cannot be planned: ${summarize(error.issues.map(formatSnapshotIssue))}`)
+        : snapshotProblem(snapshotPath, error);
+    }
     throw error;
   }
   if (options.output === 'json') write(`${JSON.stringify(plan, null, 2)}\n`);
   else write(renderCleanupPlanTable(plan));
+}
+
+async function readLive(config: EcrWardenConfig, options: CleanupPlanOptions): Promise<Snapshot> {
+  const { rules } = config.cleanup;
+  const matchRule = compileRepositoryRuleMatcher(rules);
+  // Loaded for the live path only: the offline plan never loads the AWS SDK.
+  const { readLiveSnapshot } = await import('./live-registry');
+  const document = await readLiveSnapshot({
+    ...(options.region === undefined ? {} : { region: options.region }),
+    ...(options.progressStream === undefined ? {} : { progressStream: options.progressStream }),
+    taskDefinitionRevisions: config.cleanup.protect.taskDefinitionRevisions,
+    now: Date.now(),
+    include: (name) => matchRule(name) !== undefined,
+    readLifecyclePolicy: (name) => {
+      const index = matchRule(name);
+      return index !== undefined && rules[index]?.policy === 'native';
+    },
+  });
+  try {
+    return readSnapshot(document);
+  } catch (error) {
+    if (error instanceof SnapshotError) {
+      throw new CliError(
+        `the registry could not be read as a snapshot: ${summarize(error.issues.map(formatSnapshotIssue))}`,
+      );
+    }
+    throw error;
+  }
 }
 
 function loadConfig(path: string): EcrWardenConfig {

@@ -292,10 +292,10 @@ describe('ecr-warden cleanup plan input errors: exit 2, one `ecr-warden:` line, 
     );
   });
 
-  it('reports a missing --snapshot and an unknown --output', () => {
+  it('reports a missing --config and an unknown --output', () => {
     const config = writeFile('ecr-warden.yml', SHOP_CONFIG);
 
-    expectOneLineError(plan('--config', config), /missing required option --snapshot/);
+    expectOneLineError(plan('--snapshot', SHOP_SNAPSHOT), /missing required option --config/);
     expectOneLineError(
       plan('--snapshot', SHOP_SNAPSHOT, '--config', config, '--output', 'yaml'),
       /--output must be "table" or "json"/,

@@ -1,0 +1,31 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { createCleanupWorkerDependencies } from '../shared/aws/cleanup-worker-dependencies';
+import { processCleanupBatch } from '../shared/cleanup/process-cleanup-batch';
+import { loadBundledConfig } from '../shared/config/bundled-config';
+import { readCleanupWorkerEnvironment } from '../shared/config/environment';
+import { logger } from '../shared/logger';
+
+// Cold start: a missing environment variable or an invalid bundled config (an invalid cleanup policy
+// included, named by its rule) fails the init phase before any message is accepted.
+const environment = readCleanupWorkerEnvironment();
+const config = loadBundledConfig();
+const dependencies = createCleanupWorkerDependencies({
+  cleanup: config.cleanup,
+  eventBusName: environment.EVENT_BUS_NAME,
+  tableName: environment.STATE_TABLE_NAME,
+  logger,
+});
+
+/**
+ * Reads the cleanup queue (one message per repository, sent by cleanupScheduler): per repository, the
+ * inventory, the policy, the in-use picture (read once per invocation), the plan, then the deletions
+ * (none in a dry run, the default) and a `Cleanup Report` event. Failed messages are reported as batch
+ * item failures and come back alone. See shared/cleanup/process-cleanup-batch.ts.
+ */
+async function cleanRepositories(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
+  return processCleanupBatch(event, context, dependencies);
+}
+
+export const handler = middy(cleanRepositories).use(injectLambdaContext(logger, { resetKeys: true }));

@@ -1,0 +1,336 @@
+import type { Context, SQSEvent } from 'aws-lambda';
+import { createCleanupWorkerDependencies } from '../../../shared/aws/cleanup-worker-dependencies';
+import type { RepositoryCleanupOutcome } from '../../../shared/cleanup/clean-repository';
+import type { KeepReason } from '../../../shared/cleanup/cleanup-reasons';
+import { formatBytes } from '../../../shared/cleanup/cleanup-report';
+import type { PlannedDeletion } from '../../../shared/cleanup/plan-repository-cleanup';
+import { processCleanupBatch } from '../../../shared/cleanup/process-cleanup-batch';
+import { loadBundledConfig } from '../../../shared/config/bundled-config';
+import { logger } from '../../../shared/logger';
+import type { RegistrySimulator } from '../../registry-sim';
+import { DEMO_EVENT_BUS, type DemoWorld, queueUrlFor } from '../world';
+import type { DemoSection } from './section';
+
+// The event source mapping's batchSize for the cleanup queue (serverless.yml).
+const BATCH_SIZE = 5;
+
+/**
+ * Lifecycle cleanup on the sample registry, end to end: the real cleanupScheduler handler queues one
+ * message per repository the demo config's cleanup rules cover (SendMessageBatch, recorded per queue
+ * URL), and those messages reach cleanupWorker's batch processing as the SQS event source would
+ * deliver them, 5 a batch, in dry run: nothing is deleted. The worker is built as
+ * functions/cleanup-worker.ts builds it (createCleanupWorkerDependencies), with one difference: it
+ * evaluates at the sample's date rather than today's, so the demo says the same thing every day.
+ * Its Cleanup Report events land in world.governanceEvents for the notifications section.
+ *
+ * What this shows beyond the native preview above: the protections (workloads in use, protected tags,
+ * keepAtLeast), the closure (an index with its children and referrers) and the caps, each keep
+ * explained; and a check, made against the simulator's own model rather than the plan, that no image
+ * in use, no child of a kept index and no referrer of a kept image would be deleted.
+ */
+export const cleanupSection: DemoSection = {
+  title: 'Lifecycle cleanup (cleanupScheduler → cleanup queue → cleanupWorker, dry run)',
+  async run(world) {
+    // The world asks for POWERTOOLS_LOG_LEVEL=SILENT, but the one logger was built when the bundle
+    // loaded, before the world set it: apply it, so that handler logs do not mix with the report.
+    const level = process.env.POWERTOOLS_LOG_LEVEL;
+    if (level === 'SILENT') logger.setLogLevel(level);
+    const queueUrl = queueUrlFor('cleanup');
+    process.env.CLEANUP_QUEUE_URL = queueUrl;
+    // Imported here, once the world's environment is set: the handler reads it at load, as at a cold start.
+    const { handler: scheduleCleanup } = await import('../../../functions/cleanup-scheduler');
+    const config = loadBundledConfig();
+    const eventsBefore = world.governanceEvents.length;
+
+    const scheduled = await scheduleCleanup(scheduledEvent(world), lambdaContext('cleanupScheduler'));
+    const messages = world.queueMessages(queueUrl);
+
+    const outcomes: RepositoryCleanupOutcome[] = [];
+    const dependencies = createCleanupWorkerDependencies({
+      cleanup: config.cleanup,
+      eventBusName: DEMO_EVENT_BUS,
+      tableName: world.stateTableName,
+      logger,
+      now: () => world.asOf.getTime(),
+    });
+    let failedMessages = 0;
+    for (let start = 0; start < messages.length; start += BATCH_SIZE) {
+      const response = await processCleanupBatch(
+        sqsEvent(messages.slice(start, start + BATCH_SIZE), start, world),
+        lambdaContext('cleanupWorker'),
+        { ...dependencies, onRepositoryCleaned: (outcome) => outcomes.push(outcome) },
+      );
+      failedMessages += response.batchItemFailures.length;
+    }
+
+    const violations = checkInvariants(world.sim, outcomes);
+    const reports = world.governanceEvents
+      .slice(eventsBefore)
+      .filter((e) => e.DetailType === 'Cleanup Report');
+    const lines = [
+      `cleanupScheduler: ${scheduled.repositoriesListed} repositories listed, ${scheduled.repositoriesSelected} covered by a rule, ${messages.length} messages queued`,
+      `cleanupWorker: ${outcomes.length} repositories planned in ${Math.ceil(messages.length / BATCH_SIZE)} batches, ${failedMessages} failed messages, ` +
+        `${reports.length} Cleanup Report events; dry run: ${world.aws.calls.count('BatchDeleteImage')} BatchDeleteImage calls`,
+    ];
+    const repositories: unknown[] = [];
+    for (const outcome of outcomes) {
+      lines.push('', ...describeOutcome(outcome));
+      repositories.push(toJson(outcome));
+    }
+    const totals = totalsOf(outcomes);
+    lines.push(
+      '',
+      `In all: ${totals.deleted} images would be deleted, up to ${formatBytes(totals.bytes)} ($${totals.dollars.toFixed(2)}/month); ` +
+        'sizes are an upper bound, as layers shared between images are stored once.',
+      violations.length === 0
+        ? 'Checked against the simulator: no image in use, no child of a kept index and no referrer of a kept image would be deleted.'
+        : `VIOLATIONS: ${violations.join('; ')}`,
+    );
+    return {
+      lines,
+      json: {
+        scheduled,
+        messages: messages.length,
+        failedMessages,
+        reports: reports.length,
+        deleteCalls: world.aws.calls.count('BatchDeleteImage'),
+        repositories,
+        totals,
+        violations,
+      },
+    };
+  },
+};
+
+function describeOutcome(outcome: RepositoryCleanupOutcome): string[] {
+  if (outcome.kind === 'repository-not-found') return [`${outcome.repositoryName}: deleted before the run`];
+  const { plan } = outcome;
+  const source = {
+    config: 'the rule in ecr-warden.yml',
+    native: "the repository's own lifecycle policy",
+    none: 'none (native, no lifecycle policy)',
+  }[outcome.policySource];
+  const lines = [
+    `${plan.repositoryName} (policy: ${source}): ${plan.delete.length} of ${plan.summary.imagesEvaluated} images would be deleted` +
+      (plan.delete.length > 0
+        ? `, up to ${formatBytes(plan.summary.bytesReclaimed)} ($${plan.summary.monthlySavingsUsd.toFixed(2)}/month)`
+        : '') +
+      (plan.summary.deletionCapReached ? `; cap of ${plan.summary.deletionLimit} reached` : ''),
+  ];
+  for (const deletion of plan.delete) {
+    lines.push(
+      `  - delete ${image(deletion.imageDigest, deletion.imageTags)} (${deletion.role}): ${deleteWhy(deletion)}`,
+    );
+  }
+  for (const kept of plan.keep) {
+    const [primary, ...others] = kept.reasons;
+    if (primary === undefined) continue;
+    const otherKinds = [...new Set(others.map((reason) => reason.kind))].filter(
+      (kind) => kind !== primary.kind,
+    );
+    const more = others.filter((reason) => reason.kind === primary.kind).length;
+    const also = [...(more > 0 ? [`${more} more ${primary.kind}`] : []), ...otherKinds];
+    const alsoText = also.length > 0 ? ` (also: ${also.join(', ')})` : '';
+    lines.push(
+      `  + keep   ${image(kept.imageDigest, kept.imageTags)} (${kept.role}): ${keepWhy(primary)}${alsoText}`,
+    );
+  }
+  return lines;
+}
+
+function deleteWhy(deletion: PlannedDeletion): string {
+  const reason = deletion.reason;
+  switch (reason.kind) {
+    case 'expired-by-policy':
+      return `expired by rule ${reason.rulePriority}`;
+    case 'child-of-deleted-index':
+      return `child of the deleted index ${short(reason.indexDigest)}`;
+    case 'referrer-of-deleted-image':
+      return `referrer of the deleted image ${short(reason.subjectDigest)}`;
+  }
+}
+
+function keepWhy(reason: KeepReason): string {
+  switch (reason.kind) {
+    case 'in-use-ecs-task':
+      return `in use by ECS task ${reason.taskArn.split('/').pop()} (${reason.group ?? 'standalone'})`;
+    case 'in-use-ecs-service':
+      return `in use by ECS service ${reason.serviceName} (${reason.deploymentStatus ?? 'current'} deployment, ${reason.taskDefinitionArn.split('/').pop()})`;
+    case 'in-use-lambda':
+      return `in use by Lambda ${reason.functionName}:${reason.qualifier}`;
+    case 'task-definition-revision':
+      return `named by task definition ${reason.family}:${reason.revision} (one of the newest revisions)`;
+    case 'protected-tag':
+      return `protected tag ${reason.tag} (pattern ${reason.pattern})`;
+    case 'keep-at-least':
+      return `one of the ${reason.keepAtLeast} newest images (#${reason.rank})`;
+    case 'restoring-from-archive':
+      return 'being restored from archive';
+    case 'child-of-kept-index':
+      return `child of the kept index ${image(reason.indexDigest, reason.indexTags)}`;
+    case 'referrer-of-kept-image':
+      return `referrer${reason.artifactMediaType === undefined ? '' : ` (${reason.artifactMediaType})`} of the kept image ${short(reason.subjectDigest)}`;
+    case 'subject-of-kept-referrer':
+      return `subject of the kept referrer ${short(reason.referrerDigest)}`;
+    case 'deletion-cap':
+      return `held back by the ${reason.cap} cap (${reason.limit} this run)`;
+    case 'archive-transition':
+      return `archived by rule ${reason.rulePriority} instead`;
+    case 'claimed-by-higher-priority-rule':
+      return `rule ${reason.rulePriority} would expire it, but rule ${reason.claimedByRulePriority} claimed it first`;
+    case 'not-selected-by-policy':
+      return reason.noPolicy === true ? 'no lifecycle policy' : 'kept by the policy (no rule expires it)';
+  }
+}
+
+const short = (digest: string) => `${digest.slice(0, 19)}…`;
+const image = (digest: string, tags: readonly string[]) =>
+  `${short(digest)}${tags.length > 0 ? ` [${tags.join(', ')}]` : ''}`;
+
+function toJson(outcome: RepositoryCleanupOutcome): unknown {
+  if (outcome.kind === 'repository-not-found') return outcome;
+  const { plan } = outcome;
+  return {
+    repositoryName: plan.repositoryName,
+    policySource: outcome.policySource,
+    delete: plan.delete.map(({ imageDigest, imageTags, role, reason, bytes }) => ({
+      imageDigest,
+      imageTags,
+      role,
+      reason,
+      bytes,
+    })),
+    keep: plan.keep.map(({ imageDigest, imageTags, role, reasons }) => ({
+      imageDigest,
+      imageTags,
+      role,
+      reasons,
+    })),
+    summary: plan.summary,
+  };
+}
+
+function totalsOf(outcomes: readonly RepositoryCleanupOutcome[]) {
+  let deleted = 0;
+  let bytes = 0;
+  let dollars = 0;
+  for (const outcome of outcomes) {
+    if (outcome.kind !== 'cleaned') continue;
+    deleted += outcome.plan.delete.length;
+    bytes += outcome.plan.summary.bytesReclaimed;
+    dollars += outcome.plan.summary.monthlySavingsUsd;
+  }
+  return { deleted, bytes, dollars };
+}
+
+/**
+ * The demo's promise, checked against the simulator's model (not the plan's own reasons): no digest a
+ * running ECS task, an active service deployment or a Lambda version runs is deleted; no image that a
+ * kept index lists; no referrer whose subject is kept.
+ */
+function checkInvariants(sim: RegistrySimulator, outcomes: readonly RepositoryCleanupOutcome[]): string[] {
+  const inUse = new Set<string>();
+  const ecs = sim.ecs();
+  for (const cluster of ecs.clusters.values()) {
+    for (const task of cluster.tasks.values()) {
+      if (task.lastStatus === 'STOPPED') continue;
+      for (const container of task.containers)
+        if (container.imageDigest !== undefined) inUse.add(container.imageDigest);
+    }
+    for (const service of cluster.services.values()) {
+      for (const deployment of service.deployments) {
+        if (deployment.status === 'INACTIVE') continue;
+        for (const container of ecs.taskDefinition(deployment.taskDefinition).containerDefinitions) {
+          const digest = sim.world.resolveImageUri(container.image);
+          if (digest !== undefined) inUse.add(digest);
+        }
+      }
+    }
+  }
+  for (const fn of sim.lambda().functions.values()) {
+    for (const version of fn.versions) {
+      const digest = version.resolvedImageUri?.split('@')[1];
+      if (digest !== undefined) inUse.add(digest);
+    }
+  }
+
+  const violations: string[] = [];
+  for (const outcome of outcomes) {
+    if (outcome.kind !== 'cleaned') continue;
+    const repository = sim.repository(outcome.repositoryName);
+    const deleted = new Set(outcome.plan.delete.map((deletion) => deletion.imageDigest));
+    for (const digest of deleted) {
+      if (inUse.has(digest)) violations.push(`${outcome.repositoryName}: ${digest} is in use`);
+      const stored = repository.images.get(digest);
+      if (
+        stored?.subjectDigest !== undefined &&
+        !deleted.has(stored.subjectDigest) &&
+        repository.images.has(stored.subjectDigest)
+      ) {
+        violations.push(
+          `${outcome.repositoryName}: ${digest} is a referrer of the kept ${stored.subjectDigest}`,
+        );
+      }
+    }
+    for (const stored of repository.images.values()) {
+      if (deleted.has(stored.digest)) continue;
+      for (const child of stored.children) {
+        if (deleted.has(child))
+          violations.push(`${outcome.repositoryName}: ${child} is a child of the kept ${stored.digest}`);
+      }
+    }
+  }
+  return violations;
+}
+
+function scheduledEvent(world: DemoWorld) {
+  return {
+    version: '0',
+    id: 'demo-cleanup-run',
+    'detail-type': 'Scheduled Event',
+    source: 'aws.events',
+    account: world.account,
+    time: world.asOf.toISOString().replace('.000Z', 'Z'),
+    region: world.region,
+    resources: [`arn:aws:events:${world.region}:${world.account}:rule/ecr-warden-demo-cleanup`],
+    detail: {},
+  };
+}
+
+function sqsEvent(bodies: readonly string[], offset: number, world: DemoWorld): SQSEvent {
+  return {
+    Records: bodies.map((body, i) => ({
+      messageId: `demo-cleanup-${offset + i + 1}`,
+      receiptHandle: `demo-receipt-${offset + i + 1}`,
+      body,
+      attributes: {
+        ApproximateReceiveCount: '1',
+        SentTimestamp: String(world.asOf.getTime()),
+        SenderId: 'AROADEMO:ecr-warden-demo-cleanupScheduler',
+        ApproximateFirstReceiveTimestamp: String(world.asOf.getTime()),
+      },
+      messageAttributes: {},
+      md5OfBody: '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: `arn:aws:sqs:${world.region}:${world.account}:ecr-warden-demo-cleanup`,
+      awsRegion: world.region,
+    })),
+  };
+}
+
+function lambdaContext(name: string): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName: `ecr-warden-demo-${name}`,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:123456789012:function:ecr-warden-demo-${name}`,
+    memoryLimitInMB: '1024',
+    awsRequestId: `demo-${name}`,
+    logGroupName: `/aws/lambda/ecr-warden-demo-${name}`,
+    logStreamName: 'demo',
+    getRemainingTimeInMillis: () => 900_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}

@@ -1,0 +1,42 @@
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+
+/**
+ * The cleanup worker's CloudWatch metrics, in the Embedded Metric Format (Powertools Metrics; namespace
+ * from POWERTOOLS_METRICS_NAMESPACE, `service` dimension from POWERTOOLS_SERVICE_NAME). One data point
+ * per repository and run, with a `DryRun` dimension: in a dry run the figures are what a real run would
+ * delete. Each is written at once (a single metric), so nothing waits for a flush.
+ */
+export const CLEANUP_METRICS = {
+  imagesDeleted: 'ImagesDeleted',
+  bytesReclaimed: 'BytesReclaimed',
+  deleteFailures: 'ImageDeleteFailures',
+} as const;
+
+export interface CleanupMetrics {
+  repositoryCleaned(figures: {
+    dryRun: boolean;
+    imagesDeleted: number;
+    bytesReclaimed: number;
+    imagesFailed: number;
+  }): void;
+}
+
+export function createCleanupMetrics(metrics: Metrics = new Metrics()): CleanupMetrics {
+  const emit = (
+    name: string,
+    unit: (typeof MetricUnit)[keyof typeof MetricUnit],
+    value: number,
+    dryRun: boolean,
+  ) => {
+    const single = metrics.singleMetric();
+    single.addDimension('DryRun', String(dryRun));
+    single.addMetric(name, unit, value);
+  };
+  return {
+    repositoryCleaned({ dryRun, imagesDeleted, bytesReclaimed, imagesFailed }) {
+      emit(CLEANUP_METRICS.imagesDeleted, MetricUnit.Count, imagesDeleted, dryRun);
+      emit(CLEANUP_METRICS.bytesReclaimed, MetricUnit.Bytes, bytesReclaimed, dryRun);
+      if (imagesFailed > 0) emit(CLEANUP_METRICS.deleteFailures, MetricUnit.Count, imagesFailed, dryRun);
+    },
+  };
+}

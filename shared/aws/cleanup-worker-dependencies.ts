@@ -1,0 +1,63 @@
+import type { ECRClient } from '@aws-sdk/client-ecr';
+import type { ECSClient } from '@aws-sdk/client-ecs';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
+import type { CleanupLogger, CleanupWorkerDependencies } from '../cleanup/process-cleanup-batch';
+import type { CleanupConfig } from '../config/schema';
+import { createCleanupMetrics } from './cleanup-metrics';
+import { createCleanupRunProgressStore, createGraceMarkStore } from './cleanup-state';
+import { ecrClient } from './ecr-client';
+import { createGovernancePublisher } from './governance-publisher';
+import { createIdempotencyGuard } from './idempotency';
+import { createImageDeleter } from './image-deleter';
+import { createRepositoryImageSource } from './repository-images';
+import { createStateStore, type StateStoreSettings } from './state-store';
+import { createWorkloadInventory } from './workload-inventory';
+
+/**
+ * cleanupWorker's adapters, wired once per execution environment (functions/cleanup-worker.ts); the
+ * demo and the tests build them the same way with their own clock.
+ */
+export function createCleanupWorkerDependencies(settings: {
+  cleanup: CleanupConfig;
+  eventBusName: string;
+  tableName: string;
+  logger: CleanupLogger;
+  /** Evaluation time and state-table clock (default: the system clock). */
+  now?: () => number;
+  ecr?: ECRClient;
+  ecs?: ECSClient;
+  lambda?: LambdaClient;
+  eventBridge?: EventBridgeClient;
+  stateClient?: StateStoreSettings['client'];
+}): CleanupWorkerDependencies {
+  const now = settings.now ?? Date.now;
+  const ecr = settings.ecr ?? ecrClient;
+  const store = createStateStore({
+    tableName: settings.tableName,
+    now: () => new Date(now()),
+    ...(settings.stateClient === undefined ? {} : { client: settings.stateClient }),
+  });
+  const publisher = createGovernancePublisher({
+    eventBusName: settings.eventBusName,
+    ...(settings.eventBridge === undefined ? {} : { client: settings.eventBridge }),
+  });
+  return {
+    cleanup: settings.cleanup,
+    region: () => ecr.config.region(),
+    images: createRepositoryImageSource(ecr),
+    deleter: createImageDeleter(ecr),
+    workloads: createWorkloadInventory({
+      taskDefinitionRevisions: settings.cleanup.protect.taskDefinitionRevisions,
+      ...(settings.ecs === undefined ? {} : { ecs: settings.ecs }),
+      ...(settings.lambda === undefined ? {} : { lambda: settings.lambda }),
+    }),
+    progress: createCleanupRunProgressStore(store, now),
+    marks: createGraceMarkStore(store),
+    guard: createIdempotencyGuard({ store, now: () => new Date(now()) }),
+    publish: (events) => publisher.publish(events),
+    metrics: createCleanupMetrics(),
+    logger: settings.logger,
+    now,
+  };
+}

@@ -1,0 +1,112 @@
+import { repositoryArnPatterns } from './repository-guard-iam';
+
+/**
+ * The IAM statements of cleanupWorker's own role (serverless-iam-roles-per-function), built from
+ * `cleanup.rules` of ecr-warden.yml by scripts/resolve-warden-config.cjs. Actions and resource types
+ * follow the Service Authorization Reference:
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerregistry.html
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerservice.html
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_awslambda.html
+ *
+ * - ECR, on the repositories the cleanup rules cover only: `ecr:BatchDeleteImage` in a statement of its
+ *   own, and the reads DescribeImages, BatchGetImage (index manifests) and GetLifecyclePolicy (`native`
+ *   rules). Without a rule there is nothing to clean and no ECR statement at all (IAM refuses one
+ *   without resources). Globs become IAM ARN patterns with repositoryArnPatterns (shared with the
+ *   repository guard), each at least as wide as its glob, since IAM resource ARNs know only `*` and `?`
+ *   (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html):
+ *   `team-a/api` → `repository/team-a/api`; `team-a/*` → `repository/team-a/*`; `team-a/**` →
+ *   `repository/team-a` and `repository/team-a/*`; `{web,api}/*` → `repository/api/*`, `repository/web/*`;
+ *   a character class → `?`. IAM is broader than the config in two ways: IAM's `*` also crosses `/`
+ *   (`team-a/*` allows `team-a/jobs/nightly`, which the glob does not cover), and `!` exclusions cannot
+ *   be subtracted from an Allow. The worker itself only cleans what a rule covers (the scheduler selects
+ *   with the globs, and the worker checks again); IAM is the second line, bounding a bug to the covered
+ *   name space.
+ * - ECS, read-only. DescribeServices (resource type `service`) and DescribeTasks (`task`) are scoped
+ *   to those ARNs in the function's account and region. ListClusters, ListServices,
+ *   ListTaskDefinitions and DescribeTaskDefinition name no resource type: `*` is the only resource IAM
+ *   accepts for them. ListTasks names `container-instance`, which Fargate tasks do not run on and which
+ *   a cluster-wide listing does not match (awsdocs/amazon-ecs-developer-guide#211): `*` too.
+ * - Lambda, read-only: ListFunctions names no resource type (`*`); GetFunction, ListVersionsByFunction
+ *   and ListAliases are scoped to the account's and region's functions (`function:*` matches
+ *   qualified ARNs too).
+ * - `events:PutEvents` on ecr-warden's bus only; on the state table, GetItem/PutItem/DeleteItem
+ *   (idempotency records, run progress), Query (grace-period marks of a repository) and
+ *   BatchWriteItem (marking and unmarking, 25 a call). Never UpdateItem, Scan or anything on `*`.
+ *
+ * The SQS event source's statement (ReceiveMessage, DeleteMessage, GetQueueAttributes on CleanupQueue)
+ * is added by serverless-iam-roles-per-function from the `sqs` event.
+ */
+export interface IamStatement {
+  Effect: 'Allow';
+  Action: string[];
+  Resource: unknown[];
+}
+
+const sub = (template: string) => ({ 'Fn::Sub': template });
+// biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub variables, not JavaScript
+const account = 'arn:${AWS::Partition}:%s:${AWS::Region}:${AWS::AccountId}';
+const arnOf = (service: string, resource: string) => sub(`${account.replace('%s', service)}:${resource}`);
+
+/** `arn:...:repository/<pattern>` for each pattern the cleanup rules' globs become. */
+export function cleanupRepositoryArns(rules: readonly { repositories: readonly string[] }[]): object[] {
+  // Repository names cannot hold `$`, so no pattern reads as a Fn::Sub variable.
+  return repositoryArnPatterns(rules.flatMap((rule) => rule.repositories)).map((pattern) =>
+    arnOf('ecr', `repository/${pattern}`),
+  );
+}
+
+export function cleanupWorkerIamStatements(
+  rules: readonly { repositories: readonly string[] }[],
+  logicalIds: { stateTable?: string; eventBus?: string } = {},
+): IamStatement[] {
+  const repositories = cleanupRepositoryArns(rules);
+  const statements: IamStatement[] = [];
+  if (repositories.length > 0) {
+    statements.push(
+      { Effect: 'Allow', Action: ['ecr:BatchDeleteImage'], Resource: repositories },
+      {
+        Effect: 'Allow',
+        Action: ['ecr:DescribeImages', 'ecr:BatchGetImage', 'ecr:GetLifecyclePolicy'],
+        Resource: repositories,
+      },
+    );
+  }
+  statements.push(
+    { Effect: 'Allow', Action: ['ecs:DescribeServices'], Resource: [arnOf('ecs', 'service/*')] },
+    { Effect: 'Allow', Action: ['ecs:DescribeTasks'], Resource: [arnOf('ecs', 'task/*')] },
+    {
+      Effect: 'Allow',
+      Action: [
+        'ecs:ListClusters',
+        'ecs:ListServices',
+        'ecs:ListTasks',
+        'ecs:ListTaskDefinitions',
+        'ecs:DescribeTaskDefinition',
+      ],
+      Resource: ['*'],
+    },
+    { Effect: 'Allow', Action: ['lambda:ListFunctions'], Resource: ['*'] },
+    {
+      Effect: 'Allow',
+      Action: ['lambda:GetFunction', 'lambda:ListVersionsByFunction', 'lambda:ListAliases'],
+      Resource: [arnOf('lambda', 'function:*')],
+    },
+    {
+      Effect: 'Allow',
+      Action: ['events:PutEvents'],
+      Resource: [{ 'Fn::GetAtt': [logicalIds.eventBus ?? 'GovernanceEventBus', 'Arn'] }],
+    },
+    {
+      Effect: 'Allow',
+      Action: [
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:Query',
+        'dynamodb:BatchWriteItem',
+      ],
+      Resource: [{ 'Fn::GetAtt': [logicalIds.stateTable ?? 'StateTable', 'Arn'] }],
+    },
+  );
+  return statements;
+}

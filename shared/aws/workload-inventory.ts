@@ -1,0 +1,229 @@
+import {
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  DescribeTasksCommand,
+  type ECSClient,
+  paginateListClusters,
+  paginateListServices,
+  paginateListTaskDefinitions,
+  paginateListTasks,
+  type Service,
+  type Task,
+  type TaskDefinition,
+} from '@aws-sdk/client-ecs';
+import {
+  type FunctionConfiguration,
+  GetFunctionCommand,
+  type GetFunctionCommandOutput,
+  type LambdaClient,
+  paginateListAliases,
+  paginateListFunctions,
+  paginateListVersionsByFunction,
+} from '@aws-sdk/client-lambda';
+import type { WorkloadSource } from '../cleanup/cleanup-ports';
+import type { LambdaFunction, Workloads } from '../cleanup/workload-images';
+import { mapWithConcurrency } from '../concurrency/map-with-concurrency';
+import { ecsClient } from './ecs-client';
+import { lambdaClient } from './lambda-client';
+
+// ECS list operations take maxResults 1-100 (ListServices answers 10 by default); DescribeServices
+// takes at most 10 services and DescribeTasks at most 100 tasks a call.
+// https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ListServices.html
+// https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DescribeServices.html
+// https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DescribeTasks.html
+const ECS_PAGE_SIZE = 100;
+const DESCRIBE_SERVICES_MAX = 10;
+const DESCRIBE_TASKS_MAX = 100;
+// Lambda list operations return at most 50 items a page.
+// https://docs.aws.amazon.com/lambda/latest/api/API_ListFunctions.html
+const LAMBDA_PAGE_SIZE = 50;
+
+export interface WorkloadInventorySettings {
+  ecs?: ECSClient;
+  lambda?: LambdaClient;
+  /** `cleanup.protect.taskDefinitionRevisions`: how many newest ACTIVE revisions of each family to read. */
+  taskDefinitionRevisions: number;
+  /** Describe/Get calls in flight at once (default 4): bounds the ECS and Lambda API rate. */
+  concurrency?: number;
+}
+
+/**
+ * The in-use picture of the account and region the clients are in, read from ECS and Lambda in the
+ * shapes shared/cleanup/workload-images.ts reads (those of the AWS CLI's output):
+ *
+ * - ECS: every cluster (ListClusters); in each, every service (ListServices, DescribeServices ≤10) and
+ *   every task whose desired status is RUNNING (ListTasks, DescribeTasks ≤100: pending and running
+ *   tasks, with the digest each container resolved); the task definitions the services' deployments
+ *   name, and the newest `taskDefinitionRevisions` ACTIVE revisions of every family
+ *   (ListTaskDefinitions newest first, DescribeTaskDefinition).
+ * - Lambda: every image function (ListFunctions, PackageType Image); every version of it
+ *   (ListVersionsByFunction) read with GetFunction for Code.ResolvedImageUri, the digest Lambda runs;
+ *   every alias (ListAliases) as the version it points to (weighted routing points at versions that
+ *   are read anyway).
+ *
+ * Every listing is paginated to the end. A failure (AccessDenied, throttling after the SDK's retries)
+ * fails the whole read: cleanup never runs on a partial in-use picture.
+ */
+export function createWorkloadInventory(settings: WorkloadInventorySettings): WorkloadSource {
+  const ecs = settings.ecs ?? ecsClient;
+  const lambda = settings.lambda ?? lambdaClient;
+  const concurrency = settings.concurrency ?? 4;
+
+  async function readEcs(): Promise<Workloads['ecs']> {
+    const services: Service[] = [];
+    const tasks: Task[] = [];
+    for await (const page of paginateListClusters({ client: ecs, pageSize: ECS_PAGE_SIZE }, {})) {
+      for (const cluster of page.clusterArns ?? []) {
+        const serviceArns: string[] = [];
+        for await (const services of paginateListServices(
+          { client: ecs, pageSize: ECS_PAGE_SIZE },
+          { cluster },
+        )) {
+          serviceArns.push(...(services.serviceArns ?? []));
+        }
+        const described = await mapWithConcurrency(
+          chunk(serviceArns, DESCRIBE_SERVICES_MAX),
+          concurrency,
+          async (batch) =>
+            (await ecs.send(new DescribeServicesCommand({ cluster, services: batch }))).services ?? [],
+        );
+        services.push(...described.flat());
+
+        const taskArns: string[] = [];
+        for await (const running of paginateListTasks(
+          { client: ecs, pageSize: ECS_PAGE_SIZE },
+          { cluster, desiredStatus: 'RUNNING' },
+        )) {
+          taskArns.push(...(running.taskArns ?? []));
+        }
+        const describedTasks = await mapWithConcurrency(
+          chunk(taskArns, DESCRIBE_TASKS_MAX),
+          concurrency,
+          async (batch) => (await ecs.send(new DescribeTasksCommand({ cluster, tasks: batch }))).tasks ?? [],
+        );
+        tasks.push(...describedTasks.flat());
+      }
+    }
+
+    const wanted = new Set<string>();
+    for (const service of services) {
+      if (service.taskDefinition !== undefined) wanted.add(service.taskDefinition);
+      for (const deployment of service.deployments ?? []) {
+        if (deployment.taskDefinition !== undefined) wanted.add(deployment.taskDefinition);
+      }
+    }
+    for (const arn of await newestRevisions(settings.taskDefinitionRevisions)) wanted.add(arn);
+    const taskDefinitions = await mapWithConcurrency(
+      [...wanted].sort(),
+      concurrency,
+      async (taskDefinition) =>
+        (await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition }))).taskDefinition,
+    );
+    return {
+      tasks,
+      services,
+      taskDefinitions: taskDefinitions.filter(
+        (definition): definition is TaskDefinition & { family: string; revision: number } =>
+          definition?.family !== undefined && definition.revision !== undefined,
+      ),
+    };
+  }
+
+  /** ARNs of the newest `count` ACTIVE revisions of each family, from one newest-first listing. */
+  async function newestRevisions(count: number): Promise<string[]> {
+    if (count <= 0) return [];
+    const perFamily = new Map<string, number>();
+    const arns: string[] = [];
+    // DESC orders by family, then revision, both descending: each family's newest revisions come first.
+    // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ListTaskDefinitions.html
+    for await (const page of paginateListTaskDefinitions(
+      { client: ecs, pageSize: ECS_PAGE_SIZE },
+      { status: 'ACTIVE', sort: 'DESC' },
+    )) {
+      for (const arn of page.taskDefinitionArns ?? []) {
+        const family = familyOf(arn);
+        const taken = perFamily.get(family) ?? 0;
+        if (taken >= count) continue;
+        perFamily.set(family, taken + 1);
+        arns.push(arn);
+      }
+    }
+    return arns;
+  }
+
+  async function readLambda(): Promise<Workloads['lambda']> {
+    const imageFunctions: FunctionConfiguration[] = [];
+    for await (const page of paginateListFunctions({ client: lambda, pageSize: LAMBDA_PAGE_SIZE }, {})) {
+      for (const fn of page.Functions ?? []) if (fn.PackageType === 'Image') imageFunctions.push(fn);
+    }
+    const perFunction = await mapWithConcurrency(imageFunctions, concurrency, readFunction);
+    return { functions: perFunction.flat() };
+  }
+
+  async function readFunction(fn: FunctionConfiguration): Promise<LambdaFunction[]> {
+    const name = fn.FunctionName as string;
+    const versions: string[] = [];
+    for await (const page of paginateListVersionsByFunction(
+      { client: lambda, pageSize: LAMBDA_PAGE_SIZE },
+      { FunctionName: name },
+    )) {
+      for (const version of page.Versions ?? [])
+        if (version.Version !== undefined) versions.push(version.Version);
+    }
+    const aliases: { name: string; version: string; arn?: string | undefined }[] = [];
+    for await (const page of paginateListAliases(
+      { client: lambda, pageSize: LAMBDA_PAGE_SIZE },
+      { FunctionName: name },
+    )) {
+      for (const alias of page.Aliases ?? []) {
+        if (alias.Name !== undefined && alias.FunctionVersion !== undefined) {
+          aliases.push({ name: alias.Name, version: alias.FunctionVersion, arn: alias.AliasArn });
+        }
+      }
+    }
+    const outputs = await mapWithConcurrency(versions, concurrency, (Qualifier) =>
+      lambda.send(new GetFunctionCommand({ FunctionName: name, Qualifier })),
+    );
+    const byVersion = new Map<string, LambdaFunction>();
+    versions.forEach((version, i) => {
+      byVersion.set(version, toLambdaFunction(outputs[i] as GetFunctionCommandOutput));
+    });
+    const entries = [...byVersion.values()];
+    for (const alias of aliases) {
+      const target = byVersion.get(alias.version);
+      if (target === undefined) continue;
+      const unqualified = fn.FunctionArn ?? '';
+      entries.push({
+        Configuration: { ...target.Configuration, FunctionArn: alias.arn ?? `${unqualified}:${alias.name}` },
+        ...(target.Code === undefined ? {} : { Code: target.Code }),
+      });
+    }
+    return entries;
+  }
+
+  return {
+    async readWorkloads() {
+      const [ecsWorkloads, lambdaWorkloads] = await Promise.all([readEcs(), readLambda()]);
+      return { ecs: ecsWorkloads, lambda: lambdaWorkloads };
+    },
+  };
+}
+
+/** A get-function output, without the SDK's response metadata. */
+function toLambdaFunction(output: GetFunctionCommandOutput): LambdaFunction {
+  const { $metadata: _metadata, ...rest } = output;
+  return rest as LambdaFunction;
+}
+
+/** `arn:aws:ecs:us-east-1:123456789012:task-definition/payments-api:4` → `payments-api`. */
+function familyOf(taskDefinitionArn: string): string {
+  const name = taskDefinitionArn.slice(taskDefinitionArn.lastIndexOf('/') + 1);
+  const colon = name.lastIndexOf(':');
+  return colon === -1 ? name : name.slice(0, colon);
+}
+
+function chunk<Item>(items: readonly Item[], size: number): Item[][] {
+  const chunks: Item[][] = [];
+  for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
+  return chunks;
+}

@@ -1,0 +1,220 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { CleanupConfig } from '../config/schema';
+import { EcrWardenError } from '../errors';
+import { parseCleanupRequestMessage } from '../events/cleanup-request-message';
+import { EventValidationError } from '../events/event-validation-error';
+import type { GovernanceEvent } from '../events/governance';
+import { cleanRepository, type RepositoryCleanupOutcome } from './clean-repository';
+import type {
+  CleanupRunProgressStore,
+  GraceMarkStore,
+  ImageDeleter,
+  RepositoryImageSource,
+  WorkloadSource,
+} from './cleanup-ports';
+import { buildCleanupReport } from './cleanup-report';
+import type { CleanupRequest } from './cleanup-request';
+import { compileRepositoryRuleMatcher } from './select-repositories';
+import { createWorkloadCache } from './workload-cache';
+
+/**
+ * One batch of the cleanup queue (a standard queue read with ReportBatchItemFailures): one message per
+ * repository, each cleaned, reported (a `Cleanup Report` event) and counted on its own. A message that
+ * fails (malformed, a throttled API that stays throttled, a publish that fails) is returned as a batch
+ * item failure and only it comes back; after the queue's maxReceiveCount it moves to the dead-letter
+ * queue. https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html
+ *
+ * Messages are handled one after the other: the event source mapping's maximumConcurrency bounds how
+ * many invocations run at once, so at most that many repositories are read and cleaned at a time, and
+ * the ECR API rate stays bounded whatever the size of the registry.
+ *
+ * Each (runId, repositoryName) is done once: SQS delivers at least once, and a message whose run
+ * already completed is acknowledged without reading anything. A message whose earlier delivery failed
+ * half-way runs again on a fresh inventory (what was deleted is gone, and ImageNotFound counts as
+ * done), within what is left of the run's caps (the run's progress record): nothing is deleted twice.
+ */
+export interface OnceGuard {
+  runOnce<Result>(
+    key: string,
+    options: { ttlSeconds: number; inProgressTimeoutSeconds: number },
+    action: () => Promise<Result>,
+  ): Promise<{ status: 'executed'; result: Result } | { status: 'duplicate'; completedAt: string }>;
+}
+
+export interface CleanupLogger {
+  info(message: string, ...attributes: Record<string, unknown>[]): void;
+  warn(message: string, ...attributes: Record<string, unknown>[]): void;
+  error(message: string, ...attributes: Record<string, unknown>[]): void;
+}
+
+export interface CleanupWorkerDependencies {
+  cleanup: CleanupConfig;
+  /** The region the worker's clients work in (where the repositories and workloads are). */
+  region: () => Promise<string>;
+  images: RepositoryImageSource;
+  deleter: ImageDeleter;
+  workloads: WorkloadSource;
+  progress: CleanupRunProgressStore;
+  marks: GraceMarkStore;
+  guard: OnceGuard;
+  publish: (events: readonly GovernanceEvent[]) => Promise<void>;
+  metrics: {
+    repositoryCleaned(figures: {
+      dryRun: boolean;
+      imagesDeleted: number;
+      bytesReclaimed: number;
+      imagesFailed: number;
+    }): void;
+  };
+  logger: CleanupLogger;
+  /** Evaluation time, epoch ms. */
+  now: () => number;
+  /** Called with each repository's outcome once its report is published (the demo prints the plans). */
+  onRepositoryCleaned?: (outcome: RepositoryCleanupOutcome) => void;
+  /**
+   * Time kept back before starting a repository (default 3 minutes): a message started later than that
+   * before the function's timeout is returned to the queue rather than cut off half-way.
+   */
+  reserveMs?: number;
+}
+
+/** Idempotency records of completed runs outlive any redelivery (SQS keeps a message 14 days at most). */
+const DONE_TTL_SECONDS = 14 * 86_400;
+/** Longer than the function's timeout (900 s): a live delivery never loses its claim. */
+const CLAIM_SECONDS = 960;
+const DEFAULT_RESERVE_MS = 180_000;
+
+/** Not enough of the invocation is left to clean one more repository: the message comes back later. */
+export class CleanupDeferredError extends EcrWardenError {
+  override name = 'CleanupDeferredError';
+}
+
+export async function processCleanupBatch(
+  event: SQSEvent,
+  context: Context,
+  dependencies: CleanupWorkerDependencies,
+): Promise<SQSBatchResponse> {
+  const { cleanup, logger } = dependencies;
+  const region = await dependencies.region();
+  const matchRule = compileRepositoryRuleMatcher(cleanup.rules);
+  // One in-use picture for the whole batch, read on first use.
+  const workloads = createWorkloadCache(dependencies.workloads, {
+    taskDefinitionRevisions: cleanup.protect.taskDefinitionRevisions,
+  });
+  const reserveMs = dependencies.reserveMs ?? DEFAULT_RESERVE_MS;
+
+  const handleRecord = async (record: SQSRecord): Promise<void> => {
+    try {
+      if (context.getRemainingTimeInMillis() < reserveMs) {
+        throw new CleanupDeferredError(
+          `less than ${reserveMs / 1000} s of the invocation left: message ${record.messageId} goes back to the queue`,
+        );
+      }
+      const request = parseCleanupRequestMessage(record);
+      const key = `cleanup#${request.runId}#${request.repositoryName}`;
+      const run = await dependencies.guard.runOnce(
+        key,
+        { ttlSeconds: DONE_TTL_SECONDS, inProgressTimeoutSeconds: CLAIM_SECONDS },
+        () => cleanAndReport(request),
+      );
+      if (run.status === 'duplicate') {
+        logger.info('cleanup already done for this run', {
+          messageId: record.messageId,
+          runId: request.runId,
+          repositoryName: request.repositoryName,
+          completedAt: run.completedAt,
+        });
+      }
+    } catch (error) {
+      if (error instanceof EventValidationError) {
+        logger.error('malformed cleanup request', {
+          messageId: error.eventId,
+          problems: error.problems,
+        });
+      } else {
+        logger.error('repository cleanup failed', {
+          messageId: record.messageId,
+          error: error instanceof Error ? { name: error.name, message: error.message } : String(error),
+        });
+      }
+      throw error;
+    }
+  };
+
+  async function cleanAndReport(request: CleanupRequest): Promise<void> {
+    const { repositoryName, registryId } = request;
+    const ruleIndex = matchRule(repositoryName);
+    const rule = ruleIndex === undefined ? undefined : cleanup.rules[ruleIndex];
+    if (ruleIndex === undefined || rule === undefined) {
+      // The config changed between scheduling and now: the current config does not cover it.
+      logger.warn('no cleanup rule covers the repository any more: left alone', { repositoryName });
+      return;
+    }
+    const outcome = await cleanRepository(
+      {
+        repository: { repositoryName, registryId },
+        location: { registryId, region, repositoryName },
+        runId: request.runId,
+        rule: { index: ruleIndex, policy: rule.policy },
+        cleanup,
+        now: dependencies.now(),
+      },
+      {
+        images: dependencies.images,
+        deleter: dependencies.deleter,
+        imageUses: () => workloads.imageUses(),
+        progress: dependencies.progress,
+        marks: dependencies.marks,
+      },
+    );
+    const report = buildCleanupReport(outcome, { account: registryId, region });
+    await dependencies.publish([report]);
+    logOutcome(outcome, report);
+    dependencies.onRepositoryCleaned?.(outcome);
+  }
+
+  function logOutcome(outcome: RepositoryCleanupOutcome, report: GovernanceEvent): void {
+    if (outcome.kind === 'repository-not-found') {
+      logger.info('repository deleted before cleanup: nothing to do', {
+        repositoryName: outcome.repositoryName,
+      });
+      return;
+    }
+    const detail = report.detail as { imagesDeleted: number; bytesReclaimed: number; imagesFailed?: number };
+    dependencies.metrics.repositoryCleaned({
+      dryRun: outcome.dryRun,
+      imagesDeleted: outcome.deletions.deleted.length,
+      bytesReclaimed: outcome.deletions.bytesDeleted,
+      imagesFailed: outcome.deletions.failures.length,
+    });
+    logger.info('repository cleaned', {
+      repositoryName: outcome.repositoryName,
+      dryRun: outcome.dryRun,
+      policySource: outcome.policySource,
+      imagesEvaluated: outcome.inventory.imageCount,
+      imagesDeleted: detail.imagesDeleted,
+      bytesReclaimed: detail.bytesReclaimed,
+      imagesFailed: detail.imagesFailed ?? 0,
+      imagesSkipped: outcome.deletions.skipped.length,
+      deleteCalls: outcome.deletions.calls,
+      deletionCapReached: outcome.plan.summary.deletionCapReached,
+      workloadWarnings: workloads.warnings().length,
+    });
+  }
+
+  const processor = new BatchProcessor(EventType.SQS);
+  const response = await processPartialResponse(event, handleRecord, processor, {
+    context,
+    processInParallel: false,
+    // A batch whose every message failed is reported as such rather than thrown: Lambda returns each
+    // message to the queue either way, and each failure is already logged.
+    throwOnFullBatchFailure: false,
+  });
+  logger.info('cleanup batch handled', {
+    messages: event.Records.length,
+    failed: response.batchItemFailures.length,
+    workloadReads: workloads.reads(),
+  });
+  return response;
+}

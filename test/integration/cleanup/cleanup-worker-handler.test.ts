@@ -1,0 +1,175 @@
+// First, for its effect: the handlers read their environment when they are loaded, as at a Lambda cold start.
+import '../../support/cleanup-worker-environment';
+
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { Context, SQSBatchResponse } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { handler as scheduleCleanup } from '../../../functions/cleanup-scheduler';
+import { handler as cleanRepositories } from '../../../functions/cleanup-worker';
+import type { InstalledSimulator } from '../../../local/registry-sim/adapter/install';
+import { createRegistrySimulator, type RegistrySimulator } from '../../../local/registry-sim/simulator';
+import { createStateTable, deleteStateTable } from '../../../local/state-table';
+import type { GovernanceDetail } from '../../../shared/events/governance';
+import { CLEANUP_QUEUE_URL, STATE_TABLE_NAME } from '../../support/cleanup-worker-environment';
+import { loadEventFixture } from '../../support/fixtures';
+import { createLambdaContext } from '../../support/lambda-context';
+import { createTestDynamoDbClient } from '../../support/state-table';
+import { pushImage, sqsEvent } from './cleanup-worker-harness';
+
+// Both handlers exactly as deployed (module-level wiring, middy, Powertools), with the bundled config
+// swapped for the one below, the state table's client pointed at dynalite, ECR/ECS/Lambda served by the
+// registry simulator, and SQS and EventBridge recorded. The policy counts images (no age), so that the
+// handlers' real clock does not matter.
+// A test may put another document in globalThis.mockCleanupWorkerConfig before a cold start.
+jest.mock('../../../shared/config/bundled-config', () => ({
+  loadBundledConfig: () =>
+    require('../../../shared/config/load-config').parseConfig(
+      (globalThis as { mockCleanupWorkerConfig?: unknown }).mockCleanupWorkerConfig ?? {
+        cleanup: {
+          dryRun: false,
+          maxDeletionShare: 1,
+          rules: [
+            {
+              repositories: ['team/**'],
+              policy: {
+                rules: [
+                  {
+                    rulePriority: 1,
+                    selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 2 },
+                    action: { type: 'expire' },
+                  },
+                ],
+              },
+            },
+          ],
+        },
+      },
+    ),
+}));
+jest.mock('../../../shared/aws/dynamodb-client', () => {
+  const actual = jest.requireActual('../../../shared/aws/dynamodb-client');
+  const { createLocalDynamoDbClient } = jest.requireActual('../../../local/state-table');
+  const { dynamoDbTestEndpoint } = jest.requireActual('../../support/dynamodb-endpoint');
+  const client = createLocalDynamoDbClient(dynamoDbTestEndpoint(), { maxAttempts: 1 });
+  return { ...actual, dynamoDbClient: client, stateDocumentClient: actual.createStateDocumentClient(client) };
+});
+
+type Worker = (event: unknown, context: Context) => Promise<SQSBatchResponse>;
+const worker = cleanRepositories as unknown as Worker;
+
+let dynamodb: DynamoDBClient;
+let sim: RegistrySimulator;
+let aws: InstalledSimulator;
+const sqs = mockClient(SQSClient);
+const eventBridge = mockClient(EventBridgeClient);
+const published: PutEventsRequestEntry[] = [];
+
+beforeAll(async () => {
+  dynamodb = createTestDynamoDbClient();
+  await createStateTable(dynamodb, STATE_TABLE_NAME);
+});
+afterAll(async () => {
+  await deleteStateTable(dynamodb, STATE_TABLE_NAME);
+  dynamodb.destroy();
+});
+beforeEach(() => {
+  sim = createRegistrySimulator();
+  aws = sim.install();
+  published.length = 0;
+  sqs.reset();
+  sqs.on(SendMessageBatchCommand).callsFake((input: { Entries: { Id: string }[] }) => ({
+    Successful: input.Entries.map(({ Id }) => ({ Id, MessageId: `m-${Id}`, MD5OfMessageBody: 'x' })),
+    Failed: [],
+  }));
+  eventBridge.reset();
+  eventBridge.on(PutEventsCommand).callsFake((input: { Entries: PutEventsRequestEntry[] }) => {
+    published.push(...input.Entries);
+    return { FailedEntryCount: 0, Entries: input.Entries.map((_, i) => ({ EventId: `e-${i}` })) };
+  });
+});
+afterEach(() => aws.restore());
+
+const reports = () =>
+  published
+    .filter((entry) => entry.DetailType === 'Cleanup Report')
+    .map((entry) => JSON.parse(entry.Detail ?? '{}') as GovernanceDetail<'Cleanup Report'>);
+
+describe('cleanupScheduler → cleanup queue → cleanupWorker', () => {
+  it('cleans every covered repository once per run and leaves the others alone', async () => {
+    for (const name of ['team/api', 'team/web', 'other/tools']) {
+      sim.addRepository(name);
+      for (let n = 0; n < 5; n++) pushImage(sim, name, `${name}-${n}`, { daysAgo: 10 - n, tags: [`b${n}`] });
+    }
+
+    await scheduleCleanup(loadEventFixture('aws.events', 'scheduled-event'), createLambdaContext());
+    const bodies = sqs
+      .commandCalls(SendMessageBatchCommand)
+      .filter((call) => call.args[0].input.QueueUrl === CLEANUP_QUEUE_URL)
+      .flatMap((call) => (call.args[0].input.Entries ?? []).map((entry) => entry.MessageBody as string));
+    const response = await worker(sqsEvent(bodies), createLambdaContext('ecr-warden-test-cleanupWorker'));
+    const redelivered = await worker(sqsEvent(bodies), createLambdaContext('ecr-warden-test-cleanupWorker'));
+
+    expect(bodies.map((body) => JSON.parse(body).repositoryName)).toEqual(['team/api', 'team/web']);
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(redelivered).toEqual({ batchItemFailures: [] });
+    expect(sim.repository('team/api').images.size).toBe(2);
+    expect(sim.repository('team/web').images.size).toBe(2);
+    expect(sim.repository('other/tools').images.size).toBe(5);
+    expect(reports().map((report) => [report.repositoryName, report.imagesDeleted, report.dryRun])).toEqual([
+      ['team/api', 3, false],
+      ['team/web', 3, false],
+    ]);
+    expect(aws.calls.count('BatchDeleteImage')).toBe(2);
+  });
+
+  it('answers a batch with a malformed message with that message alone as a failure', async () => {
+    const event = sqsEvent(['{"repositoryName": 42}']);
+
+    const response = await worker(event, createLambdaContext('ecr-warden-test-cleanupWorker'));
+
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: event.Records[0]?.messageId }] });
+    expect(published).toEqual([]);
+  });
+});
+
+describe('cleanupWorker cold start', () => {
+  it('refuses a config whose cleanup policy is invalid, naming the rule and the field', () => {
+    const invalid = {
+      cleanup: {
+        rules: [
+          { repositories: ['team/**'], policy: 'native' },
+          {
+            repositories: ['build/**'],
+            policy: {
+              rules: [
+                {
+                  rulePriority: 1,
+                  selection: { tagStatus: 'untagged', countType: 'imageCountMoreThan', countNumber: 0 },
+                  action: { type: 'expire' },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    };
+
+    let thrown: unknown;
+    (globalThis as { mockCleanupWorkerConfig?: unknown }).mockCleanupWorkerConfig = invalid;
+    jest.isolateModules(() => {
+      try {
+        require('../../../functions/cleanup-worker');
+      } catch (error) {
+        thrown = error;
+      }
+    });
+    delete (globalThis as { mockCleanupWorkerConfig?: unknown }).mockCleanupWorkerConfig;
+
+    expect(thrown).toMatchObject({ name: 'ConfigError' });
+    expect((thrown as Error).message).toMatch(
+      /cleanup\.rules\[1\]\.policy\.rules\[0\]\.selection\.countNumber: /,
+    );
+  });
+});

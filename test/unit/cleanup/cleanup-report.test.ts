@@ -1,0 +1,125 @@
+import type { RepositoryCleanupOutcome } from '../../../shared/cleanup/clean-repository';
+import { buildCleanupReport, formatBytes, UPPER_BOUND_NOTE } from '../../../shared/cleanup/cleanup-report';
+import { planRepositoryCleanup } from '../../../shared/cleanup/plan-repository-cleanup';
+import { governanceDetailSchemas } from '../../../shared/events/governance';
+import { digestOf, expireAnyAfter, NOW, policy, RepositoryBuilder } from './repository-builder';
+
+const WHERE = { account: '123456789012', region: 'us-east-1' };
+const GIB = 1024 ** 3;
+
+/** A cleaned outcome: the plan of a small repository, with what the deletions did. */
+function cleaned(overrides: Partial<Extract<RepositoryCleanupOutcome, { kind: 'cleaned' }>> = {}) {
+  const builder = new RepositoryBuilder('payments/api');
+  builder.image('old-1', { daysAgo: 40, sizeBytes: GIB });
+  builder.image('old-2', { daysAgo: 41, sizeBytes: GIB });
+  builder.image('release', { daysAgo: 40, tags: ['release-1'] });
+  const plan = planRepositoryCleanup({
+    repositoryName: 'payments/api',
+    images: builder.images(),
+    indexChildren: builder.indexChildren(),
+    inUse: new Map(),
+    policy: policy(expireAnyAfter(7)),
+    now: NOW,
+    safety: { protectTags: ['release-*'], keepAtLeast: 0, maxDeletionShare: 1 },
+  });
+  const outcome: RepositoryCleanupOutcome = {
+    kind: 'cleaned',
+    repositoryName: 'payments/api',
+    dryRun: false,
+    policySource: 'config',
+    inventory: { imageCount: 3, indexCount: 0 },
+    plan,
+    deletions: {
+      deleted: [digestOf('old-1'), digestOf('old-2')],
+      bytesDeleted: 2 * GIB,
+      alreadyGone: [],
+      failures: [],
+      skipped: [],
+      calls: 1,
+    },
+    previously: undefined,
+    deletionLimit: null,
+    ...overrides,
+  };
+  return outcome;
+}
+
+describe('buildCleanupReport', () => {
+  it('reports deletions, bytes as an upper bound and $/month, in a valid Cleanup Report', () => {
+    const event = buildCleanupReport(cleaned(), WHERE);
+
+    expect(event.detailType).toBe('Cleanup Report');
+    expect(governanceDetailSchemas['Cleanup Report'].safeParse(event.detail).success).toBe(true);
+    expect(event.detail).toMatchObject({
+      repositoryName: 'payments/api',
+      severity: 'info',
+      summary: 'payments/api: 2 image(s) deleted, up to 2.0 GiB ($0.20/month), 1 kept',
+      imagesEvaluated: 3,
+      imagesDeleted: 2,
+      bytesReclaimed: 2 * GIB,
+      monthlySavingsUsd: 0.2,
+      imagesKept: 1,
+      topKeepReasons: [{ kind: 'protected-tag', count: 1 }],
+      notes: [UPPER_BOUND_NOTE],
+      consoleUrl:
+        'https://us-east-1.console.aws.amazon.com/ecr/repositories/private/123456789012/payments/api?region=us-east-1',
+    });
+  });
+
+  it('is a warning, listing what ECR refused, when a deletion failed', () => {
+    const failure = {
+      imageDigest: digestOf('old-2'),
+      failureCode: 'ImageReferencedByManifestList',
+      failureReason: 'an image index still lists it',
+    };
+    const outcome = cleaned({
+      deletions: {
+        deleted: [digestOf('old-1')],
+        bytesDeleted: GIB,
+        alreadyGone: [],
+        failures: [failure],
+        skipped: [],
+        calls: 2,
+      },
+    });
+
+    const { detail } = buildCleanupReport(outcome, WHERE);
+
+    expect(detail).toMatchObject({
+      severity: 'warning',
+      failures: [failure],
+      imagesFailed: 1,
+      imagesKept: 2,
+    });
+    expect(detail.summary).toContain('1 could not be deleted');
+  });
+
+  it('adds what an interrupted earlier delivery of the same run deleted', () => {
+    const outcome = cleaned({
+      inventory: { imageCount: 3, indexCount: 0 },
+      previously: { deletionLimit: 10, imagesDeleted: 4, bytesReclaimed: 4 * GIB, imagesAlreadyGone: 0 },
+    });
+
+    const { detail } = buildCleanupReport(outcome, WHERE);
+
+    expect(detail).toMatchObject({ imagesEvaluated: 7, imagesDeleted: 6, bytesReclaimed: 6 * GIB });
+  });
+
+  it('reports a repository that was deleted before the run as nothing to do', () => {
+    const { detail } = buildCleanupReport(
+      { kind: 'repository-not-found', repositoryName: 'payments/old', dryRun: true },
+      WHERE,
+    );
+
+    expect(governanceDetailSchemas['Cleanup Report'].safeParse(detail).success).toBe(true);
+    expect(detail).toMatchObject({ outcome: 'repository-not-found', imagesEvaluated: 0, severity: 'info' });
+  });
+
+  it('formats sizes in binary units', () => {
+    expect([formatBytes(512), formatBytes(1536), formatBytes(5 * GIB)]).toEqual([
+      '512 B',
+      '1.5 KiB',
+      '5.0 GiB',
+    ]);
+  });
+});
