@@ -1,0 +1,66 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import { createScanFindingsDependencies } from '../shared/aws/scan-findings-dependencies';
+import { loadBundledConfig } from '../shared/config/bundled-config';
+import { readScanFindingsEnvironment } from '../shared/config/environment';
+import { EventValidationError } from '../shared/events/event-validation-error';
+import { processScanFindingsEvent, type ScanFindingsOutcome } from '../shared/findings/scan-findings-service';
+import { logger } from '../shared/logger';
+
+// Cold start: a missing environment variable or an invalid bundled config fails the init phase with a
+// message that names the variable or the config path, before any event is accepted.
+const environment = readScanFindingsEnvironment();
+const config = loadBundledConfig();
+const dependencies = createScanFindingsDependencies({
+  eventBusName: environment.EVENT_BUS_NAME,
+  stateTableName: environment.STATE_TABLE_NAME,
+  scanning: config.scanning,
+});
+
+/**
+ * scanFindings: `ECR Image Scan` (basic), `Inspector2 Scan` and `Inspector2 Finding` (enhanced) from
+ * the default bus, and the daily digest schedule. Records findings in the ledger and publishes a
+ * Vulnerability Alert per image and scan on transitions only, and the Vulnerability Digest. A failure
+ * (a malformed event included) is logged and rethrown, so that Lambda's asynchronous retries and then
+ * the on-failure destination see it.
+ */
+async function processScanEvent(event: unknown): Promise<ScanFindingsOutcome> {
+  try {
+    const { eventId, detailType, outcome } = await processScanFindingsEvent(event, dependencies);
+    logger.appendKeys({ eventId, detailType });
+    logger.info('scan event processed', describeOutcome(outcome));
+    return outcome;
+  } catch (error) {
+    if (error instanceof EventValidationError) {
+      logger.error('malformed event', {
+        eventKind: error.eventKind,
+        eventId: error.eventId,
+        problems: error.problems,
+      });
+    } else {
+      logger.error('scan event failed', error as Error);
+    }
+    throw error;
+  }
+}
+
+function describeOutcome(outcome: ScanFindingsOutcome): Record<string, unknown> {
+  switch (outcome.action) {
+    case 'recorded':
+      return {
+        action: outcome.action,
+        alerted: outcome.alerted,
+        written: outcome.written,
+        stale: outcome.stale,
+        rounds: outcome.rounds,
+      };
+    case 'skipped':
+      return { action: outcome.action, reason: outcome.reason };
+    case 'digest':
+      return { action: outcome.action, published: outcome.published, repositories: outcome.repositories };
+  }
+}
+
+export const handler = middy(processScanEvent).use(
+  injectLambdaContext(logger, { correlationIdPath: 'id', resetKeys: true }),
+);

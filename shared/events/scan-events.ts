@@ -1,0 +1,142 @@
+import { z } from 'zod';
+import { awsTimestamp, enhancedFindingSchema, formatPath } from '../findings/scan-findings-input';
+import { EventValidationError } from './event-validation-error';
+import { scheduledEventSchema } from './scheduled-event';
+
+/**
+ * The events scanFindings receives, as AWS documents them (envelope: version, id, detail-type,
+ * source, account, time, region, resources, detail):
+ *
+ * - `ECR Image Scan` (aws.ecr), basic scanning: scan-status COMPLETE or FAILED, repository-name,
+ *   image-digest, image-tags (empty for an untagged image), finding-severity-counts in which a
+ *   severity without findings has no key at all.
+ *   https://docs.aws.amazon.com/AmazonECR/latest/userguide/ecr-eventbridge.html
+ * - `Inspector2 Scan` (aws.inspector2), enhanced scanning, once per image after its first scan:
+ *   scan-status INITIAL_SCAN_COMPLETE, and **repository-name holds the repository ARN**;
+ *   finding-severity-counts {CRITICAL, HIGH, MEDIUM, TOTAL}.
+ * - `Inspector2 Finding` (aws.inspector2), one finding, sent when it is created, updated or closed;
+ *   its timestamps are not ISO 8601 ("Dec 3, 2021, 6:02:30 PM", "Mon Jun 01 11:58:02.411 UTC 2026").
+ *   https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-scanning-enhanced-events.html
+ *   https://docs.aws.amazon.com/inspector/latest/user/eventbridge-integration.html
+ * - `Scheduled Event` (aws.events): the daily digest's schedule.
+ *
+ * A malformed event is an EventValidationError naming every problem, so that it fails the invocation
+ * and reaches the on-failure destination instead of becoming `undefined` deep inside.
+ */
+
+const accountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit account id');
+const digest = z.string().regex(/^sha256:[0-9a-f]{64}$/, 'must be a sha256 image digest');
+// ECR repository names: 2-256 characters, lower-case segments separated by `/`.
+// https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_CreateRepository.html
+const repositoryName = z
+  .string()
+  .min(2)
+  .max(256)
+  .regex(
+    /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/,
+    'must be an ECR repository name',
+  );
+const REPOSITORY_ARN = /^arn:aws[a-z-]*:ecr:([a-z0-9-]+):(\d{12}):repository\/(.+)$/;
+
+const envelope = {
+  version: z.string(),
+  id: z.string().min(1),
+  account: accountId,
+  time: awsTimestamp,
+  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region'),
+  resources: z.array(z.string()),
+};
+
+const severityCounts = z.record(z.string(), z.int().min(0));
+
+export const ecrImageScanEventSchema = z.object({
+  ...envelope,
+  'detail-type': z.literal('ECR Image Scan'),
+  source: z.literal('aws.ecr'),
+  detail: z.object({
+    'scan-status': z.string().min(1),
+    'repository-name': repositoryName,
+    'image-digest': digest,
+    'image-tags': z.array(z.string()).default([]),
+    // Absent or empty when there are no findings: a severity without findings has no key.
+    'finding-severity-counts': severityCounts.default({}),
+  }),
+});
+
+export const inspectorScanEventSchema = z.object({
+  ...envelope,
+  'detail-type': z.literal('Inspector2 Scan'),
+  source: z.literal('aws.inspector2'),
+  detail: z.object({
+    'scan-status': z.string().min(1),
+    'repository-name': z
+      .string()
+      .regex(REPOSITORY_ARN, 'must be the repository ARN (Inspector2 Scan puts the ARN in repository-name)'),
+    'image-digest': digest,
+    'image-tags': z.array(z.string()).default([]),
+    'finding-severity-counts': severityCounts.default({}),
+    version: z.string().optional(),
+  }),
+});
+
+export const inspectorFindingEventSchema = z.object({
+  ...envelope,
+  'detail-type': z.literal('Inspector2 Finding'),
+  source: z.literal('aws.inspector2'),
+  detail: enhancedFindingSchema.extend({
+    awsAccountId: accountId.optional(),
+    findingArn: z.string().min(1),
+    status: z.enum(['ACTIVE', 'SUPPRESSED', 'CLOSED']),
+    type: z.string().min(1),
+  }),
+});
+
+export type EcrImageScanEvent = z.output<typeof ecrImageScanEventSchema>;
+export type InspectorScanEvent = z.output<typeof inspectorScanEventSchema>;
+export type InspectorFindingEvent = z.output<typeof inspectorFindingEventSchema>;
+export type ScheduledDigestEvent = z.output<typeof scheduledEventSchema>;
+
+export type ScanFindingsEvent =
+  | { kind: 'ecr-image-scan'; event: EcrImageScanEvent }
+  | { kind: 'inspector-scan'; event: InspectorScanEvent }
+  | { kind: 'inspector-finding'; event: InspectorFindingEvent }
+  | { kind: 'schedule'; event: ScheduledDigestEvent };
+
+const SCHEMAS = {
+  'ECR Image Scan': { kind: 'ecr-image-scan', schema: ecrImageScanEventSchema },
+  'Inspector2 Scan': { kind: 'inspector-scan', schema: inspectorScanEventSchema },
+  'Inspector2 Finding': { kind: 'inspector-finding', schema: inspectorFindingEventSchema },
+  'Scheduled Event': { kind: 'schedule', schema: scheduledEventSchema },
+} as const;
+
+/** Validates an event scanFindings receives and says which kind it is. */
+export function parseScanFindingsEvent(event: unknown): ScanFindingsEvent {
+  const record = typeof event === 'object' && event !== null ? (event as Record<string, unknown>) : {};
+  const id = typeof record.id === 'string' ? record.id : undefined;
+  const detailType = record['detail-type'];
+  const entry = typeof detailType === 'string' ? SCHEMAS[detailType as keyof typeof SCHEMAS] : undefined;
+  if (entry === undefined) {
+    throw new EventValidationError('scan findings', id, [
+      `detail-type: expected "ECR Image Scan", "Inspector2 Scan", "Inspector2 Finding" or "Scheduled Event", got ${JSON.stringify(detailType)}`,
+    ]);
+  }
+  const result = entry.schema.safeParse(event);
+  if (!result.success) {
+    throw new EventValidationError(
+      String(detailType),
+      id,
+      result.error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`),
+    );
+  }
+  return { kind: entry.kind, event: result.data } as ScanFindingsEvent;
+}
+
+/** `arn:aws:ecr:us-east-2:123456789012:repository/amazon/amazon-ecs-sample` → its parts. */
+export function parseRepositoryArn(
+  arn: string,
+): { region: string; accountId: string; repositoryName: string } | undefined {
+  const match = REPOSITORY_ARN.exec(arn);
+  if (!match) return undefined;
+  const [, region = '', accountId = '', name = ''] = match;
+  return { region, accountId, repositoryName: name };
+}

@@ -1,0 +1,194 @@
+import { createHash } from 'node:crypto';
+import { mapWithConcurrency } from '../concurrency/map-with-concurrency';
+import { EcrWardenError } from '../errors';
+import type { GovernanceEvent } from '../events/governance';
+import type { ImageIdentity, ImageUsage, ScanType } from './finding';
+import {
+  decideAbsent,
+  decideTransition,
+  type LedgerEntry,
+  type Observation,
+  type Transition,
+  type TransitionContext,
+} from './findings-ledger';
+import type { ScanningPolicy } from './scanning-policy';
+import { buildVulnerabilityAlert } from './vulnerability-alert';
+
+/**
+ * Records what a scan (or one Inspector finding event) says about one image in the findings ledger,
+ * and publishes one Vulnerability Alert for the transitions people must hear about. Safe under
+ * replays and concurrent deliveries of the same events:
+ *
+ * 1. read the image's ledger entries (consistent read) and decide every transition (pure);
+ * 2. if some transitions alert, publish their alert **once** per key (the idempotency record): the key
+ *    is a hash of the image, each alerted finding, its change and the ledger version it was decided
+ *    from, so deliveries that read the same ledger decide the same key and only one publishes; a
+ *    retry after a crash between publishing and step 3 finds the key done and does not publish again;
+ * 3. write the changed entries, each conditional on the version it was read at; when another delivery
+ *    wrote first, start again at 1 with what it wrote (its transition is then no transition for us).
+ *
+ * While another delivery holds the key (it is publishing that very alert), this one waits and starts
+ * again: by then the other has written the ledger, and nothing is left to alert.
+ */
+
+/** The ledger's storage (shared/aws/findings-ledger-store.ts). */
+export interface FindingsLedger {
+  readImage(repositoryName: string, imageDigest: string): Promise<LedgerEntry[]>;
+  /** Writes the entry if the stored one is still at `entry.version` (absent when undefined). */
+  write(entry: LedgerEntry): Promise<boolean>;
+  registerRepository(repositoryName: string): Promise<void>;
+  listRepositories(): Promise<string[]>;
+  readRepository(repositoryName: string): Promise<LedgerEntry[]>;
+}
+
+/** Runs `publish` at most once per key (shared/aws/idempotency.ts underneath). */
+export interface AlertOnce {
+  /** 'published' now, a 'duplicate' of a key done before, or 'busy': another delivery holds the key. */
+  run(key: string, publish: () => Promise<void>): Promise<'published' | 'duplicate' | 'busy'>;
+}
+
+export interface AlertPublisher {
+  publish(events: readonly GovernanceEvent[]): Promise<void>;
+}
+
+export interface RecordFindingsDependencies {
+  ledger: FindingsLedger;
+  alertOnce: AlertOnce;
+  publisher: AlertPublisher;
+  policy: ScanningPolicy;
+  now: () => Date;
+  sleep: (ms: number) => Promise<void>;
+  /** Rounds of read-decide-write before giving up (default 8). */
+  maxRounds?: number;
+}
+
+export interface ImageObservations {
+  account: string;
+  region: string;
+  image: ImageIdentity;
+  scanType: ScanType;
+  usage: ImageUsage;
+  inUse?: boolean;
+  observations: readonly Observation[];
+  /**
+   * A complete scan result (basic scanning): open entries it does not report are closed, as of this
+   * time. Absent for partial observations (one Inspector finding event) and for enhanced snapshots,
+   * for which Inspector sends its own CLOSED events.
+   */
+  closeAbsentAt?: string;
+}
+
+export interface RecordSummary {
+  /** Findings the published alert covered (0 when no alert was due). */
+  alerted: number;
+  written: number;
+  stale: number;
+  rounds: number;
+  alert?: GovernanceEvent;
+}
+
+/** Another delivery kept the ledger busy for every round: fail so that Lambda retries later. */
+export class FindingsLedgerContentionError extends EcrWardenError {
+  override name = 'FindingsLedgerContentionError';
+}
+
+// Ledger writes of one image run this many at a time (a 500-finding first scan is 500 conditional puts).
+const WRITE_CONCURRENCY = 16;
+
+export async function recordImageFindings(
+  input: ImageObservations,
+  deps: RecordFindingsDependencies,
+): Promise<RecordSummary> {
+  const { image } = input;
+  const maxRounds = deps.maxRounds ?? 8;
+  let alerted = 0;
+  let alert: GovernanceEvent | undefined;
+  let written = 0;
+  for (let round = 1; round <= maxRounds; round += 1) {
+    if (round > 1) await deps.sleep(Math.min(2_000, 50 * 2 ** (round - 2)));
+    const now = deps.now();
+    const entries = new Map(
+      (await deps.ledger.readImage(image.repositoryName, image.imageDigest)).map((entry) => [
+        entry.vulnerabilityId,
+        entry,
+      ]),
+    );
+    const context: TransitionContext = {
+      isAlertable: (finding) => deps.policy.isAlertable(image.repositoryName, finding, now),
+      alertOnClosed: deps.policy.alertOnClosed,
+      repositoryName: image.repositoryName,
+      imageDigest: image.imageDigest,
+      scanType: input.scanType,
+      now,
+    };
+    const transitions: Transition[] = input.observations.map((observation) =>
+      decideTransition(entries.get(observation.finding.vulnerabilityId), observation, context),
+    );
+    if (input.closeAbsentAt !== undefined) {
+      const reported = new Set(input.observations.map((o) => o.finding.vulnerabilityId));
+      for (const entry of entries.values()) {
+        if (!reported.has(entry.vulnerabilityId))
+          transitions.push(decideAbsent(entry, input.closeAbsentAt, context));
+      }
+    }
+    const updates = transitions.filter(
+      (t): t is Extract<Transition, { kind: 'update' }> => t.kind === 'update',
+    );
+    const stale = transitions.filter((t) => t.kind === 'stale').length;
+    if (updates.length === 0) return { alerted, written, stale, rounds: round, ...(alert ? { alert } : {}) };
+
+    const alerting = updates.filter((u) => u.change !== undefined);
+    if (alerting.length > 0) {
+      const event = buildVulnerabilityAlert({
+        account: input.account,
+        region: input.region,
+        image,
+        scanType: input.scanType,
+        usage: input.usage,
+        ...(input.inUse === undefined ? {} : { inUse: input.inUse }),
+        findings: alerting.map((u) => ({ finding: u.next.finding, change: u.change ?? 'new' })),
+      });
+      const outcome = await deps.alertOnce.run(alertKey(image, alerting), () =>
+        deps.publisher.publish([event]),
+      );
+      if (outcome === 'busy') continue;
+      if (outcome === 'published') {
+        alerted += alerting.length;
+        alert = event;
+      }
+    }
+
+    if (updates.some((u) => u.previous === undefined))
+      await deps.ledger.registerRepository(image.repositoryName);
+    const results = await mapWithConcurrency(updates, WRITE_CONCURRENCY, (u) =>
+      deps.ledger.write({
+        ...u.next,
+        ...(u.previous?.version === undefined ? {} : { version: u.previous.version }),
+      }),
+    );
+    written += results.filter(Boolean).length;
+    if (results.every(Boolean))
+      return { alerted, written, stale, rounds: round, ...(alert ? { alert } : {}) };
+    // Another delivery wrote some of these first: read what it wrote and decide again.
+  }
+  throw new FindingsLedgerContentionError(
+    `the findings ledger of ${image.repositoryName}@${image.imageDigest} kept changing for ${maxRounds} rounds`,
+  );
+}
+
+/** The same transitions decided from the same ledger state give the same key. */
+export function alertKey(
+  image: ImageIdentity,
+  alerting: readonly { previous: LedgerEntry | undefined; next: LedgerEntry; change?: string }[],
+): string {
+  const parts = alerting
+    .map(
+      (u) => `${u.next.vulnerabilityId}:${u.change}:${u.previous?.version ?? 0}:${u.next.finding.severity}`,
+    )
+    .sort();
+  const hash = createHash('sha256')
+    .update([image.repositoryName, image.imageDigest, ...parts].join('\n'))
+    .digest('hex')
+    .slice(0, 32);
+  return `vulnerability-alert#${hash}`;
+}

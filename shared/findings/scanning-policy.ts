@@ -1,0 +1,117 @@
+import picomatch from 'picomatch/posix';
+import { compileRepositoryRuleMatcher } from '../cleanup/select-repositories';
+import type { ScanningConfig, ScanningSuppression } from '../config/schema';
+import type { Finding } from './finding';
+import { isAtLeast, type ThresholdSeverity } from './severity';
+
+/**
+ * The `scanning` section of ecr-warden.yml as decisions: which severity alerts in a repository, and
+ * which suppression (if any) covers a finding at a given time. Used by the alerts, the digest and the
+ * deploy gate alike, so that a finding the gate lets through never alerts and vice versa.
+ *
+ * Suppressions expire at the start (00:00 UTC) of their `expires` day: `expires: 2026-12-31` suppresses
+ * up to 2026-12-30T23:59:59Z. An expired suppression suppresses nothing.
+ */
+export interface ScanningPolicy {
+  minSeverityFor(repositoryName: string): ThresholdSeverity;
+  /** The unexpired suppression covering the finding at `now`, if any. */
+  suppressionFor(
+    repositoryName: string,
+    finding: Pick<Finding, 'vulnerabilityId' | 'packages'>,
+    now: Date,
+  ): ScanningSuppression | undefined;
+  /** The expired suppression that would cover the finding, if any (for reports: "suppression expired"). */
+  expiredSuppressionFor(
+    repositoryName: string,
+    finding: Pick<Finding, 'vulnerabilityId' | 'packages'>,
+    now: Date,
+  ): ScanningSuppression | undefined;
+  /** Whether the finding alerts: open, at or above the repository's threshold, not suppressed. */
+  isAlertable(
+    repositoryName: string,
+    finding: Pick<Finding, 'vulnerabilityId' | 'packages' | 'severity' | 'status'>,
+    now: Date,
+  ): boolean;
+  readonly alertOnClosed: boolean;
+  readonly suppressions: readonly ScanningSuppression[];
+}
+
+export type ScanningPolicyInput = Pick<ScanningConfig, 'minSeverity' | 'thresholds' | 'suppressions'> &
+  Partial<Pick<ScanningConfig, 'alertOnClosed'>>;
+
+export function createScanningPolicy(config: ScanningPolicyInput): ScanningPolicy {
+  const matchThreshold = compileRepositoryRuleMatcher(config.thresholds);
+  const suppressions = config.suppressions.map((suppression) => ({
+    suppression,
+    coversRepository: compileGlobs(suppression.repositories),
+    expiresAt: Date.parse(`${suppression.expires}T00:00:00Z`),
+  }));
+
+  function matching(repositoryName: string, finding: Pick<Finding, 'vulnerabilityId' | 'packages'>) {
+    return suppressions.filter(
+      ({ suppression, coversRepository }) =>
+        coversRepository(repositoryName) &&
+        (suppression.vulnerability === undefined ||
+          suppression.vulnerability.toUpperCase() === finding.vulnerabilityId.toUpperCase()) &&
+        (suppression.package === undefined ||
+          finding.packages.some((pkg) => pkg.name === suppression.package)),
+    );
+  }
+
+  const policy: ScanningPolicy = {
+    alertOnClosed: config.alertOnClosed ?? false,
+    suppressions: config.suppressions,
+    minSeverityFor(repositoryName) {
+      const index = matchThreshold(repositoryName);
+      return index === undefined
+        ? config.minSeverity
+        : (config.thresholds[index]?.minSeverity ?? config.minSeverity);
+    },
+    suppressionFor(repositoryName, finding, now) {
+      return matching(repositoryName, finding).find(({ expiresAt }) => now.getTime() < expiresAt)
+        ?.suppression;
+    },
+    expiredSuppressionFor(repositoryName, finding, now) {
+      return matching(repositoryName, finding).find(({ expiresAt }) => now.getTime() >= expiresAt)
+        ?.suppression;
+    },
+    isAlertable(repositoryName, finding, now) {
+      return (
+        finding.status === 'ACTIVE' &&
+        isAtLeast(finding.severity, policy.minSeverityFor(repositoryName)) &&
+        policy.suppressionFor(repositoryName, finding, now) === undefined
+      );
+    },
+  };
+  return policy;
+}
+
+/** Globs as in cleanup rules: a repository is covered when a plain glob matches and no `!` glob does. */
+function compileGlobs(globs: readonly string[]): (repositoryName: string) => boolean {
+  const includes = globs.filter((glob) => !glob.startsWith('!'));
+  const excludes = globs.filter((glob) => glob.startsWith('!')).map((glob) => glob.slice(1));
+  const isIncluded = includes.length > 0 ? picomatch(includes) : () => false;
+  const isExcluded = excludes.length > 0 ? picomatch(excludes) : () => false;
+  return (name) => isIncluded(name) && !isExcluded(name);
+}
+
+/** Whether the suppression has expired at `now`, or expires within `days` of it. */
+export function suppressionExpiry(
+  suppression: Pick<ScanningSuppression, 'expires'>,
+  now: Date,
+  days: number,
+): 'expired' | 'expiring' | 'valid' {
+  const expiresAt = Date.parse(`${suppression.expires}T00:00:00Z`);
+  if (now.getTime() >= expiresAt) return 'expired';
+  return expiresAt - now.getTime() <= days * 86_400_000 ? 'expiring' : 'valid';
+}
+
+/** A label for a suppression: its vulnerability, its package, or both. */
+export function describeSuppression(
+  suppression: Pick<ScanningSuppression, 'vulnerability' | 'package'>,
+): string {
+  if (suppression.vulnerability !== undefined && suppression.package !== undefined) {
+    return `${suppression.vulnerability} in ${suppression.package}`;
+  }
+  return suppression.vulnerability ?? `package ${suppression.package}`;
+}

@@ -1,0 +1,226 @@
+import { ECRClient } from '@aws-sdk/client-ecr';
+import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { mockClient } from 'aws-sdk-client-mock';
+import {
+  createRegistrySimulator,
+  type InstalledSimulator,
+  imageManifest,
+  type RegistrySimulator,
+} from '../../../local/registry-sim';
+import type { EnhancedFinding } from '../../../local/registry-sim/model/scan';
+import { createAlertOnce } from '../../../shared/aws/alert-once';
+import { createFindingsLedgerStore } from '../../../shared/aws/findings-ledger-store';
+import { createGovernancePublisher } from '../../../shared/aws/governance-publisher';
+import { createIdempotencyGuard } from '../../../shared/aws/idempotency';
+import { createScanFindingsReader } from '../../../shared/aws/scan-findings-reader';
+import { createStateStore } from '../../../shared/aws/state-store';
+import { parseConfig } from '../../../shared/config/load-config';
+import type { ScanFindingsDependencies } from '../../../shared/findings/scan-findings-service';
+import { createScanningPolicy } from '../../../shared/findings/scanning-policy';
+import { loadEventFixture } from '../../support/fixtures';
+import { useStateTable } from '../../support/state-table';
+
+/**
+ * The local world the findings tests run in: the registry simulator behind the real ECR client,
+ * a fresh dynalite state table per test, and EventBridge answered by a stub that records what was
+ * published (aws-sdk-client-mock; the simulator does not model EventBridge).
+ */
+export const REGION = 'us-east-1';
+export const ACCOUNT = '123456789012';
+export const REPOSITORY = 'team-a/api';
+
+export interface FindingsWorld {
+  readonly sim: RegistrySimulator;
+  readonly env: InstalledSimulator;
+  /** Governance events published so far (PutEvents entries). */
+  readonly published: PutEventsRequestEntry[];
+  /** Details of the published events of one detail-type, parsed. */
+  details(detailType: string): Record<string, unknown>[];
+  dependencies(options?: { scanning?: Record<string, unknown>; now?: () => Date }): ScanFindingsDependencies;
+}
+
+const eventBridge = mockClient(EventBridgeClient);
+
+export function useFindingsWorld(): FindingsWorld {
+  const table = useStateTable();
+  let sim: RegistrySimulator | undefined;
+  let env: InstalledSimulator | undefined;
+  const published: PutEventsRequestEntry[] = [];
+
+  beforeEach(() => {
+    sim = createRegistrySimulator({ asOf: '2026-06-01T12:00:00Z' });
+    env = sim.install();
+    published.length = 0;
+    eventBridge.reset();
+    eventBridge.on(PutEventsCommand).callsFake((input: { Entries: PutEventsRequestEntry[] }) => {
+      published.push(...input.Entries);
+      return {
+        FailedEntryCount: 0,
+        Entries: input.Entries.map((_, i) => ({ EventId: `e-${published.length}-${i}` })),
+      };
+    });
+  });
+  afterEach(() => {
+    env?.restore();
+  });
+
+  return {
+    get sim() {
+      if (sim === undefined) throw new Error('only inside a test');
+      return sim;
+    },
+    get env() {
+      if (env === undefined) throw new Error('only inside a test');
+      return env;
+    },
+    published,
+    details(detailType) {
+      return published.filter((e) => e.DetailType === detailType).map((e) => JSON.parse(e.Detail ?? '{}'));
+    },
+    dependencies(options = {}) {
+      const now = options.now ?? (() => new Date('2026-06-01T12:00:00Z'));
+      // The store's clock is the test's: TTLs (closed findings, idempotency records) count from it.
+      const store = createStateStore({ tableName: table.tableName, client: table.documentClient, now });
+      const config = parseConfig({ scanning: options.scanning ?? {} });
+      return {
+        ledger: createFindingsLedgerStore(store),
+        alertOnce: createAlertOnce(createIdempotencyGuard({ store })),
+        publisher: createGovernancePublisher({
+          eventBusName: 'ecr-warden-test',
+          client: new EventBridgeClient({ region: REGION }),
+          retry: { sleep: async () => undefined },
+        }),
+        scans: createScanFindingsReader(new ECRClient({ region: REGION })),
+        policy: createScanningPolicy(config.scanning),
+        expiringWithinDays: config.scanning.digest.expiringWithinDays,
+        now,
+        sleep: async () => undefined,
+      };
+    },
+  };
+}
+
+/** Pushes an image and returns its digest. */
+export function pushImage(
+  sim: RegistrySimulator,
+  seed: string,
+  tags: string[] = [],
+  repositoryName = REPOSITORY,
+): string {
+  try {
+    sim.repository(repositoryName);
+  } catch {
+    sim.addRepository(repositoryName);
+  }
+  return sim.pushImage({ repositoryName, manifest: imageManifest({ seed }), tags }).image.digest;
+}
+
+export function basicFinding(
+  name: string,
+  severity: 'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW' | 'INFORMATIONAL' | 'UNDEFINED',
+  packageName = 'openssl',
+) {
+  return {
+    name,
+    severity,
+    uri: `https://security-tracker.debian.org/tracker/${name}`,
+    attributes: [
+      { key: 'package_name', value: packageName },
+      { key: 'package_version', value: '1.0.0' },
+    ],
+  };
+}
+
+export interface EnhancedOptions {
+  id: string;
+  severity?: EnhancedFinding['severity'];
+  fixAvailable?: 'YES' | 'NO' | 'PARTIAL';
+  exploitAvailable?: 'YES' | 'NO';
+  updatedAt?: string;
+  status?: 'ACTIVE' | 'SUPPRESSED' | 'CLOSED';
+  packageName?: string;
+}
+
+/** An enhanced finding as the simulator stores it (ISO timestamps). */
+export function enhancedFinding(options: EnhancedOptions): EnhancedFinding {
+  const fixed = options.fixAvailable === 'NO' ? undefined : '2.0.0';
+  return {
+    awsAccountId: ACCOUNT,
+    findingArn: `arn:aws:inspector2:${REGION}:${ACCOUNT}:finding/${options.id.toLowerCase()}`,
+    title: `${options.id} - ${options.packageName ?? 'openssl'}`,
+    severity: options.severity ?? 'HIGH',
+    status: options.status ?? 'ACTIVE',
+    type: 'PACKAGE_VULNERABILITY',
+    score: 7.5,
+    fixAvailable: options.fixAvailable ?? 'YES',
+    exploitAvailable: options.exploitAvailable ?? 'NO',
+    firstObservedAt: '2026-05-29T09:00:00Z',
+    lastObservedAt: options.updatedAt ?? '2026-06-01T11:00:00Z',
+    updatedAt: options.updatedAt ?? '2026-06-01T11:00:00Z',
+    packageVulnerabilityDetails: {
+      vulnerabilityId: options.id,
+      sourceUrl: `https://nvd.nist.gov/vuln/detail/${options.id}`,
+      vulnerablePackages: [
+        {
+          name: options.packageName ?? 'openssl',
+          version: '1.0.0',
+          packageManager: 'OS',
+          ...(fixed === undefined ? {} : { fixedInVersion: fixed }),
+        },
+      ],
+    },
+  };
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+
+/** `2026-06-01T11:58:02.411Z` as Inspector writes it in events: `Mon Jun 01 11:58:02.411 UTC 2026`. */
+export function javaDate(iso: string): string {
+  const d = new Date(iso);
+  const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+  return `${DAYS[d.getUTCDay()]} ${MONTHS[d.getUTCMonth()]} ${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}.${pad(d.getUTCMilliseconds(), 3)} UTC ${d.getUTCFullYear()}`;
+}
+
+/** A JSON fixture that a test edits field by field (cloned per test by loadEventFixture). */
+// biome-ignore lint/suspicious/noExplicitAny: fixtures are AWS's documented JSON, edited in place by tests
+export type Fixture = Record<string, any>;
+
+/** An `Inspector2 Finding` event (from the fixture) for one finding of one image. */
+export function inspectorFindingEvent(
+  imageDigest: string,
+  options: EnhancedOptions & { imageTags?: string[]; inUseCount?: number; eventId?: string },
+): Fixture {
+  const event = loadEventFixture<Fixture>('aws.inspector2', 'inspector2-finding-java-date');
+  const stored = enhancedFinding(options);
+  const detail = event.detail;
+  if (options.eventId !== undefined) event.id = options.eventId;
+  detail.findingArn = stored.findingArn;
+  detail.title = stored.title;
+  detail.severity = stored.severity;
+  detail.status = stored.status;
+  detail.fixAvailable = stored.fixAvailable;
+  detail.exploitAvailable = stored.exploitAvailable;
+  detail.updatedAt = javaDate(stored.updatedAt);
+  detail.lastObservedAt = javaDate(stored.lastObservedAt);
+  detail.packageVulnerabilityDetails.vulnerabilityId = options.id;
+  detail.packageVulnerabilityDetails.sourceUrl = stored.packageVulnerabilityDetails.sourceUrl;
+  detail.packageVulnerabilityDetails.vulnerablePackages =
+    stored.packageVulnerabilityDetails.vulnerablePackages;
+  const image = detail.resources[0].details.awsEcrContainerImage;
+  image.imageHash = imageDigest;
+  image.repositoryName = REPOSITORY;
+  image.imageTags = options.imageTags ?? [];
+  if (options.inUseCount === undefined) delete image.inUseCount;
+  else image.inUseCount = options.inUseCount;
+  return event;
+}
+
+/** An `ECR Image Scan` event (from the fixture) for an image. */
+export function ecrImageScanEvent(imageDigest: string, imageTags: string[], status = 'COMPLETE'): Fixture {
+  const event = loadEventFixture<Fixture>('aws.ecr', 'ecr-image-scan-basic');
+  event.detail['image-digest'] = imageDigest;
+  event.detail['image-tags'] = imageTags;
+  event.detail['scan-status'] = status;
+  return event;
+}
