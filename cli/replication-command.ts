@@ -1,0 +1,183 @@
+import { createRegionalEcrClients } from '../shared/aws/regional-ecr-clients';
+import { createReplicationRegistryReaders } from '../shared/aws/replication-registry';
+import { ConfigError, formatConfigIssue } from '../shared/config/config-error';
+import { loadConfigFile } from '../shared/config/load-config';
+import { type AuditSettings, auditReplication } from '../shared/replication/audit-replication';
+import { buildAuditReport, type ReplicationAuditReport } from '../shared/replication/audit-report';
+import type { AuditResult } from '../shared/replication/replication-model';
+import { CliError } from './errors';
+import { readJsonFile } from './input';
+import { parseNowOption } from './now-option';
+import { formatTable } from './table';
+
+export interface ReplicationAuditOptions {
+  /** The source region; default AWS_REGION (live) or the snapshot's only registry with replication rules. */
+  region?: string;
+  /** Comma-separated destination regions to read; default every destination of the rules. */
+  destinations?: string;
+  /** Comma-separated repository prefixes to audit; default every repository the rules select. */
+  prefixes?: string;
+  /** ecr-warden.yml: its `replication` section supplies the defaults of the options above. */
+  config?: string;
+  /** A registry snapshot in the simulator's format (local/sample-data/sample-registry.json). */
+  snapshot?: string;
+  now?: string;
+  output: 'json' | 'table';
+}
+
+/** Exit code when the audit found something: the answer, not an error (as a failed gate). */
+export const EXIT_PROBLEMS = 1;
+
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
+
+/**
+ * `ecr-warden replication audit`: the scheduled audit's comparison, run from a workstation. Live, it
+ * reads ECR with the caller's credentials, read-only (it never remediates, whatever the config says).
+ * With --snapshot it audits a saved registry of several regions (the registry simulator's format),
+ * replayed in the simulator, so that the same code path answers. Prints a table or the report's JSON
+ * (the "Replication Audit Report" detail); then exits 1, with the summary on stderr, when something is
+ * wrong (or could not be audited), 0 when the run is clean.
+ */
+export async function runReplicationAudit(
+  options: ReplicationAuditOptions,
+  write: (text: string) => void,
+): Promise<void> {
+  // The SDK warns on stderr, once, that its 2027 releases need Node 22: noise in a one-line-error CLI
+  // (as in the demo bundle). Set the variable to false to see it.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const configured = options.config === undefined ? undefined : loadReplicationConfig(options.config);
+  const list = (value: string | undefined, what: string, pattern?: RegExp) => {
+    if (value === undefined) return undefined;
+    const items = value
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== '');
+    const bad = pattern === undefined ? undefined : items.find((item) => !pattern.test(item));
+    if (bad !== undefined) throw new CliError(`--${what}: "${bad}" is not an AWS region such as us-west-2`);
+    return items;
+  };
+  const settings: AuditSettings = {
+    destinationRegions: list(options.destinations, 'destinations', REGION) ?? configured?.destinationRegions,
+    repositoryPrefixes: list(options.prefixes, 'prefixes') ?? configured?.repositoryPrefixes ?? [],
+    ruleCreatedAt: configured?.ruleCreatedAt ?? {},
+    inFlightMinutes: configured?.inFlightMinutes ?? 30,
+    lagWindowHours: configured?.lagWindowHours ?? 168,
+    statusChecksPerRepository: configured?.statusChecksPerRepository ?? 100,
+  };
+
+  let result: AuditResult;
+  if (options.snapshot !== undefined) {
+    result = await auditSnapshot(options.snapshot, options, settings);
+  } else {
+    const region = options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+    if (region === undefined) throw new CliError('no source region: pass --region or set AWS_REGION');
+    if (!REGION.test(region))
+      throw new CliError(`--region: "${region}" is not an AWS region such as us-east-1`);
+    const now = new Date(options.now === undefined ? Date.now() : parseNowOption(options.now));
+    result = await auditReplication(
+      { sourceRegion: region, settings, now },
+      { readerFor: createReplicationRegistryReaders(createRegionalEcrClients({ maxAttempts: 5 })) },
+    );
+  }
+  const report = buildAuditReport({ result, expectedDestinationRegions: settings.destinationRegions ?? [] });
+  write(options.output === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderReport(report));
+  if (!report.clean) throw new CliError(`replication is not clean: ${report.summary}`, EXIT_PROBLEMS);
+}
+
+async function auditSnapshot(
+  path: string,
+  options: ReplicationAuditOptions,
+  settings: AuditSettings,
+): Promise<AuditResult> {
+  const document = readJsonFile(path, 'snapshot') as { asOf?: unknown; registries?: unknown };
+  // Loaded only here: the simulator (and the SDK mocks it installs) is not part of a live run.
+  const { createRegistrySimulator, SampleFormatError } = await import('../local/registry-sim');
+  const simulator = createRegistrySimulator();
+  try {
+    simulator.loadSample(document as Parameters<typeof simulator.loadSample>[0]);
+  } catch (error) {
+    if (error instanceof SampleFormatError)
+      throw new CliError(`snapshot file ${path} is invalid: ${error.message}`);
+    throw error;
+  }
+  const registries = Array.isArray(document.registries)
+    ? (document.registries as { region: string; replicationConfiguration?: { rules?: unknown[] } }[])
+    : [];
+  const sources = registries
+    .filter((r) => (r.replicationConfiguration?.rules ?? []).length > 0)
+    .map((r) => r.region);
+  const region = options.region ?? (sources.length === 1 ? sources[0] : undefined);
+  if (region === undefined) {
+    throw new CliError(
+      sources.length === 0
+        ? `snapshot file ${path} has no registry with replication rules`
+        : `snapshot file ${path} has replication rules in ${sources.join(', ')}: pass --region to pick the source`,
+    );
+  }
+  if (!registries.some((r) => r.region === region)) {
+    throw new CliError(`snapshot file ${path} has no registry in ${region}`);
+  }
+  const now = new Date(options.now === undefined ? simulator.clock.nowMs() : parseNowOption(options.now));
+  const installed = simulator.install();
+  try {
+    return await auditReplication(
+      { sourceRegion: region, settings, now },
+      { readerFor: createReplicationRegistryReaders(createRegionalEcrClients()) },
+    );
+  } finally {
+    installed.restore();
+  }
+}
+
+function loadReplicationConfig(path: string) {
+  try {
+    return loadConfigFile(path).replication;
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    const code = (error.cause as NodeJS.ErrnoException | undefined)?.code;
+    if (code === 'ENOENT') throw new CliError(`config file not found: ${path}`);
+    const first = error.issues[0];
+    const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more)` : '';
+    throw new CliError(
+      `config file ${path} is invalid: ${first === undefined ? '' : formatConfigIssue(first)}${more}`,
+    );
+  }
+}
+
+/** The report for people: a headline, one row per problem, then what was not audited and what to do. */
+export function renderReport(report: ReplicationAuditReport): string {
+  const lines = [report.summary];
+  lines.push(
+    `source ${report.region} (account ${report.account}); destinations: ${report.destinationRegions.join(', ') || 'none'}; ` +
+      `${report.repositoriesAudited} of ${report.repositoriesSelected ?? report.repositoriesAudited} replicated repositories audited`,
+  );
+  if (report.repositories.length > 0) {
+    const rows = report.repositories.flatMap((entry) =>
+      entry.problems.map((problem) => [
+        entry.repositoryName,
+        entry.destinationRegion,
+        problem.kind,
+        problem.detail,
+      ]),
+    );
+    lines.push('', formatTable(['REPOSITORY', 'DESTINATION', 'PROBLEM', 'DETAIL'], rows));
+    const hidden = (report.repositoriesWithProblems ?? 0) - report.repositories.length;
+    if (hidden > 0) lines.push(`(${hidden} more repositories with problems: see --output json counts)`);
+  }
+  if ((report.notAudited ?? []).length > 0) {
+    lines.push('', 'Not audited:');
+    for (const entry of report.notAudited ?? []) lines.push(`  - ${entry.reason}`);
+  }
+  lines.push(
+    '',
+    `Worst lag: ${report.worstLagSeconds === null ? 'no image replicated in the lag window' : `${report.worstLagSeconds} s`}` +
+      (report.worstLagImage === undefined
+        ? ''
+        : ` (${report.worstLagImage.repositoryName} in ${report.worstLagImage.destinationRegion})`),
+  );
+  if (report.recommendations.length > 0) {
+    lines.push('', 'What to do:');
+    for (const line of report.recommendations) lines.push(`  - ${line}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,125 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { createGovernancePublisher } from '../shared/aws/governance-publisher';
+import { createIdempotencyGuard } from '../shared/aws/idempotency';
+import { createReplicationMetrics } from '../shared/aws/replication-metrics';
+import { createReplicationRegistryReaders } from '../shared/aws/replication-registry';
+import { createReplicationRemediator } from '../shared/aws/replication-remediator';
+import { createStateStore } from '../shared/aws/state-store';
+import { loadBundledConfig } from '../shared/config/bundled-config';
+import { readReplicationAuditEnvironment } from '../shared/config/replication-audit-environment';
+import {
+  parseReplicationActionEvent,
+  REPLICATION_ACTION_DETAIL_TYPE,
+} from '../shared/events/ecr-replication-action';
+import { EventValidationError } from '../shared/events/event-validation-error';
+import { parseScheduledEvent } from '../shared/events/scheduled-event';
+import { logger } from '../shared/logger';
+import {
+  handleReplicationAction,
+  type ReplicationActionOutcome,
+} from '../shared/replication/replication-action';
+import { runScheduledAudit } from '../shared/replication/scheduled-audit';
+
+// Cold start: a missing variable or an invalid bundled config fails the init phase with its name or path.
+const environment = readReplicationAuditEnvironment();
+const config = loadBundledConfig().replication;
+
+// Created once per execution environment; the readers hold one ECR client per region, made on first use.
+const readerFor = createReplicationRegistryReaders();
+const remediator = createReplicationRemediator();
+const publisher = createGovernancePublisher({ eventBusName: environment.EVENT_BUS_NAME });
+const metrics = createReplicationMetrics();
+const guard = createIdempotencyGuard({
+  store: createStateStore({ tableName: environment.STATE_TABLE_NAME }),
+});
+
+// A failure alert is published once per event id: EventBridge may deliver an event twice, and Lambda
+// retries a failed asynchronous invocation twice within hours. The record outlives both; a claim
+// outlives the function's timeout (900 s), so a live invocation never loses it.
+const ALERT_ONCE = { ttlSeconds: 2 * 24 * 3600, inProgressTimeoutSeconds: 960 };
+// The audit stops starting repositories this long before Lambda's limit, to remediate and publish.
+const REPORT_MARGIN_MS = 90_000;
+
+export interface ScheduledAuditSummary {
+  repositoriesAudited: number;
+  clean: boolean;
+  problemCounts: Record<string, number>;
+}
+
+/**
+ * replicationAudit, on two kinds of events (serverless.yml):
+ * - "ECR Replication Action" (aws.ecr, default bus, emitted in the destination region): a FAILED result
+ *   becomes a "Replication Failure" alert at once; a SUCCESS records the replication lag metric.
+ * - "Scheduled Event" (replication.schedule): the audit of every replicated repository, remediation when
+ *   replication.remediate asks for it, and one "Replication Audit Report".
+ * Any other event, and a malformed one, fails with an EventValidationError; every failure is logged and
+ * rethrown so that Lambda's retries and then the on-failure queue see it.
+ */
+async function replicationAudit(
+  event: unknown,
+  context: Context,
+): Promise<ReplicationActionOutcome | ScheduledAuditSummary> {
+  try {
+    const eventId = typeof event === 'object' && event !== null ? Reflect.get(event, 'id') : undefined;
+    // The event id as the correlation id, set directly: `correlationIdPath` needs a JMESPath search
+    // function that shared/logger.ts does not configure (Powertools then warns and sets nothing).
+    if (typeof eventId === 'string') logger.setCorrelationId(eventId);
+    const detailType =
+      typeof event === 'object' && event !== null ? Reflect.get(event, 'detail-type') : undefined;
+    if (detailType === REPLICATION_ACTION_DETAIL_TYPE) {
+      const action = parseReplicationActionEvent(event);
+      logger.appendKeys({
+        repositoryName: action.detail['repository-name'],
+        imageDigest: action.detail['image-digest'],
+        destinationRegion: action.region,
+      });
+      const outcome = await handleReplicationAction(action, {
+        // The event comes from this account's bus: its account is the function's own.
+        account: action.account,
+        region: environment.AWS_REGION,
+        readerFor,
+        publisher,
+        metrics,
+        once: async (key, publish) => {
+          const run = await guard.runOnce(key, ALERT_ONCE, publish);
+          return run.status === 'executed' ? 'executed' : 'duplicate';
+        },
+        log: logger,
+      });
+      logger.info('replication action handled', { ...outcome });
+      return outcome;
+    }
+    if (detailType !== 'Scheduled Event') {
+      throw new EventValidationError('replicationAudit', typeof eventId === 'string' ? eventId : undefined, [
+        `detail-type ${JSON.stringify(detailType ?? null)} is neither "${REPLICATION_ACTION_DETAIL_TYPE}" nor "Scheduled Event"`,
+      ]);
+    }
+    const scheduled = parseScheduledEvent(event);
+    logger.appendKeys({ runId: scheduled.id });
+    const { report } = await runScheduledAudit(
+      {
+        account: scheduled.account,
+        sourceRegion: environment.AWS_REGION,
+        // The event's time, not the clock: a retried run judges "in flight" as the first attempt did.
+        now: new Date(scheduled.time),
+        settings: config,
+        timeLeft: () => context.getRemainingTimeInMillis() - REPORT_MARGIN_MS,
+      },
+      { readerFor, remediator, publisher, log: logger },
+    );
+    const summary = {
+      repositoriesAudited: report.repositoriesAudited,
+      clean: report.clean,
+      problemCounts: { ...report.problemCounts },
+    };
+    logger.info('replication audit published', { ...summary, summary: report.summary });
+    return summary;
+  } catch (error) {
+    logger.error('replication audit failed', error as Error);
+    throw error;
+  }
+}
+
+export const handler = middy(replicationAudit).use(injectLambdaContext(logger, { resetKeys: true }));

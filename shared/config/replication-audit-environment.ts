@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { readEnvironment, stateTableEnvironmentShape } from './environment';
+
+/**
+ * The environment serverless.yml gives replicationAudit, validated at cold start (a missing or bad
+ * variable fails the init phase with its name).
+ */
+const replicationAuditEnvironmentSchema = z.object({
+  /**
+   * The ecr-warden bus (`ecr-warden-<stage>`). Event bus names: 1-256 of A-Z a-z 0-9 . _ - /.
+   * https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_CreateEventBus.html
+   */
+  EVENT_BUS_NAME: z
+    .string()
+    .regex(/^[/.\-_A-Za-z0-9]{1,256}$/, 'must be an EventBridge bus name such as ecr-warden-prod'),
+  /** The idempotency records that keep one replication failure one alert. */
+  ...stateTableEnvironmentShape,
+  /** Set by the Lambda runtime: the source region of the audit. */
+  AWS_REGION: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region'),
+});
+
+export type ReplicationAuditEnvironment = z.output<typeof replicationAuditEnvironmentSchema>;
+
+export function readReplicationAuditEnvironment(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): ReplicationAuditEnvironment {
+  return readEnvironment(replicationAuditEnvironmentSchema, env);
+}

@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { EventValidationError } from './event-validation-error';
+
+/**
+ * "ECR Replication Action" (source aws.ecr): ECR sends it, best effort, when it has replicated an image
+ * (or failed to). It is emitted in the destination region and account: the envelope's `region` and
+ * `account` are the destination's, `detail.source-region` and `detail.source-account` the source's.
+ * `result` is SUCCESS or FAILED (not FAILURE); the event carries no failure code (the source's
+ * DescribeImageReplicationStatus does). `image-tag` is absent for an untagged image, as in
+ * "ECR Image Action".
+ * https://docs.aws.amazon.com/AmazonECR/latest/userguide/ecr-eventbridge.html
+ * https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-ecr.html
+ * (fields as in the EventBridge schema aws.ecr@ECRReplicationAction: action-type, image-digest,
+ * image-tag, repository-name, result, source-account, source-region)
+ */
+export const REPLICATION_ACTION_DETAIL_TYPE = 'ECR Replication Action';
+
+const accountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit account id');
+const region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as us-west-2');
+
+export const replicationActionEventSchema = z.object({
+  version: z.string(),
+  id: z.string().min(1),
+  'detail-type': z.literal(REPLICATION_ACTION_DETAIL_TYPE),
+  source: z.literal('aws.ecr'),
+  /** The destination account. */
+  account: accountId,
+  /** When ECR emitted the event, i.e. when the replication ended. */
+  time: z.iso.datetime({ offset: true }),
+  /** The destination region. */
+  region,
+  resources: z.array(z.string()),
+  detail: z.object({
+    result: z.enum(['SUCCESS', 'FAILED']),
+    'repository-name': z.string().min(2).max(256),
+    'image-digest': z.string().regex(/^sha256:[0-9a-f]{64}$/, 'must be a sha256 image digest'),
+    'image-tag': z.string().min(1).max(300).optional(),
+    'source-account': accountId,
+    'source-region': region,
+    /** REPLICATE; not relied on: the detail-type says what happened. */
+    'action-type': z.string().min(1),
+  }),
+});
+
+export type ReplicationActionEvent = z.output<typeof replicationActionEventSchema>;
+
+/** Validates an "ECR Replication Action" event; a malformed one is a typed error naming every problem. */
+export function parseReplicationActionEvent(event: unknown): ReplicationActionEvent {
+  const result = replicationActionEventSchema.safeParse(event);
+  if (result.success) return result.data;
+  const id = typeof event === 'object' && event !== null && 'id' in event ? event.id : undefined;
+  throw new EventValidationError(
+    REPLICATION_ACTION_DETAIL_TYPE,
+    typeof id === 'string' ? id : undefined,
+    result.error.issues.map((issue) => `${issue.path.join('.') || '(event)'}: ${issue.message}`),
+  );
+}
