@@ -146,3 +146,42 @@ console.log(
   `whole-process peak memory: node read + parse ${mb(basePeak)}, preview (first cleanup) ${mb(previewPeak)}: ` +
     `the CLI adds ${mb(previewPeak - basePeak)}, ${((previewPeak - basePeak) / inputBytes).toFixed(2)}x the input file`,
 );
+
+// The cleanup worker's ECR calls against the minimum any cleaner needs (bench/cleanup.ts).
+const cleanupBundle = join(dir, 'cleanup.js');
+await build({
+  entryPoints: [join(import.meta.dirname, 'cleanup.ts')],
+  outfile: cleanupBundle,
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  logLevel: 'warning',
+});
+const cleanupRun = spawnSync(process.execPath, ['--max-old-space-size=8192', cleanupBundle], {
+  encoding: 'utf8',
+  maxBuffer: 1 << 24,
+  env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+});
+if (cleanupRun.status !== 0) throw new Error(`cleanup bench failed: ${cleanupRun.stderr}`);
+console.log('cleanup worker, ECR calls per run against the minimum (goal: ratio 1.00 for each API):');
+for (const result of JSON.parse(cleanupRun.stdout)) {
+  console.log(
+    `  ${result.title}: ${count(result.images)} images, ${count(result.deleted)} deleted, ` +
+      `${(result.ms / 1000).toFixed(1)} s wall (${((result.ms * 1000) / result.images).toFixed(1)} µs per image; registry built in ${(result.buildMs / 1000).toFixed(1)} s)`,
+  );
+  for (const api of ['DescribeImages', 'BatchGetImage', 'BatchDeleteImage']) {
+    const made = result.calls[api];
+    const least = result.minimum[api];
+    const ratio = least === 0 ? (made === 0 ? '1.00' : 'inf') : (made / least).toFixed(2);
+    console.log(
+      `    ${api.padEnd(17)} ${count(made).padStart(7)} calls, minimum ${count(least).padStart(7)}, ratio ${ratio}`,
+    );
+  }
+  console.log(`    in-use picture (ECS, Lambda): ${result.otherCalls} calls for the whole run`);
+}
+
+// The replication audit at 2,000 repositories × 3 destination regions: bench/replication-audit.mjs.
+await import('./replication-audit.mjs');
+
+// The repository guard's sweep and tag ledger at scale (bench/repository-guard.mjs prints its own lines).
+await import('./repository-guard.mjs');

@@ -16,17 +16,52 @@ Commands:
       \`aws ecr get-lifecycle-policy-preview\`.
   lifecycle validate --policy FILE
       Checks a lifecycle policy with ECR's rules; exit 2 lists every violation.
-  cleanup plan --snapshot FILE --config FILE [--now ISO] [--output table|json]
-      What a cleanup run would delete from the registry in snapshot FILE (AWS
-      CLI outputs in one file: examples/snapshot/README.md) under the \`cleanup\`
-      section of config FILE, in which order, and why every other image stays.
-      Deletes nothing, whatever cleanup.dryRun says. Policies are evaluated at
-      the snapshot's takenAt unless --now is given.
+  cleanup plan --config FILE [--snapshot FILE | --region R] [--now ISO] [--output table|json]
+      What a cleanup run would delete under the \`cleanup\` section of config
+      FILE, in which order, and why every other image stays. Deletes nothing,
+      whatever cleanup.dryRun says. With --snapshot: the registry in snapshot
+      FILE (AWS CLI outputs in one file: examples/snapshot/README.md), evaluated
+      at its takenAt unless --now is given. Without: your AWS account and region
+      now (read-only; a progress bar on stderr when it is a terminal).
+  snapshot --output FILE [--region R]
+      Writes a snapshot of your AWS account's registry in region R (read-only:
+      repositories, images of every storage class, index manifests, lifecycle
+      policies, ECS tasks, services and task definitions, Lambda functions).
   notify preview --event FILE [--output text|json]
       The Slack message a governance event (as EventBridge delivers it) becomes:
       plain text and Block Kit JSON.
+  findings report --repository R (--image TAG|DIGEST | --findings FILE)
+                  [--config FILE] [--now ISO] [--region R] [--output table|json]
+      One image's scan findings (basic or enhanced) in one model, most urgent
+      first, with the suppressions of config FILE: live (DescribeImageScanFindings,
+      read-only) or from what \`aws ecr describe-image-scan-findings --output json\`
+      printed.
+  findings gate --image REPOSITORY:TAG|REPOSITORY@DIGEST [--fail-on SEVERITY]
+                [--wait SECONDS] [--config FILE] [--region R] [--output text|json]
+  findings gate --findings FILE --repository R [--fail-on SEVERITY]
+                [--config FILE] [--now ISO] [--output text|json]
+      The deploy gate: exit 0 when no unsuppressed finding is at or above
+      SEVERITY (default: the repository's scanning.minSeverity), 1 when some
+      are (they are printed), 2 when it cannot decide (scan failed, still
+      running after --wait seconds, image or scan not found).
+  replication audit [--region R] [--destinations R1,R2] [--prefixes P1,P2]
+                    [--config FILE] [--snapshot FILE] [--now ISO] [--output table|json]
+      Compares every repository that a replication rule of region R selects
+      with each destination region: missing images (and whether they predate
+      the rule), tags on other digests, failed replications, settings drift,
+      lag. Live with your credentials, read-only; or a snapshot of several
+      regions in the registry simulator's format (local/sample-data/).
+      Defaults come from the replication section of config FILE. Exit 1 when
+      something is wrong or was not audited.
+  repositories audit [--config FILE] [--snapshot FILE] [--region R] [--output table|json]
+      The repository guard's baselines (tag immutability, scanning, lifecycle
+      policy, KMS encryption, repository policy) of every repository against the
+      immutability section of config FILE (default ./ecr-warden.yml), one row per
+      repository, with what remediation would do. Live with your credentials,
+      read-only; or a snapshot (\`ecr-warden snapshot\`'s format, or the registry
+      simulator's: local/sample-data/). Exit 1 when a repository drifts.
 
-Exit codes: 0 done, 2 invalid input (the reason is printed on one line).
+Exit codes: 0 done, 1 a deploy gate blocked, 2 invalid input or undecided (the reason is printed on one line).
 `;
 
 type Write = (text: string) => void;
@@ -69,13 +104,105 @@ export async function main(argv: readonly string[], write: Write): Promise<void>
       snapshot: { type: 'string' },
       config: { type: 'string' },
       now: { type: 'string' },
+      region: { type: 'string' },
       output: { type: 'string', default: 'table' },
     });
     const { runCleanupPlan } = await import('./cleanup-command');
-    runCleanupPlan(
+    await runCleanupPlan(
       {
-        snapshot: required(values, 'snapshot'),
+        ...optional(values, 'snapshot'),
         config: required(values, 'config'),
+        ...optional(values, 'now'),
+        ...optional(values, 'region'),
+        output: outputFormat(values.output),
+      },
+      write,
+    );
+    return;
+  }
+  if (command === 'snapshot') {
+    const values = parseOptions(argv.slice(1), { output: { type: 'string' }, region: { type: 'string' } });
+    const { runSnapshot } = await import('./snapshot-command');
+    await runSnapshot({ output: required(values, 'output'), ...optional(values, 'region') }, write);
+    return;
+  }
+  if (command === 'findings' && subcommand === 'report') {
+    const values = parseOptions(rest, {
+      repository: { type: 'string' },
+      image: { type: 'string' },
+      findings: { type: 'string' },
+      config: { type: 'string' },
+      now: { type: 'string' },
+      region: { type: 'string' },
+      output: { type: 'string', default: 'table' },
+    });
+    const { runFindingsReport } = await import('./findings-command');
+    await runFindingsReport(
+      {
+        repository: required(values, 'repository'),
+        ...optional(values, 'image'),
+        ...optional(values, 'findings'),
+        ...optional(values, 'config'),
+        ...optional(values, 'now'),
+        ...optional(values, 'region'),
+        output: outputFormat(values.output),
+      },
+      write,
+    );
+    return;
+  }
+  if (command === 'findings' && subcommand === 'gate') {
+    const values = parseOptions(rest, {
+      image: { type: 'string' },
+      findings: { type: 'string' },
+      repository: { type: 'string' },
+      'fail-on': { type: 'string' },
+      wait: { type: 'string' },
+      config: { type: 'string' },
+      now: { type: 'string' },
+      region: { type: 'string' },
+      output: { type: 'string', default: 'text' },
+    });
+    const output = values.output;
+    if (output !== 'text' && output !== 'json') {
+      throw new CliError(`--output must be "text" or "json", got "${String(output)}"`);
+    }
+    const failOn = values['fail-on'];
+    const { runFindingsGate } = await import('./findings-command');
+    await runFindingsGate(
+      {
+        ...optional(values, 'image'),
+        ...optional(values, 'findings'),
+        ...optional(values, 'repository'),
+        ...(typeof failOn === 'string' ? { failOn } : {}),
+        ...optional(values, 'wait'),
+        ...optional(values, 'config'),
+        ...optional(values, 'now'),
+        ...optional(values, 'region'),
+        output,
+      },
+      write,
+    );
+    return;
+  }
+  if (command === 'replication' && subcommand === 'audit') {
+    const values = parseOptions(rest, {
+      region: { type: 'string' },
+      destinations: { type: 'string' },
+      prefixes: { type: 'string' },
+      config: { type: 'string' },
+      snapshot: { type: 'string' },
+      now: { type: 'string' },
+      output: { type: 'string', default: 'table' },
+    });
+    const { runReplicationAudit } = await import('./replication-command');
+    await runReplicationAudit(
+      {
+        ...optional(values, 'region'),
+        ...optional(values, 'destinations'),
+        ...optional(values, 'prefixes'),
+        ...optional(values, 'config'),
+        ...optional(values, 'snapshot'),
         ...optional(values, 'now'),
         output: outputFormat(values.output),
       },
@@ -94,6 +221,25 @@ export async function main(argv: readonly string[], write: Write): Promise<void>
     }
     const { runNotifyPreview } = await import('./notify-command');
     runNotifyPreview({ event: required(values, 'event'), output }, write);
+    return;
+  }
+  if (command === 'repositories' && subcommand === 'audit') {
+    const values = parseOptions(rest, {
+      config: { type: 'string' },
+      snapshot: { type: 'string' },
+      region: { type: 'string' },
+      output: { type: 'string', default: 'table' },
+    });
+    const { runRepositoriesAudit } = await import('./repositories-command');
+    await runRepositoriesAudit(
+      {
+        ...optional(values, 'config'),
+        ...optional(values, 'snapshot'),
+        ...optional(values, 'region'),
+        output: outputFormat(values.output),
+      },
+      write,
+    );
     return;
   }
   const name = [command, subcommand].filter(Boolean).join(' ');

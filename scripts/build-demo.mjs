@@ -19,8 +19,16 @@ await build({
   // dynalite loads leveldb bindings at run time: leave it (a dev dependency) to node_modules.
   external: ['dynalite'],
   logLevel: 'warning',
-  // Before any module runs: the AWS SDK warns once, on stderr, that its 2027 releases will need Node 22.
-  banner: { js: "process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';" },
+  // Before any module runs (the shared logger and the SDK read these when loaded): handlers log
+  // nothing over the report, metrics are not flushed to stdout, and the AWS SDK does not warn that
+  // its 2027 releases will need Node 22.
+  banner: {
+    js: [
+      "process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';",
+      "process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';",
+      "process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';",
+    ].join(' '),
+  },
   plugins: [
     {
       name: 'demo-config',

@@ -62,6 +62,84 @@ const ssmParameterArn = (name) => ({
 });
 
 /**
+ * replicationAudit reads ECR in this region and replication.destinationRegions, on the repositories
+ * replication.repositoryPrefixes covers (every repository without prefixes), and writes only when
+ * replication.remediate has dryRun: false. Built here independently of shared/aws/replication-audit-iam.ts.
+ */
+const replication = wardenConfig.replication;
+// biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub variable, not JavaScript
+const THIS_REGION = '${AWS::Region}';
+const replicationDestinations = [...new Set(replication.destinationRegions)].sort();
+const replicationPrefixes =
+  replication.repositoryPrefixes.length === 0 ? [''] : [...new Set(replication.repositoryPrefixes)].sort();
+const ecrRepositoryArns = (regions, prefixes) =>
+  regions.flatMap((region) =>
+    prefixes.map((prefix) => ({
+      'Fn::Sub': `arn:\${AWS::Partition}:ecr:${region}:\${AWS::AccountId}:repository/${prefix}*`,
+    })),
+  );
+const replicationRemediation =
+  replication.remediate !== undefined && !replication.remediate.dryRun ? replication.remediate : undefined;
+const replicationAlignActions = [
+  ...new Set(
+    (replicationRemediation?.alignSettings ?? []).map(
+      (setting) =>
+        ({
+          'tag-mutability': 'ecr:PutImageTagMutability',
+          'lifecycle-policy': 'ecr:PutLifecyclePolicy',
+          'repository-policy': 'ecr:SetRepositoryPolicy',
+        })[setting],
+    ),
+  ),
+];
+
+/**
+ * tagImmutability (the repository guard) reads the repositories immutability.rules cover, each read only
+ * when a rule needs it, and writes only where a rule turns remediation on and dryRun is false. Built here
+ * independently of shared/aws/repository-guard-iam.ts, except the glob → IAM ARN pattern conversion
+ * (repositoryArnPatterns, unit-tested in test/unit/immutability/repository-guard-iam.test.ts).
+ */
+const guard = wardenConfig.immutability;
+const tsxRequire = (module) =>
+  createRequire(import.meta.url)('tsx/cjs/api').require(module, fileURLToPath(import.meta.url));
+const { repositoryArnPatterns } = tsxRequire('../shared/aws/repository-guard-iam.ts');
+const { WATCHED_API_CALL_NAMES } = tsxRequire('../shared/immutability/api-call.ts');
+const guardRepositoryArns = (rules) =>
+  repositoryArnPatterns(rules.flatMap((rule) => rule.repositories)).map((pattern) => ({
+    'Fn::Sub': `arn:\${AWS::Partition}:ecr:\${AWS::Region}:\${AWS::AccountId}:repository/${pattern}`,
+  }));
+const guardRepositoryActions = [
+  ['ecr:DescribeImages', guard.rules],
+  ['ecr:BatchGetRepositoryScanningConfiguration', guard.rules.filter((rule) => rule.scanning)],
+  ['ecr:GetLifecyclePolicy', guard.rules.filter((rule) => rule.lifecyclePolicy)],
+  ['ecr:GetRepositoryPolicy', guard.rules.filter((rule) => rule.repositoryPolicy)],
+  ...(guard.dryRun
+    ? []
+    : [
+        ['ecr:PutImageTagMutability', guard.rules.filter((rule) => rule.remediate)],
+        ['ecr:PutLifecyclePolicy', guard.rules.filter((rule) => rule.lifecyclePolicy?.remediate)],
+      ]),
+].filter(([, rules]) => rules.length > 0);
+const guardStatementsByResources = new Map();
+for (const [action, rules] of guardRepositoryActions) {
+  const key = JSON.stringify(guardRepositoryArns(rules));
+  guardStatementsByResources.set(key, [...(guardStatementsByResources.get(key) ?? []), action]);
+}
+const guardProtectsTags = guard.rules.some((rule) => rule.protectedTags.length > 0);
+const guardRemediatesScanning = !guard.dryRun && guard.rules.some((rule) => rule.scanning?.remediate);
+
+/**
+ * cleanupWorker may delete (and read) images only in the repositories cleanup.rules covers: the globs'
+ * IAM patterns (repositoryArnPatterns, shared with the repository guard and unit-tested there).
+ */
+const regionalArn = (service, resource) => ({
+  'Fn::Sub': `arn:\${AWS::Partition}:${service}:\${AWS::Region}:\${AWS::AccountId}:${resource}`,
+});
+const cleanupRepositoryArns = repositoryArnPatterns(
+  wardenConfig.cleanup.rules.flatMap((rule) => rule.repositories),
+).map((pattern) => regionalArn('ecr', `repository/${pattern}`));
+
+/**
  * The IAM statements each function's role must hold, besides its own log-group statement: exact
  * actions and resources. A function that is not listed here fails the check; add its statements when
  * adding the function, so that every permission is reviewed twice.
@@ -71,6 +149,52 @@ const EXPECTED_STATEMENTS = {
     { Action: ['ecr:DescribeRepositories'], Resource: [ecrRepositories] },
     { Action: ['sqs:SendMessage'], Resource: [getAtt('CleanupQueue')] },
     { Action: ['sqs:SendMessage'], Resource: [getAtt('CleanupSchedulerFailureQueue')] },
+  ],
+  cleanupWorker: [
+    // Its sqs event, added by serverless-iam-roles-per-function: the cleanup queue and nothing else.
+    {
+      Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+      Resource: [getAtt('CleanupQueue')],
+    },
+    // Deletes, and reads, only in the repositories cleanup.rules covers (none without a rule).
+    ...(cleanupRepositoryArns.length === 0
+      ? []
+      : [
+          { Action: ['ecr:BatchDeleteImage'], Resource: cleanupRepositoryArns },
+          {
+            Action: ['ecr:DescribeImages', 'ecr:BatchGetImage', 'ecr:GetLifecyclePolicy'],
+            Resource: cleanupRepositoryArns,
+          },
+        ]),
+    // Read-only ECS and Lambda: scoped where the action has a resource type, else "*".
+    { Action: ['ecs:DescribeServices'], Resource: [regionalArn('ecs', 'service/*')] },
+    { Action: ['ecs:DescribeTasks'], Resource: [regionalArn('ecs', 'task/*')] },
+    {
+      Action: [
+        'ecs:ListClusters',
+        'ecs:ListServices',
+        'ecs:ListTasks',
+        'ecs:ListTaskDefinitions',
+        'ecs:DescribeTaskDefinition',
+      ],
+      Resource: ['*'],
+    },
+    { Action: ['lambda:ListFunctions'], Resource: ['*'] },
+    {
+      Action: ['lambda:GetFunction', 'lambda:ListVersionsByFunction', 'lambda:ListAliases'],
+      Resource: [regionalArn('lambda', 'function:*')],
+    },
+    { Action: ['events:PutEvents'], Resource: [getAtt('GovernanceEventBus')] },
+    {
+      Action: [
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:Query',
+        'dynamodb:BatchWriteItem',
+      ],
+      Resource: [getAtt('StateTable')],
+    },
   ],
   slackNotifier: [
     // Its sqs event, added by serverless-iam-roles-per-function: its own queue and nothing else.
@@ -89,6 +213,109 @@ const EXPECTED_STATEMENTS = {
       Resource: [getAtt('StateTable')],
     },
   ],
+  scanFindings: [
+    // Read-only scan findings; nothing that changes the registry.
+    { Action: ['ecr:DescribeImageScanFindings'], Resource: [ecrRepositories] },
+    {
+      Action: ['events:PutEvents'],
+      Resource: [
+        {
+          'Fn::Sub': `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:event-bus/ecr-warden-${STAGE}`,
+        },
+      ],
+    },
+    // The findings ledger and the idempotency records of alerts: never UpdateItem, Scan or BatchWriteItem.
+    {
+      Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:Query'],
+      Resource: [getAtt('StateTable')],
+    },
+    { Action: ['sqs:SendMessage'], Resource: [getAtt('ScanFindingsFailureQueue')] },
+  ],
+  tagImmutability: [
+    { Action: ['ecr:DescribeRepositories'], Resource: [ecrRepositories] },
+    ...[...guardStatementsByResources].map(([resources, actions]) => ({
+      Action: actions,
+      Resource: JSON.parse(resources),
+    })),
+    // Registry-level actions: IAM has no resource type for them.
+    ...(guardRemediatesScanning
+      ? [
+          {
+            Action: ['ecr:GetRegistryScanningConfiguration', 'ecr:PutRegistryScanningConfiguration'],
+            Resource: ['*'],
+          },
+        ]
+      : []),
+    // "Is the previous image still in use?" for Tag Moved: list actions on "*", describes scoped.
+    ...(guardProtectsTags
+      ? [
+          { Action: ['ecs:ListClusters', 'ecs:ListTasks', 'lambda:ListFunctions'], Resource: ['*'] },
+          {
+            Action: ['ecs:DescribeTasks'],
+            Resource: [{ 'Fn::Sub': `arn:\${AWS::Partition}:ecs:\${AWS::Region}:\${AWS::AccountId}:task/*` }],
+          },
+          {
+            Action: ['lambda:GetFunction'],
+            Resource: [
+              { 'Fn::Sub': `arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}:function:*` },
+            ],
+          },
+        ]
+      : []),
+    // Tag and drift ledgers, idempotency records.
+    {
+      Action: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+      Resource: [getAtt('StateTable')],
+    },
+    { Action: ['events:PutEvents'], Resource: [getAtt('GovernanceEventBus')] },
+    { Action: ['sqs:SendMessage'], Resource: [getAtt('TagImmutabilityFailureQueue')] },
+  ],
+  replicationAudit: [
+    {
+      Action: ['ecr:DescribeRepositories'],
+      Resource: ecrRepositoryArns([THIS_REGION, ...replicationDestinations], ['']),
+    },
+    {
+      Action: [
+        'ecr:BatchGetRepositoryScanningConfiguration',
+        'ecr:DescribeImages',
+        'ecr:GetLifecyclePolicy',
+        'ecr:GetRepositoryPolicy',
+      ],
+      Resource: ecrRepositoryArns([THIS_REGION, ...replicationDestinations], replicationPrefixes),
+    },
+    {
+      Action: ['ecr:DescribeImageReplicationStatus'],
+      Resource: ecrRepositoryArns([THIS_REGION], replicationPrefixes),
+    },
+    // Registry-level reads: no resource type exists for them.
+    { Action: ['ecr:DescribeRegistry', 'ecr:GetRegistryScanningConfiguration'], Resource: ['*'] },
+    {
+      Action: ['events:PutEvents'],
+      Resource: [
+        {
+          'Fn::Sub': `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:event-bus/ecr-warden-${STAGE}`,
+        },
+      ],
+    },
+    { Action: ['sqs:SendMessage'], Resource: [getAtt('ReplicationAuditFailureQueue')] },
+    // Idempotency records of failure alerts.
+    {
+      Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+      Resource: [getAtt('StateTable')],
+    },
+    ...(replicationRemediation?.backfill
+      ? [{ Action: ['ecr:StartReplicationBackfill'], Resource: ['*'] }]
+      : []),
+    ...(replicationAlignActions.length > 0 && replicationDestinations.length > 0
+      ? [
+          {
+            Action: replicationAlignActions,
+            Resource: ecrRepositoryArns(replicationDestinations, replicationPrefixes),
+          },
+        ]
+      : []),
+  ],
 };
 
 /**
@@ -103,6 +330,16 @@ const stateTableDefinition = createRequire(import.meta.url)('tsx/cjs/api').requi
 
 /** Requires a bundle may leave unresolved: optional packages the AWS SDK loads inside try/catch. */
 const OPTIONAL_REQUIRES = new Set(['@aws-sdk/signature-v4-crt', 'aws-crt']);
+
+/**
+ * Actions that change state but have no resource type in IAM, so that `Resource: "*"` is the only form
+ * IAM accepts (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerregistry.html).
+ * Each is granted only when a config setting turns its feature on (see EXPECTED_STATEMENTS).
+ */
+const REGISTRY_LEVEL_WRITES = new Set([
+  'ecr:StartReplicationBackfill',
+  'ecr:PutRegistryScanningConfiguration',
+]);
 
 /** Action verbs that change state. `Resource: "*"` is refused on them. */
 const MUTATING_VERBS =
@@ -265,7 +502,11 @@ for (const [id, resource] of Object.entries(resources)) {
       check(!String(action).includes('*'), `${id}: wildcard action "${action}"`);
       const verb = String(action).split(':')[1] ?? '';
       check(
-        !(asArray(statement.Resource).includes('*') && MUTATING_VERBS.test(verb)),
+        !(
+          asArray(statement.Resource).includes('*') &&
+          MUTATING_VERBS.test(verb) &&
+          !REGISTRY_LEVEL_WRITES.has(String(action))
+        ),
         `${id}: "${action}" is allowed on Resource "*"`,
       );
     }
@@ -285,6 +526,27 @@ check(
     same(cleanupQueue.RedrivePolicy.deadLetterTargetArn, getAtt('CleanupDeadLetterQueue')),
   'CleanupQueue: RedrivePolicy must send to CleanupDeadLetterQueue after 3 receives',
 );
+// cleanupWorker: its event source mapping bounds concurrency (and so the ECR API rate), and its role
+// does not update image pull times when it reads index manifests.
+if (functions.cleanupWorker !== undefined) {
+  const mapping = byType('AWS::Lambda::EventSourceMapping').find(([, m]) =>
+    same(m.Properties.FunctionName, getAtt('CleanupWorkerLambdaFunction')),
+  );
+  const maximumConcurrency = mapping?.[1].Properties.ScalingConfig?.MaximumConcurrency;
+  check(
+    same(mapping?.[1].Properties.EventSourceArn, getAtt('CleanupQueue')) &&
+      Number.isInteger(maximumConcurrency) &&
+      maximumConcurrency >= 2 &&
+      maximumConcurrency <= 10,
+    `cleanupWorker: its CleanupQueue event source must set maximumConcurrency (2-10), got ${maximumConcurrency}`,
+  );
+  check(
+    byType('AWS::ECR::PullTimeUpdateExclusion').some(([, r]) =>
+      same(r.Properties.PrincipalArn, getAtt('CleanupWorkerIamRoleLambdaExecution')),
+    ),
+    'cleanupWorker: no AWS::ECR::PullTimeUpdateExclusion for its role (its manifest reads would count as pulls)',
+  );
+}
 
 // Queue policies: only an AWS service principal, for one source ARN (confused-deputy protection).
 for (const [id, policy] of byType('AWS::SQS::QueuePolicy')) {
@@ -458,6 +720,57 @@ for (const [key] of Object.entries(functions)) {
   }
 }
 
+// The repository guard: CloudTrail repository changes and successful pushes from this region's default
+// bus, its sweep schedule, the ecr-warden bus by name, and its own role's ARN (to ignore its own calls).
+if (resources.TagImmutabilityLambdaFunction !== undefined) {
+  const logicalId = 'TagImmutabilityLambdaFunction';
+  const rules = byType('AWS::Events::Rule').filter(([, rule]) =>
+    asArray(rule.Properties.Targets).some((target) => same(target.Arn, getAtt(logicalId))),
+  );
+  const patterned = rules.filter(([, rule]) => rule.Properties.EventPattern !== undefined);
+  const cloudTrail = patterned.find(
+    ([, rule]) => rule.Properties.EventPattern['detail-type']?.[0] === 'AWS API Call via CloudTrail',
+  );
+  check(
+    cloudTrail !== undefined &&
+      cloudTrail[1].Properties.EventBusName === undefined &&
+      same(cloudTrail[1].Properties.EventPattern.source, ['aws.ecr']) &&
+      same(cloudTrail[1].Properties.EventPattern.detail?.eventSource, ['ecr.amazonaws.com']) &&
+      same(
+        [...(cloudTrail[1].Properties.EventPattern.detail?.eventName ?? [])].sort(),
+        [...WATCHED_API_CALL_NAMES].sort(),
+      ) &&
+      same(cloudTrail[1].Properties.EventPattern.detail?.errorCode, [{ exists: false }]),
+    `tagImmutability: needs a default-bus rule on source aws.ecr, "AWS API Call via CloudTrail", eventSource ecr.amazonaws.com, eventName ${WATCHED_API_CALL_NAMES.join('/')}, errorCode absent`,
+  );
+  const push = patterned.find(
+    ([, rule]) => rule.Properties.EventPattern['detail-type']?.[0] === 'ECR Image Action',
+  );
+  check(
+    push !== undefined &&
+      push[1].Properties.EventBusName === undefined &&
+      same(push[1].Properties.EventPattern, {
+        source: ['aws.ecr'],
+        'detail-type': ['ECR Image Action'],
+        detail: { 'action-type': ['PUSH'], result: ['SUCCESS'] },
+      }),
+    'tagImmutability: needs a default-bus rule on "ECR Image Action" with action-type PUSH and result SUCCESS',
+  );
+  check(
+    rules.some(([, rule]) => rule.Properties.ScheduleExpression === guard.schedule),
+    `tagImmutability: no schedule rule "${guard.schedule}" (immutability.schedule)`,
+  );
+  const variables = resources[logicalId].Properties.Environment?.Variables ?? {};
+  check(
+    variables.EVENT_BUS_NAME === `${state.service.service}-${STAGE}`,
+    `tagImmutability: EVENT_BUS_NAME must be the ecr-warden bus ${state.service.service}-${STAGE} (got ${JSON.stringify(variables.EVENT_BUS_NAME)})`,
+  );
+  check(
+    same(variables.GUARD_ROLE_ARN, getAtt(resources[logicalId].Properties.Role?.['Fn::GetAtt']?.[0])),
+    `tagImmutability: GUARD_ROLE_ARN must be its own role's ARN (got ${JSON.stringify(variables.GUARD_ROLE_ARN)})`,
+  );
+}
+
 // ── 3. Artifacts ─────────────────────────────────────────────────────────────────────────────────
 
 const zips = readdirSync(serverlessDir).filter((name) => name.endsWith('.zip'));
@@ -531,7 +844,9 @@ function checkEvent(key, logicalId, index, event) {
       ([, permission]) =>
         same(permission.Properties.FunctionName, getAtt(logicalId)) &&
         permission.Properties.Principal === principal &&
-        (ruleId === undefined || same(permission.Properties.SourceArn, getAtt(ruleId))),
+        (ruleId === undefined ||
+          same(permission.Properties.SourceArn, getAtt(ruleId)) ||
+          sourceArnNamesRule(permission.Properties.SourceArn, resources[ruleId]?.Properties?.Name)),
     );
   switch (type) {
     case 'schedule': {
@@ -607,6 +922,22 @@ function checkEvent(key, logicalId, index, event) {
         `${key}: events[${index}] is a "${type}" event, which scripts/package-check.mjs cannot check yet`,
       );
   }
+}
+
+/**
+ * For `eventBridge` events osls names the rule and builds the permission's SourceArn from that name:
+ * `Fn::Join [":", [arn, partition, events, region, account, Fn::Join ["/", [rule, <Name>]]]]`.
+ */
+function sourceArnNamesRule(sourceArn, ruleName) {
+  const parts = sourceArn?.['Fn::Join']?.[1];
+  const last = Array.isArray(parts) ? parts.at(-1)?.['Fn::Join'] : undefined;
+  return (
+    typeof ruleName === 'string' &&
+    Array.isArray(parts) &&
+    parts[2] === 'events' &&
+    last?.[0] === '/' &&
+    same(last[1], ['rule', ruleName])
+  );
 }
 
 function checkArtifact(key, fn, zipPath) {

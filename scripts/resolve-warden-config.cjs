@@ -17,7 +17,11 @@ const { require: requireTypeScript } = require('tsx/cjs/api');
 
 const CONFIG_FILE = 'ecr-warden.yml';
 
-/** @returns {{ cleanupSchedule: string, cleanupDryRun: boolean }} */
+/**
+ * @returns {{ cleanupSchedule: string, cleanupDryRun: boolean, cleanupWorkerIamStatements: object[],
+ *   scanningDigestSchedule: string,
+ *   tagImmutabilitySchedule: string, tagImmutabilityIamStatements: object[] }}
+ */
 function resolveWardenConfig() {
   const { loadConfigFile } = requireTypeScript('../shared/config/load-config.ts', __filename);
   const configPath = path.join(__dirname, '..', CONFIG_FILE);
@@ -32,7 +36,24 @@ function resolveWardenConfig() {
     }
     throw error;
   }
-  return { cleanupSchedule: config.cleanup.schedule, cleanupDryRun: config.cleanup.dryRun };
+  return {
+    cleanupSchedule: config.cleanup.schedule,
+    cleanupDryRun: config.cleanup.dryRun,
+    // cleanupWorker's role: BatchDeleteImage and the ECR reads on the repositories the cleanup rules'
+    // globs cover (shared/aws/cleanup-worker-iam.ts explains how globs map to IAM patterns).
+    cleanupWorkerIamStatements: requireTypeScript(
+      '../shared/aws/cleanup-worker-iam.ts',
+      __filename,
+    ).cleanupWorkerIamStatements(config.cleanup.rules),
+    scanningDigestSchedule: config.scanning.digest.schedule,
+    // tagImmutability (the repository guard): its sweep, and its role's statements, derived from the
+    // `immutability` section (writes only where remediation is on and dryRun is false).
+    tagImmutabilitySchedule: config.immutability.schedule,
+    tagImmutabilityIamStatements: requireTypeScript(
+      '../shared/aws/repository-guard-iam.ts',
+      __filename,
+    ).repositoryGuardIamStatements(config.immutability),
+  };
 }
 
 module.exports = async () => resolveWardenConfig();

@@ -97,8 +97,6 @@ export async function createDemoWorld(): Promise<DemoWorld> {
     STATE_TABLE_NAME: stateTableName,
     EVENT_BUS_NAME: DEMO_EVENT_BUS,
     POWERTOOLS_SERVICE_NAME: 'ecr-warden-demo',
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-    POWERTOOLS_METRICS_DISABLED: 'true',
     POWERTOOLS_DEV: 'false',
   });
 
