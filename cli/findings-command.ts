@@ -1,4 +1,4 @@
-import { backoffDelay } from '../shared/aws/backoff';
+import { backoffDelay, sleep } from '../shared/aws/backoff';
 import type { ScanFindingsReader } from '../shared/aws/scan-findings-reader';
 import { ConfigError } from '../shared/config/config-error';
 import { loadConfigFile } from '../shared/config/load-config';
@@ -179,7 +179,7 @@ async function pollScan(
   deps: FindingsCommandDependencies,
 ): Promise<PollOutcome> {
   const clock = deps.clock ?? Date.now;
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const wait = deps.sleep ?? sleep;
   const deadline = clock() + waitSeconds * 1000;
   for (let attempt = 1; ; attempt += 1) {
     const read = await readLive(deps, region, {
@@ -209,7 +209,7 @@ async function pollScan(
       };
     }
     // Equal jitter: between half and all of the exponential delay, never past the deadline.
-    await sleep(
+    await wait(
       Math.min(remaining, backoffDelay(attempt, { ...POLL, random: () => 0.5 + Math.random() / 2 })),
     );
   }

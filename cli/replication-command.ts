@@ -7,7 +7,9 @@ import { buildAuditReport, type ReplicationAuditReport } from '../shared/replica
 import type { AuditResult } from '../shared/replication/replication-model';
 import { CliError } from './errors';
 import { readJsonFile } from './input';
+import { AWS_REGION, checkRegionOption, silenceSdkNodeVersionWarning } from './live-options';
 import { parseNowOption } from './now-option';
+import { loadSampleSnapshot } from './sample-snapshot';
 import { formatTable } from './table';
 
 export interface ReplicationAuditOptions {
@@ -28,8 +30,6 @@ export interface ReplicationAuditOptions {
 /** Exit code when the audit found something: the answer, not an error (as a failed gate). */
 export const EXIT_PROBLEMS = 1;
 
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
-
 /**
  * `ecr-warden replication audit`: the scheduled audit's comparison, run from a workstation. Live, it
  * reads ECR with the caller's credentials, read-only (it never remediates, whatever the config says).
@@ -42,9 +42,7 @@ export async function runReplicationAudit(
   options: ReplicationAuditOptions,
   write: (text: string) => void,
 ): Promise<void> {
-  // The SDK warns on stderr, once, that its 2027 releases need Node 22: noise in a one-line-error CLI
-  // (as in the demo bundle). Set the variable to false to see it.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  silenceSdkNodeVersionWarning();
   const configured = options.config === undefined ? undefined : loadReplicationConfig(options.config);
   const list = (value: string | undefined, what: string, pattern?: RegExp) => {
     if (value === undefined) return undefined;
@@ -57,7 +55,8 @@ export async function runReplicationAudit(
     return items;
   };
   const settings: AuditSettings = {
-    destinationRegions: list(options.destinations, 'destinations', REGION) ?? configured?.destinationRegions,
+    destinationRegions:
+      list(options.destinations, 'destinations', AWS_REGION) ?? configured?.destinationRegions,
     repositoryPrefixes: list(options.prefixes, 'prefixes') ?? configured?.repositoryPrefixes ?? [],
     ruleCreatedAt: configured?.ruleCreatedAt ?? {},
     inFlightMinutes: configured?.inFlightMinutes ?? 30,
@@ -71,8 +70,7 @@ export async function runReplicationAudit(
   } else {
     const region = options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
     if (region === undefined) throw new CliError('no source region: pass --region or set AWS_REGION');
-    if (!REGION.test(region))
-      throw new CliError(`--region: "${region}" is not an AWS region such as us-east-1`);
+    checkRegionOption(region);
     const now = new Date(options.now === undefined ? Date.now() : parseNowOption(options.now));
     result = await auditReplication(
       { sourceRegion: region, settings, now },
@@ -90,16 +88,7 @@ async function auditSnapshot(
   settings: AuditSettings,
 ): Promise<AuditResult> {
   const document = readJsonFile(path, 'snapshot') as { asOf?: unknown; registries?: unknown };
-  // Loaded only here: the simulator (and the SDK mocks it installs) is not part of a live run.
-  const { createRegistrySimulator, SampleFormatError } = await import('../local/registry-sim');
-  const simulator = createRegistrySimulator();
-  try {
-    simulator.loadSample(document as Parameters<typeof simulator.loadSample>[0]);
-  } catch (error) {
-    if (error instanceof SampleFormatError)
-      throw new CliError(`snapshot file ${path} is invalid: ${error.message}`);
-    throw error;
-  }
+  const simulator = await loadSampleSnapshot(path, document);
   const registries = Array.isArray(document.registries)
     ? (document.registries as { region: string; replicationConfiguration?: { rules?: unknown[] } }[])
     : [];

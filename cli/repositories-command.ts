@@ -14,6 +14,14 @@ import type { Baseline, ObservedRepository } from '../shared/immutability/check-
 import { observeRepositoryEntry } from '../shared/immutability/observe';
 import { CliError } from './errors';
 import { readJsonFile } from './input';
+import {
+  checkRegionOption,
+  describeAwsFailure,
+  liveClientConfig,
+  resolveClientRegion,
+  silenceSdkNodeVersionWarning,
+} from './live-options';
+import { loadSampleSnapshot } from './sample-snapshot';
 import { formatTable } from './table';
 
 export interface RepositoriesAuditOptions {
@@ -31,7 +39,6 @@ export interface RepositoriesAuditOptions {
 /** Exit code when a repository drifts from the baseline: the answer, not an error (as a failed gate). */
 export const EXIT_DRIFT = 1;
 
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 const COLUMNS: { baseline: Baseline; title: string }[] = [
   { baseline: 'tag-immutability', title: 'TAGS' },
   { baseline: 'scanning', title: 'SCANNING' },
@@ -50,10 +57,8 @@ export async function runRepositoriesAudit(
   options: RepositoriesAuditOptions,
   write: (text: string) => void,
 ): Promise<void> {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  if (options.region !== undefined && !REGION.test(options.region)) {
-    throw new CliError(`--region: "${options.region}" is not an AWS region such as us-east-1`);
-  }
+  silenceSdkNodeVersionWarning();
+  if (options.region !== undefined) checkRegionOption(options.region);
   const config = loadImmutabilityConfig(options.config ?? 'ecr-warden.yml');
   const { observed, account, source } =
     options.snapshot === undefined
@@ -83,24 +88,13 @@ interface Observation {
 }
 
 async function readLive(config: ImmutabilityConfig, region: string | undefined): Promise<Observation> {
-  const ecr = new ECRClient({
-    ...(region === undefined ? {} : { region }),
-    retryMode: 'adaptive',
-    maxAttempts: 8,
-  });
+  const ecr = new ECRClient(liveClientConfig(region));
   try {
-    let resolved: string;
-    try {
-      resolved = await ecr.config.region();
-    } catch {
-      throw new CliError('no AWS region: pass --region or set AWS_REGION (or a region in your AWS profile)');
-    }
+    const resolved = await resolveClientRegion(ecr);
     const { createGuardRegistry } = await loadGuardRegistry();
     const { observed, account } = await observeRegistry(config, createGuardRegistry(ecr));
     return { observed, account, source: `live ${resolved}` };
   } catch (error) {
-    // Loaded here for the same reason as loadGuardRegistry: its module builds SDK clients at load.
-    const { describeAwsFailure } = await import('./live-registry');
     throw describeAwsFailure(error);
   } finally {
     ecr.destroy();
@@ -169,7 +163,6 @@ async function readSampleDocument(
   document: object,
   region: string | undefined,
 ): Promise<Observation> {
-  const { createRegistrySimulator, SampleFormatError } = await import('../local/registry-sim');
   const regions = [
     ...new Set(
       ((document as { registries?: unknown }).registries as { region?: unknown }[] | undefined)
@@ -183,15 +176,7 @@ async function readSampleDocument(
       `snapshot file ${path} holds registries in ${regions.join(', ') || 'no region'}: pass --region`,
     );
   }
-  const simulator = createRegistrySimulator();
-  try {
-    simulator.loadSample(document as Parameters<typeof simulator.loadSample>[0]);
-  } catch (error) {
-    if (error instanceof SampleFormatError)
-      throw new CliError(`snapshot file ${path} is invalid: ${error.message}`);
-    throw error;
-  }
-  const installed = simulator.install();
+  const installed = (await loadSampleSnapshot(path, document)).install();
   const ecr = new ECRClient({ region: chosen });
   try {
     const { createGuardRegistry } = await loadGuardRegistry();

@@ -1,5 +1,3 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GetParameterCommand, ParameterNotFound, SSMClient } from '@aws-sdk/client-ssm';
@@ -12,6 +10,7 @@ import {
   type LocalDynamoDb,
   startLocalDynamoDb,
 } from '../state-table';
+import { readSampleDocument } from './sample-document';
 
 /**
  * The local world `npm run demo` runs ecr-warden's real handlers in: the sample registry in the
@@ -44,9 +43,7 @@ export const queueUrlFor = (name: string) =>
 
 export async function createDemoWorld(): Promise<DemoWorld> {
   const sim = createRegistrySimulator();
-  sim.loadSample(
-    JSON.parse(readFileSync(join(projectRoot(), 'local', 'sample-data', 'sample-registry.json'), 'utf8')),
-  );
+  sim.loadSample(readSampleDocument());
   const aws = sim.install();
   const asOf = new Date(sim.clock.now());
 
@@ -123,15 +120,4 @@ export async function createDemoWorld(): Promise<DemoWorld> {
       await dynamoDb.close();
     },
   };
-}
-
-/** The repository root, whether this runs bundled (dist/demo.js) or from source. */
-function projectRoot(): string {
-  let dir = __dirname;
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('cannot find the ecr-warden project root');
-    dir = parent;
-  }
-  return dir;
 }

@@ -1,3 +1,4 @@
+import { getAtt, type IamStatement, regionalArn } from './iam-statement';
 import { repositoryArnPatterns } from './repository-guard-iam';
 
 /**
@@ -36,22 +37,11 @@ import { repositoryArnPatterns } from './repository-guard-iam';
  * The SQS event source's statement (ReceiveMessage, DeleteMessage, GetQueueAttributes on CleanupQueue)
  * is added by serverless-iam-roles-per-function from the `sqs` event.
  */
-export interface IamStatement {
-  Effect: 'Allow';
-  Action: string[];
-  Resource: unknown[];
-}
-
-const sub = (template: string) => ({ 'Fn::Sub': template });
-// biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub variables, not JavaScript
-const account = 'arn:${AWS::Partition}:%s:${AWS::Region}:${AWS::AccountId}';
-const arnOf = (service: string, resource: string) => sub(`${account.replace('%s', service)}:${resource}`);
-
 /** `arn:...:repository/<pattern>` for each pattern the cleanup rules' globs become. */
 export function cleanupRepositoryArns(rules: readonly { repositories: readonly string[] }[]): object[] {
   // Repository names cannot hold `$`, so no pattern reads as a Fn::Sub variable.
   return repositoryArnPatterns(rules.flatMap((rule) => rule.repositories)).map((pattern) =>
-    arnOf('ecr', `repository/${pattern}`),
+    regionalArn('ecr', `repository/${pattern}`),
   );
 }
 
@@ -72,8 +62,8 @@ export function cleanupWorkerIamStatements(
     );
   }
   statements.push(
-    { Effect: 'Allow', Action: ['ecs:DescribeServices'], Resource: [arnOf('ecs', 'service/*')] },
-    { Effect: 'Allow', Action: ['ecs:DescribeTasks'], Resource: [arnOf('ecs', 'task/*')] },
+    { Effect: 'Allow', Action: ['ecs:DescribeServices'], Resource: [regionalArn('ecs', 'service/*')] },
+    { Effect: 'Allow', Action: ['ecs:DescribeTasks'], Resource: [regionalArn('ecs', 'task/*')] },
     {
       Effect: 'Allow',
       Action: [
@@ -89,12 +79,12 @@ export function cleanupWorkerIamStatements(
     {
       Effect: 'Allow',
       Action: ['lambda:GetFunction', 'lambda:ListVersionsByFunction', 'lambda:ListAliases'],
-      Resource: [arnOf('lambda', 'function:*')],
+      Resource: [regionalArn('lambda', 'function:*')],
     },
     {
       Effect: 'Allow',
       Action: ['events:PutEvents'],
-      Resource: [{ 'Fn::GetAtt': [logicalIds.eventBus ?? 'GovernanceEventBus', 'Arn'] }],
+      Resource: [getAtt(logicalIds.eventBus ?? 'GovernanceEventBus')],
     },
     {
       Effect: 'Allow',
@@ -105,7 +95,7 @@ export function cleanupWorkerIamStatements(
         'dynamodb:Query',
         'dynamodb:BatchWriteItem',
       ],
-      Resource: [{ 'Fn::GetAtt': [logicalIds.stateTable ?? 'StateTable', 'Arn'] }],
+      Resource: [getAtt(logicalIds.stateTable ?? 'StateTable')],
     },
   );
   return statements;

@@ -1,3 +1,5 @@
+import { getAtt, type IamStatement, regionalArn } from './iam-statement';
+
 /**
  * The IAM statements of replicationAudit's own role (serverless-iam-roles-per-function), built from the
  * `replication` section of ecr-warden.yml by scripts/resolve-replication-audit.cjs, because the regions
@@ -19,12 +21,6 @@
  * covered repositories of the destination regions only.
  */
 
-export interface IamStatement {
-  Effect: 'Allow';
-  Action: string[];
-  Resource: unknown[];
-}
-
 export interface ReplicationIamSettings {
   destinationRegions: readonly string[];
   repositoryPrefixes: readonly string[];
@@ -43,12 +39,6 @@ const ALIGN_ACTIONS: Record<string, string> = {
 /** `arn:<partition>:ecr:<region>:<account>:repository/<prefix>*`; the region may be `${AWS::Region}`. */
 export function repositoryArn(region: string, prefix: string): { 'Fn::Sub': string } {
   return { 'Fn::Sub': `arn:\${AWS::Partition}:ecr:${region}:\${AWS::AccountId}:repository/${prefix}*` };
-}
-
-export function eventBusArn(eventBusName: string): { 'Fn::Sub': string } {
-  return {
-    'Fn::Sub': `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:event-bus/${eventBusName}`,
-  };
 }
 
 export function replicationAuditIamStatements(
@@ -88,18 +78,20 @@ export function replicationAuditIamStatements(
       Action: ['ecr:DescribeRegistry', 'ecr:GetRegistryScanningConfiguration'],
       Resource: ['*'],
     },
-    { Effect: 'Allow', Action: ['events:PutEvents'], Resource: [eventBusArn(resources.eventBusName)] },
+    {
+      Effect: 'Allow',
+      Action: ['events:PutEvents'],
+      Resource: [regionalArn('events', `event-bus/${resources.eventBusName}`)],
+    },
     {
       Effect: 'Allow',
       Action: ['sqs:SendMessage'],
-      Resource: [
-        { 'Fn::GetAtt': [resources.failureQueueLogicalId ?? 'ReplicationAuditFailureQueue', 'Arn'] },
-      ],
+      Resource: [getAtt(resources.failureQueueLogicalId ?? 'ReplicationAuditFailureQueue')],
     },
     {
       Effect: 'Allow',
       Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
-      Resource: [{ 'Fn::GetAtt': [resources.stateTableLogicalId ?? 'StateTable', 'Arn'] }],
+      Resource: [getAtt(resources.stateTableLogicalId ?? 'StateTable')],
     },
   ];
 

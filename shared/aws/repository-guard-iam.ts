@@ -1,4 +1,5 @@
 import type { ImmutabilityConfig } from '../config/schema';
+import { getAtt, type IamStatement, regionalArn } from './iam-statement';
 
 /**
  * The IAM statements of tagImmutability's own role (serverless-iam-roles-per-function), derived from
@@ -25,24 +26,11 @@ import type { ImmutabilityConfig } from '../config/schema';
  * IAM's `*` also crosses `/`, and `!` exclusions cannot be subtracted from an Allow.
  */
 
-export interface IamStatement {
-  Effect: 'Allow';
-  Action: string[];
-  Resource: unknown[];
-}
-
 export interface RepositoryGuardIamNames {
   stateTable?: string;
   eventBus?: string;
   failureQueue?: string;
 }
-
-const getAtt = (logicalId: string) => ({ 'Fn::GetAtt': [logicalId, 'Arn'] });
-const sub = (template: string) => ({ 'Fn::Sub': template });
-// biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub variables, not JavaScript
-const ARN_PREFIX = 'arn:${AWS::Partition}:{service}:${AWS::Region}:${AWS::AccountId}:';
-const arn = (service: string, resource: string) =>
-  sub(`${ARN_PREFIX.replace('{service}', service)}${resource}`);
 
 export function repositoryGuardIamStatements(
   config: Pick<ImmutabilityConfig, 'dryRun' | 'rules'>,
@@ -89,7 +77,7 @@ export function repositoryGuardIamStatements(
   }
 
   const statements: IamStatement[] = [
-    { Effect: 'Allow', Action: ['ecr:DescribeRepositories'], Resource: [arn('ecr', 'repository/*')] },
+    { Effect: 'Allow', Action: ['ecr:DescribeRepositories'], Resource: [regionalArn('ecr', 'repository/*')] },
   ];
   // Actions with the same resources share a statement.
   const groups = new Map<string, string[]>();
@@ -102,7 +90,7 @@ export function repositoryGuardIamStatements(
     statements.push({
       Effect: 'Allow',
       Action: actions.sort(),
-      Resource: patterns.map((pattern) => arn('ecr', `repository/${pattern}`)),
+      Resource: patterns.map((pattern) => regionalArn('ecr', `repository/${pattern}`)),
     });
   }
   if (!config.dryRun && rules.some((rule) => rule.scanning?.remediate === true)) {
@@ -119,8 +107,8 @@ export function repositoryGuardIamStatements(
         Action: ['ecs:ListClusters', 'ecs:ListTasks', 'lambda:ListFunctions'],
         Resource: ['*'],
       },
-      { Effect: 'Allow', Action: ['ecs:DescribeTasks'], Resource: [arn('ecs', 'task/*')] },
-      { Effect: 'Allow', Action: ['lambda:GetFunction'], Resource: [arn('lambda', 'function:*')] },
+      { Effect: 'Allow', Action: ['ecs:DescribeTasks'], Resource: [regionalArn('ecs', 'task/*')] },
+      { Effect: 'Allow', Action: ['lambda:GetFunction'], Resource: [regionalArn('lambda', 'function:*')] },
     );
   }
   statements.push(

@@ -4,12 +4,16 @@ import {
   type ECRClient,
   type ImageIdentifier,
 } from '@aws-sdk/client-ecr';
-import type { ImageScanResult } from '../findings/finding';
 import {
   type DescribeImageScanFindingsOutput,
   parseDescribeImageScanFindingsOutput,
   toImageScanResult,
 } from '../findings/scan-findings-input';
+import type {
+  ScanFindingsRead as ImageScanRead,
+  ImageScanRequest,
+  ImageScanSource,
+} from '../findings/scan-findings-service';
 import { ecrClient } from './ecr-client';
 
 /**
@@ -26,21 +30,18 @@ import { ecrClient } from './ecr-client';
  */
 export const DESCRIBE_IMAGE_SCAN_FINDINGS_MAX_RESULTS = 1000;
 
-export type ScanFindingsRead =
-  | { outcome: 'found'; result: ImageScanResult; pages: DescribeImageScanFindingsOutput[] }
-  | { outcome: 'scan-not-found' | 'image-not-found' | 'repository-not-found'; message: string };
+type NotFound = Exclude<ImageScanRead, { outcome: 'found' }>;
 
-export interface ScanFindingsReader {
-  read(request: {
-    repositoryName: string;
-    image: { imageDigest: string } | { imageTag: string };
-    registryId?: string;
-    /** Tags to report for the image when the caller knows them better (e.g. from the event). */
-    imageTags?: string[];
-  }): Promise<ScanFindingsRead>;
+/** scanFindings' ImageScanSource; a found result also carries the pages as ECR returned them. */
+export type ScanFindingsRead =
+  | (Extract<ImageScanRead, { outcome: 'found' }> & { pages: DescribeImageScanFindingsOutput[] })
+  | NotFound;
+
+export interface ScanFindingsReader extends ImageScanSource {
+  read(request: ImageScanRequest): Promise<ScanFindingsRead>;
 }
 
-const NOT_FOUND: Record<string, 'scan-not-found' | 'image-not-found' | 'repository-not-found'> = {
+const NOT_FOUND: Record<string, NotFound['outcome']> = {
   ScanNotFoundException: 'scan-not-found',
   ImageNotFoundException: 'image-not-found',
   RepositoryNotFoundException: 'repository-not-found',

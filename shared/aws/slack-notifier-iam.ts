@@ -1,3 +1,5 @@
+import { getAtt, type IamStatement, regionalArn } from './iam-statement';
+
 /**
  * The IAM statements of slackNotifier's own role (serverless-iam-roles-per-function), built from
  * ecr-warden.yml by scripts/resolve-slack-notifier.cjs because one of them depends on the config:
@@ -16,12 +18,6 @@
  * notification queue) is added by serverless-iam-roles-per-function itself from the `sqs` event.
  */
 
-export interface IamStatement {
-  Effect: 'Allow';
-  Action: string[];
-  Resource: unknown[];
-}
-
 /**
  * A parameter's ARN: `arn:<partition>:ssm:<region>:<account>:parameter/<name without its leading />`.
  * Parameter names here always start with `/` (see shared/config/schema.ts), so the name is appended as it
@@ -32,9 +28,7 @@ export function webhookParameterArn(parameterName: string): { 'Fn::Sub': string 
     throw new Error(`webhook parameter ${parameterName} must be a fully qualified name starting with "/"`);
   }
   // Parameter names cannot contain `$`, so nothing in the name reads as a Fn::Sub variable.
-  return {
-    'Fn::Sub': `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${parameterName}`,
-  };
+  return regionalArn('ssm', `parameter${parameterName}`);
 }
 
 export function slackNotifierIamStatements(
@@ -53,7 +47,7 @@ export function slackNotifierIamStatements(
   statements.push({
     Effect: 'Allow',
     Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
-    Resource: [{ 'Fn::GetAtt': [stateTableLogicalId, 'Arn'] }],
+    Resource: [getAtt(stateTableLogicalId)],
   });
   return statements;
 }

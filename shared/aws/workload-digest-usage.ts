@@ -1,11 +1,5 @@
-import {
-  DescribeTasksCommand,
-  type ECSClient,
-  paginateListClusters,
-  paginateListTasks,
-  type Task,
-} from '@aws-sdk/client-ecs';
-import { GetFunctionCommand, type LambdaClient, paginateListFunctions } from '@aws-sdk/client-lambda';
+import type { ECSClient, Task } from '@aws-sdk/client-ecs';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
 import {
   type LambdaFunction,
   listWorkloadImageUses,
@@ -15,6 +9,12 @@ import {
 import type { DigestUsagePort, GuardLogger } from '../immutability/ports';
 import { ecsClient } from './ecs-client';
 import { lambdaClient } from './lambda-client';
+import {
+  describeRunningTasks,
+  listClusterArns,
+  listImageFunctions,
+  readFunctionImage,
+} from './workload-reads';
 
 /**
  * "Is the image a tag moved away from still running?" for the Tag Moved event: running ECS tasks (the
@@ -26,14 +26,6 @@ import { lambdaClient } from './lambda-client';
  * runs, and would cost the guard's role the ECS task-definition and Lambda alias reads.
  */
 
-// ListClusters and ListTasks: maxResults 1-100; DescribeTasks: at most 100 tasks a call.
-// https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ListTasks.html
-// https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DescribeTasks.html
-const ECS_PAGE = 100;
-const DESCRIBE_TASKS_BATCH = 100;
-// ListFunctions: MaxItems 1-10,000, but at most 50 functions come back a page.
-// https://docs.aws.amazon.com/lambda/latest/api/API_ListFunctions.html
-const LAMBDA_PAGE = 50;
 const CACHE_MILLISECONDS = 60_000;
 
 export interface WorkloadDigestUsageSettings {
@@ -51,58 +43,22 @@ export function createWorkloadDigestUsage(settings: WorkloadDigestUsageSettings)
   const now = settings.now ?? Date.now;
   let cached: { at: number; workloads: Promise<Workloads> } | undefined;
 
+  // The same reads as the cleanup worker's (./workload-reads.ts), within the role's permissions:
+  // ListClusters, ListTasks, DescribeTasks; ListFunctions, GetFunction.
   async function runningTasks(): Promise<Task[]> {
     const tasks: Task[] = [];
-    for await (const clusters of paginateListClusters({ client: ecs, pageSize: ECS_PAGE }, {})) {
-      for (const cluster of clusters.clusterArns ?? []) {
-        // ListTasks lists RUNNING tasks unless desiredStatus says otherwise.
-        for await (const page of paginateListTasks({ client: ecs, pageSize: ECS_PAGE }, { cluster })) {
-          const arns = page.taskArns ?? [];
-          for (let start = 0; start < arns.length; start += DESCRIBE_TASKS_BATCH) {
-            const output = await ecs.send(
-              new DescribeTasksCommand({ cluster, tasks: arns.slice(start, start + DESCRIBE_TASKS_BATCH) }),
-            );
-            tasks.push(...(output.tasks ?? []));
-          }
-        }
-      }
+    for (const cluster of await listClusterArns(ecs)) {
+      tasks.push(...(await describeRunningTasks(ecs, cluster, 1)));
     }
     return tasks;
   }
 
   async function imageFunctions(): Promise<LambdaFunction[]> {
     const functions: LambdaFunction[] = [];
-    const pages = paginateListFunctions(
-      { client: lambda, pageSize: LAMBDA_PAGE },
-      { FunctionVersion: 'ALL' },
-    );
-    for await (const page of pages) {
-      for (const configuration of page.Functions ?? []) {
-        if (configuration.PackageType !== 'Image' || configuration.FunctionName === undefined) continue;
-        const output = await lambda.send(
-          new GetFunctionCommand({
-            FunctionName: configuration.FunctionName,
-            Qualifier: configuration.Version,
-          }),
-        );
-        functions.push({
-          Configuration: {
-            ...(output.Configuration?.FunctionName === undefined
-              ? {}
-              : { FunctionName: output.Configuration.FunctionName }),
-            ...(output.Configuration?.FunctionArn === undefined
-              ? {}
-              : { FunctionArn: output.Configuration.FunctionArn }),
-            ...(output.Configuration?.Version === undefined ? {} : { Version: output.Configuration.Version }),
-          },
-          Code: {
-            ...(output.Code?.ImageUri === undefined ? {} : { ImageUri: output.Code.ImageUri }),
-            ...(output.Code?.ResolvedImageUri === undefined
-              ? {}
-              : { ResolvedImageUri: output.Code.ResolvedImageUri }),
-          },
-        });
-      }
+    // FunctionVersion ALL lists every version, so that the role needs no ListVersionsByFunction.
+    for (const configuration of await listImageFunctions(lambda, { FunctionVersion: 'ALL' })) {
+      if (configuration.FunctionName === undefined) continue;
+      functions.push(await readFunctionImage(lambda, configuration.FunctionName, configuration.Version));
     }
     return functions;
   }

@@ -1,23 +1,17 @@
 import {
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
-  DescribeTasksCommand,
   type ECSClient,
-  paginateListClusters,
   paginateListServices,
   paginateListTaskDefinitions,
-  paginateListTasks,
   type Service,
   type Task,
   type TaskDefinition,
 } from '@aws-sdk/client-ecs';
 import {
   type FunctionConfiguration,
-  GetFunctionCommand,
-  type GetFunctionCommandOutput,
   type LambdaClient,
   paginateListAliases,
-  paginateListFunctions,
   paginateListVersionsByFunction,
 } from '@aws-sdk/client-lambda';
 import type { WorkloadSource } from '../cleanup/cleanup-ports';
@@ -25,18 +19,21 @@ import type { LambdaFunction, Workloads } from '../cleanup/workload-images';
 import { mapWithConcurrency } from '../concurrency/map-with-concurrency';
 import { ecsClient } from './ecs-client';
 import { lambdaClient } from './lambda-client';
+import {
+  chunk,
+  describeRunningTasks,
+  ECS_PAGE_SIZE,
+  LAMBDA_PAGE_SIZE,
+  listClusterArns,
+  listImageFunctions,
+  readFunctionImage,
+} from './workload-reads';
 
-// ECS list operations take maxResults 1-100 (ListServices answers 10 by default); DescribeServices
-// takes at most 10 services and DescribeTasks at most 100 tasks a call.
+// ListServices answers 10 by default (ECS_PAGE_SIZE asks for 100); DescribeServices takes at most 10
+// services a call.
 // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ListServices.html
 // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DescribeServices.html
-// https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DescribeTasks.html
-const ECS_PAGE_SIZE = 100;
 const DESCRIBE_SERVICES_MAX = 10;
-const DESCRIBE_TASKS_MAX = 100;
-// Lambda list operations return at most 50 items a page.
-// https://docs.aws.amazon.com/lambda/latest/api/API_ListFunctions.html
-const LAMBDA_PAGE_SIZE = 50;
 
 export interface WorkloadInventorySettings {
   ecs?: ECSClient;
@@ -72,37 +69,19 @@ export function createWorkloadInventory(settings: WorkloadInventorySettings): Wo
   async function readEcs(): Promise<Workloads['ecs']> {
     const services: Service[] = [];
     const tasks: Task[] = [];
-    for await (const page of paginateListClusters({ client: ecs, pageSize: ECS_PAGE_SIZE }, {})) {
-      for (const cluster of page.clusterArns ?? []) {
-        const serviceArns: string[] = [];
-        for await (const services of paginateListServices(
-          { client: ecs, pageSize: ECS_PAGE_SIZE },
-          { cluster },
-        )) {
-          serviceArns.push(...(services.serviceArns ?? []));
-        }
-        const described = await mapWithConcurrency(
-          chunk(serviceArns, DESCRIBE_SERVICES_MAX),
-          concurrency,
-          async (batch) =>
-            (await ecs.send(new DescribeServicesCommand({ cluster, services: batch }))).services ?? [],
-        );
-        services.push(...described.flat());
-
-        const taskArns: string[] = [];
-        for await (const running of paginateListTasks(
-          { client: ecs, pageSize: ECS_PAGE_SIZE },
-          { cluster, desiredStatus: 'RUNNING' },
-        )) {
-          taskArns.push(...(running.taskArns ?? []));
-        }
-        const describedTasks = await mapWithConcurrency(
-          chunk(taskArns, DESCRIBE_TASKS_MAX),
-          concurrency,
-          async (batch) => (await ecs.send(new DescribeTasksCommand({ cluster, tasks: batch }))).tasks ?? [],
-        );
-        tasks.push(...describedTasks.flat());
+    for (const cluster of await listClusterArns(ecs)) {
+      const serviceArns: string[] = [];
+      for await (const page of paginateListServices({ client: ecs, pageSize: ECS_PAGE_SIZE }, { cluster })) {
+        serviceArns.push(...(page.serviceArns ?? []));
       }
+      const described = await mapWithConcurrency(
+        chunk(serviceArns, DESCRIBE_SERVICES_MAX),
+        concurrency,
+        async (batch) =>
+          (await ecs.send(new DescribeServicesCommand({ cluster, services: batch }))).services ?? [],
+      );
+      services.push(...described.flat());
+      tasks.push(...(await describeRunningTasks(ecs, cluster, concurrency)));
     }
 
     const wanted = new Set<string>();
@@ -152,10 +131,7 @@ export function createWorkloadInventory(settings: WorkloadInventorySettings): Wo
   }
 
   async function readLambda(): Promise<Workloads['lambda']> {
-    const imageFunctions: FunctionConfiguration[] = [];
-    for await (const page of paginateListFunctions({ client: lambda, pageSize: LAMBDA_PAGE_SIZE }, {})) {
-      for (const fn of page.Functions ?? []) if (fn.PackageType === 'Image') imageFunctions.push(fn);
-    }
+    const imageFunctions = await listImageFunctions(lambda, {});
     const perFunction = await mapWithConcurrency(imageFunctions, concurrency, readFunction);
     return { functions: perFunction.flat() };
   }
@@ -181,12 +157,12 @@ export function createWorkloadInventory(settings: WorkloadInventorySettings): Wo
         }
       }
     }
-    const outputs = await mapWithConcurrency(versions, concurrency, (Qualifier) =>
-      lambda.send(new GetFunctionCommand({ FunctionName: name, Qualifier })),
+    const outputs = await mapWithConcurrency(versions, concurrency, (version) =>
+      readFunctionImage(lambda, name, version),
     );
     const byVersion = new Map<string, LambdaFunction>();
     versions.forEach((version, i) => {
-      byVersion.set(version, toLambdaFunction(outputs[i] as GetFunctionCommandOutput));
+      byVersion.set(version, outputs[i] as LambdaFunction);
     });
     const entries = [...byVersion.values()];
     for (const alias of aliases) {
@@ -209,21 +185,9 @@ export function createWorkloadInventory(settings: WorkloadInventorySettings): Wo
   };
 }
 
-/** A get-function output, without the SDK's response metadata. */
-function toLambdaFunction(output: GetFunctionCommandOutput): LambdaFunction {
-  const { $metadata: _metadata, ...rest } = output;
-  return rest as LambdaFunction;
-}
-
 /** `arn:aws:ecs:us-east-1:123456789012:task-definition/payments-api:4` → `payments-api`. */
 function familyOf(taskDefinitionArn: string): string {
   const name = taskDefinitionArn.slice(taskDefinitionArn.lastIndexOf('/') + 1);
   const colon = name.lastIndexOf(':');
   return colon === -1 ? name : name.slice(0, colon);
-}
-
-function chunk<Item>(items: readonly Item[], size: number): Item[][] {
-  const chunks: Item[][] = [];
-  for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
-  return chunks;
 }

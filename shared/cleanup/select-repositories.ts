@@ -28,20 +28,20 @@ export interface RepositoryGlobRule {
 export type RepositoryRuleMatcher = (repositoryName: string) => number | undefined;
 
 export function compileRepositoryRuleMatcher(rules: readonly RepositoryGlobRule[]): RepositoryRuleMatcher {
-  const compiled = rules.map((rule) => {
-    const includes = rule.repositories.filter((glob) => !glob.startsWith('!'));
-    const excludes = rule.repositories.filter((glob) => glob.startsWith('!')).map((glob) => glob.slice(1));
-    return {
-      isIncluded: includes.length > 0 ? picomatch(includes) : () => false,
-      isExcluded: excludes.length > 0 ? picomatch(excludes) : () => false,
-    };
-  });
+  const compiled = rules.map((rule) => compileRepositoryGlobs(rule.repositories));
   return (repositoryName) => {
-    const index = compiled.findIndex(
-      (rule) => rule.isIncluded(repositoryName) && !rule.isExcluded(repositoryName),
-    );
+    const index = compiled.findIndex((covers) => covers(repositoryName));
     return index === -1 ? undefined : index;
   };
+}
+
+/** Whether one glob list covers a repository: a plain glob matches it and no `!` glob does. */
+export function compileRepositoryGlobs(globs: readonly string[]): (repositoryName: string) => boolean {
+  const includes = globs.filter((glob) => !glob.startsWith('!'));
+  const excludes = globs.filter((glob) => glob.startsWith('!')).map((glob) => glob.slice(1));
+  const isIncluded = includes.length > 0 ? picomatch(includes) : () => false;
+  const isExcluded = excludes.length > 0 ? picomatch(excludes) : () => false;
+  return (repositoryName) => isIncluded(repositoryName) && !isExcluded(repositoryName);
 }
 
 /** Keeps the repositories that some rule covers, in their original order. */

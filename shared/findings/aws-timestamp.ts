@@ -52,7 +52,7 @@ export function parseAwsTimestamp(value: unknown): TimestampParse {
   if (typeof value !== 'string') return refuse(`a ${value === null ? 'null' : typeof value}`);
   const text = value.replace(/[\u00a0\u202f]/g, ' ').trim();
   if (/^\d+(\.\d+)?$/.test(text)) return fromEpoch(Number(text));
-  return fromIso(text) ?? fromJavaMedium(text) ?? fromJavaToString(text) ?? refuse(JSON.stringify(value));
+  return fromFormats(text) ?? refuse(JSON.stringify(value));
 }
 
 /** The ISO 8601 UTC string of a timestamp in any format above, or `undefined` when it is absent. */
@@ -73,96 +73,70 @@ function fromEpoch(value: number): TimestampParse {
   return { ok: true, date: new Date(Math.round(ms)) };
 }
 
-function fromIso(text: string): TimestampParse | undefined {
-  const match = ISO_8601.exec(text);
-  if (!match) return undefined;
-  const [
-    ,
+/** Each format and what its groups capture, in order. */
+const FORMATS = [
+  { pattern: ISO_8601, fields: ['year', 'month', 'day', 'hour', 'minute', 'second', 'fraction', 'zone'] },
+  { pattern: JAVA_MEDIUM, fields: ['monthName', 'day', 'year', 'hour12', 'minute', 'second', 'meridiem'] },
+  {
+    pattern: JAVA_TO_STRING,
+    fields: ['weekday', 'monthName', 'day', 'hour', 'minute', 'second', 'fraction', 'zone', 'year'],
+  },
+] as const;
+
+type Captured = Partial<Record<(typeof FORMATS)[number]['fields'][number], string>>;
+
+/** The timestamp in the first format `text` matches; `undefined` when it matches none. */
+function fromFormats(text: string): TimestampParse | undefined {
+  for (const { pattern, fields } of FORMATS) {
+    const match = pattern.exec(text);
+    if (!match) continue;
+    const captured: Captured = {};
+    fields.forEach((field, index) => {
+      const value = match[index + 1];
+      if (value !== undefined) captured[field] = value;
+    });
+    return fromFields(captured, text);
+  }
+  return undefined;
+}
+
+/** A time without a zone is UTC, a date alone is midnight UTC, and the Java formats' UTC and GMT are UTC. */
+function fromFields(captured: Captured, text: string): TimestampParse {
+  const {
+    weekday,
     year = '',
     month = '',
+    monthName,
     day = '',
     hour = '0',
+    hour12,
     minute = '0',
     second = '0',
     fraction = '',
+    meridiem = '',
     zone = 'Z',
-  ] = match;
-  return build(
-    { year: +year, month: +month, day: +day, hour: +hour, minute: +minute, second: +second },
-    fraction,
-    zone,
-    text,
-  );
-}
-
-function fromJavaMedium(text: string): TimestampParse | undefined {
-  const match = JAVA_MEDIUM.exec(text);
-  if (!match) return undefined;
-  const [, monthName = '', day = '', year = '', hour12 = '', minute = '', second = '0', meridiem = ''] =
-    match;
-  const month = MONTHS.indexOf(monthName.toLowerCase()) + 1;
-  const hour = +hour12;
-  if (month === 0 || hour < 1 || hour > 12) return refuse(JSON.stringify(text));
+  } = captured;
+  const monthNumber = monthName === undefined ? +month : MONTHS.indexOf(monthName.toLowerCase()) + 1;
+  if (monthNumber === 0 || (weekday !== undefined && !WEEKDAYS.includes(weekday.toLowerCase()))) {
+    return refuse(JSON.stringify(text));
+  }
+  if (hour12 !== undefined && (+hour12 < 1 || +hour12 > 12)) return refuse(JSON.stringify(text));
   // 12:xx AM is just after midnight, 12:xx PM just after noon.
-  const hour24 = (hour % 12) + (meridiem.toUpperCase() === 'PM' ? 12 : 0);
-  return build(
-    { year: +year, month, day: +day, hour: hour24, minute: +minute, second: +second },
-    '',
-    'Z',
-    text,
-  );
-}
-
-function fromJavaToString(text: string): TimestampParse | undefined {
-  const match = JAVA_TO_STRING.exec(text);
-  if (!match) return undefined;
-  const [
-    ,
-    weekday = '',
-    monthName = '',
-    day = '',
-    hour = '',
-    minute = '',
-    second = '',
-    fraction = '',
-    zone = '',
-    year = '',
-  ] = match;
-  const month = MONTHS.indexOf(monthName.toLowerCase()) + 1;
-  if (month === 0 || !WEEKDAYS.includes(weekday.toLowerCase())) return refuse(JSON.stringify(text));
-  const offset = zone === 'UTC' || zone === 'GMT' ? 'Z' : zone;
-  return build(
-    { year: +year, month, day: +day, hour: +hour, minute: +minute, second: +second },
-    fraction,
-    offset,
-    text,
-  );
-}
-
-interface Fields {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-}
-
-function build(fields: Fields, fraction: string, zone: string, original: string): TimestampParse {
-  const { year, month, day, hour, minute, second } = fields;
-  const utc = Date.UTC(year, month - 1, day, hour, minute, second);
+  const hour24 = hour12 === undefined ? +hour : (+hour12 % 12) + (meridiem.toUpperCase() === 'PM' ? 12 : 0);
+  const utc = Date.UTC(+year, monthNumber - 1, +day, hour24, +minute, +second);
   const check = new Date(utc);
   // Date.UTC rolls impossible fields over (Feb 30 becomes Mar 2, 25:00 the next day): compare back.
   const real =
-    check.getUTCFullYear() === year &&
-    check.getUTCMonth() === month - 1 &&
-    check.getUTCDate() === day &&
-    check.getUTCHours() === hour &&
-    check.getUTCMinutes() === minute &&
-    check.getUTCSeconds() === second;
-  if (!real) return refuse(JSON.stringify(original));
+    check.getUTCFullYear() === +year &&
+    check.getUTCMonth() === monthNumber - 1 &&
+    check.getUTCDate() === +day &&
+    check.getUTCHours() === hour24 &&
+    check.getUTCMinutes() === +minute &&
+    check.getUTCSeconds() === +second;
+  if (!real) return refuse(JSON.stringify(text));
   const ms = fraction === '' ? 0 : Math.floor(Number(`0.${fraction}`) * 1000);
-  return { ok: true, date: new Date(utc + ms - offsetMinutes(zone) * 60_000) };
+  const offset = offsetMinutes(zone === 'UTC' || zone === 'GMT' ? 'Z' : zone);
+  return { ok: true, date: new Date(utc + ms - offset * 60_000) };
 }
 
 function offsetMinutes(zone: string): number {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { backoffDelay } from '../aws/backoff';
 import { mapWithConcurrency } from '../concurrency/map-with-concurrency';
 import { EcrWardenError } from '../errors';
 import type { GovernanceEvent } from '../events/governance';
@@ -94,6 +95,8 @@ export class FindingsLedgerContentionError extends EcrWardenError {
 
 // Ledger writes of one image run this many at a time (a 500-finding first scan is 500 conditional puts).
 const WRITE_CONCURRENCY = 16;
+// Between rounds: 50 ms, doubling each round, at most 2 s, without jitter.
+const ROUND_BACKOFF = { baseDelayMs: 50, maxDelayMs: 2_000, random: () => 1 };
 
 export async function recordImageFindings(
   input: ImageObservations,
@@ -105,7 +108,7 @@ export async function recordImageFindings(
   let alert: GovernanceEvent | undefined;
   let written = 0;
   for (let round = 1; round <= maxRounds; round += 1) {
-    if (round > 1) await deps.sleep(Math.min(2_000, 50 * 2 ** (round - 2)));
+    if (round > 1) await deps.sleep(backoffDelay(round - 1, ROUND_BACKOFF));
     const now = deps.now();
     const entries = new Map(
       (await deps.ledger.readImage(image.repositoryName, image.imageDigest)).map((entry) => [

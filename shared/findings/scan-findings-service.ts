@@ -25,18 +25,22 @@ import { buildVulnerabilityDigest } from './vulnerability-digest';
  * simulator and dynalite in tests.
  */
 
+/** The image whose scan to read, by digest or tag; in another account's registry with registryId. */
+export interface ImageScanRequest {
+  repositoryName: string;
+  image: { imageDigest: string } | { imageTag: string };
+  registryId?: string;
+  /** Tags to report for the image when the caller knows them better (e.g. from the event). */
+  imageTags?: string[];
+}
+
 /** An image's scan result as DescribeImageScanFindings gives it, or why there is none. */
 export type ScanFindingsRead =
   | { outcome: 'found'; result: ImageScanResult }
   | { outcome: 'scan-not-found' | 'image-not-found' | 'repository-not-found'; message: string };
 
 export interface ImageScanSource {
-  read(request: {
-    repositoryName: string;
-    image: { imageDigest: string } | { imageTag: string };
-    registryId?: string;
-    imageTags?: string[];
-  }): Promise<ScanFindingsRead>;
+  read(request: ImageScanRequest): Promise<ScanFindingsRead>;
 }
 
 export interface ScanFindingsDependencies extends RecordFindingsDependencies {

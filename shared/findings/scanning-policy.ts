@@ -1,5 +1,4 @@
-import picomatch from 'picomatch/posix';
-import { compileRepositoryRuleMatcher } from '../cleanup/select-repositories';
+import { compileRepositoryGlobs, compileRepositoryRuleMatcher } from '../cleanup/select-repositories';
 import type { ScanningConfig, ScanningSuppression } from '../config/schema';
 import type { Finding } from './finding';
 import { isAtLeast, type ThresholdSeverity } from './severity';
@@ -43,7 +42,7 @@ export function createScanningPolicy(config: ScanningPolicyInput): ScanningPolic
   const matchThreshold = compileRepositoryRuleMatcher(config.thresholds);
   const suppressions = config.suppressions.map((suppression) => ({
     suppression,
-    coversRepository: compileGlobs(suppression.repositories),
+    coversRepository: compileRepositoryGlobs(suppression.repositories),
     expiresAt: Date.parse(`${suppression.expires}T00:00:00Z`),
   }));
 
@@ -84,15 +83,6 @@ export function createScanningPolicy(config: ScanningPolicyInput): ScanningPolic
     },
   };
   return policy;
-}
-
-/** Globs as in cleanup rules: a repository is covered when a plain glob matches and no `!` glob does. */
-function compileGlobs(globs: readonly string[]): (repositoryName: string) => boolean {
-  const includes = globs.filter((glob) => !glob.startsWith('!'));
-  const excludes = globs.filter((glob) => glob.startsWith('!')).map((glob) => glob.slice(1));
-  const isIncluded = includes.length > 0 ? picomatch(includes) : () => false;
-  const isExcluded = excludes.length > 0 ? picomatch(excludes) : () => false;
-  return (name) => isIncluded(name) && !isExcluded(name);
 }
 
 /** Whether the suppression has expired at `now`, or expires within `days` of it. */

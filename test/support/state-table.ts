@@ -24,6 +24,36 @@ export async function createStateTable(client: DynamoDBClient): Promise<string> 
   return createNamedStateTable(client, `ecr-warden-test-${process.pid}-${tableCount}-state`);
 }
 
+/**
+ * Registers jest hooks that create one state table for the whole file (named `tableName`, or a name no
+ * other test of this run uses) and delete it after the file: for a handler, which reads
+ * STATE_TABLE_NAME once, at its cold start. Call it at the top of the file.
+ */
+export function useFileStateTable(tableName?: string): { readonly tableName: string } {
+  let client: DynamoDBClient | undefined;
+  let created: string | undefined;
+
+  beforeAll(async () => {
+    client = createTestDynamoDbClient();
+    created =
+      tableName === undefined
+        ? await createStateTable(client)
+        : await createNamedStateTable(client, tableName);
+  });
+  afterAll(async () => {
+    if (client !== undefined && created !== undefined) await deleteStateTable(client, created);
+    client?.destroy();
+    client = undefined;
+  });
+
+  return {
+    get tableName() {
+      if (created === undefined) throw new Error('useFileStateTable(): the table is created in beforeAll');
+      return created;
+    },
+  };
+}
+
 export interface StateTableFixture {
   /** The table of the current test: created before it, deleted after it. */
   readonly tableName: string;

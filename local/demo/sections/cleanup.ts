@@ -1,4 +1,4 @@
-import type { Context, SQSEvent } from 'aws-lambda';
+import type { SQSEvent } from 'aws-lambda';
 import { createCleanupWorkerDependencies } from '../../../shared/aws/cleanup-worker-dependencies';
 import type { RepositoryCleanupOutcome } from '../../../shared/cleanup/clean-repository';
 import type { KeepReason } from '../../../shared/cleanup/cleanup-reasons';
@@ -8,6 +8,7 @@ import { processCleanupBatch } from '../../../shared/cleanup/process-cleanup-bat
 import { loadBundledConfig } from '../../../shared/config/bundled-config';
 import { logger } from '../../../shared/logger';
 import type { RegistrySimulator } from '../../registry-sim';
+import { demoLambdaContext, scheduledEvent } from '../lambda-invocation';
 import { DEMO_EVENT_BUS, type DemoWorld, queueUrlFor } from '../world';
 import type { DemoSection } from './section';
 
@@ -42,7 +43,16 @@ export const cleanupSection: DemoSection = {
     const config = loadBundledConfig();
     const eventsBefore = world.governanceEvents.length;
 
-    const scheduled = await scheduleCleanup(scheduledEvent(world), lambdaContext('cleanupScheduler'));
+    const scheduled = await scheduleCleanup(
+      // EventBridge writes the time without milliseconds.
+      scheduledEvent(
+        world,
+        'demo-cleanup-run',
+        'ecr-warden-demo-cleanup',
+        world.asOf.toISOString().replace('.000Z', 'Z'),
+      ),
+      lambdaContext('cleanupScheduler'),
+    );
     const messages = world.queueMessages(queueUrl);
 
     const outcomes: RepositoryCleanupOutcome[] = [];
@@ -283,20 +293,6 @@ function checkInvariants(sim: RegistrySimulator, outcomes: readonly RepositoryCl
   return violations;
 }
 
-function scheduledEvent(world: DemoWorld) {
-  return {
-    version: '0',
-    id: 'demo-cleanup-run',
-    'detail-type': 'Scheduled Event',
-    source: 'aws.events',
-    account: world.account,
-    time: world.asOf.toISOString().replace('.000Z', 'Z'),
-    region: world.region,
-    resources: [`arn:aws:events:${world.region}:${world.account}:rule/ecr-warden-demo-cleanup`],
-    detail: {},
-  };
-}
-
 function sqsEvent(bodies: readonly string[], offset: number, world: DemoWorld): SQSEvent {
   return {
     Records: bodies.map((body, i) => ({
@@ -318,19 +314,10 @@ function sqsEvent(bodies: readonly string[], offset: number, world: DemoWorld): 
   };
 }
 
-function lambdaContext(name: string): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName: `ecr-warden-demo-${name}`,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:123456789012:function:ecr-warden-demo-${name}`,
+function lambdaContext(name: string) {
+  return demoLambdaContext(name, {
     memoryLimitInMB: '1024',
     awsRequestId: `demo-${name}`,
-    logGroupName: `/aws/lambda/ecr-warden-demo-${name}`,
-    logStreamName: 'demo',
-    getRemainingTimeInMillis: () => 900_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
+    callbackWaitsForEmptyEventLoop: true,
+  });
 }

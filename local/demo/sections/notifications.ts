@@ -1,4 +1,4 @@
-import type { Context, SQSEvent } from 'aws-lambda';
+import type { SQSEvent } from 'aws-lambda';
 import { createIdempotencyGuard } from '../../../shared/aws/idempotency';
 import { createNotificationMetrics } from '../../../shared/aws/notification-metrics';
 import { createSlackDeliveryLedger } from '../../../shared/aws/slack-delivery-ledger';
@@ -10,6 +10,7 @@ import { logger } from '../../../shared/logger';
 import { createGovernanceNotifier } from '../../../shared/notify/governance-notifier';
 import { processNotificationBatch } from '../../../shared/notify/process-notification-batch';
 import type { Clock } from '../../../shared/notify/webhook-pacer';
+import { demoLambdaContext } from '../lambda-invocation';
 import type { DemoWorld } from '../world';
 import type { DemoSection } from './section';
 
@@ -60,7 +61,7 @@ export const notificationsSection: DemoSection = {
     for (let start = 0; start < envelopes.length; start += BATCH_SIZE) {
       const response = await processNotificationBatch(
         sqsBatch(envelopes.slice(start, start + BATCH_SIZE), world),
-        lambdaContext(),
+        demoLambdaContext('slackNotifier', { memoryLimitInMB: '256', remainingMs: 120_000 }),
         {
           notifier,
           logger,
@@ -120,22 +121,5 @@ function sqsBatch(envelopes: unknown[], world: DemoWorld): SQSEvent {
       eventSourceARN: `arn:aws:sqs:${world.region}:${world.account}:ecr-warden-demo-notifications.fifo`,
       awsRegion: world.region,
     })),
-  };
-}
-
-function lambdaContext(): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: 'ecr-warden-demo-slackNotifier',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:ecr-warden-demo-slackNotifier',
-    memoryLimitInMB: '256',
-    awsRequestId: 'demo',
-    logGroupName: '/aws/lambda/ecr-warden-demo-slackNotifier',
-    logStreamName: 'demo',
-    getRemainingTimeInMillis: () => 120_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
   };
 }

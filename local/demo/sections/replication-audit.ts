@@ -1,6 +1,3 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import type { Context } from 'aws-lambda';
 import { createReplicationRegistryReaders } from '../../../shared/aws/replication-registry';
 import { loadBundledConfig } from '../../../shared/config/bundled-config';
 import type { GovernanceDetail } from '../../../shared/events/governance';
@@ -8,7 +5,8 @@ import { auditReplication } from '../../../shared/replication/audit-replication'
 import { describeDrift, labelImages } from '../../../shared/replication/audit-report';
 import type { AuditResult, ReplicaComparison } from '../../../shared/replication/replication-model';
 import type { SampleDocument } from '../../registry-sim';
-import type { DemoWorld } from '../world';
+import { demoEvent, demoLambdaContext, scheduledEvent } from '../lambda-invocation';
+import { readSampleDocument } from '../sample-document';
 import type { DemoSection } from './section';
 
 const DESTINATION = 'us-west-2';
@@ -29,11 +27,14 @@ export const replicationAuditSection: DemoSection = {
   async run(world) {
     const { handler } = await import('../../../functions/replication-audit');
     const config = loadBundledConfig().replication;
-    const sample = readSample();
+    const sample = readSampleDocument();
 
     // 1. The scheduled run, as EventBridge invokes it.
     const published = world.governanceEvents.length;
-    await handler(scheduledEvent(world), lambdaContext());
+    await handler(
+      scheduledEvent(world, 'demo-replication-audit-run', 'ecr-warden-demo-replication-audit'),
+      lambdaContext(),
+    );
     const reports = world.governanceEvents
       .slice(published)
       .filter((entry) => entry.DetailType === 'Replication Audit Report')
@@ -272,20 +273,6 @@ function summarizeRemediation(report: GovernanceDetail<'Replication Audit Report
   ].join('; ');
 }
 
-function scheduledEvent(world: DemoWorld) {
-  return {
-    version: '0',
-    id: 'demo-replication-audit-run',
-    'detail-type': 'Scheduled Event',
-    source: 'aws.events',
-    account: world.account,
-    time: world.asOf.toISOString(),
-    region: world.region,
-    resources: [`arn:aws:events:${world.region}:${world.account}:rule/ecr-warden-demo-replication-audit`],
-    detail: {},
-  };
-}
-
 /** "ECR Replication Action" as ECR emits it in us-west-2 for the planted failed replication. */
 function failedReplicationEvent(sample: SampleDocument) {
   const failed = sample.planted?.['replication-failed'];
@@ -311,49 +298,23 @@ function succeededReplicationEvent(sample: SampleDocument) {
 }
 
 function replicationEvent(id: string, time: string, detail: Record<string, string>) {
-  return {
-    version: '0',
-    id,
-    'detail-type': 'ECR Replication Action',
-    source: 'aws.ecr',
-    account: '123456789012',
-    time,
-    region: DESTINATION,
-    resources: [],
-    detail: {
-      ...detail,
-      'source-account': '123456789012',
-      'source-region': 'us-east-1',
-      'action-type': 'REPLICATE',
+  return demoEvent(
+    { account: '123456789012', region: DESTINATION },
+    {
+      id,
+      detailType: 'ECR Replication Action',
+      source: 'aws.ecr',
+      time,
+      detail: {
+        ...detail,
+        'source-account': '123456789012',
+        'source-region': 'us-east-1',
+        'action-type': 'REPLICATE',
+      },
     },
-  };
+  );
 }
 
-function readSample(): SampleDocument {
-  let dir = __dirname;
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('cannot find the ecr-warden project root');
-    dir = parent;
-  }
-  return JSON.parse(
-    readFileSync(join(dir, 'local', 'sample-data', 'sample-registry.json'), 'utf8'),
-  ) as SampleDocument;
-}
-
-function lambdaContext(): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: 'ecr-warden-demo-replicationAudit',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:ecr-warden-demo-replicationAudit',
-    memoryLimitInMB: '512',
-    awsRequestId: 'demo',
-    logGroupName: '/aws/lambda/ecr-warden-demo-replicationAudit',
-    logStreamName: 'demo',
-    getRemainingTimeInMillis: () => 900_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
+function lambdaContext() {
+  return demoLambdaContext('replicationAudit', { memoryLimitInMB: '512' });
 }

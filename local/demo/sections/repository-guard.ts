@@ -1,8 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import type { Context } from 'aws-lambda';
 import type { GovernanceDetail } from '../../../shared/events/governance';
-import type { PlantedSituation, SampleDocument } from '../../registry-sim';
+import type { PlantedSituation } from '../../registry-sim';
+import { demoEvent, demoLambdaContext, scheduledEvent } from '../lambda-invocation';
+import { readSampleDocument } from '../sample-document';
 import type { DemoWorld } from '../world';
 import type { DemoSection } from './section';
 
@@ -43,7 +43,7 @@ async function runSection(
   world: DemoWorld,
   handler: (event: unknown, context: Context) => Promise<unknown>,
 ): Promise<{ lines: string[]; json: unknown }> {
-  const planted = readSample().planted ?? {};
+  const planted = readSampleDocument().planted ?? {};
   const first = world.governanceEvents.length;
   const invoke = (event: unknown) => handler(event, lambdaContext()) as Promise<Record<string, unknown>>;
 
@@ -95,7 +95,13 @@ async function runSection(
   });
 
   // 3. The schedule.
-  const sweep = await invoke(scheduledEvent(world));
+  const sweep = await invoke(
+    scheduledEvent(
+      world,
+      'demo-repository-guard-sweep',
+      'ecr-warden-demo-TagImmutabilityEventsRuleSchedule1',
+    ),
+  );
 
   const published = world.governanceEvents.slice(first);
   const drifts = published
@@ -255,15 +261,11 @@ function cloudTrailEvent(
   },
 ) {
   const time = new Date(world.asOf.getTime() - 3_600_000).toISOString();
-  return {
-    version: '0',
+  return demoEvent(world, {
     id,
-    'detail-type': 'AWS API Call via CloudTrail',
+    detailType: 'AWS API Call via CloudTrail',
     source: 'aws.ecr',
-    account: world.account,
     time,
-    region: world.region,
-    resources: [],
     detail: {
       eventVersion: '1.08',
       userIdentity: { accountId: world.account, ...call.userIdentity },
@@ -284,7 +286,7 @@ function cloudTrailEvent(
       recipientAccountId: world.account,
       eventCategory: 'Management',
     },
-  };
+  });
 }
 
 function pushEvent(
@@ -295,15 +297,11 @@ function pushEvent(
   digest: string,
   time: string,
 ) {
-  return {
-    version: '0',
+  return demoEvent(world, {
     id,
-    'detail-type': 'ECR Image Action',
+    detailType: 'ECR Image Action',
     source: 'aws.ecr',
-    account: world.account,
     time,
-    region: world.region,
-    resources: [],
     detail: {
       result: 'SUCCESS',
       'repository-name': repositoryName,
@@ -311,50 +309,9 @@ function pushEvent(
       'action-type': 'PUSH',
       'image-tag': tag,
     },
-  };
+  });
 }
 
-function scheduledEvent(world: DemoWorld) {
-  return {
-    version: '0',
-    id: 'demo-repository-guard-sweep',
-    'detail-type': 'Scheduled Event',
-    source: 'aws.events',
-    account: world.account,
-    time: world.asOf.toISOString(),
-    region: world.region,
-    resources: [
-      `arn:aws:events:${world.region}:${world.account}:rule/ecr-warden-demo-TagImmutabilityEventsRuleSchedule1`,
-    ],
-    detail: {},
-  };
-}
-
-function readSample(): SampleDocument {
-  let dir = __dirname;
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('cannot find the ecr-warden project root');
-    dir = parent;
-  }
-  return JSON.parse(
-    readFileSync(join(dir, 'local', 'sample-data', 'sample-registry.json'), 'utf8'),
-  ) as SampleDocument;
-}
-
-function lambdaContext(): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: 'ecr-warden-demo-tagImmutability',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:ecr-warden-demo-tagImmutability',
-    memoryLimitInMB: '256',
-    awsRequestId: 'demo',
-    logGroupName: '/aws/lambda/ecr-warden-demo-tagImmutability',
-    logStreamName: 'demo',
-    getRemainingTimeInMillis: () => 900_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
+function lambdaContext() {
+  return demoLambdaContext('tagImmutability', { memoryLimitInMB: '256' });
 }

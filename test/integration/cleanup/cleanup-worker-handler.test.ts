@@ -1,7 +1,6 @@
 // First, for its effect: the handlers read their environment when they are loaded, as at a Lambda cold start.
 import '../../support/cleanup-worker-environment';
 
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse } from 'aws-lambda';
@@ -10,12 +9,12 @@ import { handler as scheduleCleanup } from '../../../functions/cleanup-scheduler
 import { handler as cleanRepositories } from '../../../functions/cleanup-worker';
 import type { InstalledSimulator } from '../../../local/registry-sim/adapter/install';
 import { createRegistrySimulator, type RegistrySimulator } from '../../../local/registry-sim/simulator';
-import { createStateTable, deleteStateTable } from '../../../local/state-table';
 import type { GovernanceDetail } from '../../../shared/events/governance';
 import { CLEANUP_QUEUE_URL, STATE_TABLE_NAME } from '../../support/cleanup-worker-environment';
 import { loadEventFixture } from '../../support/fixtures';
 import { createLambdaContext } from '../../support/lambda-context';
-import { createTestDynamoDbClient } from '../../support/state-table';
+import { acceptPutEvents } from '../../support/put-events-stub';
+import { useFileStateTable } from '../../support/state-table';
 import { pushImage, sqsEvent } from './cleanup-worker-harness';
 
 // Both handlers exactly as deployed (module-level wiring, middy, Powertools), with the bundled config
@@ -48,32 +47,20 @@ jest.mock('../../../shared/config/bundled-config', () => ({
       },
     ),
 }));
-jest.mock('../../../shared/aws/dynamodb-client', () => {
-  const actual = jest.requireActual('../../../shared/aws/dynamodb-client');
-  const { createLocalDynamoDbClient } = jest.requireActual('../../../local/state-table');
-  const { dynamoDbTestEndpoint } = jest.requireActual('../../support/dynamodb-endpoint');
-  const client = createLocalDynamoDbClient(dynamoDbTestEndpoint(), { maxAttempts: 1 });
-  return { ...actual, dynamoDbClient: client, stateDocumentClient: actual.createStateDocumentClient(client) };
-});
+jest.mock('../../../shared/aws/dynamodb-client', () =>
+  require('../../support/dynalite-dynamodb-client').dynaliteDynamoDbClientModule(),
+);
 
 type Worker = (event: unknown, context: Context) => Promise<SQSBatchResponse>;
 const worker = cleanRepositories as unknown as Worker;
 
-let dynamodb: DynamoDBClient;
+useFileStateTable(STATE_TABLE_NAME);
 let sim: RegistrySimulator;
 let aws: InstalledSimulator;
 const sqs = mockClient(SQSClient);
 const eventBridge = mockClient(EventBridgeClient);
 const published: PutEventsRequestEntry[] = [];
 
-beforeAll(async () => {
-  dynamodb = createTestDynamoDbClient();
-  await createStateTable(dynamodb, STATE_TABLE_NAME);
-});
-afterAll(async () => {
-  await deleteStateTable(dynamodb, STATE_TABLE_NAME);
-  dynamodb.destroy();
-});
 beforeEach(() => {
   sim = createRegistrySimulator();
   aws = sim.install();
@@ -84,10 +71,7 @@ beforeEach(() => {
     Failed: [],
   }));
   eventBridge.reset();
-  eventBridge.on(PutEventsCommand).callsFake((input: { Entries: PutEventsRequestEntry[] }) => {
-    published.push(...input.Entries);
-    return { FailedEntryCount: 0, Entries: input.Entries.map((_, i) => ({ EventId: `e-${i}` })) };
-  });
+  eventBridge.on(PutEventsCommand).callsFake(acceptPutEvents(published));
 });
 afterEach(() => aws.restore());
 

@@ -16,6 +16,7 @@ import type { CleanupLogger, CleanupWorkerDependencies } from '../../../shared/c
 import { parseConfig } from '../../../shared/config/load-config';
 import type { CleanupConfig } from '../../../shared/config/schema';
 import type { GovernanceDetail } from '../../../shared/events/governance';
+import { acceptPutEvents } from '../../support/put-events-stub';
 import type { StateTableFixture } from '../../support/state-table';
 
 export const ACCOUNT = '123456789012';
@@ -86,13 +87,7 @@ export function createWorkerWorld(table: StateTableFixture): WorkerWorld {
   const aws = sim.install();
   const entries: PutEventsRequestEntry[] = [];
   const eventBridge = mockClient(EventBridgeClient);
-  eventBridge.on(PutEventsCommand).callsFake((input: { Entries: PutEventsRequestEntry[] }) => {
-    entries.push(...input.Entries);
-    return {
-      FailedEntryCount: 0,
-      Entries: input.Entries.map((_, i) => ({ EventId: `e-${entries.length}-${i}` })),
-    };
-  });
+  eventBridge.on(PutEventsCommand).callsFake(acceptPutEvents(entries));
   return {
     sim,
     aws,

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { RepositoryNotFoundException } from '@aws-sdk/client-ecr';
 import { runCleanupPlan } from '../../../cli/cleanup-command';
 import { CliError } from '../../../cli/errors';
-import { describeAwsFailure } from '../../../cli/live-registry';
+import { describeAwsFailure } from '../../../cli/live-options';
 import { createProgressBar } from '../../../cli/progress-bar';
 import { runSnapshot } from '../../../cli/snapshot-command';
 import type { InstalledSimulator } from '../../../local/registry-sim/adapter/install';

@@ -18,6 +18,7 @@ import { parseConfig } from '../../../shared/config/load-config';
 import type { ScanFindingsDependencies } from '../../../shared/findings/scan-findings-service';
 import { createScanningPolicy } from '../../../shared/findings/scanning-policy';
 import { loadEventFixture } from '../../support/fixtures';
+import { acceptPutEvents } from '../../support/put-events-stub';
 import { useStateTable } from '../../support/state-table';
 
 /**
@@ -52,13 +53,7 @@ export function useFindingsWorld(): FindingsWorld {
     env = sim.install();
     published.length = 0;
     eventBridge.reset();
-    eventBridge.on(PutEventsCommand).callsFake((input: { Entries: PutEventsRequestEntry[] }) => {
-      published.push(...input.Entries);
-      return {
-        FailedEntryCount: 0,
-        Entries: input.Entries.map((_, i) => ({ EventId: `e-${published.length}-${i}` })),
-      };
-    });
+    eventBridge.on(PutEventsCommand).callsFake(acceptPutEvents(published));
   });
   afterEach(() => {
     env?.restore();

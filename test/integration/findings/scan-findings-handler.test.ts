@@ -10,7 +10,7 @@ import { readScanFindingsEnvironment } from '../../../shared/config/environment'
 import { EventValidationError } from '../../../shared/events/event-validation-error';
 import { loadEventFixture } from '../../support/fixtures';
 import { createLambdaContext } from '../../support/lambda-context';
-import { createStateTable, createTestDynamoDbClient, deleteStateTable } from '../../support/state-table';
+import { useFileStateTable } from '../../support/state-table';
 import { basicFinding, type Fixture } from './findings-harness';
 
 // The handler as deployed (module-level wiring, middy, Powertools), with the bundled config swapped for
@@ -20,13 +20,9 @@ jest.mock('../../../shared/config/bundled-config', () => ({
   loadBundledConfig: () =>
     require('../../../shared/config/load-config').parseConfig({ scanning: { minSeverity: 'CRITICAL' } }),
 }));
-jest.mock('../../../shared/aws/dynamodb-client', () => {
-  const actual = jest.requireActual('../../../shared/aws/dynamodb-client');
-  const { createLocalDynamoDbClient } = jest.requireActual('../../../local/state-table');
-  const { dynamoDbTestEndpoint } = jest.requireActual('../../support/dynamodb-endpoint');
-  const client = createLocalDynamoDbClient(dynamoDbTestEndpoint(), { maxAttempts: 1 });
-  return { ...actual, dynamoDbClient: client, stateDocumentClient: actual.createStateDocumentClient(client) };
-});
+jest.mock('../../../shared/aws/dynamodb-client', () =>
+  require('../../support/dynalite-dynamodb-client').dynaliteDynamoDbClientModule(),
+);
 
 type Handler = (event: unknown, context: unknown) => Promise<unknown>;
 
@@ -34,25 +30,20 @@ const eventBridge = mockClient(EventBridgeClient);
 let sim: RegistrySimulator;
 let env: InstalledSimulator;
 
-let dynamodb: ReturnType<typeof createTestDynamoDbClient>;
-let tableName: string;
 let handler: Handler;
 
 // One table for the file: the handler reads STATE_TABLE_NAME once, at its cold start (module load).
-beforeAll(async () => {
-  dynamodb = createTestDynamoDbClient();
-  tableName = await createStateTable(dynamodb);
+const table = useFileStateTable();
+beforeAll(() => {
   // Lambda sets AWS_REGION; the module-scope clients read it.
   process.env.AWS_REGION = 'us-east-1';
   process.env.EVENT_BUS_NAME = 'ecr-warden-test';
-  process.env.STATE_TABLE_NAME = tableName;
+  process.env.STATE_TABLE_NAME = table.tableName;
   process.env.POWERTOOLS_SERVICE_NAME = 'ecr-warden';
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
   handler = (require('../../../functions/scan-findings') as { handler: Handler }).handler;
 });
-afterAll(async () => {
-  await deleteStateTable(dynamodb, tableName);
-  dynamodb.destroy();
+afterAll(() => {
   delete process.env.AWS_REGION;
   delete process.env.EVENT_BUS_NAME;
   delete process.env.STATE_TABLE_NAME;

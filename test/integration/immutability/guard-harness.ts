@@ -14,16 +14,10 @@ import { createGuardRegistry } from '../../../shared/aws/repository-guard-regist
 import { createStateStore, type StateStore } from '../../../shared/aws/state-store';
 import { createWorkloadDigestUsage } from '../../../shared/aws/workload-digest-usage';
 import { parseConfig } from '../../../shared/config/load-config';
-import type {
-  ApiCallEvent,
-  GuardScheduledEvent,
-  ImageActionEvent,
-} from '../../../shared/events/repository-guard-events';
-import { parseRepositoryGuardEvent } from '../../../shared/events/repository-guard-events';
 import { compileBaselines } from '../../../shared/immutability/desired-state';
 import type { GuardLogger } from '../../../shared/immutability/ports';
 import { createRepositoryGuard, type RepositoryGuard } from '../../../shared/immutability/repository-guard';
-import { loadEventFixture } from '../../support/fixtures';
+import { acceptPutEvents } from '../../support/put-events-stub';
 import { useStateTable } from '../../support/state-table';
 
 /**
@@ -70,17 +64,14 @@ export function useGuardWorld(): GuardWorld {
     store = createStateStore({ tableName: table.tableName, client: table.documentClient });
     published.length = 0;
     eventBridge.reset();
+    const accept = acceptPutEvents(published);
     eventBridge.on(PutEventsCommand).callsFake((input: { Entries: PutEventsRequestEntry[] }) => {
       if (nextPublishError !== undefined) {
         const error = nextPublishError;
         nextPublishError = undefined;
         throw error;
       }
-      published.push(...input.Entries);
-      return {
-        FailedEntryCount: 0,
-        Entries: input.Entries.map((_, i) => ({ EventId: `e-${published.length}-${i}` })),
-      };
+      return accept(input);
     });
   });
   afterEach(() => {
@@ -142,47 +133,4 @@ export function useGuardWorld(): GuardWorld {
       );
     },
   };
-}
-
-/** A CloudTrail fixture from test/events/aws.ecr, parsed, with `change` applied to its detail. */
-export function apiCallEvent(
-  fixture: string,
-  change: (detail: Record<string, unknown>) => void = () => undefined,
-): ApiCallEvent {
-  const event = loadEventFixture<{ detail: Record<string, unknown> }>('aws.ecr', fixture);
-  change(event.detail);
-  const parsed = parseRepositoryGuardEvent(event);
-  if (parsed.kind !== 'api-call') throw new Error(`${fixture} is not a CloudTrail event`);
-  return parsed.event;
-}
-
-/** The PUSH fixture for one repository, tag, digest and time (the event id derives from them). */
-export function pushEvent(push: {
-  repositoryName: string;
-  tag?: string;
-  digest: string;
-  time: string;
-}): ImageActionEvent {
-  const event = loadEventFixture<Record<string, unknown> & { detail: Record<string, unknown> }>(
-    'aws.ecr',
-    'image-action-push',
-  );
-  event.time = push.time;
-  event.id = `push-${push.repositoryName}-${push.tag ?? 'untagged'}-${push.digest.slice(7, 15)}-${push.time}`;
-  event.detail['repository-name'] = push.repositoryName;
-  event.detail['image-digest'] = push.digest;
-  if (push.tag === undefined) delete event.detail['image-tag'];
-  else event.detail['image-tag'] = push.tag;
-  const parsed = parseRepositoryGuardEvent(event);
-  if (parsed.kind !== 'image-action') throw new Error('not an image action');
-  return parsed.event;
-}
-
-export function scheduledEvent(time: string, id = `sweep-${time}`): GuardScheduledEvent {
-  const event = loadEventFixture<Record<string, unknown>>('aws.events', 'repository-guard-scheduled-event');
-  event.time = time;
-  event.id = id;
-  const parsed = parseRepositoryGuardEvent(event);
-  if (parsed.kind !== 'schedule') throw new Error('not a schedule');
-  return parsed.event;
 }

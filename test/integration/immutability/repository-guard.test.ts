@@ -8,7 +8,9 @@ import {
   SetRepositoryPolicyCommand,
 } from '@aws-sdk/client-ecr';
 import { generateRepositories, imageManifest } from '../../../local/registry-sim';
-import { apiCallEvent, scheduledEvent, useGuardWorld } from './guard-harness';
+import { STANDARD_POLICY } from '../../support/lifecycle-policies';
+import { apiCallEvent, scheduledEvent } from '../../support/repository-guard-events';
+import { useGuardWorld } from './guard-harness';
 
 // The repository guard on CloudTrail events and on its schedule, against the registry simulator (the
 // real ECR client) and a dynalite state table.
@@ -24,17 +26,6 @@ const PAYMENTS_GUARD = {
       mode: 'IMMUTABLE_WITH_EXCLUSION',
       exclusions: ['latest'],
       remediate: true,
-    },
-  ],
-};
-
-const STANDARD_POLICY = {
-  rules: [
-    {
-      rulePriority: 1,
-      description: 'Untagged images older than 14 days',
-      selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 14 },
-      action: { type: 'expire' },
     },
   ],
 };

@@ -1,4 +1,3 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutImageTagMutabilityCommand } from '@aws-sdk/client-ecr';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -7,11 +6,11 @@ import {
   type InstalledSimulator,
   type RegistrySimulator,
 } from '../../../local/registry-sim';
-import { createStateTable, deleteStateTable } from '../../../local/state-table';
 import { EventValidationError } from '../../../shared/events/event-validation-error';
 import { loadEventFixture } from '../../support/fixtures';
 import { createLambdaContext } from '../../support/lambda-context';
-import { createTestDynamoDbClient } from '../../support/state-table';
+import { acceptPutEvents } from '../../support/put-events-stub';
+import { useFileStateTable } from '../../support/state-table';
 import { GUARD_ROLE_ARN } from './guard-harness';
 
 // The handler exactly as deployed (module-level wiring, middy, Powertools), with the bundled config
@@ -34,20 +33,15 @@ jest.mock('../../../shared/config/bundled-config', () => ({
       },
     }),
 }));
-jest.mock('../../../shared/aws/dynamodb-client', () => {
-  const actual = jest.requireActual('../../../shared/aws/dynamodb-client');
-  const { createLocalDynamoDbClient } = jest.requireActual('../../../local/state-table');
-  const { dynamoDbTestEndpoint } = jest.requireActual('../../support/dynamodb-endpoint');
-  const client = createLocalDynamoDbClient(dynamoDbTestEndpoint(), { maxAttempts: 1 });
-  return { ...actual, dynamoDbClient: client, stateDocumentClient: actual.createStateDocumentClient(client) };
-});
+jest.mock('../../../shared/aws/dynamodb-client', () =>
+  require('../../support/dynalite-dynamodb-client').dynaliteDynamoDbClientModule(),
+);
 
 type Handler = (event: unknown, context: unknown) => Promise<unknown>;
 
 const eventBridge = mockClient(EventBridgeClient);
 const published: PutEventsRequestEntry[] = [];
-let dynamodb: DynamoDBClient;
-let tableName: string;
+const table = useFileStateTable(`ecr-warden-test-${process.pid}-guard-handler-state`);
 let handler: Handler;
 let sim: RegistrySimulator;
 let env: InstalledSimulator;
@@ -63,22 +57,18 @@ const VARIABLES = [
 const saved = Object.fromEntries(VARIABLES.map((name) => [name, process.env[name]]));
 
 beforeAll(async () => {
-  dynamodb = createTestDynamoDbClient();
-  tableName = await createStateTable(dynamodb, `ecr-warden-test-${process.pid}-guard-handler-state`);
   Object.assign(process.env, {
     AWS_REGION: 'us-east-1',
     POWERTOOLS_SERVICE_NAME: 'ecr-warden',
     POWERTOOLS_LOG_LEVEL: 'SILENT',
-    STATE_TABLE_NAME: tableName,
+    STATE_TABLE_NAME: table.tableName,
     EVENT_BUS_NAME: 'ecr-warden-test',
     GUARD_ROLE_ARN,
   });
   // Loaded after the environment is set: the handler reads it at cold start, as in Lambda's init phase.
   ({ handler } = (await import('../../../functions/tag-immutability')) as { handler: Handler });
 });
-afterAll(async () => {
-  await deleteStateTable(dynamodb, tableName);
-  dynamodb.destroy();
+afterAll(() => {
   for (const [name, value] of Object.entries(saved)) {
     if (value === undefined) delete process.env[name];
     else process.env[name] = value;
@@ -89,10 +79,7 @@ beforeEach(() => {
   env = sim.install();
   published.length = 0;
   eventBridge.reset();
-  eventBridge.on(PutEventsCommand).callsFake((input: { Entries: PutEventsRequestEntry[] }) => {
-    published.push(...input.Entries);
-    return { FailedEntryCount: 0, Entries: input.Entries.map(() => ({ EventId: 'e' })) };
-  });
+  eventBridge.on(PutEventsCommand).callsFake(acceptPutEvents(published));
 });
 afterEach(() => env.restore());
 

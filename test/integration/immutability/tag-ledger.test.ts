@@ -1,6 +1,7 @@
 import { imageManifest } from '../../../local/registry-sim';
 import { tagLedger } from '../../../shared/state/state-keys';
-import { ACCOUNT, pushEvent, scheduledEvent, useGuardWorld } from './guard-harness';
+import { pushEvent, scheduledEvent } from '../../support/repository-guard-events';
+import { ACCOUNT, useGuardWorld } from './guard-harness';
 
 // The tag ledger: PUSH events (and the sweep) against the registry simulator and dynalite. Out-of-order,
 // duplicate and replayed events never raise a false alarm; a protected tag that moves alerts once.

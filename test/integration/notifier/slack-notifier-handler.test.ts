@@ -1,10 +1,8 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSBatchResponse } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { type SlackReceiver, startSlackReceiver } from '../../../local/slack-receiver';
-import { createStateTable, deleteStateTable } from '../../../local/state-table';
 import { createLambdaContext } from '../../support/lambda-context';
-import { createTestDynamoDbClient } from '../../support/state-table';
+import { useFileStateTable } from '../../support/state-table';
 import { fifoBatch, governanceEnvelope } from './notifier-harness';
 
 // The handler exactly as deployed (module-level wiring, middy, Powertools), with the bundled config
@@ -15,21 +13,16 @@ jest.mock('../../../shared/config/bundled-config', () => ({
       notifications: { routes: [{ name: 'platform', webhookParameter: '/ecr-warden/slack/platform' }] },
     }),
 }));
-jest.mock('../../../shared/aws/dynamodb-client', () => {
-  const actual = jest.requireActual('../../../shared/aws/dynamodb-client');
-  const { createLocalDynamoDbClient } = jest.requireActual('../../../local/state-table');
-  const { dynamoDbTestEndpoint } = jest.requireActual('../../support/dynamodb-endpoint');
-  const client = createLocalDynamoDbClient(dynamoDbTestEndpoint(), { maxAttempts: 1 });
-  return { ...actual, dynamoDbClient: client, stateDocumentClient: actual.createStateDocumentClient(client) };
-});
+jest.mock('../../../shared/aws/dynamodb-client', () =>
+  require('../../support/dynalite-dynamodb-client').dynaliteDynamoDbClientModule(),
+);
 
 const WEBHOOK = '/services/T0001/B0003/platformSecret3';
 
 type Handler = (event: unknown, context: unknown) => Promise<SQSBatchResponse>;
 
 let receiver: SlackReceiver;
-let dynamodb: DynamoDBClient;
-let tableName: string;
+const table = useFileStateTable(`ecr-warden-test-${process.pid}-notifier-handler-state`);
 
 /**
  * Loads the handler module afresh, as a new execution environment's init phase does. The SDK is loaded
@@ -52,18 +45,14 @@ function coldStart(): { handler: Handler; ssm: ReturnType<typeof mockClient> } {
 
 beforeAll(async () => {
   receiver = await startSlackReceiver();
-  dynamodb = createTestDynamoDbClient();
-  tableName = await createStateTable(dynamodb, `ecr-warden-test-${process.pid}-notifier-handler-state`);
   process.env.POWERTOOLS_SERVICE_NAME = 'ecr-warden';
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
   process.env.POWERTOOLS_METRICS_NAMESPACE = 'ecr-warden';
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
-  process.env.STATE_TABLE_NAME = tableName;
+  process.env.STATE_TABLE_NAME = table.tableName;
 });
 afterAll(async () => {
   await receiver.close();
-  await deleteStateTable(dynamodb, tableName);
-  dynamodb.destroy();
   delete process.env.STATE_TABLE_NAME;
 });
 beforeEach(() => {
@@ -103,7 +92,7 @@ describe('slackNotifier handler', () => {
     try {
       expect(coldStart).toThrow('invalid Lambda environment: STATE_TABLE_NAME is not set');
     } finally {
-      process.env.STATE_TABLE_NAME = tableName;
+      process.env.STATE_TABLE_NAME = table.tableName;
     }
   });
 });

@@ -1,7 +1,6 @@
 // First, for its effect: the handler reads its environment when it is loaded, as at a Lambda cold start.
 import './replication-audit-environment';
 
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../../functions/replication-audit';
@@ -10,12 +9,11 @@ import {
   type InstalledSimulator,
   type RegistrySimulator,
 } from '../../../local/registry-sim';
-import { createStateTable, deleteStateTable } from '../../../local/state-table';
 import { EventValidationError } from '../../../shared/events/event-validation-error';
 import { replicationAuditReportDetail, replicationFailureDetail } from '../../../shared/events/governance';
 import { loadEventFixture } from '../../support/fixtures';
 import { createLambdaContext } from '../../support/lambda-context';
-import { createTestDynamoDbClient } from '../../support/state-table';
+import { useFileStateTable } from '../../support/state-table';
 import { EVENT_BUS_NAME, STATE_TABLE_NAME } from './replication-audit-environment';
 
 // The handler as deployed, with the demo's replication settings in place of the bundled example, and
@@ -30,17 +28,13 @@ jest.mock('../../../shared/config/bundled-config', () => ({
       },
     }),
 }));
-jest.mock('../../../shared/aws/dynamodb-client', () => {
-  const actual = jest.requireActual('../../../shared/aws/dynamodb-client');
-  const { createLocalDynamoDbClient } = jest.requireActual('../../../local/state-table');
-  const { dynamoDbTestEndpoint } = jest.requireActual('../../support/dynamodb-endpoint');
-  const client = createLocalDynamoDbClient(dynamoDbTestEndpoint(), { maxAttempts: 1 });
-  return { ...actual, dynamoDbClient: client, stateDocumentClient: actual.createStateDocumentClient(client) };
-});
+jest.mock('../../../shared/aws/dynamodb-client', () =>
+  require('../../support/dynalite-dynamodb-client').dynaliteDynamoDbClientModule(),
+);
 
 type Event = Record<string, unknown> & { id: string; detail: Record<string, unknown> };
 
-let dynamodb: DynamoDBClient;
+useFileStateTable(STATE_TABLE_NAME);
 let sim: RegistrySimulator;
 let aws: InstalledSimulator;
 let eventBridge: AwsClientStub<EventBridgeClient>;
@@ -53,14 +47,6 @@ const detailsOf = (detailType: string) =>
     .filter((entry) => entry.DetailType === detailType)
     .map((entry) => JSON.parse(entry.Detail ?? '{}'));
 
-beforeAll(async () => {
-  dynamodb = createTestDynamoDbClient();
-  await createStateTable(dynamodb, STATE_TABLE_NAME);
-});
-afterAll(async () => {
-  await deleteStateTable(dynamodb, STATE_TABLE_NAME);
-  dynamodb.destroy();
-});
 beforeEach(() => {
   sim = createRegistrySimulator();
   sim.loadSample();

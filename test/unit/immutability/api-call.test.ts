@@ -1,20 +1,8 @@
 import { EventValidationError } from '../../../shared/events/event-validation-error';
-import { type ApiCallEvent, parseRepositoryGuardEvent } from '../../../shared/events/repository-guard-events';
 import { describeActor, interpretApiCall, isOwnCall } from '../../../shared/immutability/api-call';
-import { loadEventFixture } from '../../support/fixtures';
+import { apiCallEvent } from '../../support/repository-guard-events';
 
 const GUARD_ROLE_ARN = 'arn:aws:iam::123456789012:role/ecr-warden-prod-tagImmutability-us-east-1-lambdaRole';
-
-function apiCall(
-  fixture: string,
-  change: (detail: Record<string, unknown>) => void = () => undefined,
-): ApiCallEvent {
-  const event = loadEventFixture<{ detail: Record<string, unknown> }>('aws.ecr', fixture);
-  change(event.detail);
-  const parsed = parseRepositoryGuardEvent(event);
-  if (parsed.kind !== 'api-call') throw new Error('not a CloudTrail event');
-  return parsed.event;
-}
 
 describe('interpretApiCall', () => {
   it.each([
@@ -27,7 +15,7 @@ describe('interpretApiCall', () => {
     ['cloudtrail-set-repository-policy', 'tools/ci-runner', ['repository-policy']],
     ['cloudtrail-delete-lifecycle-policy', 'web/admin', ['lifecycle-policy']],
   ])('%s checks %s for %j', (fixture, repositoryName, baselines) => {
-    expect(interpretApiCall(apiCall(fixture), { ownRoleArn: GUARD_ROLE_ARN })).toMatchObject({
+    expect(interpretApiCall(apiCallEvent(fixture), { ownRoleArn: GUARD_ROLE_ARN })).toMatchObject({
       kind: 'repository',
       repositoryName,
       baselines,
@@ -36,7 +24,7 @@ describe('interpretApiCall', () => {
 
   it('checks the scanning of every repository after PutRegistryScanningConfiguration', () => {
     expect(
-      interpretApiCall(apiCall('cloudtrail-put-registry-scanning-configuration'), {
+      interpretApiCall(apiCallEvent('cloudtrail-put-registry-scanning-configuration'), {
         ownRoleArn: GUARD_ROLE_ARN,
       }),
     ).toEqual({
@@ -48,7 +36,9 @@ describe('interpretApiCall', () => {
 
   it('ignores a failed call (errorCode): ECR changed nothing', () => {
     expect(
-      interpretApiCall(apiCall('cloudtrail-put-image-tag-mutability-failed'), { ownRoleArn: GUARD_ROLE_ARN }),
+      interpretApiCall(apiCallEvent('cloudtrail-put-image-tag-mutability-failed'), {
+        ownRoleArn: GUARD_ROLE_ARN,
+      }),
     ).toEqual({
       kind: 'ignore',
       reason: 'the call failed (AccessDenied): nothing changed',
@@ -57,14 +47,14 @@ describe('interpretApiCall', () => {
 
   it('ignores the guard’s own calls, recognised by the session issuer', () => {
     expect(
-      interpretApiCall(apiCall('cloudtrail-put-image-tag-mutability-by-guard'), {
+      interpretApiCall(apiCallEvent('cloudtrail-put-image-tag-mutability-by-guard'), {
         ownRoleArn: GUARD_ROLE_ARN,
       }).kind,
     ).toBe('ignore');
   });
 
   it('ignores a call on another account’s registry', () => {
-    const event = apiCall('cloudtrail-put-image-tag-mutability', (detail) => {
+    const event = apiCallEvent('cloudtrail-put-image-tag-mutability', (detail) => {
       (detail.requestParameters as Record<string, unknown>).registryId = '999988887777';
     });
 
@@ -75,7 +65,7 @@ describe('interpretApiCall', () => {
   });
 
   it('fails with an EventValidationError when a successful repository call names no repository', () => {
-    const event = apiCall('cloudtrail-delete-lifecycle-policy', (detail) => {
+    const event = apiCallEvent('cloudtrail-delete-lifecycle-policy', (detail) => {
       detail.requestParameters = null;
     });
 

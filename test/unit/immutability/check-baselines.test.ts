@@ -6,24 +6,14 @@ import {
   type ObservedRepository,
 } from '../../../shared/immutability/check-baselines';
 import { compileBaselines, type RepositoryBaseline } from '../../../shared/immutability/desired-state';
+import { STANDARD_POLICY } from '../../support/lifecycle-policies';
 
 const OWN = '123456789012';
 const KEY = 'arn:aws:kms:us-east-1:123456789012:key/0b7c1d3e-8f21-4a57-9c6b-2e4f5a6b7c8d';
-const POLICY = {
-  rules: [
-    {
-      rulePriority: 1,
-      description: 'Untagged images older than 14 days',
-      selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 14 },
-      action: { type: 'expire' },
-    },
-  ],
-};
-
 function baselineFor(rule: Record<string, unknown>, name = 'team-a/api'): RepositoryBaseline {
   const config = parseConfig({
     immutability: {
-      lifecyclePolicies: { standard: POLICY },
+      lifecyclePolicies: { standard: STANDARD_POLICY },
       rules: [{ repositories: ['team-a/**'], ...rule }],
     },
   });
@@ -38,7 +28,7 @@ function observed(change: Partial<ObservedRepository> = {}): ObservedRepository 
     tagMutability: { mode: 'IMMUTABLE', exclusions: [] },
     tagMutabilityReported: 'IMMUTABLE',
     encryption: { type: 'KMS', kmsKey: KEY },
-    lifecyclePolicyText: JSON.stringify(POLICY),
+    lifecyclePolicyText: JSON.stringify(STANDARD_POLICY),
     repositoryPolicyText: null,
     scanFrequency: 'SCAN_ON_PUSH',
     ...change,

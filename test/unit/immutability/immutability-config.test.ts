@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseConfigText, validateConfig } from '../../../shared/config/load-config';
+import { STANDARD_POLICY } from '../../support/lifecycle-policies';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
@@ -8,17 +9,6 @@ function issues(immutability: unknown): string[] {
   const result = validateConfig({ immutability });
   return result.ok ? [] : result.issues.map((issue) => `${issue.path}: ${issue.message}`);
 }
-
-const POLICY = {
-  rules: [
-    {
-      rulePriority: 1,
-      description: 'Untagged images older than 14 days',
-      selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 14 },
-      action: { type: 'expire' },
-    },
-  ],
-};
 
 describe('the immutability section of ecr-warden.yml', () => {
   it('is safe by default: dry run, a daily sweep, no rule', () => {
@@ -78,7 +68,7 @@ describe('the immutability section of ecr-warden.yml', () => {
   });
 
   it('validates default lifecycle policies with ECR’s own rules and keeps them as PutLifecyclePolicy text', () => {
-    const result = validateConfig({ immutability: { lifecyclePolicies: { standard: POLICY } } });
+    const result = validateConfig({ immutability: { lifecyclePolicies: { standard: STANDARD_POLICY } } });
     // ecr-warden's own extension (expire by last pull) is refused: ECR evaluates this policy.
     const extension = issues({
       lifecyclePolicies: {
@@ -101,12 +91,19 @@ describe('the immutability section of ecr-warden.yml', () => {
     const invalid = issues({
       lifecyclePolicies: {
         broken: {
-          rules: [{ ...POLICY.rules[0], selection: { ...POLICY.rules[0]?.selection, countNumber: 0 } }],
+          rules: [
+            {
+              ...STANDARD_POLICY.rules[0],
+              selection: { ...STANDARD_POLICY.rules[0]?.selection, countNumber: 0 },
+            },
+          ],
         },
       },
     });
 
-    expect(result.ok && result.config.immutability.lifecyclePolicies.standard).toBe(JSON.stringify(POLICY));
+    expect(result.ok && result.config.immutability.lifecyclePolicies.standard).toBe(
+      JSON.stringify(STANDARD_POLICY),
+    );
     expect(extension).toEqual([
       'immutability.lifecyclePolicies.pulled.rules[0].selection.countType: sinceImagePulled is only allowed with action type "transition" (rulePriority 1)',
     ]);

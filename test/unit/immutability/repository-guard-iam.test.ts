@@ -3,17 +3,7 @@ import {
   repositoryGuardIamStatements,
 } from '../../../shared/aws/repository-guard-iam';
 import { parseConfig } from '../../../shared/config/load-config';
-
-const POLICY = {
-  rules: [
-    {
-      rulePriority: 1,
-      description: 'Untagged images older than 14 days',
-      selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 14 },
-      action: { type: 'expire' },
-    },
-  ],
-};
+import { STANDARD_POLICY } from '../../support/lifecycle-policies';
 
 const repositoryArn = (pattern: string) => ({
   'Fn::Sub': `arn:\${AWS::Partition}:ecr:\${AWS::Region}:\${AWS::AccountId}:repository/${pattern}`,
@@ -29,7 +19,7 @@ describe('repositoryGuardIamStatements', () => {
   it('grants no write at all in dry run, whatever the rules ask', () => {
     const all = statements({
       dryRun: true,
-      lifecyclePolicies: { standard: POLICY },
+      lifecyclePolicies: { standard: STANDARD_POLICY },
       rules: [
         {
           repositories: ['**'],
@@ -46,7 +36,7 @@ describe('repositoryGuardIamStatements', () => {
   it('grants each write only on the repositories of the rules that turn it on', () => {
     const all = statements({
       dryRun: false,
-      lifecyclePolicies: { standard: POLICY },
+      lifecyclePolicies: { standard: STANDARD_POLICY },
       rules: [
         { repositories: ['payments/**'], remediate: true },
         { repositories: ['web/*'], lifecyclePolicy: { defaultPolicy: 'standard', remediate: true } },
