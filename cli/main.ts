@@ -60,6 +60,12 @@ Commands:
       repository, with what remediation would do. Live with your credentials,
       read-only; or a snapshot (\`ecr-warden snapshot\`'s format, or the registry
       simulator's: local/sample-data/). Exit 1 when a repository drifts.
+  config validate [FILE]
+      Validates FILE (default ./ecr-warden.yml) as the functions and the deploy do:
+      every problem with its path, exit 2; a one-line summary when it is valid.
+  config schema [--output FILE]
+      The JSON Schema of ecr-warden.yml (for editor completion; the repository
+      commits it as ecr-warden.schema.json).
 
 Exit codes: 0 done, 1 a deploy gate blocked, 2 invalid input or undecided (the reason is printed on one line).
 `;
@@ -240,6 +246,25 @@ export async function main(argv: readonly string[], write: Write): Promise<void>
       },
       write,
     );
+    return;
+  }
+  if (command === 'config' && subcommand === 'validate') {
+    let positionals: string[];
+    try {
+      ({ positionals } = parseArgs({ args: rest, options: {}, strict: true, allowPositionals: true }));
+    } catch (error) {
+      throw new CliError((error as Error).message.split('\n')[0] ?? 'invalid options');
+    }
+    if (positionals.length > 1)
+      throw new CliError(`config validate takes one FILE, got ${positionals.length}`);
+    const { runConfigValidate } = await import('./config-command');
+    runConfigValidate({ file: positionals[0] ?? 'ecr-warden.yml' }, write);
+    return;
+  }
+  if (command === 'config' && subcommand === 'schema') {
+    const values = parseOptions(rest, { output: { type: 'string' } });
+    const { runConfigSchema } = await import('./config-command');
+    runConfigSchema(optional(values, 'output'), write);
     return;
   }
   const name = [command, subcommand].filter(Boolean).join(' ');

@@ -1,5 +1,6 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
+import { createFindingsMetrics } from '../shared/aws/findings-metrics';
 import { createScanFindingsDependencies } from '../shared/aws/scan-findings-dependencies';
 import { loadBundledConfig } from '../shared/config/bundled-config';
 import { readScanFindingsEnvironment } from '../shared/config/environment';
@@ -16,6 +17,7 @@ const dependencies = createScanFindingsDependencies({
   stateTableName: environment.STATE_TABLE_NAME,
   scanning: config.scanning,
 });
+const metrics = createFindingsMetrics();
 
 /**
  * scanFindings: `ECR Image Scan` (basic), `Inspector2 Scan` and `Inspector2 Finding` (enhanced) from
@@ -28,6 +30,7 @@ async function processScanEvent(event: unknown): Promise<ScanFindingsOutcome> {
   try {
     const { eventId, detailType, outcome } = await processScanFindingsEvent(event, dependencies);
     logger.appendKeys({ eventId, detailType });
+    if (outcome.action === 'recorded' && outcome.alerted > 0) metrics.alertPublished(outcome.alerted);
     logger.info('scan event processed', describeOutcome(outcome));
     return outcome;
   } catch (error) {

@@ -3,6 +3,7 @@ import middy from '@middy/core';
 import { createGovernancePublisher } from '../shared/aws/governance-publisher';
 import { createIdempotencyGuard } from '../shared/aws/idempotency';
 import { createDriftLedgerStore, createTagLedgerStore } from '../shared/aws/repository-guard-ledgers';
+import { createRepositoryGuardMetrics } from '../shared/aws/repository-guard-metrics';
 import { createGuardRegistry } from '../shared/aws/repository-guard-registry';
 import { createStateStore } from '../shared/aws/state-store';
 import { createWorkloadDigestUsage } from '../shared/aws/workload-digest-usage';
@@ -32,6 +33,7 @@ const registry = createGuardRegistry();
 const tagLedger = createTagLedgerStore(store);
 const driftLedger = createDriftLedgerStore(store);
 const publisher = createGovernancePublisher({ eventBusName: environment.EVENT_BUS_NAME });
+const metrics = createRepositoryGuardMetrics();
 const usageByLocation = new Map<string, DigestUsagePort>();
 
 // A CloudTrail record or a schedule run is handled once per event id: EventBridge may deliver an event
@@ -76,6 +78,7 @@ async function guardRepositories(event: unknown): Promise<RepositoryGuardResult>
     if (parsed.kind === 'image-action') {
       // The ledger's conditional writes make a redelivered push a no-op: no claim needed.
       const result = await guard.recordPush(parsed.event);
+      if (result.status === 'moved' && result.alerted) metrics.tagsMoved('push', 1);
       logger.info('push recorded', { ...result });
       return result;
     }
@@ -85,6 +88,10 @@ async function guardRepositories(event: unknown): Promise<RepositoryGuardResult>
     if (run.status === 'duplicate') {
       logger.info('event already handled', { completedAt: run.completedAt });
       return { status: 'duplicate', completedAt: run.completedAt };
+    }
+    if ('drifts' in run.result) {
+      metrics.checked(parsed.kind === 'api-call' ? 'api-call' : 'sweep', run.result);
+      if ('tagMoves' in run.result) metrics.tagsMoved('sweep', run.result.tagMoves);
     }
     logger.info('event handled', { ...run.result });
     return run.result;

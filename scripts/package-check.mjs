@@ -7,18 +7,20 @@
  * 2. Reads `.serverless/cloudformation-template-update-stack.json` and `serverless-state.json` and
  *    checks each function: Lambda resource, runtime, architecture, own IAM role with exactly the
  *    statements listed in EXPECTED_STATEMENTS below, environment, events, on-failure path, log
- *    retention; and, across the template, no wildcard actions and no `Resource: "*"` on anything that
- *    changes state, and encrypted queues; DynamoDB tables on demand, KMS-encrypted, with point-in-time
+ *    retention; across the template, the template guard's rules (local/template-guard/guard-template.ts:
+ *    IAM scoping, failure paths and their alarms, the alarm topic), and encrypted queues; DynamoDB tables on demand, KMS-encrypted, with point-in-time
  *    recovery; the state table built from shared/state/table-definition.ts (keys, TTL, protection per
  *    stage) and exported as the StateTableName output.
  * 3. Opens each zip artifact: a minified bundle with its source map, nothing from node_modules, and no
  *    `require` of a package that is not in the bundle.
+ * 4. Prints the permissions of every function (what, on which resources, why) and checks that README.md
+ *    holds the same summary (`--write`, i.e. `npm run docs:permissions`, updates it).
  *
  * Prints one line per failed check and exits 1, or prints a summary and exits 0.
  */
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -28,6 +30,8 @@ import { inflateRawSync } from 'node:zlib';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const serverlessDir = join(root, '.serverless');
 const STAGE = 'ci';
+/** `--write`: update README.md's permissions summary instead of failing when it is stale. */
+const WRITE_README = process.argv.includes('--write');
 const LOG_RETENTION_DAYS = 30;
 
 /** The public contract of function keys (DESIGN.md). */
@@ -331,20 +335,6 @@ const stateTableDefinition = createRequire(import.meta.url)('tsx/cjs/api').requi
 /** Requires a bundle may leave unresolved: optional packages the AWS SDK loads inside try/catch. */
 const OPTIONAL_REQUIRES = new Set(['@aws-sdk/signature-v4-crt', 'aws-crt']);
 
-/**
- * Actions that change state but have no resource type in IAM, so that `Resource: "*"` is the only form
- * IAM accepts (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerregistry.html).
- * Each is granted only when a config setting turns its feature on (see EXPECTED_STATEMENTS).
- */
-const REGISTRY_LEVEL_WRITES = new Set([
-  'ecr:StartReplicationBackfill',
-  'ecr:PutRegistryScanningConfiguration',
-]);
-
-/** Action verbs that change state. `Resource: "*"` is refused on them. */
-const MUTATING_VERBS =
-  /^(Batch(?!Get|Check)|Complete|Create|Delete|Attach|Detach|Initiate|Invoke|Modify|Publish|Purge|Put|Remove|Replicate|Send|Set|Start|Stop|Tag|Terminate|Untag|Update|Upload|Write)/;
-
 const failures = [];
 let checks = 0;
 function check(condition, reason) {
@@ -486,31 +476,17 @@ for (const [roleId, users] of roleUsers) {
   check(users.length === 1, `role ${roleId} is shared by ${users.join(', ')}; each function needs its own`);
 }
 
-// Across the template: every Allow statement of every role and policy.
-for (const [id, resource] of Object.entries(resources)) {
-  const documents =
-    resource.Type === 'AWS::IAM::Role'
-      ? (resource.Properties.Policies ?? []).map((policy) => policy.PolicyDocument)
-      : resource.Type === 'AWS::IAM::Policy' || resource.Type === 'AWS::IAM::ManagedPolicy'
-        ? [resource.Properties.PolicyDocument]
-        : [];
-  for (const statement of documents.flatMap((document) => asArray(document?.Statement))) {
-    if (statement.Effect !== 'Allow') continue;
-    const actions = asArray(statement.Action);
-    check(statement.NotAction === undefined, `${id}: a statement uses NotAction`);
-    for (const action of actions) {
-      check(!String(action).includes('*'), `${id}: wildcard action "${action}"`);
-      const verb = String(action).split(':')[1] ?? '';
-      check(
-        !(
-          asArray(statement.Resource).includes('*') &&
-          MUTATING_VERBS.test(verb) &&
-          !REGISTRY_LEVEL_WRITES.has(String(action))
-        ),
-        `${id}: "${action}" is allowed on Resource "*"`,
-      );
-    }
-  }
+// Across the template, for every function and queue alike: the template guard (local/template-guard/):
+// no wildcard actions, "*" only where IAM has no resource type, destructive actions on repository ARNs,
+// a reason for every permission, a failure path and an alarm for every asynchronous path, an encrypted
+// alarm topic, log retention.
+{
+  const guard = tsxRequire('../local/template-guard/guard-template.ts').guardTemplate(template, {
+    service: state.service.service,
+    stage: STAGE,
+  });
+  checks += guard.checks - guard.failures.length;
+  for (const failure of guard.failures) check(false, failure);
 }
 
 // Queues: encrypted at rest; a redrive policy is bounded.
@@ -539,6 +515,21 @@ if (functions.cleanupWorker !== undefined) {
       maximumConcurrency >= 2 &&
       maximumConcurrency <= 10,
     `cleanupWorker: its CleanupQueue event source must set maximumConcurrency (2-10), got ${maximumConcurrency}`,
+  );
+  // Its circuit-breaker alarm fires above the share ecr-warden.yml allows (cleanup.maxDeletionShare).
+  const shareAlarm = resources.CleanupDeletionShareAlarm?.Properties;
+  const share =
+    wardenConfig.cleanup.maxDeletionShare ??
+    tsxRequire('../shared/cleanup/plan-repository-cleanup.ts').DEFAULT_MAX_DELETION_SHARE;
+  check(
+    shareAlarm?.MetricName === tsxRequire('../shared/aws/cleanup-metrics.ts').CLEANUP_METRICS.deletionShare &&
+      shareAlarm.Threshold === 100 * share &&
+      shareAlarm.ComparisonOperator === 'GreaterThanThreshold' &&
+      same(shareAlarm.Dimensions, [
+        { Name: 'service', Value: 'ecr-warden' },
+        { Name: 'DryRun', Value: 'false' },
+      ]),
+    `CleanupDeletionShareAlarm: must alarm on DeletionShare (service, DryRun=false) > ${100 * share}% (cleanup.maxDeletionShare)`,
   );
   check(
     byType('AWS::ECR::PullTimeUpdateExclusion').some(([, r]) =>
@@ -786,6 +777,30 @@ for (const zip of zips) {
     Object.entries(functions).some(([key, fn]) => basename(fn.package?.artifact ?? `${key}.zip`) === zip),
     `.serverless/${zip} belongs to no function: is package.individually still true?`,
   );
+}
+
+// ── 4. Permissions summary: printed, and kept in README.md between the permissions markers ──────────
+
+{
+  const summary = tsxRequire('../local/template-guard/permissions-summary.ts');
+  const sections = tsxRequire('../local/docs/readme-sections.ts');
+  const permissions = summary.summarizePermissions(template, {
+    service: state.service.service,
+    stage: STAGE,
+  });
+  if (failures.length === 0) process.stdout.write(summary.renderPermissionsText(permissions));
+  const markdown = summary.renderPermissionsMarkdown(permissions);
+  const readmePath = join(root, 'README.md');
+  const readme = readFileSync(readmePath, 'utf8');
+  if (WRITE_README) {
+    writeFileSync(readmePath, sections.replaceSection(readme, 'permissions', markdown));
+    process.stdout.write('package-check: README.md permissions summary written\n');
+  } else {
+    check(
+      sections.isSectionCurrent(readme, 'permissions', markdown),
+      'README.md: the permissions summary is stale; run `npm run docs:permissions` and commit README.md',
+    );
+  }
 }
 
 finish(failures);

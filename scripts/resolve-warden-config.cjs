@@ -18,7 +18,8 @@ const { require: requireTypeScript } = require('tsx/cjs/api');
 const CONFIG_FILE = 'ecr-warden.yml';
 
 /**
- * @returns {{ cleanupSchedule: string, cleanupDryRun: boolean, cleanupWorkerIamStatements: object[],
+ * @returns {{ cleanupSchedule: string, cleanupDryRun: boolean, cleanupDeletionShareAlarmPercent: number,
+ *   cleanupWorkerIamStatements: object[],
  *   scanningDigestSchedule: string,
  *   tagImmutabilitySchedule: string, tagImmutabilityIamStatements: object[] }}
  */
@@ -39,6 +40,12 @@ function resolveWardenConfig() {
   return {
     cleanupSchedule: config.cleanup.schedule,
     cleanupDryRun: config.cleanup.dryRun,
+    // CleanupDeletionShareAlarm: the share of a repository one run may delete, in percent (DeletionShare).
+    cleanupDeletionShareAlarmPercent:
+      100 *
+      (config.cleanup.maxDeletionShare ??
+        requireTypeScript('../shared/cleanup/plan-repository-cleanup.ts', __filename)
+          .DEFAULT_MAX_DELETION_SHARE),
     // cleanupWorker's role: BatchDeleteImage and the ECR reads on the repositories the cleanup rules'
     // globs cover (shared/aws/cleanup-worker-iam.ts explains how globs map to IAM patterns).
     cleanupWorkerIamStatements: requireTypeScript(

@@ -10,6 +10,12 @@ export const CLEANUP_METRICS = {
   imagesDeleted: 'ImagesDeleted',
   bytesReclaimed: 'BytesReclaimed',
   deleteFailures: 'ImageDeleteFailures',
+  /**
+   * The share of the repository's images the run deleted (or would, in a dry run), in percent: the
+   * CleanupDeletionShareAlarm in serverless.yml fires when a real run deletes more than
+   * cleanup.maxDeletionShare of a repository. Not sent for an empty repository.
+   */
+  deletionShare: 'DeletionShare',
 } as const;
 
 export interface CleanupMetrics {
@@ -18,6 +24,8 @@ export interface CleanupMetrics {
     imagesDeleted: number;
     bytesReclaimed: number;
     imagesFailed: number;
+    /** The images the run found in the repository (the denominator of DeletionShare). */
+    imagesEvaluated: number;
   }): void;
 }
 
@@ -33,10 +41,14 @@ export function createCleanupMetrics(metrics: Metrics = new Metrics()): CleanupM
     single.addMetric(name, unit, value);
   };
   return {
-    repositoryCleaned({ dryRun, imagesDeleted, bytesReclaimed, imagesFailed }) {
+    repositoryCleaned({ dryRun, imagesDeleted, bytesReclaimed, imagesFailed, imagesEvaluated }) {
       emit(CLEANUP_METRICS.imagesDeleted, MetricUnit.Count, imagesDeleted, dryRun);
       emit(CLEANUP_METRICS.bytesReclaimed, MetricUnit.Bytes, bytesReclaimed, dryRun);
       if (imagesFailed > 0) emit(CLEANUP_METRICS.deleteFailures, MetricUnit.Count, imagesFailed, dryRun);
+      if (imagesEvaluated > 0) {
+        const percent = (100 * imagesDeleted) / imagesEvaluated;
+        emit(CLEANUP_METRICS.deletionShare, MetricUnit.Percent, percent, dryRun);
+      }
     },
   };
 }

@@ -127,12 +127,13 @@ export function createDriftLedgerStore(store: StateStore): DriftLedgerPort {
         pk: driftLedger.partition(repositoryName),
         consistentRead: true,
       });
-      return items.map(({ baseline, expected, actual, remediation, reportedAt }) => ({
+      return items.map(({ baseline, expected, actual, remediation, reportedAt, pendingEvent }) => ({
         baseline,
         expected,
         actual,
         remediation,
         reportedAt,
+        ...(typeof pendingEvent === 'string' ? { pendingEvent } : {}),
       }));
     },
 

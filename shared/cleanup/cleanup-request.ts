@@ -8,7 +8,10 @@ import { z } from 'zod';
  */
 export const cleanupRequestSchema = z.strictObject({
   schemaVersion: z.literal(1),
-  repositoryName: z.string().min(1),
+  // CreateRepository allows 2-256 characters; bounding it (and runId) also keeps the idempotency key of a
+  // hostile or corrupted message within DynamoDB's key size, so that it fails here, as a validation error.
+  // https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_CreateRepository.html
+  repositoryName: z.string().min(1).max(256),
   repositoryArn: z.string().startsWith('arn:'),
   registryId: z.string().regex(/^\d{12}$/),
   /**
@@ -16,7 +19,7 @@ export const cleanupRequestSchema = z.strictObject({
    * retries deliver the same event again, so a retried run sends the same runId and the worker can
    * treat (runId, repositoryName) as an idempotency key.
    */
-  runId: z.string().min(1),
+  runId: z.string().min(1).max(256),
 });
 
 export type CleanupRequest = z.output<typeof cleanupRequestSchema>;

@@ -65,6 +65,7 @@ export interface CleanupWorkerDependencies {
       imagesDeleted: number;
       bytesReclaimed: number;
       imagesFailed: number;
+      imagesEvaluated: number;
     }): void;
   };
   logger: CleanupLogger;
@@ -187,6 +188,7 @@ export async function processCleanupBatch(
       imagesDeleted: outcome.deletions.deleted.length,
       bytesReclaimed: outcome.deletions.bytesDeleted,
       imagesFailed: outcome.deletions.failures.length,
+      imagesEvaluated: outcome.inventory.imageCount,
     });
     logger.info('repository cleaned', {
       repositoryName: outcome.repositoryName,

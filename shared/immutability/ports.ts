@@ -116,6 +116,12 @@ export interface DriftRecord {
   actual: string;
   remediation: RemediationOutcome;
   reportedAt: string;
+  /**
+   * The "Repository Settings Drift" event of a drift the guard fixed, kept (JSON) from just after the fix
+   * until it is published: an outbox. A run that fixed the drift and then failed to publish leaves it
+   * here, and the retry (or the next sweep), finding the repository compliant, publishes it.
+   */
+  pendingEvent?: string;
 }
 
 export interface DriftLedgerPort {

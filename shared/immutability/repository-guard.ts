@@ -193,6 +193,9 @@ export function createRepositoryGuard(settings: RepositoryGuardSettings, ports: 
         continue;
       }
       if (check.status === 'compliant') {
+        // A fix of ours whose event an earlier run could not publish (the outbox): publish it now.
+        const pending = reported.get(check.baseline)?.pendingEvent;
+        if (pending !== undefined) events.push(JSON.parse(pending) as GovernanceEvent);
         if (reported.has(check.baseline)) resolved.push(check.baseline);
         continue;
       }
@@ -218,24 +221,36 @@ export function createRepositoryGuard(settings: RepositoryGuardSettings, ports: 
         reported: isNews,
       });
       if (isNews) {
-        events.push(
-          buildDriftEvent({
-            account: settings.account,
-            region: settings.region,
-            repositoryName: name,
-            check,
+        const event = buildDriftEvent({
+          account: settings.account,
+          region: settings.region,
+          repositoryName: name,
+          check,
+          remediation: outcome,
+          ...(failure === undefined ? {} : { failure }),
+          ...(context.changedBy === undefined ? {} : { changedBy: context.changedBy }),
+          ...(context.cloudTrailEventId === undefined
+            ? {}
+            : { cloudTrailEventId: context.cloudTrailEventId }),
+        });
+        events.push(event);
+        if (outcome === 'applied') {
+          // The fix is made: its event goes to the outbox before it is published, or a failed publish
+          // would lose it (the retry finds the repository compliant and has nothing left to report).
+          await driftLedger.write(name, {
+            baseline: check.baseline,
+            expected: check.expected,
+            actual: check.actual,
             remediation: outcome,
-            ...(failure === undefined ? {} : { failure }),
-            ...(context.changedBy === undefined ? {} : { changedBy: context.changedBy }),
-            ...(context.cloudTrailEventId === undefined
-              ? {}
-              : { cloudTrailEventId: context.cloudTrailEventId }),
-          }),
-        );
+            reportedAt: new Date().toISOString(),
+            pendingEvent: JSON.stringify(event),
+          });
+        }
       }
-      // A fixed drift is gone; anything else is remembered so that the next sweep stays quiet about it.
+      // A fixed drift is gone (its outbox record too, once published); anything else is remembered so
+      // that the next sweep stays quiet about it.
       if (outcome === 'applied') {
-        if (previous !== undefined) resolved.push(check.baseline);
+        resolved.push(check.baseline);
       } else if (isNews) {
         records.push({
           baseline: check.baseline,

@@ -1,0 +1,349 @@
+import {
+  asArray,
+  type CloudFormationTemplate,
+  isRecord,
+  type PolicyStatement,
+  propertiesOf,
+  referencedLogicalId,
+  resourcesOfType,
+  statementsOf,
+  strings,
+} from './cloudformation';
+import { DESTRUCTIVE_ACTIONS, hasActionWildcard, isRepositoryArn, RESOURCE_STAR_ACTIONS } from './iam-rules';
+import { KNOWN_METRICS } from './known-metrics';
+import { reasonFor } from './permission-reasons';
+import { type FunctionModel, functionModels, type Naming } from './service-model';
+
+/**
+ * The template guard: rules that hold for every function and every queue of the packaged template,
+ * whatever the function does, so that a function added tomorrow is held to them without anyone listing
+ * it. (scripts/package-check.mjs checks each function's exact statements, events and settings besides.)
+ *
+ * - IAM, on every role and policy: no NotAction/NotResource, no wildcard action (`*`, `ecr:*`),
+ *   `Resource: "*"` only for actions IAM gives no resource type (iam-rules.ts, with their Service
+ *   Authorization Reference pages); destructive ECR actions only on repository ARNs; every action a
+ *   function holds has a documented reason (permission-reasons.ts).
+ * - Failure paths: a function invoked asynchronously (an EventBridge rule or schedule) has an on-failure
+ *   destination that is a queue of the stack and that its role may write; an SQS event source has a
+ *   dead-letter queue (redrive policy); a rule target other than a function has a dead-letter queue.
+ *   Every such dead-letter or failure queue keeps messages 14 days and has a depth alarm.
+ * - Alarms: every function has an Errors and a Throttles alarm; every alarm notifies an encrypted SNS
+ *   topic of the stack (a customer managed key CloudWatch may use, with rotation; a topic policy that
+ *   lets only this account's alarms publish; its ARN an output); alarms on custom metrics read the
+ *   namespace the functions write (POWERTOOLS_METRICS_NAMESPACE) and a metric they write.
+ * - Every log group has a retention.
+ */
+export interface GuardResult {
+  checks: number;
+  failures: string[];
+}
+
+const DLQ_RETENTION_SECONDS = 1_209_600; // 14 days, the SQS maximum
+
+export function guardTemplate(template: CloudFormationTemplate, naming: Naming): GuardResult {
+  const failures: string[] = [];
+  let checks = 0;
+  const check = (condition: boolean, reason: string): boolean => {
+    checks += 1;
+    if (!condition) failures.push(reason);
+    return condition;
+  };
+  const resources = template.Resources ?? {};
+  const typeOf = (logicalId: string | undefined) =>
+    logicalId === undefined ? undefined : resources[logicalId]?.Type;
+  const functions = functionModels(template, naming);
+
+  // ── IAM, template-wide ──────────────────────────────────────────────────────────────────────────
+  for (const [id, statement] of identityStatements(template)) checkStatement(id, statement);
+
+  function checkStatement(id: string, statement: PolicyStatement): void {
+    check(statement.NotAction === undefined, `${id}: a statement uses NotAction`);
+    check(statement.NotResource === undefined, `${id}: a statement uses NotResource`);
+    if (statement.Effect !== 'Allow') return;
+    const resourcesOfStatement = asArray(statement.Resource);
+    const onStar = resourcesOfStatement.includes('*');
+    for (const action of strings(statement.Action)) {
+      check(!hasActionWildcard(action), `${id}: wildcard action "${action}"`);
+      check(
+        !onStar || RESOURCE_STAR_ACTIONS[action] !== undefined,
+        `${id}: "${action}" is allowed on Resource "*"; scope it to ARNs (only actions without a resource type may use "*": local/template-guard/iam-rules.ts)`,
+      );
+      if (DESTRUCTIVE_ACTIONS.has(action) && !onStar) {
+        check(
+          resourcesOfStatement.every((resource) => isRepositoryArn(arnText(resource))),
+          `${id}: destructive "${action}" must be scoped to ECR repository ARNs (got ${JSON.stringify(resourcesOfStatement)})`,
+        );
+      }
+    }
+  }
+
+  // ── per function ────────────────────────────────────────────────────────────────────────────────
+  const deadLetterQueues = new Map<string, string>(); // queue → what it collects
+  for (const fn of functions) {
+    checkReasons(fn);
+    const isAsync = fn.rules.length > 0;
+    if (isAsync) {
+      const destination = fn.failureDestination?.logicalId;
+      if (
+        check(
+          destination !== undefined && typeOf(destination) === 'AWS::SQS::Queue',
+          `${fn.key}: invoked asynchronously by ${fn.rules.join(', ')} but has no on-failure destination queue in the stack (destinations.onFailure)`,
+        ) &&
+        destination !== undefined
+      ) {
+        deadLetterQueues.set(destination, `${fn.key}'s on-failure destination`);
+        check(
+          fn.statements.some(
+            (statement) =>
+              statement.Effect === 'Allow' &&
+              strings(statement.Action).includes('sqs:SendMessage') &&
+              asArray(statement.Resource).some((resource) => referencedLogicalId(resource) === destination),
+          ),
+          `${fn.key}: its role may not sqs:SendMessage to its on-failure destination ${destination} (Lambda writes it with the function's role)`,
+        );
+      }
+    }
+    for (const queueId of fn.eventSourceQueues) {
+      const redrive = propertiesOf(resources[queueId]).RedrivePolicy;
+      const target = isRecord(redrive) ? referencedLogicalId(redrive.deadLetterTargetArn) : undefined;
+      if (
+        check(
+          target !== undefined && typeOf(target) === 'AWS::SQS::Queue',
+          `${fn.key}: its event source ${queueId} has no dead-letter queue in the stack (RedrivePolicy)`,
+        ) &&
+        target !== undefined
+      ) {
+        deadLetterQueues.set(target, `${queueId}'s dead-letter queue`);
+      }
+    }
+    check(
+      fn.otherEventSources.length === 0,
+      `${fn.key}: an event source mapping reads something other than a queue of the stack: ${JSON.stringify(fn.otherEventSources)}`,
+    );
+    for (const metric of ['Errors', 'Throttles']) {
+      check(
+        alarms(template).some(
+          (alarm) =>
+            alarm.Namespace === 'AWS/Lambda' &&
+            alarm.MetricName === metric &&
+            asArray(alarm.Dimensions).some(
+              (dimension) =>
+                isRecord(dimension) &&
+                dimension.Name === 'FunctionName' &&
+                referencedLogicalId(dimension.Value) === fn.logicalId,
+            ),
+        ),
+        `${fn.key}: no ${metric} alarm (AWS/Lambda ${metric}, FunctionName !Ref ${fn.logicalId})`,
+      );
+    }
+  }
+
+  function checkReasons(fn: FunctionModel): void {
+    for (const statement of fn.statements) {
+      if (statement.Effect !== 'Allow') continue;
+      const context = statementContext(fn, statement);
+      for (const action of strings(statement.Action)) {
+        check(
+          reasonFor(fn.key, action, context) !== undefined,
+          `${fn.key}: no documented reason for "${action}": add it to local/template-guard/permission-reasons.ts`,
+        );
+      }
+    }
+  }
+
+  // Rule targets that are not functions (queues, buses): EventBridge's own dead-letter queue.
+  for (const [ruleId, rule] of resourcesOfType(template, 'AWS::Events::Rule')) {
+    for (const target of asArray(propertiesOf(rule).Targets).filter(isRecord)) {
+      if (typeOf(referencedLogicalId(target.Arn)) === 'AWS::Lambda::Function') continue;
+      const dlq = isRecord(target.DeadLetterConfig)
+        ? referencedLogicalId(target.DeadLetterConfig.Arn)
+        : undefined;
+      if (
+        check(
+          dlq !== undefined && typeOf(dlq) === 'AWS::SQS::Queue',
+          `${ruleId}: target ${String(target.Id)} has no dead-letter queue in the stack (DeadLetterConfig)`,
+        ) &&
+        dlq !== undefined
+      ) {
+        deadLetterQueues.set(dlq, `${ruleId}'s undeliverable events`);
+      }
+    }
+  }
+  // A dead-letter queue that feeds another queue's redrive counts too (e.g. a FIFO queue's FIFO DLQ).
+  for (const [queueId, queue] of resourcesOfType(template, 'AWS::SQS::Queue')) {
+    const redrive = propertiesOf(queue).RedrivePolicy;
+    const target = isRecord(redrive) ? referencedLogicalId(redrive.deadLetterTargetArn) : undefined;
+    if (target !== undefined && !deadLetterQueues.has(target)) {
+      deadLetterQueues.set(target, `${queueId}'s dead-letter queue`);
+    }
+  }
+
+  for (const [queueId, role] of deadLetterQueues) {
+    check(
+      propertiesOf(resources[queueId]).MessageRetentionPeriod === DLQ_RETENTION_SECONDS,
+      `${queueId} (${role}): keep messages 14 days (MessageRetentionPeriod: ${DLQ_RETENTION_SECONDS}), the longest SQS allows`,
+    );
+    check(
+      alarms(template).some(
+        (alarm) =>
+          alarm.Namespace === 'AWS/SQS' &&
+          alarm.MetricName === 'ApproximateNumberOfMessagesVisible' &&
+          alarm.Threshold === 0 &&
+          alarm.ComparisonOperator === 'GreaterThanThreshold' &&
+          asArray(alarm.Dimensions).some(
+            (dimension) =>
+              isRecord(dimension) &&
+              dimension.Name === 'QueueName' &&
+              referencedLogicalId(dimension.Value) === queueId,
+          ),
+      ),
+      `${queueId} (${role}): no alarm on ApproximateNumberOfMessagesVisible > 0 (QueueName !GetAtt ${queueId}.QueueName)`,
+    );
+  }
+
+  // ── alarms and their topic ──────────────────────────────────────────────────────────────────────
+  const topics = new Set<string>();
+  for (const [alarmId, resource] of resourcesOfType(template, 'AWS::CloudWatch::Alarm')) {
+    const alarm = propertiesOf(resource);
+    const actions = asArray(alarm.AlarmActions).map(referencedLogicalId);
+    check(
+      actions.length > 0 && actions.every((id) => typeOf(id) === 'AWS::SNS::Topic'),
+      `${alarmId}: its AlarmActions must notify an SNS topic of the stack`,
+    );
+    for (const id of actions) if (id !== undefined) topics.add(id);
+    if (typeof alarm.Namespace === 'string' && !alarm.Namespace.startsWith('AWS/')) {
+      check(
+        typeof alarm.MetricName === 'string' && KNOWN_METRICS.has(alarm.MetricName),
+        `${alarmId}: no function writes the metric ${String(alarm.MetricName)} (local/template-guard/known-metrics.ts)`,
+      );
+      for (const fn of functions) {
+        const variables = propertiesOf(resources[fn.logicalId]).Environment;
+        const namespace =
+          isRecord(variables) && isRecord(variables.Variables)
+            ? variables.Variables.POWERTOOLS_METRICS_NAMESPACE
+            : undefined;
+        check(
+          namespace === alarm.Namespace,
+          `${alarmId}: reads namespace ${alarm.Namespace} but ${fn.key} writes its metrics to ${String(namespace)} (POWERTOOLS_METRICS_NAMESPACE)`,
+        );
+      }
+    }
+  }
+  for (const topicId of topics) checkAlarmTopic(topicId);
+
+  function checkAlarmTopic(topicId: string): void {
+    const keyId = referencedLogicalId(propertiesOf(resources[topicId]).KmsMasterKeyId);
+    // The AWS managed aws/sns key does not let CloudWatch publish: a customer managed key must.
+    // https://repost.aws/knowledge-center/cloudwatch-configure-alarm-sns
+    if (
+      check(
+        keyId !== undefined && typeOf(keyId) === 'AWS::KMS::Key',
+        `${topicId}: the alarm topic must be encrypted with a customer managed KMS key of the stack (KmsMasterKeyId: !Ref <key>; CloudWatch cannot use alias/aws/sns)`,
+      ) &&
+      keyId !== undefined
+    ) {
+      const key = propertiesOf(resources[keyId]);
+      check(key.EnableKeyRotation === true, `${keyId}: EnableKeyRotation must be true`);
+      const statements = statementsOf(key.KeyPolicy);
+      check(
+        statements.some(
+          (statement) =>
+            statement.Effect === 'Allow' &&
+            isRecord(statement.Principal) &&
+            statement.Principal.Service === 'cloudwatch.amazonaws.com' &&
+            ['kms:Decrypt', 'kms:GenerateDataKey*'].every((action) =>
+              strings(statement.Action).includes(action),
+            ),
+        ),
+        `${keyId}: its key policy must let cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey* (or alarms cannot publish)`,
+      );
+      for (const statement of statements) {
+        const wildcard = strings(statement.Action).filter(hasActionWildcard);
+        const isAccountRoot =
+          isRecord(statement.Principal) && arnText(statement.Principal.AWS).endsWith(':root');
+        check(
+          wildcard.every(
+            (action) => action === 'kms:GenerateDataKey*' || (action === 'kms:*' && isAccountRoot),
+          ),
+          `${keyId}: only the account root may hold kms:* in the key policy (got ${wildcard.join(', ')} for ${JSON.stringify(statement.Principal)})`,
+        );
+      }
+    }
+    const policies = resourcesOfType(template, 'AWS::SNS::TopicPolicy').filter(([, policy]) =>
+      asArray(propertiesOf(policy).Topics).some((topic) => referencedLogicalId(topic) === topicId),
+    );
+    check(
+      policies.some(([, policy]) =>
+        statementsOf(propertiesOf(policy).PolicyDocument).some(
+          (statement) =>
+            statement.Effect === 'Allow' &&
+            isRecord(statement.Principal) &&
+            statement.Principal.Service === 'cloudwatch.amazonaws.com' &&
+            strings(statement.Action).every((action) => action === 'sns:Publish') &&
+            isRecord(statement.Condition) &&
+            JSON.stringify(statement.Condition).includes('aws:SourceAccount'),
+        ),
+      ),
+      `${topicId}: a topic policy must let cloudwatch.amazonaws.com sns:Publish, for this account's alarms only (aws:SourceAccount)`,
+    );
+    check(
+      Object.values(template.Outputs ?? {}).some((output) => referencedLogicalId(output.Value) === topicId),
+      `${topicId}: no stack output gives its ARN (people subscribe to it)`,
+    );
+  }
+
+  // ── log groups ──────────────────────────────────────────────────────────────────────────────────
+  for (const [id, group] of resourcesOfType(template, 'AWS::Logs::LogGroup')) {
+    check(
+      typeof propertiesOf(group).RetentionInDays === 'number',
+      `${id}: no RetentionInDays (logs kept forever)`,
+    );
+  }
+
+  return { checks, failures };
+}
+
+/** The Allow and Deny statements of every identity policy of the template: role inline policies and policies. */
+function identityStatements(template: CloudFormationTemplate): [string, PolicyStatement][] {
+  return Object.entries(template.Resources ?? {}).flatMap(([id, resource]): [string, PolicyStatement][] => {
+    const props = propertiesOf(resource);
+    if (resource.Type === 'AWS::IAM::Role') {
+      return asArray(props.Policies).flatMap((policy) =>
+        isRecord(policy)
+          ? statementsOf(policy.PolicyDocument).map((s): [string, PolicyStatement] => [id, s])
+          : [],
+      );
+    }
+    if (resource.Type === 'AWS::IAM::Policy' || resource.Type === 'AWS::IAM::ManagedPolicy') {
+      return statementsOf(props.PolicyDocument).map((s): [string, PolicyStatement] => [id, s]);
+    }
+    return [];
+  });
+}
+
+export function statementContext(fn: FunctionModel, statement: PolicyStatement) {
+  const targets = asArray(statement.Resource).map(referencedLogicalId);
+  return {
+    eventSource:
+      targets.length > 0 && targets.every((id) => id !== undefined && fn.eventSourceQueues.includes(id)),
+    failureDestination:
+      fn.failureDestination?.logicalId !== undefined &&
+      targets.length > 0 &&
+      targets.every((id) => id === fn.failureDestination?.logicalId),
+  };
+}
+
+/** An ARN as text: a string, or the template of an `Fn::Sub` with each `${Variable}` as `x`. */
+function arnText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (isRecord(value)) {
+    const sub = value['Fn::Sub'];
+    const text = typeof sub === 'string' ? sub : Array.isArray(sub) ? sub[0] : undefined;
+    if (typeof text === 'string') return text.replace(/\$\{[^}]+\}/g, 'x');
+  }
+  return '';
+}
+
+function alarms(template: CloudFormationTemplate): Record<string, unknown>[] {
+  return resourcesOfType(template, 'AWS::CloudWatch::Alarm').map(([, alarm]) => propertiesOf(alarm));
+}

@@ -1,0 +1,70 @@
+/**
+ * The IAM rules the template guard enforces on every function's role, whatever the function.
+ *
+ * `Resource: "*"` is accepted only for the actions below, for which the Service Authorization Reference
+ * lists no resource type (its "Resource types" column is empty, so "*" is the only form IAM accepts).
+ * Every entry names its page; add an action here only after reading its row there.
+ */
+
+const SAR = 'https://docs.aws.amazon.com/service-authorization/latest/reference';
+
+export const RESOURCE_STAR_ACTIONS: Readonly<Record<string, { kind: 'read' | 'write'; source: string }>> = {
+  // Amazon ECR: registry-level actions (the registry has no ARN of its own in IAM).
+  'ecr:DescribeRegistry': { kind: 'read', source: `${SAR}/list_amazonelasticcontainerregistry.html` },
+  'ecr:GetRegistryScanningConfiguration': {
+    kind: 'read',
+    source: `${SAR}/list_amazonelasticcontainerregistry.html`,
+  },
+  // Writes that act on the whole registry: granted only when ecr-warden.yml turns remediation on with
+  // dryRun: false (repository guard scanning remediation; replication remediation's backfill).
+  'ecr:PutRegistryScanningConfiguration': {
+    kind: 'write',
+    source: `${SAR}/list_amazonelasticcontainerregistry.html`,
+  },
+  'ecr:PutReplicationConfiguration': {
+    kind: 'write',
+    source: `${SAR}/list_amazonelasticcontainerregistry.html`,
+  },
+  'ecr:StartReplicationBackfill': {
+    kind: 'write',
+    source: `${SAR}/list_amazonelasticcontainerregistry.html`,
+  },
+  // Amazon ECS list actions and DescribeTaskDefinition: no resource type (ListTasks and ListServices take
+  // the cluster as a condition key, not as a resource).
+  'ecs:ListClusters': { kind: 'read', source: `${SAR}/list_amazonelasticcontainerservice.html` },
+  'ecs:ListServices': { kind: 'read', source: `${SAR}/list_amazonelasticcontainerservice.html` },
+  'ecs:ListTasks': { kind: 'read', source: `${SAR}/list_amazonelasticcontainerservice.html` },
+  'ecs:ListTaskDefinitions': { kind: 'read', source: `${SAR}/list_amazonelasticcontainerservice.html` },
+  'ecs:DescribeTaskDefinition': { kind: 'read', source: `${SAR}/list_amazonelasticcontainerservice.html` },
+  // AWS Lambda: ListFunctions has no resource type.
+  'lambda:ListFunctions': { kind: 'read', source: `${SAR}/list_awslambda.html` },
+};
+
+/**
+ * Actions that delete images or change how repositories and the registry behave. Each must be scoped to
+ * ECR repository ARNs (`...:repository/<pattern>`) unless it is a registry-level write listed above.
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerregistry.html
+ */
+export const DESTRUCTIVE_ACTIONS: ReadonlySet<string> = new Set([
+  'ecr:BatchDeleteImage',
+  'ecr:DeleteRepository',
+  'ecr:PutImageTagMutability',
+  'ecr:PutLifecyclePolicy',
+  'ecr:DeleteLifecyclePolicy',
+  'ecr:SetRepositoryPolicy',
+  'ecr:DeleteRepositoryPolicy',
+  'ecr:PutImageScanningConfiguration',
+  'ecr:UpdateImageStorageClass',
+  'ecr:PutRegistryScanningConfiguration',
+  'ecr:PutReplicationConfiguration',
+  'ecr:StartReplicationBackfill',
+  'ecr:PutRegistryPolicy',
+  'ecr:DeleteRegistryPolicy',
+]);
+
+/** A wildcard anywhere in an action (`*`, `ecr:*`, `ecr:Put*`) grants more than was reviewed. */
+export const hasActionWildcard = (action: string): boolean => action.includes('*') || action.includes('?');
+
+/** An ECR repository ARN or pattern, as text with `${AWS::...}` variables or already rendered. */
+export const isRepositoryArn = (text: string): boolean =>
+  /^arn:[^:]+:ecr:[^:]+:[^:]+:repository\/.+/.test(text);

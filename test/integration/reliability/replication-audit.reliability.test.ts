@@ -1,0 +1,176 @@
+// First, for its effect: the handler reads its environment when it is loaded, as at a Lambda cold start.
+import '../replication/replication-audit-environment';
+import '../../reliability/quiet-metrics';
+
+import { randomUUID } from 'node:crypto';
+import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { handler } from '../../../functions/replication-audit';
+import {
+  createRegistrySimulator,
+  type InstalledSimulator,
+  type RegistrySimulator,
+} from '../../../local/registry-sim';
+import { stateDocumentClient } from '../../../shared/aws/dynamodb-client';
+import { EventValidationError } from '../../../shared/events/event-validation-error';
+import { describeScenarios } from '../../reliability/describe-scenarios';
+import { loadEventFixture } from '../../support/fixtures';
+import { createLambdaContext } from '../../support/lambda-context';
+import { acceptPutEvents } from '../../support/put-events-stub';
+import { useFileStateTable } from '../../support/state-table';
+import { STATE_TABLE_NAME } from '../replication/replication-audit-environment';
+
+// The handler as deployed on the sample registry (us-east-1 replicating to us-west-2), report only. ECR is
+// the registry simulator (standard retry), the state table dynalite, EventBridge a stub.
+jest.mock('../../../shared/config/bundled-config', () => ({
+  loadBundledConfig: () =>
+    require('../../../shared/config/load-config').parseConfig({
+      replication: { destinationRegions: ['us-west-2'], repositoryPrefixes: ['payments/', 'web/'] },
+    }),
+}));
+jest.mock('../../../shared/aws/dynamodb-client', () =>
+  require('../../support/dynalite-dynamodb-client').dynaliteDynamoDbClientModule(),
+);
+jest.mock('../../../shared/aws/regional-ecr-clients', () =>
+  require('../../reliability/standard-retry').regionalEcrClientsModule(),
+);
+
+type Handler = (event: unknown, context: unknown) => Promise<Record<string, unknown>>;
+type Event = Record<string, unknown> & { detail: Record<string, unknown> };
+
+const invoke = handler as unknown as Handler;
+const eventBridge = mockClient(EventBridgeClient);
+const state = mockClient(stateDocumentClient);
+const published: PutEventsRequestEntry[] = [];
+const context = createLambdaContext('ecr-warden-test-replicationAudit');
+let sim: RegistrySimulator;
+let aws: InstalledSimulator;
+
+useFileStateTable(STATE_TABLE_NAME);
+beforeEach(() => {
+  jest.spyOn(Math, 'random').mockReturnValue(0);
+  sim = createRegistrySimulator();
+  sim.loadSample();
+  aws = sim.install();
+  published.length = 0;
+  eventBridge.reset();
+  eventBridge.on(PutEventsCommand).callsFake(acceptPutEvents(published));
+  state.reset();
+  state.send.callThrough();
+});
+afterEach(() => {
+  aws.restore();
+  jest.restoreAllMocks();
+});
+
+/** The FAILED replication of web/frontend:v3.2.0 to us-west-2, with a fresh event id. */
+function failedReplication(): Event {
+  const event = loadEventFixture<Event>('aws.ecr', 'ecr-replication-action-failed');
+  event.id = randomUUID();
+  return event;
+}
+const scheduledAudit = () => loadEventFixture<Event>('aws.events', 'replication-audit-scheduled-event');
+const detailsOf = (detailType: string) =>
+  published
+    .filter((entry) => entry.DetailType === detailType)
+    .map((entry) => JSON.parse(entry.Detail ?? '{}'));
+const fail = (name: string) => Object.assign(new Error(`${name} (test)`), { name });
+
+async function rejectsAsInvalid(event: unknown, pattern: RegExp): Promise<void> {
+  const error = await invoke(event, context).then(
+    () => undefined,
+    (rejection: unknown) => rejection as Error,
+  );
+  expect(error).toBeInstanceOf(EventValidationError);
+  expect(error?.message).toMatch(pattern);
+  expect(error?.message.length).toBeLessThan(1_000);
+  expect(aws.calls.count()).toBe(0);
+  expect(state.calls()).toHaveLength(0);
+  expect(published).toEqual([]);
+}
+
+describeScenarios('replicationAudit', {
+  'missing-detail': async () => {
+    const event: Partial<Event> = failedReplication();
+    delete event.detail;
+
+    await rejectsAsInvalid(event, /detail/);
+  },
+  'wrong-types': async () => {
+    const event = failedReplication();
+    event.detail.result = 'FAILURE';
+    event.detail['image-digest'] = 42;
+
+    await rejectsAsInvalid(event, /result.*image-digest|image-digest.*result/);
+  },
+  'unknown-detail-type': async () => {
+    const event = { ...failedReplication(), 'detail-type': 'ECR Image Scan' };
+
+    await rejectsAsInvalid(event, /detail-type "ECR Image Scan"/);
+  },
+  'huge-payload': async () => {
+    const event = failedReplication();
+    event.detail['repository-name'] = 'web/'.padEnd(1_000_000, 'x');
+
+    await rejectsAsInvalid(event, /repository-name/);
+  },
+  'ecr-throttled': async () => {
+    const clean = await invoke(scheduledAudit(), context);
+    published.length = 0;
+    aws.faults.throttle({ service: 'ecr', api: ['DescribeImages', 'DescribeRepositories'], share: 0.3 });
+
+    const throttled = await invoke(scheduledAudit(), context);
+
+    expect(aws.calls.count(undefined, { outcome: 'ThrottlingException' })).toBeGreaterThan(0);
+    expect(throttled).toEqual(clean);
+    expect(detailsOf('Replication Audit Report')).toHaveLength(1);
+  },
+  'region-unreachable': async () => {
+    aws.faults.unreachable('us-west-2');
+
+    const summary = await invoke(scheduledAudit(), context);
+
+    expect(summary).toMatchObject({ clean: false, problemCounts: { 'region-unreachable': 1 } });
+    expect(detailsOf('Replication Audit Report')).toEqual([
+      expect.objectContaining({
+        clean: false,
+        problemCounts: expect.objectContaining({ 'region-unreachable': 1 }),
+      }),
+    ]);
+  },
+  'publish-fails-retry': async () => {
+    let failures = 1;
+    const accept = acceptPutEvents(published);
+    eventBridge.on(PutEventsCommand).callsFake((input: { Entries: PutEventsRequestEntry[] }) => {
+      if (failures-- > 0) throw fail('InternalException');
+      return accept(input);
+    });
+    const event = failedReplication();
+
+    await expect(invoke(event, context)).rejects.toMatchObject({ name: 'InternalException' });
+    await invoke(structuredClone(event), context);
+
+    expect(detailsOf('Replication Failure')).toHaveLength(1);
+  },
+  'dynamodb-throttled': async () => {
+    state.on(PutCommand).rejectsOnce(fail('ThrottlingException'));
+    const event = failedReplication();
+
+    await expect(invoke(event, context)).rejects.toMatchObject({ name: 'ThrottlingException' });
+    const publishedBeforeRetry = published.length;
+    await invoke(structuredClone(event), context);
+
+    expect(publishedBeforeRetry).toBe(0);
+    expect(detailsOf('Replication Failure')).toHaveLength(1);
+  },
+  'duplicate-event': async () => {
+    const event = failedReplication();
+    await invoke(event, context);
+
+    const again = await invoke(structuredClone(event), context);
+
+    expect(again).toEqual({ outcome: 'duplicate' });
+    expect(detailsOf('Replication Failure')).toHaveLength(1);
+  },
+});

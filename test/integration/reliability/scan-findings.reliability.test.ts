@@ -1,0 +1,205 @@
+import { randomUUID } from 'node:crypto';
+import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import {
+  createRegistrySimulator,
+  type InstalledSimulator,
+  imageManifest,
+  type RegistrySimulator,
+} from '../../../local/registry-sim';
+import { EventValidationError } from '../../../shared/events/event-validation-error';
+import { describeScenarios } from '../../reliability/describe-scenarios';
+import { loadEventFixture } from '../../support/fixtures';
+import { createLambdaContext } from '../../support/lambda-context';
+import { acceptPutEvents } from '../../support/put-events-stub';
+import { useFileStateTable } from '../../support/state-table';
+import { basicFinding } from '../findings/findings-harness';
+
+// The handler as deployed, alerting on CRITICAL findings: ECR is the registry simulator (standard retry),
+// the state table dynalite, EventBridge a stub.
+jest.mock('../../../shared/config/bundled-config', () => ({
+  loadBundledConfig: () =>
+    require('../../../shared/config/load-config').parseConfig({ scanning: { minSeverity: 'CRITICAL' } }),
+}));
+jest.mock('../../../shared/aws/dynamodb-client', () =>
+  require('../../support/dynalite-dynamodb-client').dynaliteDynamoDbClientModule(),
+);
+jest.mock('../../../shared/aws/ecr-client', () =>
+  require('../../reliability/standard-retry').ecrClientModule(),
+);
+
+type Handler = (event: unknown, context: unknown) => Promise<unknown>;
+type Event = Record<string, unknown> & { detail: Record<string, unknown> };
+
+const eventBridge = mockClient(EventBridgeClient);
+const published: PutEventsRequestEntry[] = [];
+const table = useFileStateTable();
+const context = createLambdaContext('ecr-warden-test-scanFindings');
+let handler: Handler;
+let documentClient: DynamoDBDocumentClient;
+let state: ReturnType<typeof mockClient>;
+let sim: RegistrySimulator;
+let aws: InstalledSimulator;
+
+beforeAll(async () => {
+  Object.assign(process.env, {
+    AWS_REGION: 'us-east-1',
+    POWERTOOLS_SERVICE_NAME: 'ecr-warden',
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+    POWERTOOLS_METRICS_NAMESPACE: 'ecr-warden',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    EVENT_BUS_NAME: 'ecr-warden-test',
+    STATE_TABLE_NAME: table.tableName,
+  });
+  ({ handler } = (await import('../../../functions/scan-findings')) as { handler: Handler });
+  ({ stateDocumentClient: documentClient } = await import('../../../shared/aws/dynamodb-client'));
+  state = mockClient(documentClient);
+});
+afterAll(() => {
+  for (const name of ['EVENT_BUS_NAME', 'STATE_TABLE_NAME', 'POWERTOOLS_METRICS_DISABLED'])
+    delete process.env[name];
+});
+beforeEach(() => {
+  jest.spyOn(Math, 'random').mockReturnValue(0);
+  sim = createRegistrySimulator();
+  aws = sim.install();
+  published.length = 0;
+  eventBridge.reset();
+  eventBridge.on(PutEventsCommand).callsFake(acceptPutEvents(published));
+  state.reset();
+  state.send.callThrough();
+});
+afterEach(() => {
+  aws.restore();
+  jest.restoreAllMocks();
+});
+
+/** An image of its own repository with one CRITICAL and one HIGH basic finding; its ECR Image Scan event. */
+function scannedImage(): Event {
+  const repositoryName = `team-a/api-${randomUUID().slice(0, 8)}`;
+  sim.addRepository(repositoryName);
+  const digest = sim.pushImage({
+    repositoryName,
+    manifest: imageManifest({ seed: repositoryName }),
+    tags: ['v1'],
+  }).image.digest;
+  sim.setScan(
+    repositoryName,
+    { imageDigest: digest },
+    {
+      status: 'COMPLETE',
+      completedAt: '2026-10-31T12:00:00Z',
+      findings: [basicFinding('CVE-2026-0001', 'CRITICAL'), basicFinding('CVE-2026-0002', 'HIGH')],
+    },
+  );
+  const event = loadEventFixture<Event>('aws.ecr', 'ecr-image-scan-basic');
+  event.id = randomUUID();
+  event.detail['repository-name'] = repositoryName;
+  event.detail['image-digest'] = digest;
+  return event;
+}
+
+const alerts = () => published.filter((entry) => entry.DetailType === 'Vulnerability Alert');
+const fail = (name: string) => Object.assign(new Error(`${name} (test)`), { name });
+
+async function rejectsAsInvalid(event: unknown, pattern: RegExp): Promise<void> {
+  const error = await handler(event, context).then(
+    () => undefined,
+    (rejection: unknown) => rejection as Error,
+  );
+  expect(error).toBeInstanceOf(EventValidationError);
+  expect(error?.message).toMatch(pattern);
+  expect(error?.message.length).toBeLessThan(1_000);
+  expect(aws.calls.count()).toBe(0);
+  expect(state.calls()).toHaveLength(0);
+  expect(published).toEqual([]);
+}
+
+describeScenarios('scanFindings', {
+  'missing-detail': async () => {
+    const event: Partial<Event> = loadEventFixture<Event>('aws.ecr', 'ecr-image-scan-basic');
+    delete event.detail;
+
+    await rejectsAsInvalid(event, /detail/);
+  },
+  'wrong-types': async () => {
+    const event = loadEventFixture<Event>('aws.ecr', 'ecr-image-scan-basic');
+    event.detail['image-tags'] = 'v1.4.0';
+    event.detail['finding-severity-counts'] = { CRITICAL: 'one' };
+
+    await rejectsAsInvalid(event, /image-tags.*finding-severity-counts|finding-severity-counts.*image-tags/);
+  },
+  'unknown-detail-type': async () => {
+    const event = {
+      ...loadEventFixture<Event>('aws.ecr', 'ecr-image-scan-basic'),
+      'detail-type': 'ECR Image Action',
+    };
+
+    await rejectsAsInvalid(event, /detail-type/);
+  },
+  'huge-payload': async () => {
+    const event = loadEventFixture<Event>('aws.ecr', 'ecr-image-scan-basic');
+    event.detail['repository-name'] = 'team-a/'.padEnd(1_000_000, 'x');
+
+    await rejectsAsInvalid(event, /repository-name/);
+  },
+  'ecr-throttled': async () => {
+    const event = scannedImage();
+    aws.faults.throttle({ api: 'DescribeImageScanFindings', times: 3 });
+
+    await handler(event, context);
+
+    expect(aws.calls.count('DescribeImageScanFindings', { outcome: 'ThrottlingException' })).toBe(3);
+    expect(alerts()).toHaveLength(1);
+  },
+  'ecr-5xx-retry': async () => {
+    const event = scannedImage();
+    aws.faults.serverError({ api: 'DescribeImageScanFindings', times: 8 });
+
+    await expect(handler(event, context)).rejects.toMatchObject({ name: 'ServerException' });
+    const writesBeforeRetry = state.commandCalls(PutCommand).length;
+    await handler(structuredClone(event), context);
+
+    expect(writesBeforeRetry).toBe(0);
+    expect(alerts()).toHaveLength(1);
+  },
+  'publish-fails-retry': async () => {
+    const event = scannedImage();
+    let failures = 1;
+    const accept = acceptPutEvents(published);
+    eventBridge.on(PutEventsCommand).callsFake((input: { Entries: PutEventsRequestEntry[] }) => {
+      if (failures-- > 0) throw fail('InternalException');
+      return accept(input);
+    });
+
+    await expect(handler(event, context)).rejects.toMatchObject({ name: 'InternalException' });
+    await handler(structuredClone(event), context);
+
+    expect(alerts()).toHaveLength(1);
+  },
+  'ledger-write-fails-after-alert': async () => {
+    const event = scannedImage();
+    const send = Object.getPrototypeOf(documentClient).send.bind(documentClient);
+    let failures = 1;
+    state.on(PutCommand).callsFake((input: { Item: { pk: string } }) => {
+      if (/^FINDINGS#/.test(input.Item.pk) && failures-- > 0) throw fail('ThrottlingException');
+      return send(new PutCommand(input as never));
+    });
+
+    await expect(handler(event, context)).rejects.toMatchObject({ name: 'ThrottlingException' });
+    const alertsBeforeRetry = alerts().length;
+    await handler(structuredClone(event), context);
+
+    expect(alertsBeforeRetry).toBe(1);
+    expect(alerts()).toHaveLength(1);
+  },
+  'duplicate-event': async () => {
+    const event = scannedImage();
+    await handler(event, context);
+
+    await handler(structuredClone(event), context);
+
+    expect(alerts()).toHaveLength(1);
+  },
+});

@@ -1,0 +1,208 @@
+import type { SQSBatchResponse } from 'aws-lambda';
+import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
+import { type SlackReceiver, startSlackReceiver } from '../../../local/slack-receiver';
+import { describeScenarios } from '../../reliability/describe-scenarios';
+import { createLambdaContext } from '../../support/lambda-context';
+import { useFileStateTable } from '../../support/state-table';
+import { fifoBatch, governanceEnvelope } from '../notifier/notifier-harness';
+
+// The handler as deployed, with one route to a local Slack receiver; SSM and the state table's client are
+// mocked per cold start (the state table itself is dynalite).
+jest.mock('../../../shared/config/bundled-config', () => ({
+  loadBundledConfig: () =>
+    require('../../../shared/config/load-config').parseConfig({
+      notifications: { routes: [{ name: 'platform', webhookParameter: '/ecr-warden/slack/platform' }] },
+    }),
+}));
+jest.mock('../../../shared/aws/dynamodb-client', () =>
+  require('../../support/dynalite-dynamodb-client').dynaliteDynamoDbClientModule(),
+);
+
+const WEBHOOK = '/services/T0001/B0004/reliabilitySecret';
+
+type Handler = (event: unknown, context: unknown) => Promise<SQSBatchResponse>;
+interface Environment {
+  handler: Handler;
+  ssm: AwsClientStub<import('@aws-sdk/client-ssm').SSMClient>;
+  ssmSdk: typeof import('@aws-sdk/client-ssm');
+  state: ReturnType<typeof mockClient>;
+  PutCommand: typeof import('@aws-sdk/lib-dynamodb').PutCommand;
+  /** What the environment's logger was asked to log at error level. */
+  errors: jest.SpyInstance;
+}
+
+let receiver: SlackReceiver;
+const table = useFileStateTable();
+const context = () => createLambdaContext('ecr-warden-test-slackNotifier');
+
+/**
+ * A new execution environment: the handler module and its clients loaded afresh (a fresh pacer, an empty
+ * webhook cache), SSM answering the webhook URL, the state table's client passing calls through to dynalite.
+ */
+function coldStart(): Environment {
+  let loaded: Environment | undefined;
+  jest.isolateModules(() => {
+    const ssmSdk = require('@aws-sdk/client-ssm') as typeof import('@aws-sdk/client-ssm');
+    const ssm = mockClient(ssmSdk.SSMClient);
+    ssm.on(ssmSdk.GetParameterCommand).resolves({
+      Parameter: { Name: '/ecr-warden/slack/platform', Type: 'SecureString', Value: receiver.url(WEBHOOK) },
+    });
+    const { stateDocumentClient } = require('../../../shared/aws/dynamodb-client');
+    const state = mockClient(stateDocumentClient);
+    state.send.callThrough();
+    const { PutCommand } = require('@aws-sdk/lib-dynamodb') as typeof import('@aws-sdk/lib-dynamodb');
+    const { logger } = require('../../../shared/logger') as typeof import('../../../shared/logger');
+    const errors = jest.spyOn(logger, 'error');
+    const { handler } = require('../../../functions/slack-notifier') as { handler: Handler };
+    loaded = { handler, ssm, ssmSdk, state, PutCommand, errors };
+  });
+  if (loaded === undefined) throw new Error('functions/slack-notifier did not load');
+  return loaded;
+}
+
+beforeAll(async () => {
+  receiver = await startSlackReceiver();
+  Object.assign(process.env, {
+    POWERTOOLS_SERVICE_NAME: 'ecr-warden',
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+    POWERTOOLS_METRICS_NAMESPACE: 'ecr-warden',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    STATE_TABLE_NAME: table.tableName,
+  });
+});
+afterAll(async () => {
+  await receiver.close();
+  delete process.env.STATE_TABLE_NAME;
+});
+beforeEach(() => {
+  // Backoff between Slack attempts is random × base × 2^n: no waiting in tests.
+  jest.spyOn(Math, 'random').mockReturnValue(0);
+  receiver.reset();
+});
+afterEach(() => jest.restoreAllMocks());
+
+/** The problems of the malformed messages the environment logged. */
+const problemsLogged = (errors: jest.SpyInstance): string[] =>
+  errors.mock.calls.flatMap(
+    ([, context]) => (context as { error?: { problems?: string[] } } | undefined)?.error?.problems ?? [],
+  );
+
+const posts = () => receiver.posts(WEBHOOK).filter((post) => post.response?.status === 200);
+const fail = (name: string) => Object.assign(new Error(`${name} (test)`), { name });
+const ids = (event: { Records: { messageId: string }[] }) =>
+  event.Records.map((record) => ({ itemIdentifier: record.messageId }));
+
+describeScenarios('slackNotifier', {
+  'malformed-body': async () => {
+    const { handler, errors } = coldStart();
+    const event = fifoBatch(['{"detail-type": ', governanceEnvelope('tag-moved')]);
+
+    const response = await handler(event, context());
+
+    expect(response.batchItemFailures).toEqual(ids(event));
+    expect(problemsLogged(errors)).toEqual([expect.stringMatching(/JSON/)]);
+    expect(receiver.posts(WEBHOOK)).toEqual([]);
+  },
+  'wrong-types': async () => {
+    const { handler, errors } = coldStart();
+    const event = fifoBatch([
+      governanceEnvelope('tag-moved', (envelope) => {
+        envelope.detail.severity = 'urgent';
+        (envelope.detail as Record<string, unknown>).summary = 42;
+      }),
+    ]);
+
+    const response = await handler(event, context());
+
+    expect(response.batchItemFailures).toEqual(ids(event));
+    expect(problemsLogged(errors)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^detail\.severity/),
+        expect.stringMatching(/^detail\.summary/),
+      ]),
+    );
+    expect(receiver.posts(WEBHOOK)).toEqual([]);
+  },
+  'unknown-detail-type': async () => {
+    const { handler, errors } = coldStart();
+    const event = fifoBatch([
+      governanceEnvelope('tag-moved', (envelope) => {
+        envelope['detail-type'] = 'Tag Renamed';
+      }),
+    ]);
+
+    const response = await handler(event, context());
+
+    expect(response.batchItemFailures).toEqual(ids(event));
+    expect(problemsLogged(errors)).toEqual([
+      expect.stringMatching(/^detail-type: "Tag Renamed" is not one of/),
+    ]);
+    expect(receiver.posts(WEBHOOK)).toEqual([]);
+  },
+  'huge-payload': async () => {
+    const { handler, errors } = coldStart();
+    const event = fifoBatch([
+      governanceEnvelope('tag-moved', (envelope) => {
+        envelope.detail.summary = 'x'.repeat(1_000_000);
+      }),
+    ]);
+
+    const response = await handler(event, context());
+
+    expect(response.batchItemFailures).toEqual(ids(event));
+    expect(problemsLogged(errors)).toEqual([expect.stringMatching(/^detail\.summary: Too big/)]);
+    expect(problemsLogged(errors).join(' ').length).toBeLessThan(1_000);
+    expect(receiver.posts(WEBHOOK)).toEqual([]);
+  },
+  'ssm-throttled': async () => {
+    const first = coldStart();
+    first.ssm.on(first.ssmSdk.GetParameterCommand).rejects(fail('ThrottlingException'));
+    const event = fifoBatch([governanceEnvelope('tag-moved')]);
+
+    const failed = await first.handler(event, context());
+    const redelivered = await coldStart().handler(event, context());
+
+    expect(failed.batchItemFailures).toEqual(ids(event));
+    expect(redelivered.batchItemFailures).toEqual([]);
+    expect(posts()).toHaveLength(1);
+  },
+  'slack-5xx': async () => {
+    receiver.respondWith(WEBHOOK, [
+      { type: 'server-error' },
+      { type: 'server-error' },
+      { type: 'server-error' },
+      { type: 'server-error' },
+    ]);
+    const event = fifoBatch([governanceEnvelope('tag-moved')]);
+
+    const failed = await coldStart().handler(event, context());
+    const redelivered = await coldStart().handler(event, context());
+
+    expect(failed.batchItemFailures).toEqual(ids(event));
+    expect(receiver.posts(WEBHOOK).map((post) => post.response?.status)).toEqual([500, 500, 500, 500, 200]);
+    expect(redelivered.batchItemFailures).toEqual([]);
+  },
+  'dynamodb-throttled': async () => {
+    const first = coldStart();
+    first.state.on(first.PutCommand).rejects(fail('ThrottlingException'));
+    const event = fifoBatch([governanceEnvelope('tag-moved')]);
+
+    const failed = await first.handler(event, context());
+    const postsBeforeRedelivery = receiver.posts(WEBHOOK).length;
+    const redelivered = await coldStart().handler(event, context());
+
+    expect(failed.batchItemFailures).toEqual(ids(event));
+    expect(postsBeforeRedelivery).toBe(0);
+    expect(redelivered.batchItemFailures).toEqual([]);
+    expect(posts()).toHaveLength(1);
+  },
+  'duplicate-delivery': async () => {
+    const event = fifoBatch([governanceEnvelope('tag-moved')]);
+    await coldStart().handler(event, context());
+
+    const again = await coldStart().handler(event, context());
+
+    expect(again.batchItemFailures).toEqual([]);
+    expect(posts()).toHaveLength(1);
+  },
+});

@@ -1,0 +1,240 @@
+import { randomUUID } from 'node:crypto';
+import { PutImageTagMutabilityCommand } from '@aws-sdk/client-ecr';
+import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import type { InstalledSimulator } from '../../../local/registry-sim/adapter/install';
+import { createRegistrySimulator, type RegistrySimulator } from '../../../local/registry-sim/simulator';
+import { EventValidationError } from '../../../shared/events/event-validation-error';
+import { describeScenarios } from '../../reliability/describe-scenarios';
+import { loadEventFixture } from '../../support/fixtures';
+import { createLambdaContext } from '../../support/lambda-context';
+import { acceptPutEvents } from '../../support/put-events-stub';
+import { useFileStateTable } from '../../support/state-table';
+
+// The handler as deployed: one rule, IMMUTABLE tags on team-a/**, remediation on, not a dry run. ECR is the
+// registry simulator (standard retry), the state table dynalite, EventBridge a stub.
+jest.mock('../../../shared/config/bundled-config', () => ({
+  loadBundledConfig: () =>
+    require('../../../shared/config/load-config').parseConfig({
+      immutability: {
+        dryRun: false,
+        rules: [{ repositories: ['team-a/**'], mode: 'IMMUTABLE', remediate: true }],
+      },
+    }),
+}));
+jest.mock('../../../shared/aws/dynamodb-client', () =>
+  require('../../support/dynalite-dynamodb-client').dynaliteDynamoDbClientModule(),
+);
+jest.mock('../../../shared/aws/ecr-client', () =>
+  require('../../reliability/standard-retry').ecrClientModule(),
+);
+jest.mock('../../../shared/aws/ecs-client', () =>
+  require('../../reliability/standard-retry').ecsClientModule(),
+);
+jest.mock('../../../shared/aws/lambda-client', () =>
+  require('../../reliability/standard-retry').lambdaClientModule(),
+);
+
+type Handler = (event: unknown, context: unknown) => Promise<unknown>;
+type Event = Record<string, unknown> & { detail: Record<string, unknown> };
+
+const eventBridge = mockClient(EventBridgeClient);
+const published: PutEventsRequestEntry[] = [];
+const table = useFileStateTable();
+const context = createLambdaContext('ecr-warden-test-tagImmutability');
+let handler: Handler;
+let state: ReturnType<typeof mockClient>;
+let sim: RegistrySimulator;
+let aws: InstalledSimulator;
+
+beforeAll(async () => {
+  Object.assign(process.env, {
+    AWS_REGION: 'us-east-1',
+    POWERTOOLS_SERVICE_NAME: 'ecr-warden',
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+    POWERTOOLS_METRICS_NAMESPACE: 'ecr-warden',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    STATE_TABLE_NAME: table.tableName,
+    EVENT_BUS_NAME: 'ecr-warden-test',
+    GUARD_ROLE_ARN: 'arn:aws:iam::123456789012:role/ecr-warden-test-tagImmutability',
+  });
+  // Loaded after the environment is set: the handler reads it at cold start.
+  ({ handler } = (await import('../../../functions/tag-immutability')) as { handler: Handler });
+  const { stateDocumentClient } = await import('../../../shared/aws/dynamodb-client');
+  state = mockClient(stateDocumentClient);
+});
+afterAll(() => {
+  for (const name of [
+    'STATE_TABLE_NAME',
+    'EVENT_BUS_NAME',
+    'GUARD_ROLE_ARN',
+    'POWERTOOLS_METRICS_DISABLED',
+  ]) {
+    delete process.env[name];
+  }
+});
+beforeEach(() => {
+  jest.spyOn(Math, 'random').mockReturnValue(0);
+  sim = createRegistrySimulator();
+  aws = sim.install();
+  published.length = 0;
+  eventBridge.reset();
+  eventBridge.on(PutEventsCommand).callsFake(acceptPutEvents(published));
+  state.reset();
+  state.send.callThrough();
+});
+afterEach(() => {
+  aws.restore();
+  jest.restoreAllMocks();
+});
+
+/** A CloudTrail CreateRepository record of team-a/api, with a fresh event id. */
+function createRepositoryEvent(): Event {
+  const event = loadEventFixture<Event>('aws.ecr', 'cloudtrail-create-repository');
+  event.id = randomUUID();
+  return event;
+}
+
+/** team-a/api exists with MUTABLE tags: the rule's drift. */
+const mutableRepository = () => sim.addRepository('team-a/api', { imageTagMutability: 'MUTABLE' });
+const mutability = () => sim.repository('team-a/api').imageTagMutability;
+const drifts = () =>
+  published
+    .filter((entry) => entry.DetailType === 'Repository Settings Drift')
+    .map((entry) => JSON.parse(entry.Detail ?? '{}'));
+
+async function rejectsAsInvalid(event: unknown, pattern: RegExp): Promise<Error> {
+  const error = await handler(event, context).then(
+    () => undefined,
+    (rejection: unknown) => rejection as Error,
+  );
+  expect(error).toBeInstanceOf(EventValidationError);
+  expect(error?.message).toMatch(pattern);
+  expect(error?.message.length).toBeLessThan(1_000);
+  expect(aws.calls.count()).toBe(0);
+  expect(published).toEqual([]);
+  return error as Error;
+}
+
+const fail = (name: string) => Object.assign(new Error(`${name} (test)`), { name });
+
+describeScenarios('tagImmutability', {
+  'missing-detail': async () => {
+    const event: Partial<Event> = createRepositoryEvent();
+    delete event.detail;
+
+    await rejectsAsInvalid(event, /detail: /);
+  },
+  'wrong-types': async () => {
+    const event = createRepositoryEvent();
+    event.detail.eventName = 42;
+    event.detail.eventTime = 'yesterday';
+
+    await rejectsAsInvalid(
+      event,
+      /detail\.eventName: .*detail\.eventTime: |detail\.eventTime: .*detail\.eventName: /,
+    );
+  },
+  'unknown-detail-type': async () => {
+    const event = { ...createRepositoryEvent(), 'detail-type': 'ECR Image Scan' };
+
+    await rejectsAsInvalid(event, /detail-type: expected .* got "ECR Image Scan"/);
+  },
+  'huge-payload': async () => {
+    const event = loadEventFixture<Event>('aws.ecr', 'image-action-push');
+    event.detail['repository-name'] = 'team-a/'.padEnd(1_000_000, 'x');
+
+    await rejectsAsInvalid(event, /detail\.repository-name: /);
+  },
+  'ecr-throttled': async () => {
+    mutableRepository();
+    aws.faults.throttle({ service: 'ecr', api: ['DescribeRepositories', 'PutImageTagMutability'], times: 3 });
+
+    const result = await handler(createRepositoryEvent(), context);
+
+    expect(result).toMatchObject({ status: 'checked', drifts: 1, applied: 1 });
+    expect(mutability()).toBe('IMMUTABLE');
+    expect(drifts()).toEqual([
+      expect.objectContaining({ baseline: 'tag-immutability', remediation: 'applied' }),
+    ]);
+  },
+  'remediation-5xx': async () => {
+    mutableRepository();
+    aws.faults.serverError({ service: 'ecr', api: 'PutImageTagMutability' });
+
+    const result = await handler(createRepositoryEvent(), context);
+
+    expect(result).toMatchObject({ status: 'checked', drifts: 1, applied: 0, failed: 1 });
+    expect(aws.calls.count('PutImageTagMutability')).toBe(8);
+    expect(mutability()).toBe('MUTABLE');
+    expect(drifts()).toEqual([expect.objectContaining({ remediation: 'failed' })]);
+  },
+  'publish-fails-retry': async () => {
+    mutableRepository();
+    let failures = 1;
+    const accept = acceptPutEvents(published);
+    eventBridge.on(PutEventsCommand).callsFake((input: { Entries: PutEventsRequestEntry[] }) => {
+      if (failures-- > 0) throw fail('InternalException');
+      return accept(input);
+    });
+    const event = createRepositoryEvent();
+
+    await expect(handler(event, context)).rejects.toMatchObject({ name: 'InternalException' });
+    const retried = await handler(structuredClone(event), context);
+
+    expect(retried).toMatchObject({ status: 'checked', drifts: 0, eventsPublished: 1 });
+    expect(mutability()).toBe('IMMUTABLE');
+    expect(aws.mocks.ecr.commandCalls(PutImageTagMutabilityCommand)).toHaveLength(1);
+    expect(drifts()).toEqual([expect.objectContaining({ remediation: 'applied', actual: 'MUTABLE' })]);
+  },
+  'publish-fails-sweep': async () => {
+    mutableRepository();
+    let failures = 3;
+    const accept = acceptPutEvents(published);
+    eventBridge.on(PutEventsCommand).callsFake((input: { Entries: PutEventsRequestEntry[] }) => {
+      if (failures-- > 0) throw fail('InternalException');
+      return accept(input);
+    });
+    const event = createRepositoryEvent();
+    for (let attempt = 0; attempt < 3; attempt++) {
+      await expect(handler(structuredClone(event), context)).rejects.toMatchObject({
+        name: 'InternalException',
+      });
+    }
+    const sweep = loadEventFixture<Event>('aws.events', 'repository-guard-scheduled-event');
+    sweep.id = randomUUID();
+
+    const swept = await handler(sweep, context);
+    const nextSweep = await handler({ ...sweep, id: randomUUID() }, context);
+
+    expect(swept).toMatchObject({ drifts: 0, eventsPublished: 1 });
+    expect(nextSweep).toMatchObject({ drifts: 0, eventsPublished: 0 });
+    expect(drifts()).toEqual([expect.objectContaining({ remediation: 'applied', actual: 'MUTABLE' })]);
+  },
+  'dynamodb-throttled': async () => {
+    mutableRepository();
+    state.on(PutCommand).rejectsOnce(fail('ThrottlingException'));
+    const event = createRepositoryEvent();
+
+    await expect(handler(event, context)).rejects.toMatchObject({ name: 'ThrottlingException' });
+    const callsBeforeRetry = aws.calls.count();
+    const retried = await handler(structuredClone(event), context);
+
+    expect(callsBeforeRetry).toBe(0);
+    expect(retried).toMatchObject({ status: 'checked', applied: 1 });
+    expect(drifts()).toHaveLength(1);
+  },
+  'duplicate-event': async () => {
+    mutableRepository();
+    const event = createRepositoryEvent();
+    await handler(event, context);
+    aws.calls.reset();
+
+    const again = await handler(structuredClone(event), context);
+
+    expect(again).toMatchObject({ status: 'duplicate' });
+    expect(aws.calls.count()).toBe(0);
+    expect(drifts()).toHaveLength(1);
+  },
+});
