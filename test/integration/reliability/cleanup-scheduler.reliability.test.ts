@@ -7,8 +7,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../../functions/cleanup-scheduler';
 import type { InstalledSimulator } from '../../../local/registry-sim/adapter/install';
 import { createRegistrySimulator, type RegistrySimulator } from '../../../local/registry-sim/simulator';
-import { EventValidationError } from '../../../shared/events/event-validation-error';
 import { describeScenarios } from '../../reliability/describe-scenarios';
+import { expectRejectedAsInvalid } from '../../reliability/invalid-event';
 import { loadEventFixture } from '../../support/fixtures';
 import { createLambdaContext } from '../../support/lambda-context';
 
@@ -57,17 +57,13 @@ afterEach(() => {
   jest.restoreAllMocks();
 });
 
-async function rejectsAsInvalid(event: unknown, pattern: RegExp): Promise<EventValidationError> {
-  const error = await invoke(event, createLambdaContext()).then(
-    () => undefined,
-    (rejection: unknown) => rejection,
+const rejectsAsInvalid = (event: unknown, pattern: RegExp) =>
+  expectRejectedAsInvalid(
+    invoke(event, createLambdaContext()),
+    pattern,
+    { aws, mocks: [sqs] },
+    { bounded: false },
   );
-  expect(error).toBeInstanceOf(EventValidationError);
-  expect((error as Error).message).toMatch(pattern);
-  expect(aws.calls.count()).toBe(0);
-  expect(sqs.calls()).toHaveLength(0);
-  return error as EventValidationError;
-}
 
 describeScenarios('cleanupScheduler', {
   'missing-detail': async () => {

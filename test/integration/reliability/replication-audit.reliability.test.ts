@@ -13,8 +13,8 @@ import {
   type RegistrySimulator,
 } from '../../../local/registry-sim';
 import { stateDocumentClient } from '../../../shared/aws/dynamodb-client';
-import { EventValidationError } from '../../../shared/events/event-validation-error';
 import { describeScenarios } from '../../reliability/describe-scenarios';
+import { awsError, expectRejectedAsInvalid } from '../../reliability/invalid-event';
 import { loadEventFixture } from '../../support/fixtures';
 import { createLambdaContext } from '../../support/lambda-context';
 import { acceptPutEvents } from '../../support/put-events-stub';
@@ -75,20 +75,9 @@ const detailsOf = (detailType: string) =>
   published
     .filter((entry) => entry.DetailType === detailType)
     .map((entry) => JSON.parse(entry.Detail ?? '{}'));
-const fail = (name: string) => Object.assign(new Error(`${name} (test)`), { name });
 
-async function rejectsAsInvalid(event: unknown, pattern: RegExp): Promise<void> {
-  const error = await invoke(event, context).then(
-    () => undefined,
-    (rejection: unknown) => rejection as Error,
-  );
-  expect(error).toBeInstanceOf(EventValidationError);
-  expect(error?.message).toMatch(pattern);
-  expect(error?.message.length).toBeLessThan(1_000);
-  expect(aws.calls.count()).toBe(0);
-  expect(state.calls()).toHaveLength(0);
-  expect(published).toEqual([]);
-}
+const rejectsAsInvalid = (event: unknown, pattern: RegExp) =>
+  expectRejectedAsInvalid(invoke(event, context), pattern, { aws, mocks: [state], published });
 
 describeScenarios('replicationAudit', {
   'missing-detail': async () => {
@@ -143,7 +132,7 @@ describeScenarios('replicationAudit', {
     let failures = 1;
     const accept = acceptPutEvents(published);
     eventBridge.on(PutEventsCommand).callsFake((input: { Entries: PutEventsRequestEntry[] }) => {
-      if (failures-- > 0) throw fail('InternalException');
+      if (failures-- > 0) throw awsError('InternalException');
       return accept(input);
     });
     const event = failedReplication();
@@ -154,7 +143,7 @@ describeScenarios('replicationAudit', {
     expect(detailsOf('Replication Failure')).toHaveLength(1);
   },
   'dynamodb-throttled': async () => {
-    state.on(PutCommand).rejectsOnce(fail('ThrottlingException'));
+    state.on(PutCommand).rejectsOnce(awsError('ThrottlingException'));
     const event = failedReplication();
 
     await expect(invoke(event, context)).rejects.toMatchObject({ name: 'ThrottlingException' });

@@ -8,8 +8,8 @@ import {
   imageManifest,
   type RegistrySimulator,
 } from '../../../local/registry-sim';
-import { EventValidationError } from '../../../shared/events/event-validation-error';
 import { describeScenarios } from '../../reliability/describe-scenarios';
+import { awsError, expectRejectedAsInvalid } from '../../reliability/invalid-event';
 import { loadEventFixture } from '../../support/fixtures';
 import { createLambdaContext } from '../../support/lambda-context';
 import { acceptPutEvents } from '../../support/put-events-stub';
@@ -101,20 +101,9 @@ function scannedImage(): Event {
 }
 
 const alerts = () => published.filter((entry) => entry.DetailType === 'Vulnerability Alert');
-const fail = (name: string) => Object.assign(new Error(`${name} (test)`), { name });
 
-async function rejectsAsInvalid(event: unknown, pattern: RegExp): Promise<void> {
-  const error = await handler(event, context).then(
-    () => undefined,
-    (rejection: unknown) => rejection as Error,
-  );
-  expect(error).toBeInstanceOf(EventValidationError);
-  expect(error?.message).toMatch(pattern);
-  expect(error?.message.length).toBeLessThan(1_000);
-  expect(aws.calls.count()).toBe(0);
-  expect(state.calls()).toHaveLength(0);
-  expect(published).toEqual([]);
-}
+const rejectsAsInvalid = (event: unknown, pattern: RegExp) =>
+  expectRejectedAsInvalid(handler(event, context), pattern, { aws, mocks: [state], published });
 
 describeScenarios('scanFindings', {
   'missing-detail': async () => {
@@ -169,7 +158,7 @@ describeScenarios('scanFindings', {
     let failures = 1;
     const accept = acceptPutEvents(published);
     eventBridge.on(PutEventsCommand).callsFake((input: { Entries: PutEventsRequestEntry[] }) => {
-      if (failures-- > 0) throw fail('InternalException');
+      if (failures-- > 0) throw awsError('InternalException');
       return accept(input);
     });
 
@@ -183,7 +172,7 @@ describeScenarios('scanFindings', {
     const send = Object.getPrototypeOf(documentClient).send.bind(documentClient);
     let failures = 1;
     state.on(PutCommand).callsFake((input: { Item: { pk: string } }) => {
-      if (/^FINDINGS#/.test(input.Item.pk) && failures-- > 0) throw fail('ThrottlingException');
+      if (/^FINDINGS#/.test(input.Item.pk) && failures-- > 0) throw awsError('ThrottlingException');
       return send(new PutCommand(input as never));
     });
 

@@ -2,6 +2,7 @@ import type { SQSBatchResponse } from 'aws-lambda';
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { type SlackReceiver, startSlackReceiver } from '../../../local/slack-receiver';
 import { describeScenarios } from '../../reliability/describe-scenarios';
+import { awsError } from '../../reliability/invalid-event';
 import { createLambdaContext } from '../../support/lambda-context';
 import { useFileStateTable } from '../../support/state-table';
 import { fifoBatch, governanceEnvelope } from '../notifier/notifier-harness';
@@ -88,7 +89,6 @@ const problemsLogged = (errors: jest.SpyInstance): string[] =>
   );
 
 const posts = () => receiver.posts(WEBHOOK).filter((post) => post.response?.status === 200);
-const fail = (name: string) => Object.assign(new Error(`${name} (test)`), { name });
 const ids = (event: { Records: { messageId: string }[] }) =>
   event.Records.map((record) => ({ itemIdentifier: record.messageId }));
 
@@ -156,7 +156,7 @@ describeScenarios('slackNotifier', {
   },
   'ssm-throttled': async () => {
     const first = coldStart();
-    first.ssm.on(first.ssmSdk.GetParameterCommand).rejects(fail('ThrottlingException'));
+    first.ssm.on(first.ssmSdk.GetParameterCommand).rejects(awsError('ThrottlingException'));
     const event = fifoBatch([governanceEnvelope('tag-moved')]);
 
     const failed = await first.handler(event, context());
@@ -184,7 +184,7 @@ describeScenarios('slackNotifier', {
   },
   'dynamodb-throttled': async () => {
     const first = coldStart();
-    first.state.on(first.PutCommand).rejects(fail('ThrottlingException'));
+    first.state.on(first.PutCommand).rejects(awsError('ThrottlingException'));
     const event = fifoBatch([governanceEnvelope('tag-moved')]);
 
     const failed = await first.handler(event, context());

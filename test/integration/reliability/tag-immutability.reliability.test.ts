@@ -5,8 +5,8 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { InstalledSimulator } from '../../../local/registry-sim/adapter/install';
 import { createRegistrySimulator, type RegistrySimulator } from '../../../local/registry-sim/simulator';
-import { EventValidationError } from '../../../shared/events/event-validation-error';
 import { describeScenarios } from '../../reliability/describe-scenarios';
+import { awsError, expectRejectedAsInvalid } from '../../reliability/invalid-event';
 import { loadEventFixture } from '../../support/fixtures';
 import { createLambdaContext } from '../../support/lambda-context';
 import { acceptPutEvents } from '../../support/put-events-stub';
@@ -104,20 +104,8 @@ const drifts = () =>
     .filter((entry) => entry.DetailType === 'Repository Settings Drift')
     .map((entry) => JSON.parse(entry.Detail ?? '{}'));
 
-async function rejectsAsInvalid(event: unknown, pattern: RegExp): Promise<Error> {
-  const error = await handler(event, context).then(
-    () => undefined,
-    (rejection: unknown) => rejection as Error,
-  );
-  expect(error).toBeInstanceOf(EventValidationError);
-  expect(error?.message).toMatch(pattern);
-  expect(error?.message.length).toBeLessThan(1_000);
-  expect(aws.calls.count()).toBe(0);
-  expect(published).toEqual([]);
-  return error as Error;
-}
-
-const fail = (name: string) => Object.assign(new Error(`${name} (test)`), { name });
+const rejectsAsInvalid = (event: unknown, pattern: RegExp) =>
+  expectRejectedAsInvalid(handler(event, context), pattern, { aws, published });
 
 describeScenarios('tagImmutability', {
   'missing-detail': async () => {
@@ -175,7 +163,7 @@ describeScenarios('tagImmutability', {
     let failures = 1;
     const accept = acceptPutEvents(published);
     eventBridge.on(PutEventsCommand).callsFake((input: { Entries: PutEventsRequestEntry[] }) => {
-      if (failures-- > 0) throw fail('InternalException');
+      if (failures-- > 0) throw awsError('InternalException');
       return accept(input);
     });
     const event = createRepositoryEvent();
@@ -193,7 +181,7 @@ describeScenarios('tagImmutability', {
     let failures = 3;
     const accept = acceptPutEvents(published);
     eventBridge.on(PutEventsCommand).callsFake((input: { Entries: PutEventsRequestEntry[] }) => {
-      if (failures-- > 0) throw fail('InternalException');
+      if (failures-- > 0) throw awsError('InternalException');
       return accept(input);
     });
     const event = createRepositoryEvent();
@@ -214,7 +202,7 @@ describeScenarios('tagImmutability', {
   },
   'dynamodb-throttled': async () => {
     mutableRepository();
-    state.on(PutCommand).rejectsOnce(fail('ThrottlingException'));
+    state.on(PutCommand).rejectsOnce(awsError('ThrottlingException'));
     const event = createRepositoryEvent();
 
     await expect(handler(event, context)).rejects.toMatchObject({ name: 'ThrottlingException' });
