@@ -19,6 +19,7 @@ import {
   type SweepSummary,
 } from '../shared/immutability/repository-guard';
 import { logger } from '../shared/logger';
+import { idempotencyKey } from '../shared/state/state-keys';
 
 // Cold start: a missing environment variable or an invalid bundled config fails the init phase with a
 // message naming the variable or the config path, before any event is accepted.
@@ -82,8 +83,10 @@ async function guardRepositories(event: unknown): Promise<RepositoryGuardResult>
       logger.info('push recorded', { ...result });
       return result;
     }
-    const run = await idempotency.runOnce<ApiCallResult | SweepSummary>(`repository-guard#${id}`, ONCE, () =>
-      parsed.kind === 'api-call' ? guard.handleApiCall(parsed.event) : guard.sweep(parsed.event),
+    const run = await idempotency.runOnce<ApiCallResult | SweepSummary>(
+      idempotencyKey('repository-guard', id),
+      ONCE,
+      () => (parsed.kind === 'api-call' ? guard.handleApiCall(parsed.event) : guard.sweep(parsed.event)),
     );
     if (run.status === 'duplicate') {
       logger.info('event already handled', { completedAt: run.completedAt });

@@ -144,6 +144,19 @@ const cleanupRepositoryArns = repositoryArnPatterns(
 ).map((pattern) => regionalArn('ecr', `repository/${pattern}`));
 
 /**
+ * A function's statement on the state table: the actions, on the table, and only on the partitions of the
+ * key families it owns (`ForAllValues:StringLike` on `dynamodb:LeadingKeys`). The patterns come from
+ * shared/state/state-access.ts, whose test proves them against the key builders; the statement's shape
+ * is written here independently of shared/aws/state-table-iam.ts.
+ */
+const { leadingKeyPatterns } = tsxRequire('../shared/state/state-access.ts');
+const onOwnStatePartitions = (key, actions) => ({
+  Action: actions,
+  Resource: [getAtt('StateTable')],
+  Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': leadingKeyPatterns(key) } },
+});
+
+/**
  * The IAM statements each function's role must hold, besides its own log-group statement: exact
  * actions and resources. A function that is not listed here fails the check; add its statements when
  * adding the function, so that every permission is reviewed twice.
@@ -189,16 +202,13 @@ const EXPECTED_STATEMENTS = {
       Resource: [regionalArn('lambda', 'function:*')],
     },
     { Action: ['events:PutEvents'], Resource: [getAtt('GovernanceEventBus')] },
-    {
-      Action: [
-        'dynamodb:GetItem',
-        'dynamodb:PutItem',
-        'dynamodb:DeleteItem',
-        'dynamodb:Query',
-        'dynamodb:BatchWriteItem',
-      ],
-      Resource: [getAtt('StateTable')],
-    },
+    onOwnStatePartitions('cleanupWorker', [
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:Query',
+      'dynamodb:BatchWriteItem',
+    ]),
   ],
   slackNotifier: [
     // Its sqs event, added by serverless-iam-roles-per-function: its own queue and nothing else.
@@ -212,10 +222,7 @@ const EXPECTED_STATEMENTS = {
       ? []
       : [{ Action: ['ssm:GetParameter'], Resource: webhookParameters.map(ssmParameterArn) }]),
     // Idempotency records: get, conditional put, conditional delete; never UpdateItem.
-    {
-      Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
-      Resource: [getAtt('StateTable')],
-    },
+    onOwnStatePartitions('slackNotifier', ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem']),
   ],
   scanFindings: [
     // Read-only scan findings; nothing that changes the registry.
@@ -229,10 +236,12 @@ const EXPECTED_STATEMENTS = {
       ],
     },
     // The findings ledger and the idempotency records of alerts: never UpdateItem, Scan or BatchWriteItem.
-    {
-      Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:Query'],
-      Resource: [getAtt('StateTable')],
-    },
+    onOwnStatePartitions('scanFindings', [
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:Query',
+    ]),
     { Action: ['sqs:SendMessage'], Resource: [getAtt('ScanFindingsFailureQueue')] },
   ],
   tagImmutability: [
@@ -267,10 +276,12 @@ const EXPECTED_STATEMENTS = {
         ]
       : []),
     // Tag and drift ledgers, idempotency records.
-    {
-      Action: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
-      Resource: [getAtt('StateTable')],
-    },
+    onOwnStatePartitions('tagImmutability', [
+      'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+    ]),
     { Action: ['events:PutEvents'], Resource: [getAtt('GovernanceEventBus')] },
     { Action: ['sqs:SendMessage'], Resource: [getAtt('TagImmutabilityFailureQueue')] },
   ],
@@ -304,10 +315,7 @@ const EXPECTED_STATEMENTS = {
     },
     { Action: ['sqs:SendMessage'], Resource: [getAtt('ReplicationAuditFailureQueue')] },
     // Idempotency records of failure alerts.
-    {
-      Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
-      Resource: [getAtt('StateTable')],
-    },
+    onOwnStatePartitions('replicationAudit', ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem']),
     ...(replicationRemediation?.backfill
       ? [{ Action: ['ecr:StartReplicationBackfill'], Resource: ['*'] }]
       : []),
@@ -830,16 +838,15 @@ function checkFunctionStatements(key, fn, role) {
     )
   )
     return;
+  // A condition is part of what is granted: a statement matches only with exactly the expected one.
   const describe = (statement) =>
     JSON.stringify({
       Action: asArray(statement.Action).slice().sort(),
       Resource: asArray(statement.Resource),
+      ...(statement.Condition === undefined ? {} : { Condition: statement.Condition }),
     });
   const actual = rest.map((statement) => {
-    check(
-      statement.Effect === 'Allow' && statement.Condition === undefined,
-      `${key}: unexpected statement ${JSON.stringify(statement)}`,
-    );
+    check(statement.Effect === 'Allow', `${key}: unexpected statement ${JSON.stringify(statement)}`);
     return describe(statement);
   });
   const wanted = expected.map(describe);

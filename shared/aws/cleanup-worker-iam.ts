@@ -1,5 +1,6 @@
 import { getAtt, type IamStatement, regionalArn } from './iam-statement';
 import { repositoryArnPatterns } from './repository-guard-iam';
+import { stateTableStatement } from './state-table-iam';
 
 /**
  * The IAM statements of cleanupWorker's own role (serverless-iam-roles-per-function), built from
@@ -32,7 +33,8 @@ import { repositoryArnPatterns } from './repository-guard-iam';
  *   qualified ARNs too).
  * - `events:PutEvents` on ecr-warden's bus only; on the state table, GetItem/PutItem/DeleteItem
  *   (idempotency records, run progress), Query (grace-period marks of a repository) and
- *   BatchWriteItem (marking and unmarking, 25 a call). Never UpdateItem, Scan or anything on `*`.
+ *   BatchWriteItem (marking and unmarking, 25 a call), only on its own partitions (dynamodb:LeadingKeys,
+ *   shared/aws/state-table-iam.ts). Never UpdateItem, Scan or anything on `*`.
  *
  * The SQS event source's statement (ReceiveMessage, DeleteMessage, GetQueueAttributes on CleanupQueue)
  * is added by serverless-iam-roles-per-function from the `sqs` event.
@@ -86,17 +88,17 @@ export function cleanupWorkerIamStatements(
       Action: ['events:PutEvents'],
       Resource: [getAtt(logicalIds.eventBus ?? 'GovernanceEventBus')],
     },
-    {
-      Effect: 'Allow',
-      Action: [
+    stateTableStatement(
+      'cleanupWorker',
+      [
         'dynamodb:GetItem',
         'dynamodb:PutItem',
         'dynamodb:DeleteItem',
         'dynamodb:Query',
         'dynamodb:BatchWriteItem',
       ],
-      Resource: [getAtt(logicalIds.stateTable ?? 'StateTable')],
-    },
+      logicalIds.stateTable,
+    ),
   );
   return statements;
 }

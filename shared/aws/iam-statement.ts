@@ -7,6 +7,7 @@ export interface IamStatement {
   Effect: 'Allow';
   Action: string[];
   Resource: unknown[];
+  Condition?: Record<string, Record<string, unknown>>;
 }
 
 /** `arn:<partition>:<service>:<the stack's region>:<the stack's account>:<resource>`, as a Fn::Sub. */

@@ -1,4 +1,5 @@
 import { getAtt, type IamStatement, regionalArn } from './iam-statement';
+import { stateTableStatement } from './state-table-iam';
 
 /**
  * The IAM statements of replicationAudit's own role (serverless-iam-roles-per-function), built from the
@@ -88,11 +89,11 @@ export function replicationAuditIamStatements(
       Action: ['sqs:SendMessage'],
       Resource: [getAtt(resources.failureQueueLogicalId ?? 'ReplicationAuditFailureQueue')],
     },
-    {
-      Effect: 'Allow',
-      Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
-      Resource: [getAtt(resources.stateTableLogicalId ?? 'StateTable')],
-    },
+    stateTableStatement(
+      'replicationAudit',
+      ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+      resources.stateTableLogicalId,
+    ),
   ];
 
   const remediate = settings.remediate;

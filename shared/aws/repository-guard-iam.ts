@@ -1,5 +1,6 @@
 import type { ImmutabilityConfig } from '../config/schema';
 import { getAtt, type IamStatement, regionalArn } from './iam-statement';
+import { stateTableStatement } from './state-table-iam';
 
 /**
  * The IAM statements of tagImmutability's own role (serverless-iam-roles-per-function), derived from
@@ -112,11 +113,11 @@ export function repositoryGuardIamStatements(
     );
   }
   statements.push(
-    {
-      Effect: 'Allow',
-      Action: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
-      Resource: [getAtt(stateTable)],
-    },
+    stateTableStatement(
+      'tagImmutability',
+      ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+      stateTable,
+    ),
     { Effect: 'Allow', Action: ['events:PutEvents'], Resource: [getAtt(eventBus)] },
     { Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [getAtt(failureQueue)] },
   );

@@ -1,4 +1,5 @@
-import { getAtt, type IamStatement, regionalArn } from './iam-statement';
+import { type IamStatement, regionalArn } from './iam-statement';
+import { stateTableStatement } from './state-table-iam';
 
 /**
  * The IAM statements of slackNotifier's own role (serverless-iam-roles-per-function), built from
@@ -12,7 +13,8 @@ import { getAtt, type IamStatement, regionalArn } from './iam-statement';
  *   parameter under a customer managed key needs kms:Decrypt on that key, which ecr-warden does not
  *   grant.
  * - GetItem, PutItem and DeleteItem on the state table: the idempotency records (get, conditional put,
- *   conditional delete; shared/aws/idempotency.ts never updates an item in place, so no UpdateItem).
+ *   conditional delete; shared/aws/idempotency.ts never updates an item in place, so no UpdateItem),
+ *   only on its own `slack-notification` records (dynamodb:LeadingKeys, shared/aws/state-table-iam.ts).
  *
  * The SQS event source's statement (ReceiveMessage, DeleteMessage, GetQueueAttributes on the
  * notification queue) is added by serverless-iam-roles-per-function itself from the `sqs` event.
@@ -44,10 +46,12 @@ export function slackNotifierIamStatements(
       Resource: parameters.map(webhookParameterArn),
     });
   }
-  statements.push({
-    Effect: 'Allow',
-    Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
-    Resource: [getAtt(stateTableLogicalId)],
-  });
+  statements.push(
+    stateTableStatement(
+      'slackNotifier',
+      ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+      stateTableLogicalId,
+    ),
+  );
   return statements;
 }

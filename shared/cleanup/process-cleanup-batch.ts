@@ -5,6 +5,7 @@ import { EcrWardenError } from '../errors';
 import { parseCleanupRequestMessage } from '../events/cleanup-request-message';
 import { EventValidationError } from '../events/event-validation-error';
 import type { GovernanceEvent } from '../events/governance';
+import { idempotencyKey } from '../state/state-keys';
 import { cleanRepository, type RepositoryCleanupOutcome } from './clean-repository';
 import type {
   CleanupRunProgressStore,
@@ -113,7 +114,7 @@ export async function processCleanupBatch(
         );
       }
       const request = parseCleanupRequestMessage(record);
-      const key = `cleanup#${request.runId}#${request.repositoryName}`;
+      const key = idempotencyKey('cleanup', request.runId, request.repositoryName);
       const run = await dependencies.guard.runOnce(
         key,
         { ttlSeconds: DONE_TTL_SECONDS, inProgressTimeoutSeconds: CLAIM_SECONDS },

@@ -3,6 +3,7 @@ import { backoffDelay } from '../aws/backoff';
 import { mapWithConcurrency } from '../concurrency/map-with-concurrency';
 import { EcrWardenError } from '../errors';
 import type { GovernanceEvent } from '../events/governance';
+import { idempotencyKey } from '../state/state-keys';
 import type { ImageIdentity, ImageUsage, ScanType } from './finding';
 import {
   decideAbsent,
@@ -193,5 +194,5 @@ export function alertKey(
     .update([image.repositoryName, image.imageDigest, ...parts].join('\n'))
     .digest('hex')
     .slice(0, 32);
-  return `vulnerability-alert#${hash}`;
+  return idempotencyKey('vulnerability-alert', hash);
 }

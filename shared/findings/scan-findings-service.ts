@@ -8,6 +8,7 @@ import type {
   ScheduledDigestEvent,
 } from '../events/scan-events';
 import { parseRepositoryArn, parseScanFindingsEvent } from '../events/scan-events';
+import { idempotencyKey } from '../state/state-keys';
 import type { ImageIdentity, ImageScanResult, ImageUsage } from './finding';
 import { decideTransition, type Observation } from './findings-ledger';
 import {
@@ -212,7 +213,7 @@ export async function sendVulnerabilityDigest(
     repositories,
   });
   const date = now.toISOString().slice(0, 10);
-  const outcome = await deps.alertOnce.run(`vulnerability-digest#${date}`, () =>
+  const outcome = await deps.alertOnce.run(idempotencyKey('vulnerability-digest', date), () =>
     deps.publisher.publish([digest]),
   );
   return { action: 'digest', published: outcome === 'published', repositories: names.length, event: digest };

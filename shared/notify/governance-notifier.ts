@@ -1,5 +1,6 @@
 import { EcrWardenError } from '../errors';
 import type { GovernanceEvent } from '../events/governance';
+import { idempotencyKey } from '../state/state-keys';
 import { type GovernanceMessage, parseGovernanceMessage } from './governance-message';
 import { renderSlackMessage, type SlackMessage } from './render-slack-message';
 import { compileNotificationRoutes, type NotificationRoute } from './route-governance-event';
@@ -110,7 +111,7 @@ export class NotificationDeliveryError extends EcrWardenError {
 
 /** The idempotency key of one post: the same event (EventBridge id) to the same route posts once. */
 export function deliveryKey(routeName: string, eventId: string): string {
-  return `slack-notification#${routeName}#${eventId}`;
+  return idempotencyKey('slack-notification', routeName, eventId);
 }
 
 export function createGovernanceNotifier(dependencies: GovernanceNotifierDependencies): GovernanceNotifier {

@@ -1,5 +1,6 @@
 import type { ReplicationActionEvent } from '../events/ecr-replication-action';
 import { type GovernanceEvent, repositoryConsoleUrl } from '../events/governance';
+import { idempotencyKey } from '../state/state-keys';
 import type { AuditLog } from './audit-replication';
 import { describeFailure } from './audit-replication';
 import { shortDigest } from './audit-report';
@@ -93,7 +94,9 @@ export async function handleReplicationAction(
     const publish = () => dependencies.publisher.publish([alert]);
     if (dependencies.once === undefined) {
       await publish();
-    } else if ((await dependencies.once(`replication-failure#${event.id}`, publish)) === 'duplicate') {
+    } else if (
+      (await dependencies.once(idempotencyKey('replication-failure', event.id), publish)) === 'duplicate'
+    ) {
       return { outcome: 'duplicate' };
     }
     return { outcome: 'failure-published', failureCode };

@@ -11,8 +11,9 @@
  * | drift ledger      | `DRIFT#<repositoryName>`           | `<baseline>`                   | no        |
  * | cleanup marks     | `CLEANUP#<repositoryName>`         | `<imageDigest>`                | yes       |
  * | cleanup runs      | `CLEANUP_RUN#<runId>`              | `<repositoryName>`             | yes       |
- * | idempotency       | `IDEMPOTENCY#<key>`                | `IDEMPOTENCY`                  | yes       |
+ * | idempotency       | `IDEMPOTENCY#<scope>%23<key>`      | `IDEMPOTENCY`                  | yes       |
  *
+ * Which function may touch which family is ./state-access.ts (the roles' `dynamodb:LeadingKeys`).
  * The table belongs to one stack, i.e. one account and one region, so neither appears in the keys.
  * Parts are joined with `#`; a part that contains `#` or `%` has them percent-encoded, so that a
  * prefix query for `<tag>#` can never match another tag that merely starts with the same characters.
@@ -108,15 +109,42 @@ export const cleanupMarks = {
 
 /** What one cleanup run did to one repository so far: a redelivered message resumes from it (caps, report). */
 export const cleanupRuns = {
+  partition: (runId: string): string => composeKey('CLEANUP_RUN', runId),
   key: (runId: string, repositoryName: string): StateKey => ({
-    pk: composeKey('CLEANUP_RUN', runId),
+    pk: cleanupRuns.partition(runId),
     sk: composeKey(repositoryName),
   }),
 };
+
+/**
+ * Every idempotency key starts with the scope of the function that claims it, `<scope>#<parts>`, so that
+ * each function's records lie under a partition-key prefix of their own (`IDEMPOTENCY#<scope>%23`, the
+ * whole key being one encoded part) and its role can be limited to it (./state-access.ts).
+ */
+export const IDEMPOTENCY_SCOPES = [
+  'cleanup', // cleanupWorker: (runId, repository)
+  'repository-guard', // tagImmutability: a CloudTrail event or a sweep, by event id
+  'vulnerability-alert', // scanFindings: one alert per set of finding transitions
+  'vulnerability-digest', // scanFindings: one digest per day
+  'replication-failure', // replicationAudit: one alert per failed replication event
+  'slack-notification', // slackNotifier: one post per (route, event)
+] as const;
+export type IdempotencyScope = (typeof IDEMPOTENCY_SCOPES)[number];
+
+/**
+ * `idempotencyKey('cleanup', runId, repositoryName)` → `cleanup#<runId>#<repositoryName>`: the parts
+ * joined as they are, exactly as the keys were written before scopes had a name, so that records already
+ * in the table keep their meaning.
+ */
+export function idempotencyKey(scope: IdempotencyScope, ...parts: readonly string[]): string {
+  return [scope, ...parts].join(KEY_SEPARATOR);
+}
 
 export const idempotencyRecords = {
   key: (idempotencyKey: string): StateKey => ({
     pk: composeKey('IDEMPOTENCY', idempotencyKey),
     sk: 'IDEMPOTENCY',
   }),
+  /** The partition-key prefix of every record of one scope: `IDEMPOTENCY#cleanup%23`. */
+  scopePrefix: (scope: IdempotencyScope): string => idempotencyRecords.key(idempotencyKey(scope, '')).pk,
 };

@@ -93,12 +93,17 @@ describe('repositoryGuardIamStatements', () => {
     );
   });
 
-  it('always holds the state table, the ecr-warden bus and its failure queue', () => {
+  it('always holds the state table (its own partitions only), the ecr-warden bus and its failure queue', () => {
     expect(statements({}).slice(-3)).toEqual([
       {
         Effect: 'Allow',
         Action: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
         Resource: [{ 'Fn::GetAtt': ['StateTable', 'Arn'] }],
+        Condition: {
+          'ForAllValues:StringLike': {
+            'dynamodb:LeadingKeys': ['TAGS#*', 'DRIFT#*', 'IDEMPOTENCY#repository-guard%23*'],
+          },
+        },
       },
       {
         Effect: 'Allow',

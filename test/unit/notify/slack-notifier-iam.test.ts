@@ -4,6 +4,10 @@ const STATE_TABLE_STATEMENT = {
   Effect: 'Allow',
   Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
   Resource: [{ 'Fn::GetAtt': ['StateTable', 'Arn'] }],
+  // Its own idempotency records only: `slack-notification#<route>#<event id>`, encoded as one key part.
+  Condition: {
+    'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['IDEMPOTENCY#slack-notification%23*'] },
+  },
 };
 
 describe('slackNotifierIamStatements', () => {

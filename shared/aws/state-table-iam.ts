@@ -1,0 +1,44 @@
+import { leadingKeyPatterns, type StateTableFunction } from '../state/state-access';
+import { getAtt, type IamStatement } from './iam-statement';
+
+/**
+ * DynamoDB actions that name the items they touch, so that `dynamodb:LeadingKeys` holds the partition
+ * key of each. Scan and PartiQL statements carry no leading key, and `ForAllValues` is true of an empty
+ * set of values: granted with this condition, they would reach every item. Never grant them here.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html
+ */
+export const ITEM_ACTIONS: ReadonlySet<string> = new Set([
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:Query',
+  'dynamodb:BatchGetItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:ConditionCheckItem',
+]);
+
+/**
+ * A function's statement on the state table: `actions` on the table, and only on the partitions of the
+ * key families the function owns (shared/state/state-access.ts), with `ForAllValues:StringLike` on
+ * `dynamodb:LeadingKeys`: every partition key a request touches must match one of the patterns.
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/specifying-conditions.html
+ */
+export function stateTableStatement(
+  fn: StateTableFunction,
+  actions: readonly string[],
+  stateTableLogicalId = 'StateTable',
+): IamStatement {
+  const outsideItems = actions.filter((action) => !ITEM_ACTIONS.has(action));
+  if (outsideItems.length > 0) {
+    throw new Error(
+      `${fn}: ${outsideItems.join(', ')} on the state table cannot be limited to its own partitions (dynamodb:LeadingKeys)`,
+    );
+  }
+  return {
+    Effect: 'Allow',
+    Action: [...actions],
+    Resource: [getAtt(stateTableLogicalId)],
+    Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': leadingKeyPatterns(fn) } },
+  };
+}

@@ -1,0 +1,139 @@
+import { stateTableStatement } from '../../../shared/aws/state-table-iam';
+import { alertKey } from '../../../shared/findings/record-image-findings';
+import { deliveryKey } from '../../../shared/notify/governance-notifier';
+import {
+  KEY_FAMILY_ACCESS,
+  leadingKeyPatterns,
+  STATE_TABLE_FUNCTIONS,
+  type StateTableFunction,
+} from '../../../shared/state/state-access';
+import {
+  cleanupMarks,
+  cleanupRuns,
+  driftLedger,
+  findingsLedger,
+  findingsRepositories,
+  IDEMPOTENCY_SCOPES,
+  idempotencyKey,
+  idempotencyRecords,
+  tagLedger,
+} from '../../../shared/state/state-keys';
+
+/**
+ * IAM's StringLike: `*` matches any run of characters (none included), `?` exactly one; everything else
+ * literally, case-sensitively.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_String
+ */
+function stringLike(pattern: string, value: string): boolean {
+  const source = pattern
+    .split('')
+    .map((char) => (char === '*' ? '.*' : char === '?' ? '.' : char.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+    .join('');
+  return new RegExp(`^${source}$`, 's').test(value);
+}
+
+/** A request is allowed when every partition key it touches matches a pattern (ForAllValues). */
+const allowedFor = (fn: StateTableFunction, partitionKey: string) =>
+  leadingKeyPatterns(fn).some((pattern) => stringLike(pattern, partitionKey));
+
+// Names that stress the encoding: `#` and `%` are percent-encoded inside a key part.
+const REPOSITORIES = ['team-a/api', 'web', 'a#b', '100%'];
+const DIGEST = `sha256:${'ab'.repeat(32)}`;
+
+/**
+ * The partition key of every item each function's code reads or writes, built with the same builders
+ * the stores and services use (shared/aws/*-store.ts, shared/aws/idempotency.ts).
+ */
+const PARTITIONS_USED: Record<StateTableFunction, string[]> = {
+  cleanupWorker: REPOSITORIES.flatMap((repositoryName) => [
+    cleanupMarks.partition(repositoryName), // Query of a repository's marks
+    cleanupMarks.key(repositoryName, DIGEST).pk, // BatchWriteItem of marks
+    cleanupRuns.key('run#1', repositoryName).pk, // run progress
+    idempotencyRecords.key(idempotencyKey('cleanup', 'run-1', repositoryName)).pk,
+  ]),
+  tagImmutability: REPOSITORIES.flatMap((repositoryName) => [
+    tagLedger.partition(repositoryName),
+    tagLedger.key(repositoryName, 'v1', new Date('2026-06-01T00:00:00Z')).pk,
+    tagLedger.head(repositoryName, 'latest').pk,
+    tagLedger.seeded(repositoryName).pk,
+    driftLedger.partition(repositoryName),
+    driftLedger.key(repositoryName, 'tag-mutability').pk,
+    idempotencyRecords.key(idempotencyKey('repository-guard', 'event-id#1')).pk,
+  ]),
+  scanFindings: REPOSITORIES.flatMap((repositoryName) => [
+    findingsLedger.partition(repositoryName),
+    findingsLedger.key(repositoryName, DIGEST, 'CVE-2026-0001').pk,
+    findingsRepositories.key(repositoryName).pk,
+    findingsRepositories.partition,
+    idempotencyRecords.key(alertKey({ repositoryName, imageDigest: DIGEST, imageTags: [] }, [])).pk,
+    idempotencyRecords.key(idempotencyKey('vulnerability-digest', '2026-06-01')).pk,
+  ]),
+  replicationAudit: [idempotencyRecords.key(idempotencyKey('replication-failure', 'event-1')).pk],
+  slackNotifier: [
+    idempotencyRecords.key(deliveryKey('security', 'event-1')).pk,
+    idempotencyRecords.key(deliveryKey('a#b', 'event-2')).pk,
+  ],
+};
+
+describe('state table access per function (dynamodb:LeadingKeys)', () => {
+  it.each(STATE_TABLE_FUNCTIONS)('lets %s touch every partition its code uses', (fn) => {
+    const refused = PARTITIONS_USED[fn].filter((partitionKey) => !allowedFor(fn, partitionKey));
+
+    expect(refused).toEqual([]);
+  });
+
+  it.each(STATE_TABLE_FUNCTIONS)("keeps %s out of every other function's partitions", (fn) => {
+    const others = STATE_TABLE_FUNCTIONS.filter((other) => other !== fn);
+
+    const reachable = others.flatMap((other) =>
+      PARTITIONS_USED[other].filter((partitionKey) => allowedFor(fn, partitionKey)),
+    );
+
+    expect(reachable).toEqual([]);
+  });
+
+  it('gives each function exactly the families it owns, as prefix patterns', () => {
+    expect(Object.fromEntries(STATE_TABLE_FUNCTIONS.map((fn) => [fn, leadingKeyPatterns(fn)]))).toEqual({
+      cleanupWorker: ['CLEANUP#*', 'CLEANUP_RUN#*', 'IDEMPOTENCY#cleanup%23*'],
+      tagImmutability: ['TAGS#*', 'DRIFT#*', 'IDEMPOTENCY#repository-guard%23*'],
+      scanFindings: [
+        'FINDINGS#*',
+        'FINDINGS_REPOSITORIES',
+        'IDEMPOTENCY#vulnerability-alert%23*',
+        'IDEMPOTENCY#vulnerability-digest%23*',
+      ],
+      replicationAudit: ['IDEMPOTENCY#replication-failure%23*'],
+      slackNotifier: ['IDEMPOTENCY#slack-notification%23*'],
+    });
+  });
+
+  it('gives every idempotency scope an owner, and no pattern to two functions', () => {
+    const patterns = KEY_FAMILY_ACCESS.map((access) => access.leadingKeys);
+
+    expect(new Set(patterns).size).toBe(patterns.length);
+    for (const scope of IDEMPOTENCY_SCOPES) {
+      expect(patterns).toContain(`${idempotencyRecords.scopePrefix(scope)}*`);
+    }
+  });
+
+  it('keeps the idempotency keys written before scopes had a name', () => {
+    expect(idempotencyKey('cleanup', 'run-1', 'team-a/api')).toBe('cleanup#run-1#team-a/api');
+    expect(deliveryKey('security', 'e-1')).toBe('slack-notification#security#e-1');
+    expect(idempotencyRecords.key(idempotencyKey('cleanup', 'run-1', 'team-a/api')).pk).toBe(
+      'IDEMPOTENCY#cleanup%23run-1%23team-a/api',
+    );
+  });
+
+  it('refuses to build a LeadingKeys statement with an action that names no item', () => {
+    expect(() => stateTableStatement('scanFindings', ['dynamodb:GetItem', 'dynamodb:Scan'])).toThrow(
+      'scanFindings: dynamodb:Scan on the state table cannot be limited to its own partitions',
+    );
+  });
+
+  it('matches IAM StringLike wildcards literally otherwise', () => {
+    expect(stringLike('CLEANUP#*', 'CLEANUP#')).toBe(true);
+    expect(stringLike('CLEANUP#*', 'CLEANUP_RUN#x')).toBe(false);
+    expect(stringLike('FINDINGS_REPOSITORIES', 'FINDINGS_REPOSITORIESX')).toBe(false);
+    expect(stringLike('a?c', 'abc')).toBe(true);
+  });
+});
