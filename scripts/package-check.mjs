@@ -483,6 +483,15 @@ for (const [key, fn] of Object.entries(functions)) {
 for (const [roleId, users] of roleUsers) {
   check(users.length === 1, `role ${roleId} is shared by ${users.join(', ')}; each function needs its own`);
 }
+// osls's shared default role is gone (scripts/omit-default-role.cjs): no role is left that no function runs
+// with, such as one holding every function's event sources, failure queues and a log prefix of all stages.
+check(
+  resources.IamRoleLambdaExecution === undefined,
+  "IamRoleLambdaExecution: osls's shared default role is in the template; no function uses it (scripts/omit-default-role.cjs removes it)",
+);
+for (const [roleId] of byType('AWS::IAM::Role')) {
+  check(roleUsers.has(roleId), `${roleId}: an IAM role no function runs with`);
+}
 
 // Across the template, for every function and queue alike: the template guard (local/template-guard/):
 // no wildcard actions, "*" only where IAM has no resource type, destructive actions on repository ARNs,

@@ -11,6 +11,7 @@ export interface CloudFormationResource {
 }
 
 export interface CloudFormationTemplate {
+  Parameters?: Record<string, unknown>;
   Resources?: Record<string, CloudFormationResource>;
   Outputs?: Record<string, { Value?: unknown }>;
 }

@@ -1,3 +1,5 @@
+import { templateReferences } from '../../shared/aws/default-execution-role';
+import { ITEM_ACTIONS } from '../../shared/aws/state-table-iam';
 import {
   asArray,
   type CloudFormationTemplate,
@@ -9,7 +11,13 @@ import {
   statementsOf,
   strings,
 } from './cloudformation';
-import { DESTRUCTIVE_ACTIONS, hasActionWildcard, isRepositoryArn, RESOURCE_STAR_ACTIONS } from './iam-rules';
+import {
+  DESTRUCTIVE_ACTIONS,
+  hasActionWildcard,
+  isRepositoryArn,
+  RESOURCE_STAR_ACTIONS,
+  stringLikePatternsOverlap,
+} from './iam-rules';
 import { KNOWN_METRICS } from './known-metrics';
 import { reasonFor } from './permission-reasons';
 import { type FunctionModel, functionModels, type Naming } from './service-model';
@@ -22,7 +30,16 @@ import { type FunctionModel, functionModels, type Naming } from './service-model
  * - IAM, on every role and policy: no NotAction/NotResource, no wildcard action (`*`, `ecr:*`),
  *   `Resource: "*"` only for actions IAM gives no resource type (iam-rules.ts, with their Service
  *   Authorization Reference pages); destructive ECR actions only on repository ARNs; every action a
- *   function holds has a documented reason (permission-reasons.ts).
+ *   function holds has a documented reason (permission-reasons.ts). Every role that Lambda may assume is
+ *   some function's own (osls's unused shared IamRoleLambdaExecution is not left behind), and every
+ *   `Ref`, `Fn::GetAtt`, `Fn::Sub` variable and `DependsOn` names something of the template.
+ * - DynamoDB: a function's statement on a table of the stack names only item actions and carries a
+ *   `ForAllValues:StringLike` (or `StringEquals`) condition on `dynamodb:LeadingKeys` whose patterns
+ *   start with a literal prefix; no two functions' patterns overlap (shared/state/state-access.ts).
+ * - Resource policies that admit an AWS service (KMS key policies, SNS topic and SQS queue policies):
+ *   each such Allow is bound to this account (`aws:SourceAccount`), or, in topic and queue policies, to
+ *   a resource of the stack (`aws:SourceArn`), so that the service cannot act for another account's
+ *   resources (the confused deputy).
  * - Failure paths: a function invoked asynchronously (an EventBridge rule or schedule) has an on-failure
  *   destination that is a queue of the stack and that its role may write; an SQS event source has a
  *   dead-letter queue (redrive policy); a rule target other than a function has a dead-letter queue.
@@ -74,6 +91,104 @@ export function guardTemplate(template: CloudFormationTemplate, naming: Naming):
           `${id}: destructive "${action}" must be scoped to ECR repository ARNs (got ${JSON.stringify(resourcesOfStatement)})`,
         );
       }
+    }
+  }
+
+  // ── roles and references ────────────────────────────────────────────────────────────────────────
+  const functionRoles = new Set(functions.map((fn) => fn.roleId));
+  for (const [roleId, role] of resourcesOfType(template, 'AWS::IAM::Role')) {
+    const assumedByLambda = statementsOf(propertiesOf(role).AssumeRolePolicyDocument).some(
+      (statement) =>
+        isRecord(statement.Principal) &&
+        strings(statement.Principal.Service).includes('lambda.amazonaws.com'),
+    );
+    if (!assumedByLambda) continue;
+    check(
+      functionRoles.has(roleId),
+      `${roleId}: a Lambda execution role no function of the stack uses grants what nobody needs: remove it (osls's shared IamRoleLambdaExecution: scripts/omit-default-role.cjs)`,
+    );
+  }
+  const declared = new Set([...Object.keys(resources), ...Object.keys(template.Parameters ?? {})]);
+  for (const reference of templateReferences(template)) {
+    check(
+      declared.has(reference.logicalId) || reference.logicalId.startsWith('AWS::'),
+      `${reference.at}: refers to ${reference.logicalId}, which the template does not define`,
+    );
+  }
+
+  // ── DynamoDB: each function on its own partitions ───────────────────────────────────────────────
+  const tables = new Set(resourcesOfType(template, 'AWS::DynamoDB::Table').map(([id]) => id));
+  const partitionPatterns = new Map<string, string[]>(); // function → LeadingKeys patterns
+  for (const fn of functions) {
+    for (const statement of fn.statements) {
+      const onTable = asArray(statement.Resource).some((resource) => {
+        const id = referencedLogicalId(resource);
+        return id !== undefined && tables.has(id);
+      });
+      const actions = strings(statement.Action).filter((action) => action.startsWith('dynamodb:'));
+      if (statement.Effect !== 'Allow' || !onTable || actions.length === 0) continue;
+      const patterns = leadingKeysOf(statement.Condition);
+      check(
+        patterns.length > 0,
+        `${fn.key}: its statement on ${[...tables].join(', ')} has no ForAllValues:StringLike condition on dynamodb:LeadingKeys; limit it to the partitions it owns (shared/state/state-access.ts)`,
+      );
+      for (const action of actions) {
+        check(
+          ITEM_ACTIONS.has(action),
+          `${fn.key}: "${action}" names no item, so dynamodb:LeadingKeys cannot limit it (ForAllValues holds for no keys at all)`,
+        );
+      }
+      for (const pattern of patterns) {
+        check(
+          !/^[*?]/.test(pattern),
+          `${fn.key}: dynamodb:LeadingKeys pattern "${pattern}" starts with a wildcard: it reaches every partition`,
+        );
+      }
+      partitionPatterns.set(fn.key, [...(partitionPatterns.get(fn.key) ?? []), ...patterns]);
+    }
+  }
+  const owners = [...partitionPatterns];
+  for (const [index, [fn, patterns]] of owners.entries()) {
+    for (const [other, otherPatterns] of owners.slice(index + 1)) {
+      for (const pattern of patterns) {
+        const shared = otherPatterns.find((candidate) => stringLikePatternsOverlap(pattern, candidate));
+        check(
+          shared === undefined,
+          `${fn} and ${other}: dynamodb:LeadingKeys patterns "${pattern}" and "${shared}" overlap; each key family has one owner (shared/state/state-access.ts)`,
+        );
+      }
+    }
+  }
+
+  // ── resource policies that admit AWS services: bound to this account ────────────────────────────
+  const servicePolicies: [string, string, unknown][] = Object.entries(resources).flatMap(
+    ([id, resource]): [string, string, unknown][] => {
+      const props = propertiesOf(resource);
+      if (resource.Type === 'AWS::KMS::Key') return [[id, resource.Type, props.KeyPolicy]];
+      if (resource.Type === 'AWS::SNS::TopicPolicy' || resource.Type === 'AWS::SQS::QueuePolicy') {
+        return [[id, resource.Type, props.PolicyDocument]];
+      }
+      return [];
+    },
+  );
+  for (const [id, type, document] of servicePolicies) {
+    for (const statement of statementsOf(document)) {
+      const services = isRecord(statement.Principal) ? strings(statement.Principal.Service) : [];
+      if (statement.Effect !== 'Allow' || services.length === 0) continue;
+      const condition = isRecord(statement.Condition) ? statement.Condition : {};
+      const boundToAccount = isThisAccount(conditionValue(condition, 'StringEquals', 'aws:SourceAccount'));
+      const boundToStackResource = ['ArnEquals', 'ArnLike'].some((operator) => {
+        const source = referencedLogicalId(conditionValue(condition, operator, 'aws:SourceArn'));
+        return source !== undefined && resources[source] !== undefined;
+      });
+      // KMS: https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-services.html (global
+      // condition keys refine what a service may do with the key for you).
+      check(
+        boundToAccount || (type !== 'AWS::KMS::Key' && boundToStackResource),
+        type === 'AWS::KMS::Key'
+          ? `${id}: its key policy lets ${services.join(', ')} use the key for any account; add StringEquals aws:SourceAccount: !Ref AWS::AccountId`
+          : `${id}: it admits ${services.join(', ')} for any account's resources; add StringEquals aws:SourceAccount: !Ref AWS::AccountId or an aws:SourceArn of a resource of the stack`,
+      );
     }
   }
 
@@ -301,6 +416,25 @@ export function guardTemplate(template: CloudFormationTemplate, naming: Naming):
   }
 
   return { checks, failures };
+}
+
+/** The patterns of a `ForAllValues:StringLike` / `ForAllValues:StringEquals` on `dynamodb:LeadingKeys`. */
+function leadingKeysOf(condition: unknown): string[] {
+  if (!isRecord(condition)) return [];
+  return ['ForAllValues:StringLike', 'ForAllValues:StringEquals'].flatMap((operator) =>
+    strings(conditionValue(condition, operator, 'dynamodb:LeadingKeys')),
+  );
+}
+
+function conditionValue(condition: Record<string, unknown>, operator: string, key: string): unknown {
+  const byKey = condition[operator];
+  return isRecord(byKey) ? byKey[key] : undefined;
+}
+
+/** `!Ref AWS::AccountId`, or a Fn::Sub of `${AWS::AccountId}` alone. */
+function isThisAccount(value: unknown): boolean {
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub template
+  return isRecord(value) && (value.Ref === 'AWS::AccountId' || value['Fn::Sub'] === '${AWS::AccountId}');
 }
 
 /** The Allow and Deny statements of every identity policy of the template: role inline policies and policies. */

@@ -68,3 +68,28 @@ export const hasActionWildcard = (action: string): boolean => action.includes('*
 /** An ECR repository ARN or pattern, as text with `${AWS::...}` variables or already rendered. */
 export const isRepositoryArn = (text: string): boolean =>
   /^arn:[^:]+:ecr:[^:]+:[^:]+:repository\/.+/.test(text);
+
+/**
+ * IAM's StringLike: `*` matches any run of characters (none included), `?` exactly one, everything else
+ * itself, case-sensitively.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_String
+ */
+export function matchesStringLike(pattern: string, value: string): boolean {
+  const source = [...pattern]
+    .map((char) => (char === '*' ? '.*' : char === '?' ? '.' : char.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+    .join('');
+  return new RegExp(`^${source}$`, 's').test(value);
+}
+
+/**
+ * Whether two StringLike patterns may match one same value. Exact when either has no wildcard; otherwise
+ * conservative: two patterns whose literal beginnings (before the first wildcard) are not prefixes of
+ * one another can never match the same value, and any other pair is taken to overlap.
+ */
+export function stringLikePatternsOverlap(a: string, b: string): boolean {
+  const literal = (pattern: string) => pattern.split(/[*?]/)[0] ?? '';
+  const hasWildcard = (pattern: string) => /[*?]/.test(pattern);
+  if (!hasWildcard(a)) return matchesStringLike(b, a);
+  if (!hasWildcard(b)) return matchesStringLike(a, b);
+  return literal(a).startsWith(literal(b)) || literal(b).startsWith(literal(a));
+}

@@ -1,3 +1,4 @@
+import { matchesStringLike as stringLike } from '../../../local/template-guard/iam-rules';
 import { stateTableStatement } from '../../../shared/aws/state-table-iam';
 import { alertKey } from '../../../shared/findings/record-image-findings';
 import { deliveryKey } from '../../../shared/notify/governance-notifier';
@@ -18,19 +19,6 @@ import {
   idempotencyRecords,
   tagLedger,
 } from '../../../shared/state/state-keys';
-
-/**
- * IAM's StringLike: `*` matches any run of characters (none included), `?` exactly one; everything else
- * literally, case-sensitively.
- * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_String
- */
-function stringLike(pattern: string, value: string): boolean {
-  const source = pattern
-    .split('')
-    .map((char) => (char === '*' ? '.*' : char === '?' ? '.' : char.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
-    .join('');
-  return new RegExp(`^${source}$`, 's').test(value);
-}
 
 /** A request is allowed when every partition key it touches matches a pattern (ForAllValues). */
 const allowedFor = (fn: StateTableFunction, partitionKey: string) =>

@@ -1,8 +1,27 @@
 import { guardTemplate } from '../../../local/template-guard/guard-template';
-import { NAMING, statementsOfRole, subArn, validTemplate } from './template-builder';
+import { lambdaRole, NAMING, statementsOfRole, subArn, validTemplate } from './template-builder';
 
 const WORKER_ROLE = 'CleanupWorkerIamRoleLambdaExecution';
 const guard = (template: ReturnType<typeof validTemplate>) => guardTemplate(template, NAMING).failures;
+const SCHEDULER_ROLE = 'CleanupSchedulerIamRoleLambdaExecution';
+
+/** The template with a state table that both functions use, each on partitions of its own. */
+function withStateTable(worker: string[], scheduler: string[]) {
+  const template = validTemplate();
+  template.Resources.StateTable = {
+    Type: 'AWS::DynamoDB::Table',
+    Properties: { TableName: 'ecr-warden-ci-state' },
+  };
+  const onTable = (patterns: string[]) => ({
+    Effect: 'Allow',
+    Action: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+    Resource: [{ 'Fn::GetAtt': ['StateTable', 'Arn'] }],
+    Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': patterns } },
+  });
+  statementsOfRole(template, WORKER_ROLE).push(onTable(worker));
+  statementsOfRole(template, SCHEDULER_ROLE).push(onTable(scheduler));
+  return template;
+}
 
 describe('template guard', () => {
   it('passes a template in which every function and queue follows the rules', () => {
@@ -224,5 +243,114 @@ describe('template guard', () => {
     delete template.Resources.CleanupSchedulerLogGroup.Properties.RetentionInDays;
 
     expect(guard(template)).toEqual(['CleanupSchedulerLogGroup: no RetentionInDays (logs kept forever)']);
+  });
+
+  it("refuses a Lambda execution role that no function uses, such as osls's shared default role", () => {
+    const template = validTemplate();
+    template.Resources.IamRoleLambdaExecution = lambdaRole([
+      {
+        Effect: 'Allow',
+        Action: ['sqs:ReceiveMessage'],
+        Resource: [{ 'Fn::GetAtt': ['CleanupQueue', 'Arn'] }],
+      },
+    ]);
+
+    expect(guard(template)).toEqual([
+      "IamRoleLambdaExecution: a Lambda execution role no function of the stack uses grants what nobody needs: remove it (osls's shared IamRoleLambdaExecution: scripts/omit-default-role.cjs)",
+    ]);
+  });
+
+  it('refuses a reference to something the template does not define', () => {
+    const template = validTemplate();
+    template.Resources.CleanupWorkerLambdaFunction.DependsOn = ['IamRoleLambdaExecution'];
+    template.Resources.CleanupWorkerLambdaFunction.Properties.Environment = {
+      Variables: {
+        POWERTOOLS_METRICS_NAMESPACE: 'ecr-warden',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub template
+        ROLE: { 'Fn::Sub': '${Missing.Arn} in ${AWS::Region}' },
+      },
+    };
+
+    expect(guard(template)).toEqual([
+      'CleanupWorkerLambdaFunction.Properties.Environment.Variables.ROLE.Fn::Sub: refers to Missing, which the template does not define',
+      'CleanupWorkerLambdaFunction.DependsOn: refers to IamRoleLambdaExecution, which the template does not define',
+    ]);
+  });
+
+  describe('state table statements', () => {
+    const onlyTableFailures = (template: ReturnType<typeof validTemplate>) =>
+      guard(template).filter((failure) => !failure.includes('no documented reason'));
+
+    it('accepts each function on partitions of its own', () => {
+      expect(
+        onlyTableFailures(withStateTable(['CLEANUP#*', 'IDEMPOTENCY#cleanup%23*'], ['SCHEDULE#*'])),
+      ).toEqual([]);
+    });
+
+    it('refuses a statement without a dynamodb:LeadingKeys condition', () => {
+      const template = withStateTable(['CLEANUP#*'], ['SCHEDULE#*']);
+      delete statementsOfRole(template, WORKER_ROLE).at(-1).Condition;
+
+      expect(onlyTableFailures(template)).toEqual([
+        'cleanupWorker: its statement on StateTable has no ForAllValues:StringLike condition on dynamodb:LeadingKeys; limit it to the partitions it owns (shared/state/state-access.ts)',
+      ]);
+    });
+
+    it('refuses Scan, which carries no leading key, and a pattern that starts with a wildcard', () => {
+      const template = withStateTable(['*'], ['SCHEDULE#*']);
+      statementsOfRole(template, WORKER_ROLE).at(-1).Action.push('dynamodb:Scan');
+
+      expect(onlyTableFailures(template)).toEqual([
+        'cleanupWorker: "dynamodb:Scan" names no item, so dynamodb:LeadingKeys cannot limit it (ForAllValues holds for no keys at all)',
+        'cleanupWorker: dynamodb:LeadingKeys pattern "*" starts with a wildcard: it reaches every partition',
+        'cleanupScheduler and cleanupWorker: dynamodb:LeadingKeys patterns "SCHEDULE#*" and "*" overlap; each key family has one owner (shared/state/state-access.ts)',
+      ]);
+    });
+
+    it('refuses two functions whose patterns reach the same partitions', () => {
+      const template = withStateTable(['IDEMPOTENCY#*'], ['IDEMPOTENCY#schedule%23*']);
+
+      expect(onlyTableFailures(template)).toEqual([
+        'cleanupScheduler and cleanupWorker: dynamodb:LeadingKeys patterns "IDEMPOTENCY#schedule%23*" and "IDEMPOTENCY#*" overlap; each key family has one owner (shared/state/state-access.ts)',
+      ]);
+    });
+  });
+
+  it("refuses a key policy that lets a service use the key for any account's resources", () => {
+    const template = validTemplate();
+    delete template.Resources.AlarmTopicKey.Properties.KeyPolicy.Statement[1].Condition;
+
+    expect(guard(template)).toEqual([
+      'AlarmTopicKey: its key policy lets cloudwatch.amazonaws.com use the key for any account; add StringEquals aws:SourceAccount: !Ref AWS::AccountId',
+    ]);
+  });
+
+  it('accepts a queue policy bound to a rule of the stack, and refuses one bound to nothing', () => {
+    const template = validTemplate();
+    const queuePolicy = (condition?: object) => ({
+      Type: 'AWS::SQS::QueuePolicy',
+      Properties: {
+        Queues: [{ Ref: 'CleanupQueue' }],
+        PolicyDocument: {
+          Statement: [
+            {
+              Effect: 'Allow',
+              Principal: { Service: 'events.amazonaws.com' },
+              Action: 'sqs:SendMessage',
+              Resource: { 'Fn::GetAtt': ['CleanupQueue', 'Arn'] },
+              ...(condition === undefined ? {} : { Condition: condition }),
+            },
+          ],
+        },
+      },
+    });
+    template.Resources.BoundPolicy = queuePolicy({
+      ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': ['CleanupSchedulerEventsRuleSchedule1', 'Arn'] } },
+    });
+    template.Resources.OpenPolicy = queuePolicy();
+
+    expect(guard(template)).toEqual([
+      "OpenPolicy: it admits events.amazonaws.com for any account's resources; add StringEquals aws:SourceAccount: !Ref AWS::AccountId or an aws:SourceArn of a resource of the stack",
+    ]);
   });
 });

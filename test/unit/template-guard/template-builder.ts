@@ -49,6 +49,19 @@ const logs = (name: string) => ({
 
 const environment = { Variables: { POWERTOOLS_METRICS_NAMESPACE: 'ecr-warden' } };
 
+/** An execution role as osls writes it: Lambda's trust policy and one inline policy. */
+export const lambdaRole = (statements: object[]) => ({
+  Type: 'AWS::IAM::Role',
+  Properties: {
+    AssumeRolePolicyDocument: {
+      Statement: [
+        { Effect: 'Allow', Principal: { Service: ['lambda.amazonaws.com'] }, Action: ['sts:AssumeRole'] },
+      ],
+    },
+    Policies: [{ PolicyDocument: { Statement: statements } }],
+  },
+});
+
 // Tests reach into the template to break one thing at a time: loosely typed, as CloudFormation is.
 // biome-ignore lint/suspicious/noExplicitAny: see above
 type LooseResources = Record<string, any>;
@@ -65,31 +78,20 @@ export function validTemplate(): CloudFormationTemplate & { Resources: LooseReso
           Environment: environment,
         },
       },
-      CleanupSchedulerIamRoleLambdaExecution: {
-        Type: 'AWS::IAM::Role',
-        Properties: {
-          Policies: [
-            {
-              PolicyDocument: {
-                Statement: [
-                  logs('ecr-warden-ci-cleanupScheduler'),
-                  {
-                    Effect: 'Allow',
-                    Action: ['ecr:DescribeRepositories'],
-                    Resource: [subArn('ecr', 'repository/*')],
-                  },
-                  { Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [getAtt('CleanupQueue')] },
-                  {
-                    Effect: 'Allow',
-                    Action: ['sqs:SendMessage'],
-                    Resource: [getAtt('SchedulerFailureQueue')],
-                  },
-                ],
-              },
-            },
-          ],
+      CleanupSchedulerIamRoleLambdaExecution: lambdaRole([
+        logs('ecr-warden-ci-cleanupScheduler'),
+        {
+          Effect: 'Allow',
+          Action: ['ecr:DescribeRepositories'],
+          Resource: [subArn('ecr', 'repository/*')],
         },
-      },
+        { Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [getAtt('CleanupQueue')] },
+        {
+          Effect: 'Allow',
+          Action: ['sqs:SendMessage'],
+          Resource: [getAtt('SchedulerFailureQueue')],
+        },
+      ]),
       CleanupSchedulerLogGroup: {
         Type: 'AWS::Logs::LogGroup',
         Properties: { LogGroupName: '/aws/lambda/ecr-warden-ci-cleanupScheduler', RetentionInDays: 30 },
@@ -118,31 +120,20 @@ export function validTemplate(): CloudFormationTemplate & { Resources: LooseReso
           Environment: environment,
         },
       },
-      CleanupWorkerIamRoleLambdaExecution: {
-        Type: 'AWS::IAM::Role',
-        Properties: {
-          Policies: [
-            {
-              PolicyDocument: {
-                Statement: [
-                  logs('ecr-warden-ci-cleanupWorker'),
-                  {
-                    Effect: 'Allow',
-                    Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
-                    Resource: [getAtt('CleanupQueue')],
-                  },
-                  {
-                    Effect: 'Allow',
-                    Action: ['ecr:BatchDeleteImage'],
-                    Resource: [subArn('ecr', 'repository/team-a/*')],
-                  },
-                  { Effect: 'Allow', Action: ['lambda:ListFunctions'], Resource: ['*'] },
-                ],
-              },
-            },
-          ],
+      CleanupWorkerIamRoleLambdaExecution: lambdaRole([
+        logs('ecr-warden-ci-cleanupWorker'),
+        {
+          Effect: 'Allow',
+          Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+          Resource: [getAtt('CleanupQueue')],
         },
-      },
+        {
+          Effect: 'Allow',
+          Action: ['ecr:BatchDeleteImage'],
+          Resource: [subArn('ecr', 'repository/team-a/*')],
+        },
+        { Effect: 'Allow', Action: ['lambda:ListFunctions'], Resource: ['*'] },
+      ]),
       CleanupWorkerEventSourceMappingSQSCleanupQueue: {
         Type: 'AWS::Lambda::EventSourceMapping',
         Properties: {
@@ -192,6 +183,10 @@ export function validTemplate(): CloudFormationTemplate & { Resources: LooseReso
                 Principal: { Service: 'cloudwatch.amazonaws.com' },
                 Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
                 Resource: '*',
+                Condition: {
+                  StringEquals: { 'aws:SourceAccount': ref('AWS::AccountId') },
+                  ArnLike: { 'aws:SourceArn': subArn('cloudwatch', 'alarm:*') },
+                },
               },
             ],
           },
