@@ -18,6 +18,8 @@ import { functionModels, type Naming } from './service-model';
 export interface PermissionRow {
   actions: string[];
   resources: string[];
+  /** What the statement's condition narrows the resources to, e.g. partition keys `CLEANUP#*`. */
+  only?: { what: string; values: string[] };
   why: string;
 }
 
@@ -79,10 +81,36 @@ export function summarizePermissions(
         const reasons = [
           ...new Set(actions.map((action) => reasonFor(fn.key, action, context) ?? '(no reason documented)')),
         ];
-        return { actions, resources: asArray(statement.Resource).map(describe), why: reasons.join('; ') };
+        const only = describeCondition(statement.Condition);
+        return {
+          actions,
+          resources: asArray(statement.Resource).map(describe),
+          ...(only === undefined ? {} : { only }),
+          why: reasons.join('; '),
+        };
       });
     return { key: fn.key, description: fn.description, triggers, failures, rows };
   });
+}
+
+/**
+ * A statement's condition as people read it: the partitions a `dynamodb:LeadingKeys` condition allows,
+ * or, for any other condition, the condition itself (nothing granted is left out of the summary).
+ */
+function describeCondition(condition: unknown): PermissionRow['only'] {
+  if (!isRecord(condition)) return undefined;
+  const [operator, ...others] = Object.keys(condition);
+  const byKey = operator === undefined ? undefined : condition[operator];
+  if (
+    others.length === 0 &&
+    operator === 'ForAllValues:StringLike' &&
+    isRecord(byKey) &&
+    Object.keys(byKey).length === 1
+  ) {
+    const patterns = strings(byKey['dynamodb:LeadingKeys']);
+    if (patterns.length > 0) return { what: 'partition keys', values: patterns };
+  }
+  return { what: 'condition', values: [JSON.stringify(condition)] };
 }
 
 /** Short ARNs for the terminal: `arn:aws:ecr:<region>:<account>:repository/x` → `ecr:repository/x`. */
@@ -102,7 +130,10 @@ export function renderPermissionsText(summary: readonly FunctionPermissions[]): 
       `${fn.key}: ${fn.triggers.join('; ')}${fn.failures.length > 0 ? ` | failures ${fn.failures.map((f) => `${f.when}: ${f.queue}`).join('; ')}` : ''}`,
     );
     for (const row of fn.rows) {
-      lines.push(`  ${row.actions.join(' ')} → ${row.resources.map(shortArn).join(', ')} — ${row.why}`);
+      const only = row.only === undefined ? '' : ` (${row.only.what} ${row.only.values.join(', ')})`;
+      lines.push(
+        `  ${row.actions.join(' ')} → ${row.resources.map(shortArn).join(', ')}${only} — ${row.why}`,
+      );
     }
   }
   return `${lines.join('\n')}\n`;
@@ -131,7 +162,12 @@ export function renderPermissionsMarkdown(summary: readonly FunctionPermissions[
         '|---|---|---|',
         ...fn.rows.map(
           (row) =>
-            `| ${row.actions.map(code).join('<br>')} | ${row.resources.map((r) => code(escapePipes(r))).join('<br>')} | ${escapePipes(row.why)} |`,
+            `| ${row.actions.map(code).join('<br>')} | ${[
+              ...row.resources.map((r) => code(escapePipes(r))),
+              ...(row.only === undefined
+                ? []
+                : [`only ${row.only.what} ${row.only.values.map((v) => code(escapePipes(v))).join(', ')}`]),
+            ].join('<br>')} | ${escapePipes(row.why)} |`,
         ),
       ].join('\n'),
     );

@@ -3,7 +3,7 @@ import {
   renderPermissionsText,
   summarizePermissions,
 } from '../../../local/template-guard/permissions-summary';
-import { NAMING, validTemplate } from './template-builder';
+import { NAMING, statementsOfRole, validTemplate } from './template-builder';
 
 describe('the permissions summary', () => {
   it('lists every statement of each function with its resources, as people read them, and why', () => {
@@ -67,6 +67,34 @@ describe('the permissions summary', () => {
     );
     expect(markdown).toContain(
       '| `ecr:BatchDeleteImage` | `arn:aws:ecr:<region>:<account>:repository/team-a/*` | delete what the plan expires (only when cleanup.dryRun is false) |',
+    );
+  });
+
+  it('shows the partitions a LeadingKeys condition limits a table statement to', () => {
+    const template = validTemplate();
+    template.Resources.StateTable = {
+      Type: 'AWS::DynamoDB::Table',
+      Properties: { TableName: 'ecr-warden-ci-state' },
+    };
+    statementsOfRole(template, 'CleanupWorkerIamRoleLambdaExecution').push({
+      Effect: 'Allow',
+      Action: ['dynamodb:GetItem'],
+      Resource: [{ 'Fn::GetAtt': ['StateTable', 'Arn'] }],
+      Condition: {
+        'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CLEANUP#*', 'IDEMPOTENCY#cleanup%23*'] },
+      },
+    });
+    const summary = summarizePermissions(template, NAMING);
+
+    expect(summary[1]?.rows.at(-1)?.only).toEqual({
+      what: 'partition keys',
+      values: ['CLEANUP#*', 'IDEMPOTENCY#cleanup%23*'],
+    });
+    expect(renderPermissionsText(summary)).toContain(
+      'dynamodb:GetItem → dynamodb table ecr-warden-<stage>-state (partition keys CLEANUP#*, IDEMPOTENCY#cleanup%23*)',
+    );
+    expect(renderPermissionsMarkdown(summary)).toContain(
+      '| `dynamodb:GetItem` | `dynamodb table ecr-warden-<stage>-state`<br>only partition keys `CLEANUP#*`, `IDEMPOTENCY#cleanup%23*` |',
     );
   });
 });
