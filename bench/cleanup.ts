@@ -129,6 +129,8 @@ async function run(scenario: Scenario) {
     imageUses: () => workloads.imageUses(),
     progress: {
       read: async (runId, name) => progress.get(`${runId}/${name}`),
+      start: async (runId, name, value) =>
+        !progress.has(`${runId}/${name}`) && Boolean(progress.set(`${runId}/${name}`, value)),
       write: async (runId, name, value) => void progress.set(`${runId}/${name}`, value),
     },
     marks: { read: async () => new Map(), mark: async () => {}, unmark: async () => {} },

@@ -52,7 +52,10 @@ export function buildCleanupReport(
   const imagesDeleted = (previously?.imagesDeleted ?? 0) + deletions.deleted.length;
   const bytesReclaimed = (previously?.bytesReclaimed ?? 0) + deletions.bytesDeleted;
   const imagesAlreadyGone = (previously?.imagesAlreadyGone ?? 0) + deletions.alreadyGone.length;
+  // The run's inventory, from which its limit came: a redelivery sees a repository earlier deliveries
+  // made smaller, and DeletionShare must be the run's share of what the repository held.
   const imagesEvaluated =
+    previously?.imagesInventoried ??
     outcome.inventory.imageCount + (previously?.imagesDeleted ?? 0) + (previously?.imagesAlreadyGone ?? 0);
   const imagesFailed = deletions.failures.length;
   const imagesKept = imagesEvaluated - imagesDeleted - imagesAlreadyGone;

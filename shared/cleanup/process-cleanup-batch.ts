@@ -182,13 +182,21 @@ export async function processCleanupBatch(
       });
       return;
     }
-    const detail = report.detail as { imagesDeleted: number; bytesReclaimed: number; imagesFailed?: number };
+    const detail = report.detail as {
+      imagesDeleted: number;
+      bytesReclaimed: number;
+      imagesFailed?: number;
+      imagesEvaluated: number;
+    };
+    // The run's figures, as the report gives them (every delivery of the run, against the inventory its
+    // limit came from), so that DeletionShare and the report agree. Only the delivery that completes the
+    // run gets here: the ones that failed emitted nothing.
     dependencies.metrics.repositoryCleaned({
       dryRun: outcome.dryRun,
-      imagesDeleted: outcome.deletions.deleted.length,
-      bytesReclaimed: outcome.deletions.bytesDeleted,
-      imagesFailed: outcome.deletions.failures.length,
-      imagesEvaluated: outcome.inventory.imageCount,
+      imagesDeleted: detail.imagesDeleted,
+      bytesReclaimed: detail.bytesReclaimed,
+      imagesFailed: detail.imagesFailed ?? 0,
+      imagesEvaluated: detail.imagesEvaluated,
     });
     logger.info('repository cleaned', {
       repositoryName: outcome.repositoryName,

@@ -327,6 +327,9 @@ function memoryProgress(): CleanupRunProgressStore {
   const records = new Map<string, CleanupRunProgress>();
   return {
     read: async (runId, repositoryName) => records.get(`${runId}#${repositoryName}`),
+    start: async (runId, repositoryName, progress) =>
+      !records.has(`${runId}#${repositoryName}`) &&
+      Boolean(records.set(`${runId}#${repositoryName}`, progress)),
     write: async (runId, repositoryName, progress) =>
       void records.set(`${runId}#${repositoryName}`, progress),
   };

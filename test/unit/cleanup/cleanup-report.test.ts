@@ -97,12 +97,39 @@ describe('buildCleanupReport', () => {
   it('adds what an interrupted earlier delivery of the same run deleted', () => {
     const outcome = cleaned({
       inventory: { imageCount: 3, indexCount: 0 },
-      previously: { deletionLimit: 10, imagesDeleted: 4, bytesReclaimed: 4 * GIB, imagesAlreadyGone: 0 },
+      // A record written before the run kept its inventory size.
+      previously: {
+        deletionLimit: 10,
+        imagesInventoried: null,
+        imagesDeleted: 4,
+        bytesReclaimed: 4 * GIB,
+        imagesAlreadyGone: 0,
+        inFlight: [],
+      },
     });
 
     const { detail } = buildCleanupReport(outcome, WHERE);
 
     expect(detail).toMatchObject({ imagesEvaluated: 7, imagesDeleted: 6, bytesReclaimed: 6 * GIB });
+  });
+
+  it('evaluates a resumed run against the inventory its limit came from, not the smaller repository', () => {
+    const outcome = cleaned({
+      inventory: { imageCount: 3, indexCount: 0 },
+      previously: {
+        deletionLimit: 5,
+        imagesInventoried: 10,
+        imagesDeleted: 4,
+        bytesReclaimed: 4 * GIB,
+        imagesAlreadyGone: 0,
+        inFlight: [],
+      },
+      deletionLimit: 5,
+    });
+
+    const { detail } = buildCleanupReport(outcome, WHERE);
+
+    expect(detail).toMatchObject({ imagesEvaluated: 10, imagesDeleted: 6, deletionLimit: 5 });
   });
 
   it('reports a repository that was deleted before the run as nothing to do', () => {
