@@ -3,10 +3,12 @@ import { EcrWardenError } from '../errors';
 import { buildImageGraph } from '../inventory/image-graph';
 import type { LifecyclePolicy } from '../lifecycle';
 import { applyDeletions, type DeletionOutcome, type DeletionRequest } from './apply-deletions';
+import { applyTransitions, type TransitionOutcome } from './apply-transitions';
 import type {
   CleanupRunProgress,
   CleanupRunProgressStore,
   GraceMarkStore,
+  ImageArchiver,
   ImageDeleter,
   RepositoryImageSource,
   RepositoryRef,
@@ -29,10 +31,11 @@ import { type ImageUse, resolveImagesInUse } from './workload-images';
  * One repository's cleanup, end to end: inventory (DescribeImages, then BatchGetImage on indexes),
  * policy (the rule's, or for `native` the repository's own: GetLifecyclePolicy), the in-use picture,
  * the plan (shared/cleanup/plan-repository-cleanup.ts, which decides everything), the optional grace
- * period, and, unless it is a dry run, the deletions. Returns what happened; the caller reports it.
+ * period, and, unless it is a dry run, the deletions and then the archive transitions. Returns what
+ * happened; the caller reports it.
  *
- * A dry run sends no BatchDeleteImage call at all and writes no grace-period mark: it reports what a
- * real run would delete now.
+ * A dry run sends no BatchDeleteImage or UpdateImageStorageClass call at all and writes no grace-period
+ * mark: it reports what a real run would delete and archive now.
  */
 export interface CleanRepositoryRequest {
   repository: RepositoryRef & { repositoryName: string };
@@ -51,6 +54,7 @@ export interface CleanRepositoryPorts {
   deleter: ImageDeleter;
   /** The account's and region's image uses, read once per invocation (see workload-cache.ts). */
   imageUses: () => Promise<readonly ImageUse[]>;
+  archiver: ImageArchiver;
   progress: CleanupRunProgressStore;
   marks: GraceMarkStore;
 }
@@ -68,6 +72,8 @@ export type RepositoryCleanupOutcome =
       grace?: GraceDecision & { days: number };
       /** What this attempt deleted (live runs), or would delete now (dry runs: nothing is sent). */
       deletions: DeletionOutcome;
+      /** Archive transitions this attempt made (live runs), or would make now (dry runs: nothing is sent). */
+      transitions: TransitionOutcome;
       /** Deletions an earlier delivery of the same run already made (redelivered message). */
       previously: CleanupRunProgress | undefined;
       deletionLimit: number | null;
@@ -204,6 +210,25 @@ export async function cleanRepository(
     });
   }
 
+  // Archive transitions (the images stay: archived ones cannot be pulled, so the plan transitions no
+  // image a protection keeps). A redelivery finds the ones already archived out of the standard class,
+  // so no image is sent twice.
+  const transitions = await applyTransitions(
+    plan.transition.map((transition) => ({
+      imageDigest: transition.imageDigest,
+      bytes: transition.bytes,
+      listedBy: graph.parents.get(transition.imageDigest) ?? [],
+    })),
+    dryRun ? undefined : (imageDigest) => ports.archiver.archiveImage(repository, imageDigest),
+    {
+      archivedBefore: new Set(
+        inventory.images
+          .filter((image) => image.storageClass === 'archive')
+          .map((image) => image.imageDigest),
+      ),
+    },
+  );
+
   const outcome: RepositoryCleanupOutcome = {
     kind: 'cleaned',
     repositoryName: repository.repositoryName,
@@ -212,6 +237,7 @@ export async function cleanRepository(
     inventory: { indexCount: inventory.indexCount, imageCount: inventory.images.length },
     plan,
     deletions,
+    transitions,
     previously,
     deletionLimit: limit,
   };

@@ -44,6 +44,20 @@ export interface ImageDeleter {
   deleteImages(repository: RepositoryRef, digests: readonly string[]): Promise<ImageDeleteResult>;
 }
 
+/** What UpdateImageStorageClass did with one image. */
+export type ImageArchiveResult =
+  | { archived: true; imageStatus: string }
+  | { archived: false; failureCode: string; failureReason: string };
+
+export interface ImageArchiver {
+  /**
+   * One UpdateImageStorageClass call (STANDARD → ARCHIVE), by digest. The refusals that concern this
+   * image (ImageStorageClassUpdateNotSupportedException, ImageNotFoundException) come back as a result;
+   * anything else (throttling past the SDK's retries, a server error) throws.
+   */
+  archiveImage(repository: RepositoryRef, imageDigest: string): Promise<ImageArchiveResult>;
+}
+
 export interface WorkloadSource {
   /** The ECS tasks, services and task definitions and the Lambda function versions and aliases. */
   readWorkloads(): Promise<Workloads>;

@@ -9,6 +9,7 @@ import { cleanRepository, type RepositoryCleanupOutcome } from './clean-reposito
 import type {
   CleanupRunProgressStore,
   GraceMarkStore,
+  ImageArchiver,
   ImageDeleter,
   RepositoryImageSource,
   WorkloadSource,
@@ -54,6 +55,7 @@ export interface CleanupWorkerDependencies {
   region: () => Promise<string>;
   images: RepositoryImageSource;
   deleter: ImageDeleter;
+  archiver: ImageArchiver;
   workloads: WorkloadSource;
   progress: CleanupRunProgressStore;
   marks: GraceMarkStore;
@@ -164,6 +166,7 @@ export async function processCleanupBatch(
       {
         images: dependencies.images,
         deleter: dependencies.deleter,
+        archiver: dependencies.archiver,
         imageUses: () => workloads.imageUses(),
         progress: dependencies.progress,
         marks: dependencies.marks,

@@ -6,6 +6,7 @@ import {
   DescribeRepositoriesCommand,
   type ECRClient,
 } from '@aws-sdk/client-ecr';
+import { createImageArchiver } from '../../shared/aws/image-archiver';
 import { createImageDeleter } from '../../shared/aws/image-deleter';
 import { createReplicationRegistryReader } from '../../shared/aws/replication-registry';
 import { createGuardRegistry } from '../../shared/aws/repository-guard-registry';
@@ -256,6 +257,7 @@ async function cleanOnce(
     {
       images: createRepositoryImageSource(ecr),
       deleter: createImageDeleter(ecr),
+      archiver: createImageArchiver(ecr),
       imageUses: async () => [],
       progress: memoryProgress(),
       marks: memoryMarks(),

@@ -37,6 +37,7 @@ function cleaned(overrides: Partial<Extract<RepositoryCleanupOutcome, { kind: 'c
       skipped: [],
       calls: 1,
     },
+    transitions: { archived: [], bytesArchived: 0, failures: [], skipped: [], calls: 0 },
     previously: undefined,
     deletionLimit: null,
     ...overrides,
@@ -130,6 +131,52 @@ describe('buildCleanupReport', () => {
     const { detail } = buildCleanupReport(outcome, WHERE);
 
     expect(detail).toMatchObject({ imagesEvaluated: 10, imagesDeleted: 6, deletionLimit: 5 });
+  });
+
+  it('reports archive transitions, what ECR refused and what was not sent, as a warning', () => {
+    const archived = `sha256:${'a'.repeat(64)}`;
+    const refused = `sha256:${'b'.repeat(64)}`;
+    const notSent = `sha256:${'c'.repeat(64)}`;
+    const outcome = cleaned({
+      plan: {
+        ...cleaned().plan,
+        transition: [archived, refused, notSent].map((imageDigest) => ({
+          imageDigest,
+          imageTags: [],
+          rulePriority: 1,
+          targetStorageClass: 'archive' as const,
+          bytes: 100 * GIB,
+        })),
+      },
+      transitions: {
+        archived: [archived],
+        bytesArchived: 100 * GIB,
+        failures: [
+          {
+            imageDigest: refused,
+            failureCode: 'ImageStorageClassUpdateNotSupportedException',
+            failureReason: 'listed by an active manifest list',
+          },
+        ],
+        skipped: [{ imageDigest: notSent, dependsOn: `sha256:${'d'.repeat(64)}` }],
+        calls: 2,
+      },
+    });
+
+    const { detail } = buildCleanupReport(outcome, WHERE);
+
+    expect(governanceDetailSchemas['Cleanup Report'].safeParse(detail).success).toBe(true);
+    expect(detail).toMatchObject({
+      severity: 'warning',
+      imagesArchived: 1,
+      bytesArchived: 100 * GIB,
+      archiveMonthlySavingsUsd: 3,
+      archiveFailures: [
+        { imageDigest: refused, failureCode: 'ImageStorageClassUpdateNotSupportedException' },
+        { imageDigest: notSent, failureCode: 'NotSent' },
+      ],
+    });
+    expect(detail.summary).toContain('1 archived');
   });
 
   it('reports a repository that was deleted before the run as nothing to do', () => {
