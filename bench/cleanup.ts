@@ -17,6 +17,7 @@ import { generateImages, generateRepositories } from '../local/registry-sim/data
 import { MEDIA_TYPES, manifestDigest } from '../local/registry-sim/model/manifest';
 import type { RepositoryState } from '../local/registry-sim/model/repository';
 import { createRegistrySimulator, type RegistrySimulator } from '../local/registry-sim/simulator';
+import { createImageArchiver } from '../shared/aws/image-archiver';
 import { createImageDeleter } from '../shared/aws/image-deleter';
 import { createRepositoryImageSource } from '../shared/aws/repository-images';
 import { createWorkloadInventory } from '../shared/aws/workload-inventory';
@@ -126,9 +127,12 @@ async function run(scenario: Scenario) {
   const ports: CleanRepositoryPorts = {
     images: createRepositoryImageSource(ecr),
     deleter: createImageDeleter(ecr),
+    archiver: createImageArchiver(ecr),
     imageUses: () => workloads.imageUses(),
     progress: {
       read: async (runId, name) => progress.get(`${runId}/${name}`),
+      start: async (runId, name, value) =>
+        !progress.has(`${runId}/${name}`) && Boolean(progress.set(`${runId}/${name}`, value)),
       write: async (runId, name, value) => void progress.set(`${runId}/${name}`, value),
     },
     marks: { read: async () => new Map(), mark: async () => {}, unmark: async () => {} },

@@ -139,9 +139,23 @@ const guardRemediatesScanning = !guard.dryRun && guard.rules.some((rule) => rule
 const regionalArn = (service, resource) => ({
   'Fn::Sub': `arn:\${AWS::Partition}:${service}:\${AWS::Region}:\${AWS::AccountId}:${resource}`,
 });
-const cleanupRepositoryArns = repositoryArnPatterns(
-  wardenConfig.cleanup.rules.flatMap((rule) => rule.repositories),
-).map((pattern) => regionalArn('ecr', `repository/${pattern}`));
+const repositoryArnsOf = (rules) =>
+  repositoryArnPatterns(rules.flatMap((rule) => rule.repositories)).map((pattern) =>
+    regionalArn('ecr', `repository/${pattern}`),
+  );
+const cleanupRepositoryArns = repositoryArnsOf(wardenConfig.cleanup.rules);
+// Writes only where a rule can make them: none in a dry run; a `native` rule can expire and transition,
+// a written policy only what its actions say.
+const cleanupWriteArns = (actionType) =>
+  wardenConfig.cleanup.dryRun
+    ? []
+    : repositoryArnsOf(
+        wardenConfig.cleanup.rules.filter(
+          (rule) => rule.policy === 'native' || rule.policy.rules.some((r) => r.action.type === actionType),
+        ),
+      );
+const cleanupDeleteArns = cleanupWriteArns('expire');
+const cleanupArchiveArns = cleanupWriteArns('transition');
 
 /**
  * A function's statement on the state table: the actions, on the table, and only on the partitions of the
@@ -173,11 +187,17 @@ const EXPECTED_STATEMENTS = {
       Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
       Resource: [getAtt('CleanupQueue')],
     },
-    // Deletes, and reads, only in the repositories cleanup.rules covers (none without a rule).
+    // Deletes and archives only where a rule can (never in a dry run), and reads, only in the
+    // repositories cleanup.rules covers (none without a rule).
+    ...(cleanupDeleteArns.length === 0
+      ? []
+      : [{ Action: ['ecr:BatchDeleteImage'], Resource: cleanupDeleteArns }]),
+    ...(cleanupArchiveArns.length === 0
+      ? []
+      : [{ Action: ['ecr:UpdateImageStorageClass'], Resource: cleanupArchiveArns }]),
     ...(cleanupRepositoryArns.length === 0
       ? []
       : [
-          { Action: ['ecr:BatchDeleteImage'], Resource: cleanupRepositoryArns },
           {
             Action: ['ecr:DescribeImages', 'ecr:BatchGetImage', 'ecr:GetLifecyclePolicy'],
             Resource: cleanupRepositoryArns,

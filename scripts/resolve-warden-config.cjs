@@ -46,12 +46,13 @@ function resolveWardenConfig() {
       (config.cleanup.maxDeletionShare ??
         requireTypeScript('../shared/cleanup/plan-repository-cleanup.ts', __filename)
           .DEFAULT_MAX_DELETION_SHARE),
-    // cleanupWorker's role: BatchDeleteImage and the ECR reads on the repositories the cleanup rules'
-    // globs cover (shared/aws/cleanup-worker-iam.ts explains how globs map to IAM patterns).
+    // cleanupWorker's role: the ECR reads on the repositories the cleanup rules' globs cover, and
+    // BatchDeleteImage / UpdateImageStorageClass only where a rule can expire / transition and dryRun
+    // is false (shared/aws/cleanup-worker-iam.ts explains how globs map to IAM patterns).
     cleanupWorkerIamStatements: requireTypeScript(
       '../shared/aws/cleanup-worker-iam.ts',
       __filename,
-    ).cleanupWorkerIamStatements(config.cleanup.rules),
+    ).cleanupWorkerIamStatements(config.cleanup),
     scanningDigestSchedule: config.scanning.digest.schedule,
     // tagImmutability (the repository guard): its sweep, and its role's statements, derived from the
     // `immutability` section (writes only where remediation is on and dryRun is false).

@@ -25,6 +25,8 @@ const BY_FUNCTION: Readonly<Record<string, Reasons>> = {
     'ecr:BatchGetImage': 'read index manifests, to keep the children of kept multi-arch images',
     'ecr:GetLifecyclePolicy': "a `native` rule evaluates the repository's own lifecycle policy",
     'ecr:BatchDeleteImage': 'delete what the plan expires (only when cleanup.dryRun is false)',
+    'ecr:UpdateImageStorageClass':
+      'archive what the plan transitions (only when cleanup.dryRun is false and a rule can transition)',
     'ecs:ListClusters': 'find running tasks and services, whose images are never deleted',
     'ecs:ListServices': 'find running tasks and services, whose images are never deleted',
     'ecs:ListTasks': 'find running tasks and services, whose images are never deleted',

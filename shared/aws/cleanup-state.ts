@@ -1,4 +1,9 @@
-import type { CleanupRunProgress, CleanupRunProgressStore, GraceMarkStore } from '../cleanup/cleanup-ports';
+import type {
+  CleanupRunProgress,
+  CleanupRunProgressStore,
+  GraceMarkStore,
+  InFlightDeletion,
+} from '../cleanup/cleanup-ports';
 import { cleanupMarks, cleanupRuns, decodeKeyPart } from '../state/state-keys';
 import type { StateItem, StateStore } from './state-store';
 
@@ -7,9 +12,11 @@ import type { StateItem, StateStore } from './state-store';
  *
  * - grace-period marks, `CLEANUP#<repositoryName>` / `<imageDigest>`: when the image was first found
  *   eligible. One Query reads a repository's marks; BatchWriteItem writes and removes them, 25 a call.
- * - run progress, `CLEANUP_RUN#<runId>` / `<repositoryName>`: what a run deleted from a repository
- *   so far, written after every BatchDeleteImage call, so that a redelivered message keeps to the
- *   run's caps and reports the whole run. Expires after 14 days, SQS's longest retention: no
+ * - run progress, `CLEANUP_RUN#<runId>` / `<repositoryName>`: the run's deletion limit, created once
+ *   (PutItem with attribute_not_exists) before its first BatchDeleteImage call, with the inventory size
+ *   it came from; then what the run deleted so far, written before every call (the digests in flight)
+ *   and after it (what ECR confirmed), so that a redelivered message keeps to the run's caps and
+ *   reports the whole run. Expires after 14 days, SQS's longest retention: no
  *   delivery of the message can come later.
  *   https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-basic-architecture.html
  */
@@ -21,9 +28,12 @@ interface MarkItem extends StateItem {
 
 interface ProgressItem extends StateItem {
   deletionLimit: number | null;
+  /** Absent in records written before the limit record kept it. */
+  imagesInventoried?: number | null;
   imagesDeleted: number;
   bytesReclaimed: number;
   imagesAlreadyGone: number;
+  inFlight?: InFlightDeletion[];
 }
 
 export function createGraceMarkStore(store: StateStore): GraceMarkStore {
@@ -56,6 +66,12 @@ export function createCleanupRunProgressStore(
   store: StateStore,
   now: () => number = Date.now,
 ): CleanupRunProgressStore {
+  const itemOf = (runId: string, repositoryName: string, progress: CleanupRunProgress): ProgressItem => ({
+    ...cleanupRuns.key(runId, repositoryName),
+    ...progress,
+    inFlight: progress.inFlight.map(({ imageDigest, bytes }) => ({ imageDigest, bytes })),
+    expiresAt: Math.floor(now() / 1000) + RUN_PROGRESS_TTL_SECONDS,
+  });
   return {
     async read(runId, repositoryName) {
       const item = await store.get<ProgressItem>(cleanupRuns.key(runId, repositoryName), {
@@ -64,18 +80,19 @@ export function createCleanupRunProgressStore(
       if (item === undefined) return undefined;
       const progress: CleanupRunProgress = {
         deletionLimit: item.deletionLimit ?? null,
+        imagesInventoried: item.imagesInventoried ?? null,
         imagesDeleted: item.imagesDeleted,
         bytesReclaimed: item.bytesReclaimed,
         imagesAlreadyGone: item.imagesAlreadyGone,
+        inFlight: item.inFlight ?? [],
       };
       return progress;
     },
+    async start(runId, repositoryName, progress) {
+      return store.putIfAbsent(itemOf(runId, repositoryName, progress));
+    },
     async write(runId, repositoryName, progress) {
-      await store.put({
-        ...cleanupRuns.key(runId, repositoryName),
-        ...progress,
-        expiresAt: Math.floor(now() / 1000) + RUN_PROGRESS_TTL_SECONDS,
-      });
+      await store.put(itemOf(runId, repositoryName, progress));
     },
   };
 }

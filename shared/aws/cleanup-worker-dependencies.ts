@@ -9,6 +9,7 @@ import { createCleanupRunProgressStore, createGraceMarkStore } from './cleanup-s
 import { ecrClient } from './ecr-client';
 import { createGovernancePublisher } from './governance-publisher';
 import { createIdempotencyGuard } from './idempotency';
+import { createImageArchiver } from './image-archiver';
 import { createImageDeleter } from './image-deleter';
 import { createRepositoryImageSource } from './repository-images';
 import { createStateStore, type StateStoreSettings } from './state-store';
@@ -47,6 +48,7 @@ export function createCleanupWorkerDependencies(settings: {
     region: () => ecr.config.region(),
     images: createRepositoryImageSource(ecr),
     deleter: createImageDeleter(ecr),
+    archiver: createImageArchiver(ecr),
     workloads: createWorkloadInventory({
       taskDefinitionRevisions: settings.cleanup.protect.taskDefinitionRevisions,
       ...(settings.ecs === undefined ? {} : { ecs: settings.ecs }),

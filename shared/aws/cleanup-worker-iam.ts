@@ -10,9 +10,14 @@ import { stateTableStatement } from './state-table-iam';
  * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerservice.html
  * https://docs.aws.amazon.com/service-authorization/latest/reference/list_awslambda.html
  *
- * - ECR, on the repositories the cleanup rules cover only: `ecr:BatchDeleteImage` in a statement of its
- *   own, and the reads DescribeImages, BatchGetImage (index manifests) and GetLifecyclePolicy (`native`
- *   rules). Without a rule there is nothing to clean and no ECR statement at all (IAM refuses one
+ * - ECR, on the repositories the cleanup rules cover only: the reads DescribeImages, BatchGetImage
+ *   (index manifests) and GetLifecyclePolicy (`native` rules), and the writes, each in a statement of
+ *   its own and only where a rule can use it: `ecr:BatchDeleteImage` on the repositories of the rules
+ *   that can expire, `ecr:UpdateImageStorageClass` (archive transitions) on those of the rules that
+ *   can transition. A `native` rule can do either (its policy is the repository's, read at run time);
+ *   a policy written in the config can only do what its rules' actions say. In a dry run
+ *   (`cleanup.dryRun`, which applies to every rule) no rule can write, and the role holds no ECR write
+ *   at all. Without a rule there is nothing to clean and no ECR statement at all (IAM refuses one
  *   without resources). Globs become IAM ARN patterns with repositoryArnPatterns (shared with the
  *   repository guard), each at least as wide as its glob, since IAM resource ARNs know only `*` and `?`
  *   (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html):
@@ -47,21 +52,47 @@ export function cleanupRepositoryArns(rules: readonly { repositories: readonly s
   );
 }
 
+/** The parts of the `cleanup` section the role depends on. */
+export interface CleanupIamInput {
+  dryRun: boolean;
+  rules: readonly CleanupIamRule[];
+}
+
+export interface CleanupIamRule {
+  repositories: readonly string[];
+  policy: 'native' | { rules: readonly { action: { type: string } }[] };
+}
+
+/** Whether a rule's policy can ever take `action`: a `native` policy is only known at run time. */
+export function ruleCanTake(rule: CleanupIamRule, action: 'expire' | 'transition'): boolean {
+  return (
+    rule.policy === 'native' || rule.policy.rules.some((policyRule) => policyRule.action.type === action)
+  );
+}
+
 export function cleanupWorkerIamStatements(
-  rules: readonly { repositories: readonly string[] }[],
+  cleanup: CleanupIamInput,
   logicalIds: { stateTable?: string; eventBus?: string } = {},
 ): IamStatement[] {
-  const repositories = cleanupRepositoryArns(rules);
+  const repositories = cleanupRepositoryArns(cleanup.rules);
+  // The repositories where a rule can write: none in a dry run.
+  const writableBy = (action: 'expire' | 'transition') =>
+    cleanup.dryRun ? [] : cleanupRepositoryArns(cleanup.rules.filter((rule) => ruleCanTake(rule, action)));
+  const deletable = writableBy('expire');
+  const archivable = writableBy('transition');
   const statements: IamStatement[] = [];
+  if (deletable.length > 0) {
+    statements.push({ Effect: 'Allow', Action: ['ecr:BatchDeleteImage'], Resource: deletable });
+  }
+  if (archivable.length > 0) {
+    statements.push({ Effect: 'Allow', Action: ['ecr:UpdateImageStorageClass'], Resource: archivable });
+  }
   if (repositories.length > 0) {
-    statements.push(
-      { Effect: 'Allow', Action: ['ecr:BatchDeleteImage'], Resource: repositories },
-      {
-        Effect: 'Allow',
-        Action: ['ecr:DescribeImages', 'ecr:BatchGetImage', 'ecr:GetLifecyclePolicy'],
-        Resource: repositories,
-      },
-    );
+    statements.push({
+      Effect: 'Allow',
+      Action: ['ecr:DescribeImages', 'ecr:BatchGetImage', 'ecr:GetLifecyclePolicy'],
+      Resource: repositories,
+    });
   }
   statements.push(
     { Effect: 'Allow', Action: ['ecs:DescribeServices'], Resource: [regionalArn('ecs', 'service/*')] },

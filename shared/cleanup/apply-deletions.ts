@@ -44,6 +44,11 @@ export interface DeletionOutcome {
 export interface ApplyDeletionsOptions {
   batchSize?: number;
   maxRounds?: number;
+  /**
+   * Called before every call with the images it sends and the totals so far (the run's progress
+   * record): when it throws, the call is not sent.
+   */
+  beforeCall?: (batch: readonly DeletionRequest[], outcome: Readonly<DeletionOutcome>) => Promise<void>;
   /** Called after every call with the totals so far (the run's progress record). */
   afterCall?: (outcome: Readonly<DeletionOutcome>) => Promise<void>;
 }
@@ -96,6 +101,7 @@ export async function applyDeletions(
       }
       if (batch.length === 0) continue;
 
+      await options.beforeCall?.(batch, outcome);
       const result = await deleteBatch(batch.map((request) => request.imageDigest));
       outcome.calls++;
       const deleted = new Set(result.deleted);

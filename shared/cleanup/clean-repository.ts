@@ -1,11 +1,14 @@
 import type { CleanupConfig } from '../config/schema';
+import { EcrWardenError } from '../errors';
 import { buildImageGraph } from '../inventory/image-graph';
 import type { LifecyclePolicy } from '../lifecycle';
 import { applyDeletions, type DeletionOutcome, type DeletionRequest } from './apply-deletions';
+import { applyTransitions, type TransitionOutcome } from './apply-transitions';
 import type {
   CleanupRunProgress,
   CleanupRunProgressStore,
   GraceMarkStore,
+  ImageArchiver,
   ImageDeleter,
   RepositoryImageSource,
   RepositoryRef,
@@ -21,16 +24,18 @@ import {
 } from './plan-repository-cleanup';
 import { cleanupSafetyOf, type PolicySource, resolveRepositoryPolicy } from './plan-snapshot-cleanup';
 import { type RepositoryInventory, readRepositoryInventory } from './repository-inventory';
+import { remainingDeletions, settleInFlightDeletions } from './run-progress';
 import { type ImageUse, resolveImagesInUse } from './workload-images';
 
 /**
  * One repository's cleanup, end to end: inventory (DescribeImages, then BatchGetImage on indexes),
  * policy (the rule's, or for `native` the repository's own: GetLifecyclePolicy), the in-use picture,
  * the plan (shared/cleanup/plan-repository-cleanup.ts, which decides everything), the optional grace
- * period, and, unless it is a dry run, the deletions. Returns what happened; the caller reports it.
+ * period, and, unless it is a dry run, the deletions and then the archive transitions. Returns what
+ * happened; the caller reports it.
  *
- * A dry run sends no BatchDeleteImage call at all and writes no grace-period mark: it reports what a
- * real run would delete now.
+ * A dry run sends no BatchDeleteImage or UpdateImageStorageClass call at all and writes no grace-period
+ * mark: it reports what a real run would delete and archive now.
  */
 export interface CleanRepositoryRequest {
   repository: RepositoryRef & { repositoryName: string };
@@ -49,6 +54,7 @@ export interface CleanRepositoryPorts {
   deleter: ImageDeleter;
   /** The account's and region's image uses, read once per invocation (see workload-cache.ts). */
   imageUses: () => Promise<readonly ImageUse[]>;
+  archiver: ImageArchiver;
   progress: CleanupRunProgressStore;
   marks: GraceMarkStore;
 }
@@ -66,6 +72,8 @@ export type RepositoryCleanupOutcome =
       grace?: GraceDecision & { days: number };
       /** What this attempt deleted (live runs), or would delete now (dry runs: nothing is sent). */
       deletions: DeletionOutcome;
+      /** Archive transitions this attempt made (live runs), or would make now (dry runs: nothing is sent). */
+      transitions: TransitionOutcome;
       /** Deletions an earlier delivery of the same run already made (redelivered message). */
       previously: CleanupRunProgress | undefined;
       deletionLimit: number | null;
@@ -95,10 +103,19 @@ export async function cleanRepository(
   );
   const inUse = resolveImagesInUse(await ports.imageUses(), request.location, inventory.images);
 
-  // A redelivered message continues the run it belongs to: the caps count what it already deleted.
-  const previously = dryRun ? undefined : await ports.progress.read(request.runId, repository.repositoryName);
+  // A redelivered message continues the run it belongs to: its limit is the one recorded before the
+  // run's first deletion (never re-derived from the repository earlier deliveries made smaller), and
+  // what it already deleted counts against it (run-progress.ts).
+  const recorded = dryRun ? undefined : await ports.progress.read(request.runId, repository.repositoryName);
+  const previously =
+    recorded === undefined
+      ? undefined
+      : settleInFlightDeletions(recorded, new Set(inventory.images.map((image) => image.imageDigest)));
   const safety = cleanupSafetyOf(cleanup);
-  const limit = previously?.deletionLimit ?? deletionLimit(safety, inventory.images.length)?.limit ?? null;
+  const limit =
+    previously === undefined
+      ? (deletionLimit(safety, inventory.images.length)?.limit ?? null)
+      : previously.deletionLimit;
   const plan = planRepositoryCleanup({
     repositoryName: repository.repositoryName,
     images: inventory.images,
@@ -152,22 +169,65 @@ export async function cleanRepository(
       calls: 0,
     };
   } else {
-    const base = previously ?? {
+    const base: CleanupRunProgress = previously ?? {
       deletionLimit: limit,
+      imagesInventoried: inventory.images.length,
       imagesDeleted: 0,
       bytesReclaimed: 0,
       imagesAlreadyGone: 0,
+      inFlight: [],
     };
+    if (previously === undefined && requests.length > 0) {
+      // The limit is fixed before anything is deleted; when it cannot be recorded, nothing is.
+      const started = await ports.progress.start(request.runId, repository.repositoryName, base);
+      if (!started) {
+        throw new CleanupRunConflictError(
+          `run ${request.runId} of ${repository.repositoryName} was started by another delivery since it was read: retried later`,
+        );
+      }
+    }
+    const progressOf = (sofar: Readonly<DeletionOutcome>, inFlight: CleanupRunProgress['inFlight']) => ({
+      deletionLimit: limit,
+      imagesInventoried: base.imagesInventoried,
+      imagesDeleted: base.imagesDeleted + sofar.deleted.length,
+      bytesReclaimed: base.bytesReclaimed + sofar.bytesDeleted,
+      imagesAlreadyGone: base.imagesAlreadyGone + sofar.alreadyGone.length,
+      inFlight,
+    });
+    const record = (progress: CleanupRunProgress) =>
+      ports.progress.write(request.runId, repository.repositoryName, progress);
     deletions = await applyDeletions(requests, (digests) => ports.deleter.deleteImages(repository, digests), {
-      afterCall: (sofar) =>
-        ports.progress.write(request.runId, repository.repositoryName, {
-          deletionLimit: limit,
-          imagesDeleted: base.imagesDeleted + sofar.deleted.length,
-          bytesReclaimed: base.bytesReclaimed + sofar.bytesDeleted,
-          imagesAlreadyGone: base.imagesAlreadyGone + sofar.alreadyGone.length,
-        }),
+      // Before each call, its digests; after it, what ECR confirmed: a redelivery after a lost write
+      // still counts what this call deleted.
+      beforeCall: (batch, sofar) =>
+        record(
+          progressOf(
+            sofar,
+            batch.map(({ imageDigest, bytes }) => ({ imageDigest, bytes })),
+          ),
+        ),
+      afterCall: (sofar) => record(progressOf(sofar, [])),
     });
   }
+
+  // Archive transitions (the images stay: archived ones cannot be pulled, so the plan transitions no
+  // image a protection keeps). A redelivery finds the ones already archived out of the standard class,
+  // so no image is sent twice.
+  const transitions = await applyTransitions(
+    plan.transition.map((transition) => ({
+      imageDigest: transition.imageDigest,
+      bytes: transition.bytes,
+      listedBy: graph.parents.get(transition.imageDigest) ?? [],
+    })),
+    dryRun ? undefined : (imageDigest) => ports.archiver.archiveImage(repository, imageDigest),
+    {
+      archivedBefore: new Set(
+        inventory.images
+          .filter((image) => image.storageClass === 'archive')
+          .map((image) => image.imageDigest),
+      ),
+    },
+  );
 
   const outcome: RepositoryCleanupOutcome = {
     kind: 'cleaned',
@@ -177,6 +237,7 @@ export async function cleanRepository(
     inventory: { indexCount: inventory.indexCount, imageCount: inventory.images.length },
     plan,
     deletions,
+    transitions,
     previously,
     deletionLimit: limit,
   };
@@ -184,12 +245,14 @@ export async function cleanRepository(
   return outcome;
 }
 
-/** On a redelivery, what the run may still delete: its limit less what it already deleted. */
+/** On a redelivery, what the run may still delete: its recorded limit less what it already used. */
 function resumedSafety(safety: CleanupSafety, previously: CleanupRunProgress | undefined): CleanupSafety {
-  if (previously === undefined || previously.deletionLimit === null) return safety;
-  return {
-    ...safety,
-    maxDeletionsPerRepository: Math.max(0, previously.deletionLimit - previously.imagesDeleted),
-    maxDeletionShare: 1,
-  };
+  const remaining = previously === undefined ? null : remainingDeletions(previously);
+  if (remaining === null) return safety;
+  return { ...safety, maxDeletionsPerRepository: remaining, maxDeletionShare: 1 };
+}
+
+/** The run's record appeared between reading and creating it: this delivery deletes nothing. */
+export class CleanupRunConflictError extends EcrWardenError {
+  override name = 'CleanupRunConflictError';
 }

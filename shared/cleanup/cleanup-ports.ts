@@ -44,6 +44,20 @@ export interface ImageDeleter {
   deleteImages(repository: RepositoryRef, digests: readonly string[]): Promise<ImageDeleteResult>;
 }
 
+/** What UpdateImageStorageClass did with one image. */
+export type ImageArchiveResult =
+  | { archived: true; imageStatus: string }
+  | { archived: false; failureCode: string; failureReason: string };
+
+export interface ImageArchiver {
+  /**
+   * One UpdateImageStorageClass call (STANDARD → ARCHIVE), by digest. The refusals that concern this
+   * image (ImageStorageClassUpdateNotSupportedException, ImageNotFoundException) come back as a result;
+   * anything else (throttling past the SDK's retries, a server error) throws.
+   */
+  archiveImage(repository: RepositoryRef, imageDigest: string): Promise<ImageArchiveResult>;
+}
+
 export interface WorkloadSource {
   /** The ECS tasks, services and task definitions and the Lambda function versions and aliases. */
   readWorkloads(): Promise<Workloads>;
@@ -62,17 +76,40 @@ export interface GraceMarkStore {
   unmark(repositoryName: string, digests: readonly string[]): Promise<void>;
 }
 
-/** What one run has done to one repository so far: a redelivered message resumes from it. */
+/** An image sent in a BatchDeleteImage call whose answer the run has not recorded yet. */
+export interface InFlightDeletion {
+  imageDigest: string;
+  bytes: number;
+}
+
+/**
+ * What one run has done to one repository so far: a redelivered message resumes from it. The record is
+ * created (conditionally, once per run and repository) before the run's first BatchDeleteImage call,
+ * with the limit and the inventory size it was derived from, so that no redelivery re-derives the limit
+ * from a repository that earlier deliveries already made smaller.
+ */
 export interface CleanupRunProgress {
   /** The run's deletion limit when it started (the caps apply to the run, not to each attempt). */
   deletionLimit: number | null;
+  /** Images in the repository when the run derived its limit; null in records written before it was kept. */
+  imagesInventoried: number | null;
   imagesDeleted: number;
   bytesReclaimed: number;
   imagesAlreadyGone: number;
+  /**
+   * Sent to BatchDeleteImage, answer not recorded yet (a throttled write after the call, or a Lambda
+   * timeout between the two). A redelivery counts those that are gone as deleted by the run.
+   */
+  inFlight: readonly InFlightDeletion[];
 }
 
 export interface CleanupRunProgressStore {
   read(runId: string, repositoryName: string): Promise<CleanupRunProgress | undefined>;
+  /**
+   * Creates the run's record before its first deletion, only if there is none (attribute_not_exists).
+   * Returns false when a record exists already; throws when the write fails (then nothing is deleted).
+   */
+  start(runId: string, repositoryName: string, progress: CleanupRunProgress): Promise<boolean>;
   write(runId: string, repositoryName: string, progress: CleanupRunProgress): Promise<void>;
 }
 

@@ -1,5 +1,5 @@
 import { type GovernanceDetail, type GovernanceEvent, repositoryConsoleUrl } from '../events/governance';
-import { monthlyStorageCost } from '../inventory/storage-cost';
+import { monthlyArchiveSavingsUpperBound, monthlyStorageCost } from '../inventory/storage-cost';
 import type { RepositoryCleanupOutcome } from './clean-repository';
 
 /**
@@ -9,7 +9,10 @@ import type { RepositoryCleanupOutcome } from './clean-repository';
  *
  * Sizes: an image's imageSizeInBytes counts all its layers, but layers shared between images are
  * stored once, so the sum over deleted images is an upper bound of what is freed (an index counts 0:
- * its children are counted themselves). $/month prices that bound at $0.10 per GB-month.
+ * its children are counted themselves). $/month prices that bound at $0.10 per GB-month, the rate of
+ * standard storage and of the archive class's first 150 TB (https://aws.amazon.com/ecr/pricing/).
+ * Archive transitions are reported apart: the images stay, and archiving saves at most $0.03 per
+ * GB-month (the archive rate beyond 150 TB a month is $0.07).
  */
 export const UPPER_BOUND_NOTE =
   'Sizes are an upper bound: layers shared between images are stored once, so deleting an image frees only the layers no remaining image uses.';
@@ -48,15 +51,36 @@ export function buildCleanupReport(
     return { detailType: 'Cleanup Report', detail };
   }
 
-  const { plan, deletions, previously, grace } = outcome;
+  const { plan, deletions, transitions, previously, grace } = outcome;
   const imagesDeleted = (previously?.imagesDeleted ?? 0) + deletions.deleted.length;
   const bytesReclaimed = (previously?.bytesReclaimed ?? 0) + deletions.bytesDeleted;
   const imagesAlreadyGone = (previously?.imagesAlreadyGone ?? 0) + deletions.alreadyGone.length;
+  // The run's inventory, from which its limit came: a redelivery sees a repository earlier deliveries
+  // made smaller, and DeletionShare must be the run's share of what the repository held.
   const imagesEvaluated =
+    previously?.imagesInventoried ??
     outcome.inventory.imageCount + (previously?.imagesDeleted ?? 0) + (previously?.imagesAlreadyGone ?? 0);
   const imagesFailed = deletions.failures.length;
   const imagesKept = imagesEvaluated - imagesDeleted - imagesAlreadyGone;
-  const monthlySavingsUsd = roundCents(monthlyStorageCost(bytesReclaimed));
+  // Each deleted image at its storage class's rate; what an earlier delivery deleted, whose class is no
+  // longer known, at the standard rate (the higher: the figure stays an upper bound).
+  const planned = new Map(plan.delete.map((deletion) => [deletion.imageDigest, deletion]));
+  const archivedBytesDeleted = deletions.deleted.reduce((sum, digest) => {
+    const deletion = planned.get(digest);
+    return deletion?.storageClass === 'archive' ? sum + deletion.bytes : sum;
+  }, 0);
+  const monthlySavingsUsd = roundCents(
+    monthlyStorageCost(bytesReclaimed - archivedBytesDeleted) +
+      monthlyStorageCost(archivedBytesDeleted, 'archive'),
+  );
+  const archiveFailures = [
+    ...transitions.failures,
+    ...transitions.skipped.map((skip) => ({
+      imageDigest: skip.imageDigest,
+      failureCode: 'NotSent',
+      failureReason: `the manifest list ${skip.dependsOn} that lists it stays in standard storage (ECR archives a listed image only after its list)`,
+    })),
+  ];
 
   const topKeepReasons: { kind: string; count: number }[] = [...plan.summary.topKeepReasons];
   const waiting = grace?.waiting.length ?? 0;
@@ -76,6 +100,11 @@ export function buildCleanupReport(
       `Grace period of ${grace.days} days: ${grace.toMark.length} image(s) ${outcome.dryRun ? 'would be' : 'were'} marked this run, ${waiting} wait for their mark to be due.`,
     );
   }
+  if (transitions.archived.length > 0 || archiveFailures.length > 0) {
+    notes.push(
+      `${transitions.archived.length} image(s) ${outcome.dryRun ? 'would be' : 'were'} archived (they stay in the repository and cannot be pulled until restored), ${archiveFailures.length} not; archive storage costs as much as standard for the first 150 TB a month.`,
+    );
+  }
   if (previously !== undefined) {
     notes.push(
       `This run resumed after an interrupted attempt that had deleted ${previously.imagesDeleted} image(s).`,
@@ -84,7 +113,10 @@ export function buildCleanupReport(
 
   const detail: GovernanceDetail<'Cleanup Report'> = {
     ...common,
-    severity: imagesFailed > 0 || plan.summary.deletionCapReached ? 'warning' : 'info',
+    severity:
+      imagesFailed > 0 || transitions.failures.length > 0 || plan.summary.deletionCapReached
+        ? 'warning'
+        : 'info',
     summary: summaryLine(
       outcome.repositoryName,
       outcome.dryRun,
@@ -93,6 +125,7 @@ export function buildCleanupReport(
       monthlySavingsUsd,
       imagesKept,
       imagesFailed,
+      transitions.archived.length,
     ),
     imagesEvaluated,
     imagesDeleted,
@@ -116,6 +149,14 @@ export function buildCleanupReport(
     imagesFailed,
     notes,
   };
+  if (plan.transition.length > 0) {
+    detail.imagesArchived = transitions.archived.length;
+    detail.bytesArchived = transitions.bytesArchived;
+    detail.archiveMonthlySavingsUsd = roundCents(monthlyArchiveSavingsUpperBound(transitions.bytesArchived));
+    detail.archiveFailures = archiveFailures
+      .filter((failure) => SHA256_DIGEST.test(failure.imageDigest))
+      .slice(0, MAX_FAILURES);
+  }
   if (grace !== undefined) {
     detail.gracePeriod = { days: grace.days, imagesMarked: grace.toMark.length, imagesWaiting: waiting };
   }
@@ -130,11 +171,13 @@ function summaryLine(
   dollars: number,
   kept: number,
   failed: number,
+  archived: number,
 ): string {
   const verb = dryRun ? `${deleted} image(s) would be deleted (dry run)` : `${deleted} image(s) deleted`;
   const size = deleted > 0 ? `, up to ${formatBytes(bytes)} ($${dollars.toFixed(2)}/month)` : '';
   const failures = failed > 0 ? `, ${failed} could not be deleted` : '';
-  const line = `${repositoryName}: ${verb}${size}, ${kept} kept${failures}`;
+  const archives = archived > 0 ? `, ${archived} ${dryRun ? 'would be ' : ''}archived` : '';
+  const line = `${repositoryName}: ${verb}${size}, ${kept} kept${archives}${failures}`;
   return line.length <= 300 ? line : `${line.slice(0, 297)}...`;
 }
 

@@ -126,7 +126,7 @@ export interface RepositoryCleanupSummary {
   imagesTransitioned: number;
   /** Sum of the deleted images' `bytes`: an upper bound (shared layers are stored once). */
   bytesReclaimed: number;
-  /** bytesReclaimed at $0.10 per GB-month. */
+  /** bytesReclaimed priced per storage class (shared/inventory/storage-cost.ts). */
   monthlySavingsUsd: number;
   /** How many kept images have at least one reason of each kind (an image may count under several). */
   keptByReason: Partial<Record<KeepReasonKind, number>>;
@@ -639,6 +639,11 @@ function summarize(
   deletionCapReached: boolean,
 ): RepositoryCleanupSummary {
   const bytesReclaimed = deletions.reduce((sum, deletion) => sum + deletion.bytes, 0);
+  // Each deleted image at the rate of its storage class.
+  const monthlySavingsUsd = deletions.reduce(
+    (sum, deletion) => sum + monthlyStorageCost(deletion.bytes, deletion.storageClass),
+    0,
+  );
   const withKind = new Map<KeepReasonKind, number>();
   for (const kept of keep) {
     for (const kind of new Set(kept.reasons.map((reason) => reason.kind))) {
@@ -656,7 +661,7 @@ function summarize(
     imagesKept: keep.length,
     imagesTransitioned: transition.length,
     bytesReclaimed,
-    monthlySavingsUsd: monthlyStorageCost(bytesReclaimed),
+    monthlySavingsUsd,
     keptByReason,
     topKeepReasons: topKeepReasonsOf(keep),
     deletionLimit: limit?.limit ?? null,

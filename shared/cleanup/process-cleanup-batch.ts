@@ -10,6 +10,7 @@ import { cleanRepository, type RepositoryCleanupOutcome } from './clean-reposito
 import type {
   CleanupRunProgressStore,
   GraceMarkStore,
+  ImageArchiver,
   ImageDeleter,
   RepositoryImageSource,
   WorkloadSource,
@@ -55,6 +56,7 @@ export interface CleanupWorkerDependencies {
   region: () => Promise<string>;
   images: RepositoryImageSource;
   deleter: ImageDeleter;
+  archiver: ImageArchiver;
   workloads: WorkloadSource;
   progress: CleanupRunProgressStore;
   marks: GraceMarkStore;
@@ -165,6 +167,7 @@ export async function processCleanupBatch(
       {
         images: dependencies.images,
         deleter: dependencies.deleter,
+        archiver: dependencies.archiver,
         imageUses: () => workloads.imageUses(),
         progress: dependencies.progress,
         marks: dependencies.marks,
@@ -183,13 +186,21 @@ export async function processCleanupBatch(
       });
       return;
     }
-    const detail = report.detail as { imagesDeleted: number; bytesReclaimed: number; imagesFailed?: number };
+    const detail = report.detail as {
+      imagesDeleted: number;
+      bytesReclaimed: number;
+      imagesFailed?: number;
+      imagesEvaluated: number;
+    };
+    // The run's figures, as the report gives them (every delivery of the run, against the inventory its
+    // limit came from), so that DeletionShare and the report agree. Only the delivery that completes the
+    // run gets here: the ones that failed emitted nothing.
     dependencies.metrics.repositoryCleaned({
       dryRun: outcome.dryRun,
-      imagesDeleted: outcome.deletions.deleted.length,
-      bytesReclaimed: outcome.deletions.bytesDeleted,
-      imagesFailed: outcome.deletions.failures.length,
-      imagesEvaluated: outcome.inventory.imageCount,
+      imagesDeleted: detail.imagesDeleted,
+      bytesReclaimed: detail.bytesReclaimed,
+      imagesFailed: detail.imagesFailed ?? 0,
+      imagesEvaluated: detail.imagesEvaluated,
     });
     logger.info('repository cleaned', {
       repositoryName: outcome.repositoryName,

@@ -76,6 +76,20 @@ export const cleanupReportDetail = z.strictObject({
   gracePeriod: z.strictObject({ days: count, imagesMarked: count, imagesWaiting: count }).optional(),
   /** Caveats for readers, e.g. that shared layers make the sizes an upper bound. */
   notes: z.array(z.string().min(1).max(300)).max(10).optional(),
+  /** Moved to the archive storage class by the policy's `transition` actions (or that would be, in a dry run). */
+  imagesArchived: count.optional(),
+  /** Their imageSizeInBytes (an index counts 0: its children are counted themselves). */
+  bytesArchived: bytes.optional(),
+  /**
+   * The most archiving them saves a month: $0.03 per GB-month, and nothing while the account's archive
+   * stays under 150 TB (priced as standard storage there).
+   */
+  archiveMonthlySavingsUsd: z.number().min(0).optional(),
+  /** Transitions UpdateImageStorageClass refused, or that were not sent (an index listing the image stays active). */
+  archiveFailures: z
+    .array(z.strictObject({ imageDigest: digest, failureCode: z.string(), failureReason: z.string() }))
+    .max(100)
+    .optional(),
 });
 
 export const tagMovedDetail = z.strictObject({

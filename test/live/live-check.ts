@@ -6,6 +6,7 @@ import {
   DescribeRepositoriesCommand,
   type ECRClient,
 } from '@aws-sdk/client-ecr';
+import { createImageArchiver } from '../../shared/aws/image-archiver';
 import { createImageDeleter } from '../../shared/aws/image-deleter';
 import { createReplicationRegistryReader } from '../../shared/aws/replication-registry';
 import { createGuardRegistry } from '../../shared/aws/repository-guard-registry';
@@ -256,6 +257,7 @@ async function cleanOnce(
     {
       images: createRepositoryImageSource(ecr),
       deleter: createImageDeleter(ecr),
+      archiver: createImageArchiver(ecr),
       imageUses: async () => [],
       progress: memoryProgress(),
       marks: memoryMarks(),
@@ -327,6 +329,9 @@ function memoryProgress(): CleanupRunProgressStore {
   const records = new Map<string, CleanupRunProgress>();
   return {
     read: async (runId, repositoryName) => records.get(`${runId}#${repositoryName}`),
+    start: async (runId, repositoryName, progress) =>
+      !records.has(`${runId}#${repositoryName}`) &&
+      Boolean(records.set(`${runId}#${repositoryName}`, progress)),
     write: async (runId, repositoryName, progress) =>
       void records.set(`${runId}#${repositoryName}`, progress),
   };

@@ -158,6 +158,32 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     fn: 'cleanupWorker',
+    id: 'cap-progress-throttled',
+    kind: 'fault',
+    tried:
+      'maxDeletionShare 0.5 on 300 images, all expired: the progress write after the first BatchDeleteImage call (100 deleted) is throttled, then the message comes back',
+    outcome:
+      'item failure; the redelivery keeps to the limit recorded before the first delete and counts the 100 as deleted: 150 deleted in all (cap 150), the Cleanup Report and DeletionShare say 150 of 300 (50 %)',
+  },
+  {
+    fn: 'cleanupWorker',
+    id: 'cap-timeout-after-delete',
+    kind: 'fault',
+    tried:
+      'same repository: Lambda times out between the first BatchDeleteImage call (100 deleted) and its progress write; the message comes back once the claim lapses',
+    outcome:
+      'the in-flight digests recorded before the call count as deleted: 150 deleted in all (cap 150), reported 150 of 300, DeletionShare 50 %',
+  },
+  {
+    fn: 'cleanupWorker',
+    id: 'cap-limit-write-fails',
+    kind: 'fault',
+    tried: "same repository: the write of the run's limit record is throttled, then the message comes back",
+    outcome:
+      'item failure before any BatchDeleteImage call (nothing deleted without a recorded limit); the redelivery deletes 150 (cap 150), reported 150 of 300',
+  },
+  {
+    fn: 'cleanupWorker',
     id: 'duplicate-delivery',
     kind: 'fault',
     tried: 'the same request delivered again after it was done',

@@ -1,6 +1,6 @@
 // cleanupWorker's batch processing, end to end on the registry simulator: the real ECR, ECS and Lambda
 // clients, the state table on dynalite, EventBridge recorded; evaluated at the simulator's clock.
-import { BatchDeleteImageCommand } from '@aws-sdk/client-ecr';
+import { BatchDeleteImageCommand, UpdateImageStorageClassCommand } from '@aws-sdk/client-ecr';
 import {
   attestationManifest,
   cosignSignature,
@@ -565,5 +565,99 @@ describe('cleanupWorker failures', () => {
     expect(world.aws.calls.count('ListClusters')).toBe(1);
     expect(world.aws.calls.count('ListFunctions')).toBe(1);
     expect(world.reports()).toHaveLength(3);
+  });
+});
+
+describe('cleanupWorker archive transitions', () => {
+  /** Archives (transition) every image pushed more than 30 days ago; never expires anything. */
+  const ARCHIVE_OLDER_THAN_30_DAYS = {
+    rules: [
+      {
+        rulePriority: 1,
+        selection: { tagStatus: 'any', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 30 },
+        action: { type: 'transition', targetStorageClass: 'archive' },
+      },
+    ],
+  };
+  const archiveCalls = () =>
+    world.aws.mocks.ecr
+      .commandCalls(UpdateImageStorageClassCommand)
+      .map((call) => [call.args[0].input.imageId?.imageDigest, call.args[0].input.targetStorageClass]);
+  const statusOf = (digest: string) => world.sim.repository('team/app').images.get(digest)?.status;
+
+  it('archives what the policy transitions with UpdateImageStorageClass, never an image a task runs, and reports it', async () => {
+    const { sim } = world;
+    const old = pushImage(sim, 'team/app', 'old', { daysAgo: 60 });
+    const running = pushImage(sim, 'team/app', 'running', { daysAgo: 60, tags: ['v1'] });
+    const recent = pushImage(sim, 'team/app', 'recent', { daysAgo: 3 });
+    sim.registerTaskDefinition({ family: 'app', containers: [{ name: 'app', image: `${URI}/team/app:v1` }] });
+    sim.createService({ cluster: 'prod', serviceName: 'app', taskDefinition: 'app:1', runningTasks: 1 });
+    const bytes = sim.repository('team/app').images.get(old)?.sizeBytes;
+
+    const response = await processCleanupBatch(
+      sqsEvent([cleanupRequest('team/app')]),
+      context(),
+      world.dependencies(cleanupConfig({}, ARCHIVE_OLDER_THAN_30_DAYS)),
+    );
+
+    expect(response.batchItemFailures).toEqual([]);
+    expect(archiveCalls()).toEqual([[old, 'ARCHIVE']]);
+    expect([statusOf(old), statusOf(running), statusOf(recent)]).toEqual(['ARCHIVED', 'ACTIVE', 'ACTIVE']);
+    expect(deleteCalls()).toEqual([]);
+    expect(world.reports()[0]).toMatchObject({
+      imagesDeleted: 0,
+      imagesArchived: 1,
+      bytesArchived: bytes,
+      archiveFailures: [],
+      dryRun: false,
+    });
+  });
+
+  it('sends no UpdateImageStorageClass call in a dry run, and reports what it would archive', async () => {
+    const old = pushImage(world.sim, 'team/app', 'old', { daysAgo: 60 });
+
+    await processCleanupBatch(
+      sqsEvent([cleanupRequest('team/app')]),
+      context(),
+      world.dependencies(cleanupConfig({ dryRun: true }, ARCHIVE_OLDER_THAN_30_DAYS)),
+    );
+
+    expect(archiveCalls()).toEqual([]);
+    expect(statusOf(old)).toBe('ACTIVE');
+    expect(world.reports()[0]).toMatchObject({ imagesArchived: 1, dryRun: true });
+  });
+
+  it('reports an image ECR refuses to archive (a manifest list pushed since lists it) and archives the rest', async () => {
+    const { sim } = world;
+    const listed = pushImage(sim, 'team/app', 'listed', { daysAgo: 60 });
+    const other = pushImage(sim, 'team/app', 'other', { daysAgo: 60 });
+    const base = world.dependencies(cleanupConfig({}, ARCHIVE_OLDER_THAN_30_DAYS));
+    let raced = false;
+    const racing = world.dependencies(cleanupConfig({}, ARCHIVE_OLDER_THAN_30_DAYS), {
+      archiver: {
+        async archiveImage(repository, digest) {
+          if (!raced) {
+            // After the inventory, someone pushes a multi-arch index that lists `listed`.
+            raced = true;
+            const image = imageManifest({ seed: 'listed' });
+            const index = imageIndex({
+              entries: [{ image, platform: { architecture: 'amd64', os: 'linux' } }],
+            });
+            sim.pushImage({ repositoryName: 'team/app', manifest: index, tags: ['multi'] });
+          }
+          return base.archiver.archiveImage(repository, digest);
+        },
+      },
+    });
+
+    const response = await processCleanupBatch(sqsEvent([cleanupRequest('team/app')]), context(), racing);
+
+    expect(response.batchItemFailures).toEqual([]);
+    expect([statusOf(listed), statusOf(other)]).toEqual(['ACTIVE', 'ARCHIVED']);
+    expect(world.reports()[0]).toMatchObject({
+      imagesArchived: 1,
+      archiveFailures: [{ imageDigest: listed, failureCode: 'ImageStorageClassUpdateNotSupportedException' }],
+      severity: 'warning',
+    });
   });
 });

@@ -2,6 +2,7 @@
 import '../../support/cleanup-worker-environment';
 import '../../reliability/quiet-metrics';
 
+import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
@@ -11,11 +12,15 @@ import { handler } from '../../../functions/cleanup-worker';
 import type { InstalledSimulator } from '../../../local/registry-sim/adapter/install';
 import { createRegistrySimulator, type RegistrySimulator } from '../../../local/registry-sim/simulator';
 import { createStateTable, deleteStateTable } from '../../../local/state-table';
+import { CLEANUP_METRICS, createCleanupMetrics } from '../../../shared/aws/cleanup-metrics';
+import { createCleanupWorkerDependencies } from '../../../shared/aws/cleanup-worker-dependencies';
 import { stateDocumentClient } from '../../../shared/aws/dynamodb-client';
 import type { CleanupRequest } from '../../../shared/cleanup/cleanup-request';
+import { processCleanupBatch } from '../../../shared/cleanup/process-cleanup-batch';
+import { parseConfig } from '../../../shared/config/load-config';
 import { logger } from '../../../shared/logger';
 import { describeScenarios } from '../../reliability/describe-scenarios';
-import { STATE_TABLE_NAME } from '../../support/cleanup-worker-environment';
+import { EVENT_BUS_NAME, STATE_TABLE_NAME } from '../../support/cleanup-worker-environment';
 import { createLambdaContext } from '../../support/lambda-context';
 import { acceptPutEvents } from '../../support/put-events-stub';
 import { createTestDynamoDbClient } from '../../support/state-table';
@@ -121,6 +126,15 @@ const loggedProblems = (): string[] =>
       | undefined
   )?.problems ?? [];
 
+/** Polls (between I/O turns) until `done` holds; fails after 5 s. */
+async function waitFor(done: () => boolean): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error('condition not reached in 5 s');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
 const reports = () => published.filter((entry) => entry.DetailType === 'Cleanup Report');
 const imagesLeft = () => sim.repository('team/api').images.size;
 const deletedDigests = () =>
@@ -128,6 +142,117 @@ const deletedDigests = () =>
     .commandCalls(require('@aws-sdk/client-ecr').BatchDeleteImageCommand)
     .flatMap((call) => (call.args[0].input as { imageIds: { imageDigest: string }[] }).imageIds)
     .map((id) => id.imageDigest);
+
+// ── The run's caps under faults (issue 12, item 1) ──────────────────────────────────────────────────
+// The same worker, wired as functions/cleanup-worker.ts wires it (same clients: the simulator and
+// dynalite), with the share cap on: every image of capped/app is expired, maxDeletionShare 0.5.
+const CAPPED = parseConfig({
+  cleanup: {
+    dryRun: false,
+    maxDeletionShare: 0.5,
+    protect: { taskDefinitionRevisions: 0 },
+    rules: [
+      {
+        repositories: ['capped/**'],
+        policy: {
+          rules: [
+            {
+              rulePriority: 1,
+              selection: {
+                tagStatus: 'any',
+                countType: 'sinceImagePushed',
+                countUnit: 'days',
+                countNumber: 1,
+              },
+              action: { type: 'expire' },
+            },
+          ],
+        },
+      },
+    ],
+  },
+}).cleanup;
+const CAPPED_IMAGES = 300;
+const CAP = CAPPED_IMAGES * 0.5;
+
+/** The metric values the worker emitted, by name (the real EMF adapter over a recording Metrics). */
+const emitted = new Map<string, number[]>();
+const recordingMetrics = {
+  singleMetric: () => ({
+    addDimension() {},
+    addMetric(name: string, _unit: string, value: number) {
+      emitted.set(name, [...(emitted.get(name) ?? []), value]);
+    },
+  }),
+} as unknown as Metrics;
+
+/** Worker invocations of capped/app; `minutesLater` moves the worker's clock (a claim lapses after 16). */
+function cappedWorker() {
+  let offsetMs = 0;
+  const dependencies = {
+    ...createCleanupWorkerDependencies({
+      cleanup: CAPPED,
+      eventBusName: EVENT_BUS_NAME,
+      tableName: STATE_TABLE_NAME,
+      logger,
+      now: () => sim.clock.nowMs() + offsetMs,
+    }),
+    metrics: createCleanupMetrics(recordingMetrics),
+  };
+  sim.addRepository('capped/app');
+  for (let n = 0; n < CAPPED_IMAGES; n++) pushImage(sim, 'capped/app', `capped-${n}`, { daysAgo: 400 - n });
+  const request = cleanupRequest('capped/app', `10000000-0000-4000-8000-${String(run).padStart(12, '0')}`);
+  emitted.clear();
+  return {
+    deliver: () => processCleanupBatch(sqsEvent([request]), context(), dependencies),
+    minutesLater(minutes: number) {
+      offsetMs += minutes * 60_000;
+    },
+  };
+}
+
+/**
+ * Faults the first write of the run's progress record (a PutItem on a `CLEANUP_RUN#` key) for which
+ * `when(BatchDeleteImage calls so far)` holds: throttled (what the code sees once the SDK's retries are
+ * spent) or never answered (Lambda timed out while it was in flight). Every other call goes to dynalite.
+ */
+function faultRunProgressWrite(when: (deleteCalls: number) => boolean, fault: 'throttled' | 'timed-out') {
+  let injected = false;
+  const real = (state.send as unknown as { wrappedMethod: (command: PutCommand) => Promise<unknown> })
+    .wrappedMethod;
+  state.on(PutCommand).callsFake(async (input: PutCommand['input']) => {
+    const runRecord = String(input.Item?.pk).startsWith('CLEANUP_RUN#');
+    if (!injected && runRecord && when(aws.calls.count('BatchDeleteImage'))) {
+      injected = true;
+      if (fault === 'timed-out') return new Promise(() => {});
+      throw Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), {
+        name: 'ThrottlingException',
+      });
+    }
+    return real.call(stateDocumentClient, new PutCommand(input));
+  });
+}
+
+const cappedLeft = () => sim.repository('capped/app').images.size;
+const cappedReport = () =>
+  JSON.parse(
+    published.find((entry) => entry.DetailType === 'Cleanup Report' && entry.Detail?.includes('capped/app'))
+      ?.Detail ?? '{}',
+  );
+
+/** Deleted in all, reported and DeletionShare: all three say the run kept to its cap of the original 300. */
+function expectCapKept() {
+  expect(CAPPED_IMAGES - cappedLeft()).toBe(CAP);
+  expect(new Set(deletedDigests()).size).toBe(deletedDigests().length);
+  expect(cappedReport()).toMatchObject({
+    imagesEvaluated: CAPPED_IMAGES,
+    imagesDeleted: CAP,
+    deletionLimit: CAP,
+    deletionCapReached: true,
+  });
+  expect(emitted.get(CLEANUP_METRICS.deletionShare)).toEqual([50]);
+  expect(emitted.get(CLEANUP_METRICS.imagesDeleted)).toEqual([CAP]);
+}
 
 describeScenarios('cleanupWorker', {
   'malformed-body': async () => {
@@ -239,6 +364,47 @@ describeScenarios('cleanupWorker', {
     expect(redelivered.batchItemFailures).toEqual([]);
     expect(deletedDigests()).toHaveLength(3);
     expect(reports()).toHaveLength(1);
+  },
+  'cap-progress-throttled': async () => {
+    const worker = cappedWorker();
+    faultRunProgressWrite((deleteCalls) => deleteCalls === 1, 'throttled');
+
+    const first = await worker.deliver();
+    const deletedByFirst = CAPPED_IMAGES - cappedLeft();
+    const redelivered = await worker.deliver();
+
+    expect(first.batchItemFailures).toHaveLength(1);
+    expect(deletedByFirst).toBe(100);
+    expect(redelivered.batchItemFailures).toEqual([]);
+    expectCapKept();
+  },
+  'cap-timeout-after-delete': async () => {
+    const worker = cappedWorker();
+    faultRunProgressWrite((deleteCalls) => deleteCalls === 1, 'timed-out');
+
+    // The invocation never ends (Lambda killed it): its claim on the message lapses after 16 minutes.
+    void worker.deliver();
+    await waitFor(() => aws.calls.count('BatchDeleteImage') === 1);
+    const deletedByFirst = CAPPED_IMAGES - cappedLeft();
+    worker.minutesLater(17);
+    const redelivered = await worker.deliver();
+
+    expect(deletedByFirst).toBe(100);
+    expect(redelivered.batchItemFailures).toEqual([]);
+    expectCapKept();
+  },
+  'cap-limit-write-fails': async () => {
+    const worker = cappedWorker();
+    faultRunProgressWrite((deleteCalls) => deleteCalls === 0, 'throttled');
+
+    const first = await worker.deliver();
+    const deletesByFirst = aws.calls.count('BatchDeleteImage');
+    const redelivered = await worker.deliver();
+
+    expect(first.batchItemFailures).toHaveLength(1);
+    expect(deletesByFirst).toBe(0);
+    expect(redelivered.batchItemFailures).toEqual([]);
+    expectCapKept();
   },
   'duplicate-delivery': async () => {
     const request = repositoryWithFiveImages();

@@ -36,6 +36,26 @@ describe('applyDeletions', () => {
     expect(outcome).toMatchObject({ calls: 3, bytesDeleted: 2500, failures: [], skipped: [] });
   });
 
+  it('records each call before sending it, and sends nothing past a record that fails', async () => {
+    const ecr = fakeEcr();
+    const requests = Array.from({ length: 250 }, (_, n) => request(`d${n}`));
+    const recorded: { sending: number; deletedBefore: number }[] = [];
+
+    const run = applyDeletions(requests, ecr.deleteBatch, {
+      beforeCall: async (batch, sofar) => {
+        if (recorded.length === 2) throw new Error('ThrottlingException');
+        recorded.push({ sending: batch.length, deletedBefore: sofar.deleted.length });
+      },
+    });
+
+    await expect(run).rejects.toThrow('ThrottlingException');
+    expect(recorded).toEqual([
+      { sending: 100, deletedBefore: 0 },
+      { sending: 100, deletedBefore: 100 },
+    ]);
+    expect(ecr.calls.map((call) => call.length)).toEqual([100, 100]);
+  });
+
   it('counts ImageNotFound as done and never sends that image again', async () => {
     const ecr = fakeEcr((digest) => (digest === 'gone' ? 'ImageNotFound' : undefined));
 

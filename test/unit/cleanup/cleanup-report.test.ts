@@ -37,6 +37,7 @@ function cleaned(overrides: Partial<Extract<RepositoryCleanupOutcome, { kind: 'c
       skipped: [],
       calls: 1,
     },
+    transitions: { archived: [], bytesArchived: 0, failures: [], skipped: [], calls: 0 },
     previously: undefined,
     deletionLimit: null,
     ...overrides,
@@ -97,12 +98,85 @@ describe('buildCleanupReport', () => {
   it('adds what an interrupted earlier delivery of the same run deleted', () => {
     const outcome = cleaned({
       inventory: { imageCount: 3, indexCount: 0 },
-      previously: { deletionLimit: 10, imagesDeleted: 4, bytesReclaimed: 4 * GIB, imagesAlreadyGone: 0 },
+      // A record written before the run kept its inventory size.
+      previously: {
+        deletionLimit: 10,
+        imagesInventoried: null,
+        imagesDeleted: 4,
+        bytesReclaimed: 4 * GIB,
+        imagesAlreadyGone: 0,
+        inFlight: [],
+      },
     });
 
     const { detail } = buildCleanupReport(outcome, WHERE);
 
     expect(detail).toMatchObject({ imagesEvaluated: 7, imagesDeleted: 6, bytesReclaimed: 6 * GIB });
+  });
+
+  it('evaluates a resumed run against the inventory its limit came from, not the smaller repository', () => {
+    const outcome = cleaned({
+      inventory: { imageCount: 3, indexCount: 0 },
+      previously: {
+        deletionLimit: 5,
+        imagesInventoried: 10,
+        imagesDeleted: 4,
+        bytesReclaimed: 4 * GIB,
+        imagesAlreadyGone: 0,
+        inFlight: [],
+      },
+      deletionLimit: 5,
+    });
+
+    const { detail } = buildCleanupReport(outcome, WHERE);
+
+    expect(detail).toMatchObject({ imagesEvaluated: 10, imagesDeleted: 6, deletionLimit: 5 });
+  });
+
+  it('reports archive transitions, what ECR refused and what was not sent, as a warning', () => {
+    const archived = `sha256:${'a'.repeat(64)}`;
+    const refused = `sha256:${'b'.repeat(64)}`;
+    const notSent = `sha256:${'c'.repeat(64)}`;
+    const outcome = cleaned({
+      plan: {
+        ...cleaned().plan,
+        transition: [archived, refused, notSent].map((imageDigest) => ({
+          imageDigest,
+          imageTags: [],
+          rulePriority: 1,
+          targetStorageClass: 'archive' as const,
+          bytes: 100 * GIB,
+        })),
+      },
+      transitions: {
+        archived: [archived],
+        bytesArchived: 100 * GIB,
+        failures: [
+          {
+            imageDigest: refused,
+            failureCode: 'ImageStorageClassUpdateNotSupportedException',
+            failureReason: 'listed by an active manifest list',
+          },
+        ],
+        skipped: [{ imageDigest: notSent, dependsOn: `sha256:${'d'.repeat(64)}` }],
+        calls: 2,
+      },
+    });
+
+    const { detail } = buildCleanupReport(outcome, WHERE);
+
+    expect(governanceDetailSchemas['Cleanup Report'].safeParse(detail).success).toBe(true);
+    expect(detail).toMatchObject({
+      severity: 'warning',
+      imagesArchived: 1,
+      bytesArchived: 100 * GIB,
+      archiveMonthlySavingsUsd: 3,
+      archiveFailures: [
+        { imageDigest: refused, failureCode: 'ImageStorageClassUpdateNotSupportedException' },
+        { imageDigest: notSent, failureCode: 'NotSent' },
+      ],
+    });
+    expect(detail.summary).toContain('1 archived');
   });
 
   it('reports a repository that was deleted before the run as nothing to do', () => {
