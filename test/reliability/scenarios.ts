@@ -430,6 +430,23 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     fn: 'slackNotifier',
+    id: 'broken-route',
+    kind: 'fault',
+    tried:
+      'one of two routes answers 404 `no_service` to every post of a batch of 10, then the batch comes back',
+    outcome:
+      'no item failure: 10 of 10 posted to the healthy route, each rejection recorded (route, event, status), logged and counted in NotificationsRejected (alarm); the redelivery posts and retries nothing',
+  },
+  {
+    fn: 'slackNotifier',
+    id: 'slack-200-not-ok',
+    kind: 'fault',
+    tried: 'Slack answers HTTP 200 with the body `invalid_payload` instead of `ok`',
+    outcome:
+      'a rejection, not a delivery: recorded, logged with status 200, counted in NotificationsRejected',
+  },
+  {
+    fn: 'slackNotifier',
     id: 'duplicate-delivery',
     kind: 'fault',
     tried: 'the same message delivered again after it was posted',

@@ -112,6 +112,7 @@ export function createRecordingMetrics() {
   const metrics: NotificationMetrics = {
     delivered: (route) => counts.push({ metric: 'NotificationsDelivered', dimension: route }),
     failed: (route) => counts.push({ metric: 'NotificationsFailed', dimension: route }),
+    rejected: (route) => counts.push({ metric: 'NotificationsRejected', dimension: route }),
     unrouted: (detailType) => counts.push({ metric: 'UnroutedGovernanceEvents', dimension: detailType }),
     rateLimited: (route) => counts.push({ metric: 'SlackRateLimited', dimension: route }),
   };

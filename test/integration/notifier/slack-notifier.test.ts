@@ -1,6 +1,9 @@
 import { GetParameterCommand, ParameterNotFound, SSMClient } from '@aws-sdk/client-ssm';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { type SlackReceiver, startSlackReceiver } from '../../../local/slack-receiver';
+import { deliveryKey } from '../../../shared/notify/governance-notifier';
+import { idempotencyRecords } from '../../../shared/state/state-keys';
 import { useStateTable } from '../../support/state-table';
 import {
   createNotifierHarness,
@@ -248,20 +251,67 @@ describe('slackNotifier delivery', () => {
     });
   });
 
-  it('does not retry a post that Slack refuses with a 4xx, and names Slack error code', async () => {
+  it('does not retry a post that Slack refuses with a 4xx: records the rejection, names Slack error code and acknowledges the message', async () => {
     receiver.respondWith(PLATFORM, [{ type: 'error', status: 404, body: 'no_service' }]);
     const notifier = harness({ routes: [PLATFORM_ROUTE] });
     const batch = fifoBatch([vulnerabilityAlert('revoked webhook')]);
 
     const response = await notifier.run(batch);
 
-    expect(failedIds(response)).toEqual([batch.Records[0]?.messageId]);
+    expect(failedIds(response)).toEqual([]);
     expect(receiver.posts(PLATFORM)).toHaveLength(1);
     const failure = notifier.logs.find((log) => log.level === 'error');
+    expect(failure?.message).toBe('Slack rejected the notification for good; recorded and not retried');
+    expect(failure?.attributes).toMatchObject({ route: 'platform', status: 404, slackError: 'no_service' });
     expect(String(failure?.attributes.error)).toContain(
       'SlackRejectedError: Slack refused the post to /ecr-warden/slack/platform: HTTP 404 no_service',
     );
+    expect(notifier.counts).toEqual([{ metric: 'NotificationsRejected', dimension: 'platform' }]);
   });
+
+  it('treats a 200 whose body is not ok as a rejection, never as delivered', async () => {
+    receiver.respondWith(PLATFORM, [{ type: 'error', status: 200, body: 'invalid_payload' }]);
+    const notifier = harness({ routes: [PLATFORM_ROUTE] });
+    const batch = fifoBatch([vulnerabilityAlert('accepted in name only')]);
+
+    await notifier.run(batch);
+
+    expect(receiver.posts(PLATFORM).map((post) => post.response?.status)).toEqual([200]);
+    expect(notifier.counts).toEqual([{ metric: 'NotificationsRejected', dimension: 'platform' }]);
+    const failure = notifier.logs.find((log) => log.level === 'error');
+    expect(failure?.attributes).toMatchObject({ status: 200, slackError: 'invalid_payload' });
+    expect(notifier.logs.map((log) => log.message)).not.toContain('notification posted');
+  });
+
+  it.each([
+    [404, 'no_service'],
+    [403, 'invalid_token'],
+    [410, 'channel_is_archived'],
+  ])(
+    'lets nine messages behind an event that Slack rejects with %i %s go on to every route',
+    async (status, body) => {
+      receiver.respondWith(SECURITY, [{ type: 'error', status, body }]);
+      const notifier = harness({ routes: [SECURITY_ROUTE, PLATFORM_ROUTE] });
+      // The first alert is critical (security and platform), the nine behind it only platform's.
+      const batch = fifoBatch([
+        vulnerabilityAlert('broken route ahead'),
+        ...Array.from({ length: 9 }, (_, n) =>
+          vulnerabilityAlert(`behind it ${n + 1}`, (e) => {
+            e.detail.severity = 'warning';
+          }),
+        ),
+      ]);
+
+      const response = await notifier.run(batch);
+
+      expect(failedIds(response)).toEqual([]);
+      expect(textsAt(SECURITY)).toEqual([expect.stringContaining('broken route ahead')]);
+      expect(textsAt(PLATFORM)).toHaveLength(10);
+      expect(notifier.counts.filter((count) => count.metric === 'NotificationsRejected')).toEqual([
+        { metric: 'NotificationsRejected', dimension: 'security' },
+      ]);
+    },
+  );
 
   it('names the missing SSM parameter and fails the message', async () => {
     const missing = { name: 'audit', webhookParameter: '/ecr-warden/slack/audit' };
@@ -333,6 +383,52 @@ describe('slackNotifier idempotency', () => {
     expect(failedIds(redelivery)).toEqual([]);
     expect(receiver.posts(SECURITY).map((post) => post.response?.status)).toEqual([200]);
     expect(receiver.posts(PLATFORM).map((post) => post.response?.status)).toEqual([503, 200]);
+  });
+});
+
+describe('slackNotifier permanent rejections', () => {
+  it('never retries a route Slack rejected for good when the message comes back for another route', async () => {
+    receiver.respondWith(SECURITY, [{ type: 'error', status: 410, body: 'channel_is_archived' }]);
+    receiver.respondWith(PLATFORM, [{ type: 'server-error', status: 503 }]);
+    const notifier = harness({ routes: [SECURITY_ROUTE, PLATFORM_ROUTE], slack: { maxAttempts: 1 } });
+    const alert = vulnerabilityAlert('archived channel and a flaky one');
+
+    const first = await notifier.run(fifoBatch([alert]));
+    const redelivery = await notifier.run(fifoBatch([alert]));
+
+    expect(failedIds(first)).toHaveLength(1);
+    expect(failedIds(redelivery)).toEqual([]);
+    expect(receiver.posts(SECURITY).map((post) => post.response?.status)).toEqual([410]);
+    expect(receiver.posts(PLATFORM).map((post) => post.response?.status)).toEqual([503, 200]);
+    expect(notifier.logs).toContainEqual(
+      expect.objectContaining({
+        message: 'notification rejected for good at an earlier delivery; not retried',
+        attributes: expect.objectContaining({
+          route: 'security',
+          status: 410,
+          slackError: 'channel_is_archived',
+        }),
+      }),
+    );
+  });
+
+  it('records the rejection on the delivery record of the (event, route), with status and Slack error', async () => {
+    receiver.respondWith(PLATFORM, [{ type: 'error', status: 403, body: 'invalid_token' }]);
+    const notifier = harness({ routes: [PLATFORM_ROUTE] });
+    const alert = vulnerabilityAlert('revoked token');
+
+    await notifier.run(fifoBatch([alert]));
+
+    const record = await table.documentClient.send(
+      new GetCommand({
+        TableName: table.tableName,
+        Key: idempotencyRecords.key(deliveryKey('platform', alert.id)),
+      }),
+    );
+    expect(record.Item).toMatchObject({
+      status: 'COMPLETED',
+      result: { outcome: 'rejected', status: 403, slackError: 'invalid_token' },
+    });
   });
 });
 

@@ -12,7 +12,17 @@ import { fifoBatch, governanceEnvelope } from '../notifier/notifier-harness';
 jest.mock('../../../shared/config/bundled-config', () => ({
   loadBundledConfig: () =>
     require('../../../shared/config/load-config').parseConfig({
-      notifications: { routes: [{ name: 'platform', webhookParameter: '/ecr-warden/slack/platform' }] },
+      notifications: {
+        routes: [
+          { name: 'platform', webhookParameter: '/ecr-warden/slack/platform' },
+          // Vulnerability Alerts only: the other scenarios' Tag Moved events never reach it.
+          {
+            name: 'security',
+            webhookParameter: '/ecr-warden/slack/security',
+            detailTypes: ['Vulnerability Alert'],
+          },
+        ],
+      },
     }),
 }));
 jest.mock('../../../shared/aws/dynamodb-client', () =>
@@ -20,6 +30,11 @@ jest.mock('../../../shared/aws/dynamodb-client', () =>
 );
 
 const WEBHOOK = '/services/T0001/B0004/reliabilitySecret';
+const SECURITY_WEBHOOK = '/services/T0001/B0005/securitySecret';
+const WEBHOOKS: Record<string, string> = {
+  '/ecr-warden/slack/platform': WEBHOOK,
+  '/ecr-warden/slack/security': SECURITY_WEBHOOK,
+};
 
 type Handler = (event: unknown, context: unknown) => Promise<SQSBatchResponse>;
 interface Environment {
@@ -45,9 +60,9 @@ function coldStart(): Environment {
   jest.isolateModules(() => {
     const ssmSdk = require('@aws-sdk/client-ssm') as typeof import('@aws-sdk/client-ssm');
     const ssm = mockClient(ssmSdk.SSMClient);
-    ssm.on(ssmSdk.GetParameterCommand).resolves({
-      Parameter: { Name: '/ecr-warden/slack/platform', Type: 'SecureString', Value: receiver.url(WEBHOOK) },
-    });
+    ssm.on(ssmSdk.GetParameterCommand).callsFake((input: { Name: string }) => ({
+      Parameter: { Name: input.Name, Type: 'SecureString', Value: receiver.url(WEBHOOKS[input.Name]) },
+    }));
     const { stateDocumentClient } = require('../../../shared/aws/dynamodb-client');
     const state = mockClient(stateDocumentClient);
     state.send.callThrough();
@@ -88,7 +103,8 @@ const problemsLogged = (errors: jest.SpyInstance): string[] =>
     ([, context]) => (context as { error?: { problems?: string[] } } | undefined)?.error?.problems ?? [],
   );
 
-const posts = () => receiver.posts(WEBHOOK).filter((post) => post.response?.status === 200);
+const posts = (path = WEBHOOK) =>
+  receiver.posts(path).filter((post) => post.response?.status === 200 && post.response.body === 'ok');
 const ids = (event: { Records: { messageId: string }[] }) =>
   event.Records.map((record) => ({ itemIdentifier: record.messageId }));
 
@@ -195,6 +211,38 @@ describeScenarios('slackNotifier', {
     expect(postsBeforeRedelivery).toBe(0);
     expect(redelivered.batchItemFailures).toEqual([]);
     expect(posts()).toHaveLength(1);
+  },
+  'broken-route': async () => {
+    receiver.respondWith(
+      SECURITY_WEBHOOK,
+      Array.from({ length: 10 }, () => ({ type: 'error', status: 404, body: 'no_service' }) as const),
+    );
+    const event = fifoBatch(Array.from({ length: 10 }, () => governanceEnvelope('vulnerability-alert')));
+
+    const first = await coldStart().handler(event, context());
+    const redelivered = await coldStart().handler(event, context());
+
+    expect(first.batchItemFailures).toEqual([]);
+    expect(posts(WEBHOOK)).toHaveLength(10);
+    expect(receiver.posts(SECURITY_WEBHOOK).map((post) => post.response?.status)).toEqual(
+      Array.from({ length: 10 }, () => 404),
+    );
+    expect(redelivered.batchItemFailures).toEqual([]);
+    expect(receiver.posts()).toHaveLength(20);
+  },
+  'slack-200-not-ok': async () => {
+    receiver.respondWith(WEBHOOK, [{ type: 'error', status: 200, body: 'invalid_payload' }]);
+    const { handler, errors } = coldStart();
+    const event = fifoBatch([governanceEnvelope('tag-moved')]);
+
+    const response = await handler(event, context());
+
+    expect(response.batchItemFailures).toEqual([]);
+    expect(posts()).toEqual([]);
+    expect(errors).toHaveBeenCalledWith(
+      'Slack rejected the notification for good; recorded and not retried',
+      expect.objectContaining({ route: 'platform', status: 200, slackError: 'invalid_payload' }),
+    );
   },
   'duplicate-delivery': async () => {
     const event = fifoBatch([governanceEnvelope('tag-moved')]);
