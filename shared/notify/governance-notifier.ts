@@ -222,7 +222,10 @@ export function createGovernanceNotifier(dependencies: GovernanceNotifierDepende
         return outcome;
       }
 
-      const message = renderSlackMessage(event);
+      const { droppedLinks, ...message } = renderSlackMessage(event);
+      for (const { field, reason } of droppedLinks) {
+        logger.warn('link left out of the notification: not a safe URL', { ...eventContext, field, reason });
+      }
       const failures: { route: string; error: unknown }[] = [];
       for (const route of routes) {
         const context = { ...eventContext, route: route.name, webhookParameter: route.webhookParameter };

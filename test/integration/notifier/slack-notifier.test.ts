@@ -313,6 +313,30 @@ describe('slackNotifier delivery', () => {
     },
   );
 
+  it('posts an alert whose console link points off AWS without the button, and logs why', async () => {
+    const notifier = harness({ routes: [PLATFORM_ROUTE] });
+    const batch = fifoBatch([
+      vulnerabilityAlert('phishing button', (e) => {
+        e.detail.consoleUrl = 'https://console-aws.evil.example/ecr';
+      }),
+    ]);
+
+    const response = await notifier.run(batch);
+
+    expect(failedIds(response)).toEqual([]);
+    expect(receiver.posts(PLATFORM)[0]?.rawBody).not.toContain('evil.example');
+    expect(notifier.logs).toContainEqual(
+      expect.objectContaining({
+        level: 'warn',
+        message: 'link left out of the notification: not a safe URL',
+        attributes: expect.objectContaining({
+          field: 'consoleUrl',
+          reason: 'host console-aws.evil.example is not an AWS console host',
+        }),
+      }),
+    );
+  });
+
   it('names the missing SSM parameter and fails the message', async () => {
     const missing = { name: 'audit', webhookParameter: '/ecr-warden/slack/audit' };
     const notifier = harness({ routes: [missing] });
