@@ -216,6 +216,8 @@ const EXPECTED_STATEMENTS = {
       Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
       Resource: [getAtt('StateTable')],
     },
+    // Parks a message still failing at its 2nd receive in its own DLQ, so that the FIFO group moves on.
+    { Action: ['sqs:SendMessage'], Resource: [getAtt('NotificationDeadLetterQueue')] },
   ],
   scanFindings: [
     // Read-only scan findings; nothing that changes the registry.

@@ -13,6 +13,9 @@ import { getAtt, type IamStatement, regionalArn } from './iam-statement';
  *   grant.
  * - GetItem, PutItem and DeleteItem on the state table: the idempotency records (get, conditional put,
  *   conditional delete; shared/aws/idempotency.ts never updates an item in place, so no UpdateItem).
+ * - `sqs:SendMessage` on the notifications dead-letter queue only: a message still failing at its
+ *   second receive is parked there (shared/aws/notification-parking.ts) so that the single FIFO message
+ *   group moves on. The queue uses SSE-SQS, which needs no KMS permission.
  *
  * The SQS event source's statement (ReceiveMessage, DeleteMessage, GetQueueAttributes on the
  * notification queue) is added by serverless-iam-roles-per-function itself from the `sqs` event.
@@ -34,6 +37,7 @@ export function webhookParameterArn(parameterName: string): { 'Fn::Sub': string 
 export function slackNotifierIamStatements(
   routes: readonly { webhookParameter: string }[],
   stateTableLogicalId = 'StateTable',
+  deadLetterQueueLogicalId = 'NotificationDeadLetterQueue',
 ): IamStatement[] {
   const parameters = [...new Set(routes.map((route) => route.webhookParameter))].sort();
   const statements: IamStatement[] = [];
@@ -48,6 +52,11 @@ export function slackNotifierIamStatements(
     Effect: 'Allow',
     Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
     Resource: [getAtt(stateTableLogicalId)],
+  });
+  statements.push({
+    Effect: 'Allow',
+    Action: ['sqs:SendMessage'],
+    Resource: [getAtt(deadLetterQueueLogicalId)],
   });
   return statements;
 }

@@ -423,6 +423,14 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     fn: 'slackNotifier',
+    id: 'slack-down-parked',
+    kind: 'fault',
+    tried: 'Slack answers 500 to the first of 3 messages on its first and second receive',
+    outcome:
+      'receive 1: 4 attempts, item failure for all 3 (FIFO); receive 2: 4 more, the message is parked in the notifications DLQ (same body, alarm) and the 2 behind it are posted: one failing message holds the queue at most 720 s + 120 s',
+  },
+  {
+    fn: 'slackNotifier',
     id: 'dynamodb-throttled',
     kind: 'fault',
     tried: 'the state table throttles the delivery claim, then the message comes back',

@@ -18,7 +18,10 @@ import {
   type NotificationLogger,
   type NotificationMetrics,
 } from '../../../shared/notify/governance-notifier';
-import { processNotificationBatch } from '../../../shared/notify/process-notification-batch';
+import {
+  type NotificationParking,
+  processNotificationBatch,
+} from '../../../shared/notify/process-notification-batch';
 import { type Clock, createWebhookPacer, systemClock } from '../../../shared/notify/webhook-pacer';
 import { loadEventFixture } from '../../support/fixtures';
 import { createLambdaContext } from '../../support/lambda-context';
@@ -137,6 +140,8 @@ export interface NotifierHarnessOptions {
   slack?: Omit<SlackWebhookClientSettings, 'clock' | 'pacer'>;
   /** Records the clock time of every HTTP request the Slack client makes. */
   onRequest?: (time: number) => void;
+  /** Where failing messages are parked (none: left to the queue's redrive). */
+  parking?: NotificationParking;
 }
 
 export function createNotifierHarness(options: NotifierHarnessOptions) {
@@ -186,7 +191,12 @@ export function createNotifierHarness(options: NotifierHarnessOptions) {
         ...createLambdaContext('ecr-warden-test-slackNotifier'),
         getRemainingTimeInMillis: () => remainingMs,
       };
-      return processNotificationBatch(event, context, { notifier, logger, clock });
+      return processNotificationBatch(event, context, {
+        notifier,
+        logger,
+        clock,
+        ...(options.parking === undefined ? {} : { parking: options.parking }),
+      });
     },
   };
 }

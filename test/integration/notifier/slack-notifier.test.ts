@@ -1,5 +1,6 @@
 import { GetParameterCommand, ParameterNotFound, SSMClient } from '@aws-sdk/client-ssm';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { type SlackReceiver, startSlackReceiver } from '../../../local/slack-receiver';
 import { deliveryKey } from '../../../shared/notify/governance-notifier';
@@ -83,6 +84,16 @@ function harness(options: Partial<NotifierHarnessOptions> & { routes: unknown[] 
 /** The texts Slack received on a webhook, in the order received. */
 const textsAt = (path: string) =>
   receiver.posts(path).map((post) => (post.body as { text?: string } | undefined)?.text ?? '');
+
+/** The batch as SQS hands it over on its `receiveCount`-th receive. */
+function withReceiveCount(batch: SQSEvent, receiveCount: number): SQSEvent {
+  return {
+    Records: batch.Records.map((record) => ({
+      ...record,
+      attributes: { ...record.attributes, ApproximateReceiveCount: String(receiveCount) },
+    })),
+  };
+}
 
 /** A Vulnerability Alert about `repositoryName` at `severity`, with its own summary. */
 function vulnerabilityAlert(
@@ -508,6 +519,51 @@ describe('slackNotifier FIFO batches', () => {
       .map((log) => String(log.attributes.error));
     expect(errors[0]).toContain('body: is not JSON');
     expect(errors[1]).toContain('source: must be "ecr-warden"');
+  });
+
+  it('parks a message that fails again at its second receive, not at its first, and goes on behind it', async () => {
+    receiver.respondWith(PLATFORM, [{ type: 'server-error' }, { type: 'server-error' }]);
+    const parked: string[] = [];
+    const notifier = harness({
+      routes: [PLATFORM_ROUTE],
+      slack: { maxAttempts: 1 },
+      parking: { park: async (message) => void parked.push(message.messageId) },
+    });
+    const batch = fifoBatch([vulnerabilityAlert('slack is down'), vulnerabilityAlert('behind it')]);
+    const [head, behind] = batch.Records.map((record) => record.messageId);
+
+    const first = await notifier.run(batch);
+    const second = await notifier.run(withReceiveCount(batch, 2));
+
+    expect(failedIds(first)).toEqual([head, behind]);
+    expect(failedIds(second)).toEqual([]);
+    expect(parked).toEqual([head]);
+    expect(textsAt(PLATFORM)).toEqual([
+      expect.stringContaining('slack is down'),
+      expect.stringContaining('slack is down'),
+      expect.stringContaining('behind it'),
+    ]);
+  });
+
+  it('keeps a message in the queue when parking it fails: nothing is acknowledged that is not parked', async () => {
+    receiver.respondWith(PLATFORM, [{ type: 'server-error' }]);
+    const notifier = harness({
+      routes: [PLATFORM_ROUTE],
+      slack: { maxAttempts: 1 },
+      parking: {
+        park: async () => {
+          throw new Error('SendMessage throttled');
+        },
+      },
+    });
+    const batch = withReceiveCount(fifoBatch([vulnerabilityAlert('cannot park')]), 2);
+
+    const response = await notifier.run(batch);
+
+    expect(failedIds(response)).toEqual([batch.Records[0]?.messageId]);
+    expect(notifier.logs.map((log) => log.message)).toContain(
+      'could not park the failing notification; it returns to the queue',
+    );
   });
 
   it('delivers a burst of 30 events to one webhook in order, at least 1 s apart', async () => {

@@ -5,6 +5,11 @@ const STATE_TABLE_STATEMENT = {
   Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
   Resource: [{ 'Fn::GetAtt': ['StateTable', 'Arn'] }],
 };
+const PARKING_STATEMENT = {
+  Effect: 'Allow',
+  Action: ['sqs:SendMessage'],
+  Resource: [{ 'Fn::GetAtt': ['NotificationDeadLetterQueue', 'Arn'] }],
+};
 
 describe('slackNotifierIamStatements', () => {
   it('allows ssm:GetParameter on exactly the parameters the routes name, each once', () => {
@@ -32,11 +37,12 @@ describe('slackNotifierIamStatements', () => {
         ],
       },
       STATE_TABLE_STATEMENT,
+      PARKING_STATEMENT,
     ]);
   });
 
   it('has no SSM statement at all without routes (IAM refuses a statement without resources)', () => {
-    expect(slackNotifierIamStatements([])).toEqual([STATE_TABLE_STATEMENT]);
+    expect(slackNotifierIamStatements([])).toEqual([STATE_TABLE_STATEMENT, PARKING_STATEMENT]);
   });
 
   it('builds a parameter ARN with a single slash after "parameter"', () => {
