@@ -3,6 +3,9 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { type SlackReceiver, startSlackReceiver } from '../../../local/slack-receiver';
+import { createIdempotencyGuard } from '../../../shared/aws/idempotency';
+import { SLACK_DELIVERY_IDEMPOTENCY } from '../../../shared/aws/slack-delivery-ledger';
+import { createStateStore } from '../../../shared/aws/state-store';
 import { deliveryKey } from '../../../shared/notify/governance-notifier';
 import { idempotencyRecords } from '../../../shared/state/state-keys';
 import { useStateTable } from '../../support/state-table';
@@ -404,6 +407,28 @@ describe('slackNotifier idempotency', () => {
     expect(
       notifier.logs.filter((log) => log.message === 'notification already posted by an earlier delivery'),
     ).toHaveLength(2);
+  });
+
+  it('reads a delivery record of an earlier release (result "posted") as posted: no second post', async () => {
+    const alert = vulnerabilityAlert('posted by the previous release');
+    const guard = createIdempotencyGuard({
+      store: createStateStore({ tableName: table.tableName, client: table.documentClient }),
+    });
+    await guard.runOnce(
+      deliveryKey('platform', alert.id),
+      SLACK_DELIVERY_IDEMPOTENCY,
+      async () => undefined,
+      () => 'posted',
+    );
+    const notifier = harness({ routes: [PLATFORM_ROUTE] });
+
+    const response = await notifier.run(fifoBatch([alert]));
+
+    expect(failedIds(response)).toEqual([]);
+    expect(receiver.posts(PLATFORM)).toEqual([]);
+    expect(notifier.logs.map((log) => log.message)).toContain(
+      'notification already posted by an earlier delivery',
+    );
   });
 
   it('posts only to the route that failed when the message comes back', async () => {
