@@ -243,6 +243,8 @@ const EXPECTED_STATEMENTS = {
       : [{ Action: ['ssm:GetParameter'], Resource: webhookParameters.map(ssmParameterArn) }]),
     // Idempotency records: get, conditional put, conditional delete; never UpdateItem.
     onOwnStatePartitions('slackNotifier', ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem']),
+    // Parks a message still failing at its 2nd receive in its own DLQ, so that the FIFO group moves on.
+    { Action: ['sqs:SendMessage'], Resource: [getAtt('NotificationDeadLetterQueue')] },
   ],
   scanFindings: [
     // Read-only scan findings; nothing that changes the registry.

@@ -96,6 +96,8 @@ const BY_FUNCTION: Readonly<Record<string, Reasons>> = {
     'dynamodb:GetItem': 'post each event to each channel once',
     'dynamodb:PutItem': 'post each event to each channel once',
     'dynamodb:DeleteItem': 'post each event to each channel once',
+    'sqs:SendMessage':
+      'park a message still failing at its 2nd receive in the notifications DLQ, so the queue moves on',
   },
 };
 

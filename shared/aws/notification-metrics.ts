@@ -10,6 +10,7 @@ import type { NotificationMetrics } from '../notify/governance-notifier';
 export const NOTIFICATION_METRICS = {
   delivered: 'NotificationsDelivered',
   failed: 'NotificationsFailed',
+  rejected: 'NotificationsRejected',
   unrouted: 'UnroutedGovernanceEvents',
   rateLimited: 'SlackRateLimited',
 } as const;
@@ -23,6 +24,11 @@ export function createNotificationMetrics(metrics: Metrics = new Metrics()): Not
   return {
     delivered: (route) => count(NOTIFICATION_METRICS.delivered, 'Route', route),
     failed: (route) => count(NOTIFICATION_METRICS.failed, 'Route', route),
+    rejected: (route) => {
+      count(NOTIFICATION_METRICS.rejected, 'Route', route);
+      // Once more without the route, so that one alarm watches every route (an alarm names exact dimensions).
+      metrics.singleMetric().addMetric(NOTIFICATION_METRICS.rejected, MetricUnit.Count, 1);
+    },
     unrouted: (detailType) => count(NOTIFICATION_METRICS.unrouted, 'DetailType', detailType),
     rateLimited: (route) => count(NOTIFICATION_METRICS.rateLimited, 'Route', route),
   };

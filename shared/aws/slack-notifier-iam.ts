@@ -1,4 +1,4 @@
-import { type IamStatement, regionalArn } from './iam-statement';
+import { getAtt, type IamStatement, regionalArn } from './iam-statement';
 import { stateTableStatement } from './state-table-iam';
 
 /**
@@ -15,6 +15,9 @@ import { stateTableStatement } from './state-table-iam';
  * - GetItem, PutItem and DeleteItem on the state table: the idempotency records (get, conditional put,
  *   conditional delete; shared/aws/idempotency.ts never updates an item in place, so no UpdateItem),
  *   only on its own `slack-notification` records (dynamodb:LeadingKeys, shared/aws/state-table-iam.ts).
+ * - `sqs:SendMessage` on the notifications dead-letter queue only: a message still failing at its
+ *   second receive is parked there (shared/aws/notification-parking.ts) so that the single FIFO message
+ *   group moves on. The queue uses SSE-SQS, which needs no KMS permission.
  *
  * The SQS event source's statement (ReceiveMessage, DeleteMessage, GetQueueAttributes on the
  * notification queue) is added by serverless-iam-roles-per-function itself from the `sqs` event.
@@ -36,6 +39,7 @@ export function webhookParameterArn(parameterName: string): { 'Fn::Sub': string 
 export function slackNotifierIamStatements(
   routes: readonly { webhookParameter: string }[],
   stateTableLogicalId = 'StateTable',
+  deadLetterQueueLogicalId = 'NotificationDeadLetterQueue',
 ): IamStatement[] {
   const parameters = [...new Set(routes.map((route) => route.webhookParameter))].sort();
   const statements: IamStatement[] = [];
@@ -53,5 +57,10 @@ export function slackNotifierIamStatements(
       stateTableLogicalId,
     ),
   );
+  statements.push({
+    Effect: 'Allow',
+    Action: ['sqs:SendMessage'],
+    Resource: [getAtt(deadLetterQueueLogicalId)],
+  });
   return statements;
 }

@@ -5,6 +5,7 @@ import {
   IncomingWebhookRequestError,
 } from '@slack/webhook';
 import { EcrWardenError } from '../errors';
+import type { PermanentDeliveryRejection } from '../notify/delivery-rejection';
 import type { SlackMessage } from '../notify/render-slack-message';
 import {
   type Clock,
@@ -31,7 +32,12 @@ import { backoffDelay } from './backoff';
  *   times. The client's own `retryConfig` (p-retry) is left off so that every wait is bounded by the
  *   invocation's deadline and observable;
  * - other 4xx (invalid_blocks, no_service, channel_is_archived...): Slack will refuse the same post
- *   again, so it fails at once.
+ *   again, so it fails at once with SlackRejectedError (`permanent`: the notifier records it and moves on);
+ * - a 2xx whose body is not `ok`: the client resolves for any 2xx, yet Slack's only success answer is
+ *   HTTP 200 with the body `ok` ("you'll receive a 200 ok response" ... "expressive errors" otherwise,
+ *   https://docs.slack.dev/messaging/sending-messages-using-incoming-webhooks#handling_errors). Anything
+ *   else, e.g. 200 `invalid_payload`, is a rejection too, never counted as delivered;
+ * - 408 Request Timeout (a proxy's answer, not one of Slack's) is retried like a 5xx.
  *
  * A webhook URL is a secret: it is never logged and never put in an error. Errors name the SSM
  * parameter that holds the URL, and carry Slack's error code (the response body, e.g. `invalid_blocks`).
@@ -79,9 +85,13 @@ export class SlackDeliveryError extends EcrWardenError {
   }
 }
 
-/** Slack refused the message (a 4xx other than 429): sending it again cannot help. */
-export class SlackRejectedError extends SlackDeliveryError {
+/**
+ * Slack refused the message (a 4xx other than 408 and 429, or a 2xx whose body is not `ok`): sending it
+ * again cannot help. `permanent` marks it for the notifier (shared/notify/delivery-rejection.ts).
+ */
+export class SlackRejectedError extends SlackDeliveryError implements PermanentDeliveryRejection {
   override name = 'SlackRejectedError';
+  readonly permanent = true;
 
   constructor(
     webhookParameter: string,
@@ -151,6 +161,13 @@ type AttemptOutcome =
 /** Slack's error codes are short words; anything longer is cut before it reaches an error message. */
 const MAX_SLACK_ERROR_LENGTH = 100;
 
+/** The whole body of Slack's one success answer (HTTP 200). */
+const SLACK_SUCCESS_BODY = 'ok';
+
+function describeSlackError(body: string): string {
+  return body.trim().slice(0, MAX_SLACK_ERROR_LENGTH) || '(no body)';
+}
+
 export function createSlackWebhookClient(settings: SlackWebhookClientSettings = {}): SlackWebhookClient {
   const clock = settings.clock ?? systemClock;
   const pacer = settings.pacer ?? createWebhookPacer({ clock });
@@ -168,6 +185,7 @@ export function createSlackWebhookClient(settings: SlackWebhookClientSettings = 
 
   async function attempt(url: string, message: SlackMessage, timeoutMs: number): Promise<AttemptOutcome> {
     let retryAfter: string | null = null;
+    let status = 0;
     let signal: AbortSignal | undefined;
     const webhook = new IncomingWebhook(url, {
       timeout: timeoutMs,
@@ -176,13 +194,15 @@ export function createSlackWebhookClient(settings: SlackWebhookClientSettings = 
         // The client's timeout signal: aborted means the attempt timed out.
         signal = init?.signal;
         const response = await fetchFunction(input, init);
+        status = response.status;
         if (response.status === 429) retryAfter = response.headers.get('retry-after');
         return response;
       },
     });
     try {
-      await webhook.send({ text: message.text, blocks: message.blocks });
-      return { kind: 'ok' };
+      const answer = await webhook.send({ text: message.text, blocks: message.blocks });
+      if (answer.text.trim() === SLACK_SUCCESS_BODY) return { kind: 'ok' };
+      return { kind: 'rejected', status, slackError: describeSlackError(answer.text) };
     } catch (error) {
       if (error instanceof IncomingWebhookHTTPError) {
         if (error.statusCode === 429) {
@@ -191,13 +211,13 @@ export function createSlackWebhookClient(settings: SlackWebhookClientSettings = 
             retryAfterMs: parseRetryAfter(retryAfter, clock.now()) ?? defaultRetryAfterMs,
           };
         }
-        if (error.statusCode >= 500) {
+        if (error.statusCode >= 500 || error.statusCode === 408) {
           return { kind: 'retryable', problem: `HTTP ${error.statusCode}`, cause: error };
         }
         return {
           kind: 'rejected',
           status: error.statusCode,
-          slackError: String(error.body ?? '').slice(0, MAX_SLACK_ERROR_LENGTH) || '(no body)',
+          slackError: describeSlackError(String(error.body ?? '')),
         };
       }
       if (error instanceof IncomingWebhookRequestError) {

@@ -104,3 +104,20 @@ export function readScanFindingsEnvironment(
 ): ScanFindingsEnvironment {
   return readEnvironment(scanFindingsEnvironmentSchema, env);
 }
+
+const slackNotifierEnvironmentSchema = z.object({
+  ...stateTableEnvironmentShape,
+  /**
+   * Set by serverless.yml to `Ref: NotificationDeadLetterQueue` (the queue URL): where the notifier parks a
+   * message that still fails at its second receive (shared/notify/process-notification-batch.ts).
+   */
+  NOTIFICATION_DEAD_LETTER_QUEUE_URL: queueUrl,
+});
+
+export type SlackNotifierEnvironment = z.output<typeof slackNotifierEnvironmentSchema>;
+
+export function readSlackNotifierEnvironment(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): SlackNotifierEnvironment {
+  return readEnvironment(slackNotifierEnvironmentSchema, env);
+}

@@ -1,6 +1,7 @@
 import { EcrWardenError } from '../errors';
 import type { GovernanceEvent } from '../events/governance';
 import { idempotencyKey } from '../state/state-keys';
+import { isPermanentDeliveryRejection } from './delivery-rejection';
 import { type GovernanceMessage, parseGovernanceMessage } from './governance-message';
 import { renderSlackMessage, type SlackMessage } from './render-slack-message';
 import { compileNotificationRoutes, type NotificationRoute } from './route-governance-event';
@@ -10,11 +11,17 @@ import { compileNotificationRoutes, type NotificationRoute } from './route-gover
  * route it (./route-governance-event.ts), render it once, and post it to each route's webhook, at most
  * once per (event, route) across duplicate deliveries and retries.
  *
- * A message succeeds when every route it goes to has been posted (now or by an earlier delivery), or
- * when no route wants it (counted in UnroutedGovernanceEvents and acknowledged). It fails, and goes back
- * to the queue, when it is malformed or when any route could not be posted; the routes that were posted
- * are remembered, so that the redelivery posts only the rest. Every route is attempted even when an
- * earlier one failed, so one broken webhook does not hold the other channels back.
+ * A message succeeds when every route it goes to has been posted or permanently rejected (now or by an
+ * earlier delivery), or when no route wants it (counted in UnroutedGovernanceEvents and acknowledged).
+ * A permanent rejection (./delivery-rejection.ts: 404 `no_service`, 403 `invalid_token`, 410
+ * `channel_is_archived`, a 200 whose body is not `ok`, ...) is recorded in the delivery ledger with
+ * Slack's status and error, logged at error level, counted in NotificationsRejected (an alarm watches
+ * it) and never retried: retrying would fail the same way, and in the single FIFO message group it would
+ * hold every later message back until all of them reached the dead-letter queue unposted.
+ * A message fails, and goes back to the queue, when it is malformed or when a route failed transiently
+ * (5xx, 429, timeouts, SSM, DynamoDB); the routes that were posted or rejected are remembered, so that
+ * the redelivery tries only the rest. Every route is attempted even when an earlier one failed, so one
+ * broken webhook does not hold the other channels back.
  *
  * The collaborators are ports; the adapters live in shared/aws (SSM, Slack, DynamoDB, CloudWatch).
  */
@@ -39,18 +46,29 @@ export interface SlackPoster {
   ): Promise<{ attempts: number }>;
 }
 
+/** What became of one (event, route): posted, or refused by Slack for good (never retried). */
+export type RouteDelivery =
+  | { outcome: 'posted' }
+  | { outcome: 'rejected'; status: number; slackError: string };
+
 /**
- * Remembers which (event, route) posts are done (shared/aws/slack-delivery-ledger.ts, on the state
- * table's idempotency records). `runOnce` runs `post` unless the key was done before; if `post` throws,
- * the key stays free for the redelivery.
+ * Remembers which (event, route) deliveries are done, posted or permanently rejected
+ * (shared/aws/slack-delivery-ledger.ts, on the state table's idempotency records). `runOnce` runs
+ * `deliver` unless the key was done before, and then answers what the earlier delivery recorded; if
+ * `deliver` throws, the key stays free for the redelivery.
  */
 export interface DeliveryLedger {
-  runOnce(key: string, post: () => Promise<void>): Promise<'posted' | 'duplicate'>;
+  runOnce(
+    key: string,
+    deliver: () => Promise<RouteDelivery>,
+  ): Promise<{ delivery: RouteDelivery; earlier: boolean }>;
 }
 
 export interface NotificationMetrics {
   delivered(route: string): void;
   failed(route: string): void;
+  /** Slack refused a post for good; the route is not retried for that event. */
+  rejected(route: string): void;
   unrouted(detailType: string): void;
   rateLimited(route: string): void;
 }
@@ -78,6 +96,8 @@ export interface NotificationOutcome {
   posted: string[];
   /** Routes an earlier delivery had already posted. */
   duplicates: string[];
+  /** Routes Slack refused for good, now or at an earlier delivery: not retried. */
+  rejected: string[];
 }
 
 export interface GovernanceNotifier {
@@ -117,6 +137,29 @@ export function deliveryKey(routeName: string, eventId: string): string {
 export function createGovernanceNotifier(dependencies: GovernanceNotifierDependencies): GovernanceNotifier {
   const { webhookUrls, slack, ledger, metrics, logger } = dependencies;
   const routeEvent = compileNotificationRoutes(dependencies.routes);
+
+  /** Posts to the route; a permanent rejection is an outcome to record, any other failure throws. */
+  async function deliver(
+    route: NotificationRoute,
+    message: SlackMessage,
+    deadline: number,
+    context: Record<string, unknown>,
+  ): Promise<RouteDelivery> {
+    try {
+      await post(route, message, deadline, context);
+      return { outcome: 'posted' };
+    } catch (error) {
+      if (!isPermanentDeliveryRejection(error)) throw error;
+      metrics.rejected(route.name);
+      logger.error('Slack rejected the notification for good; recorded and not retried', {
+        ...context,
+        status: error.status,
+        slackError: error.slackError,
+        error,
+      });
+      return { outcome: 'rejected', status: error.status, slackError: error.slackError };
+    }
+  }
 
   async function post(
     route: NotificationRoute,
@@ -170,6 +213,7 @@ export function createGovernanceNotifier(dependencies: GovernanceNotifierDepende
         detailType: event.detailType,
         posted: [],
         duplicates: [],
+        rejected: [],
       };
 
       const routes = routeEvent(event);
@@ -179,15 +223,27 @@ export function createGovernanceNotifier(dependencies: GovernanceNotifierDepende
         return outcome;
       }
 
-      const message = renderSlackMessage(event);
+      const { droppedLinks, ...message } = renderSlackMessage(event);
+      for (const { field, reason } of droppedLinks) {
+        logger.warn('link left out of the notification: not a safe URL', { ...eventContext, field, reason });
+      }
       const failures: { route: string; error: unknown }[] = [];
       for (const route of routes) {
         const context = { ...eventContext, route: route.name, webhookParameter: route.webhookParameter };
         try {
-          const result = await ledger.runOnce(deliveryKey(route.name, eventId), () =>
-            post(route, message, deadline, context),
+          const { delivery, earlier } = await ledger.runOnce(deliveryKey(route.name, eventId), () =>
+            deliver(route, message, deadline, context),
           );
-          if (result === 'duplicate') {
+          if (delivery.outcome === 'rejected') {
+            outcome.rejected.push(route.name);
+            if (earlier) {
+              logger.info('notification rejected for good at an earlier delivery; not retried', {
+                ...context,
+                status: delivery.status,
+                slackError: delivery.slackError,
+              });
+            }
+          } else if (earlier) {
             outcome.duplicates.push(route.name);
             logger.info('notification already posted by an earlier delivery', context);
           } else {

@@ -20,17 +20,37 @@ import { type Clock, systemClock } from './webhook-pacer';
  *
  * The trade-off: a message that cannot be delivered (Slack down, a malformed event, a missing webhook
  * parameter) holds back the messages behind it: they return to the queue with it, and the single
- * message group delivers nothing else until it is deleted or moved to the dead-letter queue, i.e. up to
- * maxReceiveCount (5) × the visibility timeout. That is the price of "in order per webhook". A malformed
- * message fails fast (no delivery attempt, no wait) and the routes of an event that were already posted
- * are not posted again, so the cost of a retry is the wait, never a duplicate.
+ * message group delivers nothing else until it is deleted or moved to the dead-letter queue. Left to
+ * SQS's redrive that is maxReceiveCount (5) × the visibility timeout (720 s) = 1 hour, and the messages
+ * behind it, received as often, would reach the dead-letter queue with it, unposted. So the hold is
+ * bounded here: a message that fails again at its `parkAfterReceives`-th receive (default 2) is parked
+ * in the dead-letter queue by the notifier (`parking`) and acknowledged, and the batch goes on. Worst
+ * case, one failing message holds the group for one visibility timeout plus two invocations: the first
+ * receive fails (≤ 120 s, the function timeout), the message is visible again 720 s after that receive,
+ * the second receive fails again and parks it (≤ 120 s): at most 720 + 120 = 840 s. If parking fails
+ * too, the message fails as before (nothing is acknowledged that is not parked) and SQS's redrive
+ * remains the bound. Permanent Slack rejections never hold the group (./governance-notifier.ts).
+ * A malformed message fails fast (no delivery attempt, no wait) and the routes of an event that were
+ * already posted are not posted again, so the cost of a retry is the wait, never a duplicate.
  *
  * A full batch failure is returned as batch item failures rather than thrown: for a FIFO queue the
  * effect is the same (every message returns), and the failure is already logged and counted.
  */
+/** Where a message still failing at its `parkAfterReceives`-th receive goes (shared/aws/notification-parking.ts). */
+export interface NotificationParking {
+  park(message: { messageId: string; body: string }, reason: string): Promise<void>;
+}
+
+/** The receive at which a message that fails again is parked: the second, i.e. after one retry. */
+export const DEFAULT_PARK_AFTER_RECEIVES = 2;
+
 export interface NotificationBatchDependencies {
   notifier: GovernanceNotifier;
   logger: NotificationLogger;
+  /** Without it, failing messages are left to the queue's own redrive (maxReceiveCount). */
+  parking?: NotificationParking;
+  /** Default DEFAULT_PARK_AFTER_RECEIVES; keep it below the queue's maxReceiveCount (5). */
+  parkAfterReceives?: number;
   /** The clock the Slack client and pacer use, so that the deadline is on the same time line. */
   clock?: Clock;
   /**
@@ -50,8 +70,32 @@ export async function processNotificationBatch(
   const deadline = clock.now() + context.getRemainingTimeInMillis() - (dependencies.safetyMarginMs ?? 5_000);
 
   const processor = new SqsFifoPartialProcessorAsync();
-  const handleRecord = async (record: SQSRecord) =>
-    notifier.notify({ messageId: record.messageId, body: record.body }, deadline);
+  const parkAfterReceives = dependencies.parkAfterReceives ?? DEFAULT_PARK_AFTER_RECEIVES;
+  const handleRecord = async (record: SQSRecord) => {
+    const message = { messageId: record.messageId, body: record.body };
+    try {
+      return await notifier.notify(message, deadline);
+    } catch (error) {
+      const receiveCount = Number(record.attributes.ApproximateReceiveCount);
+      if (dependencies.parking === undefined || !(receiveCount >= parkAfterReceives)) throw error;
+      try {
+        await dependencies.parking.park(message, describeError(error));
+      } catch (parkingError) {
+        logger.error('could not park the failing notification; it returns to the queue', {
+          messageId: record.messageId,
+          receiveCount,
+          error: parkingError,
+        });
+        throw error;
+      }
+      logger.error('notification still failing; parked in the dead-letter queue so that the queue moves on', {
+        messageId: record.messageId,
+        receiveCount,
+        error,
+      });
+      return undefined;
+    }
+  };
   const response = await processPartialResponse(event, handleRecord, processor, {
     context,
     throwOnFullBatchFailure: false,
@@ -72,4 +116,8 @@ export async function processNotificationBatch(
     ...(returnedForOrder.length > 0 ? { returnedMessageIds: returnedForOrder } : {}),
   });
   return response;
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }

@@ -1,5 +1,8 @@
 import type { ActionsBlock, ContextBlock, HeaderBlock, KnownBlock, SectionBlock } from '@slack/types';
 import type { GovernanceDetail, GovernanceEvent, Severity } from '../events/governance';
+import { checkConsoleUrl, checkReferenceUrl, type DroppedLink, escapeMrkdwn, mrkdwnLink } from './safe-links';
+
+export { escapeMrkdwn } from './safe-links';
 
 /**
  * Renders a governance event as one Slack Block Kit message: a header with severity, repository
@@ -28,6 +31,11 @@ export interface SlackMessage {
   blocks: KnownBlock[];
 }
 
+/** A rendered message, and the links left out of it because they failed ./safe-links.ts (for the log). */
+export interface RenderedSlackMessage extends SlackMessage {
+  droppedLinks: DroppedLink[];
+}
+
 const SEVERITY_MARK: Record<Severity, string> = {
   critical: ':red_circle: CRITICAL',
   warning: ':large_orange_circle: WARNING',
@@ -41,10 +49,11 @@ interface Facts {
   list?: { title: string; lines: string[]; total: number };
 }
 
-export function renderSlackMessage(event: GovernanceEvent): SlackMessage {
+export function renderSlackMessage(event: GovernanceEvent): RenderedSlackMessage {
   const { detail } = event;
   const where = 'repositoryName' in detail ? detail.repositoryName : 'registry';
-  const facts = describeFacts(event);
+  const droppedLinks: DroppedLink[] = [];
+  const facts = describeFacts(event, droppedLinks);
 
   const blocks: KnownBlock[] = [];
   const header: HeaderBlock = {
@@ -70,16 +79,26 @@ export function renderSlackMessage(event: GovernanceEvent): SlackMessage {
     blocks.push(...listSections(facts.list, SLACK_LIMITS.blocksPerMessage - blocks.length - closing));
   }
 
-  const button: ActionsBlock = {
-    type: 'actions',
-    elements: [
-      {
-        type: 'button',
-        text: { type: 'plain_text', text: 'Open in the AWS console' },
-        url: detail.consoleUrl.slice(0, SLACK_LIMITS.buttonUrl),
-      },
-    ],
-  };
+  // A button's url is a JSON string, not mrkdwn: it needs no escaping, only a host people can trust.
+  const consoleLink = checkConsoleUrl(detail.consoleUrl);
+  if (!consoleLink.ok) droppedLinks.push({ field: 'consoleUrl', reason: consoleLink.reason });
+  else if (consoleLink.href.length > SLACK_LIMITS.buttonUrl) {
+    // Cut, a deep link would lead somewhere else; the button goes instead.
+    droppedLinks.push({ field: 'consoleUrl', reason: `longer than ${SLACK_LIMITS.buttonUrl} characters` });
+  }
+  const button: ActionsBlock | undefined =
+    consoleLink.ok && consoleLink.href.length <= SLACK_LIMITS.buttonUrl
+      ? {
+          type: 'actions',
+          elements: [
+            {
+              type: 'button',
+              text: { type: 'plain_text', text: 'Open in the AWS console' },
+              url: consoleLink.href,
+            },
+          ],
+        }
+      : undefined;
   const context: ContextBlock = {
     type: 'context',
     elements: [
@@ -89,20 +108,21 @@ export function renderSlackMessage(event: GovernanceEvent): SlackMessage {
       },
     ],
   };
-  blocks.push(button, context);
+  if (button !== undefined) blocks.push(button);
+  blocks.push(context);
 
   const text = shorten(
     `${SEVERITY_MARK[detail.severity].replace(/^:[a-z_]+: /, '')} ${event.detailType}: ${detail.summary}`,
     SLACK_LIMITS.notificationText,
   );
-  return { text, blocks };
+  return { text, blocks, droppedLinks };
 }
 
 /** The same message as plain text, for `ecr-warden notify preview` and logs. */
 export function renderPlainText(event: GovernanceEvent): string {
   const { detail } = event;
   const where = 'repositoryName' in detail ? detail.repositoryName : 'registry';
-  const facts = describeFacts(event);
+  const facts = describeFacts(event, []);
   const lines = [
     `${event.detailType}: ${where} (${detail.region}) [${detail.severity.toUpperCase()}]`,
     detail.summary,
@@ -114,7 +134,8 @@ export function renderPlainText(event: GovernanceEvent): string {
     const more = facts.list.total - facts.list.lines.length;
     if (more > 0) lines.push(`  ... and ${more} more`);
   }
-  lines.push('', `Console: ${detail.consoleUrl}`);
+  const consoleLink = checkConsoleUrl(detail.consoleUrl);
+  if (consoleLink.ok) lines.push('', `Console: ${consoleLink.href}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -140,7 +161,7 @@ function listSections(list: NonNullable<Facts['list']>, maxBlocks: number): Sect
   return blocks;
 }
 
-function describeFacts(event: GovernanceEvent): Facts {
+function describeFacts(event: GovernanceEvent, droppedLinks: DroppedLink[]): Facts {
   switch (event.detailType) {
     case 'Cleanup Report':
       return cleanupFacts(event.detail);
@@ -149,7 +170,7 @@ function describeFacts(event: GovernanceEvent): Facts {
     case 'Repository Settings Drift':
       return driftFacts(event.detail);
     case 'Vulnerability Alert':
-      return vulnerabilityAlertFacts(event.detail);
+      return vulnerabilityAlertFacts(event.detail, droppedLinks);
     case 'Vulnerability Digest':
       return vulnerabilityDigestFacts(event.detail);
     case 'Replication Failure':
@@ -207,18 +228,26 @@ function driftFacts(d: GovernanceDetail<'Repository Settings Drift'>): Facts {
   return { fields };
 }
 
-function vulnerabilityAlertFacts(d: GovernanceDetail<'Vulnerability Alert'>): Facts {
+function vulnerabilityAlertFacts(
+  d: GovernanceDetail<'Vulnerability Alert'>,
+  droppedLinks: DroppedLink[],
+): Facts {
   const counts = Object.entries(d.severityCounts)
     .map(([severity, n]) => `${severity} ${n}`)
     .join(', ');
-  const lines = d.findings.map((f) => {
+  const lines = d.findings.map((f, index) => {
     const fix = f.fixedInVersion === undefined ? 'no fix yet' : `fixed in ${escapeMrkdwn(f.fixedInVersion)}`;
     const pkg =
       f.packageName === undefined
         ? ''
         : ` ${escapeMrkdwn(f.packageName)} ${escapeMrkdwn(f.installedVersion ?? '')}`;
-    const id =
-      f.url === undefined ? escapeMrkdwn(f.vulnerabilityId) : `<${f.url}|${escapeMrkdwn(f.vulnerabilityId)}>`;
+    const reference = f.url === undefined ? undefined : checkReferenceUrl(f.url);
+    if (reference !== undefined && !reference.ok) {
+      droppedLinks.push({ field: `findings[${index}].url`, reason: reference.reason });
+    }
+    const id = reference?.ok
+      ? mrkdwnLink(reference.href, f.vulnerabilityId)
+      : escapeMrkdwn(f.vulnerabilityId);
     const extras = [
       f.score === undefined ? undefined : `score ${f.score}`,
       f.epssScore === undefined ? undefined : `EPSS ${f.epssScore}`,
@@ -303,11 +332,6 @@ function replicationAuditFacts(d: GovernanceDetail<'Replication Audit Report'>):
 
 function section(text: string): SectionBlock {
   return { type: 'section', text: { type: 'mrkdwn', text: shorten(text, SLACK_LIMITS.sectionText) } };
-}
-
-/** mrkdwn control characters, escaped as Slack asks ("&", "<", ">"). */
-export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 /** Undoes escapeMrkdwn() and the mrkdwn marks, for plain-text output. */

@@ -449,10 +449,35 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     fn: 'slackNotifier',
+    id: 'slack-down-parked',
+    kind: 'fault',
+    tried: 'Slack answers 500 to the first of 3 messages on its first and second receive',
+    outcome:
+      'receive 1: 4 attempts, item failure for all 3 (FIFO); receive 2: 4 more, the message is parked in the notifications DLQ (same body, alarm) and the 2 behind it are posted: one failing message holds the queue at most 720 s + 120 s',
+  },
+  {
+    fn: 'slackNotifier',
     id: 'dynamodb-throttled',
     kind: 'fault',
     tried: 'the state table throttles the delivery claim, then the message comes back',
     outcome: 'item failure before any post; the redelivery posts once',
+  },
+  {
+    fn: 'slackNotifier',
+    id: 'broken-route',
+    kind: 'fault',
+    tried:
+      'one of two routes answers 404 `no_service` to every post of a batch of 10, then the batch comes back',
+    outcome:
+      'no item failure: 10 of 10 posted to the healthy route, each rejection recorded (route, event, status), logged and counted in NotificationsRejected (alarm); the redelivery posts and retries nothing',
+  },
+  {
+    fn: 'slackNotifier',
+    id: 'slack-200-not-ok',
+    kind: 'fault',
+    tried: 'Slack answers HTTP 200 with the body `invalid_payload` instead of `ok`',
+    outcome:
+      'a rejection, not a delivery: recorded, logged with status 200, counted in NotificationsRejected',
   },
   {
     fn: 'slackNotifier',

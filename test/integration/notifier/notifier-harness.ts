@@ -18,7 +18,10 @@ import {
   type NotificationLogger,
   type NotificationMetrics,
 } from '../../../shared/notify/governance-notifier';
-import { processNotificationBatch } from '../../../shared/notify/process-notification-batch';
+import {
+  type NotificationParking,
+  processNotificationBatch,
+} from '../../../shared/notify/process-notification-batch';
 import { type Clock, createWebhookPacer, systemClock } from '../../../shared/notify/webhook-pacer';
 import { loadEventFixture } from '../../support/fixtures';
 import { createLambdaContext } from '../../support/lambda-context';
@@ -112,6 +115,7 @@ export function createRecordingMetrics() {
   const metrics: NotificationMetrics = {
     delivered: (route) => counts.push({ metric: 'NotificationsDelivered', dimension: route }),
     failed: (route) => counts.push({ metric: 'NotificationsFailed', dimension: route }),
+    rejected: (route) => counts.push({ metric: 'NotificationsRejected', dimension: route }),
     unrouted: (detailType) => counts.push({ metric: 'UnroutedGovernanceEvents', dimension: detailType }),
     rateLimited: (route) => counts.push({ metric: 'SlackRateLimited', dimension: route }),
   };
@@ -136,6 +140,8 @@ export interface NotifierHarnessOptions {
   slack?: Omit<SlackWebhookClientSettings, 'clock' | 'pacer'>;
   /** Records the clock time of every HTTP request the Slack client makes. */
   onRequest?: (time: number) => void;
+  /** Where failing messages are parked (none: left to the queue's redrive). */
+  parking?: NotificationParking;
 }
 
 export function createNotifierHarness(options: NotifierHarnessOptions) {
@@ -185,7 +191,12 @@ export function createNotifierHarness(options: NotifierHarnessOptions) {
         ...createLambdaContext('ecr-warden-test-slackNotifier'),
         getRemainingTimeInMillis: () => remainingMs,
       };
-      return processNotificationBatch(event, context, { notifier, logger, clock });
+      return processNotificationBatch(event, context, {
+        notifier,
+        logger,
+        clock,
+        ...(options.parking === undefined ? {} : { parking: options.parking }),
+      });
     },
   };
 }

@@ -50,10 +50,13 @@ beforeAll(async () => {
   process.env.POWERTOOLS_METRICS_NAMESPACE = 'ecr-warden';
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
   process.env.STATE_TABLE_NAME = table.tableName;
+  process.env.NOTIFICATION_DEAD_LETTER_QUEUE_URL =
+    'https://sqs.us-east-1.amazonaws.com/123456789012/ecr-warden-test-notifications-dlq.fifo';
 });
 afterAll(async () => {
   await receiver.close();
   delete process.env.STATE_TABLE_NAME;
+  delete process.env.NOTIFICATION_DEAD_LETTER_QUEUE_URL;
 });
 beforeEach(() => {
   receiver.reset();
@@ -93,6 +96,16 @@ describe('slackNotifier handler', () => {
       expect(coldStart).toThrow('invalid Lambda environment: STATE_TABLE_NAME is not set');
     } finally {
       process.env.STATE_TABLE_NAME = table.tableName;
+    }
+  });
+
+  it('fails at cold start, naming the variable, when NOTIFICATION_DEAD_LETTER_QUEUE_URL is not set', () => {
+    delete process.env.NOTIFICATION_DEAD_LETTER_QUEUE_URL;
+    try {
+      expect(coldStart).toThrow('invalid Lambda environment: NOTIFICATION_DEAD_LETTER_QUEUE_URL is not set');
+    } finally {
+      process.env.NOTIFICATION_DEAD_LETTER_QUEUE_URL =
+        'https://sqs.us-east-1.amazonaws.com/123456789012/ecr-warden-test-notifications-dlq.fifo';
     }
   });
 });

@@ -1,6 +1,13 @@
 import { GetParameterCommand, ParameterNotFound, SSMClient } from '@aws-sdk/client-ssm';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { type SlackReceiver, startSlackReceiver } from '../../../local/slack-receiver';
+import { createIdempotencyGuard } from '../../../shared/aws/idempotency';
+import { SLACK_DELIVERY_IDEMPOTENCY } from '../../../shared/aws/slack-delivery-ledger';
+import { createStateStore } from '../../../shared/aws/state-store';
+import { deliveryKey } from '../../../shared/notify/governance-notifier';
+import { idempotencyRecords } from '../../../shared/state/state-keys';
 import { useStateTable } from '../../support/state-table';
 import {
   createNotifierHarness,
@@ -80,6 +87,16 @@ function harness(options: Partial<NotifierHarnessOptions> & { routes: unknown[] 
 /** The texts Slack received on a webhook, in the order received. */
 const textsAt = (path: string) =>
   receiver.posts(path).map((post) => (post.body as { text?: string } | undefined)?.text ?? '');
+
+/** The batch as SQS hands it over on its `receiveCount`-th receive. */
+function withReceiveCount(batch: SQSEvent, receiveCount: number): SQSEvent {
+  return {
+    Records: batch.Records.map((record) => ({
+      ...record,
+      attributes: { ...record.attributes, ApproximateReceiveCount: String(receiveCount) },
+    })),
+  };
+}
 
 /** A Vulnerability Alert about `repositoryName` at `severity`, with its own summary. */
 function vulnerabilityAlert(
@@ -248,18 +265,89 @@ describe('slackNotifier delivery', () => {
     });
   });
 
-  it('does not retry a post that Slack refuses with a 4xx, and names Slack error code', async () => {
+  it('does not retry a post that Slack refuses with a 4xx: records the rejection, names Slack error code and acknowledges the message', async () => {
     receiver.respondWith(PLATFORM, [{ type: 'error', status: 404, body: 'no_service' }]);
     const notifier = harness({ routes: [PLATFORM_ROUTE] });
     const batch = fifoBatch([vulnerabilityAlert('revoked webhook')]);
 
     const response = await notifier.run(batch);
 
-    expect(failedIds(response)).toEqual([batch.Records[0]?.messageId]);
+    expect(failedIds(response)).toEqual([]);
     expect(receiver.posts(PLATFORM)).toHaveLength(1);
     const failure = notifier.logs.find((log) => log.level === 'error');
+    expect(failure?.message).toBe('Slack rejected the notification for good; recorded and not retried');
+    expect(failure?.attributes).toMatchObject({ route: 'platform', status: 404, slackError: 'no_service' });
     expect(String(failure?.attributes.error)).toContain(
       'SlackRejectedError: Slack refused the post to /ecr-warden/slack/platform: HTTP 404 no_service',
+    );
+    expect(notifier.counts).toEqual([{ metric: 'NotificationsRejected', dimension: 'platform' }]);
+  });
+
+  it('treats a 200 whose body is not ok as a rejection, never as delivered', async () => {
+    receiver.respondWith(PLATFORM, [{ type: 'error', status: 200, body: 'invalid_payload' }]);
+    const notifier = harness({ routes: [PLATFORM_ROUTE] });
+    const batch = fifoBatch([vulnerabilityAlert('accepted in name only')]);
+
+    await notifier.run(batch);
+
+    expect(receiver.posts(PLATFORM).map((post) => post.response?.status)).toEqual([200]);
+    expect(notifier.counts).toEqual([{ metric: 'NotificationsRejected', dimension: 'platform' }]);
+    const failure = notifier.logs.find((log) => log.level === 'error');
+    expect(failure?.attributes).toMatchObject({ status: 200, slackError: 'invalid_payload' });
+    expect(notifier.logs.map((log) => log.message)).not.toContain('notification posted');
+  });
+
+  it.each([
+    [404, 'no_service'],
+    [403, 'invalid_token'],
+    [410, 'channel_is_archived'],
+  ])(
+    'lets nine messages behind an event that Slack rejects with %i %s go on to every route',
+    async (status, body) => {
+      receiver.respondWith(SECURITY, [{ type: 'error', status, body }]);
+      const notifier = harness({ routes: [SECURITY_ROUTE, PLATFORM_ROUTE] });
+      // The first alert is critical (security and platform), the nine behind it only platform's.
+      const batch = fifoBatch([
+        vulnerabilityAlert('broken route ahead'),
+        ...Array.from({ length: 9 }, (_, n) =>
+          vulnerabilityAlert(`behind it ${n + 1}`, (e) => {
+            e.detail.severity = 'warning';
+          }),
+        ),
+      ]);
+
+      const response = await notifier.run(batch);
+
+      expect(failedIds(response)).toEqual([]);
+      expect(textsAt(SECURITY)).toEqual([expect.stringContaining('broken route ahead')]);
+      expect(textsAt(PLATFORM)).toHaveLength(10);
+      expect(notifier.counts.filter((count) => count.metric === 'NotificationsRejected')).toEqual([
+        { metric: 'NotificationsRejected', dimension: 'security' },
+      ]);
+    },
+  );
+
+  it('posts an alert whose console link points off AWS without the button, and logs why', async () => {
+    const notifier = harness({ routes: [PLATFORM_ROUTE] });
+    const batch = fifoBatch([
+      vulnerabilityAlert('phishing button', (e) => {
+        e.detail.consoleUrl = 'https://console-aws.evil.example/ecr';
+      }),
+    ]);
+
+    const response = await notifier.run(batch);
+
+    expect(failedIds(response)).toEqual([]);
+    expect(receiver.posts(PLATFORM)[0]?.rawBody).not.toContain('evil.example');
+    expect(notifier.logs).toContainEqual(
+      expect.objectContaining({
+        level: 'warn',
+        message: 'link left out of the notification: not a safe URL',
+        attributes: expect.objectContaining({
+          field: 'consoleUrl',
+          reason: 'host console-aws.evil.example is not an AWS console host',
+        }),
+      }),
     );
   });
 
@@ -321,6 +409,28 @@ describe('slackNotifier idempotency', () => {
     ).toHaveLength(2);
   });
 
+  it('reads a delivery record of an earlier release (result "posted") as posted: no second post', async () => {
+    const alert = vulnerabilityAlert('posted by the previous release');
+    const guard = createIdempotencyGuard({
+      store: createStateStore({ tableName: table.tableName, client: table.documentClient }),
+    });
+    await guard.runOnce(
+      deliveryKey('platform', alert.id),
+      SLACK_DELIVERY_IDEMPOTENCY,
+      async () => undefined,
+      () => 'posted',
+    );
+    const notifier = harness({ routes: [PLATFORM_ROUTE] });
+
+    const response = await notifier.run(fifoBatch([alert]));
+
+    expect(failedIds(response)).toEqual([]);
+    expect(receiver.posts(PLATFORM)).toEqual([]);
+    expect(notifier.logs.map((log) => log.message)).toContain(
+      'notification already posted by an earlier delivery',
+    );
+  });
+
   it('posts only to the route that failed when the message comes back', async () => {
     receiver.respondWith(PLATFORM, [{ type: 'server-error', status: 503 }]);
     const notifier = harness({ routes: [SECURITY_ROUTE, PLATFORM_ROUTE], slack: { maxAttempts: 1 } });
@@ -333,6 +443,52 @@ describe('slackNotifier idempotency', () => {
     expect(failedIds(redelivery)).toEqual([]);
     expect(receiver.posts(SECURITY).map((post) => post.response?.status)).toEqual([200]);
     expect(receiver.posts(PLATFORM).map((post) => post.response?.status)).toEqual([503, 200]);
+  });
+});
+
+describe('slackNotifier permanent rejections', () => {
+  it('never retries a route Slack rejected for good when the message comes back for another route', async () => {
+    receiver.respondWith(SECURITY, [{ type: 'error', status: 410, body: 'channel_is_archived' }]);
+    receiver.respondWith(PLATFORM, [{ type: 'server-error', status: 503 }]);
+    const notifier = harness({ routes: [SECURITY_ROUTE, PLATFORM_ROUTE], slack: { maxAttempts: 1 } });
+    const alert = vulnerabilityAlert('archived channel and a flaky one');
+
+    const first = await notifier.run(fifoBatch([alert]));
+    const redelivery = await notifier.run(fifoBatch([alert]));
+
+    expect(failedIds(first)).toHaveLength(1);
+    expect(failedIds(redelivery)).toEqual([]);
+    expect(receiver.posts(SECURITY).map((post) => post.response?.status)).toEqual([410]);
+    expect(receiver.posts(PLATFORM).map((post) => post.response?.status)).toEqual([503, 200]);
+    expect(notifier.logs).toContainEqual(
+      expect.objectContaining({
+        message: 'notification rejected for good at an earlier delivery; not retried',
+        attributes: expect.objectContaining({
+          route: 'security',
+          status: 410,
+          slackError: 'channel_is_archived',
+        }),
+      }),
+    );
+  });
+
+  it('records the rejection on the delivery record of the (event, route), with status and Slack error', async () => {
+    receiver.respondWith(PLATFORM, [{ type: 'error', status: 403, body: 'invalid_token' }]);
+    const notifier = harness({ routes: [PLATFORM_ROUTE] });
+    const alert = vulnerabilityAlert('revoked token');
+
+    await notifier.run(fifoBatch([alert]));
+
+    const record = await table.documentClient.send(
+      new GetCommand({
+        TableName: table.tableName,
+        Key: idempotencyRecords.key(deliveryKey('platform', alert.id)),
+      }),
+    );
+    expect(record.Item).toMatchObject({
+      status: 'COMPLETED',
+      result: { outcome: 'rejected', status: 403, slackError: 'invalid_token' },
+    });
   });
 });
 
@@ -388,6 +544,51 @@ describe('slackNotifier FIFO batches', () => {
       .map((log) => String(log.attributes.error));
     expect(errors[0]).toContain('body: is not JSON');
     expect(errors[1]).toContain('source: must be "ecr-warden"');
+  });
+
+  it('parks a message that fails again at its second receive, not at its first, and goes on behind it', async () => {
+    receiver.respondWith(PLATFORM, [{ type: 'server-error' }, { type: 'server-error' }]);
+    const parked: string[] = [];
+    const notifier = harness({
+      routes: [PLATFORM_ROUTE],
+      slack: { maxAttempts: 1 },
+      parking: { park: async (message) => void parked.push(message.messageId) },
+    });
+    const batch = fifoBatch([vulnerabilityAlert('slack is down'), vulnerabilityAlert('behind it')]);
+    const [head, behind] = batch.Records.map((record) => record.messageId);
+
+    const first = await notifier.run(batch);
+    const second = await notifier.run(withReceiveCount(batch, 2));
+
+    expect(failedIds(first)).toEqual([head, behind]);
+    expect(failedIds(second)).toEqual([]);
+    expect(parked).toEqual([head]);
+    expect(textsAt(PLATFORM)).toEqual([
+      expect.stringContaining('slack is down'),
+      expect.stringContaining('slack is down'),
+      expect.stringContaining('behind it'),
+    ]);
+  });
+
+  it('keeps a message in the queue when parking it fails: nothing is acknowledged that is not parked', async () => {
+    receiver.respondWith(PLATFORM, [{ type: 'server-error' }]);
+    const notifier = harness({
+      routes: [PLATFORM_ROUTE],
+      slack: { maxAttempts: 1 },
+      parking: {
+        park: async () => {
+          throw new Error('SendMessage throttled');
+        },
+      },
+    });
+    const batch = withReceiveCount(fifoBatch([vulnerabilityAlert('cannot park')]), 2);
+
+    const response = await notifier.run(batch);
+
+    expect(failedIds(response)).toEqual([batch.Records[0]?.messageId]);
+    expect(notifier.logs.map((log) => log.message)).toContain(
+      'could not park the failing notification; it returns to the queue',
+    );
   });
 
   it('delivers a burst of 30 events to one webhook in order, at least 1 s apart', async () => {

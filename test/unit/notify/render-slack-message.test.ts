@@ -66,6 +66,32 @@ function manyFindings(count: number): GovernanceEvent {
   return event;
 }
 
+/** The vulnerability alert fixture with one finding, changed by `finding`. */
+function vulnerabilityAlertWith(finding: { vulnerabilityId: string; url: string }): GovernanceEvent {
+  const event = governanceEvent('vulnerability-alert');
+  if (event.detailType !== 'Vulnerability Alert') throw new Error('fixture changed');
+  const [first] = event.detail.findings;
+  if (first === undefined) throw new Error('fixture changed');
+  event.detail.findings = [{ ...first, ...finding }];
+  return event;
+}
+
+/** The mrkdwn of the message's findings list. */
+function findingsText(message: SlackMessage): string {
+  return message.blocks
+    .flatMap((block) => (block.type === 'section' && block.text ? [block.text.text] : []))
+    .filter((text) => text.startsWith('*Findings'))
+    .join('\n');
+}
+
+function consoleButtonUrl(message: SlackMessage): string | undefined {
+  for (const block of message.blocks) {
+    if (block.type !== 'actions') continue;
+    for (const element of block.elements) if (element.type === 'button') return element.url;
+  }
+  return undefined;
+}
+
 describe('renderSlackMessage', () => {
   it.each(FIXTURES)(
     'renders %s within Slack limits, with header, summary, console button and context',
@@ -115,6 +141,77 @@ describe('renderSlackMessage', () => {
     const text = JSON.stringify(message.blocks);
     expect(text).toContain('&lt;!channel&gt; &amp; &lt;http://evil|x&gt;');
     expect(text).not.toContain('<!channel>');
+  });
+
+  it('escapes &, < and > in a finding link and its text, so a URL cannot close the link and add its own', () => {
+    const event = vulnerabilityAlertWith({
+      vulnerabilityId: 'CVE-2026-1|<!here>',
+      url: 'https://nvd.example/a?x=1&y=<2>|<https://evil.example|click>',
+    });
+
+    const message = renderSlackMessage(event);
+
+    const line = findingsText(message);
+    expect(line).toContain(
+      '<https://nvd.example/a?x=1&amp;y=%3C2%3E%7C%3Chttps://evil.example%7Cclick%3E|CVE-2026-1|&lt;!here&gt;>',
+    );
+    expect(line).not.toContain('<!here>');
+    expect(line).not.toContain('<https://evil.example');
+    expect(message.droppedLinks).toEqual([]);
+  });
+
+  it.each([
+    ['javascript:alert(1)', 'scheme javascript: is not http or https'],
+    ['data:text/html,hi', 'scheme data: is not http or https'],
+    ['slack://open', 'scheme slack: is not http or https'],
+    ['https://nvd.nist.gov@evil.example/', 'carries user info'],
+  ])('drops a finding link %s and keeps the finding, saying why', (url, reason) => {
+    const message = renderSlackMessage(vulnerabilityAlertWith({ vulnerabilityId: 'CVE-2026-7', url }));
+
+    const line = findingsText(message);
+    expect(line).toContain('CVE-2026-7');
+    expect(line).not.toContain(url);
+    expect(message.droppedLinks).toEqual([{ field: 'findings[0].url', reason }]);
+  });
+
+  it.each([
+    'https://console.aws.amazon.com/ecr/home',
+    'https://eu-west-1.console.aws.amazon.com/ecr/repositories?region=eu-west-1',
+    'https://console.amazonaws-us-gov.com/ecr/home',
+    'https://us-gov-west-1.console.amazonaws-us-gov.com/ecr/home',
+    'https://console.amazonaws.cn/ecr/home',
+    'https://cn-north-1.console.amazonaws.cn/ecr/home',
+  ])('keeps the console button for the AWS console host of %s', (consoleUrl) => {
+    const event = governanceEvent('tag-moved');
+    event.detail.consoleUrl = consoleUrl;
+
+    const message = renderSlackMessage(event);
+
+    expect(consoleButtonUrl(message)).toBe(consoleUrl);
+    expect(message.droppedLinks).toEqual([]);
+  });
+
+  it.each([
+    ['https://evil.example/ecr', 'host evil.example is not an AWS console host'],
+    [
+      'https://console.aws.amazon.com.evil.example/',
+      'host console.aws.amazon.com.evil.example is not an AWS console host',
+    ],
+    ['https://evilconsole.aws.amazon.com/', 'host evilconsole.aws.amazon.com is not an AWS console host'],
+    ['https://signin.aws.amazon.com/', 'host signin.aws.amazon.com is not an AWS console host'],
+    ['https://console.aws.amazon.com@evil.example/', 'carries user info'],
+    ['https://console.aws.amazon.com:8443/', 'names port 8443'],
+    ['http://console.aws.amazon.com/', 'scheme http: is not https'],
+  ])('drops the console button when consoleUrl is %s, and says why', (consoleUrl, reason) => {
+    const event = governanceEvent('tag-moved');
+    event.detail.consoleUrl = consoleUrl;
+
+    const message = renderSlackMessage(event);
+
+    expect(consoleButtonUrl(message)).toBeUndefined();
+    expect(message.blocks.at(-1)).toMatchObject({ type: 'context' });
+    expect(message.droppedLinks).toEqual([{ field: 'consoleUrl', reason }]);
+    expect(renderPlainText(event)).not.toContain(consoleUrl);
   });
 
   it('shortens a header that would pass 150 characters', () => {

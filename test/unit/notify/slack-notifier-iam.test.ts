@@ -9,6 +9,11 @@ const STATE_TABLE_STATEMENT = {
     'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['IDEMPOTENCY#slack-notification%23*'] },
   },
 };
+const PARKING_STATEMENT = {
+  Effect: 'Allow',
+  Action: ['sqs:SendMessage'],
+  Resource: [{ 'Fn::GetAtt': ['NotificationDeadLetterQueue', 'Arn'] }],
+};
 
 describe('slackNotifierIamStatements', () => {
   it('allows ssm:GetParameter on exactly the parameters the routes name, each once', () => {
@@ -36,11 +41,12 @@ describe('slackNotifierIamStatements', () => {
         ],
       },
       STATE_TABLE_STATEMENT,
+      PARKING_STATEMENT,
     ]);
   });
 
   it('has no SSM statement at all without routes (IAM refuses a statement without resources)', () => {
-    expect(slackNotifierIamStatements([])).toEqual([STATE_TABLE_STATEMENT]);
+    expect(slackNotifierIamStatements([])).toEqual([STATE_TABLE_STATEMENT, PARKING_STATEMENT]);
   });
 
   it('builds a parameter ARN with a single slash after "parameter"', () => {
