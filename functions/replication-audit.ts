@@ -17,7 +17,7 @@ import {
 import { EventValidationError } from '../shared/events/event-validation-error';
 import { assertGoverned, envelopeClaims, ownScope } from '../shared/events/governed-scope';
 import { parseScheduledEvent } from '../shared/events/scheduled-event';
-import { logger } from '../shared/logger';
+import { CORRELATION_ID_PATHS, logger } from '../shared/logger';
 import {
   handleReplicationAction,
   type ReplicationActionOutcome,
@@ -69,9 +69,6 @@ async function replicationAudit(
 ): Promise<ReplicationActionOutcome | ScheduledAuditSummary> {
   try {
     const eventId = typeof event === 'object' && event !== null ? Reflect.get(event, 'id') : undefined;
-    // The event id as the correlation id, set directly: `correlationIdPath` needs a JMESPath search
-    // function that shared/logger.ts does not configure (Powertools then warns and sets nothing).
-    if (typeof eventId === 'string') logger.setCorrelationId(eventId);
     const detailType =
       typeof event === 'object' && event !== null ? Reflect.get(event, 'detail-type') : undefined;
     if (detailType === REPLICATION_ACTION_DETAIL_TYPE) {
@@ -130,4 +127,6 @@ async function replicationAudit(
   }
 }
 
-export const handler = middy(replicationAudit).use(injectLambdaContext(logger, { resetKeys: true }));
+export const handler = middy(replicationAudit).use(
+  injectLambdaContext(logger, { correlationIdPath: CORRELATION_ID_PATHS.eventBridge, resetKeys: true }),
+);

@@ -7,7 +7,7 @@ import { readScanFindingsEnvironment } from '../shared/config/environment';
 import { EventValidationError } from '../shared/events/event-validation-error';
 import { ownScope } from '../shared/events/governed-scope';
 import { processScanFindingsEvent, type ScanFindingsOutcome } from '../shared/findings/scan-findings-service';
-import { logger } from '../shared/logger';
+import { CORRELATION_ID_PATHS, logger } from '../shared/logger';
 
 // Cold start: a missing environment variable or an invalid bundled config fails the init phase with a
 // message that names the variable or the config path, before any event is accepted.
@@ -68,5 +68,5 @@ function describeOutcome(outcome: ScanFindingsOutcome): Record<string, unknown> 
 }
 
 export const handler = middy(processScanEvent).use(
-  injectLambdaContext(logger, { correlationIdPath: 'id', resetKeys: true }),
+  injectLambdaContext(logger, { correlationIdPath: CORRELATION_ID_PATHS.eventBridge, resetKeys: true }),
 );

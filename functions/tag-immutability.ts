@@ -22,7 +22,7 @@ import {
   type PushResult,
   type SweepSummary,
 } from '../shared/immutability/repository-guard';
-import { logger } from '../shared/logger';
+import { CORRELATION_ID_PATHS, logger } from '../shared/logger';
 
 // Cold start: a missing environment variable or an invalid bundled config fails the init phase with a
 // message naming the variable or the config path, before any event is accepted.
@@ -68,9 +68,6 @@ async function guardRepositories(event: unknown): Promise<RepositoryGuardResult>
   try {
     const parsed = parseRepositoryGuardEvent(event);
     const { account, region, id } = parsed.event;
-    // The EventBridge event id is the correlation id (set directly: correlationIdPath would need a
-    // JMESPath search function, which this bundle does not carry).
-    logger.setCorrelationId(id);
     logger.appendKeys({ eventId: id, eventKind: parsed.kind });
     // Before any read, claim or write: the guard fixes and reports on the account and region it is given.
     assertGoverned(scope, { kind: parsed.event['detail-type'], id }, repositoryGuardEventClaims(parsed));
@@ -121,4 +118,6 @@ function usageFor(account: string, region: string): DigestUsagePort {
   return usage;
 }
 
-export const handler = middy(guardRepositories).use(injectLambdaContext(logger, { resetKeys: true }));
+export const handler = middy(guardRepositories).use(
+  injectLambdaContext(logger, { correlationIdPath: CORRELATION_ID_PATHS.eventBridge, resetKeys: true }),
+);
