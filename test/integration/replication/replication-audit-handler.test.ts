@@ -204,7 +204,9 @@ describe('replicationAudit handler: replication events', () => {
     const rejection = handler(event, context());
 
     await expect(rejection).rejects.toMatchObject({ name: 'UngovernedEventError' });
-    await expect(rejection).rejects.toThrow(/detail\.source-account: account 210987654321 is not governed here/);
+    await expect(rejection).rejects.toThrow(
+      /detail\.source-account: account 210987654321 is not governed here/,
+    );
     expect(aws.calls.count()).toBe(0);
     expect(published()).toEqual([]);
   });
