@@ -26,8 +26,8 @@ const metrics = createFindingsMetrics();
  * scanFindings: `ECR Image Scan` (basic), `Inspector2 Scan` and `Inspector2 Finding` (enhanced) from
  * the default bus, and the daily digest schedule. Records findings in the ledger and publishes a
  * Vulnerability Alert per image and scan on transitions only, and the Vulnerability Digest. A failure
- * (a malformed event, or one of an account or region outside its scope, included) is logged and rethrown, so that Lambda's asynchronous retries and then
- * the on-failure destination see it.
+ * (a malformed event, or one of an account or region outside its scope, included) is logged and
+ * rethrown, so that Lambda's asynchronous retries and then the on-failure destination see it.
  */
 async function processScanEvent(event: unknown): Promise<ScanFindingsOutcome> {
   try {
