@@ -6,7 +6,7 @@ import { type CleanupScheduleSummary, scheduleCleanup } from '../shared/cleanup/
 import { loadBundledConfig } from '../shared/config/bundled-config';
 import { readCleanupSchedulerEnvironment } from '../shared/config/environment';
 import { parseScheduledEvent } from '../shared/events/scheduled-event';
-import { logger } from '../shared/logger';
+import { CORRELATION_ID_PATHS, logger } from '../shared/logger';
 
 // Cold start: a missing environment variable or an invalid bundled config fails the init phase with a
 // message that names the variable or the config path, before any event is accepted.
@@ -37,5 +37,5 @@ async function scheduleCleanupRun(event: unknown): Promise<CleanupScheduleSummar
 }
 
 export const handler = middy(scheduleCleanupRun).use(
-  injectLambdaContext(logger, { correlationIdPath: 'id', resetKeys: true }),
+  injectLambdaContext(logger, { correlationIdPath: CORRELATION_ID_PATHS.eventBridge, resetKeys: true }),
 );

@@ -5,7 +5,7 @@ import { createCleanupWorkerDependencies } from '../shared/aws/cleanup-worker-de
 import { processCleanupBatch } from '../shared/cleanup/process-cleanup-batch';
 import { loadBundledConfig } from '../shared/config/bundled-config';
 import { readCleanupWorkerEnvironment } from '../shared/config/environment';
-import { logger } from '../shared/logger';
+import { CORRELATION_ID_PATHS, logger } from '../shared/logger';
 
 // Cold start: a missing environment variable or an invalid bundled config (an invalid cleanup policy
 // included, named by its rule) fails the init phase before any message is accepted.
@@ -28,4 +28,6 @@ async function cleanRepositories(event: SQSEvent, context: Context): Promise<SQS
   return processCleanupBatch(event, context, dependencies);
 }
 
-export const handler = middy(cleanRepositories).use(injectLambdaContext(logger, { resetKeys: true }));
+export const handler = middy(cleanRepositories).use(
+  injectLambdaContext(logger, { correlationIdPath: CORRELATION_ID_PATHS.sqsBatch, resetKeys: true }),
+);

@@ -10,12 +10,14 @@ import { createStateStore } from '../shared/aws/state-store';
 import { loadBundledConfig } from '../shared/config/bundled-config';
 import { readReplicationAuditEnvironment } from '../shared/config/replication-audit-environment';
 import {
+  assertReplicationActionGoverned,
   parseReplicationActionEvent,
   REPLICATION_ACTION_DETAIL_TYPE,
 } from '../shared/events/ecr-replication-action';
 import { EventValidationError } from '../shared/events/event-validation-error';
+import { assertGoverned, envelopeClaims, ownScope } from '../shared/events/governed-scope';
 import { parseScheduledEvent } from '../shared/events/scheduled-event';
-import { logger } from '../shared/logger';
+import { CORRELATION_ID_PATHS, logger } from '../shared/logger';
 import {
   handleReplicationAction,
   type ReplicationActionOutcome,
@@ -25,6 +27,9 @@ import { runScheduledAudit } from '../shared/replication/scheduled-audit';
 // Cold start: a missing variable or an invalid bundled config fails the init phase with its name or path.
 const environment = readReplicationAuditEnvironment();
 const config = loadBundledConfig().replication;
+// The source registry this deployment governs. Replication events may come from the destination regions
+// too (forwarded there by examples/replication/forward-replication-events.yml); nothing else.
+const scope = ownScope({ account: environment.DEPLOYMENT_ACCOUNT_ID, region: environment.AWS_REGION });
 
 // Created once per execution environment; the readers hold one ECR client per region, made on first use.
 const readerFor = createReplicationRegistryReaders();
@@ -54,8 +59,9 @@ export interface ScheduledAuditSummary {
  *   becomes a "Replication Failure" alert at once; a SUCCESS records the replication lag metric.
  * - "Scheduled Event" (replication.schedule): the audit of every replicated repository, remediation when
  *   replication.remediate asks for it, and one "Replication Audit Report".
- * Any other event, and a malformed one, fails with an EventValidationError; every failure is logged and
- * rethrown so that Lambda's retries and then the on-failure queue see it.
+ * Any other event, and a malformed one, fails with an EventValidationError; an event of an account or
+ * region outside the governed scope with an UngovernedEventError. Every failure is logged and rethrown
+ * so that Lambda's retries and then the on-failure queue see it.
  */
 async function replicationAudit(
   event: unknown,
@@ -63,21 +69,19 @@ async function replicationAudit(
 ): Promise<ReplicationActionOutcome | ScheduledAuditSummary> {
   try {
     const eventId = typeof event === 'object' && event !== null ? Reflect.get(event, 'id') : undefined;
-    // The event id as the correlation id, set directly: `correlationIdPath` needs a JMESPath search
-    // function that shared/logger.ts does not configure (Powertools then warns and sets nothing).
-    if (typeof eventId === 'string') logger.setCorrelationId(eventId);
     const detailType =
       typeof event === 'object' && event !== null ? Reflect.get(event, 'detail-type') : undefined;
     if (detailType === REPLICATION_ACTION_DETAIL_TYPE) {
       const action = parseReplicationActionEvent(event);
+      assertReplicationActionGoverned(action, scope, config.destinationRegions);
       logger.appendKeys({
         repositoryName: action.detail['repository-name'],
         imageDigest: action.detail['image-digest'],
         destinationRegion: action.region,
       });
       const outcome = await handleReplicationAction(action, {
-        // The event comes from this account's bus: its account is the function's own.
-        account: action.account,
+        // The governed source registry (assertReplicationActionGoverned: the event's source is this one).
+        account: environment.DEPLOYMENT_ACCOUNT_ID,
         region: environment.AWS_REGION,
         readerFor,
         publisher,
@@ -97,10 +101,11 @@ async function replicationAudit(
       ]);
     }
     const scheduled = parseScheduledEvent(event);
+    assertGoverned(scope, { kind: 'Scheduled Event', id: scheduled.id }, envelopeClaims(scheduled));
     logger.appendKeys({ runId: scheduled.id });
     const { report } = await runScheduledAudit(
       {
-        account: scheduled.account,
+        account: environment.DEPLOYMENT_ACCOUNT_ID,
         sourceRegion: environment.AWS_REGION,
         // The event's time, not the clock: a retried run judges "in flight" as the first attempt did.
         now: new Date(scheduled.time),
@@ -122,4 +127,6 @@ async function replicationAudit(
   }
 }
 
-export const handler = middy(replicationAudit).use(injectLambdaContext(logger, { resetKeys: true }));
+export const handler = middy(replicationAudit).use(
+  injectLambdaContext(logger, { correlationIdPath: CORRELATION_ID_PATHS.eventBridge, resetKeys: true }),
+);

@@ -5,8 +5,9 @@ import { createScanFindingsDependencies } from '../shared/aws/scan-findings-depe
 import { loadBundledConfig } from '../shared/config/bundled-config';
 import { readScanFindingsEnvironment } from '../shared/config/environment';
 import { EventValidationError } from '../shared/events/event-validation-error';
+import { ownScope } from '../shared/events/governed-scope';
 import { processScanFindingsEvent, type ScanFindingsOutcome } from '../shared/findings/scan-findings-service';
-import { logger } from '../shared/logger';
+import { CORRELATION_ID_PATHS, logger } from '../shared/logger';
 
 // Cold start: a missing environment variable or an invalid bundled config fails the init phase with a
 // message that names the variable or the config path, before any event is accepted.
@@ -16,6 +17,8 @@ const dependencies = createScanFindingsDependencies({
   eventBusName: environment.EVENT_BUS_NAME,
   stateTableName: environment.STATE_TABLE_NAME,
   scanning: config.scanning,
+  // Scan events of any other account or region are rejected.
+  scope: ownScope({ account: environment.DEPLOYMENT_ACCOUNT_ID, region: environment.AWS_REGION }),
 });
 const metrics = createFindingsMetrics();
 
@@ -23,8 +26,8 @@ const metrics = createFindingsMetrics();
  * scanFindings: `ECR Image Scan` (basic), `Inspector2 Scan` and `Inspector2 Finding` (enhanced) from
  * the default bus, and the daily digest schedule. Records findings in the ledger and publishes a
  * Vulnerability Alert per image and scan on transitions only, and the Vulnerability Digest. A failure
- * (a malformed event included) is logged and rethrown, so that Lambda's asynchronous retries and then
- * the on-failure destination see it.
+ * (a malformed event, or one of an account or region outside its scope, included) is logged and
+ * rethrown, so that Lambda's asynchronous retries and then the on-failure destination see it.
  */
 async function processScanEvent(event: unknown): Promise<ScanFindingsOutcome> {
   try {
@@ -65,5 +68,5 @@ function describeOutcome(outcome: ScanFindingsOutcome): Record<string, unknown> 
 }
 
 export const handler = middy(processScanEvent).use(
-  injectLambdaContext(logger, { correlationIdPath: 'id', resetKeys: true }),
+  injectLambdaContext(logger, { correlationIdPath: CORRELATION_ID_PATHS.eventBridge, resetKeys: true }),
 );

@@ -10,7 +10,7 @@ import { createStateStore } from '../shared/aws/state-store';
 import { createWebhookUrlStore } from '../shared/aws/webhook-url-store';
 import { loadBundledConfig } from '../shared/config/bundled-config';
 import { readSlackNotifierEnvironment } from '../shared/config/environment';
-import { logger } from '../shared/logger';
+import { CORRELATION_ID_PATHS, logger } from '../shared/logger';
 import { createGovernanceNotifier } from '../shared/notify/governance-notifier';
 import { processNotificationBatch } from '../shared/notify/process-notification-batch';
 
@@ -44,4 +44,6 @@ async function notifySlack(event: SQSEvent, context: Context): Promise<SQSBatchR
   return processNotificationBatch(event, context, { notifier, logger, parking });
 }
 
-export const handler = middy(notifySlack).use(injectLambdaContext(logger, { resetKeys: true }));
+export const handler = middy(notifySlack).use(
+  injectLambdaContext(logger, { correlationIdPath: CORRELATION_ID_PATHS.sqsBatch, resetKeys: true }),
+);

@@ -9,7 +9,11 @@ import { createStateStore } from '../shared/aws/state-store';
 import { createWorkloadDigestUsage } from '../shared/aws/workload-digest-usage';
 import { loadBundledConfig } from '../shared/config/bundled-config';
 import { readRepositoryGuardEnvironment } from '../shared/config/repository-guard-environment';
-import { parseRepositoryGuardEvent } from '../shared/events/repository-guard-events';
+import { assertGoverned, ownScope } from '../shared/events/governed-scope';
+import {
+  parseRepositoryGuardEvent,
+  repositoryGuardEventClaims,
+} from '../shared/events/repository-guard-events';
 import { compileBaselines } from '../shared/immutability/desired-state';
 import type { DigestUsagePort } from '../shared/immutability/ports';
 import {
@@ -18,7 +22,7 @@ import {
   type PushResult,
   type SweepSummary,
 } from '../shared/immutability/repository-guard';
-import { logger } from '../shared/logger';
+import { CORRELATION_ID_PATHS, logger } from '../shared/logger';
 import { idempotencyKey } from '../shared/state/state-keys';
 
 // Cold start: a missing environment variable or an invalid bundled config fails the init phase with a
@@ -26,6 +30,8 @@ import { idempotencyKey } from '../shared/state/state-keys';
 const environment = readRepositoryGuardEnvironment();
 const config = loadBundledConfig().immutability;
 const resolveBaseline = compileBaselines(config);
+// The account and region the guard governs: an event claiming any other is rejected.
+const scope = ownScope({ account: environment.DEPLOYMENT_ACCOUNT_ID, region: environment.AWS_REGION });
 
 // Created once per execution environment.
 const store = createStateStore({ tableName: environment.STATE_TABLE_NAME });
@@ -55,17 +61,17 @@ export type RepositoryGuardResult =
  *   for the registry's scanning, every covered repository) is checked at once;
  * - "ECR Image Action" PUSH SUCCESS (aws.ecr, default bus): the tag ledger, and "Tag Moved";
  * - "Scheduled Event" (immutability.schedule): every repository swept for drift.
- * A malformed event fails with an EventValidationError; every failure is logged and rethrown so that
- * Lambda's retries and then the on-failure queue see it.
+ * A malformed event fails with an EventValidationError, an event of an account or region the guard does
+ * not govern with an UngovernedEventError; every failure is logged and rethrown so that Lambda's
+ * retries and then the on-failure queue see it.
  */
 async function guardRepositories(event: unknown): Promise<RepositoryGuardResult> {
   try {
     const parsed = parseRepositoryGuardEvent(event);
     const { account, region, id } = parsed.event;
-    // The EventBridge event id is the correlation id (set directly: correlationIdPath would need a
-    // JMESPath search function, which this bundle does not carry).
-    logger.setCorrelationId(id);
     logger.appendKeys({ eventId: id, eventKind: parsed.kind });
+    // Before any read, claim or write: the guard fixes and reports on the account and region it is given.
+    assertGoverned(scope, { kind: parsed.event['detail-type'], id }, repositoryGuardEventClaims(parsed));
     const guard = createRepositoryGuard(
       {
         account,
@@ -115,4 +121,6 @@ function usageFor(account: string, region: string): DigestUsagePort {
   return usage;
 }
 
-export const handler = middy(guardRepositories).use(injectLambdaContext(logger, { resetKeys: true }));
+export const handler = middy(guardRepositories).use(
+  injectLambdaContext(logger, { correlationIdPath: CORRELATION_ID_PATHS.eventBridge, resetKeys: true }),
+);

@@ -465,6 +465,11 @@ for (const [key, fn] of Object.entries(functions)) {
       `${key}: environment ${name} is not set`,
     );
   }
+  // The detectors' governed scope: the deployment's own account, never one an event claims.
+  check(
+    same(variables.DEPLOYMENT_ACCOUNT_ID, { Ref: 'AWS::AccountId' }),
+    `${key}: environment DEPLOYMENT_ACCOUNT_ID must be !Ref AWS::AccountId (got ${JSON.stringify(variables.DEPLOYMENT_ACCOUNT_ID)})`,
+  );
 
   // Its own role.
   const roleId = props.Role?.['Fn::GetAtt']?.[0];

@@ -88,6 +88,8 @@ export async function createDemoWorld(): Promise<DemoWorld> {
   // The handlers' AWS clients read these at cold start; the demo's endpoints are all local.
   Object.assign(process.env, {
     AWS_REGION: DEMO_REGION,
+    // serverless.yml sets it from AWS::AccountId: the account the detectors govern.
+    DEPLOYMENT_ACCOUNT_ID: DEMO_ACCOUNT,
     AWS_ACCESS_KEY_ID: 'AKIDLOCALECRWARDEN',
     AWS_SECRET_ACCESS_KEY: 'local-secret',
     AWS_ENDPOINT_URL_DYNAMODB: dynamoDb.endpoint,

@@ -1,4 +1,5 @@
 import type { EcrWardenConfig } from '../config/schema';
+import type { GovernedScope } from '../events/governed-scope';
 import type { ScanFindingsDependencies } from '../findings/scan-findings-service';
 import { createScanningPolicy } from '../findings/scanning-policy';
 import { createAlertOnce } from './alert-once';
@@ -19,11 +20,13 @@ export function createScanFindingsDependencies(settings: {
   eventBusName: string;
   stateTableName: string;
   scanning: EcrWardenConfig['scanning'];
+  scope: GovernedScope;
   now?: () => Date;
 }): ScanFindingsDependencies {
   const now = settings.now ?? (() => new Date());
   const store = createStateStore({ tableName: settings.stateTableName, now });
   return {
+    scope: settings.scope,
     ledger: createFindingsLedgerStore(store),
     alertOnce: createAlertOnce(createIdempotencyGuard({ store, now })),
     publisher: createGovernancePublisher({ eventBusName: settings.eventBusName }),

@@ -41,11 +41,13 @@ export interface ScanFindingsReader extends ImageScanSource {
   read(request: ImageScanRequest): Promise<ScanFindingsRead>;
 }
 
-const NOT_FOUND: Record<string, NotFound['outcome']> = {
-  ScanNotFoundException: 'scan-not-found',
-  ImageNotFoundException: 'image-not-found',
-  RepositoryNotFoundException: 'repository-not-found',
-};
+// A Map, not an object literal: an error named like an Object property (`constructor`, `toString`)
+// must be rethrown, not mistaken for "not found" and dropped.
+const NOT_FOUND: ReadonlyMap<string, NotFound['outcome']> = new Map([
+  ['ScanNotFoundException', 'scan-not-found'],
+  ['ImageNotFoundException', 'image-not-found'],
+  ['RepositoryNotFoundException', 'repository-not-found'],
+]);
 
 export function createScanFindingsReader(client: Pick<ECRClient, 'send'> = ecrClient): ScanFindingsReader {
   return {
@@ -68,7 +70,7 @@ export function createScanFindingsReader(client: Pick<ECRClient, 'send'> = ecrCl
           nextToken = page.nextToken;
         } while (nextToken !== undefined);
       } catch (error) {
-        const outcome = error instanceof Error ? NOT_FOUND[error.name] : undefined;
+        const outcome = error instanceof Error ? NOT_FOUND.get(error.name) : undefined;
         if (outcome !== undefined) return { outcome, message: (error as Error).message };
         throw error;
       }

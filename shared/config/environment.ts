@@ -68,6 +68,23 @@ export function readStateTableEnvironment(
   return readEnvironment(stateTableEnvironmentSchema, env);
 }
 
+const awsRegion = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as us-east-1');
+
+/**
+ * Where the function runs: the own account and region of its governed scope
+ * (shared/events/governed-scope.ts), never taken from an event, which may claim any account. Spread it
+ * into the environment schema of every function that acts on the account or region of an event.
+ * - DEPLOYMENT_ACCOUNT_ID: serverless.yml sets it to `!Ref AWS::AccountId`, CloudFormation's pseudo
+ *   parameter, resolved at deploy time (osls packages offline, so not `${aws:accountId}`).
+ *   https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/pseudo-parameter-reference.html
+ * - AWS_REGION: set by the Lambda runtime.
+ *   https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime
+ */
+export const deploymentLocationEnvironmentShape = {
+  DEPLOYMENT_ACCOUNT_ID: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id'),
+  AWS_REGION: awsRegion,
+};
+
 /**
  * EventBridge event bus names: 1-256 of A-Z a-z 0-9 . - _ (a name, not an ARN, for the custom bus).
  * https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_CreateEventBus.html
@@ -80,6 +97,8 @@ const scanFindingsEnvironmentSchema = z.object({
   /** ecr-warden's own bus, where Vulnerability Alerts and Digests are published. */
   EVENT_BUS_NAME: eventBusName,
   ...stateTableEnvironmentShape,
+  /** Scan events of other accounts and regions are rejected. */
+  ...deploymentLocationEnvironmentShape,
 });
 
 export type ScanFindingsEnvironment = z.output<typeof scanFindingsEnvironmentSchema>;

@@ -1,5 +1,9 @@
 import { z } from 'zod';
-import { readEnvironment, stateTableEnvironmentShape } from './environment';
+import {
+  deploymentLocationEnvironmentShape,
+  readEnvironment,
+  stateTableEnvironmentShape,
+} from './environment';
 
 /**
  * The environment serverless.yml gives replicationAudit, validated at cold start (a missing or bad
@@ -15,8 +19,8 @@ const replicationAuditEnvironmentSchema = z.object({
     .regex(/^[/.\-_A-Za-z0-9]{1,256}$/, 'must be an EventBridge bus name such as ecr-warden-prod'),
   /** The idempotency records that keep one replication failure one alert. */
   ...stateTableEnvironmentShape,
-  /** Set by the Lambda runtime: the source region of the audit. */
-  AWS_REGION: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region'),
+  /** The account and region of the source registry: the audit's, and the only source events may name. */
+  ...deploymentLocationEnvironmentShape,
 });
 
 export type ReplicationAuditEnvironment = z.output<typeof replicationAuditEnvironmentSchema>;

@@ -1,5 +1,9 @@
 import { z } from 'zod';
-import { readEnvironment, stateTableEnvironmentShape } from './environment';
+import {
+  deploymentLocationEnvironmentShape,
+  readEnvironment,
+  stateTableEnvironmentShape,
+} from './environment';
 
 /**
  * The environment serverless.yml gives tagImmutability (the repository guard), validated at cold
@@ -22,6 +26,8 @@ const repositoryGuardEnvironmentSchema = z.object({
   GUARD_ROLE_ARN: z
     .string()
     .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'must be an IAM role ARN'),
+  /** The registry the guard fixes and reports on; events of other accounts and regions are rejected. */
+  ...deploymentLocationEnvironmentShape,
 });
 
 export type RepositoryGuardEnvironment = z.output<typeof repositoryGuardEnvironmentSchema>;

@@ -1,5 +1,12 @@
 import { z } from 'zod';
 import { EventValidationError } from './event-validation-error';
+import {
+  envelopeClaims,
+  findUngovernedClaims,
+  type GovernedScope,
+  UngovernedEventError,
+  withRegions,
+} from './governed-scope';
 
 /**
  * "ECR Replication Action" (source aws.ecr): ECR sends it, best effort, when it has replicated an image
@@ -54,4 +61,30 @@ export function parseReplicationActionEvent(event: unknown): ReplicationActionEv
     typeof id === 'string' ? id : undefined,
     result.error.issues.map((issue) => `${issue.path.join('.') || '(event)'}: ${issue.message}`),
   );
+}
+
+/**
+ * Rejects a replication event that does not come from this deployment's replication (an
+ * UngovernedEventError naming every claim outside the scope). ECR emits the event in the destination
+ * region, and serverless.yml's forwarding rule (examples/replication/forward-replication-events.yml)
+ * brings it from there to the source region's function: the envelope (`account`, `region`,
+ * `resources`) may name `replication.destinationRegions` as well as the governed regions, while
+ * `detail.source-account` and `detail.source-region` must be the governed source itself.
+ * https://docs.aws.amazon.com/AmazonECR/latest/userguide/ecr-eventbridge.html
+ */
+export function assertReplicationActionGoverned(
+  event: ReplicationActionEvent,
+  scope: GovernedScope,
+  destinationRegions: readonly string[],
+): void {
+  const ungoverned = [
+    ...findUngovernedClaims(withRegions(scope, destinationRegions), envelopeClaims(event)),
+    ...findUngovernedClaims(scope, [
+      { field: 'detail.source-account', account: event.detail['source-account'] },
+      { field: 'detail.source-region', region: event.detail['source-region'] },
+    ]),
+  ];
+  if (ungoverned.length > 0) {
+    throw new UngovernedEventError(REPLICATION_ACTION_DETAIL_TYPE, event.id, ungoverned);
+  }
 }

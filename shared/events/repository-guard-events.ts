@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EventValidationError } from './event-validation-error';
+import { envelopeClaims, type LocationClaim } from './governed-scope';
 import { scheduledEventSchema } from './scheduled-event';
 
 /**
@@ -119,18 +120,23 @@ export type RepositoryGuardEvent =
   | { kind: 'image-action'; event: ImageActionEvent }
   | { kind: 'schedule'; event: GuardScheduledEvent };
 
-const SCHEMAS = {
-  [API_CALL_DETAIL_TYPE]: { kind: 'api-call', schema: apiCallEventSchema },
-  [IMAGE_ACTION_DETAIL_TYPE]: { kind: 'image-action', schema: imageActionEventSchema },
-  'Scheduled Event': { kind: 'schedule', schema: guardScheduledEventSchema },
-} as const;
+// A Map, not an object literal: a detail-type named like an Object property (`constructor`,
+// `__proto__`, `toString`) must find nothing rather than a prototype member.
+const SCHEMAS: ReadonlyMap<string, { kind: RepositoryGuardEvent['kind']; schema: z.ZodType }> = new Map<
+  string,
+  { kind: RepositoryGuardEvent['kind']; schema: z.ZodType }
+>([
+  [API_CALL_DETAIL_TYPE, { kind: 'api-call', schema: apiCallEventSchema }],
+  [IMAGE_ACTION_DETAIL_TYPE, { kind: 'image-action', schema: imageActionEventSchema }],
+  ['Scheduled Event', { kind: 'schedule', schema: guardScheduledEventSchema }],
+]);
 
 /** Validates an event the guard receives and says which kind it is. */
 export function parseRepositoryGuardEvent(event: unknown): RepositoryGuardEvent {
   const record = typeof event === 'object' && event !== null ? (event as Record<string, unknown>) : {};
   const id = typeof record.id === 'string' ? record.id : undefined;
   const detailType = record['detail-type'];
-  const entry = typeof detailType === 'string' ? SCHEMAS[detailType as keyof typeof SCHEMAS] : undefined;
+  const entry = typeof detailType === 'string' ? SCHEMAS.get(detailType) : undefined;
   if (entry === undefined) {
     throw new EventValidationError('repository guard', id, [
       `detail-type: expected "${API_CALL_DETAIL_TYPE}", "${IMAGE_ACTION_DETAIL_TYPE}" or "Scheduled Event", got ${JSON.stringify(detailType)}`,
@@ -147,4 +153,22 @@ export function parseRepositoryGuardEvent(event: unknown): RepositoryGuardEvent 
     );
   }
   return { kind: entry.kind, event: result.data } as RepositoryGuardEvent;
+}
+
+/**
+ * Where a guard event says it comes from, for the governed-scope check (shared/events/governed-scope.ts):
+ * the envelope, and for a CloudTrail record also the region the call was made in (`awsRegion`) and
+ * the account that received the record (`recipientAccountId`, the owner of the resource acted on).
+ * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html
+ */
+export function repositoryGuardEventClaims(parsed: RepositoryGuardEvent): LocationClaim[] {
+  const claims = envelopeClaims(parsed.event);
+  if (parsed.kind === 'api-call') {
+    const { awsRegion, recipientAccountId } = parsed.event.detail;
+    claims.push({ field: 'detail.awsRegion', region: awsRegion });
+    if (recipientAccountId !== undefined) {
+      claims.push({ field: 'detail.recipientAccountId', account: recipientAccountId });
+    }
+  }
+  return claims;
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { awsTimestamp, enhancedFindingSchema, formatPath } from '../findings/scan-findings-input';
 import { EventValidationError } from './event-validation-error';
+import { arnClaims, envelopeClaims, type LocationClaim } from './governed-scope';
 import { scheduledEventSchema } from './scheduled-event';
 
 /**
@@ -102,19 +103,24 @@ export type ScanFindingsEvent =
   | { kind: 'inspector-finding'; event: InspectorFindingEvent }
   | { kind: 'schedule'; event: ScheduledDigestEvent };
 
-const SCHEMAS = {
-  'ECR Image Scan': { kind: 'ecr-image-scan', schema: ecrImageScanEventSchema },
-  'Inspector2 Scan': { kind: 'inspector-scan', schema: inspectorScanEventSchema },
-  'Inspector2 Finding': { kind: 'inspector-finding', schema: inspectorFindingEventSchema },
-  'Scheduled Event': { kind: 'schedule', schema: scheduledEventSchema },
-} as const;
+// A Map, not an object literal: a detail-type named like an Object property (`constructor`,
+// `__proto__`, `toString`) must find nothing rather than a prototype member.
+const SCHEMAS: ReadonlyMap<string, { kind: ScanFindingsEvent['kind']; schema: z.ZodType }> = new Map<
+  string,
+  { kind: ScanFindingsEvent['kind']; schema: z.ZodType }
+>([
+  ['ECR Image Scan', { kind: 'ecr-image-scan', schema: ecrImageScanEventSchema }],
+  ['Inspector2 Scan', { kind: 'inspector-scan', schema: inspectorScanEventSchema }],
+  ['Inspector2 Finding', { kind: 'inspector-finding', schema: inspectorFindingEventSchema }],
+  ['Scheduled Event', { kind: 'schedule', schema: scheduledEventSchema }],
+]);
 
 /** Validates an event scanFindings receives and says which kind it is. */
 export function parseScanFindingsEvent(event: unknown): ScanFindingsEvent {
   const record = typeof event === 'object' && event !== null ? (event as Record<string, unknown>) : {};
   const id = typeof record.id === 'string' ? record.id : undefined;
   const detailType = record['detail-type'];
-  const entry = typeof detailType === 'string' ? SCHEMAS[detailType as keyof typeof SCHEMAS] : undefined;
+  const entry = typeof detailType === 'string' ? SCHEMAS.get(detailType) : undefined;
   if (entry === undefined) {
     throw new EventValidationError('scan findings', id, [
       `detail-type: expected "ECR Image Scan", "Inspector2 Scan", "Inspector2 Finding" or "Scheduled Event", got ${JSON.stringify(detailType)}`,
@@ -129,6 +135,37 @@ export function parseScanFindingsEvent(event: unknown): ScanFindingsEvent {
     );
   }
   return { kind: entry.kind, event: result.data } as ScanFindingsEvent;
+}
+
+/**
+ * Where a scan event says it comes from, for the governed-scope check (shared/events/governed-scope.ts):
+ * the envelope (its resources are the repository or image ARN), and the places in `detail` that name a
+ * registry the findings would be read from: Inspector2 Scan's repository ARN; Inspector2 Finding's
+ * `awsAccountId` and, per resource, its ARN (`id`), `region` and the image's `registry`.
+ * https://docs.aws.amazon.com/inspector/v2/APIReference/API_Finding.html
+ * https://docs.aws.amazon.com/inspector/v2/APIReference/API_Resource.html
+ */
+export function scanFindingsEventClaims(parsed: ScanFindingsEvent): LocationClaim[] {
+  const claims = envelopeClaims(parsed.event);
+  if (parsed.kind === 'inspector-scan') {
+    claims.push(...arnClaims('detail.repository-name', parsed.event.detail['repository-name']));
+  }
+  if (parsed.kind === 'inspector-finding') {
+    const detail = parsed.event.detail;
+    if (detail.awsAccountId !== undefined) {
+      claims.push({ field: 'detail.awsAccountId', account: detail.awsAccountId });
+    }
+    (detail.resources ?? []).forEach((resource, index) => {
+      const field = `detail.resources.${index}`;
+      if (resource.id !== undefined) claims.push(...arnClaims(`${field}.id`, resource.id));
+      if (resource.region !== undefined) claims.push({ field: `${field}.region`, region: resource.region });
+      const registry = resource.details?.awsEcrContainerImage?.registry;
+      if (registry !== undefined) {
+        claims.push({ field: `${field}.details.awsEcrContainerImage.registry`, account: registry });
+      }
+    });
+  }
+  return claims;
 }
 
 /** `arn:aws:ecr:us-east-2:123456789012:repository/amazon/amazon-ecs-sample` → its parts. */

@@ -77,6 +77,8 @@ export const ecrContainerImageSchema = z.object({
 const resourceSchema = z.object({
   id: z.string().optional(),
   type: z.string().optional(),
+  /** The resource's region (an Inspector2 Finding names it; scanFindings checks it is governed). */
+  region: z.string().optional(),
   details: z.object({ awsEcrContainerImage: ecrContainerImageSchema.optional() }).optional(),
 });
 

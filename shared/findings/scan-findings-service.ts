@@ -1,13 +1,14 @@
 import { mapWithConcurrency } from '../concurrency/map-with-concurrency';
 import { EventValidationError } from '../events/event-validation-error';
 import type { GovernanceEvent } from '../events/governance';
+import { assertGoverned, type GovernedScope } from '../events/governed-scope';
 import type {
   EcrImageScanEvent,
   InspectorFindingEvent,
   InspectorScanEvent,
   ScheduledDigestEvent,
 } from '../events/scan-events';
-import { parseRepositoryArn, parseScanFindingsEvent } from '../events/scan-events';
+import { parseRepositoryArn, parseScanFindingsEvent, scanFindingsEventClaims } from '../events/scan-events';
 import { idempotencyKey } from '../state/state-keys';
 import type { ImageIdentity, ImageScanResult, ImageUsage } from './finding';
 import { decideTransition, type Observation } from './findings-ledger';
@@ -45,6 +46,8 @@ export interface ImageScanSource {
 }
 
 export interface ScanFindingsDependencies extends RecordFindingsDependencies {
+  /** The accounts and regions whose scan events are handled; any other is an UngovernedEventError. */
+  scope: GovernedScope;
   scans: ImageScanSource;
   /** Suppressions expiring within this many days are listed in the digest. */
   expiringWithinDays: number;
@@ -286,13 +289,17 @@ function mergeUsage(a: ImageUsage, b: ImageUsage): ImageUsage {
   return usage;
 }
 
-/** Validates an event (EventValidationError when malformed) and handles it by kind. */
+/**
+ * Validates an event (EventValidationError when malformed, UngovernedEventError when it claims an
+ * account or region outside `deps.scope`: before any read or write) and handles it by kind.
+ */
 export async function processScanFindingsEvent(
   event: unknown,
   deps: ScanFindingsDependencies,
 ): Promise<{ eventId: string; detailType: string; outcome: ScanFindingsOutcome }> {
   const parsed = parseScanFindingsEvent(event);
   const meta = { eventId: parsed.event.id, detailType: parsed.event['detail-type'] };
+  assertGoverned(deps.scope, { kind: meta.detailType, id: meta.eventId }, scanFindingsEventClaims(parsed));
   switch (parsed.kind) {
     case 'ecr-image-scan':
       return { ...meta, outcome: await handleEcrImageScan(parsed.event, deps) };

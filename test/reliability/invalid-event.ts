@@ -5,6 +5,9 @@ export function awsError(name: string): Error {
   return Object.assign(new Error(`${name} (test)`), { name });
 }
 
+/** Strings that name Object.prototype members: a lookup in a plain object finds something for them. */
+export const OBJECT_PROPERTY_NAMES = ['constructor', '__proto__', 'toString', 'hasOwnProperty'] as const;
+
 /** Anything whose calls a rejected event must not have caused. */
 export interface Untouched {
   /** The registry simulator's call log. */

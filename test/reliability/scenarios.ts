@@ -223,6 +223,31 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     fn: 'tagImmutability',
+    id: 'object-property-detail-type',
+    kind: 'bad input',
+    tried: 'detail-type `constructor`, `__proto__`, `toString`, `hasOwnProperty`',
+    outcome:
+      'EventValidationError listing the detail-types it takes, for each (not a TypeError); no AWS call',
+  },
+  {
+    fn: 'tagImmutability',
+    id: 'forged-account',
+    kind: 'bad input',
+    tried:
+      'a CloudTrail CreateRepository record claiming account 999999999999 (envelope and `recipientAccountId`), the repository drifting',
+    outcome:
+      'UngovernedEventError naming 999999999999 and the governed account; the repository not fixed, nothing published, no state written; fails into its failure queue',
+  },
+  {
+    fn: 'tagImmutability',
+    id: 'foreign-region',
+    kind: 'bad input',
+    tried: 'the same record from eu-west-1 (envelope `region` and `detail.awsRegion`)',
+    outcome:
+      'UngovernedEventError naming eu-west-1 and us-east-1; no AWS call, nothing published, no state written',
+  },
+  {
+    fn: 'tagImmutability',
     id: 'ecr-throttled',
     kind: 'fault',
     tried: 'DescribeRepositories and PutImageTagMutability throttled 3 times',
@@ -299,6 +324,30 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     fn: 'scanFindings',
+    id: 'object-property-detail-type',
+    kind: 'bad input',
+    tried: 'detail-type `constructor`, `__proto__`, `toString`, `hasOwnProperty`',
+    outcome: 'EventValidationError naming `detail-type`, for each (not a TypeError); no AWS call',
+  },
+  {
+    fn: 'scanFindings',
+    id: 'forged-account',
+    kind: 'bad input',
+    tried: 'an ECR Image Scan claiming account 999999999999 (envelope and repository ARN)',
+    outcome:
+      'UngovernedEventError naming 999999999999 and the governed account; no AWS call, nothing published, no state written; fails into its failure queue',
+  },
+  {
+    fn: 'scanFindings',
+    id: 'foreign-region',
+    kind: 'bad input',
+    tried:
+      'an Inspector2 Finding whose image is in eu-west-1 (`detail.resources[0]`), the envelope saying us-east-1',
+    outcome:
+      'UngovernedEventError naming `detail.resources.0.region` and eu-west-1; no AWS call, nothing published, no state written',
+  },
+  {
+    fn: 'scanFindings',
     id: 'ecr-throttled',
     kind: 'fault',
     tried: 'DescribeImageScanFindings throttled 3 times',
@@ -363,6 +412,30 @@ export const SCENARIOS: readonly Scenario[] = [
     kind: 'bad input',
     tried: 'a 1 MB event (`repository-name` of 1 MB)',
     outcome: 'EventValidationError naming `repository-name`, under 1 KB; no AWS call',
+  },
+  {
+    fn: 'replicationAudit',
+    id: 'object-property-detail-type',
+    kind: 'bad input',
+    tried: 'detail-type `constructor`, `__proto__`, `toString`, `hasOwnProperty`',
+    outcome: 'EventValidationError naming the detail-type, for each; no AWS call',
+  },
+  {
+    fn: 'replicationAudit',
+    id: 'forged-account',
+    kind: 'bad input',
+    tried: 'a FAILED replication whose `source-account` is 999999999999',
+    outcome:
+      'UngovernedEventError naming `detail.source-account` and the governed account; no AWS call, no alert, no state written; fails into its failure queue',
+  },
+  {
+    fn: 'replicationAudit',
+    id: 'foreign-region',
+    kind: 'bad input',
+    tried:
+      'a replication event from ap-south-1 (not in `replication.destinationRegions`), and a scheduled audit claiming eu-west-1',
+    outcome:
+      'UngovernedEventError for each, naming the region and the governed ones (us-east-1, us-west-2 for the replication event); no AWS call, nothing published',
   },
   {
     fn: 'replicationAudit',

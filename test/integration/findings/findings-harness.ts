@@ -15,6 +15,7 @@ import { createIdempotencyGuard } from '../../../shared/aws/idempotency';
 import { createScanFindingsReader } from '../../../shared/aws/scan-findings-reader';
 import { createStateStore } from '../../../shared/aws/state-store';
 import { parseConfig } from '../../../shared/config/load-config';
+import { ownScope } from '../../../shared/events/governed-scope';
 import type { ScanFindingsDependencies } from '../../../shared/findings/scan-findings-service';
 import { createScanningPolicy } from '../../../shared/findings/scanning-policy';
 import { loadEventFixture } from '../../support/fixtures';
@@ -78,6 +79,7 @@ export function useFindingsWorld(): FindingsWorld {
       const store = createStateStore({ tableName: table.tableName, client: table.documentClient, now });
       const config = parseConfig({ scanning: options.scanning ?? {} });
       return {
+        scope: ownScope({ account: ACCOUNT, region: REGION }),
         ledger: createFindingsLedgerStore(store),
         alertOnce: createAlertOnce(createIdempotencyGuard({ store })),
         publisher: createGovernancePublisher({

@@ -37,6 +37,8 @@ const table = useFileStateTable();
 beforeAll(() => {
   // Lambda sets AWS_REGION; the module-scope clients read it.
   process.env.AWS_REGION = 'us-east-1';
+  // serverless.yml sets it from AWS::AccountId: the account whose scan events are handled.
+  process.env.DEPLOYMENT_ACCOUNT_ID = '123456789012';
   process.env.EVENT_BUS_NAME = 'ecr-warden-test';
   process.env.STATE_TABLE_NAME = table.tableName;
   process.env.POWERTOOLS_SERVICE_NAME = 'ecr-warden';
@@ -45,6 +47,7 @@ beforeAll(() => {
 });
 afterAll(() => {
   delete process.env.AWS_REGION;
+  delete process.env.DEPLOYMENT_ACCOUNT_ID;
   delete process.env.EVENT_BUS_NAME;
   delete process.env.STATE_TABLE_NAME;
 });

@@ -48,6 +48,7 @@ let env: InstalledSimulator;
 const context = createLambdaContext('ecr-warden-test-tagImmutability');
 const VARIABLES = [
   'AWS_REGION',
+  'DEPLOYMENT_ACCOUNT_ID',
   'POWERTOOLS_SERVICE_NAME',
   'POWERTOOLS_LOG_LEVEL',
   'STATE_TABLE_NAME',
@@ -59,6 +60,7 @@ const saved = Object.fromEntries(VARIABLES.map((name) => [name, process.env[name
 beforeAll(async () => {
   Object.assign(process.env, {
     AWS_REGION: 'us-east-1',
+    DEPLOYMENT_ACCOUNT_ID: '123456789012',
     POWERTOOLS_SERVICE_NAME: 'ecr-warden',
     POWERTOOLS_LOG_LEVEL: 'SILENT',
     STATE_TABLE_NAME: table.tableName,

@@ -14,7 +14,7 @@ import {
 } from '../../../local/registry-sim';
 import { stateDocumentClient } from '../../../shared/aws/dynamodb-client';
 import { describeScenarios } from '../../reliability/describe-scenarios';
-import { awsError, expectRejectedAsInvalid } from '../../reliability/invalid-event';
+import { awsError, expectRejectedAsInvalid, OBJECT_PROPERTY_NAMES } from '../../reliability/invalid-event';
 import { loadEventFixture } from '../../support/fixtures';
 import { createLambdaContext } from '../../support/lambda-context';
 import { acceptPutEvents } from '../../support/put-events-stub';
@@ -103,6 +103,42 @@ describeScenarios('replicationAudit', {
     event.detail['repository-name'] = 'web/'.padEnd(1_000_000, 'x');
 
     await rejectsAsInvalid(event, /repository-name/);
+  },
+  'object-property-detail-type': async () => {
+    for (const detailType of OBJECT_PROPERTY_NAMES) {
+      const event = { ...failedReplication(), 'detail-type': detailType };
+
+      await rejectsAsInvalid(event, /is neither "ECR Replication Action" nor "Scheduled Event"/);
+    }
+  },
+  'forged-account': async () => {
+    const event = failedReplication();
+    event.detail['source-account'] = '999999999999';
+
+    const error = await rejectsAsInvalid(
+      event,
+      /^ungoverned ECR Replication Action event .*detail\.source-account: account 999999999999 is not governed here \(123456789012\)/,
+    );
+
+    expect(error.name).toBe('UngovernedEventError');
+  },
+  'foreign-region': async () => {
+    const replicated = failedReplication();
+    replicated.region = 'ap-south-1';
+    const audit = { ...scheduledAudit(), region: 'eu-west-1' };
+
+    const errors = [
+      await rejectsAsInvalid(
+        replicated,
+        /^ungoverned .*region: region ap-south-1 is not governed here \(us-east-1, us-west-2\)/,
+      ),
+      await rejectsAsInvalid(
+        audit,
+        /^ungoverned Scheduled Event .*region: region eu-west-1 is not governed here \(us-east-1\)/,
+      ),
+    ];
+
+    expect(errors.map((error) => error.name)).toEqual(['UngovernedEventError', 'UngovernedEventError']);
   },
   'ecr-throttled': async () => {
     const clean = await invoke(scheduledAudit(), context);

@@ -9,7 +9,7 @@ import {
   type RegistrySimulator,
 } from '../../../local/registry-sim';
 import { describeScenarios } from '../../reliability/describe-scenarios';
-import { awsError, expectRejectedAsInvalid } from '../../reliability/invalid-event';
+import { awsError, expectRejectedAsInvalid, OBJECT_PROPERTY_NAMES } from '../../reliability/invalid-event';
 import { loadEventFixture } from '../../support/fixtures';
 import { createLambdaContext } from '../../support/lambda-context';
 import { acceptPutEvents } from '../../support/put-events-stub';
@@ -45,6 +45,7 @@ let aws: InstalledSimulator;
 beforeAll(async () => {
   Object.assign(process.env, {
     AWS_REGION: 'us-east-1',
+    DEPLOYMENT_ACCOUNT_ID: '123456789012',
     POWERTOOLS_SERVICE_NAME: 'ecr-warden',
     POWERTOOLS_LOG_LEVEL: 'SILENT',
     POWERTOOLS_METRICS_NAMESPACE: 'ecr-warden',
@@ -57,7 +58,12 @@ beforeAll(async () => {
   state = mockClient(documentClient);
 });
 afterAll(() => {
-  for (const name of ['EVENT_BUS_NAME', 'STATE_TABLE_NAME', 'POWERTOOLS_METRICS_DISABLED'])
+  for (const name of [
+    'EVENT_BUS_NAME',
+    'STATE_TABLE_NAME',
+    'DEPLOYMENT_ACCOUNT_ID',
+    'POWERTOOLS_METRICS_DISABLED',
+  ])
     delete process.env[name];
 });
 beforeEach(() => {
@@ -132,6 +138,43 @@ describeScenarios('scanFindings', {
     event.detail['repository-name'] = 'team-a/'.padEnd(1_000_000, 'x');
 
     await rejectsAsInvalid(event, /repository-name/);
+  },
+  'object-property-detail-type': async () => {
+    for (const detailType of OBJECT_PROPERTY_NAMES) {
+      const event = {
+        ...loadEventFixture<Event>('aws.ecr', 'ecr-image-scan-basic'),
+        'detail-type': detailType,
+      };
+
+      await rejectsAsInvalid(event, /detail-type: expected "ECR Image Scan"/);
+    }
+  },
+  'forged-account': async () => {
+    const event = scannedImage();
+    event.account = '999999999999';
+    event.resources = [`arn:aws:ecr:us-east-1:999999999999:repository/${event.detail['repository-name']}`];
+
+    const error = await rejectsAsInvalid(
+      event,
+      /^ungoverned ECR Image Scan event .*account: account 999999999999 is not governed here \(123456789012\).*resources\.0: account 999999999999/,
+    );
+
+    expect(error.name).toBe('UngovernedEventError');
+  },
+  'foreign-region': async () => {
+    const event = loadEventFixture<Event>('aws.inspector2', 'inspector2-finding');
+    const [resource] = event.detail.resources as Record<string, unknown>[];
+    Object.assign(resource ?? {}, {
+      region: 'eu-west-1',
+      id: String(resource?.id).replace(':us-east-1:', ':eu-west-1:'),
+    });
+
+    const error = await rejectsAsInvalid(
+      event,
+      /detail\.resources\.0\.id: region eu-west-1 is not governed here \(us-east-1\).*detail\.resources\.0\.region: region eu-west-1/,
+    );
+
+    expect(error.name).toBe('UngovernedEventError');
   },
   'ecr-throttled': async () => {
     const event = scannedImage();

@@ -6,7 +6,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import type { InstalledSimulator } from '../../../local/registry-sim/adapter/install';
 import { createRegistrySimulator, type RegistrySimulator } from '../../../local/registry-sim/simulator';
 import { describeScenarios } from '../../reliability/describe-scenarios';
-import { awsError, expectRejectedAsInvalid } from '../../reliability/invalid-event';
+import { awsError, expectRejectedAsInvalid, OBJECT_PROPERTY_NAMES } from '../../reliability/invalid-event';
 import { loadEventFixture } from '../../support/fixtures';
 import { createLambdaContext } from '../../support/lambda-context';
 import { acceptPutEvents } from '../../support/put-events-stub';
@@ -51,6 +51,7 @@ let aws: InstalledSimulator;
 beforeAll(async () => {
   Object.assign(process.env, {
     AWS_REGION: 'us-east-1',
+    DEPLOYMENT_ACCOUNT_ID: '123456789012',
     POWERTOOLS_SERVICE_NAME: 'ecr-warden',
     POWERTOOLS_LOG_LEVEL: 'SILENT',
     POWERTOOLS_METRICS_NAMESPACE: 'ecr-warden',
@@ -69,6 +70,7 @@ afterAll(() => {
     'STATE_TABLE_NAME',
     'EVENT_BUS_NAME',
     'GUARD_ROLE_ARN',
+    'DEPLOYMENT_ACCOUNT_ID',
     'POWERTOOLS_METRICS_DISABLED',
   ]) {
     delete process.env[name];
@@ -134,6 +136,42 @@ describeScenarios('tagImmutability', {
     event.detail['repository-name'] = 'team-a/'.padEnd(1_000_000, 'x');
 
     await rejectsAsInvalid(event, /detail\.repository-name: /);
+  },
+  'object-property-detail-type': async () => {
+    for (const detailType of OBJECT_PROPERTY_NAMES) {
+      const event = { ...createRepositoryEvent(), 'detail-type': detailType };
+
+      await rejectsAsInvalid(event, /detail-type: expected "AWS API Call via CloudTrail"/);
+    }
+  },
+  'forged-account': async () => {
+    mutableRepository();
+    const event = createRepositoryEvent();
+    event.account = '999999999999';
+    event.detail.recipientAccountId = '999999999999';
+
+    const error = await expectRejectedAsInvalid(
+      handler(event, context),
+      /account: account 999999999999 is not governed here \(123456789012\).*detail\.recipientAccountId: account 999999999999/,
+      { aws, mocks: [state], published },
+    );
+
+    expect(error.name).toBe('UngovernedEventError');
+    expect(mutability()).toBe('MUTABLE');
+  },
+  'foreign-region': async () => {
+    mutableRepository();
+    const event = createRepositoryEvent();
+    event.region = 'eu-west-1';
+    event.detail.awsRegion = 'eu-west-1';
+
+    const error = await expectRejectedAsInvalid(
+      handler(event, context),
+      /^ungoverned .*region: region eu-west-1 is not governed here \(us-east-1\).*detail\.awsRegion: region eu-west-1/,
+      { aws, mocks: [state], published },
+    );
+
+    expect(error.name).toBe('UngovernedEventError');
   },
   'ecr-throttled': async () => {
     mutableRepository();

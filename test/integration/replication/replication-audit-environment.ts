@@ -8,6 +8,8 @@ export const STATE_TABLE_NAME = `ecr-warden-test-${process.pid}-replication-audi
 process.env.EVENT_BUS_NAME = EVENT_BUS_NAME;
 process.env.STATE_TABLE_NAME = STATE_TABLE_NAME;
 process.env.AWS_REGION = 'us-east-1';
+// serverless.yml sets it from AWS::AccountId: the source account the audit governs.
+process.env.DEPLOYMENT_ACCOUNT_ID = '123456789012';
 process.env.AWS_ACCESS_KEY_ID = 'AKIDTESTECRWARDEN';
 process.env.AWS_SECRET_ACCESS_KEY = 'test-secret';
 process.env.POWERTOOLS_SERVICE_NAME = 'ecr-warden';

@@ -197,14 +197,18 @@ describe('replicationAudit handler: replication events', () => {
     expect(published()).toEqual([]);
   });
 
-  it('records no lag for a source in another account, whose push time it may not read', async () => {
+  it('rejects a replication from a source in another account, which this deployment does not govern', async () => {
     const event = loadEventFixture<Event>('aws.ecr', 'ecr-replication-action-success');
     event.detail['source-account'] = '210987654321';
 
-    const outcome = await handler(event, context());
+    const rejection = handler(event, context());
 
-    expect(outcome).toMatchObject({ outcome: 'lag-unknown' });
-    expect(aws.calls.count('DescribeImages')).toBe(0);
+    await expect(rejection).rejects.toMatchObject({ name: 'UngovernedEventError' });
+    await expect(rejection).rejects.toThrow(
+      /detail\.source-account: account 210987654321 is not governed here/,
+    );
+    expect(aws.calls.count()).toBe(0);
+    expect(published()).toEqual([]);
   });
 
   it('rejects a malformed replication event, naming every problem, so that it reaches the failure queue', async () => {

@@ -1,5 +1,10 @@
 import { EventValidationError } from '../../../shared/events/event-validation-error';
-import { parseRepositoryArn, parseScanFindingsEvent } from '../../../shared/events/scan-events';
+import { findUngovernedClaims, ownScope } from '../../../shared/events/governed-scope';
+import {
+  parseRepositoryArn,
+  parseScanFindingsEvent,
+  scanFindingsEventClaims,
+} from '../../../shared/events/scan-events';
 import { fromEnhancedFinding } from '../../../shared/findings/scan-findings-input';
 import type { Fixture } from '../../integration/findings/findings-harness';
 import { loadEventFixture } from '../../support/fixtures';
@@ -98,5 +103,47 @@ describe('parseScanFindingsEvent', () => {
     expect(() => parseScanFindingsEvent({ id: 'x', 'detail-type': 'ECR Image Action' })).toThrow(
       /detail-type: expected "ECR Image Scan", "Inspector2 Scan", "Inspector2 Finding" or "Scheduled Event", got "ECR Image Action"/,
     );
+  });
+});
+
+describe('scanFindingsEventClaims', () => {
+  const scope = ownScope({ account: '123456789012', region: 'us-east-1' });
+  const ungoverned = (event: unknown) =>
+    findUngovernedClaims(scope, scanFindingsEventClaims(parseScanFindingsEvent(event))).map(
+      ({ claim }) => claim,
+    );
+
+  it.each([
+    ['aws.ecr', 'ecr-image-scan-basic'],
+    ['aws.inspector2', 'inspector2-scan'],
+    ['aws.inspector2', 'inspector2-finding'],
+    ['aws.events', 'scheduled-event'],
+  ])('finds the documented %s fixture %s within its own account and region', (source, name) => {
+    expect(ungoverned(loadEventFixture(source, name))).toEqual([]);
+  });
+
+  it("checks the registry an Inspector2 Scan's repository ARN names", () => {
+    const event = loadEventFixture<Fixture>('aws.inspector2', 'inspector2-scan');
+    event.detail['repository-name'] = 'arn:aws:ecr:eu-west-1:999999999999:repository/team-a/api';
+
+    expect(ungoverned(event)).toEqual([
+      { field: 'detail.repository-name', region: 'eu-west-1' },
+      { field: 'detail.repository-name', account: '999999999999' },
+    ]);
+  });
+
+  it("checks an Inspector2 Finding's awsAccountId and the image's registry", () => {
+    const event = loadEventFixture<Fixture>('aws.inspector2', 'inspector2-finding');
+    event.detail.awsAccountId = '999999999999';
+    const [resource] = event.detail.resources as {
+      details: { awsEcrContainerImage: Record<string, unknown> };
+    }[];
+    if (resource === undefined) throw new Error('fixture has no resource');
+    resource.details.awsEcrContainerImage.registry = '999999999998';
+
+    expect(ungoverned(event)).toEqual([
+      { field: 'detail.awsAccountId', account: '999999999999' },
+      { field: 'detail.resources.0.details.awsEcrContainerImage.registry', account: '999999999998' },
+    ]);
   });
 });

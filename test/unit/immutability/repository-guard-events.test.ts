@@ -1,5 +1,9 @@
 import { EventValidationError } from '../../../shared/events/event-validation-error';
-import { parseRepositoryGuardEvent } from '../../../shared/events/repository-guard-events';
+import { findUngovernedClaims, ownScope } from '../../../shared/events/governed-scope';
+import {
+  parseRepositoryGuardEvent,
+  repositoryGuardEventClaims,
+} from '../../../shared/events/repository-guard-events';
 import { decideTagObservation } from '../../../shared/immutability/tag-ledger';
 import { loadEventFixture } from '../../support/fixtures';
 
@@ -42,6 +46,36 @@ describe('parseRepositoryGuardEvent', () => {
     (event.detail as Record<string, unknown>).eventSource = 'ecs.amazonaws.com';
 
     expect(() => parseRepositoryGuardEvent(event)).toThrow(/detail\.eventSource/);
+  });
+});
+
+describe('repositoryGuardEventClaims', () => {
+  const scope = ownScope({ account: '123456789012', region: 'us-east-1' });
+
+  it.each([
+    ['aws.ecr', 'cloudtrail-create-repository'],
+    ['aws.ecr', 'image-action-push'],
+    ['aws.events', 'repository-guard-scheduled-event'],
+  ])('finds the documented %s fixture %s within its own account and region', (source, name) => {
+    const claims = repositoryGuardEventClaims(parseRepositoryGuardEvent(loadEventFixture(source, name)));
+
+    expect(findUngovernedClaims(scope, claims)).toEqual([]);
+  });
+
+  it("checks a CloudTrail record's awsRegion and recipientAccountId, not only its envelope", () => {
+    const event = loadEventFixture<{ detail: Record<string, unknown> }>(
+      'aws.ecr',
+      'cloudtrail-create-repository',
+    );
+    event.detail.awsRegion = 'eu-west-1';
+    event.detail.recipientAccountId = '999999999999';
+
+    const claims = repositoryGuardEventClaims(parseRepositoryGuardEvent(event));
+
+    expect(findUngovernedClaims(scope, claims).map(({ claim }) => claim)).toEqual([
+      { field: 'detail.awsRegion', region: 'eu-west-1' },
+      { field: 'detail.recipientAccountId', account: '999999999999' },
+    ]);
   });
 });
 

@@ -3,6 +3,7 @@ import {
   MalformedGovernanceMessageError,
   parseGovernanceMessage,
 } from '../../../shared/notify/governance-message';
+import { OBJECT_PROPERTY_NAMES } from '../../reliability/invalid-event';
 import { loadEventFixture } from '../../support/fixtures';
 
 /** The body of the FIFO fixture's record: a Vulnerability Alert envelope as EventBridge delivered it. */
@@ -60,6 +61,15 @@ describe('parseGovernanceMessage', () => {
       'detail-type: "Image Pushed" is not one of "Cleanup Report", "Tag Moved"',
     );
   });
+
+  it.each(OBJECT_PROPERTY_NAMES)(
+    'refuses the detail-type %j, an Object property name, as unknown',
+    (name) => {
+      expect(problemsOf(withEnvelope((e) => (e['detail-type'] = name)))).toContain(
+        `detail-type: "${name}" is not one of`,
+      );
+    },
+  );
 
   it('names each field of the detail that breaks its schema, with the event id', () => {
     const problems = problemsOf(

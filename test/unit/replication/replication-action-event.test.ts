@@ -1,5 +1,9 @@
-import { parseReplicationActionEvent } from '../../../shared/events/ecr-replication-action';
+import {
+  assertReplicationActionGoverned,
+  parseReplicationActionEvent,
+} from '../../../shared/events/ecr-replication-action';
 import { EventValidationError } from '../../../shared/events/event-validation-error';
+import { ownScope, UngovernedEventError } from '../../../shared/events/governed-scope';
 import { loadEventFixture } from '../../support/fixtures';
 
 const fixture = (name = 'ecr-replication-action-failed') =>
@@ -49,5 +53,36 @@ describe('parseReplicationActionEvent', () => {
       expect.stringMatching(/^detail.image-digest: must be a sha256 image digest/),
       expect.stringMatching(/^detail.source-region: /),
     ]);
+  });
+});
+
+describe('assertReplicationActionGoverned', () => {
+  const scope = ownScope({ account: '123456789012', region: 'us-east-1' });
+
+  it('accepts an event forwarded from a configured destination region, its source the governed one', () => {
+    expect(() =>
+      assertReplicationActionGoverned(parseReplicationActionEvent(fixture()), scope, ['us-west-2']),
+    ).not.toThrow();
+  });
+
+  it('rejects the same event when its region is not a configured destination', () => {
+    const event = parseReplicationActionEvent(fixture());
+
+    expect(() => assertReplicationActionGoverned(event, scope, ['eu-west-1'])).toThrow(
+      'region: region us-west-2 is not governed here (eu-west-1, us-east-1)',
+    );
+  });
+
+  it('never accepts a destination region as the source', () => {
+    const event = fixture();
+    event.detail['source-region'] = 'us-west-2';
+
+    expect(() =>
+      assertReplicationActionGoverned(parseReplicationActionEvent(event), scope, ['us-west-2']),
+    ).toThrow(
+      new UngovernedEventError('ECR Replication Action', '9c4e2a71-0b3d-4f6e-8a15-2d7c9e3b4f80', [
+        { claim: { field: 'detail.source-region', region: 'us-west-2' }, governed: ['us-east-1'] },
+      ]),
+    );
   });
 });
