@@ -1,5 +1,6 @@
 import type { LifecyclePolicy, LifecycleRule, RuleActionType, RuleSelection, StorageClass } from './policy';
 import { ruleStorageClass } from './policy';
+import { compileWildcardPattern } from './wildcard-pattern';
 
 /** What the engine needs to know of an image: the fields of `DescribeImages` that rules read. */
 export interface LifecycleImage {
@@ -258,7 +259,7 @@ export function compileTagFilter(selection: RuleSelection): (tags: readonly stri
       return (tags) => tags.length === 0;
     case 'tagged': {
       const entries = selection.tagPatternList
-        ? selection.tagPatternList.map(compilePattern)
+        ? selection.tagPatternList.map(compileWildcardPattern)
         : (selection.tagPrefixList ?? []).map((prefix) => (tag: string) => tag.startsWith(prefix));
       // Plain loops rather than every/some: this runs once per image and rule.
       return (tags) => {
@@ -272,14 +273,4 @@ export function compileTagFilter(selection: RuleSelection): (tags: readonly stri
       };
     }
   }
-}
-
-function compilePattern(pattern: string): (tag: string) => boolean {
-  if (!pattern.includes('*')) return (tag) => tag === pattern;
-  const source = pattern
-    .split('*')
-    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-    .join('.*');
-  const regex = new RegExp(`^${source}$`, 's');
-  return (tag) => regex.test(tag);
 }
