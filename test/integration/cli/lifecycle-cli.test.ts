@@ -206,6 +206,24 @@ describe('ecr-warden lifecycle preview', () => {
       expect(run.status).toBe(0);
       expect(expiredDigests(run)).toEqual([digest('3')]);
     });
+
+    // LifecyclePolicies.html: a child "cannot be expired or archived without the manifest list being
+    // deleted or archived first": once the list is archived, ECR's lifecycle acts on its children.
+    it('expires the children of a manifest list that is archived, as ECR does', () => {
+      const archived = repository();
+      archived.imageDetails[0] = {
+        ...archived.imageDetails[0],
+        imageStatus: 'ARCHIVED',
+        lastArchivedAt: new Date(NOW - 5 * DAY_MS).toISOString(),
+      };
+      const [policyFile, images] = [writeFile('policy.json', policy), writeFile('images.json', archived)];
+      const manifests = writeFile('manifests.json', batchGetImage());
+
+      const run = runPreview(policyFile, images, '--manifests', manifests, '--output', 'json');
+
+      expect(run.status).toBe(0);
+      expect(expiredDigests(run)).toEqual([digest('1'), digest('2'), digest('3')]);
+    });
   });
 
   it('prints a table with the totals and what the expired images cost a month', () => {
