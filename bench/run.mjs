@@ -185,3 +185,6 @@ await import('./replication-audit.mjs');
 
 // The repository guard's sweep and tag ledger at scale (bench/repository-guard.mjs prints its own lines).
 await import('./repository-guard.mjs');
+
+// Tag pattern matching against the regular expression it replaced (bench/tag-pattern.mjs).
+await import('./tag-pattern.mjs');

@@ -14,6 +14,7 @@ const KIND_LABELS: Record<KeepReasonKind, string> = {
   'keep-at-least': 'among the newest (keepAtLeast)',
   'restoring-from-archive': 'being restored from archive',
   'child-of-kept-index': 'child of a kept index',
+  'child-of-archived-index': 'child of an archived index (kept for its restore)',
   'referrer-of-kept-image': 'signature/SBOM/attestation of a kept image',
   'subject-of-kept-referrer': 'subject of a protected referrer',
   'deletion-cap': 'held back by the deletion cap',
@@ -147,7 +148,7 @@ function renderKeptChildren(keep: readonly PlannedKeep[]): string[] {
   const byIndex = new Map<string, { tags: string[]; children: number }>();
   for (const kept of keep) {
     for (const reason of kept.reasons) {
-      if (reason.kind !== 'child-of-kept-index') continue;
+      if (reason.kind !== 'child-of-kept-index' && reason.kind !== 'child-of-archived-index') continue;
       const entry = byIndex.get(reason.indexDigest) ?? { tags: reason.indexTags, children: 0 };
       entry.children++;
       byIndex.set(reason.indexDigest, entry);
@@ -186,6 +187,8 @@ export function describeKeepReason(reason: KeepReason): string {
       return 'being restored from archive';
     case 'child-of-kept-index':
       return `child of kept index ${shortDigest(reason.indexDigest)} ${formatTags(reason.indexTags)}`;
+    case 'child-of-archived-index':
+      return `child of archived index ${shortDigest(reason.indexDigest)} ${formatTags(reason.indexTags)}, kept for its restore`;
     case 'referrer-of-kept-image':
       return `referrer of kept ${shortDigest(reason.subjectDigest)}`;
     case 'subject-of-kept-referrer':

@@ -244,6 +244,18 @@ async function liveReader(region: string | undefined): Promise<ScanFindingsReade
 
 function readSavedFindings(path: string, repositoryName: string): ImageScanResult {
   const data = readJsonFile(path, 'findings');
+  // DescribeImageScanFindings pages its findings (nextToken; the AWS CLI prints NextToken when
+  // --max-items stopped it): a gate decided on one page would miss what the other pages hold.
+  const page = data as { nextToken?: unknown; NextToken?: unknown } | null;
+  const token =
+    page?.NextToken !== undefined ? 'NextToken' : page?.nextToken !== undefined ? 'nextToken' : '';
+  if (token !== '') {
+    throw new CliError(
+      `findings file ${path} has a ${token}: it is one page of the image's findings, not all of them; ` +
+        'run `aws ecr describe-image-scan-findings ... --output json` without --max-items or --no-paginate ' +
+        '(the AWS CLI then reads every page)',
+    );
+  }
   try {
     return toImageScanResult([parseDescribeImageScanFindingsOutput(data)], { repositoryName });
   } catch (error) {

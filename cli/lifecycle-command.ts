@@ -1,5 +1,5 @@
 import { ImageDetailsError, type ImageRecord, readImageDetails } from '../shared/inventory/image-details';
-import { ManifestError, referencedByIndexes } from '../shared/inventory/manifests';
+import { indexChildren, ManifestError } from '../shared/inventory/manifests';
 import { monthlyStorageCost } from '../shared/inventory/storage-cost';
 import {
   describeViolation,
@@ -28,12 +28,12 @@ export function runLifecyclePreview(options: PreviewOptions, write: (text: strin
   const policy = loadPolicy(options.policy);
   const now = options.now === undefined ? Date.now() : parseNowOption(options.now);
   const { images, activating } = loadImages(options.images);
-  const referencedByIndex = options.manifests ? loadIndexReferences(options.manifests) : undefined;
+  const children = options.manifests ? loadIndexChildren(options.manifests) : undefined;
   const explain = options.output === 'table';
   const evaluation = evaluateLifecyclePolicy(
     policy,
     images,
-    referencedByIndex ? { now, referencedByIndex, explain } : { now, explain },
+    children ? { now, indexChildren: children, explain } : { now, explain },
   );
 
   if (options.output === 'json') {
@@ -85,15 +85,18 @@ function loadImages(path: string): { images: ImageRecord[]; activating: number }
   }
 }
 
-/** `--manifests`: what `aws ecr batch-get-image --output json` prints, for index → children. */
-function loadIndexReferences(path: string): Set<string> {
+/**
+ * `--manifests`: what `aws ecr batch-get-image --output json` prints, read as index → children. The
+ * engine decides which indexes hold their children (an archived one no longer does).
+ */
+function loadIndexChildren(path: string): Map<string, string[]> {
   const document = readJsonFile(path, 'manifests') as { images?: unknown } | null;
   if (!Array.isArray(document?.images)) {
     throw new CliError(
       `manifests file ${path}: expected the output of \`aws ecr batch-get-image --output json\`: an object with an "images" array`,
     );
   }
-  const manifests = new Map<string, string>();
+  const children = new Map<string, string[]>();
   document.images.forEach((entry: unknown, i: number) => {
     const image = entry as { imageId?: { imageDigest?: unknown }; imageManifest?: unknown } | null;
     const digest = image?.imageId?.imageDigest;
@@ -102,14 +105,15 @@ function loadIndexReferences(path: string): Set<string> {
         `manifests file ${path}: images[${i}] needs imageId.imageDigest and imageManifest strings`,
       );
     }
-    manifests.set(digest, image.imageManifest);
+    try {
+      const listed = indexChildren(image.imageManifest, digest);
+      if (listed.length > 0) children.set(digest, listed);
+    } catch (error) {
+      if (error instanceof ManifestError) throw new CliError(`manifests file ${path}: ${error.message}`);
+      throw error;
+    }
   });
-  try {
-    return referencedByIndexes(manifests);
-  } catch (error) {
-    if (error instanceof ManifestError) throw new CliError(`manifests file ${path}: ${error.message}`);
-    throw error;
-  }
+  return children;
 }
 
 const DAY_MS = 86_400_000;

@@ -74,6 +74,17 @@ export type KeepReason =
       indexTags: string[];
     }
   | {
+      /**
+       * An archived index lists it. ECR's own lifecycle may expire or archive it once the index is
+       * archived ("it cannot be expired or archived without the manifest list being deleted or
+       * archived first", LifecyclePolicies.html); ecr-warden keeps it, so that the index still
+       * works when it is restored.
+       */
+      kind: 'child-of-archived-index';
+      indexDigest: string;
+      indexTags: string[];
+    }
+  | {
       /** Its subject is kept: deleting a signature, SBOM or attestation would strip a kept image of it. */
       kind: 'referrer-of-kept-image';
       subjectDigest: string;
@@ -131,6 +142,7 @@ export const KEEP_REASON_KINDS = [
   'keep-at-least',
   'restoring-from-archive',
   'child-of-kept-index',
+  'child-of-archived-index',
   'referrer-of-kept-image',
   'subject-of-kept-referrer',
   'deletion-cap',

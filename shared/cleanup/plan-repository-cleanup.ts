@@ -235,16 +235,15 @@ export function planRepositoryCleanup(input: RepositoryCleanupInput): Repository
   }
 
   // Facts about kept images: a kept index's children and a kept image's referrers stay with it.
+  // An archived index no longer holds its children for ECR (the engine lets rules act on them), but
+  // deleting them would break the index when it is restored: they stay, for a reason of their own.
   for (const image of images) {
     const digest = image.imageDigest;
     if (doomed.has(digest)) continue;
+    const childKind = image.storageClass === 'archive' ? 'child-of-archived-index' : 'child-of-kept-index';
     for (const child of graph.children.get(digest) ?? NONE) {
       if (!doomed.has(child)) {
-        addReason(child, {
-          kind: 'child-of-kept-index',
-          indexDigest: digest,
-          indexTags: [...image.imageTags],
-        });
+        addReason(child, { kind: childKind, indexDigest: digest, indexTags: [...image.imageTags] });
       }
     }
     const subject = graph.subjects.get(digest);
@@ -355,7 +354,7 @@ function evaluatePolicy(
   const evaluable = images.filter((image) => image.detail.imageStatus !== ACTIVATING);
   const evaluation = evaluateLifecyclePolicy(policy, evaluable, {
     now,
-    referencedByIndex: new Set(graph.parents.keys()),
+    indexChildren: graph.children,
     explain: true,
   });
   for (const action of evaluation.actions) {
@@ -433,7 +432,10 @@ function addSubjectOfKeptReferrerReasons(
   for (const image of images) {
     const digest = image.imageDigest;
     const own = (reasons.get(digest) ?? []).some(
-      (reason) => PROTECTION_KINDS.has(reason.kind) || reason.kind === 'child-of-kept-index',
+      (reason) =>
+        PROTECTION_KINDS.has(reason.kind) ||
+        reason.kind === 'child-of-kept-index' ||
+        reason.kind === 'child-of-archived-index',
     );
     if (own && !doomed.has(digest)) {
       anchored.add(digest);

@@ -1,7 +1,13 @@
 import { z } from 'zod';
 import { formatIssuePath } from '../config/config-error';
 import { EcrWardenError } from '../errors';
-import { type ImageDetail, type ImageRecord, toEpochMillis, toImageRecord } from '../inventory/image-details';
+import {
+  IMAGE_STATUSES,
+  type ImageDetail,
+  type ImageRecord,
+  toEpochMillis,
+  toImageRecord,
+} from '../inventory/image-details';
 import { indexChildren, isIndexMediaType, ManifestError } from '../inventory/manifests';
 import type { Workloads } from './workload-images';
 
@@ -48,7 +54,9 @@ const imageDetailSchema = z.looseObject({
   imageManifestMediaType: optionalString,
   artifactMediaType: optionalString,
   subjectManifestDigest: optionalString,
-  imageStatus: optionalString,
+  imageStatus: z
+    .enum(IMAGE_STATUSES, { error: `expected ${IMAGE_STATUSES.join(', ')} (ECR's image statuses)` })
+    .optional(),
   lastArchivedAt: timestamp.optional(),
   lastActivatedAt: timestamp.optional(),
 });

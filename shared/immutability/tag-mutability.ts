@@ -5,6 +5,10 @@
  * https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_ImageTagMutabilityExclusionFilter.html
  * https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-tag-mutability.html
  */
+import { matchesWildcard } from '../lifecycle/wildcard-pattern';
+
+// The filters' WILDCARD semantics are those of lifecycle tag patterns: one matcher serves both.
+export { matchesWildcard as wildcardMatches };
 
 export const TAG_MUTABILITY_MODES = [
   'IMMUTABLE',
@@ -93,21 +97,12 @@ export function describeTagMutability(setting: TagMutabilitySetting): string {
     : setting.mode;
 }
 
-/** An ECR WILDCARD filter: `*` matches any run of characters, the rest literally, the whole tag. */
-export function wildcardMatches(filter: string, value: string): boolean {
-  const source = filter
-    .split('*')
-    .map((part) => part.replace(/[.+?^${}()|[\]\\/-]/g, '\\$&'))
-    .join('.*');
-  return new RegExp(`^${source}$`).test(value);
-}
-
 /**
  * Whether ECR lets a push move `tag` in a repository with this setting: a tag an exclusion filter
  * matches gets the opposite of the base mode.
  */
 export function isTagMutable(setting: TagMutabilitySetting, tag: string): boolean {
-  const excluded = setting.exclusions.some((filter) => wildcardMatches(filter, tag));
+  const excluded = setting.exclusions.some((filter) => matchesWildcard(filter, tag));
   switch (setting.mode) {
     case 'MUTABLE':
       return true;

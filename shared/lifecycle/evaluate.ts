@@ -1,5 +1,6 @@
 import type { LifecyclePolicy, LifecycleRule, RuleActionType, RuleSelection, StorageClass } from './policy';
 import { ruleStorageClass } from './policy';
+import { compileWildcardPattern } from './wildcard-pattern';
 
 /** What the engine needs to know of an image: the fields of `DescribeImages` that rules read. */
 export interface LifecycleImage {
@@ -26,6 +27,14 @@ export interface LifecycleEvaluationOptions {
    * can't be expired until the manifest list is first deleted."
    */
   referencedByIndex?: ReadonlySet<string>;
+  /**
+   * Index digest → the digests that index (manifest list / image index) lists. Its children are held
+   * as `referencedByIndex` holds them, until the index itself is archived: "If an image is
+   * referenced by a manifest list, it cannot be expired or archived without the manifest list being
+   * deleted or archived first" (LifecyclePolicies.html, "How lifecycle policies work"). An index
+   * missing from `images` (not listed, or being restored) still holds its children.
+   */
+  indexChildren?: ReadonlyMap<string, readonly string[]>;
   /** Record in `held` every image a rule selected but could not act on (for explanations). */
   explain?: boolean;
 }
@@ -84,6 +93,7 @@ export function evaluateLifecyclePolicy(
   const selected = new Int32Array(count);
   const held: HeldImage[] = [];
   const actionsPerRule = new Int32Array(rules.length);
+  const heldByIndex = imagesHeldByIndexes(images, options);
 
   rules.forEach((rule, ruleIndex) => {
     matchRule(rule, images, matched);
@@ -102,7 +112,7 @@ export function evaluateLifecyclePolicy(
             claimedByRulePriority: (rules[claimant] as LifecycleRule).rulePriority,
           });
         }
-      } else if (options.referencedByIndex?.has(image.imageDigest)) {
+      } else if (heldByIndex?.has(image.imageDigest)) {
         if (options.explain)
           held.push({ image, rulePriority: rule.rulePriority, reason: 'referenced-by-manifest-list' });
       } else {
@@ -134,6 +144,22 @@ export function evaluateLifecyclePolicy(
     };
   }
   return { actions, held };
+}
+
+/** The digests a manifest list holds back, or undefined when nothing says any is held. */
+function imagesHeldByIndexes(
+  images: readonly LifecycleImage[],
+  { referencedByIndex, indexChildren }: LifecycleEvaluationOptions,
+): ReadonlySet<string> | undefined {
+  if (indexChildren === undefined || indexChildren.size === 0) return referencedByIndex;
+  const archived = new Set<string>();
+  for (const image of images) if (image.storageClass === 'archive') archived.add(image.imageDigest);
+  const held = new Set(referencedByIndex);
+  for (const [index, children] of indexChildren) {
+    if (archived.has(index)) continue;
+    for (const child of children) held.add(child);
+  }
+  return held;
 }
 
 /**
@@ -258,7 +284,7 @@ export function compileTagFilter(selection: RuleSelection): (tags: readonly stri
       return (tags) => tags.length === 0;
     case 'tagged': {
       const entries = selection.tagPatternList
-        ? selection.tagPatternList.map(compilePattern)
+        ? selection.tagPatternList.map(compileWildcardPattern)
         : (selection.tagPrefixList ?? []).map((prefix) => (tag: string) => tag.startsWith(prefix));
       // Plain loops rather than every/some: this runs once per image and rule.
       return (tags) => {
@@ -272,14 +298,4 @@ export function compileTagFilter(selection: RuleSelection): (tags: readonly stri
       };
     }
   }
-}
-
-function compilePattern(pattern: string): (tag: string) => boolean {
-  if (!pattern.includes('*')) return (tag) => tag === pattern;
-  const source = pattern
-    .split('*')
-    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-    .join('.*');
-  const regex = new RegExp(`^${source}$`, 's');
-  return (tag) => regex.test(tag);
 }

@@ -65,6 +65,10 @@ export interface PolicyParseOptions {
 export const MIN_POLICY_TEXT_LENGTH = 100;
 export const MAX_POLICY_TEXT_LENGTH = 30_720;
 
+// Amazon ECR service quotas: "Rules per lifecycle policy", 50, not adjustable.
+// https://docs.aws.amazon.com/AmazonECR/latest/userguide/service-quotas.html
+export const MAX_RULES_PER_POLICY = 50;
+
 // "You can use up to four wildcards (*) per string." (lifecycle_policy_parameters, tagPatternList)
 const MAX_WILDCARDS_PER_PATTERN = 4;
 const MIN_DAYS_IN_ARCHIVE_BEFORE_EXPIRY = 90;
@@ -100,7 +104,19 @@ const ruleSchema = z.strictObject({
 // The document and its rules are checked separately so that one malformed rule does not hide
 // what is wrong with the others: every violation is reported at once.
 const documentSchema = z.strictObject({
-  rules: z.array(z.unknown()).min(1, 'a lifecycle policy needs at least one rule'),
+  rules: z
+    .array(z.unknown())
+    .min(1, 'a lifecycle policy needs at least one rule')
+    .check((context) => {
+      const count = context.value.length;
+      if (count > MAX_RULES_PER_POLICY) {
+        context.issues.push({
+          code: 'custom',
+          input: context.value,
+          message: `at most ${MAX_RULES_PER_POLICY} rules per lifecycle policy (ECR service quota), got ${count}`,
+        });
+      }
+    }),
 });
 
 /** Validates a policy given as JSON text (as `PutLifecyclePolicy` takes it) or as a parsed object. */

@@ -178,6 +178,8 @@ function keepWhy(reason: KeepReason): string {
       return 'being restored from archive';
     case 'child-of-kept-index':
       return `child of the kept index ${image(reason.indexDigest, reason.indexTags)}`;
+    case 'child-of-archived-index':
+      return `child of the archived index ${image(reason.indexDigest, reason.indexTags)}, kept so that it can be restored`;
     case 'referrer-of-kept-image':
       return `referrer${reason.artifactMediaType === undefined ? '' : ` (${reason.artifactMediaType})`} of the kept image ${short(reason.subjectDigest)}`;
     case 'subject-of-kept-referrer':

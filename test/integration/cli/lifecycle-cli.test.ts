@@ -206,6 +206,24 @@ describe('ecr-warden lifecycle preview', () => {
       expect(run.status).toBe(0);
       expect(expiredDigests(run)).toEqual([digest('3')]);
     });
+
+    // LifecyclePolicies.html: a child "cannot be expired or archived without the manifest list being
+    // deleted or archived first": once the list is archived, ECR's lifecycle acts on its children.
+    it('expires the children of a manifest list that is archived, as ECR does', () => {
+      const archived = repository();
+      archived.imageDetails[0] = {
+        ...archived.imageDetails[0],
+        imageStatus: 'ARCHIVED',
+        lastArchivedAt: new Date(NOW - 5 * DAY_MS).toISOString(),
+      };
+      const [policyFile, images] = [writeFile('policy.json', policy), writeFile('images.json', archived)];
+      const manifests = writeFile('manifests.json', batchGetImage());
+
+      const run = runPreview(policyFile, images, '--manifests', manifests, '--output', 'json');
+
+      expect(run.status).toBe(0);
+      expect(expiredDigests(run)).toEqual([digest('1'), digest('2'), digest('3')]);
+    });
   });
 
   it('prints a table with the totals and what the expired images cost a month', () => {
@@ -468,6 +486,91 @@ describe('ecr-warden input errors: exit 2, one `ecr-warden:` line, no stack trac
     const run = runCli('lifecycle', 'preview', ...args);
 
     expectOneLineError(run, /--now .*"yesterday"/);
+  });
+});
+
+describe('ecr-warden hostile input: refused with exit 2 and one line, never evaluated or crashed on', () => {
+  it('refuses an images file nested 100,000 levels deep and cut off, which overflowed the stack (exit 70)', () => {
+    const images = writeFile('images.json', `{"imageDetails": ${'['.repeat(100_000)}`);
+
+    const run = runPreview(documentedPolicy('image-count'), images);
+
+    expectOneLineError(
+      run,
+      /images file .* nests arrays and objects more than 256 levels deep \(at line 1, column 273\)/,
+    );
+  });
+
+  it('refuses a policy file nested 100,000 levels deep, cut off, before locating the syntax error', () => {
+    const policy = writeFile('policy.json', `{"rules": ${'{"a": '.repeat(100_000)}`);
+
+    const run = runCli('lifecycle', 'validate', '--policy', policy);
+
+    expectOneLineError(run, /policy file .* nests arrays and objects more than 256 levels deep/);
+  });
+
+  it('refuses a --manifests file nested deeper than 256 levels even when it is valid JSON', () => {
+    const images = writeFile('images.json', multipleRulesRepository('iso'));
+    const manifests = writeFile('manifests.json', `{"images": ${'['.repeat(300)}${']'.repeat(300)}}`);
+
+    const run = runPreview(documentedPolicy('image-count'), images, '--manifests', manifests);
+
+    expectOneLineError(run, /manifests file .* nests arrays and objects more than 256 levels deep/);
+  });
+
+  it('refuses a listing that names a digest twice instead of counting the image twice', () => {
+    const repository = multipleRulesRepository('iso');
+    repository.imageDetails.push({ ...repository.imageDetails[0] });
+    const images = writeFile('images.json', repository);
+
+    const run = runPreview(documentedPolicy('image-count'), images);
+
+    expectOneLineError(
+      run,
+      new RegExp(
+        `imageDetails\\[3\\]\\.imageDigest: ${digest('a')} is listed twice \\(also imageDetails\\[0\\]\\)`,
+      ),
+    );
+  });
+
+  it('refuses a listing with a NextToken (aws ecr describe-images --max-items) and says how to get the whole', () => {
+    const images = writeFile('images.json', {
+      ...multipleRulesRepository('iso'),
+      NextToken: 'eyJuZXh0VG9rZW4iOiAiYWJjIn0=',
+    });
+
+    const run = runPreview(documentedPolicy('image-count'), images);
+
+    expectOneLineError(run, /has a NextToken: it is one page of a longer listing.*without --max-items/);
+  });
+
+  it('refuses an impossible date instead of rolling it over into March', () => {
+    const repository = multipleRulesRepository('iso');
+    repository.imageDetails[1] = {
+      ...repository.imageDetails[1],
+      imagePushedAt: '2026-02-30T00:00:00+00:00',
+    };
+    const images = writeFile('images.json', repository);
+
+    const run = runPreview(documentedPolicy('image-count'), images);
+
+    expectOneLineError(
+      run,
+      /imageDetails\[1\]\.imagePushedAt: .*got "2026-02-30T00:00:00\+00:00": day 30 does not exist/,
+    );
+  });
+
+  it('refuses an imageStatus that ECR does not have instead of treating the image as standard', () => {
+    const repository = multipleRulesRepository('iso');
+    repository.imageDetails[2] = { ...repository.imageDetails[2], imageStatus: 'EXPIRED' };
+    const images = writeFile('images.json', repository);
+
+    const run = runPreview(documentedPolicy('image-count'), images);
+
+    expectOneLineError(
+      run,
+      /imageDetails\[2\]\.imageStatus: expected ACTIVE, ARCHIVED, ACTIVATING .*got "EXPIRED"/,
+    );
   });
 });
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildCli, expectOneLineError, ROOT, runCli } from '../../support/cli';
@@ -112,6 +112,25 @@ describe('ecr-warden findings gate --findings FILE', () => {
 
     expect(run.status).toBe(1);
     expect(run.stdout).toContain('suppression expired 2026-06-02');
+  });
+
+  it('exits 2 on one page of the findings (a NextToken) instead of deciding on part of them', () => {
+    const page = JSON.parse(readFileSync(fixture('describe-image-scan-findings-enhanced'), 'utf8'));
+    const path = join(dir, 'findings-page.json');
+    writeFileSync(path, JSON.stringify({ ...page, NextToken: 'eyJuZXh0VG9rZW4iOiAiYWJjIn0=' }));
+
+    const run = runCli(
+      'findings',
+      'gate',
+      '--findings',
+      path,
+      '--repository',
+      'team-a/api',
+      '--fail-on',
+      'CRITICAL',
+    );
+
+    expectOneLineError(run, /has a NextToken: it is one page of the image's findings.*without --max-items/);
   });
 
   it('exits 2 when the scan has not finished (IN_PROGRESS)', () => {

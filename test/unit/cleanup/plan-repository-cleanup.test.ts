@@ -260,6 +260,31 @@ describe('planRepositoryCleanup: protections win over the policy', () => {
 });
 
 describe('planRepositoryCleanup: multi-arch images and referrers', () => {
+  // ECR's lifecycle may expire the children of an archived index (LifecyclePolicies.html: a child
+  // "cannot be expired or archived without the manifest list being deleted or archived first");
+  // ecr-warden keeps them under a reason of its own, so that the index can still be restored.
+  it('keeps the children of an archived index that the untagged rule selects, naming the archived index', () => {
+    const repository = new RepositoryBuilder();
+    const children = ['amd64', 'arm64'].map((arch) => repository.image(`v1/${arch}`, { daysAgo: 30 }));
+    const index = repository.index('v1', ['v1/amd64', 'v1/arm64'], {
+      tags: ['v1'],
+      daysAgo: 30,
+      imageStatus: 'ARCHIVED',
+    });
+
+    const plan = planOf(repository, { policy: policy(expireUntaggedAfter(7)) });
+
+    expect(plan.delete).toEqual([]);
+    for (const child of children) {
+      expect(keptEntry(plan, child)).toEqual(
+        expect.objectContaining({
+          selectedByRule: 1,
+          reasons: [{ kind: 'child-of-archived-index', indexDigest: index, indexTags: ['v1'] }],
+        }),
+      );
+    }
+  });
+
   it('keeps the children and signature of a kept index, even though the untagged rule selects them', () => {
     const repository = new RepositoryBuilder();
     const release = repository.multiArch('v1.8.0', { tags: ['v1.8.0'], daysAgo: 30 });

@@ -88,6 +88,17 @@ describe('readSnapshot', () => {
     ]);
   });
 
+  it('refuses an impossible date and an image status that ECR does not have', () => {
+    const document = fixture();
+    document.repositories[0].images[1].imagePushedAt = '2026-02-30T00:00:00+00:00';
+    document.repositories[0].images[2].imageStatus = 'DELETED';
+
+    expect(issuesOf(document)).toEqual([
+      'repositories[0].images[1].imagePushedAt: expected an ISO 8601 timestamp or epoch seconds',
+      "repositories[0].images[2].imageStatus: expected ACTIVE, ARCHIVED, ACTIVATING (ECR's image statuses)",
+    ]);
+  });
+
   it('refuses an index whose manifest is missing: its children would be unknown', () => {
     const document = fixture();
     delete document.repositories[0].manifests[digest('a')];

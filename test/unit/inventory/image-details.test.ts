@@ -267,6 +267,101 @@ describe('readImageDetails errors name the entry and the field', () => {
   });
 });
 
+describe('readImageDetails refuses what would mislead the preview', () => {
+  it.each([
+    ['February 30th', '2026-02-30T00:00:00+00:00', /day 30 does not exist: February 2026 has 28 days/],
+    ['February 29th of a common year', '2026-02-29T12:00:00Z', /February 2026 has 28 days/],
+    ['month 13', '2026-13-01T00:00:00Z', /month 13 does not exist/],
+    ['24:61', '2026-01-01T24:61:00Z', /time 24:61:00 does not exist/],
+    [
+      'hour 24, which Date.parse reads as the next day',
+      '2026-01-01T24:00:00Z',
+      /time 24:00:00 does not exist/,
+    ],
+    ['second 60', '2026-01-01T12:00:60+00:00', /time 12:00:60 does not exist/],
+    [
+      'a time without an offset, which Date.parse reads in local time',
+      '2026-01-01T12:00:00',
+      /needs its offset/,
+    ],
+    ['an impossible offset', '2026-01-01T12:00:00+25:00', /offset \+25:00 does not exist/],
+  ])('refuses %s, naming the field and the value', (_what, value, reason) => {
+    const document = describeImagesOutput(imageDetail(0), imageDetail(1, { lastRecordedPullTime: value }));
+
+    const act = () => readImageDetails(document);
+
+    expect(act).toThrow(ImageDetailsError);
+    expect(act).toThrow(
+      `imageDetails[1].lastRecordedPullTime: expected an ISO 8601 timestamp or epoch seconds, got "${value}"`,
+    );
+    expect(act).toThrow(reason);
+  });
+
+  it('reads February 29th of a leap year and offsets in both signs', () => {
+    const document = describeImagesOutput(
+      imageDetail(0, { imagePushedAt: '2028-02-29T23:30:00-01:00' }),
+      imageDetail(1, { imagePushedAt: '2028-03-01T01:30:00.5+01:00' }),
+    );
+
+    const { images } = readImageDetails(document);
+
+    expect(images.map((image) => image.pushedAt)).toEqual([
+      Date.parse('2028-03-01T00:30:00Z'),
+      Date.parse('2028-03-01T00:30:00.500Z'),
+    ]);
+  });
+
+  it('names the kind of a timestamp that is a structure instead of printing it', () => {
+    const document = describeImagesOutput(imageDetail(0, { imagePushedAt: [[['2026-01-01T00:00:00Z']]] }));
+
+    expect(() => readImageDetails(document)).toThrow(
+      /^imageDetails\[0\]\.imagePushedAt: expected an ISO 8601 timestamp or epoch seconds, got an array$/,
+    );
+  });
+
+  it.each(['DELETED', 'active', 'ARCHIVE', ''])(
+    'refuses imageStatus %j, which ECR does not have',
+    (status) => {
+      const document = describeImagesOutput(imageDetail(0), imageDetail(1, { imageStatus: status }));
+
+      const act = () => readImageDetails(document);
+
+      expect(act).toThrow(ImageDetailsError);
+      expect(act).toThrow(
+        `imageDetails[1].imageStatus: expected ACTIVE, ARCHIVED, ACTIVATING (ECR's image statuses), got ${JSON.stringify(status)}`,
+      );
+    },
+  );
+
+  it('refuses a digest listed twice, naming it and both entries', () => {
+    const twice = imageDetail(1);
+    const document = describeImagesOutput(imageDetail(0), twice, imageDetail(2), {
+      ...twice,
+      imageTags: ['again'],
+    });
+
+    const act = () => readImageDetails(document);
+
+    expect(act).toThrow(ImageDetailsError);
+    expect(act).toThrow(
+      `imageDetails[3].imageDigest: ${twice.imageDigest} is listed twice (also imageDetails[1])`,
+    );
+  });
+
+  it.each(['NextToken', 'nextToken'])(
+    'refuses a listing with a %s, which is one page of the repository',
+    (key) => {
+      const document = { imageDetails: [imageDetail(0)], [key]: 'eyJOZXh0VG9rZW4iOiBudWxsfQ==' };
+
+      const act = () => readImageDetails(document);
+
+      expect(act).toThrow(ImageDetailsError);
+      expect(act).toThrow(`has a ${key}: it is one page of a longer listing, not the whole repository`);
+      expect(act).toThrow(/without --max-items/);
+    },
+  );
+});
+
 describe('index manifests', () => {
   const CHILD_AMD64 = `sha256:${'a'.repeat(64)}`;
   const CHILD_ARM64 = `sha256:${'b'.repeat(64)}`;

@@ -464,6 +464,30 @@ describe('policy text', () => {
 
     expect(violationsOf(result)).toEqual(['rules @ -']);
   });
+
+  // ECR service quotas: "Rules per lifecycle policy: 50", not adjustable
+  // (https://docs.aws.amazon.com/AmazonECR/latest/userguide/service-quotas.html).
+  it('accepts 50 rules, the most a lifecycle policy may have', () => {
+    const rules = Array.from({ length: 50 }, (_, i) => rule(i + 1));
+
+    const result = parseLifecyclePolicy(JSON.stringify(policy(...rules)));
+
+    expect(result.ok).toBe(true);
+  });
+
+  it('rejects 51 rules, above ECR quota of 50 rules per lifecycle policy, even as valid text within 30,720 characters', () => {
+    const text = JSON.stringify(policy(...Array.from({ length: 51 }, (_, i) => rule(i + 1))));
+    expect(text.length).toBeLessThanOrEqual(30_720);
+
+    const result = parseLifecyclePolicy(text);
+
+    expect(result).toEqual({
+      ok: false,
+      violations: [
+        { path: 'rules', message: 'at most 50 rules per lifecycle policy (ECR service quota), got 51' },
+      ],
+    });
+  });
 });
 
 describe('every violation is reported', () => {
