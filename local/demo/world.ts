@@ -124,6 +124,8 @@ export async function createDemoWorld(): Promise<DemoWorld> {
  * or fails with one line (local/loopback); when a step fails, what was already started is closed, or
  * its handles would keep the demo running.
  */
+const DEMO_REQUEST_TIMEOUT_MS = 15_000;
+
 async function startLocalServers(): Promise<{
   dynamoDb: LocalDynamoDb;
   dynamoDbClient: DynamoDBClient;
@@ -131,7 +133,12 @@ async function startLocalServers(): Promise<{
   slack: SlackReceiver;
 }> {
   const dynamoDb = await startLocalDynamoDb();
-  const dynamoDbClient = createLocalDynamoDbClient(dynamoDb.endpoint);
+  // The demo's one request of its own (CreateTable, on a fresh server) is quick or never comes: one
+  // attempt (a retry after a late answer would find the table already there), answered within 15 s.
+  const dynamoDbClient = createLocalDynamoDbClient(dynamoDb.endpoint, {
+    maxAttempts: 1,
+    requestTimeoutMs: DEMO_REQUEST_TIMEOUT_MS,
+  });
   try {
     const stateTableName = await createStateTable(dynamoDbClient, 'ecr-warden-demo-state');
     const slack = await startSlackReceiver();

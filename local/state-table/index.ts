@@ -51,11 +51,18 @@ export async function startLocalDynamoDb(options: LoopbackStartOptions = {}): Pr
 }
 
 /**
+ * Request deadline of the local DynamoDB clients: a bound, not a budget. Under load (a 2-core CI
+ * machine running jest's workers) dynalite can take seconds to answer a large batch; what must never
+ * happen is a request that waits forever on a server that does not answer.
+ */
+export const LOCAL_REQUEST_TIMEOUT_MS = 60_000;
+
+/**
  * A real DynamoDB client for a local endpoint: region us-east-1 and fake credentials (dynalite
  * checks that requests are signed, not by whom). Destroy it when done, or its sockets stay open.
- * Each attempt must connect within connectionTimeoutMs and be answered within requestTimeoutMs
- * (both 5 s by default; the SDK's own defaults wait forever), and there are at most maxAttempts
- * (3), so that a server that does not answer fails the call instead of hanging it.
+ * Each attempt must connect within connectionTimeoutMs (5 s) and be answered within
+ * requestTimeoutMs (LOCAL_REQUEST_TIMEOUT_MS; the SDK's own defaults wait forever), and there are
+ * at most maxAttempts (3), so that a server that does not answer fails the call instead of hanging it.
  */
 export function createLocalDynamoDbClient(
   endpoint: string,
@@ -68,7 +75,7 @@ export function createLocalDynamoDbClient(
     maxAttempts: options.maxAttempts ?? 3,
     requestHandler: {
       connectionTimeout: options.connectionTimeoutMs ?? LOCAL_STARTUP_TIMEOUT_MS,
-      requestTimeout: options.requestTimeoutMs ?? LOCAL_STARTUP_TIMEOUT_MS,
+      requestTimeout: options.requestTimeoutMs ?? LOCAL_REQUEST_TIMEOUT_MS,
       // Without it, this version of the handler (@smithy/node-http-handler 4.14) only logs a warning
       // when requestTimeout passes and goes on waiting.
       throwOnRequestTimeout: true,
