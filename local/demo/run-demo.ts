@@ -35,7 +35,14 @@ async function runDemo(json: boolean): Promise<void> {
   else process.stdout.write(`\nDone in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`);
 }
 
+/** How long a failed demo may take to close what it opened before it exits anyway. */
+const EXIT_GRACE_MS = 2_000;
+
 runDemo(process.argv.includes('--json')).catch((error: unknown) => {
-  process.stderr.write(`ecr-warden demo: ${error instanceof Error ? error.message : String(error)}\n`);
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`ecr-warden demo: ${message.split('\n')[0]}\n`);
   process.exitCode = 1;
+  // What failed closed what it had opened; should a handle remain (a socket a library keeps), the
+  // demo still exits instead of hanging. unref: the timer itself never keeps the process alive.
+  setTimeout(() => process.exit(1), EXIT_GRACE_MS).unref();
 });

@@ -1,3 +1,4 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GetParameterCommand, ParameterNotFound, SSMClient } from '@aws-sdk/client-ssm';
@@ -42,15 +43,11 @@ export const queueUrlFor = (name: string) =>
   `https://sqs.${DEMO_REGION}.amazonaws.com/${DEMO_ACCOUNT}/ecr-warden-demo-${name}`;
 
 export async function createDemoWorld(): Promise<DemoWorld> {
+  const { dynamoDb, dynamoDbClient, stateTableName, slack } = await startLocalServers();
   const sim = createRegistrySimulator();
   sim.loadSample(readSampleDocument());
   const aws = sim.install();
   const asOf = new Date(sim.clock.now());
-
-  const dynamoDb: LocalDynamoDb = await startLocalDynamoDb();
-  const dynamoDbClient = createLocalDynamoDbClient(dynamoDb.endpoint);
-  const stateTableName = await createStateTable(dynamoDbClient, 'ecr-warden-demo-state');
-  const slack = await startSlackReceiver();
 
   const governanceEvents: PutEventsRequestEntry[] = [];
   const eventBridge = mockClient(EventBridgeClient);
@@ -122,4 +119,35 @@ export async function createDemoWorld(): Promise<DemoWorld> {
       await dynamoDb.close();
     },
   };
+}
+
+/**
+ * dynalite with the state table, and the Slack receiver. Each starts, and answers, within a deadline
+ * or fails with one line (local/loopback); when a step fails, what was already started is closed, or
+ * its handles would keep the demo running.
+ */
+const DEMO_REQUEST_TIMEOUT_MS = 15_000;
+
+async function startLocalServers(): Promise<{
+  dynamoDb: LocalDynamoDb;
+  dynamoDbClient: DynamoDBClient;
+  stateTableName: string;
+  slack: SlackReceiver;
+}> {
+  const dynamoDb = await startLocalDynamoDb();
+  // The demo's one request of its own (CreateTable, on a fresh server) is quick or never comes: one
+  // attempt (a retry after a late answer would find the table already there), answered within 15 s.
+  const dynamoDbClient = createLocalDynamoDbClient(dynamoDb.endpoint, {
+    maxAttempts: 1,
+    requestTimeoutMs: DEMO_REQUEST_TIMEOUT_MS,
+  });
+  try {
+    const stateTableName = await createStateTable(dynamoDbClient, 'ecr-warden-demo-state');
+    const slack = await startSlackReceiver();
+    return { dynamoDb, dynamoDbClient, stateTableName, slack };
+  } catch (error) {
+    dynamoDbClient.destroy();
+    await dynamoDb.close();
+    throw error;
+  }
 }

@@ -1,5 +1,5 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { LOOPBACK_HOST, type LoopbackStartOptions, startOnLoopback } from '../loopback';
 import { findBlockKitViolation } from './block-kit-limits';
 
 /**
@@ -70,7 +70,7 @@ export interface SlackReceiver {
   close(): Promise<void>;
 }
 
-export interface SlackReceiverOptions {
+export interface SlackReceiverOptions extends LoopbackStartOptions {
   /** Check Block Kit limits and answer `invalid_blocks` like Slack (default true). */
   validateBlocks?: boolean;
 }
@@ -150,16 +150,10 @@ export async function startSlackReceiver(options: SlackReceiverOptions = {}): Pr
     }
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    // Loopback only: the receiver is never reachable from another machine.
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  const origin = `http://127.0.0.1:${port}`;
+  // Loopback only: the receiver is never reachable from another machine. Started and reached within
+  // a deadline, or a one-line LocalServerError.
+  const port = await startOnLoopback(server, 'the local Slack receiver', options);
+  const origin = `http://${LOOPBACK_HOST}:${port}`;
 
   return {
     origin,

@@ -108,26 +108,34 @@ export function createWorkloadInventory(settings: WorkloadInventorySettings): Wo
     };
   }
 
-  /** ARNs of the newest `count` ACTIVE revisions of each family, from one newest-first listing. */
+  /**
+   * ARNs of the newest `count` ACTIVE revisions of each family. The listing is asked newest first
+   * (DESC orders by family, then revision, both descending:
+   * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ListTaskDefinitions.html), but the
+   * revisions are chosen by their numbers, not by the order they arrive in: an endpoint that ignores
+   * `sort` (moto does) must not make an older revision pass for the newest and leave the newest
+   * one's images unprotected. Every page is read either way.
+   */
   async function newestRevisions(count: number): Promise<string[]> {
     if (count <= 0) return [];
-    const perFamily = new Map<string, number>();
-    const arns: string[] = [];
-    // DESC orders by family, then revision, both descending: each family's newest revisions come first.
-    // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ListTaskDefinitions.html
+    const byFamily = new Map<string, { arn: string; revision: number }[]>();
     for await (const page of paginateListTaskDefinitions(
       { client: ecs, pageSize: ECS_PAGE_SIZE },
       { status: 'ACTIVE', sort: 'DESC' },
     )) {
       for (const arn of page.taskDefinitionArns ?? []) {
         const family = familyOf(arn);
-        const taken = perFamily.get(family) ?? 0;
-        if (taken >= count) continue;
-        perFamily.set(family, taken + 1);
-        arns.push(arn);
+        const revisions = byFamily.get(family) ?? [];
+        revisions.push({ arn, revision: revisionOf(arn) });
+        byFamily.set(family, revisions);
       }
     }
-    return arns;
+    return [...byFamily.values()].flatMap((revisions) =>
+      revisions
+        .sort((a, b) => b.revision - a.revision)
+        .slice(0, count)
+        .map(({ arn }) => arn),
+    );
   }
 
   async function readLambda(): Promise<Workloads['lambda']> {
@@ -185,7 +193,14 @@ export function createWorkloadInventory(settings: WorkloadInventorySettings): Wo
   };
 }
 
+/** `arn:aws:ecs:us-east-1:123456789012:task-definition/payments-api:4` → 4; without one, -1 (sorts last). */
+function revisionOf(taskDefinitionArn: string): number {
+  const revision = Number(taskDefinitionArn.slice(taskDefinitionArn.lastIndexOf(':') + 1));
+  return Number.isInteger(revision) ? revision : -1;
+}
+
 /** `arn:aws:ecs:us-east-1:123456789012:task-definition/payments-api:4` → `payments-api`. */
+
 function familyOf(taskDefinitionArn: string): string {
   const name = taskDefinitionArn.slice(taskDefinitionArn.lastIndexOf('/') + 1);
   const colon = name.lastIndexOf(':');
