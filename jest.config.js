@@ -13,8 +13,8 @@ module.exports = {
   transform: {
     // @middy/core ships only ES modules: let swc turn them into CommonJS too.
     '^.+\\.(t|j|mj)s$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
-    // ecr-warden.yml is imported as text, as esbuild's text loader does in the Lambda bundles.
-    '^.+\\.yml$': '<rootDir>/test/support/text-transform.cjs',
+    // ecr-warden.yml is imported as parsed data, as scripts/esbuild-plugins.cjs does in the Lambda bundles.
+    '^.+\\.yml$': '<rootDir>/test/support/yaml-transform.cjs',
   },
   transformIgnorePatterns: ['/node_modules/(?!(@middy)/)'],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json', 'yml'],

@@ -1,8 +1,11 @@
 // Bundles `npm run demo` (local/demo/run-demo.ts) as the Lambda bundles are built: esbuild with the
-// `.yml` text loader, so that the real handlers load their bundled config, here the demo's own
-// config (local/demo/ecr-warden.demo.yml) in place of the repository's ecr-warden.yml.
+// config plugin of scripts/esbuild-plugins.cjs, so that the real handlers load their bundled config, here
+// the demo's own config (local/demo/ecr-warden.demo.yml) in place of the repository's ecr-warden.yml.
+import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { build } from 'esbuild';
+
+const { configDataPlugin } = createRequire(import.meta.url)('./esbuild-plugins.cjs');
 
 const demoConfig = resolve('local/demo/ecr-warden.demo.yml');
 
@@ -15,7 +18,6 @@ await build({
   format: 'cjs',
   mainFields: ['module', 'main'],
   sourcemap: true,
-  loader: { '.yml': 'text' },
   // dynalite loads leveldb bindings at run time: leave it (a dev dependency) to node_modules.
   external: ['dynalite'],
   logLevel: 'warning',
@@ -30,6 +32,7 @@ await build({
     ].join(' '),
   },
   plugins: [
+    configDataPlugin(),
     {
       name: 'demo-config',
       setup(builder) {

@@ -1,31 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
-import type { z } from 'zod';
-import { ConfigError, type ConfigIssue, formatIssuePath } from './config-error';
-import { type EcrWardenConfig, ecrWardenConfigSchema } from './schema';
+import { ConfigError } from './config-error';
+import type { EcrWardenConfig } from './schema';
+import { DEFAULT_CONFIG_SOURCE, parseConfig } from './validate-config';
 
-export const DEFAULT_CONFIG_SOURCE = 'ecr-warden.yml';
+export { type ConfigValidation, DEFAULT_CONFIG_SOURCE, parseConfig, validateConfig } from './validate-config';
 
-export type ConfigValidation = { ok: true; config: EcrWardenConfig } | { ok: false; issues: ConfigIssue[] };
-
-/** Validates already-parsed data; never throws. Reports every issue, each with its path. */
-export function validateConfig(data: unknown): ConfigValidation {
-  // An empty YAML file parses to null: treat it as "all defaults".
-  const result = ecrWardenConfigSchema.safeParse(data ?? {}, { reportInput: true });
-  return result.success
-    ? { ok: true, config: result.data }
-    : { ok: false, issues: toConfigIssues(result.error) };
-}
-
-/** Validates already-parsed data; throws a `ConfigError` listing every issue. */
-export function parseConfig(data: unknown, source: string = DEFAULT_CONFIG_SOURCE): EcrWardenConfig {
-  const validation = validateConfig(data);
-  if (!validation.ok) throw new ConfigError(source, validation.issues);
-  return validation.config;
-}
-
-/** Parses YAML text then validates it. YAML syntax errors are reported with line and column. */
-export function parseConfigText(text: string, source: string = DEFAULT_CONFIG_SOURCE): EcrWardenConfig {
+/**
+ * Parses YAML text into plain data, unvalidated: what `osls package` embeds in each Lambda bundle
+ * (scripts/esbuild-plugins.cjs), so that functions validate JSON at cold start and ship no YAML
+ * parser. Syntax errors (and duplicate keys) are reported with line and column.
+ */
+export function parseConfigYaml(text: string, source: string = DEFAULT_CONFIG_SOURCE): unknown {
   const document = parseDocument(text, { uniqueKeys: true });
   if (document.errors.length > 0) {
     throw new ConfigError(
@@ -36,7 +22,12 @@ export function parseConfigText(text: string, source: string = DEFAULT_CONFIG_SO
       })),
     );
   }
-  return parseConfig(document.toJS(), source);
+  return document.toJS();
+}
+
+/** Parses YAML text then validates it. */
+export function parseConfigText(text: string, source: string = DEFAULT_CONFIG_SOURCE): EcrWardenConfig {
+  return parseConfig(parseConfigYaml(text, source), source);
 }
 
 /** Reads and validates a configuration file; `source` names it in errors. */
@@ -54,22 +45,6 @@ export function loadConfigFile(path: string, source: string = path): EcrWardenCo
     );
   }
   return parseConfigText(text, source);
-}
-
-function toConfigIssues(error: z.ZodError): ConfigIssue[] {
-  const issues: ConfigIssue[] = [];
-  for (const issue of error.issues) {
-    if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) {
-        issues.push({ path: formatIssuePath([...issue.path, key]), message: 'unknown key' });
-      }
-    } else if (issue.code === 'invalid_type' && issue.input === undefined) {
-      issues.push({ path: formatIssuePath(issue.path), message: 'is required' });
-    } else {
-      issues.push({ path: formatIssuePath(issue.path), message: issue.message });
-    }
-  }
-  return issues;
 }
 
 function firstLine(message: string): string {

@@ -1,9 +1,9 @@
 /**
- * `ecr-warden.yml` is imported as text: esbuild's `text` loader in serverless.yml (and the jest
- * transform in test/support/text-transform.cjs) turn the file into a module whose default export is
- * its content.
+ * `ecr-warden.yml` is imported as data: at package time scripts/esbuild-plugins.cjs (and in jest
+ * test/support/yaml-transform.cjs) parse the YAML and turn the file into a module whose default export
+ * is the parsed, not yet validated, configuration.
  */
 declare module '*.yml' {
-  const text: string;
-  export default text;
+  const data: unknown;
+  export default data;
 }

@@ -1,0 +1,57 @@
+'use strict';
+
+/**
+ * esbuild plugins of the Lambda bundles (serverless.yml `custom.esbuild.plugins`; serverless-esbuild
+ * calls the exported function) and, for the config, of the demo bundle (scripts/build-demo.mjs).
+ *
+ * configDataPlugin: ecr-warden.yml is imported by shared/config/bundled-config.ts. This plugin loads it as the parsed YAML,
+ * i.e. a JSON module: the function validates it with zod at cold start but ships no YAML parser (the
+ * `yaml` package is about 115 KB of every bundle) and spends no init time parsing YAML. The resolver
+ * (scripts/resolve-warden-config.cjs) has already validated the same file by then, so an invalid config
+ * never reaches this point in `osls package`; a YAML error here still fails the build with its position.
+ */
+
+const { readFile } = require('node:fs/promises');
+const { basename, join } = require('node:path');
+const { require: requireTypeScript } = require('tsx/cjs/api');
+
+/** @returns {import('esbuild').Plugin} */
+function configDataPlugin() {
+  return {
+    name: 'ecr-warden-config-data',
+    setup(build) {
+      build.onLoad({ filter: /\.yml$/ }, async (args) => {
+        const { parseConfigYaml } = requireTypeScript('../shared/config/load-config.ts', __filename);
+        const text = await readFile(args.path, 'utf8');
+        try {
+          const data = parseConfigYaml(text, basename(args.path));
+          return { contents: JSON.stringify(data ?? null), loader: 'json', watchFiles: [args.path] };
+        } catch (error) {
+          return { errors: [{ text: error instanceof Error ? error.message : String(error) }] };
+        }
+      });
+    },
+  };
+}
+
+/**
+ * lambdaCredentialsPlugin: every SDK client imports its default credential chain from
+ * `@aws-sdk/credential-provider-node`; in a Lambda bundle that import resolves to
+ * shared/aws/lambda-credentials.ts, the environment provider alone (that file says why it is enough).
+ * @returns {import('esbuild').Plugin}
+ */
+function lambdaCredentialsPlugin() {
+  const lambdaCredentials = join(__dirname, '..', 'shared', 'aws', 'lambda-credentials.ts');
+  return {
+    name: 'ecr-warden-lambda-credentials',
+    setup(build) {
+      build.onResolve({ filter: /^@aws-sdk\/credential-provider-node$/ }, () => ({
+        path: lambdaCredentials,
+      }));
+    },
+  };
+}
+
+module.exports = () => [configDataPlugin(), lambdaCredentialsPlugin()];
+module.exports.configDataPlugin = configDataPlugin;
+module.exports.lambdaCredentialsPlugin = lambdaCredentialsPlugin;
