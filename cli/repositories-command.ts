@@ -1,5 +1,5 @@
 import { ECRClient } from '@aws-sdk/client-ecr';
-import { z } from 'zod';
+import * as z from 'zod';
 import { formatSnapshotIssue, readSnapshot, SnapshotError } from '../shared/cleanup/snapshot';
 import { ConfigError, formatConfigIssue } from '../shared/config/config-error';
 import { loadConfigFile } from '../shared/config/load-config';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The message `cleanupScheduler` sends to the cleanup queue, one per repository, and `cleanupWorker`

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { formatIssuePath } from '../config/config-error';
 import { EcrWardenError } from '../errors';
 import {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { EcrWardenError } from '../errors';
 
 /** A function's environment is missing a variable or holds a bad value. Thrown at cold start. */

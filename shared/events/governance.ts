@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Governance events: what the detectors found, published on ecr-warden's own EventBridge bus with

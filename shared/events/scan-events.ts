@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { awsTimestamp, enhancedFindingSchema, formatPath } from '../findings/scan-findings-input';
 import { EventValidationError } from './event-validation-error';
 import { arnClaims, envelopeClaims, type LocationClaim } from './governed-scope';

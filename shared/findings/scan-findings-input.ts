@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseAwsTimestamp } from './aws-timestamp';
 import {
   type AffectedPackage,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * An ECR lifecycle policy document, parsed and validated with the rules that ECR applies when

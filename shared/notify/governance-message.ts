@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { EventValidationError } from '../events/event-validation-error';
 import {
   GOVERNANCE_DETAIL_TYPES,

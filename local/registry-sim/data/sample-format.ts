@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { MS_PER_DAY } from '../model/clock';
 import { deepCopy } from '../model/deep-copy';
 import type { EcsTaskDefinition } from '../model/ecs';
