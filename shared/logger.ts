@@ -1,18 +1,46 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { search } from '@aws-lambda-powertools/logger/correlationId';
+
+/**
+ * Resolves a correlation-id path such as `id` or `Records[0].messageId` in an event: names joined by
+ * dots, each optionally followed by `[index]`. Anything missing, or of the wrong type, resolves to
+ * `undefined` (the logger then sets no id); the function never throws, so a hostile event cannot fail
+ * the invocation here, before its validation names what is wrong with it.
+ *
+ * Why not Powertools' own `search` (@aws-lambda-powertools/jmespath, full JMESPath): the handlers use
+ * the two fixed paths of CORRELATION_ID_PATHS, and JMESPath adds 24 KB to every bundle, parsed at every
+ * cold start, for expressions nobody writes. A path outside this grammar is a programming error and
+ * throws at the first invocation that uses it (the correlation-id test runs every handler).
+ */
+export function searchCorrelationId(path: string, event: unknown): unknown {
+  if (!CORRELATION_ID_PATH.test(path)) throw new Error(`unsupported correlation id path: ${path}`);
+  let value: unknown = event;
+  for (const [, name, index] of path.matchAll(PATH_STEP)) {
+    if (name !== undefined) {
+      value =
+        typeof value === 'object' && value !== null && Object.hasOwn(value, name)
+          ? (value as Record<string, unknown>)[name]
+          : undefined;
+    } else {
+      value = Array.isArray(value) ? value[Number(index)] : undefined;
+    }
+    if (value === undefined) return undefined;
+  }
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
+
+const CORRELATION_ID_PATH = /^[A-Za-z_][\w-]*(?:\[\d+\])*(?:\.[A-Za-z_][\w-]*(?:\[\d+\])*)*$/;
+const PATH_STEP = /([A-Za-z_][\w-]*)|\[(\d+)\]/g;
 
 /**
  * The one logger, created once per execution environment. Service name and level come from
  * POWERTOOLS_SERVICE_NAME and LOG_LEVEL (set for every function in serverless.yml).
  *
  * `correlationIdSearchFn` is what makes the middleware's `correlationIdPath` work: without it
- * Powertools warns on every cold start and sets no correlation id. Powertools' own `search` is the
- * JMESPath implementation of @aws-lambda-powertools/jmespath (with its powertools_json functions);
- * Powertools' Logger docs, "Setting a correlation ID", and Logger#setCorrelationId in
- * @aws-lambda-powertools/logger 2.35.0, which warns "correlationIdPath is set but no search function
- * was provided" and returns when there is none.
+ * Powertools warns on every cold start and sets no correlation id (Powertools' Logger docs, "Setting a
+ * correlation ID", and Logger#setCorrelationId in @aws-lambda-powertools/logger 2.35.0, which warns
+ * "correlationIdPath is set but no search function was provided" and returns when there is none).
  */
-export const logger = new Logger({ correlationIdSearchFn: search });
+export const logger = new Logger({ correlationIdSearchFn: searchCorrelationId });
 
 /**
  * Where each handler finds its correlation id, the same way in all six: `injectLambdaContext(logger,

@@ -26,6 +26,8 @@ beforeAll(() => {
     CLEANUP_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/ecr-warden-test-cleanup',
     EVENT_BUS_NAME: 'ecr-warden-test',
     STATE_TABLE_NAME: 'ecr-warden-test-state',
+    NOTIFICATION_DEAD_LETTER_QUEUE_URL:
+      'https://sqs.us-east-1.amazonaws.com/123456789012/ecr-warden-test-notifications-dlq.fifo',
     GUARD_ROLE_ARN: 'arn:aws:iam::123456789012:role/ecr-warden-test-tagImmutability',
     POWERTOOLS_SERVICE_NAME: 'ecr-warden',
     POWERTOOLS_METRICS_NAMESPACE: 'ecr-warden',
