@@ -5,6 +5,7 @@ import type { GovernanceEvent } from '../../../shared/events/governance';
 import { processScanFindingsEvent } from '../../../shared/findings/scan-findings-service';
 import { renderSlackMessage } from '../../../shared/notify/render-slack-message';
 import { loadEventFixture } from '../../support/fixtures';
+import { HEAVY_TEST_TIMEOUT_MS } from '../../support/timeouts';
 import {
   basicFinding,
   ecrImageScanEvent,
@@ -230,36 +231,40 @@ describe('enhanced scanning: Inspector2 Scan and Inspector2 Finding', () => {
     });
   });
 
-  it('turns a burst of 1,000 replayed Inspector2 Finding events for one image into exactly one alert', async () => {
-    const digest = pushImage(world.sim, 'burst', ['v2']);
-    world.sim.setScan(
-      REPOSITORY,
-      { imageDigest: digest },
-      {
-        status: 'ACTIVE',
-        completedAt: '2026-06-01T11:58:02Z',
-        enhancedFindings: [enhancedFinding({ id: 'CVE-2026-31337', severity: 'CRITICAL' })],
-      },
-    );
-    const deps = world.dependencies();
+  it(
+    'turns a burst of 1,000 replayed Inspector2 Finding events for one image into exactly one alert',
+    async () => {
+      const digest = pushImage(world.sim, 'burst', ['v2']);
+      world.sim.setScan(
+        REPOSITORY,
+        { imageDigest: digest },
+        {
+          status: 'ACTIVE',
+          completedAt: '2026-06-01T11:58:02Z',
+          enhancedFindings: [enhancedFinding({ id: 'CVE-2026-31337', severity: 'CRITICAL' })],
+        },
+      );
+      const deps = world.dependencies();
 
-    await mapWithConcurrency(
-      Array.from({ length: 1000 }, (_, n) => n),
-      25,
-      (n) =>
-        processScanFindingsEvent(
-          inspectorFindingEvent(digest, {
-            id: 'CVE-2026-31337',
-            severity: 'CRITICAL',
-            eventId: `replay-${n}`,
-          }),
-          deps,
-        ),
-    );
+      await mapWithConcurrency(
+        Array.from({ length: 1000 }, (_, n) => n),
+        25,
+        (n) =>
+          processScanFindingsEvent(
+            inspectorFindingEvent(digest, {
+              id: 'CVE-2026-31337',
+              severity: 'CRITICAL',
+              eventId: `replay-${n}`,
+            }),
+            deps,
+          ),
+      );
 
-    expect(alerts()).toHaveLength(1);
-    expect(alerts()[0]?.findings.map((f) => f.vulnerabilityId)).toEqual(['CVE-2026-31337']);
-  });
+      expect(alerts()).toHaveLength(1);
+      expect(alerts()[0]?.findings.map((f) => f.vulnerabilityId)).toEqual(['CVE-2026-31337']);
+    },
+    HEAVY_TEST_TIMEOUT_MS,
+  );
 
   it('groups the finding events of an image first scan into one alert for the image', async () => {
     const digest = pushImage(world.sim, 'first', ['v3']);

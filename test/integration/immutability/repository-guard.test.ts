@@ -10,6 +10,7 @@ import {
 import { generateRepositories, imageManifest } from '../../../local/registry-sim';
 import { STANDARD_POLICY } from '../../support/lifecycle-policies';
 import { apiCallEvent, scheduledEvent } from '../../support/repository-guard-events';
+import { HEAVY_TEST_TIMEOUT_MS } from '../../support/timeouts';
 import { useGuardWorld } from './guard-harness';
 
 // The repository guard on CloudTrail events and on its schedule, against the registry simulator (the
@@ -309,31 +310,35 @@ describe('repository guard on CloudTrail events', () => {
 });
 
 describe('repository guard sweep', () => {
-  it('lists every repository page by page and reports each drift once, not again on the next sweep', async () => {
-    const fleet = generateRepositories(world.sim, { count: 1001, prefix: 'fleet/svc' });
-    for (const repository of fleet) repository.setTagMutability('IMMUTABLE', undefined);
-    fleet[7]?.setTagMutability('MUTABLE', undefined);
-    fleet[1000]?.setTagMutability('MUTABLE', undefined);
-    const guard = world.guard({ rules: [{ repositories: ['fleet/**'] }] });
+  it(
+    'lists every repository page by page and reports each drift once, not again on the next sweep',
+    async () => {
+      const fleet = generateRepositories(world.sim, { count: 1001, prefix: 'fleet/svc' });
+      for (const repository of fleet) repository.setTagMutability('IMMUTABLE', undefined);
+      fleet[7]?.setTagMutability('MUTABLE', undefined);
+      fleet[1000]?.setTagMutability('MUTABLE', undefined);
+      const guard = world.guard({ rules: [{ repositories: ['fleet/**'] }] });
 
-    const first = await guard.sweep(scheduledEvent('2026-11-01T00:00:00Z'));
-    const second = await guard.sweep(scheduledEvent('2026-11-02T00:00:00Z'));
+      const first = await guard.sweep(scheduledEvent('2026-11-01T00:00:00Z'));
+      const second = await guard.sweep(scheduledEvent('2026-11-02T00:00:00Z'));
 
-    expect(world.env.calls.count('DescribeRepositories')).toBe(4);
-    expect(first).toMatchObject({
-      repositoriesListed: 1001,
-      repositoriesChecked: 1001,
-      drifts: 2,
-      eventsPublished: 2,
-    });
-    expect(second).toMatchObject({ repositoriesListed: 1001, drifts: 2, eventsPublished: 0 });
-    expect(
-      world
-        .details('Repository Settings Drift')
-        .map((detail) => detail.repositoryName)
-        .sort(),
-    ).toEqual(['fleet/svc-0007', 'fleet/svc-1000']);
-  });
+      expect(world.env.calls.count('DescribeRepositories')).toBe(4);
+      expect(first).toMatchObject({
+        repositoriesListed: 1001,
+        repositoriesChecked: 1001,
+        drifts: 2,
+        eventsPublished: 2,
+      });
+      expect(second).toMatchObject({ repositoriesListed: 1001, drifts: 2, eventsPublished: 0 });
+      expect(
+        world
+          .details('Repository Settings Drift')
+          .map((detail) => detail.repositoryName)
+          .sort(),
+      ).toEqual(['fleet/svc-0007', 'fleet/svc-1000']);
+    },
+    HEAVY_TEST_TIMEOUT_MS,
+  );
 
   it('reports a drift again when it changes, and forgets it once fixed', async () => {
     world.sim.addRepository('team-a/api', { imageTagMutability: 'MUTABLE' });
