@@ -17,7 +17,7 @@ const root = join(import.meta.dirname, '..');
 
 const { images, policy, steadyStatePolicy } = writeBenchInputs(dir, IMAGES);
 const inputBytes = statSync(images).size;
-if (!existsSync(join(root, 'dist', 'cli.js'))) {
+if (!existsSync(join(root, 'dist', 'cli.mjs'))) {
   console.error('bench: build the CLI first (npm run build)');
   process.exit(2);
 }
