@@ -48,6 +48,17 @@ export class JsonByteWriter {
     this.used = at;
   }
 
+  /** Bytes the caller encoded once (constant punctuation and keys), copied as they are. */
+  raw(bytes: Uint8Array): void {
+    const length = bytes.length;
+    if (this.used + length > this.chunkBytes && !this.makeRoom(length)) {
+      this.sink(bytes.slice());
+      return;
+    }
+    this.chunk.set(bytes, this.used);
+    this.used += length;
+  }
+
   /** A JSON string literal of `value`, quotes included: exactly JSON.stringify(value). */
   string(value: string): void {
     const length = value.length;

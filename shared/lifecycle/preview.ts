@@ -45,11 +45,17 @@ export interface PreviewJsonOptions {
 const CHUNK_BYTES = 1 << 20;
 
 // The constant parts of a result, keys in the order the API documents them.
-const EXPIRE_THEN_PRIORITY = ',"action":{"type":"EXPIRE"},"appliedRulePriority":';
-const TRANSITION_THEN_PRIORITY =
-  ',"action":{"type":"TRANSITION","targetStorageClass":"ARCHIVE"},"appliedRulePriority":';
-const STANDARD_END = ',"storageClass":"STANDARD"}';
-const ARCHIVE_END = ',"storageClass":"ARCHIVE"}';
+const ascii = new TextEncoder();
+const FIRST_RESULT_START = ascii.encode('\n    {"imageDigest":');
+const NEXT_RESULT_START = ascii.encode(',\n    {"imageDigest":');
+const TAGS_START = ascii.encode(',"imageTags":[');
+const TAGS_END_PUSHED_AT = ascii.encode('],"imagePushedAt":');
+const EXPIRE_THEN_PRIORITY = ascii.encode(',"action":{"type":"EXPIRE"},"appliedRulePriority":');
+const TRANSITION_THEN_PRIORITY = ascii.encode(
+  ',"action":{"type":"TRANSITION","targetStorageClass":"ARCHIVE"},"appliedRulePriority":',
+);
+const STANDARD_END = ascii.encode(',"storageClass":"STANDARD"}');
+const ARCHIVE_END = ascii.encode(',"storageClass":"ARCHIVE"}');
 
 /**
  * The preview as JSON, written as UTF-8 bytes to `sink` in chunks (1 MiB by default). Indented
@@ -70,26 +76,26 @@ export function writePolicyPreviewJson(
   const { actions } = evaluation;
   for (let i = 0; i < actions.length; i++) {
     const { image, rulePriority, type } = actions[i] as LifecycleAction;
-    out.ascii(i === 0 ? '\n    {"imageDigest":' : ',\n    {"imageDigest":');
+    out.raw(i === 0 ? FIRST_RESULT_START : NEXT_RESULT_START);
     out.string(image.imageDigest);
-    out.ascii(',"imageTags":[');
+    out.raw(TAGS_START);
     const tags = image.imageTags;
     for (let t = 0; t < tags.length; t++) {
       if (t > 0) out.ascii(',');
       out.string(tags[t] as string);
     }
-    out.ascii('],"imagePushedAt":');
+    out.raw(TAGS_END_PUSHED_AT);
     const pushedAt = pushedAtOf(image);
     if (typeof pushedAt === 'string') out.string(pushedAt);
     else out.number(pushedAt);
     if (type === 'expire') {
       expiring++;
-      out.ascii(EXPIRE_THEN_PRIORITY);
+      out.raw(EXPIRE_THEN_PRIORITY);
     } else {
-      out.ascii(TRANSITION_THEN_PRIORITY);
+      out.raw(TRANSITION_THEN_PRIORITY);
     }
     out.number(rulePriority);
-    out.ascii(image.storageClass === 'archive' ? ARCHIVE_END : STANDARD_END);
+    out.raw(image.storageClass === 'archive' ? ARCHIVE_END : STANDARD_END);
   }
   const transitioning = actions.length - expiring;
   const summary: PreviewSummary = { expiringImageTotalCount: expiring };
