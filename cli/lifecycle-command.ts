@@ -24,7 +24,10 @@ export interface PreviewOptions {
 }
 
 /** `ecr-warden lifecycle preview`: what ECR would do with this policy on these images. */
-export function runLifecyclePreview(options: PreviewOptions, write: (text: string) => void): void {
+export function runLifecyclePreview(
+  options: PreviewOptions,
+  write: (output: string | Uint8Array) => void,
+): void {
   const policy = loadPolicy(options.policy);
   const now = options.now === undefined ? Date.now() : parseNowOption(options.now);
   const { images, activating } = loadImages(options.images);
@@ -37,7 +40,7 @@ export function runLifecyclePreview(options: PreviewOptions, write: (text: strin
   );
 
   if (options.output === 'json') {
-    writePolicyPreviewJson(evaluation, write, echoPushedAt);
+    writePolicyPreviewJson(evaluation, write, { pushedAtOf: echoPushedAt });
   } else {
     write(renderPreviewTable(evaluation, images.length, activating, now));
   }

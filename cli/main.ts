@@ -70,7 +70,8 @@ Commands:
 Exit codes: 0 done, 1 a deploy gate blocked, 2 invalid input or undecided (the reason is printed on one line).
 `;
 
-type Write = (text: string) => void;
+// Text, or bytes from a command that encodes its own output (the JSON preview streams UTF-8).
+type Write = (output: string | Uint8Array) => void;
 
 export async function main(argv: readonly string[], write: Write): Promise<void> {
   const [command, subcommand, ...rest] = argv;
@@ -301,8 +302,8 @@ function outputFormat(value: unknown): 'json' | 'table' {
 
 /** The process entry: one line on stderr and a non-zero exit for any failure, never a stack trace. */
 export async function run(argv: readonly string[]): Promise<void> {
-  const write: Write = (text) => {
-    process.stdout.write(text);
+  const write: Write = (output) => {
+    process.stdout.write(output);
   };
   try {
     await main(argv, write);

@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
-/** The repository root, and the CLI as users run it: bin/ecr-warden.js in front of dist/cli.js. */
+/** The repository root, and the CLI as users run it: bin/ecr-warden.js in front of dist/cli.mjs. */
 export const ROOT = join(__dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'ecr-warden.js');
 
@@ -11,7 +11,7 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Bundles the CLI from the current sources: a dist/cli.js left from older sources would test old code. */
+/** Bundles the CLI from the current sources: a dist/ bundle left from older sources would test old code. */
 export function buildCli(): void {
   execFileSync(process.execPath, ['scripts/build-cli.mjs'], { cwd: ROOT, stdio: 'inherit' });
 }

@@ -1,4 +1,4 @@
-// The built `ecr-warden` CLI (dist/cli.js behind bin/ecr-warden.js), run as a child process on
+// The built `ecr-warden` CLI (dist/cli.mjs behind bin/ecr-warden.js), run as a child process on
 // files in a temporary directory, as a user would run it on the output of the AWS CLI.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
