@@ -2,31 +2,11 @@
 // replicated repositories × 3 destination regions in the registry simulator. Figures, not assertions:
 // calls per repository and region against the pagination minimum, and wall time against Lambda's
 // 900 s limit. BENCH_REPLICATION_REPOSITORIES, _IMAGES and _LATENCY_MS change the shape.
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
-import { build } from 'esbuild';
+import { runTypeScriptBench } from './run-typescript-bench.mjs';
 
-const dir = join(import.meta.dirname, '.data');
-const bundle = join(dir, 'replication-audit.js');
-await build({
-  entryPoints: [join(import.meta.dirname, 'replication-audit.ts')],
-  outfile: bundle,
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  mainFields: ['module', 'main'],
-  logLevel: 'warning',
-});
-function runBench(mode) {
-  const child = spawnSync(process.execPath, ['--expose-gc', bundle, mode], {
-    encoding: 'utf8',
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-    maxBuffer: 1 << 24,
-  });
-  if (child.status !== 0) throw new Error(`replication audit bench (${mode}) failed: ${child.stderr}`);
-  return JSON.parse(child.stdout);
-}
-const r = { ...runBench('time'), ...runBench('memory') };
+const runBench = (mode) =>
+  runTypeScriptBench('replication-audit', { args: [mode], nodeArgs: ['--expose-gc'] });
+const r = { ...(await runBench('time')), ...(await runBench('memory')) };
 
 const count = (n) => n.toLocaleString('en');
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;

@@ -2,30 +2,9 @@
 // every baseline checked, and the tag ledger's seeding and pushes, against the registry simulator and
 // dynalite. Figures, not assertions. BENCH_GUARD_REPOSITORIES, _LATENCY_MS, _TAGS and _PUSHES change
 // the shape.
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
-import { build } from 'esbuild';
+import { runTypeScriptBench } from './run-typescript-bench.mjs';
 
-const dir = join(import.meta.dirname, '.data');
-const bundle = join(dir, 'repository-guard.js');
-await build({
-  entryPoints: [join(import.meta.dirname, 'repository-guard.ts')],
-  outfile: bundle,
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  mainFields: ['module', 'main'],
-  // dynalite loads leveldb bindings at run time: leave it to node_modules.
-  external: ['dynalite'],
-  logLevel: 'warning',
-});
-const child = spawnSync(process.execPath, [bundle], {
-  encoding: 'utf8',
-  env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-  maxBuffer: 1 << 24,
-});
-if (child.status !== 0) throw new Error(`repository guard bench failed: ${child.stderr}`);
-const r = JSON.parse(child.stdout);
+const r = await runTypeScriptBench('repository-guard', { external: ['dynalite'] });
 
 const count = (n) => n.toLocaleString('en');
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;

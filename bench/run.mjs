@@ -7,8 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 import { BENCH_NOW, writeBenchInputs } from './generate.mjs';
+import { runTypeScriptBench } from './run-typescript-bench.mjs';
 
 const IMAGES = 100_000;
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
@@ -134,20 +134,10 @@ figure(
 // `npm run bench -- --preview-only`: the CLI figures above, without the slower benchmarks below.
 if (process.argv.includes('--preview-only')) process.exit(0);
 
-const engineBundle = join(dir, 'engine.js');
-await build({
-  entryPoints: [join(import.meta.dirname, 'engine.ts')],
-  outfile: engineBundle,
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  logLevel: 'warning',
+const engine = await runTypeScriptBench('engine', {
+  args: [images, policy, BENCH_NOW],
+  nodeArgs: ['--expose-gc'],
 });
-const engineRun = spawnSync(process.execPath, ['--expose-gc', engineBundle, images, policy, BENCH_NOW], {
-  encoding: 'utf8',
-});
-if (engineRun.status !== 0) throw new Error(`engine bench failed: ${engineRun.stderr}`);
-const engine = JSON.parse(engineRun.stdout);
 console.log('engine evaluation (in process, median of 5 after a warm-up):');
 let previous;
 for (const { images: n, ms } of engine.scaling) {
@@ -175,23 +165,9 @@ console.log(
 );
 
 // The cleanup worker's ECR calls against the minimum any cleaner needs (bench/cleanup.ts).
-const cleanupBundle = join(dir, 'cleanup.js');
-await build({
-  entryPoints: [join(import.meta.dirname, 'cleanup.ts')],
-  outfile: cleanupBundle,
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  logLevel: 'warning',
-});
-const cleanupRun = spawnSync(process.execPath, ['--max-old-space-size=8192', cleanupBundle], {
-  encoding: 'utf8',
-  maxBuffer: 1 << 24,
-  env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-});
-if (cleanupRun.status !== 0) throw new Error(`cleanup bench failed: ${cleanupRun.stderr}`);
+const cleanupResults = await runTypeScriptBench('cleanup', { nodeArgs: ['--max-old-space-size=8192'] });
 console.log('cleanup worker, ECR calls per run against the minimum (goal: ratio 1.00 for each API):');
-for (const result of JSON.parse(cleanupRun.stdout)) {
+for (const result of cleanupResults) {
   console.log(
     `  ${result.title}: ${count(result.images)} images, ${count(result.deleted)} deleted, ` +
       `${(result.ms / 1000).toFixed(1)} s wall (${((result.ms * 1000) / result.images).toFixed(1)} µs per image; registry built in ${(result.buildMs / 1000).toFixed(1)} s)`,
