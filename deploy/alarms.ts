@@ -1,0 +1,150 @@
+/**
+ * The stack's near-identical CloudWatch alarms, generated from two lists instead of written out by hand
+ * in serverless.yml: an Errors and a Throttles alarm per function, and a depth alarm per dead-letter or
+ * failure queue. serverless.yml includes them through deploy/resolve-alarms.cjs; the alarms that are
+ * one of a kind (DeletionShare, NotificationsRejected) stay written out there, beside their reasons.
+ * scripts/package-check.mjs fails when a function or a dead-letter/failure queue has no alarm.
+ *
+ * What each alarm shares (statistic, period, threshold, AlarmActions/OKActions on the alarm topic) is
+ * serverless.yml's `custom.alarmDefaults`, passed in, so that it is written once for both kinds.
+ */
+
+export interface FunctionAlarmSource {
+  /** The function key in serverless.yml (a public contract), e.g. `cleanupWorker`. */
+  key: string;
+  /** What an error means for this function and where its failed work waits. */
+  whenItFails: string;
+}
+
+export interface QueueAlarmSource {
+  /** The queue's logical id in serverless.yml. */
+  logicalId: string;
+  /** Its name after `<service>-<stage>-`, as the queue is named. */
+  name: string;
+  /** What a message in it is. */
+  holds: string;
+}
+
+export const FUNCTION_ALARMS: readonly FunctionAlarmSource[] = [
+  {
+    key: 'cleanupScheduler',
+    whenItFails:
+      'the cleanup schedule run failed or timed out; after two retries the event waits in the cleanup-scheduler-failures queue',
+  },
+  {
+    key: 'cleanupWorker',
+    whenItFails:
+      'a cleanup invocation crashed or timed out; its messages come back and, after 3 receives, wait in the cleanup DLQ',
+  },
+  {
+    key: 'tagImmutability',
+    whenItFails:
+      'a repository guard invocation failed (malformed event, incomplete sweep); after two retries it waits in the tag-immutability-failures queue',
+  },
+  {
+    key: 'scanFindings',
+    whenItFails:
+      'a scan event was not recorded (malformed event, ledger or ECR failure); after two retries it waits in the scan-findings-failures queue',
+  },
+  {
+    key: 'replicationAudit',
+    whenItFails:
+      'a replication event or audit failed; after two retries it waits in the replication-audit-failures queue',
+  },
+  {
+    key: 'slackNotifier',
+    whenItFails:
+      'a notifier invocation crashed or timed out; its messages come back and, after 5 receives, wait in the notifications DLQ',
+  },
+];
+
+export const QUEUE_ALARMS: readonly QueueAlarmSource[] = [
+  {
+    logicalId: 'CleanupDeadLetterQueue',
+    name: 'cleanup-dlq',
+    holds:
+      'cleanup requests that failed 3 times (a repository not cleaned): read the error in cleanupWorker logs, fix, then redrive',
+  },
+  {
+    logicalId: 'CleanupSchedulerFailureQueue',
+    name: 'cleanup-scheduler-failures',
+    holds: 'cleanup schedule runs that failed after Lambda retries (the event and the error)',
+  },
+  {
+    logicalId: 'TagImmutabilityFailureQueue',
+    name: 'tag-immutability-failures',
+    holds: 'repository guard events that failed after Lambda retries (the event and the error)',
+  },
+  {
+    logicalId: 'ScanFindingsFailureQueue',
+    name: 'scan-findings-failures',
+    holds: 'scan events that failed after Lambda retries: their findings were not alerted',
+  },
+  {
+    logicalId: 'ReplicationAuditFailureQueue',
+    name: 'replication-audit-failures',
+    holds: 'replication events or audits that failed after Lambda retries',
+  },
+  {
+    logicalId: 'NotificationDeadLetterQueue',
+    name: 'notifications-dlq',
+    holds: 'governance events that could not be posted to Slack after 5 attempts',
+  },
+  {
+    logicalId: 'NotificationRuleDeadLetterQueue',
+    name: 'notification-rule-dlq',
+    holds: 'governance events EventBridge could not deliver to the notification queue',
+  },
+];
+
+// Throttles mean the same for every function: Lambda's own retries, not the function's.
+const THROTTLES_MEAN =
+  'Lambda refused invocations (account or function concurrency exhausted); asynchronous events are retried for up to 6 hours, SQS messages come back';
+
+export interface AlarmDefaults {
+  lambda: Record<string, unknown>;
+  queueDepth: Record<string, unknown>;
+}
+
+type Resource = { Type: 'AWS::CloudWatch::Alarm'; Properties: Record<string, unknown> };
+
+/** The alarm resources, by logical id. `namePrefix` is `<service>-<stage>`. */
+export function buildAlarmResources(
+  namePrefix: string,
+  defaults: AlarmDefaults,
+  functions: readonly FunctionAlarmSource[] = FUNCTION_ALARMS,
+  queues: readonly QueueAlarmSource[] = QUEUE_ALARMS,
+): Record<string, Resource> {
+  const resources: Record<string, Resource> = {};
+  for (const { key, whenItFails } of functions) {
+    // osls's logical ids: `cleanupWorker` → `CleanupWorkerLambdaFunction`.
+    const capitalized = `${key.charAt(0).toUpperCase()}${key.slice(1)}`;
+    for (const [metric, meaning] of [
+      ['Errors', whenItFails],
+      ['Throttles', THROTTLES_MEAN],
+    ] as const) {
+      resources[`${capitalized}${metric}Alarm`] = {
+        Type: 'AWS::CloudWatch::Alarm',
+        Properties: {
+          ...defaults.lambda,
+          AlarmName: `${namePrefix}-${key}-${metric.toLowerCase()}`,
+          AlarmDescription: `${key} ${metric.toLowerCase()}: ${meaning}`,
+          MetricName: metric,
+          Dimensions: [{ Name: 'FunctionName', Value: { Ref: `${capitalized}LambdaFunction` } }],
+        },
+      };
+    }
+  }
+  for (const { logicalId, name, holds } of queues) {
+    resources[`${logicalId}DepthAlarm`] = {
+      Type: 'AWS::CloudWatch::Alarm',
+      Properties: {
+        ...defaults.queueDepth,
+        AlarmName: `${namePrefix}-${name}-not-empty`,
+        AlarmDescription: `${name}: ${holds}`,
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId, 'QueueName'] } }],
+      },
+    };
+  }
+  return resources;
+}

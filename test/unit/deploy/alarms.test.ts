@@ -1,0 +1,50 @@
+import { buildAlarmResources, FUNCTION_ALARMS, QUEUE_ALARMS } from '../../../deploy/alarms';
+
+const DEFAULTS = {
+  lambda: { Namespace: 'AWS/Lambda', Statistic: 'Sum', AlarmActions: [{ Ref: 'AlarmTopic' }] },
+  queueDepth: { Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible' },
+};
+
+describe('buildAlarmResources', () => {
+  const alarms = buildAlarmResources('ecr-warden-prod', DEFAULTS);
+
+  it('gives every function an Errors and a Throttles alarm on its own FunctionName', () => {
+    expect(FUNCTION_ALARMS.map((fn) => fn.key)).toEqual([
+      'cleanupScheduler',
+      'cleanupWorker',
+      'tagImmutability',
+      'scanFindings',
+      'replicationAudit',
+      'slackNotifier',
+    ]);
+    expect(alarms.CleanupWorkerErrorsAlarm?.Properties).toEqual({
+      ...DEFAULTS.lambda,
+      AlarmName: 'ecr-warden-prod-cleanupWorker-errors',
+      AlarmDescription: expect.stringMatching(/^cleanupWorker errors: a cleanup invocation crashed/),
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: 'CleanupWorkerLambdaFunction' } }],
+    });
+    expect(alarms.SlackNotifierThrottlesAlarm?.Properties).toMatchObject({
+      AlarmName: 'ecr-warden-prod-slackNotifier-throttles',
+      MetricName: 'Throttles',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: 'SlackNotifierLambdaFunction' } }],
+    });
+  });
+
+  it('gives every dead-letter and failure queue a depth alarm on its own QueueName', () => {
+    expect(alarms.NotificationDeadLetterQueueDepthAlarm?.Properties).toEqual({
+      ...DEFAULTS.queueDepth,
+      AlarmName: 'ecr-warden-prod-notifications-dlq-not-empty',
+      AlarmDescription:
+        'notifications-dlq: governance events that could not be posted to Slack after 5 attempts',
+      Dimensions: [
+        { Name: 'QueueName', Value: { 'Fn::GetAtt': ['NotificationDeadLetterQueue', 'QueueName'] } },
+      ],
+    });
+  });
+
+  it('makes exactly one alarm per function metric and per queue, nothing else', () => {
+    expect(Object.keys(alarms)).toHaveLength(FUNCTION_ALARMS.length * 2 + QUEUE_ALARMS.length);
+    expect(Object.values(alarms).every((alarm) => alarm.Type === 'AWS::CloudWatch::Alarm')).toBe(true);
+  });
+});
