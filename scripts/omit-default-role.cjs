@@ -4,7 +4,7 @@
  * A local osls plugin, listed in serverless.yml after serverless-iam-roles-per-function: removes osls's
  * shared default role `IamRoleLambdaExecution` from the compiled template once every function has its
  * own role, and stops the package if anything still uses it. Why, and the checks, are in
- * shared/aws/default-execution-role.ts (TypeScript, loaded through tsx as the variable resolvers do).
+ * deploy/iam/default-execution-role.ts (TypeScript, loaded through tsx as the variable resolvers do).
  *
  * Hook: just before osls validates and writes the template (`aws:package:finalize:saveServiceState`),
  * i.e. after the per-function roles are made (`before:package:finalize`) and after `resources:` of
@@ -24,7 +24,7 @@ class OmitDefaultRolePlugin {
 
   omitDefaultRole() {
     const { omitDefaultExecutionRole, DEFAULT_EXECUTION_ROLE } = requireTypeScript(
-      '../shared/aws/default-execution-role.ts',
+      '../deploy/iam/default-execution-role.ts',
       __filename,
     );
     const template = this.serverless.service.provider.compiledCloudFormationTemplate;

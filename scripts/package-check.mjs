@@ -7,7 +7,7 @@
  * 2. Reads `.serverless/cloudformation-template-update-stack.json` and `serverless-state.json` and
  *    checks each function: Lambda resource, runtime, architecture, own IAM role with exactly the
  *    statements listed in EXPECTED_STATEMENTS below, environment, events, on-failure path, log
- *    retention; across the template, the template guard's rules (local/template-guard/guard-template.ts:
+ *    retention; across the template, the template guard's rules (deploy/template-guard/guard-template.ts:
  *    IAM scoping, failure paths and their alarms, the alarm topic), and encrypted queues; DynamoDB tables on demand, KMS-encrypted, with point-in-time
  *    recovery; the state table built from shared/state/table-definition.ts (keys, TTL, protection per
  *    stage) and exported as the StateTableName output.
@@ -53,7 +53,7 @@ const ecrRepositories = {
 /**
  * The webhook parameters that `notifications.routes` of ecr-warden.yml names (loaded through tsx and
  * validated as the functions do). slackNotifier may read exactly these, by ARN; the ARN is built here
- * independently of shared/aws/slack-notifier-iam.ts, which builds the template's statement.
+ * independently of deploy/iam/slack-notifier-iam.ts, which builds the template's statement.
  */
 const wardenConfig = createRequire(import.meta.url)('tsx/cjs/api')
   .require('../shared/config/load-config.ts', fileURLToPath(import.meta.url))
@@ -68,7 +68,7 @@ const ssmParameterArn = (name) => ({
 /**
  * replicationAudit reads ECR in this region and replication.destinationRegions, on the repositories
  * replication.repositoryPrefixes covers (every repository without prefixes), and writes only when
- * replication.remediate has dryRun: false. Built here independently of shared/aws/replication-audit-iam.ts.
+ * replication.remediate has dryRun: false. Built here independently of deploy/iam/replication-audit-iam.ts.
  */
 const replication = wardenConfig.replication;
 // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub variable, not JavaScript
@@ -100,13 +100,13 @@ const replicationAlignActions = [
 /**
  * tagImmutability (the repository guard) reads the repositories immutability.rules cover, each read only
  * when a rule needs it, and writes only where a rule turns remediation on and dryRun is false. Built here
- * independently of shared/aws/repository-guard-iam.ts, except the glob → IAM ARN pattern conversion
+ * independently of deploy/iam/repository-guard-iam.ts, except the glob → IAM ARN pattern conversion
  * (repositoryArnPatterns, unit-tested in test/unit/immutability/repository-guard-iam.test.ts).
  */
 const guard = wardenConfig.immutability;
 const tsxRequire = (module) =>
   createRequire(import.meta.url)('tsx/cjs/api').require(module, fileURLToPath(import.meta.url));
-const { repositoryArnPatterns } = tsxRequire('../shared/aws/repository-guard-iam.ts');
+const { repositoryArnPatterns } = tsxRequire('../deploy/iam/repository-guard-iam.ts');
 const { WATCHED_API_CALL_NAMES } = tsxRequire('../shared/immutability/api-call.ts');
 const guardRepositoryArns = (rules) =>
   repositoryArnPatterns(rules.flatMap((rule) => rule.repositories)).map((pattern) => ({
@@ -161,7 +161,7 @@ const cleanupArchiveArns = cleanupWriteArns('transition');
  * A function's statement on the state table: the actions, on the table, and only on the partitions of the
  * key families it owns (`ForAllValues:StringLike` on `dynamodb:LeadingKeys`). The patterns come from
  * shared/state/state-access.ts, whose test proves them against the key builders; the statement's shape
- * is written here independently of shared/aws/state-table-iam.ts.
+ * is written here independently of deploy/iam/state-table-iam.ts.
  */
 const { leadingKeyPatterns } = tsxRequire('../shared/state/state-access.ts');
 const onOwnStatePartitions = (key, actions) => ({
@@ -525,12 +525,12 @@ for (const [roleId] of byType('AWS::IAM::Role')) {
   check(roleUsers.has(roleId), `${roleId}: an IAM role no function runs with`);
 }
 
-// Across the template, for every function and queue alike: the template guard (local/template-guard/):
+// Across the template, for every function and queue alike: the template guard (deploy/template-guard/):
 // no wildcard actions, "*" only where IAM has no resource type, destructive actions on repository ARNs,
 // a reason for every permission, a failure path and an alarm for every asynchronous path, an encrypted
 // alarm topic, log retention.
 {
-  const guard = tsxRequire('../local/template-guard/guard-template.ts').guardTemplate(template, {
+  const guard = tsxRequire('../deploy/template-guard/guard-template.ts').guardTemplate(template, {
     service: state.service.service,
     stage: STAGE,
   });
@@ -831,7 +831,7 @@ for (const zip of zips) {
 // ── 4. Permissions summary: printed, and kept in README.md between the permissions markers ──────────
 
 {
-  const summary = tsxRequire('../local/template-guard/permissions-summary.ts');
+  const summary = tsxRequire('../deploy/template-guard/permissions-summary.ts');
   const sections = tsxRequire('../local/docs/readme-sections.ts');
   const permissions = summary.summarizePermissions(template, {
     service: state.service.service,

@@ -4,7 +4,7 @@
  * A serverless variable source for replicationAudit: serverless.yml reads
  * `${file(./scripts/resolve-replication-audit.cjs):schedule}` and `...:iamRoleStatements`, built from the
  * `replication` section of ecr-warden.yml: the audit's schedule, and the statements of the function's own
- * role (shared/aws/replication-audit-iam.ts: read-only ECR in this region and replication.destinationRegions,
+ * role (deploy/iam/replication-audit-iam.ts: read-only ECR in this region and replication.destinationRegions,
  * on the repositories replication.repositoryPrefixes covers; the write actions only when
  * replication.remediate is present with dryRun: false).
  *
@@ -24,7 +24,7 @@ const CONFIG_FILE = 'ecr-warden.yml';
 function resolveReplicationAudit({ service, stage }) {
   const { loadConfigFile } = requireTypeScript('../shared/config/load-config.ts', __filename);
   const { replicationAuditIamStatements } = requireTypeScript(
-    '../shared/aws/replication-audit-iam.ts',
+    '../deploy/iam/replication-audit-iam.ts',
     __filename,
   );
   let config;

@@ -3,7 +3,7 @@
 /**
  * A serverless variable source for slackNotifier: serverless.yml reads
  * `${file(./scripts/resolve-slack-notifier.cjs):iamRoleStatements}`, the statements of the function's own
- * role built from `notifications.routes` of ecr-warden.yml by shared/aws/slack-notifier-iam.ts
+ * role built from `notifications.routes` of ecr-warden.yml by deploy/iam/slack-notifier-iam.ts
  * (`ssm:GetParameter` on exactly the webhook parameters the routes name, and the state table).
  *
  * Validates ecr-warden.yml with the same zod schema as the functions (through tsx, as
@@ -18,7 +18,7 @@ const CONFIG_FILE = 'ecr-warden.yml';
 /** @returns {{ iamRoleStatements: object[], webhookParameters: string[] }} */
 function resolveSlackNotifier() {
   const { loadConfigFile } = requireTypeScript('../shared/config/load-config.ts', __filename);
-  const { slackNotifierIamStatements } = requireTypeScript('../shared/aws/slack-notifier-iam.ts', __filename);
+  const { slackNotifierIamStatements } = requireTypeScript('../deploy/iam/slack-notifier-iam.ts', __filename);
   let config;
   try {
     config = loadConfigFile(path.join(__dirname, '..', CONFIG_FILE), CONFIG_FILE);

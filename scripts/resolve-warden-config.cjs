@@ -48,9 +48,9 @@ function resolveWardenConfig() {
           .DEFAULT_MAX_DELETION_SHARE),
     // cleanupWorker's role: the ECR reads on the repositories the cleanup rules' globs cover, and
     // BatchDeleteImage / UpdateImageStorageClass only where a rule can expire / transition and dryRun
-    // is false (shared/aws/cleanup-worker-iam.ts explains how globs map to IAM patterns).
+    // is false (deploy/iam/cleanup-worker-iam.ts explains how globs map to IAM patterns).
     cleanupWorkerIamStatements: requireTypeScript(
-      '../shared/aws/cleanup-worker-iam.ts',
+      '../deploy/iam/cleanup-worker-iam.ts',
       __filename,
     ).cleanupWorkerIamStatements(config.cleanup),
     scanningDigestSchedule: config.scanning.digest.schedule,
@@ -58,7 +58,7 @@ function resolveWardenConfig() {
     // `immutability` section (writes only where remediation is on and dryRun is false).
     tagImmutabilitySchedule: config.immutability.schedule,
     tagImmutabilityIamStatements: requireTypeScript(
-      '../shared/aws/repository-guard-iam.ts',
+      '../deploy/iam/repository-guard-iam.ts',
       __filename,
     ).repositoryGuardIamStatements(config.immutability),
   };

@@ -13,7 +13,7 @@ import { type RegionalEcrClients, regionalEcrClients } from './regional-ecr-clie
 /**
  * The writes of opt-in replication remediation (replication.remediate with dryRun: false), each through
  * the region's ECR client. The function's role holds these actions only when remediation is on
- * (shared/aws/replication-audit-iam.ts).
+ * (deploy/iam/replication-audit-iam.ts).
  */
 export function createReplicationRemediator(
   clients: RegionalEcrClients = regionalEcrClients,

@@ -21,7 +21,7 @@ import {
  * records or the tag ledger. LeadingKeys constrains the partition key only: sort keys stay free within an
  * owned partition.
  *
- * The statements are built from this table (shared/aws/state-table-iam.ts); test/unit/state/
+ * The statements are built from this table (deploy/iam/state-table-iam.ts); test/unit/state/
  * state-access.test.ts proves that every key a function's code builds matches its own patterns and no
  * other function's. Add a family here, with its owner, before writing it.
  */

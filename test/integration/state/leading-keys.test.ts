@@ -3,7 +3,7 @@
 // index, alert and digest idempotency) run through their harnesses on dynalite, which does not evaluate
 // IAM; every partition key they touch must match one of their own patterns (ForAllValues:StringLike).
 // test/unit/state/state-access.test.ts covers every function's key builders.
-import { matchesStringLike } from '../../../local/template-guard/iam-rules';
+import { matchesStringLike } from '../../../deploy/template-guard/iam-rules';
 import { processCleanupBatch } from '../../../shared/cleanup/process-cleanup-batch';
 import { processScanFindingsEvent } from '../../../shared/findings/scan-findings-service';
 import { leadingKeyPatterns, type StateTableFunction } from '../../../shared/state/state-access';

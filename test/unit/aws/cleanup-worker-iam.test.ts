@@ -1,4 +1,4 @@
-import { cleanupWorkerIamStatements } from '../../../shared/aws/cleanup-worker-iam';
+import { cleanupWorkerIamStatements } from '../../../deploy/iam/cleanup-worker-iam';
 
 const repositoryArn = (pattern: string) => ({
   'Fn::Sub': `arn:\${AWS::Partition}:ecr:\${AWS::Region}:\${AWS::AccountId}:repository/${pattern}`,

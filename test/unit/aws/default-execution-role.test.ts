@@ -6,7 +6,7 @@ import {
   DefaultRoleInUseError,
   omitDefaultExecutionRole,
   templateReferences,
-} from '../../../shared/aws/default-execution-role';
+} from '../../../deploy/iam/default-execution-role';
 
 const PLUGIN = join(__dirname, '..', '..', '..', 'scripts', 'omit-default-role.cjs');
 

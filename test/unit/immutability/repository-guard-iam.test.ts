@@ -1,7 +1,7 @@
 import {
   repositoryArnPatterns,
   repositoryGuardIamStatements,
-} from '../../../shared/aws/repository-guard-iam';
+} from '../../../deploy/iam/repository-guard-iam';
 import { parseConfig } from '../../../shared/config/load-config';
 import { STANDARD_POLICY } from '../../support/lifecycle-policies';
 

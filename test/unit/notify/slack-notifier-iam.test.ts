@@ -1,4 +1,4 @@
-import { slackNotifierIamStatements, webhookParameterArn } from '../../../shared/aws/slack-notifier-iam';
+import { slackNotifierIamStatements, webhookParameterArn } from '../../../deploy/iam/slack-notifier-iam';
 
 const STATE_TABLE_STATEMENT = {
   Effect: 'Allow',

@@ -1,4 +1,4 @@
-import { replicationAuditIamStatements } from '../../../shared/aws/replication-audit-iam';
+import { replicationAuditIamStatements } from '../../../deploy/iam/replication-audit-iam';
 
 const BUS = { eventBusName: 'ecr-warden-prod' };
 const arn = (region: string, prefix: string) => ({

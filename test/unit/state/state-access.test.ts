@@ -1,5 +1,5 @@
-import { matchesStringLike as stringLike } from '../../../local/template-guard/iam-rules';
-import { stateTableStatement } from '../../../shared/aws/state-table-iam';
+import { stateTableStatement } from '../../../deploy/iam/state-table-iam';
+import { matchesStringLike as stringLike } from '../../../deploy/template-guard/iam-rules';
 import { alertKey } from '../../../shared/findings/record-image-findings';
 import { deliveryKey } from '../../../shared/notify/governance-notifier';
 import {

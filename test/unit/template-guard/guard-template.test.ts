@@ -1,4 +1,4 @@
-import { guardTemplate } from '../../../local/template-guard/guard-template';
+import { guardTemplate } from '../../../deploy/template-guard/guard-template';
 import { lambdaRole, NAMING, statementsOfRole, subArn, validTemplate } from './template-builder';
 
 const WORKER_ROLE = 'CleanupWorkerIamRoleLambdaExecution';
@@ -98,7 +98,7 @@ describe('template guard', () => {
     });
 
     expect(guard(template)).toContain(
-      'cleanupWorker: no documented reason for "ecr:DescribeImageScanFindings": add it to local/template-guard/permission-reasons.ts',
+      'cleanupWorker: no documented reason for "ecr:DescribeImageScanFindings": add it to deploy/template-guard/permission-reasons.ts',
     );
   });
 
@@ -234,7 +234,7 @@ describe('template guard', () => {
     };
 
     expect(guard(template)).toEqual([
-      'ShareAlarm: no function writes the metric DeletedShare (local/template-guard/known-metrics.ts)',
+      'ShareAlarm: no function writes the metric DeletedShare (deploy/template-guard/known-metrics.ts)',
     ]);
   });
 

@@ -2,7 +2,7 @@ import {
   renderPermissionsMarkdown,
   renderPermissionsText,
   summarizePermissions,
-} from '../../../local/template-guard/permissions-summary';
+} from '../../../deploy/template-guard/permissions-summary';
 import { NAMING, statementsOfRole, validTemplate } from './template-builder';
 
 describe('the permissions summary', () => {

@@ -1,4 +1,4 @@
-import type { CloudFormationTemplate } from '../../../local/template-guard/cloudformation';
+import type { CloudFormationTemplate } from '../../../deploy/template-guard/cloudformation';
 
 /**
  * A small template in the shape `osls package` writes, that passes every rule of the template guard:

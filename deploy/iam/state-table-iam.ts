@@ -1,4 +1,4 @@
-import { leadingKeyPatterns, type StateTableFunction } from '../state/state-access';
+import { leadingKeyPatterns, type StateTableFunction } from '../../shared/state/state-access';
 import { getAtt, type IamStatement } from './iam-statement';
 
 /**

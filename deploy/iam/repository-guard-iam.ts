@@ -1,4 +1,4 @@
-import type { ImmutabilityConfig } from '../config/schema';
+import type { ImmutabilityConfig } from '../../shared/config/schema';
 import { getAtt, type IamStatement, regionalArn } from './iam-statement';
 import { stateTableStatement } from './state-table-iam';
 

@@ -1,5 +1,5 @@
-import { templateReferences } from '../../shared/aws/default-execution-role';
-import { ITEM_ACTIONS } from '../../shared/aws/state-table-iam';
+import { templateReferences } from '../iam/default-execution-role';
+import { ITEM_ACTIONS } from '../iam/state-table-iam';
 import {
   asArray,
   type CloudFormationTemplate,
@@ -83,7 +83,7 @@ export function guardTemplate(template: CloudFormationTemplate, naming: Naming):
       check(!hasActionWildcard(action), `${id}: wildcard action "${action}"`);
       check(
         !onStar || RESOURCE_STAR_ACTIONS[action] !== undefined,
-        `${id}: "${action}" is allowed on Resource "*"; scope it to ARNs (only actions without a resource type may use "*": local/template-guard/iam-rules.ts)`,
+        `${id}: "${action}" is allowed on Resource "*"; scope it to ARNs (only actions without a resource type may use "*": deploy/template-guard/iam-rules.ts)`,
       );
       if (DESTRUCTIVE_ACTIONS.has(action) && !onStar) {
         check(
@@ -260,7 +260,7 @@ export function guardTemplate(template: CloudFormationTemplate, naming: Naming):
       for (const action of strings(statement.Action)) {
         check(
           reasonFor(fn.key, action, context) !== undefined,
-          `${fn.key}: no documented reason for "${action}": add it to local/template-guard/permission-reasons.ts`,
+          `${fn.key}: no documented reason for "${action}": add it to deploy/template-guard/permission-reasons.ts`,
         );
       }
     }
@@ -329,7 +329,7 @@ export function guardTemplate(template: CloudFormationTemplate, naming: Naming):
     if (typeof alarm.Namespace === 'string' && !alarm.Namespace.startsWith('AWS/')) {
       check(
         typeof alarm.MetricName === 'string' && KNOWN_METRICS.has(alarm.MetricName),
-        `${alarmId}: no function writes the metric ${String(alarm.MetricName)} (local/template-guard/known-metrics.ts)`,
+        `${alarmId}: no function writes the metric ${String(alarm.MetricName)} (deploy/template-guard/known-metrics.ts)`,
       );
       for (const fn of functions) {
         const variables = propertiesOf(resources[fn.logicalId]).Environment;

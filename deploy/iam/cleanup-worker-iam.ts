@@ -39,7 +39,7 @@ import { stateTableStatement } from './state-table-iam';
  * - `events:PutEvents` on ecr-warden's bus only; on the state table, GetItem/PutItem/DeleteItem
  *   (idempotency records, run progress), Query (grace-period marks of a repository) and
  *   BatchWriteItem (marking and unmarking, 25 a call), only on its own partitions (dynamodb:LeadingKeys,
- *   shared/aws/state-table-iam.ts). Never UpdateItem, Scan or anything on `*`.
+ *   deploy/iam/state-table-iam.ts). Never UpdateItem, Scan or anything on `*`.
  *
  * The SQS event source's statement (ReceiveMessage, DeleteMessage, GetQueueAttributes on CleanupQueue)
  * is added by serverless-iam-roles-per-function from the `sqs` event.

@@ -14,7 +14,7 @@ import { stateTableStatement } from './state-table-iam';
  *   grant.
  * - GetItem, PutItem and DeleteItem on the state table: the idempotency records (get, conditional put,
  *   conditional delete; shared/aws/idempotency.ts never updates an item in place, so no UpdateItem),
- *   only on its own `slack-notification` records (dynamodb:LeadingKeys, shared/aws/state-table-iam.ts).
+ *   only on its own `slack-notification` records (dynamodb:LeadingKeys, deploy/iam/state-table-iam.ts).
  * - `sqs:SendMessage` on the notifications dead-letter queue only: a message still failing at its
  *   second receive is parked there (shared/aws/notification-parking.ts) so that the single FIFO message
  *   group moves on. The queue uses SSE-SQS, which needs no KMS permission.
