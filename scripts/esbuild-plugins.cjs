@@ -7,7 +7,7 @@
  * configDataPlugin: ecr-warden.yml is imported by shared/config/bundled-config.ts. This plugin loads it as the parsed YAML,
  * i.e. a JSON module: the function validates it with zod at cold start but ships no YAML parser (the
  * `yaml` package is about 115 KB of every bundle) and spends no init time parsing YAML. The resolver
- * (scripts/resolve-warden-config.cjs) has already validated the same file by then, so an invalid config
+ * (deploy/resolve-variables.cjs) has already validated the same file by then, so an invalid config
  * never reaches this point in `osls package`; a YAML error here still fails the build with its position.
  */
 

@@ -4,7 +4,7 @@ import { stateTableStatement } from './state-table-iam';
 
 /**
  * The IAM statements of cleanupWorker's own role (serverless-iam-roles-per-function), built from
- * `cleanup.rules` of ecr-warden.yml by scripts/resolve-warden-config.cjs. Actions and resource types
+ * `cleanup.rules` of ecr-warden.yml by deploy/resolve-variables.cjs. Actions and resource types
  * follow the Service Authorization Reference:
  * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerregistry.html
  * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerservice.html

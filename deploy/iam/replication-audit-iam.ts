@@ -3,7 +3,7 @@ import { stateTableStatement } from './state-table-iam';
 
 /**
  * The IAM statements of replicationAudit's own role (serverless-iam-roles-per-function), built from the
- * `replication` section of ecr-warden.yml by scripts/resolve-replication-audit.cjs, because the regions
+ * `replication` section of ecr-warden.yml by deploy/resolve-variables.cjs, because the regions
  * and repositories it may read come from the config.
  *
  * Read-only unless remediation is on (`replication.remediate` present with `dryRun: false`):

@@ -4,7 +4,7 @@ import { stateTableStatement } from './state-table-iam';
 
 /**
  * The IAM statements of tagImmutability's own role (serverless-iam-roles-per-function), derived from
- * `immutability` in ecr-warden.yml by scripts/resolve-warden-config.cjs:
+ * `immutability` in ecr-warden.yml by deploy/resolve-variables.cjs:
  *
  * - `ecr:DescribeRepositories` on every repository: the sweep lists them all (it is authorised per
  *   repository ARN).

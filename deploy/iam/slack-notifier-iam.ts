@@ -3,7 +3,7 @@ import { stateTableStatement } from './state-table-iam';
 
 /**
  * The IAM statements of slackNotifier's own role (serverless-iam-roles-per-function), built from
- * ecr-warden.yml by scripts/resolve-slack-notifier.cjs because one of them depends on the config:
+ * ecr-warden.yml by deploy/resolve-variables.cjs because one of them depends on the config:
  *
  * - `ssm:GetParameter` on exactly the webhook parameters that `notifications.routes` names, and no
  *   statement at all when there is no route (IAM refuses a statement without resources). No

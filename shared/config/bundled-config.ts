@@ -9,7 +9,7 @@ import { parseConfig } from './validate-config';
  * variable at it: the config then cannot drift from the code it was validated with, no path has to be
  * right at run time (Lambda, the demo and jest all see the same import), and a config change changes
  * the code hash so the function is redeployed. At package time ecr-warden.yml is validated
- * (scripts/resolve-warden-config.cjs) and converted to JSON (scripts/esbuild-plugins.cjs), so the bundle
+ * (deploy/resolve-variables.cjs) and converted to JSON (scripts/esbuild-plugins.cjs), so the bundle
  * carries data and no YAML parser; it is validated again here, at cold start.
  */
 export function loadBundledConfig(): EcrWardenConfig {

@@ -2,7 +2,7 @@ import type { AttributeDefinition, KeySchemaElement } from '@aws-sdk/client-dyna
 
 /**
  * The state table, defined once. serverless.yml builds its `AWS::DynamoDB::Table` from this module
- * (through scripts/resolve-state-table.cjs), the tests create their dynalite tables from it
+ * (through deploy/resolve-variables.cjs), the tests create their dynalite tables from it
  * (test/support/state-table.ts), and `npm run package:check` compares the packaged template with it.
  *
  * Single-table design: every item has a string partition key `pk` and a string sort key `sk`

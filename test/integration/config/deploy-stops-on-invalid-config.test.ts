@@ -1,5 +1,5 @@
 // The deploy stops before anything is created when ecr-warden.yml is invalid: osls resolves serverless.yml's
-// variables first, and scripts/resolve-warden-config.cjs (with the other resolvers) validates the file
+// variables first, and deploy/resolve-variables.cjs validates the file
 // there. Run on a scratch copy of the service with an invalid ecr-warden.yml, with no AWS credentials and
 // every network connection refused (scripts/block-network.cjs records any attempt).
 import { spawnSync } from 'node:child_process';
@@ -12,7 +12,7 @@ let dir: string;
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'ecr-warden-deploy-'));
-  for (const entry of ['serverless.yml', 'package.json', 'scripts', 'shared', 'functions']) {
+  for (const entry of ['serverless.yml', 'package.json', 'scripts', 'deploy', 'shared', 'functions']) {
     cpSync(join(ROOT, entry), join(dir, entry), { recursive: true });
   }
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');

@@ -8,15 +8,16 @@ import {
 } from '../../../shared/state/table-definition';
 
 /**
- * What scripts/resolve-state-table.cjs, the variable source of serverless.yml's StateTable,
- * returns for a stage. Run in plain Node, as osls runs it: tsx cannot load TypeScript inside jest's
+ * What deploy/resolve-variables.cjs, the variable source of serverless.yml, returns as the StateTable's
+ * definition for a stage. Run in plain Node, as osls runs it: tsx cannot load TypeScript inside jest's
  * module system.
  */
 function resolveStateTableAsOslsDoes(stage: string): unknown {
-  const script = `process.stdout.write(JSON.stringify(require(${JSON.stringify(RESOLVER)}).resolveStateTable(${JSON.stringify(stage)})))`;
+  const stack = JSON.stringify({ service: 'ecr-warden', stage });
+  const script = `process.stdout.write(JSON.stringify(require(${JSON.stringify(RESOLVER)}).resolveVariables(${stack}).stateTable))`;
   return JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }));
 }
-const RESOLVER = join(__dirname, '..', '..', '..', 'scripts', 'resolve-state-table.cjs');
+const RESOLVER = join(__dirname, '..', '..', '..', 'deploy', 'resolve-variables.cjs');
 
 describe('state table definition', () => {
   it('keys every item by a string pk and a string sk', () => {
