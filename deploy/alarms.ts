@@ -1,8 +1,10 @@
 /**
  * The stack's near-identical CloudWatch alarms, generated from two lists instead of written out by hand
- * in serverless.yml: an Errors and a Throttles alarm per function, and a depth alarm per dead-letter or
- * failure queue. serverless.yml includes them through deploy/resolve-alarms.cjs; the alarms that are
- * one of a kind (DeletionShare, NotificationsRejected) stay written out there, beside their reasons.
+ * in serverless.yml: an Errors and a Throttles alarm per function, a depth alarm per dead-letter or
+ * failure queue, and one alarm per ecr-warden metric that counts failures nothing else surfaces
+ * (NotificationsRejected). serverless.yml includes them through deploy/resolve-alarms.cjs; the one alarm
+ * of its own kind (DeletionShare, its threshold from ecr-warden.yml) is written out in
+ * deploy/resources/alarms.yml, beside its reason.
  * scripts/package-check.mjs fails when a function or a dead-letter/failure queue has no alarm.
  *
  * What each alarm shares (statistic, period, threshold, AlarmActions/OKActions on the alarm topic) is
@@ -97,6 +99,29 @@ export const QUEUE_ALARMS: readonly QueueAlarmSource[] = [
   },
 ];
 
+export interface MetricAlarmSource {
+  logicalId: string;
+  /** Its name after `<service>-<stage>-`. */
+  name: string;
+  /** An ecr-warden metric (POWERTOOLS_METRICS_NAMESPACE), with its `service` dimension. */
+  metricName: string;
+  description: string;
+}
+
+export const METRIC_ALARMS: readonly MetricAlarmSource[] = [
+  {
+    // slackNotifier writes NotificationsRejected (once per route dimension, once without) when Slack
+    // refuses a post for good (404 no_service, 403 invalid_token, 410 channel_is_archived, 200 not `ok`,
+    // ...). The notifier records it and moves on, so nothing reaches the DLQ: this alarm is how a person
+    // hears of it.
+    logicalId: 'NotificationsRejectedAlarm',
+    name: 'notifications-rejected',
+    metricName: 'NotificationsRejected',
+    description:
+      'slackNotifier: Slack rejected a notification for good (revoked webhook, archived channel, refused payload); the logs name route, event, status and Slack error; fix or remove the route; the message was acknowledged, not sent to the DLQ',
+  },
+];
+
 // Throttles mean the same for every function: Lambda's own retries, not the function's.
 const THROTTLES_MEAN =
   'Lambda refused invocations (account or function concurrency exhausted); asynchronous events are retried for up to 6 hours, SQS messages come back';
@@ -114,6 +139,7 @@ export function buildAlarmResources(
   defaults: AlarmDefaults,
   functions: readonly FunctionAlarmSource[] = FUNCTION_ALARMS,
   queues: readonly QueueAlarmSource[] = QUEUE_ALARMS,
+  metrics: readonly MetricAlarmSource[] = METRIC_ALARMS,
 ): Record<string, Resource> {
   const resources: Record<string, Resource> = {};
   for (const { key, whenItFails } of functions) {
@@ -143,6 +169,19 @@ export function buildAlarmResources(
         AlarmName: `${namePrefix}-${name}-not-empty`,
         AlarmDescription: `${name}: ${holds}`,
         Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId, 'QueueName'] } }],
+      },
+    };
+  }
+  for (const { logicalId, name, metricName, description } of metrics) {
+    resources[logicalId] = {
+      Type: 'AWS::CloudWatch::Alarm',
+      Properties: {
+        ...defaults.lambda,
+        AlarmName: `${namePrefix}-${name}`,
+        AlarmDescription: description,
+        Namespace: 'ecr-warden',
+        MetricName: metricName,
+        Dimensions: [{ Name: 'service', Value: 'ecr-warden' }],
       },
     };
   }

@@ -1,4 +1,4 @@
-import { buildAlarmResources, FUNCTION_ALARMS, QUEUE_ALARMS } from '../../../deploy/alarms';
+import { buildAlarmResources, FUNCTION_ALARMS, METRIC_ALARMS, QUEUE_ALARMS } from '../../../deploy/alarms';
 
 const DEFAULTS = {
   lambda: { Namespace: 'AWS/Lambda', Statistic: 'Sum', AlarmActions: [{ Ref: 'AlarmTopic' }] },
@@ -43,8 +43,21 @@ describe('buildAlarmResources', () => {
     });
   });
 
-  it('makes exactly one alarm per function metric and per queue, nothing else', () => {
-    expect(Object.keys(alarms)).toHaveLength(FUNCTION_ALARMS.length * 2 + QUEUE_ALARMS.length);
+  it('alarms on an ecr-warden metric of its own namespace with the Lambda defaults', () => {
+    expect(alarms.NotificationsRejectedAlarm?.Properties).toEqual({
+      ...DEFAULTS.lambda,
+      AlarmName: 'ecr-warden-prod-notifications-rejected',
+      AlarmDescription: expect.stringMatching(/^slackNotifier: Slack rejected a notification for good/),
+      Namespace: 'ecr-warden',
+      MetricName: 'NotificationsRejected',
+      Dimensions: [{ Name: 'service', Value: 'ecr-warden' }],
+    });
+  });
+
+  it('makes exactly one alarm per function metric, queue and ecr-warden metric, nothing else', () => {
+    expect(Object.keys(alarms)).toHaveLength(
+      FUNCTION_ALARMS.length * 2 + QUEUE_ALARMS.length + METRIC_ALARMS.length,
+    );
     expect(Object.values(alarms).every((alarm) => alarm.Type === 'AWS::CloudWatch::Alarm')).toBe(true);
   });
 });
