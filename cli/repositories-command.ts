@@ -1,5 +1,4 @@
 import { ECRClient } from '@aws-sdk/client-ecr';
-import * as z from 'zod';
 import { formatSnapshotIssue, readSnapshot, SnapshotError } from '../shared/cleanup/snapshot';
 import { ConfigError, formatConfigIssue } from '../shared/config/config-error';
 import { loadConfigFile } from '../shared/config/load-config';
@@ -12,6 +11,7 @@ import {
 } from '../shared/immutability/audit';
 import type { Baseline, ObservedRepository } from '../shared/immutability/check-baselines';
 import { observeRepositoryEntry } from '../shared/immutability/observe';
+import * as z from '../shared/zod';
 import { CliError } from './errors';
 import { readJsonFile } from './input';
 import {
@@ -144,11 +144,11 @@ const snapshotExtras = z.looseObject({
   repositories: z.array(
     z.looseObject({
       /** get-repository-policy `policyText`; null when the repository has none. */
-      repositoryPolicyText: z.string().nullable().optional(),
+      repositoryPolicyText: z.optional(z.nullable(z.string())),
       /** a batch-get-repository-scanning-configuration `scanningConfigurations[]` entry. */
-      scanningConfiguration: z
-        .looseObject({ scanFrequency: z.enum(['SCAN_ON_PUSH', 'CONTINUOUS_SCAN', 'MANUAL']).optional() })
-        .optional(),
+      scanningConfiguration: z.optional(
+        z.looseObject({ scanFrequency: z.optional(z.enum(['SCAN_ON_PUSH', 'CONTINUOUS_SCAN', 'MANUAL'])) }),
+      ),
     }),
   ),
 });

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod';
 
 /**
  * The message `cleanupScheduler` sends to the cleanup queue, one per repository, and `cleanupWorker`
@@ -11,15 +11,15 @@ export const cleanupRequestSchema = z.strictObject({
   // CreateRepository allows 2-256 characters; bounding it (and runId) also keeps the idempotency key of a
   // hostile or corrupted message within DynamoDB's key size, so that it fails here, as a validation error.
   // https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_CreateRepository.html
-  repositoryName: z.string().min(1).max(256),
-  repositoryArn: z.string().startsWith('arn:'),
-  registryId: z.string().regex(/^\d{12}$/),
+  repositoryName: z.string().check(z.minLength(1), z.maxLength(256)),
+  repositoryArn: z.string().check(z.startsWith('arn:')),
+  registryId: z.string().check(z.regex(/^\d{12}$/)),
   /**
    * The schedule run that asked for this cleanup: the EventBridge event id. Lambda's asynchronous
    * retries deliver the same event again, so a retried run sends the same runId and the worker can
    * treat (runId, repositoryName) as an idempotency key.
    */
-  runId: z.string().min(1).max(256),
+  runId: z.string().check(z.minLength(1), z.maxLength(256)),
 });
 
 export type CleanupRequest = z.output<typeof cleanupRequestSchema>;

@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { formatIssuePath } from '../config/config-error';
 import { EcrWardenError } from '../errors';
 import {
@@ -9,6 +8,7 @@ import {
   toImageRecord,
 } from '../inventory/image-details';
 import { indexChildren, isIndexMediaType, ManifestError } from '../inventory/manifests';
+import * as z from '../zod';
 import type { Workloads } from './workload-images';
 
 /**
@@ -38,32 +38,32 @@ const TIMESTAMP_PROBLEM = 'expected an ISO 8601 timestamp or epoch seconds';
 
 const timestamp = z
   .union([z.string(), z.number()], { error: TIMESTAMP_PROBLEM })
-  .refine((value) => isTimestamp(value), TIMESTAMP_PROBLEM);
+  .check(z.refine((value) => isTimestamp(value), TIMESTAMP_PROBLEM));
 
-const optionalString = z.string().optional();
+const optionalString = z.optional(z.string());
 
 // https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_ImageDetail.html
 const imageDetailSchema = z.looseObject({
   registryId: optionalString,
   repositoryName: optionalString,
-  imageDigest: z.string().min(1, 'must not be empty'),
-  imageTags: z.array(z.string()).optional(),
-  imageSizeInBytes: z.number().min(0, 'must be >= 0').optional(),
+  imageDigest: z.string().check(z.minLength(1, 'must not be empty')),
+  imageTags: z.optional(z.array(z.string())),
+  imageSizeInBytes: z.optional(z.number().check(z.gte(0, 'must be >= 0'))),
   imagePushedAt: timestamp,
-  lastRecordedPullTime: timestamp.optional(),
+  lastRecordedPullTime: z.optional(timestamp),
   imageManifestMediaType: optionalString,
   artifactMediaType: optionalString,
   subjectManifestDigest: optionalString,
-  imageStatus: z
-    .enum(IMAGE_STATUSES, { error: `expected ${IMAGE_STATUSES.join(', ')} (ECR's image statuses)` })
-    .optional(),
-  lastArchivedAt: timestamp.optional(),
-  lastActivatedAt: timestamp.optional(),
+  imageStatus: z.optional(
+    z.enum(IMAGE_STATUSES, { error: `expected ${IMAGE_STATUSES.join(', ')} (ECR's image statuses)` }),
+  ),
+  lastArchivedAt: z.optional(timestamp),
+  lastActivatedAt: z.optional(timestamp),
 });
 
 // https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_Repository.html
 const repositorySchema = z.looseObject({
-  repositoryName: z.string().min(1, 'must not be empty'),
+  repositoryName: z.string().check(z.minLength(1, 'must not be empty')),
   repositoryArn: optionalString,
   registryId: optionalString,
   repositoryUri: optionalString,
@@ -73,7 +73,7 @@ const snapshotRepositorySchema = z.looseObject({
   repository: repositorySchema,
   lifecyclePolicyText: optionalString,
   images: z.array(imageDetailSchema),
-  manifests: z.record(z.string(), z.string()).default({}),
+  manifests: z._default(z.record(z.string(), z.string()), {}),
 });
 
 const ecsTaskSchema = z.looseObject({
@@ -82,9 +82,9 @@ const ecsTaskSchema = z.looseObject({
   group: optionalString,
   lastStatus: optionalString,
   taskDefinitionArn: optionalString,
-  containers: z
-    .array(z.looseObject({ name: optionalString, image: optionalString, imageDigest: optionalString }))
-    .optional(),
+  containers: z.optional(
+    z.array(z.looseObject({ name: optionalString, image: optionalString, imageDigest: optionalString })),
+  ),
 });
 
 const ecsServiceSchema = z.looseObject({
@@ -93,55 +93,60 @@ const ecsServiceSchema = z.looseObject({
   clusterArn: optionalString,
   status: optionalString,
   taskDefinition: optionalString,
-  deployments: z
-    .array(z.looseObject({ id: optionalString, status: optionalString, taskDefinition: optionalString }))
-    .optional(),
+  deployments: z.optional(
+    z.array(z.looseObject({ id: optionalString, status: optionalString, taskDefinition: optionalString })),
+  ),
 });
 
 // describe-task-definition prints `{"taskDefinition": {...}, "tags": [...]}`: the whole output is
 // accepted too, and unwrapped.
-const ecsTaskDefinitionSchema = z.preprocess(
-  (value) => {
+// (`z.pipe(z.transform(...), schema)` is what classic zod's `z.preprocess` builds.)
+const ecsTaskDefinitionSchema = z.pipe(
+  z.transform((value: unknown) => {
     const wrapped = value as { taskDefinition?: unknown; family?: unknown } | null;
     return typeof wrapped?.taskDefinition === 'object' && wrapped.family === undefined
       ? wrapped.taskDefinition
       : value;
-  },
+  }),
   z.looseObject({
     taskDefinitionArn: optionalString,
-    family: z.string().min(1, 'must not be empty'),
-    revision: z.int('must be a whole number').min(1, 'must be >= 1'),
+    family: z.string().check(z.minLength(1, 'must not be empty')),
+    revision: z.int('must be a whole number').check(z.gte(1, 'must be >= 1')),
     status: optionalString,
-    containerDefinitions: z.array(z.looseObject({ name: optionalString, image: optionalString })).default([]),
+    containerDefinitions: z._default(
+      z.array(z.looseObject({ name: optionalString, image: optionalString })),
+      [],
+    ),
   }),
 );
 
 const lambdaFunctionSchema = z.looseObject({
-  Configuration: z
-    .looseObject({
+  Configuration: z.optional(
+    z.looseObject({
       FunctionName: optionalString,
       FunctionArn: optionalString,
       Version: optionalString,
       PackageType: optionalString,
-    })
-    .optional(),
-  Code: z.looseObject({ ImageUri: optionalString, ResolvedImageUri: optionalString }).optional(),
+    }),
+  ),
+  Code: z.optional(z.looseObject({ ImageUri: optionalString, ResolvedImageUri: optionalString })),
 });
 
 export const snapshotSchema = z.looseObject({
   snapshotVersion: z.literal(SNAPSHOT_VERSION, `must be ${SNAPSHOT_VERSION}`),
-  account: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id'),
-  region: z.string().regex(/^[a-z]{2,}(-[a-z]+)+-\d+$/, 'must be an AWS region such as us-east-1'),
+  account: z.string().check(z.regex(/^\d{12}$/, 'must be a 12-digit AWS account id')),
+  region: z.string().check(z.regex(/^[a-z]{2,}(-[a-z]+)+-\d+$/, 'must be an AWS region such as us-east-1')),
   takenAt: timestamp,
   repositories: z.array(snapshotRepositorySchema),
-  ecs: z
-    .looseObject({
-      tasks: z.array(ecsTaskSchema).default([]),
-      services: z.array(ecsServiceSchema).default([]),
-      taskDefinitions: z.array(ecsTaskDefinitionSchema).default([]),
-    })
-    .prefault({}),
-  lambda: z.looseObject({ functions: z.array(lambdaFunctionSchema).default([]) }).prefault({}),
+  ecs: z.prefault(
+    z.looseObject({
+      tasks: z._default(z.array(ecsTaskSchema), []),
+      services: z._default(z.array(ecsServiceSchema), []),
+      taskDefinitions: z._default(z.array(ecsTaskDefinitionSchema), []),
+    }),
+    {},
+  ),
+  lambda: z.prefault(z.looseObject({ functions: z._default(z.array(lambdaFunctionSchema), []) }), {}),
 });
 
 export type SnapshotDocument = z.output<typeof snapshotSchema>;

@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { EcrWardenError } from '../errors';
+import * as z from '../zod';
 
 /** A function's environment is missing a variable or holds a bad value. Thrown at cold start. */
 export class EnvironmentError extends EcrWardenError {
@@ -28,7 +28,7 @@ export function readCleanupSchedulerEnvironment(
 }
 
 /** Validates `env` against `schema`; the error names every variable that is missing or wrong. */
-export function readEnvironment<Schema extends z.ZodObject>(
+export function readEnvironment<Schema extends z.ZodMiniObject>(
   schema: Schema,
   env: Readonly<Record<string, string | undefined>>,
 ): z.output<Schema> {
@@ -46,9 +46,11 @@ export function readEnvironment<Schema extends z.ZodObject>(
  * DynamoDB table names: 3 to 255 characters of a-z, A-Z, 0-9, `_`, `-` and `.`.
  * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html
  */
-const tableName = z
-  .string()
-  .regex(/^[A-Za-z0-9_.-]{3,255}$/, { error: 'must be a DynamoDB table name (3-255 of A-Z a-z 0-9 _ - .)' });
+const tableName = z.string().check(
+  z.regex(/^[A-Za-z0-9_.-]{3,255}$/, {
+    error: 'must be a DynamoDB table name (3-255 of A-Z a-z 0-9 _ - .)',
+  }),
+);
 
 /**
  * The variable serverless.yml sets (`STATE_TABLE_NAME: !Ref StateTable`) on every function that reads
@@ -68,7 +70,9 @@ export function readStateTableEnvironment(
   return readEnvironment(stateTableEnvironmentSchema, env);
 }
 
-const awsRegion = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as us-east-1');
+const awsRegion = z
+  .string()
+  .check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as us-east-1'));
 
 /**
  * Where the function runs: the own account and region of its governed scope
@@ -81,7 +85,7 @@ const awsRegion = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS re
  *   https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime
  */
 export const deploymentLocationEnvironmentShape = {
-  DEPLOYMENT_ACCOUNT_ID: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id'),
+  DEPLOYMENT_ACCOUNT_ID: z.string().check(z.regex(/^\d{12}$/, 'must be a 12-digit AWS account id')),
   AWS_REGION: awsRegion,
 };
 
@@ -89,9 +93,11 @@ export const deploymentLocationEnvironmentShape = {
  * EventBridge event bus names: 1-256 of A-Z a-z 0-9 . - _ (a name, not an ARN, for the custom bus).
  * https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_CreateEventBus.html
  */
-const eventBusName = z.string().regex(/^[A-Za-z0-9._-]{1,256}$/, {
-  error: 'must be an EventBridge event bus name (1-256 of A-Z a-z 0-9 . - _)',
-});
+const eventBusName = z.string().check(
+  z.regex(/^[A-Za-z0-9._-]{1,256}$/, {
+    error: 'must be an EventBridge event bus name (1-256 of A-Z a-z 0-9 . - _)',
+  }),
+);
 
 const scanFindingsEnvironmentSchema = z.object({
   /** ecr-warden's own bus, where Vulnerability Alerts and Digests are published. */

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import {
   deploymentLocationEnvironmentShape,
   readEnvironment,
@@ -16,7 +16,7 @@ const replicationAuditEnvironmentSchema = z.object({
    */
   EVENT_BUS_NAME: z
     .string()
-    .regex(/^[/.\-_A-Za-z0-9]{1,256}$/, 'must be an EventBridge bus name such as ecr-warden-prod'),
+    .check(z.regex(/^[/.\-_A-Za-z0-9]{1,256}$/, 'must be an EventBridge bus name such as ecr-warden-prod')),
   /** The idempotency records that keep one replication failure one alert. */
   ...stateTableEnvironmentShape,
   /** The account and region of the source registry: the audit's, and the only source events may name. */

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import {
   deploymentLocationEnvironmentShape,
   readEnvironment,
@@ -16,7 +16,7 @@ const repositoryGuardEnvironmentSchema = z.object({
    */
   EVENT_BUS_NAME: z
     .string()
-    .regex(/^[/.\-_A-Za-z0-9]{1,256}$/, 'must be an EventBridge bus name such as ecr-warden-prod'),
+    .check(z.regex(/^[/.\-_A-Za-z0-9]{1,256}$/, 'must be an EventBridge bus name such as ecr-warden-prod')),
   /** The tag ledger, the drift ledger and the idempotency records. */
   ...stateTableEnvironmentShape,
   /**
@@ -25,7 +25,7 @@ const repositoryGuardEnvironmentSchema = z.object({
    */
   GUARD_ROLE_ARN: z
     .string()
-    .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'must be an IAM role ARN'),
+    .check(z.regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'must be an IAM role ARN')),
   /** The registry the guard fixes and reports on; events of other accounts and regions are rejected. */
   ...deploymentLocationEnvironmentShape,
 });

@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import {
   GOVERNANCE_DETAIL_TYPES,
   type GovernanceDetailType,
@@ -8,6 +7,7 @@ import {
 import { THRESHOLD_SEVERITIES } from '../findings/severity';
 import { TAG_MUTABILITY_MODES, tagMutabilityProblems } from '../immutability/tag-mutability';
 import { type LifecyclePolicy, type PolicyViolation, parseLifecyclePolicy } from '../lifecycle/policy';
+import * as z from '../zod';
 
 /**
  * The schema of `ecr-warden.yml`. Every object is strict: an unknown key is reported (a typo such as
@@ -47,29 +47,31 @@ export function describeScheduleExpressionProblem(expression: string): string | 
   return 'must be rate(<n> <unit>) such as rate(1 day) or rate(12 hours), or cron(<6 fields>) such as cron(0 3 * * ? *)';
 }
 
-const scheduleExpression = z.string().superRefine((expression, ctx) => {
-  const problem = describeScheduleExpressionProblem(expression);
-  if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
-});
+const scheduleExpression = z.string().check(
+  z.superRefine((expression, ctx) => {
+    const problem = describeScheduleExpressionProblem(expression);
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+  }),
+);
 
 /**
  * A repository glob, matched with picomatch against the full repository name (which may contain `/`):
  * `*` stays inside one path segment, `**` crosses segments. A leading `!` excludes. See
  * shared/cleanup/select-repositories.ts.
  */
-const repositoryGlob = z
-  .string({ error: 'must be a glob string' })
-  .min(1, 'must not be empty')
-  .regex(/^\S*$/, 'must not contain whitespace')
-  .refine((glob) => glob !== '!', 'a lone "!" excludes nothing');
+const repositoryGlob = z.string({ error: 'must be a glob string' }).check(
+  z.minLength(1, 'must not be empty'),
+  z.regex(/^\S*$/, 'must not contain whitespace'),
+  z.refine((glob) => glob !== '!', 'a lone "!" excludes nothing'),
+);
 
-const repositoryGlobs = z
-  .array(repositoryGlob, { error: 'must be a list of globs' })
-  .min(1, 'must list at least one repository glob')
-  .refine(
+const repositoryGlobs = z.array(repositoryGlob, { error: 'must be a list of globs' }).check(
+  z.minLength(1, 'must list at least one repository glob'),
+  z.refine(
     (globs) => globs.length === 0 || globs.some((glob) => !glob.startsWith('!')),
     'needs at least one glob that selects repositories (a list of only "!" exclusions selects nothing)',
-  );
+  ),
+);
 
 /**
  * `native` keeps the repository's own ECR lifecycle policy as the source of truth; an object is a
@@ -77,64 +79,73 @@ const repositoryGlobs = z
  * protections applied on top. The document is validated by shared/lifecycle/policy.ts and each
  * violation is reported under this rule's `policy` path.
  */
-const cleanupPolicy = z
-  .union([z.literal('native'), z.record(z.string(), z.unknown())], {
+const cleanupPolicy = z.pipe(
+  z.union([z.literal('native'), z.record(z.string(), z.unknown())], {
     error: 'must be "native" or a lifecycle policy document ({ rules: [...] })',
-  })
-  .transform((policy, ctx): 'native' | LifecyclePolicy => {
+  }),
+  z.transform((policy, ctx): 'native' | LifecyclePolicy => {
     if (policy === 'native') return policy;
     // ecr-warden evaluates this policy itself, so it allows its one extension (expire by last pull).
     const parsed = parseLifecyclePolicy(policy, { allowExpireSincePulled: true });
     if (parsed.ok) return parsed.policy;
     for (const violation of parsed.violations) {
-      ctx.addIssue({ code: 'custom', path: parsePolicyPath(violation.path), message: describe(violation) });
+      z.addTransformIssue(ctx, {
+        code: 'custom',
+        path: parsePolicyPath(violation.path),
+        message: describe(violation),
+      });
     }
     return z.NEVER;
-  });
+  }),
+);
 
 const cleanupRule = z.strictObject({
   repositories: repositoryGlobs,
   policy: cleanupPolicy,
 });
 
-const positiveInt = z.int('must be a whole number').min(1, 'must be >= 1');
-const nonNegativeInt = z.int('must be a whole number').min(0, 'must be >= 0');
+const positiveInt = z.int('must be a whole number').check(z.gte(1, 'must be >= 1'));
+const nonNegativeInt = z.int('must be a whole number').check(z.gte(0, 'must be >= 0'));
 
 const cleanupSection = z.strictObject({
-  schedule: scheduleExpression.default('rate(1 day)'),
+  schedule: z._default(scheduleExpression, 'rate(1 day)'),
   /** On by default: a fresh install reports what it would delete and deletes nothing. */
-  dryRun: z.boolean('must be true or false').default(true),
-  rules: z.array(cleanupRule, { error: 'must be a list of rules' }).default([]),
-  protect: z
-    .strictObject({
+  dryRun: z._default(z.boolean('must be true or false'), true),
+  rules: z._default(z.array(cleanupRule, { error: 'must be a list of rules' }), []),
+  protect: z.prefault(
+    z.strictObject({
       /** Tag globs (picomatch) whose images are never deleted. */
-      tags: z.array(z.string().min(1, 'must not be empty')).default([]),
+      tags: z._default(z.array(z.string().check(z.minLength(1, 'must not be empty'))), []),
       /** Images used by this many latest revisions of each ECS task definition family are kept. */
-      taskDefinitionRevisions: nonNegativeInt.default(3),
-    })
-    .prefault({}),
+      taskDefinitionRevisions: z._default(nonNegativeInt, 3),
+    }),
+    {},
+  ),
   /** Keep at least this many images per repository whatever the rules say. */
-  keepAtLeast: nonNegativeInt.default(0),
+  keepAtLeast: z._default(nonNegativeInt, 0),
   /** A circuit breaker: a run deletes at most this many images from one repository. */
-  maxDeletionsPerRepository: positiveInt.optional(),
+  maxDeletionsPerRepository: z.optional(positiveInt),
   /**
    * A second circuit breaker: a run deletes at most this fraction of a repository's images (rounded
    * down), 0.5 when absent (DEFAULT_MAX_DELETION_SHARE in shared/cleanup/plan-repository-cleanup.ts);
    * 1 turns it off. Left optional rather than defaulted here so that a file without it reads back as
    * written.
    */
-  maxDeletionShare: z
-    .number('must be a number')
-    .gt(0, 'must be > 0 (a share of the repository, e.g. 0.5)')
-    .max(1, 'must be <= 1 (1 allows a run to empty a repository)')
-    .optional(),
+  maxDeletionShare: z.optional(
+    z
+      .number('must be a number')
+      .check(
+        z.gt(0, 'must be > 0 (a share of the repository, e.g. 0.5)'),
+        z.lte(1, 'must be <= 1 (1 allows a run to empty a repository)'),
+      ),
+  ),
   /**
    * Optional grace period (whole days): a run only marks what it would delete (state table, with a
    * TTL), and a later run deletes it once the mark is this old, if the image stayed eligible at every
    * run in between. Absent: an eligible image is deleted by the run that finds it. See
    * shared/cleanup/grace-period.ts.
    */
-  gracePeriodDays: positiveInt.max(365, 'must be <= 365').optional(),
+  gracePeriodDays: z.optional(positiveInt.check(z.lte(365, 'must be <= 365'))),
 });
 
 /**
@@ -146,18 +157,20 @@ const cleanupSection = z.strictObject({
  */
 const ssmParameterName = z
   .string({ error: 'must be an SSM parameter name such as /ecr-warden/slack/security' })
-  .regex(/^\//, {
-    message:
-      'must be a fully qualified SSM parameter name starting with "/", e.g. /ecr-warden/slack/security',
-    abort: true,
-  })
-  .max(1011, 'must be at most 1011 characters')
-  .regex(
-    /^(\/[a-zA-Z0-9_.-]+)+$/,
-    'may hold only a-z A-Z 0-9 _ . - and single "/" between levels (and must not end with "/")',
-  )
-  .refine((name) => !/^\/?(aws|ssm)/i.test(name), 'must not start with "aws" or "ssm" (reserved by SSM)')
-  .refine((name) => name.split('/').length - 1 <= 15, 'may have at most 15 levels');
+  .check(
+    z.regex(/^\//, {
+      message:
+        'must be a fully qualified SSM parameter name starting with "/", e.g. /ecr-warden/slack/security',
+      abort: true,
+    }),
+    z.maxLength(1011, 'must be at most 1011 characters'),
+    z.regex(
+      /^(\/[a-zA-Z0-9_.-]+)+$/,
+      'may hold only a-z A-Z 0-9 _ . - and single "/" between levels (and must not end with "/")',
+    ),
+    z.refine((name) => !/^\/?(aws|ssm)/i.test(name), 'must not start with "aws" or "ssm" (reserved by SSM)'),
+    z.refine((name) => name.split('/').length - 1 <= 15, 'may have at most 15 levels'),
+  );
 
 /**
  * A Slack route: which governance events go to which channel (one incoming webhook per channel). Every
@@ -169,31 +182,35 @@ const ssmParameterName = z
 const notificationRoute = z.strictObject({
   name: z
     .string({ error: 'must be a route name' })
-    .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be 1-64 of a-z, 0-9 and "-", starting with a letter or digit'),
+    .check(
+      z.regex(
+        /^[a-z0-9][a-z0-9-]{0,63}$/,
+        'must be 1-64 of a-z, 0-9 and "-", starting with a letter or digit',
+      ),
+    ),
   /** A SecureString parameter holding the webhook URL; read at run time, never bundled. */
   webhookParameter: ssmParameterName,
   /** Only these detail-types; all of them when absent. */
-  detailTypes: z
-    .array(z.enum(GOVERNANCE_DETAIL_TYPES), { error: 'must be a list of detail-types' })
-    .min(1, 'must list at least one detail-type (leave the key out for all of them)')
-    .optional(),
+  detailTypes: z.optional(
+    z
+      .array(z.enum(GOVERNANCE_DETAIL_TYPES), { error: 'must be a list of detail-types' })
+      .check(z.minLength(1, 'must list at least one detail-type (leave the key out for all of them)')),
+  ),
   /**
    * Only events about these repositories (globs as in cleanup rules). Events about the whole registry
    * (Vulnerability Digest, Replication Audit Report) carry no repository and never match a route
    * that has this filter.
    */
-  repositories: repositoryGlobs.optional(),
+  repositories: z.optional(repositoryGlobs),
   /** Only events at least this severe. */
-  minSeverity: z.enum(SEVERITIES).default('info'),
+  minSeverity: z._default(z.enum(SEVERITIES), 'info'),
   /** When this route matches, later routes are not considered. */
-  stop: z.boolean('must be true or false').default(false),
+  stop: z._default(z.boolean('must be true or false'), false),
 });
 
 const notificationsSection = z.strictObject({
-  routes: z
-    .array(notificationRoute, { error: 'must be a list of routes' })
-    .default([])
-    .superRefine((routes, ctx) => {
+  routes: z._default(z.array(notificationRoute, { error: 'must be a list of routes' }), []).check(
+    z.superRefine((routes, ctx) => {
       const seen = new Map<string, number>();
       routes.forEach((route, index) => {
         const first = seen.get(route.name);
@@ -214,6 +231,7 @@ const notificationsSection = z.strictObject({
         }
       });
     }),
+  ),
 });
 
 /**
@@ -229,42 +247,50 @@ const thresholdSeverity = z.enum(THRESHOLD_SEVERITIES, {
 const scanningSuppression = z
   .strictObject({
     /** A vulnerability id such as CVE-2026-1234 or GHSA-xxxx-xxxx-xxxx (case-insensitive). */
-    vulnerability: z.string().min(1, 'must not be empty').optional(),
+    vulnerability: z.optional(z.string().check(z.minLength(1, 'must not be empty'))),
     /** A package name: suppresses every finding of that package (with `vulnerability`: only that one). */
-    package: z.string().min(1, 'must not be empty').optional(),
+    package: z.optional(z.string().check(z.minLength(1, 'must not be empty'))),
     repositories: repositoryGlobs,
-    reason: z.string({ error: 'is required: why the risk is accepted' }).min(1, 'must not be empty'),
-    owner: z.string({ error: 'is required: who accepted the risk' }).min(1, 'must not be empty'),
+    reason: z
+      .string({ error: 'is required: why the risk is accepted' })
+      .check(z.minLength(1, 'must not be empty')),
+    owner: z
+      .string({ error: 'is required: who accepted the risk' })
+      .check(z.minLength(1, 'must not be empty')),
     /**
      * Required: the first day (UTC) on which the suppression no longer applies. An expired suppression
      * suppresses nothing and is listed in the daily digest until it is removed or renewed.
      */
     expires: z.iso.date({ error: 'must be a date such as 2026-12-31 (YYYY-MM-DD, a real day)' }),
   })
-  .refine((s) => s.vulnerability !== undefined || s.package !== undefined, {
-    message: 'needs `vulnerability` (e.g. CVE-2026-1234) or `package` (or both)',
-  });
+  .check(
+    z.refine((s) => s.vulnerability !== undefined || s.package !== undefined, {
+      message: 'needs `vulnerability` (e.g. CVE-2026-1234) or `package` (or both)',
+    }),
+  );
 
 const scanningSection = z.strictObject({
   /** Findings below this severity never alert (unless a threshold below says otherwise). */
-  minSeverity: thresholdSeverity.default('HIGH'),
+  minSeverity: z._default(thresholdSeverity, 'HIGH'),
   /** Per-repository minSeverity; the first entry whose globs cover the repository applies. */
-  thresholds: z
-    .array(z.strictObject({ repositories: repositoryGlobs, minSeverity: thresholdSeverity }), {
+  thresholds: z._default(
+    z.array(z.strictObject({ repositories: repositoryGlobs, minSeverity: thresholdSeverity }), {
       error: 'must be a list of { repositories, minSeverity }',
-    })
-    .default([]),
+    }),
+    [],
+  ),
   /** Also alert when a finding that was alerted on is closed (fixed, or its image deleted). */
-  alertOnClosed: z.boolean('must be true or false').default(false),
-  digest: z
-    .strictObject({
+  alertOnClosed: z._default(z.boolean('must be true or false'), false),
+  digest: z.prefault(
+    z.strictObject({
       /** When the daily Vulnerability Digest is sent (UTC). */
-      schedule: scheduleExpression.default('cron(0 8 * * ? *)'),
+      schedule: z._default(scheduleExpression, 'cron(0 8 * * ? *)'),
       /** Suppressions expiring within this many days are listed in the digest. */
-      expiringWithinDays: positiveInt.default(14),
-    })
-    .prefault({}),
-  suppressions: z.array(scanningSuppression, { error: 'must be a list of suppressions' }).default([]),
+      expiringWithinDays: z._default(positiveInt, 14),
+    }),
+    {},
+  ),
+  suppressions: z._default(z.array(scanningSuppression, { error: 'must be a list of suppressions' }), []),
 });
 
 /**
@@ -275,13 +301,18 @@ const scanningSection = z.strictObject({
  */
 const awsRegion = z
   .string({ error: 'must be an AWS region such as us-west-2' })
-  .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as us-west-2');
+  .check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as us-west-2'));
 
 // A PREFIX_MATCH repository filter: 2-256 characters of a repository name.
 // https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_RepositoryFilter.html
 const replicationPrefix = z
   .string({ error: 'must be a repository name prefix such as payments/' })
-  .regex(/^[a-z0-9._/-]{2,256}$/, 'must be 2-256 of a-z 0-9 . _ - / (a PREFIX_MATCH filter, no wildcards)');
+  .check(
+    z.regex(
+      /^[a-z0-9._/-]{2,256}$/,
+      'must be 2-256 of a-z 0-9 . _ - / (a PREFIX_MATCH filter, no wildcards)',
+    ),
+  );
 
 export const REPLICATION_ALIGNABLE_SETTINGS = [
   'tag-mutability',
@@ -290,167 +321,181 @@ export const REPLICATION_ALIGNABLE_SETTINGS = [
 ] as const;
 
 const replicationSection = z.strictObject({
-  schedule: scheduleExpression.default('rate(1 day)'),
+  schedule: z._default(scheduleExpression, 'rate(1 day)'),
   /** The destinations of the registry's replication rules that the audit may read (IAM scope). */
-  destinationRegions: z.array(awsRegion, { error: 'must be a list of regions' }).default([]),
+  destinationRegions: z._default(z.array(awsRegion, { error: 'must be a list of regions' }), []),
   /** Repository name prefixes the audit may read (IAM scope); empty: every repository. */
-  repositoryPrefixes: z.array(replicationPrefix, { error: 'must be a list of prefixes' }).default([]),
+  repositoryPrefixes: z._default(z.array(replicationPrefix, { error: 'must be a list of prefixes' }), []),
   /** When each destination's rule was created, if known (ECR does not say): sharpens "pushed before the rule". */
-  ruleCreatedAt: z
-    .record(awsRegion, z.iso.datetime({ offset: true, error: 'must be an ISO 8601 time' }))
-    .default({}),
+  ruleCreatedAt: z._default(
+    z.record(awsRegion, z.iso.datetime({ offset: true, error: 'must be an ISO 8601 time' })),
+    {},
+  ),
   /** A source image younger than this is in flight, not missing. */
-  inFlightMinutes: positiveInt.default(30),
+  inFlightMinutes: z._default(positiveInt, 30),
   /** The worst lag is measured over the images pushed in the last this many hours. */
-  lagWindowHours: positiveInt.default(168),
+  lagWindowHours: z._default(positiveInt, 168),
   /** DescribeImageReplicationStatus calls per repository for missing images; beyond, dates decide. */
-  statusChecksPerRepository: positiveInt.max(1000, 'must be <= 1000').default(100),
+  statusChecksPerRepository: z._default(positiveInt.check(z.lte(1000, 'must be <= 1000')), 100),
   /** Opt-in remediation; absent: report only. Present: dry run unless `dryRun: false`. */
-  remediate: z
-    .strictObject({
-      dryRun: z.boolean('must be true or false').default(true),
+  remediate: z.optional(
+    z.strictObject({
+      dryRun: z._default(z.boolean('must be true or false'), true),
       /** StartReplicationBackfill, one per destination region, for images that never reached it. */
-      backfill: z.boolean('must be true or false').default(true),
+      backfill: z._default(z.boolean('must be true or false'), true),
       /** Destination settings set to the source's (never deleted, never encryption or scanning). */
-      alignSettings: z
-        .array(
+      alignSettings: z._default(
+        z.array(
           z.enum(REPLICATION_ALIGNABLE_SETTINGS, {
             error: `must be one of ${REPLICATION_ALIGNABLE_SETTINGS.join(', ')}`,
           }),
-        )
-        .default([...REPLICATION_ALIGNABLE_SETTINGS]),
-    })
-    .optional(),
+        ),
+        [...REPLICATION_ALIGNABLE_SETTINGS],
+      ),
+    }),
+  ),
 });
 
 // ── immutability: the repository guard (functions/tag-immutability.ts) ─────────────────────────────
 
 const guardAccountId = z
   .string({ error: 'must be a 12-digit AWS account id' })
-  .regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
+  .check(z.regex(/^\d{12}$/, 'must be a 12-digit AWS account id'));
 
 /**
  * A lifecycle policy the guard puts on a repository that has none: a document in ECR's own JSON shape,
  * validated with ECR's rules (no ecr-warden extension: ECR evaluates it) and kept as the JSON text that
  * PutLifecyclePolicy takes, which must be 100 to 30,720 characters long.
  */
-const guardLifecyclePolicy = z
-  .record(z.string(), z.unknown(), { error: 'must be a lifecycle policy document ({ rules: [...] })' })
-  .transform((policy, ctx): string => {
+const guardLifecyclePolicy = z.pipe(
+  z.record(z.string(), z.unknown(), { error: 'must be a lifecycle policy document ({ rules: [...] })' }),
+  z.transform((policy, ctx): string => {
     const text = JSON.stringify(policy);
     const parsed = parseLifecyclePolicy(text);
     if (parsed.ok) return text;
     for (const violation of parsed.violations) {
-      ctx.addIssue({ code: 'custom', path: parsePolicyPath(violation.path), message: describe(violation) });
+      z.addTransformIssue(ctx, {
+        code: 'custom',
+        path: parsePolicyPath(violation.path),
+        message: describe(violation),
+      });
     }
     return z.NEVER;
-  });
+  }),
+);
 
 const reportOnly = (what: string) =>
-  z.literal(false, { error: `${what}: report only (leave remediate out)` }).optional();
+  z.optional(z.literal(false, { error: `${what}: report only (leave remediate out)` }));
 
 const guardRule = z
   .strictObject({
     repositories: repositoryGlobs,
     /** The tag mutability every covered repository must have. */
-    mode: z
-      .enum(TAG_MUTABILITY_MODES, { error: `must be one of ${TAG_MUTABILITY_MODES.join(', ')}` })
-      .default('IMMUTABLE'),
+    mode: z._default(
+      z.enum(TAG_MUTABILITY_MODES, { error: `must be one of ${TAG_MUTABILITY_MODES.join(', ')}` }),
+      'IMMUTABLE',
+    ),
     /** WILDCARD exclusion filters of the `*_WITH_EXCLUSION` modes, validated as ECR validates them. */
-    exclusions: z.array(z.string({ error: 'must be a WILDCARD filter such as latest or dev-*' })).optional(),
+    exclusions: z.optional(z.array(z.string({ error: 'must be a WILDCARD filter such as latest or dev-*' }))),
     /** true: PutImageTagMutability on drift (unless dryRun); false: report only. */
-    remediate: z.boolean('must be true or false').default(false),
+    remediate: z._default(z.boolean('must be true or false'), false),
     /** Tag globs (picomatch) whose move to another digest raises a "Tag Moved" event. */
-    protectedTags: z.array(z.string().min(1, 'must not be empty')).default([]),
+    protectedTags: z._default(z.array(z.string().check(z.minLength(1, 'must not be empty'))), []),
     /** Automatic scanning, through the registry scanning configuration. Absent: not checked. */
-    scanning: z
-      .strictObject({
-        frequency: z.enum(['SCAN_ON_PUSH', 'CONTINUOUS_SCAN']).default('SCAN_ON_PUSH'),
-        remediate: z.boolean('must be true or false').default(false),
-      })
-      .optional(),
+    scanning: z.optional(
+      z.strictObject({
+        frequency: z._default(z.enum(['SCAN_ON_PUSH', 'CONTINUOUS_SCAN']), 'SCAN_ON_PUSH'),
+        remediate: z._default(z.boolean('must be true or false'), false),
+      }),
+    ),
     /** A lifecycle policy must exist; remediation puts `defaultPolicy`. Absent: not checked. */
-    lifecyclePolicy: z
-      .strictObject({
-        defaultPolicy: z.string().optional(),
-        remediate: z.boolean('must be true or false').default(false),
-      })
-      .optional(),
+    lifecyclePolicy: z.optional(
+      z.strictObject({
+        defaultPolicy: z.optional(z.string()),
+        remediate: z._default(z.boolean('must be true or false'), false),
+      }),
+    ),
     /** KMS encryption, fixed when a repository is created: report only. Absent: not checked. */
-    encryption: z
-      .strictObject({
-        types: z
-          .array(z.enum(['KMS', 'KMS_DSSE']))
-          .min(1, 'must list KMS and/or KMS_DSSE')
-          .default(['KMS', 'KMS_DSSE']),
+    encryption: z.optional(
+      z.strictObject({
+        types: z._default(
+          z.array(z.enum(['KMS', 'KMS_DSSE'])).check(z.minLength(1, 'must list KMS and/or KMS_DSSE')),
+          ['KMS', 'KMS_DSSE'],
+        ),
         /** Only these KMS key ARNs (your customer managed keys, say); any key when absent. */
-        kmsKeys: z
-          .array(z.string().regex(/^arn:aws[a-z-]*:kms:/, 'must be a KMS key ARN'))
-          .min(1, 'must list at least one key (leave it out for any key)')
-          .optional(),
+        kmsKeys: z.optional(
+          z
+            .array(z.string().check(z.regex(/^arn:aws[a-z-]*:kms:/, 'must be a KMS key ARN')))
+            .check(z.minLength(1, 'must list at least one key (leave it out for any key)')),
+        ),
         remediate: reportOnly('encryption cannot change after a repository is created'),
-      })
-      .optional(),
+      }),
+    ),
     /** The repository policy may grant neither everyone nor accounts outside this list. Absent: not checked. */
-    repositoryPolicy: z
-      .strictObject({
-        allowedAccounts: z.array(guardAccountId).default([]),
+    repositoryPolicy: z.optional(
+      z.strictObject({
+        allowedAccounts: z._default(z.array(guardAccountId), []),
         remediate: reportOnly('ecr-warden never rewrites a repository policy'),
-      })
-      .optional(),
+      }),
+    ),
   })
-  .superRefine((rule, ctx) => {
-    for (const problem of tagMutabilityProblems(rule.mode, rule.exclusions)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: problem.index === undefined ? ['exclusions'] : ['exclusions', problem.index],
-        message: problem.message,
-      });
-    }
-    if (rule.lifecyclePolicy?.remediate === true && rule.lifecyclePolicy.defaultPolicy === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['lifecyclePolicy', 'defaultPolicy'],
-        message: 'is required when remediate is true (a policy named in immutability.lifecyclePolicies)',
-      });
-    }
-  });
+  .check(
+    z.superRefine((rule, ctx) => {
+      for (const problem of tagMutabilityProblems(rule.mode, rule.exclusions)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: problem.index === undefined ? ['exclusions'] : ['exclusions', problem.index],
+          message: problem.message,
+        });
+      }
+      if (rule.lifecyclePolicy?.remediate === true && rule.lifecyclePolicy.defaultPolicy === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['lifecyclePolicy', 'defaultPolicy'],
+          message: 'is required when remediate is true (a policy named in immutability.lifecyclePolicies)',
+        });
+      }
+    }),
+  );
 
 const immutabilitySection = z
   .strictObject({
     /** When the guard sweeps every repository for drift (CloudTrail events are checked at once). */
-    schedule: scheduleExpression.default('rate(1 day)'),
+    schedule: z._default(scheduleExpression, 'rate(1 day)'),
     /** On by default: remediation is reported as "would apply" and nothing is changed. */
-    dryRun: z.boolean('must be true or false').default(true),
+    dryRun: z._default(z.boolean('must be true or false'), true),
     /** Named default lifecycle policies for `rules[].lifecyclePolicy.defaultPolicy`. */
-    lifecyclePolicies: z
-      .record(
-        z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be 1-64 of a-z, 0-9 and "-"'),
+    lifecyclePolicies: z._default(
+      z.record(
+        z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be 1-64 of a-z, 0-9 and "-"')),
         guardLifecyclePolicy,
-      )
-      .default({}),
+      ),
+      {},
+    ),
     /** The first rule whose globs cover a repository applies to it; other repositories are left alone. */
-    rules: z.array(guardRule, { error: 'must be a list of rules' }).default([]),
+    rules: z._default(z.array(guardRule, { error: 'must be a list of rules' }), []),
   })
-  .superRefine((section, ctx) => {
-    section.rules.forEach((rule, index) => {
-      const name = rule.lifecyclePolicy?.defaultPolicy;
-      if (name !== undefined && !Object.hasOwn(section.lifecyclePolicies, name)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['rules', index, 'lifecyclePolicy', 'defaultPolicy'],
-          message: `"${name}" is not in immutability.lifecyclePolicies`,
-        });
-      }
-    });
-  });
+  .check(
+    z.superRefine((section, ctx) => {
+      section.rules.forEach((rule, index) => {
+        const name = rule.lifecyclePolicy?.defaultPolicy;
+        if (name !== undefined && !Object.hasOwn(section.lifecyclePolicies, name)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['rules', index, 'lifecyclePolicy', 'defaultPolicy'],
+            message: `"${name}" is not in immutability.lifecyclePolicies`,
+          });
+        }
+      });
+    }),
+  );
 
 export const ecrWardenConfigSchema = z.strictObject({
-  cleanup: cleanupSection.prefault({}),
-  notifications: notificationsSection.prefault({}),
-  scanning: scanningSection.prefault({}),
-  replication: replicationSection.prefault({}),
-  immutability: immutabilitySection.prefault({}),
+  cleanup: z.prefault(cleanupSection, {}),
+  notifications: z.prefault(notificationsSection, {}),
+  scanning: z.prefault(scanningSection, {}),
+  replication: z.prefault(replicationSection, {}),
+  immutability: z.prefault(immutabilitySection, {}),
 });
 
 export type EcrWardenConfig = z.output<typeof ecrWardenConfigSchema>;

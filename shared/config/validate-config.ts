@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from '../zod';
 import { ConfigError, type ConfigIssue, formatIssuePath } from './config-error';
 import { type EcrWardenConfig, ecrWardenConfigSchema } from './schema';
 
@@ -27,7 +27,7 @@ export function parseConfig(data: unknown, source: string = DEFAULT_CONFIG_SOURC
   return validation.config;
 }
 
-function toConfigIssues(error: z.ZodError): ConfigIssue[] {
+function toConfigIssues(error: z.core.$ZodError): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   for (const issue of error.issues) {
     if (issue.code === 'unrecognized_keys') {

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import { EventValidationError } from './event-validation-error';
 import {
   envelopeClaims,
@@ -22,12 +22,14 @@ import {
  */
 export const REPLICATION_ACTION_DETAIL_TYPE = 'ECR Replication Action';
 
-const accountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit account id');
-const region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as us-west-2');
+const accountId = z.string().check(z.regex(/^\d{12}$/, 'must be a 12-digit account id'));
+const region = z
+  .string()
+  .check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as us-west-2'));
 
 export const replicationActionEventSchema = z.object({
   version: z.string(),
-  id: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
   'detail-type': z.literal(REPLICATION_ACTION_DETAIL_TYPE),
   source: z.literal('aws.ecr'),
   /** The destination account. */
@@ -39,13 +41,13 @@ export const replicationActionEventSchema = z.object({
   resources: z.array(z.string()),
   detail: z.object({
     result: z.enum(['SUCCESS', 'FAILED']),
-    'repository-name': z.string().min(2).max(256),
-    'image-digest': z.string().regex(/^sha256:[0-9a-f]{64}$/, 'must be a sha256 image digest'),
-    'image-tag': z.string().min(1).max(300).optional(),
+    'repository-name': z.string().check(z.minLength(2), z.maxLength(256)),
+    'image-digest': z.string().check(z.regex(/^sha256:[0-9a-f]{64}$/, 'must be a sha256 image digest')),
+    'image-tag': z.optional(z.string().check(z.minLength(1), z.maxLength(300))),
     'source-account': accountId,
     'source-region': region,
     /** REPLICATE; not relied on: the detail-type says what happened. */
-    'action-type': z.string().min(1),
+    'action-type': z.string().check(z.minLength(1)),
   }),
 });
 

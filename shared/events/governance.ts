@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod';
 
 /**
  * Governance events: what the detectors found, published on ecr-warden's own EventBridge bus with
@@ -19,13 +19,15 @@ export function severityRank(severity: Severity): number {
   return SEVERITIES.indexOf(severity);
 }
 
-const accountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
-const region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as eu-west-1');
-const repositoryName = z.string().min(2).max(256);
-const digest = z.string().regex(/^sha256:[0-9a-f]{64}$/, 'must be a sha256 image digest');
+const accountId = z.string().check(z.regex(/^\d{12}$/, 'must be a 12-digit AWS account id'));
+const region = z
+  .string()
+  .check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as eu-west-1'));
+const repositoryName = z.string().check(z.minLength(2), z.maxLength(256));
+const digest = z.string().check(z.regex(/^sha256:[0-9a-f]{64}$/, 'must be a sha256 image digest'));
 const isoTime = z.iso.datetime({ offset: true });
-const count = z.int().min(0);
-const bytes = z.number().min(0);
+const count = z.int().check(z.gte(0));
+const bytes = z.number().check(z.gte(0));
 
 const base = {
   schemaVersion: z.literal(1),
@@ -33,18 +35,18 @@ const base = {
   region,
   severity: z.enum(SEVERITIES),
   /** One line for people: it becomes the notification's headline. */
-  summary: z
-    .string()
-    .min(1)
-    .max(300)
-    .refine((text) => !text.includes('\n'), 'must be one line'),
+  summary: z.string().check(
+    z.minLength(1),
+    z.maxLength(300),
+    z.refine((text) => !text.includes('\n'), 'must be one line'),
+  ),
   consoleUrl: z.url({ protocol: /^https$/ }),
 };
 
 const withRepository = { ...base, repositoryName };
 
 /** Why cleanup kept an image, counted over a run (the full list is in the cleanup plan). */
-const keepReasonCount = z.strictObject({ kind: z.string().min(1), count });
+const keepReasonCount = z.strictObject({ kind: z.string().check(z.minLength(1)), count });
 
 export const cleanupReportDetail = z.strictObject({
   ...withRepository,
@@ -54,52 +56,53 @@ export const cleanupReportDetail = z.strictObject({
   imagesDeleted: count,
   /** Upper bound: layers shared between images are stored once. */
   bytesReclaimed: bytes,
-  monthlySavingsUsd: z.number().min(0),
+  monthlySavingsUsd: z.number().check(z.gte(0)),
   imagesKept: count,
-  topKeepReasons: z.array(keepReasonCount).max(10),
+  topKeepReasons: z.array(keepReasonCount).check(z.maxLength(10)),
   /** Images BatchDeleteImage refused, with its failure codes. */
   failures: z
     .array(z.strictObject({ imageDigest: digest, failureCode: z.string(), failureReason: z.string() }))
-    .max(100),
+    .check(z.maxLength(100)),
   deletionCapReached: z.boolean(),
   /** `repository-not-found`: deleted between scheduling and the run; nothing evaluated, not a failure. */
-  outcome: z.enum(['cleaned', 'repository-not-found']).optional(),
+  outcome: z.optional(z.enum(['cleaned', 'repository-not-found'])),
   /** Where the policy came from: the config, the repository's own (`native`), or none (nothing selected). */
-  policySource: z.enum(['config', 'native', 'none']).optional(),
+  policySource: z.optional(z.enum(['config', 'native', 'none'])),
   /** How many images this run may delete (the smaller cap); null without a cap. */
-  deletionLimit: count.nullable().optional(),
+  deletionLimit: z.optional(z.nullable(count)),
   /** Already gone when deleted (ImageNotFound): counted as done, not in imagesDeleted. */
-  imagesAlreadyGone: count.optional(),
+  imagesAlreadyGone: z.optional(count),
   /** Images that could not be deleted; `failures` lists at most 100 of them. */
-  imagesFailed: count.optional(),
+  imagesFailed: z.optional(count),
   /** `cleanup.gracePeriodDays`: marked this run, and marked earlier but not yet due. */
-  gracePeriod: z.strictObject({ days: count, imagesMarked: count, imagesWaiting: count }).optional(),
+  gracePeriod: z.optional(z.strictObject({ days: count, imagesMarked: count, imagesWaiting: count })),
   /** Caveats for readers, e.g. that shared layers make the sizes an upper bound. */
-  notes: z.array(z.string().min(1).max(300)).max(10).optional(),
+  notes: z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(300))).check(z.maxLength(10))),
   /** Moved to the archive storage class by the policy's `transition` actions (or that would be, in a dry run). */
-  imagesArchived: count.optional(),
+  imagesArchived: z.optional(count),
   /** Their imageSizeInBytes (an index counts 0: its children are counted themselves). */
-  bytesArchived: bytes.optional(),
+  bytesArchived: z.optional(bytes),
   /**
    * The most archiving them saves a month: $0.03 per GB-month, and nothing while the account's archive
    * stays under 150 TB (priced as standard storage there).
    */
-  archiveMonthlySavingsUsd: z.number().min(0).optional(),
+  archiveMonthlySavingsUsd: z.optional(z.number().check(z.gte(0))),
   /** Transitions UpdateImageStorageClass refused, or that were not sent (an index listing the image stays active). */
-  archiveFailures: z
-    .array(z.strictObject({ imageDigest: digest, failureCode: z.string(), failureReason: z.string() }))
-    .max(100)
-    .optional(),
+  archiveFailures: z.optional(
+    z
+      .array(z.strictObject({ imageDigest: digest, failureCode: z.string(), failureReason: z.string() }))
+      .check(z.maxLength(100)),
+  ),
 });
 
 export const tagMovedDetail = z.strictObject({
   ...withRepository,
-  imageTag: z.string().min(1).max(300),
+  imageTag: z.string().check(z.minLength(1), z.maxLength(300)),
   previousDigest: digest,
   newDigest: digest,
   pushedAt: isoTime,
   /** Whether a running workload still uses the previous digest; null when unknown. */
-  previousDigestInUse: z.boolean().nullable(),
+  previousDigestInUse: z.nullable(z.boolean()),
 });
 
 export const BASELINES = [
@@ -113,12 +116,12 @@ export const BASELINES = [
 export const repositorySettingsDriftDetail = z.strictObject({
   ...withRepository,
   baseline: z.enum(BASELINES),
-  expected: z.string().min(1).max(2000),
-  actual: z.string().min(1).max(2000),
+  expected: z.string().check(z.minLength(1), z.maxLength(2000)),
+  actual: z.string().check(z.minLength(1), z.maxLength(2000)),
   remediation: z.enum(['applied', 'would-apply', 'report-only', 'failed']),
   /** Who made the change, from CloudTrail's userIdentity, when a CloudTrail event triggered the check. */
-  changedBy: z.string().max(2048).optional(),
-  cloudTrailEventId: z.string().optional(),
+  changedBy: z.optional(z.string().check(z.maxLength(2048))),
+  cloudTrailEventId: z.optional(z.string()),
 });
 
 export const VULNERABILITY_SEVERITIES = [
@@ -132,30 +135,31 @@ export const VULNERABILITY_SEVERITIES = [
 ] as const;
 
 const vulnerabilityFinding = z.strictObject({
-  vulnerabilityId: z.string().min(1),
+  vulnerabilityId: z.string().check(z.minLength(1)),
   severity: z.enum(VULNERABILITY_SEVERITIES),
-  packageName: z.string().optional(),
-  installedVersion: z.string().optional(),
-  fixedInVersion: z.string().optional(),
-  score: z.number().min(0).max(10).optional(),
-  epssScore: z.number().min(0).max(1).optional(),
-  exploitAvailable: z.boolean().optional(),
+  packageName: z.optional(z.string()),
+  installedVersion: z.optional(z.string()),
+  fixedInVersion: z.optional(z.string()),
+  score: z.optional(z.number().check(z.gte(0), z.lte(10))),
+  epssScore: z.optional(z.number().check(z.gte(0), z.lte(1))),
+  exploitAvailable: z.optional(z.boolean()),
   /** What changed since the last alert: new, severity-raised, fix-available, exploit-available, closed. */
   change: z.enum(['new', 'severity-raised', 'fix-available', 'exploit-available', 'closed']),
-  url: z.url().optional(),
+  url: z.optional(z.url()),
   /** Inspector's fixAvailable: PARTIAL when only some affected packages have a fixed version. */
-  fixAvailable: z.enum(['YES', 'PARTIAL', 'NO']).optional(),
+  fixAvailable: z.optional(z.enum(['YES', 'PARTIAL', 'NO'])),
   /** Every affected package (at most 20) when the vulnerability affects more than the one named above. */
-  packages: z
-    .array(
-      z.strictObject({
-        name: z.string().min(1),
-        installedVersion: z.string().optional(),
-        fixedInVersion: z.string().optional(),
-      }),
-    )
-    .max(20)
-    .optional(),
+  packages: z.optional(
+    z
+      .array(
+        z.strictObject({
+          name: z.string().check(z.minLength(1)),
+          installedVersion: z.optional(z.string()),
+          fixedInVersion: z.optional(z.string()),
+        }),
+      )
+      .check(z.maxLength(20)),
+  ),
 });
 
 const severityCounts = z.partialRecord(z.enum(VULNERABILITY_SEVERITIES), count);
@@ -166,12 +170,12 @@ export const vulnerabilityAlertDetail = z.strictObject({
   /** Empty for an untagged image. */
   imageTags: z.array(z.string()),
   scanType: z.enum(['BASIC', 'ENHANCED']),
-  inUse: z.boolean().nullable(),
+  inUse: z.nullable(z.boolean()),
   /** Amazon Inspector's count of ECS tasks / EKS pods running the image, and when it last ran. */
-  inUseCount: count.optional(),
-  lastInUseAt: isoTime.optional(),
+  inUseCount: z.optional(count),
+  lastInUseAt: z.optional(isoTime),
   /** Most urgent first; at most 100, `findingCount` says how many there are in all. */
-  findings: z.array(vulnerabilityFinding).max(100),
+  findings: z.array(vulnerabilityFinding).check(z.maxLength(100)),
   findingCount: count,
   severityCounts,
 });
@@ -188,7 +192,7 @@ export const vulnerabilityDigestDetail = z.strictObject({
         resolvedSinceYesterday: count,
       }),
     )
-    .max(200),
+    .check(z.maxLength(200)),
   repositoryCount: count,
   expiringSuppressions: z
     .array(
@@ -200,17 +204,17 @@ export const vulnerabilityDigestDetail = z.strictObject({
         expired: z.boolean(),
       }),
     )
-    .max(100),
+    .check(z.maxLength(100)),
 });
 
 export const replicationFailureDetail = z.strictObject({
   ...withRepository,
   imageDigest: digest,
-  imageTag: z.string().optional(),
+  imageTag: z.optional(z.string()),
   sourceRegion: region,
   sourceAccount: accountId,
   destinationRegion: region,
-  failureCode: z.string().optional(),
+  failureCode: z.optional(z.string()),
 });
 
 export const REPLICATION_PROBLEMS = [
@@ -235,37 +239,43 @@ export const replicationAuditReportDetail = z.strictObject({
         repositoryName,
         destinationRegion: region,
         problems: z
-          .array(z.strictObject({ kind: z.enum(REPLICATION_PROBLEMS), detail: z.string().max(500) }))
-          .max(20),
+          .array(
+            z.strictObject({
+              kind: z.enum(REPLICATION_PROBLEMS),
+              detail: z.string().check(z.maxLength(500)),
+            }),
+          )
+          .check(z.maxLength(20)),
       }),
     )
-    .max(100),
-  worstLagSeconds: z.number().min(0).nullable(),
+    .check(z.maxLength(100)),
+  worstLagSeconds: z.nullable(z.number().check(z.gte(0))),
   /** What to do, e.g. "start a replication backfill to us-west-2 for 12 images pushed before the rule". */
-  recommendations: z.array(z.string().max(500)).max(20),
+  recommendations: z.array(z.string().check(z.maxLength(500))).check(z.maxLength(20)),
   /** Repositories the replication rules select; more than repositoriesAudited when some were not audited. */
-  repositoriesSelected: count.optional(),
+  repositoriesSelected: z.optional(count),
   /** Repository and destination pairs with a problem; `repositories` lists at most 100 of them. */
-  repositoriesWithProblems: count.optional(),
+  repositoriesWithProblems: z.optional(count),
   /** The image behind worstLagSeconds. */
-  worstLagImage: z
-    .strictObject({ repositoryName, destinationRegion: region, imageDigest: digest })
-    .optional(),
+  worstLagImage: z.optional(
+    z.strictObject({ repositoryName, destinationRegion: region, imageDigest: digest }),
+  ),
   /** What this run could not audit (a region unreachable, out of the function's scope, ...) and why. */
-  notAudited: z
-    .array(
-      z.strictObject({
-        destinationRegion: region.optional(),
-        registryId: accountId.optional(),
-        repositories: count.optional(),
-        reason: z.string().min(1).max(300),
-      }),
-    )
-    .max(50)
-    .optional(),
+  notAudited: z.optional(
+    z
+      .array(
+        z.strictObject({
+          destinationRegion: z.optional(region),
+          registryId: z.optional(accountId),
+          repositories: z.optional(count),
+          reason: z.string().check(z.minLength(1), z.maxLength(300)),
+        }),
+      )
+      .check(z.maxLength(50)),
+  ),
   /** Opt-in remediation (replication.remediate): what was done, or would be done in a dry run. */
-  remediation: z
-    .strictObject({
+  remediation: z.optional(
+    z.strictObject({
       dryRun: z.boolean(),
       actionCount: count,
       /** At most 100; actionCount counts all. */
@@ -274,15 +284,15 @@ export const replicationAuditReportDetail = z.strictObject({
           z.strictObject({
             action: z.enum(['start-backfill', 'align-setting']),
             destinationRegion: region,
-            repositoryName: repositoryName.optional(),
-            setting: z.string().max(50).optional(),
+            repositoryName: z.optional(repositoryName),
+            setting: z.optional(z.string().check(z.maxLength(50))),
             outcome: z.enum(['applied', 'would-apply', 'skipped', 'failed']),
-            detail: z.string().max(500),
+            detail: z.string().check(z.maxLength(500)),
           }),
         )
-        .max(100),
-    })
-    .optional(),
+        .check(z.maxLength(100)),
+    }),
+  ),
 });
 
 /** detail-type → schema of its detail. */

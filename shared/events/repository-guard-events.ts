@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import { EventValidationError } from './event-validation-error';
 import { envelopeClaims, type LocationClaim } from './governed-scope';
 import { scheduledEventSchema } from './scheduled-event';
@@ -29,46 +29,49 @@ import { scheduledEventSchema } from './scheduled-event';
 export const API_CALL_DETAIL_TYPE = 'AWS API Call via CloudTrail';
 export const IMAGE_ACTION_DETAIL_TYPE = 'ECR Image Action';
 
-const accountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit account id');
+const accountId = z.string().check(z.regex(/^\d{12}$/, 'must be a 12-digit account id'));
 /** Normalised to Date#toISOString so that times compare as strings (the tag ledger orders by them). */
-const isoTime = z.iso.datetime({ offset: true }).transform((time) => new Date(time).toISOString());
-const digest = z.string().regex(/^sha256:[0-9a-f]{64}$/, 'must be a sha256 image digest');
+const isoTime = z.pipe(
+  z.iso.datetime({ offset: true }),
+  z.transform((time) => new Date(time).toISOString()),
+);
+const digest = z.string().check(z.regex(/^sha256:[0-9a-f]{64}$/, 'must be a sha256 image digest'));
 // Repository names: 2-256 characters (CreateRepository). The pattern is not re-checked here: the name
 // comes from ECR itself, and a name ECR changes its rules for must not fail the invocation.
-const repositoryName = z.string().min(2).max(256);
+const repositoryName = z.string().check(z.minLength(2), z.maxLength(256));
 
 const envelope = {
   version: z.string(),
-  id: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
   account: accountId,
   time: isoTime,
-  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region'),
+  region: z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region')),
   resources: z.array(z.string()),
 };
 
-const optionalString = z.string().optional();
+const optionalString = z.optional(z.string());
 
 const userIdentitySchema = z.looseObject({
   /** Root, IAMUser, AssumedRole, Role, FederatedUser, Directory, AWSAccount, AWSService, IdentityCenterUser, Unknown. */
-  type: z.string().min(1),
+  type: z.string().check(z.minLength(1)),
   principalId: optionalString,
   arn: optionalString,
   accountId: optionalString,
   userName: optionalString,
   invokedBy: optionalString,
-  sessionContext: z
-    .looseObject({
-      sessionIssuer: z
-        .looseObject({
+  sessionContext: z.optional(
+    z.looseObject({
+      sessionIssuer: z.optional(
+        z.looseObject({
           type: optionalString,
           principalId: optionalString,
           arn: optionalString,
           accountId: optionalString,
           userName: optionalString,
-        })
-        .optional(),
-    })
-    .optional(),
+        }),
+      ),
+    }),
+  ),
 });
 
 export type UserIdentity = z.output<typeof userIdentitySchema>;
@@ -79,14 +82,14 @@ export const apiCallEventSchema = z.object({
   source: z.literal('aws.ecr'),
   detail: z.looseObject({
     eventSource: z.literal('ecr.amazonaws.com'),
-    eventName: z.string().min(1),
+    eventName: z.string().check(z.minLength(1)),
     eventTime: isoTime,
-    eventID: z.string().min(1),
-    awsRegion: z.string().min(1),
+    eventID: z.string().check(z.minLength(1)),
+    awsRegion: z.string().check(z.minLength(1)),
     userIdentity: userIdentitySchema,
     // null for calls without parameters, and often for failed calls.
-    requestParameters: z.record(z.string(), z.unknown()).nullable().optional(),
-    responseElements: z.unknown().optional(),
+    requestParameters: z.optional(z.nullable(z.record(z.string(), z.unknown()))),
+    responseElements: z.optional(z.unknown()),
     /** Present when the call failed: ECR changed nothing, so there is nothing to check. */
     errorCode: optionalString,
     errorMessage: optionalString,
@@ -101,18 +104,18 @@ export const imageActionEventSchema = z.object({
   'detail-type': z.literal(IMAGE_ACTION_DETAIL_TYPE),
   source: z.literal('aws.ecr'),
   detail: z.looseObject({
-    result: z.string().min(1),
+    result: z.string().check(z.minLength(1)),
     'repository-name': repositoryName,
     'image-digest': digest,
-    'action-type': z.string().min(1),
+    'action-type': z.string().check(z.minLength(1)),
     // PutImage imageTag: 1-300 characters. https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_PutImage.html
-    'image-tag': z.string().min(1).max(300).optional(),
+    'image-tag': z.optional(z.string().check(z.minLength(1), z.maxLength(300))),
   }),
 });
 
 export type ImageActionEvent = z.output<typeof imageActionEventSchema>;
 
-const guardScheduledEventSchema = scheduledEventSchema.extend({ time: isoTime });
+const guardScheduledEventSchema = z.extend(scheduledEventSchema, { time: isoTime });
 export type GuardScheduledEvent = z.output<typeof guardScheduledEventSchema>;
 
 export type RepositoryGuardEvent =
@@ -122,9 +125,9 @@ export type RepositoryGuardEvent =
 
 // A Map, not an object literal: a detail-type named like an Object property (`constructor`,
 // `__proto__`, `toString`) must find nothing rather than a prototype member.
-const SCHEMAS: ReadonlyMap<string, { kind: RepositoryGuardEvent['kind']; schema: z.ZodType }> = new Map<
+const SCHEMAS: ReadonlyMap<string, { kind: RepositoryGuardEvent['kind']; schema: z.ZodMiniType }> = new Map<
   string,
-  { kind: RepositoryGuardEvent['kind']; schema: z.ZodType }
+  { kind: RepositoryGuardEvent['kind']; schema: z.ZodMiniType }
 >([
   [API_CALL_DETAIL_TYPE, { kind: 'api-call', schema: apiCallEventSchema }],
   [IMAGE_ACTION_DETAIL_TYPE, { kind: 'image-action', schema: imageActionEventSchema }],

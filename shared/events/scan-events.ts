@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { awsTimestamp, enhancedFindingSchema, formatPath } from '../findings/scan-findings-input';
+import * as z from '../zod';
 import { EventValidationError } from './event-validation-error';
 import { arnClaims, envelopeClaims, type LocationClaim } from './governed-scope';
 import { scheduledEventSchema } from './scheduled-event';
@@ -25,42 +25,44 @@ import { scheduledEventSchema } from './scheduled-event';
  * and reaches the on-failure destination instead of becoming `undefined` deep inside.
  */
 
-const accountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit account id');
-const digest = z.string().regex(/^sha256:[0-9a-f]{64}$/, 'must be a sha256 image digest');
+const accountId = z.string().check(z.regex(/^\d{12}$/, 'must be a 12-digit account id'));
+const digest = z.string().check(z.regex(/^sha256:[0-9a-f]{64}$/, 'must be a sha256 image digest'));
 // ECR repository names: 2-256 characters, lower-case segments separated by `/`.
 // https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_CreateRepository.html
 const repositoryName = z
   .string()
-  .min(2)
-  .max(256)
-  .regex(
-    /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/,
-    'must be an ECR repository name',
+  .check(
+    z.minLength(2),
+    z.maxLength(256),
+    z.regex(
+      /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/,
+      'must be an ECR repository name',
+    ),
   );
 const REPOSITORY_ARN = /^arn:aws[a-z-]*:ecr:([a-z0-9-]+):(\d{12}):repository\/(.+)$/;
 
 const envelope = {
   version: z.string(),
-  id: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
   account: accountId,
   time: awsTimestamp,
-  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region'),
+  region: z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region')),
   resources: z.array(z.string()),
 };
 
-const severityCounts = z.record(z.string(), z.int().min(0));
+const severityCounts = z.record(z.string(), z.int().check(z.gte(0)));
 
 export const ecrImageScanEventSchema = z.object({
   ...envelope,
   'detail-type': z.literal('ECR Image Scan'),
   source: z.literal('aws.ecr'),
   detail: z.object({
-    'scan-status': z.string().min(1),
+    'scan-status': z.string().check(z.minLength(1)),
     'repository-name': repositoryName,
     'image-digest': digest,
-    'image-tags': z.array(z.string()).default([]),
+    'image-tags': z._default(z.array(z.string()), []),
     // Absent or empty when there are no findings: a severity without findings has no key.
-    'finding-severity-counts': severityCounts.default({}),
+    'finding-severity-counts': z._default(severityCounts, {}),
   }),
 });
 
@@ -69,14 +71,19 @@ export const inspectorScanEventSchema = z.object({
   'detail-type': z.literal('Inspector2 Scan'),
   source: z.literal('aws.inspector2'),
   detail: z.object({
-    'scan-status': z.string().min(1),
+    'scan-status': z.string().check(z.minLength(1)),
     'repository-name': z
       .string()
-      .regex(REPOSITORY_ARN, 'must be the repository ARN (Inspector2 Scan puts the ARN in repository-name)'),
+      .check(
+        z.regex(
+          REPOSITORY_ARN,
+          'must be the repository ARN (Inspector2 Scan puts the ARN in repository-name)',
+        ),
+      ),
     'image-digest': digest,
-    'image-tags': z.array(z.string()).default([]),
-    'finding-severity-counts': severityCounts.default({}),
-    version: z.string().optional(),
+    'image-tags': z._default(z.array(z.string()), []),
+    'finding-severity-counts': z._default(severityCounts, {}),
+    version: z.optional(z.string()),
   }),
 });
 
@@ -84,11 +91,11 @@ export const inspectorFindingEventSchema = z.object({
   ...envelope,
   'detail-type': z.literal('Inspector2 Finding'),
   source: z.literal('aws.inspector2'),
-  detail: enhancedFindingSchema.extend({
-    awsAccountId: accountId.optional(),
-    findingArn: z.string().min(1),
+  detail: z.extend(enhancedFindingSchema, {
+    awsAccountId: z.optional(accountId),
+    findingArn: z.string().check(z.minLength(1)),
     status: z.enum(['ACTIVE', 'SUPPRESSED', 'CLOSED']),
-    type: z.string().min(1),
+    type: z.string().check(z.minLength(1)),
   }),
 });
 
@@ -105,9 +112,9 @@ export type ScanFindingsEvent =
 
 // A Map, not an object literal: a detail-type named like an Object property (`constructor`,
 // `__proto__`, `toString`) must find nothing rather than a prototype member.
-const SCHEMAS: ReadonlyMap<string, { kind: ScanFindingsEvent['kind']; schema: z.ZodType }> = new Map<
+const SCHEMAS: ReadonlyMap<string, { kind: ScanFindingsEvent['kind']; schema: z.ZodMiniType }> = new Map<
   string,
-  { kind: ScanFindingsEvent['kind']; schema: z.ZodType }
+  { kind: ScanFindingsEvent['kind']; schema: z.ZodMiniType }
 >([
   ['ECR Image Scan', { kind: 'ecr-image-scan', schema: ecrImageScanEventSchema }],
   ['Inspector2 Scan', { kind: 'inspector-scan', schema: inspectorScanEventSchema }],

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import { EventValidationError } from './event-validation-error';
 
 /**
@@ -11,12 +11,12 @@ import { EventValidationError } from './event-validation-error';
  */
 export const scheduledEventSchema = z.object({
   version: z.string(),
-  id: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
   'detail-type': z.literal('Scheduled Event'),
   source: z.literal('aws.events'),
-  account: z.string().regex(/^\d{12}$/, 'must be a 12-digit account id'),
+  account: z.string().check(z.regex(/^\d{12}$/, 'must be a 12-digit account id')),
   time: z.iso.datetime(),
-  region: z.string().min(1),
+  region: z.string().check(z.minLength(1)),
   resources: z.array(z.string()),
   detail: z.record(z.string(), z.unknown()),
 });

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import { parseAwsTimestamp } from './aws-timestamp';
 import {
   type AffectedPackage,
@@ -22,64 +22,70 @@ import { parseVulnerabilitySeverity, vulnerabilitySeverityRank } from './severit
  */
 
 /** Any timestamp AWS writes (see ./aws-timestamp.ts), as an ISO 8601 UTC string. */
-export const awsTimestamp = z.unknown().transform((value, ctx): string => {
-  const parsed = parseAwsTimestamp(value);
-  if (parsed.ok) return parsed.date.toISOString();
-  ctx.addIssue({ code: 'custom', message: parsed.message });
-  return z.NEVER;
-});
+export const awsTimestamp = z.pipe(
+  z.unknown(),
+  z.transform((value, ctx): string => {
+    const parsed = parseAwsTimestamp(value);
+    if (parsed.ok) return parsed.date.toISOString();
+    z.addTransformIssue(ctx, { code: 'custom', message: parsed.message });
+    return z.NEVER;
+  }),
+);
 
-const optionalTimestamp = awsTimestamp.optional();
+const optionalTimestamp = z.optional(awsTimestamp);
 
 /** Severities as ECR and Inspector spell them; case-insensitive. */
-export const vulnerabilitySeverity = z.string().transform((value, ctx) => {
-  const severity = parseVulnerabilitySeverity(value);
-  if (severity !== undefined) return severity;
-  ctx.addIssue({
-    code: 'custom',
-    message: `"${value}" is not a severity (CRITICAL, HIGH, MEDIUM, LOW, INFORMATIONAL, UNDEFINED, UNTRIAGED)`,
-  });
-  return z.NEVER;
-});
+export const vulnerabilitySeverity = z.pipe(
+  z.string(),
+  z.transform((value, ctx) => {
+    const severity = parseVulnerabilitySeverity(value);
+    if (severity !== undefined) return severity;
+    z.addTransformIssue(ctx, {
+      code: 'custom',
+      message: `"${value}" is not a severity (CRITICAL, HIGH, MEDIUM, LOW, INFORMATIONAL, UNDEFINED, UNTRIAGED)`,
+    });
+    return z.NEVER;
+  }),
+);
 
-const digest = z.string().regex(/^sha256:[0-9a-f]{64}$/, 'must be a sha256 image digest');
+const digest = z.string().check(z.regex(/^sha256:[0-9a-f]{64}$/, 'must be a sha256 image digest'));
 
 const basicFindingSchema = z.object({
-  name: z.string().min(1),
-  description: z.string().optional(),
-  uri: z.string().optional(),
+  name: z.string().check(z.minLength(1)),
+  description: z.optional(z.string()),
+  uri: z.optional(z.string()),
   severity: vulnerabilitySeverity,
-  attributes: z.array(z.object({ key: z.string(), value: z.string().optional() })).optional(),
+  attributes: z.optional(z.array(z.object({ key: z.string(), value: z.optional(z.string()) }))),
 });
 
 const vulnerablePackageSchema = z.object({
-  name: z.string().min(1),
-  version: z.string().optional(),
-  release: z.string().optional(),
-  epoch: z.number().optional(),
-  fixedInVersion: z.string().optional(),
-  packageManager: z.string().optional(),
-  filePath: z.string().optional(),
+  name: z.string().check(z.minLength(1)),
+  version: z.optional(z.string()),
+  release: z.optional(z.string()),
+  epoch: z.optional(z.number()),
+  fixedInVersion: z.optional(z.string()),
+  packageManager: z.optional(z.string()),
+  filePath: z.optional(z.string()),
 });
 
 export const ecrContainerImageSchema = z.object({
-  repositoryName: z.string().optional(),
-  imageHash: z.string().optional(),
-  imageTags: z.array(z.string()).optional(),
-  registry: z.string().optional(),
+  repositoryName: z.optional(z.string()),
+  imageHash: z.optional(z.string()),
+  imageTags: z.optional(z.array(z.string())),
+  registry: z.optional(z.string()),
   pushedAt: optionalTimestamp,
   lastInUseAt: optionalTimestamp,
-  inUseCount: z.number().int().min(0).optional(),
-  platform: z.string().optional(),
-  architecture: z.string().optional(),
+  inUseCount: z.optional(z.number().check(z.int(), z.gte(0))),
+  platform: z.optional(z.string()),
+  architecture: z.optional(z.string()),
 });
 
 const resourceSchema = z.object({
-  id: z.string().optional(),
-  type: z.string().optional(),
+  id: z.optional(z.string()),
+  type: z.optional(z.string()),
   /** The resource's region (an Inspector2 Finding names it; scanFindings checks it is governed). */
-  region: z.string().optional(),
-  details: z.object({ awsEcrContainerImage: ecrContainerImageSchema.optional() }).optional(),
+  region: z.optional(z.string()),
+  details: z.optional(z.object({ awsEcrContainerImage: z.optional(ecrContainerImageSchema) })),
 });
 
 /**
@@ -88,56 +94,58 @@ const resourceSchema = z.object({
  * https://docs.aws.amazon.com/inspector/v2/APIReference/API_Finding.html
  */
 export const enhancedFindingSchema = z.object({
-  awsAccountId: z.string().optional(),
-  findingArn: z.string().optional(),
-  title: z.string().optional(),
-  description: z.string().optional(),
+  awsAccountId: z.optional(z.string()),
+  findingArn: z.optional(z.string()),
+  title: z.optional(z.string()),
+  description: z.optional(z.string()),
   severity: vulnerabilitySeverity,
-  status: z.enum(['ACTIVE', 'SUPPRESSED', 'CLOSED']).optional(),
-  type: z.string().optional(),
-  score: z.number().optional(),
-  inspectorScore: z.number().optional(),
-  epss: z.object({ score: z.number().min(0).max(1).optional() }).optional(),
-  fixAvailable: z.enum(['YES', 'NO', 'PARTIAL']).optional(),
-  exploitAvailable: z.enum(['YES', 'NO']).optional(),
+  status: z.optional(z.enum(['ACTIVE', 'SUPPRESSED', 'CLOSED'])),
+  type: z.optional(z.string()),
+  score: z.optional(z.number()),
+  inspectorScore: z.optional(z.number()),
+  epss: z.optional(z.object({ score: z.optional(z.number().check(z.gte(0), z.lte(1))) })),
+  fixAvailable: z.optional(z.enum(['YES', 'NO', 'PARTIAL'])),
+  exploitAvailable: z.optional(z.enum(['YES', 'NO'])),
   firstObservedAt: optionalTimestamp,
   lastObservedAt: optionalTimestamp,
   updatedAt: optionalTimestamp,
-  packageVulnerabilityDetails: z
-    .object({
-      vulnerabilityId: z.string().min(1),
-      source: z.string().optional(),
-      sourceUrl: z.string().optional(),
-      vendorSeverity: z.string().optional(),
-      cvss: z.array(z.object({ baseScore: z.number(), version: z.string().optional() })).optional(),
-      vulnerablePackages: z.array(vulnerablePackageSchema).optional(),
-    })
-    .optional(),
-  remediation: z
-    .object({
-      recommendation: z.object({ text: z.string().optional(), url: z.string().optional() }).optional(),
-    })
-    .optional(),
-  resources: z.array(resourceSchema).optional(),
+  packageVulnerabilityDetails: z.optional(
+    z.object({
+      vulnerabilityId: z.string().check(z.minLength(1)),
+      source: z.optional(z.string()),
+      sourceUrl: z.optional(z.string()),
+      vendorSeverity: z.optional(z.string()),
+      cvss: z.optional(z.array(z.object({ baseScore: z.number(), version: z.optional(z.string()) }))),
+      vulnerablePackages: z.optional(z.array(vulnerablePackageSchema)),
+    }),
+  ),
+  remediation: z.optional(
+    z.object({
+      recommendation: z.optional(z.object({ text: z.optional(z.string()), url: z.optional(z.string()) })),
+    }),
+  ),
+  resources: z.optional(z.array(resourceSchema)),
 });
 
 export type EnhancedFindingInput = z.output<typeof enhancedFindingSchema>;
 
 export const describeImageScanFindingsOutputSchema = z.object({
-  registryId: z.string().optional(),
-  repositoryName: z.string().optional(),
-  imageId: z.object({ imageDigest: digest.optional(), imageTag: z.string().optional() }).optional(),
-  imageScanStatus: z.object({ status: z.string().min(1), description: z.string().optional() }).optional(),
-  imageScanFindings: z
-    .object({
+  registryId: z.optional(z.string()),
+  repositoryName: z.optional(z.string()),
+  imageId: z.optional(z.object({ imageDigest: z.optional(digest), imageTag: z.optional(z.string()) })),
+  imageScanStatus: z.optional(
+    z.object({ status: z.string().check(z.minLength(1)), description: z.optional(z.string()) }),
+  ),
+  imageScanFindings: z.optional(
+    z.object({
       imageScanCompletedAt: optionalTimestamp,
       vulnerabilitySourceUpdatedAt: optionalTimestamp,
-      findingSeverityCounts: z.record(z.string(), z.number()).optional(),
-      findings: z.array(basicFindingSchema).optional(),
-      enhancedFindings: z.array(enhancedFindingSchema).optional(),
-    })
-    .optional(),
-  nextToken: z.string().optional(),
+      findingSeverityCounts: z.optional(z.record(z.string(), z.number())),
+      findings: z.optional(z.array(basicFindingSchema)),
+      enhancedFindings: z.optional(z.array(enhancedFindingSchema)),
+    }),
+  ),
+  nextToken: z.optional(z.string()),
 });
 
 export type DescribeImageScanFindingsOutput = z.output<typeof describeImageScanFindingsOutputSchema>;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod';
 
 /**
  * An ECR lifecycle policy document, parsed and validated with the rules that ECR applies when
@@ -79,25 +79,27 @@ const SINCE_COUNT_TYPES: ReadonlySet<CountType> = new Set([
   'sinceImageTransitioned',
 ]);
 
-const tagList = z.array(z.string().min(1, 'must not be empty')).min(1, 'must list at least one tag');
+const tagList = z
+  .array(z.string().check(z.minLength(1, 'must not be empty')))
+  .check(z.minLength(1, 'must list at least one tag'));
 
 const selectionSchema = z.strictObject({
   tagStatus: z.enum(['tagged', 'untagged', 'any']),
-  tagPatternList: tagList.optional(),
-  tagPrefixList: tagList.optional(),
-  storageClass: z.enum(['standard', 'archive']).optional(),
+  tagPatternList: z.optional(tagList),
+  tagPrefixList: z.optional(tagList),
+  storageClass: z.optional(z.enum(['standard', 'archive'])),
   countType: z.enum(['imageCountMoreThan', 'sinceImagePushed', 'sinceImagePulled', 'sinceImageTransitioned']),
-  countUnit: z.literal('days').optional(),
-  countNumber: z.int().min(1, 'must be a positive integer (0 is not accepted)'),
+  countUnit: z.optional(z.literal('days')),
+  countNumber: z.int().check(z.gte(1, 'must be a positive integer (0 is not accepted)')),
 });
 
 const ruleSchema = z.strictObject({
-  rulePriority: z.int().min(1, 'must be a positive integer'),
-  description: z.string().optional(),
+  rulePriority: z.int().check(z.gte(1, 'must be a positive integer')),
+  description: z.optional(z.string()),
   selection: selectionSchema,
   action: z.strictObject({
     type: z.enum(['expire', 'transition']),
-    targetStorageClass: z.literal('archive').optional(),
+    targetStorageClass: z.optional(z.literal('archive')),
   }),
 });
 
@@ -106,8 +108,7 @@ const ruleSchema = z.strictObject({
 const documentSchema = z.strictObject({
   rules: z
     .array(z.unknown())
-    .min(1, 'a lifecycle policy needs at least one rule')
-    .check((context) => {
+    .check(z.minLength(1, 'a lifecycle policy needs at least one rule'), (context) => {
       const count = context.value.length;
       if (count > MAX_RULES_PER_POLICY) {
         context.issues.push({

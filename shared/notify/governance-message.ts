@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { EventValidationError } from '../events/event-validation-error';
 import {
   GOVERNANCE_DETAIL_TYPES,
@@ -7,6 +6,7 @@ import {
   governanceDetailSchemas,
   isGovernanceDetailType,
 } from '../events/governance';
+import * as z from '../zod';
 
 /**
  * The body of a notification queue message: the governance event exactly as the EventBridge rule
@@ -18,12 +18,12 @@ import {
  */
 const envelopeSchema = z.object({
   version: z.string(),
-  id: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
   'detail-type': z.string(),
   source: z.literal(GOVERNANCE_EVENT_SOURCE, { error: `must be "${GOVERNANCE_EVENT_SOURCE}"` }),
-  account: z.string().regex(/^\d{12}$/, 'must be a 12-digit account id'),
+  account: z.string().check(z.regex(/^\d{12}$/, 'must be a 12-digit account id')),
   time: z.string(),
-  region: z.string().min(1),
+  region: z.string().check(z.minLength(1)),
   resources: z.array(z.string()),
   detail: z.unknown(),
 });
@@ -95,7 +95,7 @@ function idOf(data: unknown): string | undefined {
   return typeof data.id === 'string' && data.id !== '' ? data.id : undefined;
 }
 
-function describeIssues(error: z.ZodError, prefix: readonly PropertyKey[]): string[] {
+function describeIssues(error: z.core.$ZodError, prefix: readonly PropertyKey[]): string[] {
   return error.issues.map((issue) => {
     const path = [...prefix, ...issue.path].map(String).join('.');
     return `${path || '(body)'}: ${issue.message}`;

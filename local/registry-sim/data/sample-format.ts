@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as z from 'zod';
+import * as z from '../../../shared/zod';
 import { MS_PER_DAY } from '../model/clock';
 import { deepCopy } from '../model/deep-copy';
 import type { EcsTaskDefinition } from '../model/ecs';
@@ -15,7 +15,7 @@ import type { World } from '../model/world';
  */
 export const DEFAULT_SAMPLE_PATH = join(__dirname, '..', '..', 'sample-data', 'sample-registry.json');
 
-const time = z.string().min(1);
+const time = z.string().check(z.minLength(1));
 const json = z.union([z.string(), z.record(z.string(), z.unknown())]);
 
 const isObject = (value: unknown) => typeof value === 'object' && value !== null;
@@ -32,74 +32,75 @@ const scanSchema = z.object({
     'LIMIT_EXCEEDED',
     'IMAGE_ARCHIVED',
   ]),
-  description: z.string().optional(),
-  completedAt: time.optional(),
-  vulnerabilitySourceUpdatedAt: time.optional(),
+  description: z.optional(z.string()),
+  completedAt: z.optional(time),
+  vulnerabilitySourceUpdatedAt: z.optional(time),
   /** DescribeImageScanFindings' `findings[]` entries (basic scanning). */
-  findings: z.array(z.custom<BasicFinding>(isObject)).optional(),
+  findings: z.optional(z.array(z.custom<BasicFinding>(isObject))),
   /** `enhancedFindings[]` entries (Amazon Inspector), times as sample times. */
-  enhancedFindings: z.array(z.custom<EnhancedFinding>(isObject)).optional(),
+  enhancedFindings: z.optional(z.array(z.custom<EnhancedFinding>(isObject))),
 });
 
 const imageSchema = z.object({
-  imageDigest: z.string().regex(/^sha256:[a-f0-9]{64}$/),
+  imageDigest: z.string().check(z.regex(/^sha256:[a-f0-9]{64}$/)),
   imageManifestMediaType: z.string(),
   /** The manifest: exact text, or a JSON object whose text is its compact JSON (JSON.stringify(object)). */
   imageManifest: json,
-  imageTags: z.array(z.string()).default([]),
+  imageTags: z._default(z.array(z.string()), []),
   imagePushedAt: time,
-  lastRecordedPullTime: time.optional(),
-  imageStatus: z.enum(['ACTIVE', 'ARCHIVED', 'ACTIVATING']).default('ACTIVE'),
-  lastArchivedAt: time.optional(),
-  lastActivatedAt: time.optional(),
-  replicationStatuses: z
-    .array(
+  lastRecordedPullTime: z.optional(time),
+  imageStatus: z._default(z.enum(['ACTIVE', 'ARCHIVED', 'ACTIVATING']), 'ACTIVE'),
+  lastArchivedAt: z.optional(time),
+  lastActivatedAt: z.optional(time),
+  replicationStatuses: z.optional(
+    z.array(
       z.object({
         region: z.string(),
         registryId: z.string(),
         status: z.enum(['IN_PROGRESS', 'COMPLETE', 'FAILED']),
-        failureCode: z.string().optional(),
+        failureCode: z.optional(z.string()),
       }),
-    )
-    .optional(),
-  scan: scanSchema.optional(),
+    ),
+  ),
+  scan: z.optional(scanSchema),
 });
 
 const repositorySchema = z.object({
   repositoryName: z.string(),
   createdAt: time,
   imageTagMutability: z.enum(['MUTABLE', 'IMMUTABLE', 'IMMUTABLE_WITH_EXCLUSION', 'MUTABLE_WITH_EXCLUSION']),
-  imageTagMutabilityExclusionFilters: z
-    .array(z.object({ filterType: z.literal('WILDCARD'), filter: z.string() }))
-    .optional(),
-  scanOnPush: z.boolean().default(false),
+  imageTagMutabilityExclusionFilters: z.optional(
+    z.array(z.object({ filterType: z.literal('WILDCARD'), filter: z.string() })),
+  ),
+  scanOnPush: z._default(z.boolean(), false),
   encryptionConfiguration: z.object({
     encryptionType: z.enum(['AES256', 'KMS', 'KMS_DSSE']),
-    kmsKey: z.string().optional(),
+    kmsKey: z.optional(z.string()),
   }),
-  lifecyclePolicyText: z.string().optional(),
-  repositoryPolicyText: z.string().optional(),
+  lifecyclePolicyText: z.optional(z.string()),
+  repositoryPolicyText: z.optional(z.string()),
   /** Images in push order; an index comes after its children. */
   images: z.array(imageSchema),
 });
 
 const registrySchema = z.object({
-  accountId: z.string().regex(/^\d{12}$/),
+  accountId: z.string().check(z.regex(/^\d{12}$/)),
   region: z.string(),
-  replicationConfiguration: z
-    .object({
+  replicationConfiguration: z._default(
+    z.object({
       rules: z.array(
         z.object({
           destinations: z.array(z.object({ region: z.string(), registryId: z.string() })),
-          repositoryFilters: z
-            .array(z.object({ filter: z.string(), filterType: z.literal('PREFIX_MATCH') }))
-            .optional(),
+          repositoryFilters: z.optional(
+            z.array(z.object({ filter: z.string(), filterType: z.literal('PREFIX_MATCH') })),
+          ),
         }),
       ),
-    })
-    .default({ rules: [] }),
-  scanningConfiguration: z
-    .object({
+    }),
+    { rules: [] },
+  ),
+  scanningConfiguration: z._default(
+    z.object({
       scanType: z.enum(['BASIC', 'ENHANCED']),
       rules: z.array(
         z.object({
@@ -107,8 +108,9 @@ const registrySchema = z.object({
           repositoryFilters: z.array(z.object({ filter: z.string(), filterType: z.literal('WILDCARD') })),
         }),
       ),
-    })
-    .default({ scanType: 'BASIC', rules: [] }),
+    }),
+    { scanType: 'BASIC', rules: [] },
+  ),
   repositories: z.array(repositorySchema),
 });
 
@@ -118,12 +120,12 @@ const ecsSchema = z.object({
   taskDefinitions: z.array(
     z.object({
       family: z.string(),
-      revision: z.number().int().positive(),
+      revision: z.number().check(z.int(), z.positive()),
       status: z.enum(['ACTIVE', 'INACTIVE', 'DELETE_IN_PROGRESS']),
       registeredAt: time,
-      deregisteredAt: time.optional(),
+      deregisteredAt: z.optional(time),
       containerDefinitions: z.array(
-        z.object({ name: z.string(), image: z.string(), essential: z.boolean().optional() }),
+        z.object({ name: z.string(), image: z.string(), essential: z.optional(z.boolean()) }),
       ),
     }),
   ),
@@ -133,17 +135,17 @@ const ecsSchema = z.object({
       services: z.array(
         z.object({
           serviceName: z.string(),
-          status: z.enum(['ACTIVE', 'DRAINING', 'INACTIVE']).default('ACTIVE'),
+          status: z._default(z.enum(['ACTIVE', 'DRAINING', 'INACTIVE']), 'ACTIVE'),
           taskDefinition: z.string(),
-          desiredCount: z.number().int(),
-          launchType: z.enum(['FARGATE', 'EC2', 'EXTERNAL']).default('FARGATE'),
+          desiredCount: z.number().check(z.int()),
+          launchType: z._default(z.enum(['FARGATE', 'EC2', 'EXTERNAL']), 'FARGATE'),
           createdAt: time,
           deployments: z.array(
             z.object({
               id: z.string(),
               status: z.enum(['PRIMARY', 'ACTIVE', 'INACTIVE']),
               taskDefinition: z.string(),
-              desiredCount: z.number().int(),
+              desiredCount: z.number().check(z.int()),
               rolloutState: z.enum(['COMPLETED', 'IN_PROGRESS', 'FAILED']),
               createdAt: time,
               updatedAt: time,
@@ -156,19 +158,19 @@ const ecsSchema = z.object({
           taskId: z.string(),
           taskDefinition: z.string(),
           group: z.string(),
-          startedBy: z.string().optional(),
+          startedBy: z.optional(z.string()),
           lastStatus: z.enum(['RUNNING', 'STOPPED', 'PENDING']),
           desiredStatus: z.enum(['RUNNING', 'STOPPED']),
-          launchType: z.enum(['FARGATE', 'EC2', 'EXTERNAL']).default('FARGATE'),
+          launchType: z._default(z.enum(['FARGATE', 'EC2', 'EXTERNAL']), 'FARGATE'),
           createdAt: time,
-          startedAt: time.optional(),
-          stoppedAt: time.optional(),
+          startedAt: z.optional(time),
+          stoppedAt: z.optional(time),
           containers: z.array(
             z.object({
               containerId: z.string(),
               name: z.string(),
               image: z.string(),
-              imageDigest: z.string().optional(),
+              imageDigest: z.optional(z.string()),
               lastStatus: z.enum(['RUNNING', 'STOPPED', 'PENDING']),
             }),
           ),
@@ -188,26 +190,27 @@ const lambdaSchema = z.object({
         z.object({
           version: z.string(),
           imageUri: z.string(),
-          resolvedImageUri: z.string().optional(),
+          resolvedImageUri: z.optional(z.string()),
           lastModified: time,
-          description: z.string().default(''),
-          memorySize: z.number().int().default(512),
-          timeout: z.number().int().default(30),
-          architectures: z.array(z.enum(['x86_64', 'arm64'])).default(['x86_64']),
+          description: z._default(z.string(), ''),
+          memorySize: z._default(z.number().check(z.int()), 512),
+          timeout: z._default(z.number().check(z.int()), 30),
+          architectures: z._default(z.array(z.enum(['x86_64', 'arm64'])), ['x86_64']),
           revisionId: z.string(),
         }),
       ),
-      aliases: z
-        .array(
+      aliases: z._default(
+        z.array(
           z.object({
             name: z.string(),
             functionVersion: z.string(),
-            description: z.string().default(''),
-            additionalVersionWeights: z.record(z.string(), z.number()).optional(),
+            description: z._default(z.string(), ''),
+            additionalVersionWeights: z.optional(z.record(z.string(), z.number())),
             revisionId: z.string(),
           }),
-        )
-        .default([]),
+        ),
+        [],
+      ),
     }),
   ),
 });
@@ -215,22 +218,22 @@ const lambdaSchema = z.object({
 const plantedSchema = z.object({
   description: z.string(),
   region: z.string(),
-  repositoryName: z.string().optional(),
-  imageDigest: z.string().optional(),
-  imageTag: z.string().optional(),
-  details: z.record(z.string(), z.unknown()).optional(),
+  repositoryName: z.optional(z.string()),
+  imageDigest: z.optional(z.string()),
+  imageTag: z.optional(z.string()),
+  details: z.optional(z.record(z.string(), z.unknown())),
 });
 
 export const sampleDocumentSchema = z.object({
   schemaVersion: z.literal(1),
-  asOf: z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'must be an ISO 8601 time'),
-  seed: z.number().int(),
-  description: z.string().default(''),
+  asOf: z.string().check(z.refine((value) => !Number.isNaN(Date.parse(value)), 'must be an ISO 8601 time')),
+  seed: z.number().check(z.int()),
+  description: z._default(z.string(), ''),
   /** Named situations the sample plants, for tests and demos to find. */
-  planted: z.record(z.string(), plantedSchema).default({}),
+  planted: z._default(z.record(z.string(), plantedSchema), {}),
   registries: z.array(registrySchema),
-  ecs: z.array(ecsSchema).default([]),
-  lambda: z.array(lambdaSchema).default([]),
+  ecs: z._default(z.array(ecsSchema), []),
+  lambda: z._default(z.array(lambdaSchema), []),
 });
 
 export type SampleDocument = z.input<typeof sampleDocumentSchema>;
