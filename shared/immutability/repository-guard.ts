@@ -30,11 +30,6 @@ import { createTagLedgerService, type TagObservationResult } from './tag-ledger-
  * tag-ledger service (tag-ledger-service.ts).
  */
 
-export type { GovernanceEventSink } from './ports';
-export type { CheckSummary } from './repository-check';
-export { RemediationRefusedError } from './repository-check';
-export { TagLedgerContentionError } from './tag-ledger-service';
-
 export interface RepositoryGuardSettings {
   account: string;
   region: string;
