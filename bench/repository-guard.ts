@@ -18,7 +18,7 @@ import { createLocalDynamoDbClient, createStateTable, startLocalDynamoDb } from 
 import { createStateDocumentClient } from '../shared/aws/dynamodb-client';
 import { createGovernancePublisher } from '../shared/aws/governance-publisher';
 import { createDriftLedgerStore, createTagLedgerStore } from '../shared/aws/repository-guard-ledgers';
-import { createGuardRegistry } from '../shared/aws/repository-guard-registry';
+import { createRepositoryGuardRegistry } from '../shared/aws/repository-guard-registry';
 import { createStateStore } from '../shared/aws/state-store';
 import { parseConfig } from '../shared/config/load-config';
 import { parseRepositoryGuardEvent } from '../shared/events/repository-guard-events';
@@ -94,7 +94,7 @@ async function main() {
   const guard = createRepositoryGuard(
     { account: sim.accountId, region: 'us-east-1', dryRun: true, resolveBaseline: compileBaselines(config) },
     {
-      registry: createGuardRegistry(
+      registry: createRepositoryGuardRegistry(
         new ECRClient({ region: 'us-east-1', retryMode: 'adaptive', maxAttempts: 8 }),
       ),
       tagLedger: createTagLedgerStore(store),

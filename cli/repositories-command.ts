@@ -91,8 +91,8 @@ async function readLive(config: ImmutabilityConfig, region: string | undefined):
   const ecr = new ECRClient(liveClientConfig(region));
   try {
     const resolved = await resolveClientRegion(ecr);
-    const { createGuardRegistry } = await loadGuardRegistry();
-    const { observed, account } = await observeRegistry(config, createGuardRegistry(ecr));
+    const { createRepositoryGuardRegistry } = await loadGuardRegistry();
+    const { observed, account } = await observeRegistry(config, createRepositoryGuardRegistry(ecr));
     return { observed, account, source: `live ${resolved}` };
   } catch (error) {
     throw describeAwsFailure(error);
@@ -179,8 +179,8 @@ async function readSampleDocument(
   const installed = (await loadSampleSnapshot(path, document)).install();
   const ecr = new ECRClient({ region: chosen });
   try {
-    const { createGuardRegistry } = await loadGuardRegistry();
-    const { observed, account } = await observeRegistry(config, createGuardRegistry(ecr));
+    const { createRepositoryGuardRegistry } = await loadGuardRegistry();
+    const { observed, account } = await observeRegistry(config, createRepositoryGuardRegistry(ecr));
     return { observed, account, source: `snapshot ${path} (${chosen})` };
   } finally {
     installed.restore();

@@ -4,7 +4,7 @@ import { createGovernancePublisher } from '../shared/aws/governance-publisher';
 import { createIdempotencyGuard } from '../shared/aws/idempotency';
 import { createDriftLedgerStore, createTagLedgerStore } from '../shared/aws/repository-guard-ledgers';
 import { createRepositoryGuardMetrics } from '../shared/aws/repository-guard-metrics';
-import { createGuardRegistry } from '../shared/aws/repository-guard-registry';
+import { createRepositoryGuardRegistry } from '../shared/aws/repository-guard-registry';
 import { createStateStore } from '../shared/aws/state-store';
 import { createWorkloadDigestUsage } from '../shared/aws/workload-digest-usage';
 import { loadBundledConfig } from '../shared/config/bundled-config';
@@ -36,7 +36,7 @@ const scope = ownScope({ account: environment.DEPLOYMENT_ACCOUNT_ID, region: env
 // Created once per execution environment.
 const store = createStateStore({ tableName: environment.STATE_TABLE_NAME });
 const idempotency = createIdempotencyGuard({ store });
-const registry = createGuardRegistry();
+const registry = createRepositoryGuardRegistry();
 const tagLedger = createTagLedgerStore(store);
 const driftLedger = createDriftLedgerStore(store);
 const publisher = createGovernancePublisher({ eventBusName: environment.EVENT_BUS_NAME });

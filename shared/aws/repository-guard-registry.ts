@@ -40,7 +40,7 @@ const SCAN_FREQUENCIES: ReadonlySet<string> = new Set(['SCAN_ON_PUSH', 'CONTINUO
  * bundle may hold more than one copy of an exception class. Every call goes through the client's own
  * retry strategy (adaptive, see ./ecr-client.ts), which retries ThrottlingException.
  */
-export function createGuardRegistry(client: ECRClient = ecrClient): RegistryPort {
+export function createRepositoryGuardRegistry(client: ECRClient = ecrClient): RegistryPort {
   async function orGone<Result>(repositoryName: string, call: () => Promise<Result>): Promise<Result> {
     try {
       return await call();

@@ -1,4 +1,5 @@
 import { EcrWardenError } from '../errors';
+import type { GovernanceEvent } from '../events/governance';
 import type { Baseline } from './check-baselines';
 import type { RemediationOutcome } from './guard-events';
 import type { RegistryScanningConfiguration, ScanFrequency } from './scanning';
@@ -134,6 +135,11 @@ export interface DriftLedgerPort {
 export interface DigestUsagePort {
   /** null when it cannot be told (no permission, an API failing). */
   isInUse(repositoryName: string, digest: string): Promise<boolean | null>;
+}
+
+/** Where the guard's governance events go (EventBridge, through shared/aws/governance-publisher.ts). */
+export interface GovernanceEventSink {
+  publish(events: readonly GovernanceEvent[]): Promise<void>;
 }
 
 /** The logger the guard writes to: Powertools' Logger fits. */

@@ -9,7 +9,7 @@ import {
 import { createImageArchiver } from '../../shared/aws/image-archiver';
 import { createImageDeleter } from '../../shared/aws/image-deleter';
 import { createReplicationRegistryReader } from '../../shared/aws/replication-registry';
-import { createGuardRegistry } from '../../shared/aws/repository-guard-registry';
+import { createRepositoryGuardRegistry } from '../../shared/aws/repository-guard-registry';
 import { createRepositoryImageSource } from '../../shared/aws/repository-images';
 import { cleanRepository, type RepositoryCleanupOutcome } from '../../shared/cleanup/clean-repository';
 import type {
@@ -283,7 +283,7 @@ async function guardOnce(
   const guard = createRepositoryGuard(
     { account, region, dryRun, resolveBaseline: compileBaselines(immutability) },
     {
-      registry: createGuardRegistry(ecr),
+      registry: createRepositoryGuardRegistry(ecr),
       tagLedger: unusedTagLedger,
       driftLedger: memoryDriftLedger(),
       usage: { isInUse: async () => null },

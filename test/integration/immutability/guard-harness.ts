@@ -10,7 +10,7 @@ import {
 } from '../../../local/registry-sim';
 import { createGovernancePublisher } from '../../../shared/aws/governance-publisher';
 import { createDriftLedgerStore, createTagLedgerStore } from '../../../shared/aws/repository-guard-ledgers';
-import { createGuardRegistry } from '../../../shared/aws/repository-guard-registry';
+import { createRepositoryGuardRegistry } from '../../../shared/aws/repository-guard-registry';
 import { createStateStore, type StateStore } from '../../../shared/aws/state-store';
 import { createWorkloadDigestUsage } from '../../../shared/aws/workload-digest-usage';
 import { parseConfig } from '../../../shared/config/load-config';
@@ -115,7 +115,7 @@ export function useGuardWorld(): GuardWorld {
         },
         {
           // The clients as shared/aws builds them (adaptive retry), with the region Lambda would give them.
-          registry: createGuardRegistry(
+          registry: createRepositoryGuardRegistry(
             new ECRClient({ region: REGION, retryMode: 'adaptive', maxAttempts: 8 }),
           ),
           tagLedger: createTagLedgerStore(stateStore),
