@@ -3,7 +3,6 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { createGovernancePublisher } from '../shared/aws/governance-publisher';
 import { createIdempotencyGuard } from '../shared/aws/idempotency';
-import { createReplicationMetrics } from '../shared/aws/replication-metrics';
 import { createReplicationRegistryReaders } from '../shared/aws/replication-registry';
 import { createReplicationRemediator } from '../shared/aws/replication-remediator';
 import { createStateStore } from '../shared/aws/state-store';
@@ -18,6 +17,7 @@ import { EventValidationError } from '../shared/events/event-validation-error';
 import { assertGoverned, envelopeClaims, ownScope } from '../shared/events/governed-scope';
 import { parseScheduledEvent } from '../shared/events/scheduled-event';
 import { CORRELATION_ID_PATHS, logger } from '../shared/logger';
+import { createReplicationMetrics } from '../shared/metrics/replication-metrics';
 import {
   handleReplicationAction,
   type ReplicationActionOutcome,

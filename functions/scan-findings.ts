@@ -1,6 +1,5 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { createFindingsMetrics } from '../shared/aws/findings-metrics';
 import { createScanFindingsDependencies } from '../shared/aws/scan-findings-dependencies';
 import { loadBundledConfig } from '../shared/config/bundled-config';
 import { readScanFindingsEnvironment } from '../shared/config/environment';
@@ -8,6 +7,7 @@ import { EventValidationError } from '../shared/events/event-validation-error';
 import { ownScope } from '../shared/events/governed-scope';
 import { processScanFindingsEvent, type ScanFindingsOutcome } from '../shared/findings/scan-findings-service';
 import { CORRELATION_ID_PATHS, logger } from '../shared/logger';
+import { createFindingsMetrics } from '../shared/metrics/findings-metrics';
 
 // Cold start: a missing environment variable or an invalid bundled config fails the init phase with a
 // message that names the variable or the config path, before any event is accepted.

@@ -2,7 +2,6 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createIdempotencyGuard } from '../shared/aws/idempotency';
-import { createNotificationMetrics } from '../shared/aws/notification-metrics';
 import { createNotificationParking } from '../shared/aws/notification-parking';
 import { createSlackDeliveryLedger } from '../shared/aws/slack-delivery-ledger';
 import { createSlackWebhookClient } from '../shared/aws/slack-webhook-client';
@@ -11,6 +10,7 @@ import { createWebhookUrlStore } from '../shared/aws/webhook-url-store';
 import { loadBundledConfig } from '../shared/config/bundled-config';
 import { readSlackNotifierEnvironment } from '../shared/config/environment';
 import { CORRELATION_ID_PATHS, logger } from '../shared/logger';
+import { createNotificationMetrics } from '../shared/metrics/notification-metrics';
 import { createGovernanceNotifier } from '../shared/notify/governance-notifier';
 import { processNotificationBatch } from '../shared/notify/process-notification-batch';
 

@@ -3,7 +3,6 @@ import middy from '@middy/core';
 import { createGovernancePublisher } from '../shared/aws/governance-publisher';
 import { createIdempotencyGuard } from '../shared/aws/idempotency';
 import { createDriftLedgerStore, createTagLedgerStore } from '../shared/aws/repository-guard-ledgers';
-import { createRepositoryGuardMetrics } from '../shared/aws/repository-guard-metrics';
 import { createRepositoryGuardRegistry } from '../shared/aws/repository-guard-registry';
 import { createStateStore } from '../shared/aws/state-store';
 import { createWorkloadDigestUsage } from '../shared/aws/workload-digest-usage';
@@ -23,6 +22,7 @@ import {
   type SweepSummary,
 } from '../shared/immutability/repository-guard';
 import { CORRELATION_ID_PATHS, logger } from '../shared/logger';
+import { createRepositoryGuardMetrics } from '../shared/metrics/repository-guard-metrics';
 import { idempotencyKey } from '../shared/state/state-keys';
 
 // Cold start: a missing environment variable or an invalid bundled config fails the init phase with a

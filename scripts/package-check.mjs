@@ -572,7 +572,8 @@ if (functions.cleanupWorker !== undefined) {
     wardenConfig.cleanup.maxDeletionShare ??
     tsxRequire('../shared/cleanup/plan-repository-cleanup.ts').DEFAULT_MAX_DELETION_SHARE;
   check(
-    shareAlarm?.MetricName === tsxRequire('../shared/aws/cleanup-metrics.ts').CLEANUP_METRICS.deletionShare &&
+    shareAlarm?.MetricName ===
+      tsxRequire('../shared/metrics/cleanup-metrics.ts').CLEANUP_METRICS.deletionShare &&
       shareAlarm.Threshold === 100 * share &&
       shareAlarm.ComparisonOperator === 'GreaterThanThreshold' &&
       same(shareAlarm.Dimensions, [

@@ -4,7 +4,7 @@ import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { CleanupLogger, CleanupWorkerDependencies } from '../cleanup/process-cleanup-batch';
 import type { CleanupConfig } from '../config/schema';
-import { createCleanupMetrics } from './cleanup-metrics';
+import { createCleanupMetrics } from '../metrics/cleanup-metrics';
 import { createCleanupRunProgressStore, createGraceMarkStore } from './cleanup-state';
 import { ecrClient } from './ecr-client';
 import { createGovernancePublisher } from './governance-publisher';

@@ -6,7 +6,7 @@ import { describeFailure } from './audit-replication';
 import { shortDigest } from './audit-report';
 import type { RegistryReaderFactory } from './registry-reader';
 
-/** Where lag and failure counts go (CloudWatch through EMF in Lambda: shared/aws/replication-metrics.ts). */
+/** Where lag and failure counts go (CloudWatch through EMF in Lambda: shared/metrics/replication-metrics.ts). */
 export interface ReplicationMetrics {
   /** Seconds from the source push to the replication event, per destination region, at the event's time. */
   lag(destinationRegion: string, seconds: number, at: Date): void;

@@ -1,12 +1,12 @@
 import type { SQSEvent } from 'aws-lambda';
 import { createIdempotencyGuard } from '../../../shared/aws/idempotency';
-import { createNotificationMetrics } from '../../../shared/aws/notification-metrics';
 import { createSlackDeliveryLedger } from '../../../shared/aws/slack-delivery-ledger';
 import { createSlackWebhookClient } from '../../../shared/aws/slack-webhook-client';
 import { createStateStore } from '../../../shared/aws/state-store';
 import { createWebhookUrlStore } from '../../../shared/aws/webhook-url-store';
 import { loadBundledConfig } from '../../../shared/config/bundled-config';
 import { logger } from '../../../shared/logger';
+import { createNotificationMetrics } from '../../../shared/metrics/notification-metrics';
 import { createGovernanceNotifier } from '../../../shared/notify/governance-notifier';
 import { processNotificationBatch } from '../../../shared/notify/process-notification-batch';
 import type { Clock } from '../../../shared/notify/webhook-pacer';

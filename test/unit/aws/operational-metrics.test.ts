@@ -1,10 +1,10 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { CLEANUP_METRICS, createCleanupMetrics } from '../../../shared/aws/cleanup-metrics';
-import { createFindingsMetrics, FINDINGS_METRICS } from '../../../shared/aws/findings-metrics';
+import { CLEANUP_METRICS, createCleanupMetrics } from '../../../shared/metrics/cleanup-metrics';
+import { createFindingsMetrics, FINDINGS_METRICS } from '../../../shared/metrics/findings-metrics';
 import {
   createRepositoryGuardMetrics,
   REPOSITORY_GUARD_METRICS,
-} from '../../../shared/aws/repository-guard-metrics';
+} from '../../../shared/metrics/repository-guard-metrics';
 
 /**
  * The domain figures operators alarm on and graph, as the Embedded Metric Format lines Powertools writes
