@@ -23,8 +23,8 @@ import { createStateStore } from '../shared/aws/state-store';
 import { parseConfig } from '../shared/config/load-config';
 import { parseRepositoryGuardEvent } from '../shared/events/repository-guard-events';
 import { compileBaselines } from '../shared/immutability/desired-state';
-import type { GuardLogger } from '../shared/immutability/ports';
 import { createRepositoryGuard } from '../shared/immutability/repository-guard';
+import type { StructuredLogger } from '../shared/logger';
 
 const REPOSITORIES = Number(process.env.BENCH_GUARD_REPOSITORIES ?? 2_000);
 const LATENCY_MS = Number(process.env.BENCH_GUARD_LATENCY_MS ?? 25);
@@ -41,7 +41,7 @@ const POLICY = {
     },
   ],
 };
-const quiet: GuardLogger = { debug() {}, info() {}, warn() {}, error() {} };
+const quiet: StructuredLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
 process.env.AWS_ACCESS_KEY_ID ??= 'AKIDBENCH';
 process.env.AWS_SECRET_ACCESS_KEY ??= 'bench';

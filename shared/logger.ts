@@ -59,3 +59,14 @@ export const CORRELATION_ID_PATHS = {
    */
   sqsBatch: 'Records[0].messageId',
 } as const;
+
+/**
+ * The logger port of the domain code: a constant message and context objects. Powertools' Logger (the
+ * one above) fits; tests pass recorders.
+ */
+export interface StructuredLogger {
+  debug(message: string, ...context: Record<string, unknown>[]): void;
+  info(message: string, ...context: Record<string, unknown>[]): void;
+  warn(message: string, ...context: Record<string, unknown>[]): void;
+  error(message: string, ...context: Record<string, unknown>[]): void;
+}

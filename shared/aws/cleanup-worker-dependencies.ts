@@ -2,8 +2,9 @@ import type { ECRClient } from '@aws-sdk/client-ecr';
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
-import type { CleanupLogger, CleanupWorkerDependencies } from '../cleanup/process-cleanup-batch';
+import type { CleanupWorkerDependencies } from '../cleanup/process-cleanup-batch';
 import type { CleanupConfig } from '../config/schema';
+import type { StructuredLogger } from '../logger';
 import { createCleanupMetrics } from '../metrics/cleanup-metrics';
 import { createCleanupRunProgressStore, createGraceMarkStore } from './cleanup-state';
 import { ecrClient } from './ecr-client';
@@ -23,7 +24,7 @@ export function createCleanupWorkerDependencies(settings: {
   cleanup: CleanupConfig;
   eventBusName: string;
   tableName: string;
-  logger: CleanupLogger;
+  logger: StructuredLogger;
   /** Evaluation time and state-table clock (default: the system clock). */
   now?: () => number;
   ecr?: ECRClient;

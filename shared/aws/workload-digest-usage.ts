@@ -6,7 +6,8 @@ import {
   resolveImagesInUse,
   type Workloads,
 } from '../cleanup/workload-images';
-import type { DigestUsagePort, GuardLogger } from '../immutability/ports';
+import type { DigestUsagePort } from '../immutability/ports';
+import type { StructuredLogger } from '../logger';
 import { ecsClient } from './ecs-client';
 import { lambdaClient } from './lambda-client';
 import {
@@ -31,7 +32,7 @@ const CACHE_MILLISECONDS = 60_000;
 export interface WorkloadDigestUsageSettings {
   account: string;
   region: string;
-  logger: GuardLogger;
+  logger: StructuredLogger;
   ecs?: ECSClient;
   lambda?: LambdaClient;
   now?: () => number;

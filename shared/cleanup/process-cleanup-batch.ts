@@ -5,6 +5,7 @@ import { EcrWardenError } from '../errors';
 import { parseCleanupRequestMessage } from '../events/cleanup-request-message';
 import { EventValidationError } from '../events/event-validation-error';
 import type { GovernanceEvent } from '../events/governance';
+import type { StructuredLogger } from '../logger';
 import { idempotencyKey } from '../state/state-keys';
 import { cleanRepository, type RepositoryCleanupOutcome } from './clean-repository';
 import type {
@@ -44,12 +45,6 @@ export interface OnceGuard {
   ): Promise<{ status: 'executed'; result: Result } | { status: 'duplicate'; completedAt: string }>;
 }
 
-export interface CleanupLogger {
-  info(message: string, ...attributes: Record<string, unknown>[]): void;
-  warn(message: string, ...attributes: Record<string, unknown>[]): void;
-  error(message: string, ...attributes: Record<string, unknown>[]): void;
-}
-
 export interface CleanupWorkerDependencies {
   cleanup: CleanupConfig;
   /** The region the worker's clients work in (where the repositories and workloads are). */
@@ -71,7 +66,7 @@ export interface CleanupWorkerDependencies {
       imagesEvaluated: number;
     }): void;
   };
-  logger: CleanupLogger;
+  logger: StructuredLogger;
   /** Evaluation time, epoch ms. */
   now: () => number;
   /** Called with each repository's outcome once its report is published (the demo prints the plans). */

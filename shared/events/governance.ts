@@ -340,3 +340,11 @@ export function repositoryConsoleUrl(target: {
 export function registryConsoleUrl(region: string): string {
   return `https://${region}.console.aws.amazon.com/ecr/private-registry/repositories?region=${region}`;
 }
+
+/**
+ * Where a detector's governance events go: the one port for it (shared/aws/governance-publisher.ts
+ * publishes to the ecr-warden bus; tests record).
+ */
+export interface GovernanceEventSink {
+  publish(events: readonly GovernanceEvent[]): Promise<void>;
+}

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { backoffDelay } from '../aws/backoff';
 import { mapWithConcurrency } from '../concurrency/map-with-concurrency';
 import { EcrWardenError } from '../errors';
-import type { GovernanceEvent } from '../events/governance';
+import type { GovernanceEvent, GovernanceEventSink } from '../events/governance';
 import { idempotencyKey } from '../state/state-keys';
 import type { ImageIdentity, ImageUsage, ScanType } from './finding';
 import {
@@ -49,14 +49,10 @@ export interface AlertOnce {
   run(key: string, publish: () => Promise<void>): Promise<'published' | 'duplicate' | 'busy'>;
 }
 
-export interface AlertPublisher {
-  publish(events: readonly GovernanceEvent[]): Promise<void>;
-}
-
 export interface RecordFindingsDependencies {
   ledger: FindingsLedger;
   alertOnce: AlertOnce;
-  publisher: AlertPublisher;
+  publisher: GovernanceEventSink;
   policy: ScanningPolicy;
   now: () => Date;
   sleep: (ms: number) => Promise<void>;

@@ -1,7 +1,8 @@
-import type { GovernanceEvent } from '../events/governance';
+import type { GovernanceEvent, GovernanceEventSink } from '../events/governance';
+import type { StructuredLogger } from '../logger';
 import type { Baseline, BaselineCheck } from './check-baselines';
 import { buildDriftEvent, type RemediationOutcome } from './guard-events';
-import type { DriftLedgerPort, DriftRecord, GovernanceEventSink, GuardLogger } from './ports';
+import type { DriftLedgerPort, DriftRecord } from './ports';
 
 /**
  * The repository guard's drift publication for one repository check: which drifts are news, the
@@ -16,7 +17,7 @@ import type { DriftLedgerPort, DriftRecord, GovernanceEventSink, GuardLogger } f
 export interface DriftPublicationPorts {
   driftLedger: DriftLedgerPort;
   publisher: GovernanceEventSink;
-  logger: GuardLogger;
+  logger: StructuredLogger;
 }
 
 export interface DriftPublicationContext {

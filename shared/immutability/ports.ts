@@ -1,5 +1,4 @@
 import { EcrWardenError } from '../errors';
-import type { GovernanceEvent } from '../events/governance';
 import type { Baseline } from './check-baselines';
 import type { RemediationOutcome } from './guard-events';
 import type { RegistryScanningConfiguration, ScanFrequency } from './scanning';
@@ -135,17 +134,4 @@ export interface DriftLedgerPort {
 export interface DigestUsagePort {
   /** null when it cannot be told (no permission, an API failing). */
   isInUse(repositoryName: string, digest: string): Promise<boolean | null>;
-}
-
-/** Where the guard's governance events go (EventBridge, through shared/aws/governance-publisher.ts). */
-export interface GovernanceEventSink {
-  publish(events: readonly GovernanceEvent[]): Promise<void>;
-}
-
-/** The logger the guard writes to: Powertools' Logger fits. */
-export interface GuardLogger {
-  debug(message: string, ...context: Record<string, unknown>[]): void;
-  info(message: string, ...context: Record<string, unknown>[]): void;
-  warn(message: string, ...context: Record<string, unknown>[]): void;
-  error(message: string, ...context: Record<string, unknown>[]): void;
 }

@@ -1,4 +1,6 @@
 import { EcrWardenError } from '../errors';
+import type { GovernanceEventSink } from '../events/governance';
+import type { StructuredLogger } from '../logger';
 import {
   type Baseline,
   type BaselineCheck,
@@ -11,8 +13,6 @@ import type { BaselineResolver, RepositoryBaseline } from './desired-state';
 import { openDriftPublication, type RemediationResult } from './drift-publication';
 import {
   type DriftLedgerPort,
-  type GovernanceEventSink,
-  type GuardLogger,
   type RegistryPort,
   RepositoryGoneError,
   type RepositorySummary,
@@ -54,7 +54,7 @@ export interface RepositoryCheckPorts {
   registry: RegistryPort;
   driftLedger: DriftLedgerPort;
   publisher: GovernanceEventSink;
-  logger: GuardLogger;
+  logger: StructuredLogger;
 }
 
 /** Remediation would change more than the repository at hand (see planScanningConfiguration). */

@@ -1,13 +1,13 @@
 import { mapWithConcurrency } from '../concurrency/map-with-concurrency';
 import { EcrWardenError } from '../errors';
+import type { GovernanceEventSink } from '../events/governance';
 import type { ApiCallEvent, GuardScheduledEvent, ImageActionEvent } from '../events/repository-guard-events';
+import type { StructuredLogger } from '../logger';
 import { interpretApiCall } from './api-call';
 import type { BaselineResolver, RepositoryBaseline } from './desired-state';
 import {
   type DigestUsagePort,
   type DriftLedgerPort,
-  type GovernanceEventSink,
-  type GuardLogger,
   type RegistryPort,
   RepositoryGoneError,
   type TagLedgerPort,
@@ -47,7 +47,7 @@ export interface RepositoryGuardPorts {
   driftLedger: DriftLedgerPort;
   usage: DigestUsagePort;
   publisher: GovernanceEventSink;
-  logger: GuardLogger;
+  logger: StructuredLogger;
 }
 
 export type ApiCallResult =

@@ -1,14 +1,9 @@
 import { EcrWardenError } from '../errors';
+import type { GovernanceEventSink } from '../events/governance';
+import type { StructuredLogger } from '../logger';
 import type { RepositoryBaseline } from './desired-state';
 import { buildTagMovedEvent } from './guard-events';
-import type {
-  DigestUsagePort,
-  GovernanceEventSink,
-  GuardLogger,
-  RegistryPort,
-  StoredTagHead,
-  TagLedgerPort,
-} from './ports';
+import type { DigestUsagePort, RegistryPort, StoredTagHead, TagLedgerPort } from './ports';
 import { decideTagObservation } from './tag-ledger';
 
 /**
@@ -28,7 +23,7 @@ export interface TagLedgerServicePorts {
   tagLedger: TagLedgerPort;
   usage: DigestUsagePort;
   publisher: GovernanceEventSink;
-  logger: GuardLogger;
+  logger: StructuredLogger;
 }
 
 export interface TagObservationInput {

@@ -1,5 +1,6 @@
 import { EcrWardenError } from '../errors';
 import type { GovernanceEvent } from '../events/governance';
+import type { StructuredLogger } from '../logger';
 import { idempotencyKey } from '../state/state-keys';
 import { isPermanentDeliveryRejection } from './delivery-rejection';
 import { type GovernanceMessage, parseGovernanceMessage } from './governance-message';
@@ -73,20 +74,13 @@ export interface NotificationMetrics {
   rateLimited(route: string): void;
 }
 
-/** Structured logging (Powertools Logger): a constant message and a context object. */
-export interface NotificationLogger {
-  info(message: string, ...attributes: Record<string, unknown>[]): void;
-  warn(message: string, ...attributes: Record<string, unknown>[]): void;
-  error(message: string, ...attributes: Record<string, unknown>[]): void;
-}
-
 export interface GovernanceNotifierDependencies {
   routes: readonly NotificationRoute[];
   webhookUrls: WebhookUrlSource;
   slack: SlackPoster;
   ledger: DeliveryLedger;
   metrics: NotificationMetrics;
-  logger: NotificationLogger;
+  logger: StructuredLogger;
 }
 
 export interface NotificationOutcome {

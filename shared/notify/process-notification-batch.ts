@@ -4,7 +4,8 @@ import {
   SqsFifoShortCircuitError,
 } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { GovernanceNotifier, NotificationLogger } from './governance-notifier';
+import type { StructuredLogger } from '../logger';
+import type { GovernanceNotifier } from './governance-notifier';
 import { type Clock, systemClock } from './webhook-pacer';
 
 /**
@@ -46,7 +47,7 @@ export const DEFAULT_PARK_AFTER_RECEIVES = 2;
 
 export interface NotificationBatchDependencies {
   notifier: GovernanceNotifier;
-  logger: NotificationLogger;
+  logger: StructuredLogger;
   /** Without it, failing messages are left to the queue's own redrive (maxReceiveCount). */
   parking?: NotificationParking;
   /** Default DEFAULT_PARK_AFTER_RECEIVES; keep it below the queue's maxReceiveCount (5). */

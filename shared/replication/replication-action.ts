@@ -1,4 +1,5 @@
 import type { ReplicationActionEvent } from '../events/ecr-replication-action';
+import type { GovernanceEventSink } from '../events/governance';
 import { type GovernanceEvent, repositoryConsoleUrl } from '../events/governance';
 import { idempotencyKey } from '../state/state-keys';
 import type { AuditLog } from './audit-replication';
@@ -11,10 +12,6 @@ export interface ReplicationMetrics {
   /** Seconds from the source push to the replication event, per destination region, at the event's time. */
   lag(destinationRegion: string, seconds: number, at: Date): void;
   failure(destinationRegion: string): void;
-}
-
-export interface GovernanceEventSink {
-  publish(events: readonly GovernanceEvent[]): Promise<void>;
 }
 
 /** Runs `action` once per key across redeliveries; resolves `duplicate` when it already ran. */

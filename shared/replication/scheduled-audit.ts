@@ -1,10 +1,9 @@
-import type { GovernanceEvent } from '../events/governance';
+import type { GovernanceEvent, GovernanceEventSink } from '../events/governance';
 import { applyRemediation, type RemediationReport } from './apply-remediation';
 import { type AuditLog, type AuditSettings, auditReplication } from './audit-replication';
 import { buildAuditReport, type ReplicationAuditReport } from './audit-report';
 import type { RegistryReaderFactory, ReplicationRemediator } from './registry-reader';
 import { planRemediation, type RemediationSettings } from './remediation-plan';
-import type { GovernanceEventSink } from './replication-action';
 import type { AuditResult } from './replication-model';
 
 export interface ScheduledAuditInput {

@@ -21,13 +21,9 @@ import { parseConfig } from '../../shared/config/load-config';
 import type { GovernanceEvent } from '../../shared/events/governance';
 import { parseRepositoryGuardEvent } from '../../shared/events/repository-guard-events';
 import { compileBaselines } from '../../shared/immutability/desired-state';
-import type {
-  DriftLedgerPort,
-  DriftRecord,
-  GuardLogger,
-  TagLedgerPort,
-} from '../../shared/immutability/ports';
+import type { DriftLedgerPort, DriftRecord, TagLedgerPort } from '../../shared/immutability/ports';
 import { type ApiCallResult, createRepositoryGuard } from '../../shared/immutability/repository-guard';
+import type { StructuredLogger } from '../../shared/logger';
 import { buildTinyImage } from './tiny-image';
 import { pushTinyImage } from './upload-image';
 
@@ -364,4 +360,4 @@ const unusedTagLedger: TagLedgerPort = new Proxy({} as TagLedgerPort, {
     Promise.reject(new Error(`the live check does not keep a tag ledger (${String(method)})`)),
 });
 
-const silentLogger: GuardLogger = { debug() {}, info() {}, warn() {}, error() {} };
+const silentLogger: StructuredLogger = { debug() {}, info() {}, warn() {}, error() {} };

@@ -1,5 +1,4 @@
-import type { GovernanceEvent } from '../../shared/events/governance';
-import type { GovernanceEventSink } from '../../shared/immutability/ports';
+import type { GovernanceEvent, GovernanceEventSink } from '../../shared/events/governance';
 
 /**
  * A governance event sink in memory for unit tests: it records what was published (and tells

@@ -12,10 +12,11 @@ import { imageManifest } from '../../../local/registry-sim/data/manifests';
 import { createRegistrySimulator, type RegistrySimulator } from '../../../local/registry-sim/simulator';
 import { createCleanupWorkerDependencies } from '../../../shared/aws/cleanup-worker-dependencies';
 import type { CleanupRequest } from '../../../shared/cleanup/cleanup-request';
-import type { CleanupLogger, CleanupWorkerDependencies } from '../../../shared/cleanup/process-cleanup-batch';
+import type { CleanupWorkerDependencies } from '../../../shared/cleanup/process-cleanup-batch';
 import { parseConfig } from '../../../shared/config/load-config';
 import type { CleanupConfig } from '../../../shared/config/schema';
 import type { GovernanceDetail } from '../../../shared/events/governance';
+import type { StructuredLogger } from '../../../shared/logger';
 import { acceptPutEvents } from '../../support/put-events-stub';
 import type { StateTableFixture } from '../../support/state-table';
 
@@ -63,7 +64,7 @@ export function cleanupConfig(
   }).cleanup;
 }
 
-export const silentLogger: CleanupLogger = { info() {}, warn() {}, error() {} };
+export const silentLogger: StructuredLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
 export interface WorkerWorld {
   sim: RegistrySimulator;

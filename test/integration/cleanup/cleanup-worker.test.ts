@@ -503,7 +503,7 @@ describe('cleanupWorker failures', () => {
   it('fails only the malformed message of a batch, with a typed error logged with its id', async () => {
     pushImage(world.sim, 'team/app', 'old', { daysAgo: 30 });
     const errors: unknown[] = [];
-    const logger = { info() {}, warn() {}, error: (...args: unknown[]) => errors.push(args) };
+    const logger = { debug() {}, info() {}, warn() {}, error: (...args: unknown[]) => errors.push(args) };
     const event = sqsEvent([
       '{"schemaVersion":1,"repositoryName":"team/app"}',
       cleanupRequest('team/app'),

@@ -15,8 +15,8 @@ import { createStateStore, type StateStore } from '../../../shared/aws/state-sto
 import { createWorkloadDigestUsage } from '../../../shared/aws/workload-digest-usage';
 import { parseConfig } from '../../../shared/config/load-config';
 import { compileBaselines } from '../../../shared/immutability/desired-state';
-import type { GuardLogger } from '../../../shared/immutability/ports';
 import { createRepositoryGuard, type RepositoryGuard } from '../../../shared/immutability/repository-guard';
+import type { StructuredLogger } from '../../../shared/logger';
 import { acceptPutEvents } from '../../support/put-events-stub';
 import { useStateTable } from '../../support/state-table';
 
@@ -31,7 +31,7 @@ export const REGION = 'us-east-1';
 export const GUARD_ROLE_ARN =
   'arn:aws:iam::123456789012:role/ecr-warden-prod-tagImmutability-us-east-1-lambdaRole';
 
-export const silentLogger: GuardLogger = { debug() {}, info() {}, warn() {}, error() {} };
+export const silentLogger: StructuredLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
 export interface GuardWorld {
   readonly sim: RegistrySimulator;

@@ -13,9 +13,9 @@ import { createStateStore } from '../../../shared/aws/state-store';
 import { createWebhookUrlStore } from '../../../shared/aws/webhook-url-store';
 import { parseConfig } from '../../../shared/config/load-config';
 import type { NotificationRouteConfig } from '../../../shared/config/schema';
+import type { StructuredLogger } from '../../../shared/logger';
 import {
   createGovernanceNotifier,
-  type NotificationLogger,
   type NotificationMetrics,
 } from '../../../shared/notify/governance-notifier';
 import {
@@ -92,14 +92,16 @@ export function createVirtualClock(start = Date.parse('2026-11-01T06:00:00Z')) {
 }
 
 export interface RecordedLog {
-  level: 'info' | 'warn' | 'error';
+  level: 'debug' | 'info' | 'warn' | 'error';
   message: string;
   attributes: Record<string, unknown>;
 }
 
 export function createRecordingLogger() {
   const logs: RecordedLog[] = [];
-  const logger: NotificationLogger = {
+  const logger: StructuredLogger = {
+    debug: (message, ...attributes) =>
+      logs.push({ level: 'debug', message, attributes: Object.assign({}, ...attributes) }),
     info: (message, ...attributes) =>
       logs.push({ level: 'info', message, attributes: Object.assign({}, ...attributes) }),
     warn: (message, ...attributes) =>

@@ -4,7 +4,8 @@ import {
   type DriftPublicationContext,
   openDriftPublication,
 } from '../../../shared/immutability/drift-publication';
-import type { DriftLedgerPort, DriftRecord, GuardLogger } from '../../../shared/immutability/ports';
+import type { DriftLedgerPort, DriftRecord } from '../../../shared/immutability/ports';
+import type { StructuredLogger } from '../../../shared/logger';
 import { createRecordingPublisher } from '../../support/recording-publisher';
 
 /**
@@ -14,7 +15,7 @@ import { createRecordingPublisher } from '../../support/recording-publisher';
  */
 
 const REPOSITORY = 'payments/api';
-const silentLogger: GuardLogger = { debug() {}, info() {}, warn() {}, error() {} };
+const silentLogger: StructuredLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
 type Drift = Extract<BaselineCheck, { status: 'drift' }>;
 

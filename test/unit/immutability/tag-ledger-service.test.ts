@@ -1,6 +1,5 @@
 import type { RepositoryBaseline } from '../../../shared/immutability/desired-state';
 import type {
-  GuardLogger,
   NewTagHead,
   RegistryPort,
   StoredTagHead,
@@ -10,6 +9,7 @@ import {
   createTagLedgerService,
   TagLedgerContentionError,
 } from '../../../shared/immutability/tag-ledger-service';
+import type { StructuredLogger } from '../../../shared/logger';
 import { createRecordingPublisher } from '../../support/recording-publisher';
 
 /**
@@ -21,7 +21,7 @@ import { createRecordingPublisher } from '../../support/recording-publisher';
 const REPOSITORY = 'payments/api';
 const OLD_DIGEST = `sha256:${'a'.repeat(64)}`;
 const NEW_DIGEST = `sha256:${'b'.repeat(64)}`;
-const silentLogger: GuardLogger = { debug() {}, info() {}, warn() {}, error() {} };
+const silentLogger: StructuredLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** The part of a compiled baseline the service reads: which tags are protected. */
 function protecting(...tags: string[]): RepositoryBaseline {
