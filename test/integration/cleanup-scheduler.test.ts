@@ -16,7 +16,7 @@ import { loadHandler } from '../support/load-handler';
 
 // The handler runs with this configuration instead of the bundled example file.
 jest.mock('../../shared/config/bundled-config', () =>
-  require('../support/load-handler').bundledConfigModule({
+  require('../support/bundled-config-module').bundledConfigModule({
     cleanup: {
       rules: [
         { repositories: ['team-a/**', '!team-a/base-images'], policy: 'native' },

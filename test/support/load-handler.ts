@@ -8,9 +8,11 @@
  * the isolated registry then builds `bundled-config` from it, so each load gets the config it was given.
  * One catch: a mock the file's own registry has already built (a file that also imports a handler
  * statically, through a file-level `jest.mock`) is reused by the isolated registry instead of the factory.
- * Such a file mocks `bundled-config` with `bundledConfigModule(itsDefault)`, whose `loadBundledConfig` reads
- * the config of the cold start under way first, so both ways end in the same place.
+ * Such a file mocks `bundled-config` with `bundledConfigModule(itsDefault)` (./bundled-config-module.ts),
+ * whose `loadBundledConfig` reads the config of the cold start under way first.
  */
+
+import { bundledConfigModule, type ConfigDocument, duringColdStart } from './bundled-config-module';
 
 /** The function keys of serverless.yml (a public contract), each with its file under functions/. */
 const HANDLER_FILES = {
@@ -29,7 +31,7 @@ export type LoadedHandler = (event: any, context: any) => Promise<any>;
 
 export interface LoadHandlerOptions {
   /** What ecr-warden.yml says for this test: its YAML text, or the document as an object. */
-  config: string | Record<string, unknown>;
+  config: ConfigDocument;
   /**
    * Variables set before the module loads and restored after the current test; `undefined` unsets one
    * (to check the cold-start error that names it).
@@ -40,28 +42,6 @@ export interface LoadHandlerOptions {
    * mock or spy on the copies the handler will use (aws-sdk-client-mock patches one copy of a client class).
    */
   beforeLoad?: () => void;
-}
-
-type ConfigDocument = LoadHandlerOptions['config'];
-
-/** The config of the cold start under way, read by every `bundledConfigModule` while the handler loads. */
-let coldStartConfig: { document: ConfigDocument } | undefined;
-
-function parseTestConfig(document: ConfigDocument): unknown {
-  const { parseConfig, parseConfigText } =
-    require('../../shared/config/load-config') as typeof import('../../shared/config/load-config');
-  return typeof document === 'string'
-    ? parseConfigText(document, 'ecr-warden.yml (test)')
-    : parseConfig(document);
-}
-
-/**
- * A stand-in for `shared/config/bundled-config`: the config of the `loadHandler` call under way, else
- * `fallback` (for the handlers a file imports statically). Use it as a file-level mock factory:
- * `jest.mock('…/shared/config/bundled-config', () => require('…/support/load-handler').bundledConfigModule({…}))`.
- */
-export function bundledConfigModule(fallback: ConfigDocument): { loadBundledConfig: () => unknown } {
-  return { loadBundledConfig: () => parseTestConfig((coldStartConfig ?? { document: fallback }).document) };
 }
 
 const restoreAfterTest: Array<() => void> = [];
@@ -90,16 +70,13 @@ export function loadHandler<H = LoadedHandler>(name: FunctionKey, options: LoadH
   const { config } = options;
   if (options.env !== undefined) setEnvironment(options.env);
   let handler: H | undefined;
-  coldStartConfig = { document: config };
-  try {
+  duringColdStart(config, () =>
     jest.isolateModules(() => {
       jest.doMock('../../shared/config/bundled-config', () => bundledConfigModule(config));
       options.beforeLoad?.();
       ({ handler } = require(`../../functions/${HANDLER_FILES[name]}`) as { handler: H });
-    });
-  } finally {
-    coldStartConfig = undefined;
-  }
+    }),
+  );
   if (handler === undefined) throw new Error(`functions/${HANDLER_FILES[name]} has no handler`);
   return handler;
 }

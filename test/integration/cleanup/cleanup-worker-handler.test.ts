@@ -24,7 +24,7 @@ import { pushImage, sqsEvent } from './cleanup-worker-harness';
 // handlers' real clock does not matter.
 // A test may give another document to a cold start of its own (loadHandler).
 jest.mock('../../../shared/config/bundled-config', () =>
-  require('../../support/load-handler').bundledConfigModule({
+  require('../../support/bundled-config-module').bundledConfigModule({
     cleanup: {
       dryRun: false,
       maxDeletionShare: 1,
