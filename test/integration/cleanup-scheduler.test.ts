@@ -12,19 +12,19 @@ import { EventValidationError } from '../../shared/events/event-validation-error
 import { CLEANUP_QUEUE_URL } from '../support/cleanup-scheduler-environment';
 import { loadEventFixture } from '../support/fixtures';
 import { createLambdaContext } from '../support/lambda-context';
+import { loadHandler } from '../support/load-handler';
 
 // The handler runs with this configuration instead of the bundled example file.
-jest.mock('../../shared/config/bundled-config', () => ({
-  loadBundledConfig: () =>
-    require('../../shared/config/load-config').parseConfig({
-      cleanup: {
-        rules: [
-          { repositories: ['team-a/**', '!team-a/base-images'], policy: 'native' },
-          { repositories: ['**/*-cache'], policy: 'native' },
-        ],
-      },
-    }),
-}));
+jest.mock('../../shared/config/bundled-config', () =>
+  require('../support/bundled-config-module').bundledConfigModule({
+    cleanup: {
+      rules: [
+        { repositories: ['team-a/**', '!team-a/base-images'], policy: 'native' },
+        { repositories: ['**/*-cache'], policy: 'native' },
+      ],
+    },
+  }),
+);
 
 const ecr = mockClient(ECRClient);
 const sqs = mockClient(SQSClient);
@@ -181,17 +181,9 @@ describe('cleanupScheduler handler', () => {
   });
 
   it('fails at cold start, naming the variable, when CLEANUP_QUEUE_URL is not set', () => {
-    const saved = process.env.CLEANUP_QUEUE_URL;
-    delete process.env.CLEANUP_QUEUE_URL;
-    try {
-      jest.isolateModules(() => {
-        expect(() => require('../../functions/cleanup-scheduler')).toThrow(
-          'invalid Lambda environment: CLEANUP_QUEUE_URL is not set',
-        );
-      });
-    } finally {
-      process.env.CLEANUP_QUEUE_URL = saved;
-    }
+    expect(() =>
+      loadHandler('cleanupScheduler', { config: {}, env: { CLEANUP_QUEUE_URL: undefined } }),
+    ).toThrow('invalid Lambda environment: CLEANUP_QUEUE_URL is not set');
   });
 });
 

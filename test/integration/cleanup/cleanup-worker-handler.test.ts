@@ -13,6 +13,7 @@ import type { GovernanceDetail } from '../../../shared/events/governance';
 import { CLEANUP_QUEUE_URL, STATE_TABLE_NAME } from '../../support/cleanup-worker-environment';
 import { loadEventFixture } from '../../support/fixtures';
 import { createLambdaContext } from '../../support/lambda-context';
+import { loadHandler } from '../../support/load-handler';
 import { acceptPutEvents } from '../../support/put-events-stub';
 import { useFileStateTable } from '../../support/state-table';
 import { pushImage, sqsEvent } from './cleanup-worker-harness';
@@ -21,32 +22,29 @@ import { pushImage, sqsEvent } from './cleanup-worker-harness';
 // swapped for the one below, the state table's client pointed at dynalite, ECR/ECS/Lambda served by the
 // registry simulator, and SQS and EventBridge recorded. The policy counts images (no age), so that the
 // handlers' real clock does not matter.
-// A test may put another document in globalThis.mockCleanupWorkerConfig before a cold start.
-jest.mock('../../../shared/config/bundled-config', () => ({
-  loadBundledConfig: () =>
-    require('../../../shared/config/load-config').parseConfig(
-      (globalThis as { mockCleanupWorkerConfig?: unknown }).mockCleanupWorkerConfig ?? {
-        cleanup: {
-          dryRun: false,
-          maxDeletionShare: 1,
-          rules: [
-            {
-              repositories: ['team/**'],
-              policy: {
-                rules: [
-                  {
-                    rulePriority: 1,
-                    selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 2 },
-                    action: { type: 'expire' },
-                  },
-                ],
+// A test may give another document to a cold start of its own (loadHandler).
+jest.mock('../../../shared/config/bundled-config', () =>
+  require('../../support/bundled-config-module').bundledConfigModule({
+    cleanup: {
+      dryRun: false,
+      maxDeletionShare: 1,
+      rules: [
+        {
+          repositories: ['team/**'],
+          policy: {
+            rules: [
+              {
+                rulePriority: 1,
+                selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 2 },
+                action: { type: 'expire' },
               },
-            },
-          ],
+            ],
+          },
         },
-      },
-    ),
-}));
+      ],
+    },
+  }),
+);
 jest.mock('../../../shared/aws/dynamodb-client', () =>
   require('../../support/dynalite-dynamodb-client').dynaliteDynamoDbClientModule(),
 );
@@ -141,15 +139,11 @@ describe('cleanupWorker cold start', () => {
     };
 
     let thrown: unknown;
-    (globalThis as { mockCleanupWorkerConfig?: unknown }).mockCleanupWorkerConfig = invalid;
-    jest.isolateModules(() => {
-      try {
-        require('../../../functions/cleanup-worker');
-      } catch (error) {
-        thrown = error;
-      }
-    });
-    delete (globalThis as { mockCleanupWorkerConfig?: unknown }).mockCleanupWorkerConfig;
+    try {
+      loadHandler('cleanupWorker', { config: invalid });
+    } catch (error) {
+      thrown = error;
+    }
 
     expect(thrown).toMatchObject({ name: 'ConfigError' });
     expect((thrown as Error).message).toMatch(

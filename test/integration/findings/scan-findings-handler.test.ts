@@ -16,10 +16,11 @@ import { basicFinding, type Fixture } from './findings-harness';
 // The handler as deployed (module-level wiring, middy, Powertools), with the bundled config swapped for
 // one with a scanning section, the state table's client pointed at dynalite, ECR served by the
 // simulator and EventBridge by a recording stub.
-jest.mock('../../../shared/config/bundled-config', () => ({
-  loadBundledConfig: () =>
-    require('../../../shared/config/load-config').parseConfig({ scanning: { minSeverity: 'CRITICAL' } }),
-}));
+jest.mock('../../../shared/config/bundled-config', () =>
+  require('../../support/bundled-config-module').bundledConfigModule({
+    scanning: { minSeverity: 'CRITICAL' },
+  }),
+);
 jest.mock('../../../shared/aws/dynamodb-client', () =>
   require('../../support/dynalite-dynamodb-client').dynaliteDynamoDbClientModule(),
 );

@@ -16,23 +16,22 @@ import { GUARD_ROLE_ARN } from './guard-harness';
 // The handler exactly as deployed (module-level wiring, middy, Powertools), with the bundled config
 // swapped for a test one, the state table's client pointed at dynalite, ECR/ECS/Lambda served by the
 // registry simulator and EventBridge recorded.
-jest.mock('../../../shared/config/bundled-config', () => ({
-  loadBundledConfig: () =>
-    require('../../../shared/config/load-config').parseConfig({
-      immutability: {
-        dryRun: false,
-        rules: [
-          {
-            repositories: ['payments/**'],
-            mode: 'IMMUTABLE_WITH_EXCLUSION',
-            exclusions: ['latest'],
-            remediate: true,
-            protectedTags: ['v*.*.*'],
-          },
-        ],
-      },
-    }),
-}));
+jest.mock('../../../shared/config/bundled-config', () =>
+  require('../../support/bundled-config-module').bundledConfigModule({
+    immutability: {
+      dryRun: false,
+      rules: [
+        {
+          repositories: ['payments/**'],
+          mode: 'IMMUTABLE_WITH_EXCLUSION',
+          exclusions: ['latest'],
+          remediate: true,
+          protectedTags: ['v*.*.*'],
+        },
+      ],
+    },
+  }),
+);
 jest.mock('../../../shared/aws/dynamodb-client', () =>
   require('../../support/dynalite-dynamodb-client').dynaliteDynamoDbClientModule(),
 );

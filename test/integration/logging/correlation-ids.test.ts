@@ -1,15 +1,12 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { createLambdaContext } from '../../support/lambda-context';
+import { type FunctionKey, loadHandler } from '../../support/load-handler';
 import { sqsEvent } from '../cleanup/cleanup-worker-harness';
 import { fifoBatch } from '../notifier/notifier-harness';
 
 // Every handler as deployed, each in its own execution environment (a fresh module registry: a fresh
 // logger, whose Powertools warnings are once per environment). The events are malformed, so that no
 // handler gets as far as an AWS call: what is checked is the log lines of the invocation.
-jest.mock('../../../shared/config/bundled-config', () => ({
-  loadBundledConfig: () => require('../../../shared/config/load-config').parseConfig({}),
-}));
-
 type Handler = (event: unknown, context: unknown) => Promise<unknown>;
 interface LogLine {
   level: string;
@@ -36,23 +33,23 @@ beforeAll(() => {
   });
 });
 
-/** Loads `functions/<file>` in a new execution environment and records every line its logger writes. */
-function coldStart(file: string): { handler: Handler; lines: LogLine[] } {
+/** Loads the handler in a new execution environment (an empty config) and records every line its logger writes. */
+function coldStart(key: FunctionKey): { handler: Handler; lines: LogLine[] } {
   const lines: LogLine[] = [];
-  let handler: Handler | undefined;
-  jest.isolateModules(() => {
-    const { logger } = require('../../../shared/logger') as { logger: Logger };
-    logger.setLogLevel('DEBUG');
-    // printLog is where every line that passes the level is written (protected in Powertools' types).
-    const printer = logger as unknown as {
-      printLog(level: number, item: { getAttributes(): unknown }): void;
-    };
-    jest.spyOn(printer, 'printLog').mockImplementation((_level, item) => {
-      lines.push(item.getAttributes() as LogLine);
-    });
-    ({ handler } = require(`../../../functions/${file}`) as { handler: Handler });
+  const handler = loadHandler<Handler>(key, {
+    config: {},
+    beforeLoad: () => {
+      const { logger } = require('../../../shared/logger') as { logger: Logger };
+      logger.setLogLevel('DEBUG');
+      // printLog is where every line that passes the level is written (protected in Powertools' types).
+      const printer = logger as unknown as {
+        printLog(level: number, item: { getAttributes(): unknown }): void;
+      };
+      jest.spyOn(printer, 'printLog').mockImplementation((_level, item) => {
+        lines.push(item.getAttributes() as LogLine);
+      });
+    },
   });
-  if (handler === undefined) throw new Error(`functions/${file} did not load`);
   return { handler, lines };
 }
 
@@ -72,31 +69,29 @@ const malformedEvent = (id: string) => ({
 afterEach(() => jest.restoreAllMocks());
 
 describe('correlation ids, the same mechanism in every handler', () => {
-  it.each([
-    ['cleanupScheduler', 'cleanup-scheduler'],
-    ['tagImmutability', 'tag-immutability'],
-    ['scanFindings', 'scan-findings'],
-    ['replicationAudit', 'replication-audit'],
-  ])('%s logs every line with the EventBridge event id, and no Powertools warning', async (key, file) => {
-    const { handler, lines } = coldStart(file);
-    const id = `correlation-${key}`;
+  it.each<FunctionKey>(['cleanupScheduler', 'tagImmutability', 'scanFindings', 'replicationAudit'])(
+    '%s logs every line with the EventBridge event id, and no Powertools warning',
+    async (key) => {
+      const { handler, lines } = coldStart(key);
+      const id = `correlation-${key}`;
 
-    await expect(
-      handler(malformedEvent(id), createLambdaContext(`ecr-warden-test-${key}`)),
-    ).rejects.toThrow();
+      await expect(
+        handler(malformedEvent(id), createLambdaContext(`ecr-warden-test-${key}`)),
+      ).rejects.toThrow();
 
-    expect(lines.length).toBeGreaterThan(0);
-    expect(lines.filter((line) => /correlation/i.test(line.message))).toEqual([]);
-    expect(lines.map((line) => line.correlation_id)).toEqual(lines.map(() => id));
-  });
+      expect(lines.length).toBeGreaterThan(0);
+      expect(lines.filter((line) => /correlation/i.test(line.message))).toEqual([]);
+      expect(lines.map((line) => line.correlation_id)).toEqual(lines.map(() => id));
+    },
+  );
 
   it.each([
-    ['cleanupWorker', 'cleanup-worker', () => sqsEvent(['not JSON', 'not JSON either'])],
-    ['slackNotifier', 'slack-notifier', () => fifoBatch(['not JSON', 'not JSON either'])],
+    ['cleanupWorker' as const, () => sqsEvent(['not JSON', 'not JSON either'])],
+    ['slackNotifier' as const, () => fifoBatch(['not JSON', 'not JSON either'])],
   ])(
     "%s logs every line with the batch's first message id, and no Powertools warning",
-    async (key, file, batch) => {
-      const { handler, lines } = coldStart(file);
+    async (key, batch) => {
+      const { handler, lines } = coldStart(key);
       const event = batch();
 
       const response = await handler(event, createLambdaContext(`ecr-warden-test-${key}`));

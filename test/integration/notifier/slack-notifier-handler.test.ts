@@ -2,17 +2,15 @@ import type { SQSBatchResponse } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { type SlackReceiver, startSlackReceiver } from '../../../local/slack-receiver';
 import { createLambdaContext } from '../../support/lambda-context';
+import { loadHandler } from '../../support/load-handler';
 import { useFileStateTable } from '../../support/state-table';
 import { fifoBatch, governanceEnvelope } from './notifier-harness';
 
 // The handler exactly as deployed (module-level wiring, middy, Powertools), with the bundled config
 // swapped for one route, the state table's client pointed at dynalite, and SSM mocked.
-jest.mock('../../../shared/config/bundled-config', () => ({
-  loadBundledConfig: () =>
-    require('../../../shared/config/load-config').parseConfig({
-      notifications: { routes: [{ name: 'platform', webhookParameter: '/ecr-warden/slack/platform' }] },
-    }),
-}));
+const CONFIG = {
+  notifications: { routes: [{ name: 'platform', webhookParameter: '/ecr-warden/slack/platform' }] },
+};
 jest.mock('../../../shared/aws/dynamodb-client', () =>
   require('../../support/dynalite-dynamodb-client').dynaliteDynamoDbClientModule(),
 );
@@ -28,19 +26,24 @@ const table = useFileStateTable(`ecr-warden-test-${process.pid}-notifier-handler
  * Loads the handler module afresh, as a new execution environment's init phase does. The SDK is loaded
  * afresh with it, so SSM is mocked on that copy: GetParameter answers the webhook URL.
  */
-function coldStart(): { handler: Handler; ssm: ReturnType<typeof mockClient> } {
-  let loaded: { handler: Handler; ssm: ReturnType<typeof mockClient> } | undefined;
-  jest.isolateModules(() => {
-    const sdk = require('@aws-sdk/client-ssm') as typeof import('@aws-sdk/client-ssm');
-    const ssm = mockClient(sdk.SSMClient);
-    ssm.on(sdk.GetParameterCommand, { Name: '/ecr-warden/slack/platform', WithDecryption: true }).resolves({
-      Parameter: { Name: '/ecr-warden/slack/platform', Type: 'SecureString', Value: receiver.url(WEBHOOK) },
-    });
-    const { handler } = require('../../../functions/slack-notifier') as { handler: Handler };
-    loaded = { handler, ssm };
+function coldStart(env: Record<string, string | undefined> = {}): {
+  handler: Handler;
+  ssm: ReturnType<typeof mockClient>;
+} {
+  let ssm: ReturnType<typeof mockClient> | undefined;
+  const handler = loadHandler<Handler>('slackNotifier', {
+    config: CONFIG,
+    env,
+    beforeLoad: () => {
+      const sdk = require('@aws-sdk/client-ssm') as typeof import('@aws-sdk/client-ssm');
+      ssm = mockClient(sdk.SSMClient);
+      ssm.on(sdk.GetParameterCommand, { Name: '/ecr-warden/slack/platform', WithDecryption: true }).resolves({
+        Parameter: { Name: '/ecr-warden/slack/platform', Type: 'SecureString', Value: receiver.url(WEBHOOK) },
+      });
+    },
   });
-  if (loaded === undefined) throw new Error('functions/slack-notifier did not load');
-  return loaded;
+  if (ssm === undefined) throw new Error('SSM was not mocked');
+  return { handler, ssm };
 }
 
 beforeAll(async () => {
@@ -91,21 +94,14 @@ describe('slackNotifier handler', () => {
   });
 
   it('fails at cold start, naming the variable, when STATE_TABLE_NAME is not set', () => {
-    delete process.env.STATE_TABLE_NAME;
-    try {
-      expect(coldStart).toThrow('invalid Lambda environment: STATE_TABLE_NAME is not set');
-    } finally {
-      process.env.STATE_TABLE_NAME = table.tableName;
-    }
+    expect(() => coldStart({ STATE_TABLE_NAME: undefined })).toThrow(
+      'invalid Lambda environment: STATE_TABLE_NAME is not set',
+    );
   });
 
   it('fails at cold start, naming the variable, when NOTIFICATION_DEAD_LETTER_QUEUE_URL is not set', () => {
-    delete process.env.NOTIFICATION_DEAD_LETTER_QUEUE_URL;
-    try {
-      expect(coldStart).toThrow('invalid Lambda environment: NOTIFICATION_DEAD_LETTER_QUEUE_URL is not set');
-    } finally {
-      process.env.NOTIFICATION_DEAD_LETTER_QUEUE_URL =
-        'https://sqs.us-east-1.amazonaws.com/123456789012/ecr-warden-test-notifications-dlq.fifo';
-    }
+    expect(() => coldStart({ NOTIFICATION_DEAD_LETTER_QUEUE_URL: undefined })).toThrow(
+      'invalid Lambda environment: NOTIFICATION_DEAD_LETTER_QUEUE_URL is not set',
+    );
   });
 });

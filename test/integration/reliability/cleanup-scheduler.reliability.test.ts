@@ -13,12 +13,11 @@ import { loadEventFixture } from '../../support/fixtures';
 import { createLambdaContext } from '../../support/lambda-context';
 
 // The handler as deployed, on a config with one cleanup rule; ECR is the registry simulator, SQS a stub.
-jest.mock('../../../shared/config/bundled-config', () => ({
-  loadBundledConfig: () =>
-    require('../../../shared/config/load-config').parseConfig({
-      cleanup: { rules: [{ repositories: ['team/**'], policy: 'native' }] },
-    }),
-}));
+jest.mock('../../../shared/config/bundled-config', () =>
+  require('../../support/bundled-config-module').bundledConfigModule({
+    cleanup: { rules: [{ repositories: ['team/**'], policy: 'native' }] },
+  }),
+);
 
 jest.mock('../../../shared/aws/ecr-client', () =>
   require('../../reliability/standard-retry').ecrClientModule(),

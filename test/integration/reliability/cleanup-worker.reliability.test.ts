@@ -28,30 +28,29 @@ import { cleanupRequest, pushImage, sqsEvent } from '../cleanup/cleanup-worker-h
 
 // The handler as deployed: a rule that keeps the 2 newest images of team/**, not a dry run; ECR, ECS and
 // Lambda are the registry simulator (standard retry), the state table dynalite, EventBridge a stub.
-jest.mock('../../../shared/config/bundled-config', () => ({
-  loadBundledConfig: () =>
-    require('../../../shared/config/load-config').parseConfig({
-      cleanup: {
-        dryRun: false,
-        maxDeletionShare: 1,
-        protect: { taskDefinitionRevisions: 0 },
-        rules: [
-          {
-            repositories: ['team/**'],
-            policy: {
-              rules: [
-                {
-                  rulePriority: 1,
-                  selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 2 },
-                  action: { type: 'expire' },
-                },
-              ],
-            },
+jest.mock('../../../shared/config/bundled-config', () =>
+  require('../../support/bundled-config-module').bundledConfigModule({
+    cleanup: {
+      dryRun: false,
+      maxDeletionShare: 1,
+      protect: { taskDefinitionRevisions: 0 },
+      rules: [
+        {
+          repositories: ['team/**'],
+          policy: {
+            rules: [
+              {
+                rulePriority: 1,
+                selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 2 },
+                action: { type: 'expire' },
+              },
+            ],
           },
-        ],
-      },
-    }),
-}));
+        },
+      ],
+    },
+  }),
+);
 jest.mock('../../../shared/aws/dynamodb-client', () =>
   require('../../support/dynalite-dynamodb-client').dynaliteDynamoDbClientModule(),
 );

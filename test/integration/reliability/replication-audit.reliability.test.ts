@@ -23,12 +23,11 @@ import { STATE_TABLE_NAME } from '../replication/replication-audit-environment';
 
 // The handler as deployed on the sample registry (us-east-1 replicating to us-west-2), report only. ECR is
 // the registry simulator (standard retry), the state table dynalite, EventBridge a stub.
-jest.mock('../../../shared/config/bundled-config', () => ({
-  loadBundledConfig: () =>
-    require('../../../shared/config/load-config').parseConfig({
-      replication: { destinationRegions: ['us-west-2'], repositoryPrefixes: ['payments/', 'web/'] },
-    }),
-}));
+jest.mock('../../../shared/config/bundled-config', () =>
+  require('../../support/bundled-config-module').bundledConfigModule({
+    replication: { destinationRegions: ['us-west-2'], repositoryPrefixes: ['payments/', 'web/'] },
+  }),
+);
 jest.mock('../../../shared/aws/dynamodb-client', () =>
   require('../../support/dynalite-dynamodb-client').dynaliteDynamoDbClientModule(),
 );

@@ -18,10 +18,11 @@ import { basicFinding } from '../findings/findings-harness';
 
 // The handler as deployed, alerting on CRITICAL findings: ECR is the registry simulator (standard retry),
 // the state table dynalite, EventBridge a stub.
-jest.mock('../../../shared/config/bundled-config', () => ({
-  loadBundledConfig: () =>
-    require('../../../shared/config/load-config').parseConfig({ scanning: { minSeverity: 'CRITICAL' } }),
-}));
+jest.mock('../../../shared/config/bundled-config', () =>
+  require('../../support/bundled-config-module').bundledConfigModule({
+    scanning: { minSeverity: 'CRITICAL' },
+  }),
+);
 jest.mock('../../../shared/aws/dynamodb-client', () =>
   require('../../support/dynalite-dynamodb-client').dynaliteDynamoDbClientModule(),
 );

@@ -4,27 +4,25 @@ import { type SlackReceiver, startSlackReceiver } from '../../../local/slack-rec
 import { describeScenarios } from '../../reliability/describe-scenarios';
 import { awsError } from '../../reliability/invalid-event';
 import { createLambdaContext } from '../../support/lambda-context';
+import { loadHandler } from '../../support/load-handler';
 import { useFileStateTable } from '../../support/state-table';
 import { fifoBatch, governanceEnvelope } from '../notifier/notifier-harness';
 
 // The handler as deployed, with one route to a local Slack receiver; SSM and the state table's client are
 // mocked per cold start (the state table itself is dynalite).
-jest.mock('../../../shared/config/bundled-config', () => ({
-  loadBundledConfig: () =>
-    require('../../../shared/config/load-config').parseConfig({
-      notifications: {
-        routes: [
-          { name: 'platform', webhookParameter: '/ecr-warden/slack/platform' },
-          // Vulnerability Alerts only: the other scenarios' Tag Moved events never reach it.
-          {
-            name: 'security',
-            webhookParameter: '/ecr-warden/slack/security',
-            detailTypes: ['Vulnerability Alert'],
-          },
-        ],
+const CONFIG = {
+  notifications: {
+    routes: [
+      { name: 'platform', webhookParameter: '/ecr-warden/slack/platform' },
+      // Vulnerability Alerts only: the other scenarios' Tag Moved events never reach it.
+      {
+        name: 'security',
+        webhookParameter: '/ecr-warden/slack/security',
+        detailTypes: ['Vulnerability Alert'],
       },
-    }),
-}));
+    ],
+  },
+};
 jest.mock('../../../shared/aws/dynamodb-client', () =>
   require('../../support/dynalite-dynamodb-client').dynaliteDynamoDbClientModule(),
 );
@@ -61,36 +59,29 @@ const context = () => createLambdaContext('ecr-warden-test-slackNotifier');
  * webhook cache), SSM answering the webhook URL, the state table's client passing calls through to dynalite.
  */
 function coldStart(): Environment {
-  let loaded: Environment | undefined;
-  jest.isolateModules(() => {
-    const ssmSdk = require('@aws-sdk/client-ssm') as typeof import('@aws-sdk/client-ssm');
-    const ssm = mockClient(ssmSdk.SSMClient);
-    ssm.on(ssmSdk.GetParameterCommand).callsFake((input: { Name: string }) => ({
-      Parameter: { Name: input.Name, Type: 'SecureString', Value: receiver.url(WEBHOOKS[input.Name]) },
-    }));
-    const { stateDocumentClient } = require('../../../shared/aws/dynamodb-client');
-    const state = mockClient(stateDocumentClient);
-    state.send.callThrough();
-    const { PutCommand } = require('@aws-sdk/lib-dynamodb') as typeof import('@aws-sdk/lib-dynamodb');
-    const { logger } = require('../../../shared/logger') as typeof import('../../../shared/logger');
-    const errors = jest.spyOn(logger, 'error');
-    const sqsSdk = require('@aws-sdk/client-sqs') as typeof import('@aws-sdk/client-sqs');
-    const sqs = mockClient(sqsSdk.SQSClient);
-    sqs.on(sqsSdk.SendMessageCommand).resolves({ MessageId: 'parked-1' });
-    const { handler } = require('../../../functions/slack-notifier') as { handler: Handler };
-    loaded = {
-      handler,
-      ssm,
-      ssmSdk,
-      state,
-      PutCommand,
-      errors,
-      sqs,
-      SendMessageCommand: sqsSdk.SendMessageCommand,
-    };
+  let loaded: Omit<Environment, 'handler'> | undefined;
+  const handler = loadHandler<Handler>('slackNotifier', {
+    config: CONFIG,
+    beforeLoad: () => {
+      const ssmSdk = require('@aws-sdk/client-ssm') as typeof import('@aws-sdk/client-ssm');
+      const ssm = mockClient(ssmSdk.SSMClient);
+      ssm.on(ssmSdk.GetParameterCommand).callsFake((input: { Name: string }) => ({
+        Parameter: { Name: input.Name, Type: 'SecureString', Value: receiver.url(WEBHOOKS[input.Name]) },
+      }));
+      const { stateDocumentClient } = require('../../../shared/aws/dynamodb-client');
+      const state = mockClient(stateDocumentClient);
+      state.send.callThrough();
+      const { PutCommand } = require('@aws-sdk/lib-dynamodb') as typeof import('@aws-sdk/lib-dynamodb');
+      const { logger } = require('../../../shared/logger') as typeof import('../../../shared/logger');
+      const errors = jest.spyOn(logger, 'error');
+      const sqsSdk = require('@aws-sdk/client-sqs') as typeof import('@aws-sdk/client-sqs');
+      const sqs = mockClient(sqsSdk.SQSClient);
+      sqs.on(sqsSdk.SendMessageCommand).resolves({ MessageId: 'parked-1' });
+      loaded = { ssm, ssmSdk, state, PutCommand, errors, sqs, SendMessageCommand: sqsSdk.SendMessageCommand };
+    },
   });
-  if (loaded === undefined) throw new Error('functions/slack-notifier did not load');
-  return loaded;
+  if (loaded === undefined) throw new Error('the environment of functions/slack-notifier was not prepared');
+  return { handler, ...loaded };
 }
 
 beforeAll(async () => {

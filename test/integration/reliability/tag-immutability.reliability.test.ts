@@ -14,15 +14,14 @@ import { useFileStateTable } from '../../support/state-table';
 
 // The handler as deployed: one rule, IMMUTABLE tags on team-a/**, remediation on, not a dry run. ECR is the
 // registry simulator (standard retry), the state table dynalite, EventBridge a stub.
-jest.mock('../../../shared/config/bundled-config', () => ({
-  loadBundledConfig: () =>
-    require('../../../shared/config/load-config').parseConfig({
-      immutability: {
-        dryRun: false,
-        rules: [{ repositories: ['team-a/**'], mode: 'IMMUTABLE', remediate: true }],
-      },
-    }),
-}));
+jest.mock('../../../shared/config/bundled-config', () =>
+  require('../../support/bundled-config-module').bundledConfigModule({
+    immutability: {
+      dryRun: false,
+      rules: [{ repositories: ['team-a/**'], mode: 'IMMUTABLE', remediate: true }],
+    },
+  }),
+);
 jest.mock('../../../shared/aws/dynamodb-client', () =>
   require('../../support/dynalite-dynamodb-client').dynaliteDynamoDbClientModule(),
 );

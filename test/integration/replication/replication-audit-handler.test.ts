@@ -18,16 +18,15 @@ import { EVENT_BUS_NAME, STATE_TABLE_NAME } from './replication-audit-environmen
 
 // The handler as deployed, with the demo's replication settings in place of the bundled example, and
 // its state table client pointed at dynalite.
-jest.mock('../../../shared/config/bundled-config', () => ({
-  loadBundledConfig: () =>
-    require('../../../shared/config/load-config').parseConfig({
-      replication: {
-        destinationRegions: ['us-west-2'],
-        repositoryPrefixes: ['payments/', 'web/'],
-        remediate: { dryRun: true },
-      },
-    }),
-}));
+jest.mock('../../../shared/config/bundled-config', () =>
+  require('../../support/bundled-config-module').bundledConfigModule({
+    replication: {
+      destinationRegions: ['us-west-2'],
+      repositoryPrefixes: ['payments/', 'web/'],
+      remediate: { dryRun: true },
+    },
+  }),
+);
 jest.mock('../../../shared/aws/dynamodb-client', () =>
   require('../../support/dynalite-dynamodb-client').dynaliteDynamoDbClientModule(),
 );

@@ -4,6 +4,7 @@
 // images are top-level, what a glob protects) are written here from the rules, not taken from the code.
 import fc from 'fast-check';
 import picomatch from 'picomatch/posix';
+import { createSeededRandom, type RandomSource } from '../../../local/registry-sim/model/seeded-random';
 import { type InUseReason, KEEP_REASON_KINDS } from '../../../shared/cleanup/cleanup-reasons';
 import type { CleanupSafety, RepositoryCleanupPlan } from '../../../shared/cleanup/plan-repository-cleanup';
 import type { ImageRecord } from '../../../shared/inventory/image-details';
@@ -348,9 +349,7 @@ describe('planRepositoryCleanup invariants', () => {
     fc.assert(
       fc.property(scenarios, fc.nat(), (scenario, seed) => {
         const images = build(scenario.specs).images();
-        const shuffled = [...images].sort(
-          (a, b) => hash(`${seed}${a.imageDigest}`) - hash(`${seed}${b.imageDigest}`),
-        );
+        const shuffled = shuffle(images, createSeededRandom(seed));
 
         expect(plan(scenario, shuffled)).toEqual(plan(scenario, images));
       }),
@@ -359,8 +358,12 @@ describe('planRepositoryCleanup invariants', () => {
   });
 });
 
-function hash(text: string): number {
-  let h = 0;
-  for (let i = 0; i < text.length; i++) h = (Math.imul(h, 31) + text.charCodeAt(i)) | 0;
-  return h;
+/** Fisher–Yates with the simulator's seeded generator: another order, the same for the same seed. */
+function shuffle<T>(items: readonly T[], random: RandomSource): T[] {
+  const shuffled = [...items];
+  for (let i = shuffled.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [shuffled[i], shuffled[j]] = [shuffled[j] as T, shuffled[i] as T];
+  }
+  return shuffled;
 }

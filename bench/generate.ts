@@ -1,24 +1,15 @@
 // Generates the benchmark inputs: a repository of N images as `aws ecr describe-images --output json`
 // prints it (ECR's default quota is 100,000 images per repository), and a 4-rule policy.
-// Deterministic (a seeded generator), so that runs compare.
+// Deterministic (the registry simulator's seeded generator), so that runs compare. TypeScript so that it
+// shares that generator; bench/run.mjs bundles it with esbuild before importing it.
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createSeededRandom } from '../local/registry-sim/model/seeded-random';
 
 export const BENCH_NOW = '2026-11-01T00:00:00Z';
 const NOW = Date.parse(BENCH_NOW);
 const DAY = 86_400_000;
-
-function seeded(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export const BENCH_POLICY = {
   rules: [
@@ -64,18 +55,32 @@ export const BENCH_POLICY = {
 // that crossed a threshold since the last run are in the preview.
 export const STEADY_STATE_POLICY = {
   rules: BENCH_POLICY.rules.map((rule) => {
-    const countNumber = { 1: 29_000, 2: 700, 3: 700, 4: 710 }[rule.rulePriority];
+    const countNumber = ({ 1: 29_000, 2: 700, 3: 700, 4: 710 } as Record<number, number>)[rule.rulePriority];
     return { ...rule, selection: { ...rule.selection, countNumber } };
   }),
 };
 
-export function generateImageDetails(count, seed = 42) {
-  const random = seeded(seed);
-  const imageDetails = new Array(count);
+/** One entry of `aws ecr describe-images` output, as far as the bench fills it. */
+interface BenchImageDetail {
+  registryId: string;
+  repositoryName: string;
+  imageDigest: string;
+  imageSizeInBytes: number;
+  imagePushedAt: string;
+  imageManifestMediaType: string;
+  artifactMediaType: string;
+  imageStatus: string;
+  imageTags?: string[];
+  lastRecordedPullTime?: string;
+}
+
+export function generateImageDetails(count: number, seed = 42): { imageDetails: BenchImageDetail[] } {
+  const random = createSeededRandom(seed);
+  const imageDetails = new Array<BenchImageDetail>(count);
   for (let i = 0; i < count; i++) {
     const pushedDaysAgo = random() * 720;
     const kind = random();
-    const detail = {
+    const detail: BenchImageDetail = {
       registryId: '123456789012',
       repositoryName: 'bench/monorepo',
       imageDigest: `sha256:${createHash('sha256').update(`${seed}:${i}`).digest('hex')}`,
@@ -101,7 +106,10 @@ export function generateImageDetails(count, seed = 42) {
   return { imageDetails };
 }
 
-export function writeBenchInputs(dir, count) {
+export function writeBenchInputs(
+  dir: string,
+  count: number,
+): { images: string; policy: string; steadyStatePolicy: string } {
   mkdirSync(dir, { recursive: true });
   const images = join(dir, `images-${count}.json`);
   const policy = join(dir, 'policy.json');
