@@ -124,3 +124,15 @@ export class RepositoryNotFoundError extends EcrWardenError {
     super(`repository ${repositoryName} does not exist`, options);
   }
 }
+
+/** What one repository's cleanup reports as metrics (CloudWatch EMF in Lambda: shared/metrics/cleanup-metrics.ts). */
+export interface CleanupMetrics {
+  repositoryCleaned(figures: {
+    dryRun: boolean;
+    imagesDeleted: number;
+    bytesReclaimed: number;
+    imagesFailed: number;
+    /** The images the run found in the repository (the denominator of DeletionShare). */
+    imagesEvaluated: number;
+  }): void;
+}

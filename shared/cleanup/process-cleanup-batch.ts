@@ -9,6 +9,7 @@ import type { StructuredLogger } from '../logger';
 import { idempotencyKey } from '../state/state-keys';
 import { cleanRepository, type RepositoryCleanupOutcome } from './clean-repository';
 import type {
+  CleanupMetrics,
   CleanupRunProgressStore,
   GraceMarkStore,
   ImageArchiver,
@@ -57,15 +58,7 @@ export interface CleanupWorkerDependencies {
   marks: GraceMarkStore;
   guard: OnceGuard;
   publish: (events: readonly GovernanceEvent[]) => Promise<void>;
-  metrics: {
-    repositoryCleaned(figures: {
-      dryRun: boolean;
-      imagesDeleted: number;
-      bytesReclaimed: number;
-      imagesFailed: number;
-      imagesEvaluated: number;
-    }): void;
-  };
+  metrics: CleanupMetrics;
   logger: StructuredLogger;
   /** Evaluation time, epoch ms. */
   now: () => number;

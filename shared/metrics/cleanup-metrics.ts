@@ -1,4 +1,5 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { CleanupMetrics } from '../cleanup/cleanup-ports';
 
 /**
  * The cleanup worker's CloudWatch metrics, in the Embedded Metric Format (Powertools Metrics; namespace
@@ -17,17 +18,6 @@ export const CLEANUP_METRICS = {
    */
   deletionShare: 'DeletionShare',
 } as const;
-
-export interface CleanupMetrics {
-  repositoryCleaned(figures: {
-    dryRun: boolean;
-    imagesDeleted: number;
-    bytesReclaimed: number;
-    imagesFailed: number;
-    /** The images the run found in the repository (the denominator of DeletionShare). */
-    imagesEvaluated: number;
-  }): void;
-}
 
 export function createCleanupMetrics(metrics: Metrics = new Metrics()): CleanupMetrics {
   const emit = (
