@@ -2,7 +2,7 @@
  * The stack's near-identical CloudWatch alarms, generated from two lists instead of written out by hand
  * in serverless.yml: an Errors and a Throttles alarm per function, a depth alarm per dead-letter or
  * failure queue, and one alarm per ecr-warden metric that counts failures nothing else surfaces
- * (NotificationsRejected). serverless.yml includes them through deploy/resolve-alarms.cjs; the one alarm
+ * (NotificationsRejected). serverless.yml includes them through deploy/resolve-variables.cjs (custom.warden.alarmResources); the one alarm
  * of its own kind (DeletionShare, its threshold from ecr-warden.yml) is written out in
  * deploy/resources/alarms.yml, beside its reason.
  * scripts/package-check.mjs fails when a function or a dead-letter/failure queue has no alarm.

@@ -9,8 +9,9 @@
  * stack is touched. It validates with the same zod schema the functions use at cold start (shared/config,
  * TypeScript, loaded through tsx, which osls itself depends on to read TS configs), once, and hands
  * serverless.yml what shapes the stack: schedules, each function's IAM statements (deploy/iam/), the
- * deletion-share alarm's threshold and the state table's definition (shared/state/table-definition.ts,
- * the one the code and the tests use).
+ * deletion-share alarm's threshold, the generated alarms (deploy/alarms.ts, with custom.alarmDefaults)
+ * and the state table's definition (shared/state/table-definition.ts, the one the code and the tests
+ * use).
  *
  * Runs offline: it reads one local file and needs no AWS credentials.
  */
@@ -36,8 +37,8 @@ function loadWardenConfig() {
   }
 }
 
-/** @param {{ service: string, stage: string }} stack */
-function resolveVariables({ service, stage }) {
+/** @param {{ service: string, stage: string, alarmDefaults: object }} stack */
+function resolveVariables({ service, stage, alarmDefaults }) {
   const config = loadWardenConfig();
   const { stateTableStatement } = load('./iam/state-table-iam.ts');
   const table = load('../shared/state/table-definition.ts');
@@ -77,6 +78,8 @@ function resolveVariables({ service, stage }) {
     slackNotifierIamStatements: load('./iam/slack-notifier-iam.ts').slackNotifierIamStatements(
       config.notifications.routes,
     ),
+    // The look-alike alarms (Errors/Throttles per function, depth per queue, ecr-warden metric alarms).
+    alarmResources: load('./alarms.ts').buildAlarmResources(`${service}-${stage}`, alarmDefaults),
     stateTable: {
       // Copies: osls must not hold (and later mutate) the module's own arrays.
       keySchema: table.STATE_TABLE_KEY_SCHEMA.map((element) => ({ ...element })),
@@ -93,5 +96,6 @@ module.exports = async ({ resolveVariable }) =>
   resolveVariables({
     service: await resolveVariable('self:service'),
     stage: await resolveVariable('sls:stage'),
+    alarmDefaults: await resolveVariable('self:custom.alarmDefaults'),
   });
 module.exports.resolveVariables = resolveVariables;

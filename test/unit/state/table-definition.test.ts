@@ -13,7 +13,11 @@ import {
  * module system.
  */
 function resolveStateTableAsOslsDoes(stage: string): unknown {
-  const stack = JSON.stringify({ service: 'ecr-warden', stage });
+  const stack = JSON.stringify({
+    service: 'ecr-warden',
+    stage,
+    alarmDefaults: { lambda: {}, queueDepth: {} },
+  });
   const script = `process.stdout.write(JSON.stringify(require(${JSON.stringify(RESOLVER)}).resolveVariables(${stack}).stateTable))`;
   return JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }));
 }
