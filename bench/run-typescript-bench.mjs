@@ -8,23 +8,34 @@ import { build } from 'esbuild';
 const dataDir = join(import.meta.dirname, '.data');
 
 /**
- * @param {string} name bench/<name>.ts
- * @param {{ args?: string[], nodeArgs?: string[], external?: string[] }} [options]
- *   `external`: packages left to node_modules (dynalite loads leveldb bindings at run time).
- * @returns {Promise<any>} what the bench printed, parsed as JSON
+ * Bundles bench/<name>.ts into bench/.data/<name>.<js|mjs> and returns the bundle's path.
+ * @param {string} name
+ * @param {{ external?: string[], format?: 'cjs' | 'esm' }} [options]
  */
-export async function runTypeScriptBench(name, { args = [], nodeArgs = [], external = [] } = {}) {
-  const bundle = join(dataDir, `${name}.js`);
+export async function bundleTypeScriptBench(name, { external = [], format = 'cjs' } = {}) {
+  const bundle = join(dataDir, `${name}.${format === 'esm' ? 'mjs' : 'js'}`);
   await build({
     entryPoints: [join(import.meta.dirname, `${name}.ts`)],
     outfile: bundle,
     bundle: true,
+    format,
     platform: 'node',
     target: 'node20',
     mainFields: ['module', 'main'],
     external,
     logLevel: 'warning',
   });
+  return bundle;
+}
+
+/**
+ * @param {string} name bench/<name>.ts
+ * @param {{ args?: string[], nodeArgs?: string[], external?: string[] }} [options]
+ *   `external`: packages left to node_modules (dynalite loads leveldb bindings at run time).
+ * @returns {Promise<any>} what the bench printed, parsed as JSON
+ */
+export async function runTypeScriptBench(name, { args = [], nodeArgs = [], external = [] } = {}) {
+  const bundle = await bundleTypeScriptBench(name, { external });
   const child = spawnSync(process.execPath, [...nodeArgs, bundle, ...args], {
     encoding: 'utf8',
     env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },

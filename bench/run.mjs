@@ -8,8 +8,7 @@ import { existsSync, statSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
-import { runTypeScriptBench } from './run-typescript-bench.mjs';
+import { bundleTypeScriptBench, runTypeScriptBench } from './run-typescript-bench.mjs';
 
 const IMAGES = 100_000;
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
@@ -17,16 +16,7 @@ const dir = join(import.meta.dirname, '.data');
 const root = join(import.meta.dirname, '..');
 
 // The inputs' generator is TypeScript (it shares the simulator's seeded generator): bundle it, then load it.
-const generateBundle = join(dir, 'generate.mjs');
-await build({
-  entryPoints: [join(import.meta.dirname, 'generate.ts')],
-  outfile: generateBundle,
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  logLevel: 'warning',
-});
+const generateBundle = await bundleTypeScriptBench('generate', { format: 'esm' });
 const { BENCH_NOW, writeBenchInputs } = await import(pathToFileURL(generateBundle).href);
 
 const { images, policy, steadyStatePolicy } = writeBenchInputs(dir, IMAGES);
