@@ -1,5 +1,10 @@
-import type { DeleteReason, KeepReason, KeepReasonKind } from '../shared/cleanup/cleanup-reasons';
-import { KEEP_REASON_KINDS, PROTECTION_KINDS } from '../shared/cleanup/cleanup-reasons';
+import type {
+  DeleteReason,
+  KeepReason,
+  KeepReasonKind,
+  WorkloadPlace,
+} from '../shared/cleanup/cleanup-reasons';
+import { IN_USE_REASON_KINDS, KEEP_REASON_KINDS, PROTECTION_KINDS } from '../shared/cleanup/cleanup-reasons';
 import type { PlannedKeep } from '../shared/cleanup/plan-repository-cleanup';
 import type { PlannedRepository, SnapshotCleanupPlan } from '../shared/cleanup/plan-snapshot-cleanup';
 import { formatBytes, formatTable } from './table';
@@ -9,7 +14,13 @@ const KIND_LABELS: Record<KeepReasonKind, string> = {
   'in-use-ecs-task': 'in use by a running ECS task',
   'in-use-ecs-service': 'in use by an ECS service deployment',
   'in-use-lambda': 'in use by a Lambda function version or alias',
+  'in-use-kubernetes-pod': 'in use by a running Kubernetes pod',
+  'in-use-app-runner': 'in use by an App Runner service',
+  'in-use-kubernetes-workload': 'named by a Kubernetes workload (pod template)',
+  'in-use-batch': 'named by an ACTIVE Batch job definition',
   'task-definition-revision': 'named by a recent task definition revision',
+  'in-use-external': 'named by an external in-use list',
+  'in-use-inspector': 'seen in use by Amazon Inspector lately',
   'protected-tag': 'carries a protected tag',
   'keep-at-least': 'among the newest (keepAtLeast)',
   'restoring-from-archive': 'being restored from archive',
@@ -24,12 +35,7 @@ const KIND_LABELS: Record<KeepReasonKind, string> = {
 };
 
 // Kept images worth naming one by one: those a workload uses, and those the policy selected.
-const IN_USE_KINDS: ReadonlySet<KeepReasonKind> = new Set([
-  'in-use-ecs-task',
-  'in-use-ecs-service',
-  'in-use-lambda',
-  'task-definition-revision',
-]);
+const IN_USE_KINDS: ReadonlySet<KeepReasonKind> = new Set(IN_USE_REASON_KINDS);
 // What saves an image that the policy selects, besides following its index or subject.
 const SAVING_KINDS: ReadonlySet<KeepReasonKind> = new Set([
   ...PROTECTION_KINDS,
@@ -169,16 +175,34 @@ function renderKeptChildren(keep: readonly PlannedKeep[]): string[] {
 export function describeKeepReason(reason: KeepReason): string {
   switch (reason.kind) {
     case 'in-use-ecs-task':
-      return `running ECS task ${lastSegment(reason.taskArn)}${reason.group ? ` (${reason.group})` : ''}`;
+      return `running ECS task ${lastSegment(reason.taskArn)}${reason.group ? ` (${reason.group})` : ''}${placeOf(reason)}`;
     case 'in-use-ecs-service':
       return (
         `ECS service ${reason.serviceName}` +
-        ` (${reason.deploymentStatus ?? 'current'} deployment of ${lastSegment(reason.taskDefinitionArn)})`
+        ` (${reason.deploymentStatus ?? 'current'} deployment of ${lastSegment(reason.taskDefinitionArn)})${placeOf(reason)}`
       );
     case 'in-use-lambda':
-      return `Lambda function ${reason.functionName}:${reason.qualifier}`;
+      return `Lambda function ${reason.functionName}:${reason.qualifier}${placeOf(reason)}`;
     case 'task-definition-revision':
-      return `task definition ${reason.family}:${reason.revision}`;
+      return `task definition ${reason.family}:${reason.revision}${placeOf(reason)}`;
+    case 'in-use-kubernetes-pod':
+      return `pod ${reason.cluster}/${reason.namespace}/${reason.pod} (container ${reason.container})${placeOf(reason)}`;
+    case 'in-use-kubernetes-workload':
+      return (
+        `${reason.workloadKind} ${reason.cluster}/${reason.namespace}/${reason.name}` +
+        ` (container ${reason.container})${placeOf(reason)}`
+      );
+    case 'in-use-batch':
+      return `Batch job definition ${reason.jobDefinitionName ?? lastSegment(reason.jobDefinitionArn)}${reason.revision === undefined || reason.jobDefinitionName === undefined ? '' : `:${reason.revision}`}${placeOf(reason)}`;
+    case 'in-use-app-runner':
+      return `App Runner service ${reason.serviceName}${placeOf(reason)}`;
+    case 'in-use-external':
+      return `external list ${reason.source}`;
+    case 'in-use-inspector':
+      return (
+        `Inspector saw it in use at ${reason.lastInUseAt}` +
+        `${reason.inUseCount === undefined ? '' : ` (${count(reason.inUseCount, 'task or pod', 'tasks or pods')})`}`
+      );
     case 'protected-tag':
       return `tag ${reason.tag} matches protected "${reason.pattern}"`;
     case 'keep-at-least':
@@ -213,6 +237,12 @@ export function describeDeleteReason(reason: DeleteReason): string {
     case 'referrer-of-deleted-image':
       return `referrer of deleted ${shortDigest(reason.subjectDigest)}`;
   }
+}
+
+/** ` in 222222222222/us-east-1` for a workload account's reason; nothing for the registry's own. */
+function placeOf(reason: WorkloadPlace): string {
+  if (reason.account === undefined && reason.region === undefined) return '';
+  return ` in ${[reason.account, reason.region].filter((part) => part !== undefined).join('/')}`;
 }
 
 function shortDigest(digest: string): string {

@@ -4,9 +4,22 @@
  * none is renamed or removed, and a kind's fields are only ever added to.
  */
 
-/** An image that a workload uses or may use again, found by shared/cleanup/workload-images.ts. */
+/**
+ * Where a workload outside the registry's own account and region runs: set on the reasons that come
+ * from a workload account (`cleanup.protect.workloadAccounts`, or a snapshot's `workloadAccounts[]`),
+ * absent for the registry's own account and region.
+ */
+export interface WorkloadPlace {
+  account?: string;
+  region?: string;
+}
+
+/**
+ * An image that a workload uses or may use again, found by shared/cleanup/workload-images.ts (ECS,
+ * Lambda) and shared/inuse/ (Kubernetes, Batch, App Runner, external lists, Inspector).
+ */
 export type InUseReason =
-  | {
+  | ({
       /** A running (not yet stopped) ECS task runs it (describe-tasks `containers[].imageDigest`). */
       kind: 'in-use-ecs-task';
       taskArn: string;
@@ -14,8 +27,8 @@ export type InUseReason =
       /** `service:<name>` for a service's task, `family:<name>` for a standalone one. */
       group?: string;
       containerName?: string;
-    }
-  | {
+    } & WorkloadPlace)
+  | ({
       /** A deployment of an ECS service (primary or still draining) names it in its task definition. */
       kind: 'in-use-ecs-service';
       serviceName: string;
@@ -26,22 +39,78 @@ export type InUseReason =
       deploymentStatus?: string;
       taskDefinitionArn: string;
       containerName?: string;
-    }
-  | {
+    } & WorkloadPlace)
+  | ({
       /** One of the newest `protect.taskDefinitionRevisions` ACTIVE revisions of a family names it. */
       kind: 'task-definition-revision';
       family: string;
       revision: number;
       taskDefinitionArn?: string;
       containerName?: string;
-    }
-  | {
+    } & WorkloadPlace)
+  | ({
       /** A Lambda function version or alias runs it (get-function `Code.ResolvedImageUri`). */
       kind: 'in-use-lambda';
       functionName: string;
       /** The version number, `$LATEST`, or the alias name. */
       qualifier: string;
       functionArn?: string;
+    } & WorkloadPlace)
+  | ({
+      /**
+       * A Kubernetes Pod not yet finished runs it: its container status `imageID` (the digest the
+       * node pulled), or its spec `image` (a tag resolved to the digest it names now).
+       */
+      kind: 'in-use-kubernetes-pod';
+      /** The cluster's name or ARN, as the config or the snapshot names it. */
+      cluster: string;
+      namespace: string;
+      pod: string;
+      container: string;
+    } & WorkloadPlace)
+  | ({
+      /**
+       * A workload's pod template names it: a Deployment (scaled to zero too), a ReplicaSet (old ones
+       * are rollback targets), a StatefulSet, a DaemonSet, a Job or a CronJob.
+       */
+      kind: 'in-use-kubernetes-workload';
+      cluster: string;
+      namespace: string;
+      /**
+       * Deployment, ReplicaSet, StatefulSet, DaemonSet, Job or CronJob. Named `workloadKind`, not
+       * `kind`: `kind` is the reason's own discriminator.
+       */
+      workloadKind: string;
+      name: string;
+      container: string;
+    } & WorkloadPlace)
+  | ({
+      /** An ACTIVE AWS Batch job definition names it: a job submitted with it pulls the image. */
+      kind: 'in-use-batch';
+      jobDefinitionArn: string;
+      jobDefinitionName?: string;
+      revision?: number;
+    } & WorkloadPlace)
+  | ({
+      /** An App Runner service (running, paused or being changed) deploys it from ECR. */
+      kind: 'in-use-app-runner';
+      serviceName: string;
+      serviceArn?: string;
+    } & WorkloadPlace)
+  | {
+      /** An external list (`cleanup.protect.external`, or a snapshot's `external[]`) names it. */
+      kind: 'in-use-external';
+      source: string;
+    }
+  | {
+      /**
+       * Amazon Inspector saw an ECS task or EKS pod run it within `cleanup.protect.inspectorInUseDays`
+       * (ListCoverage `resourceMetadata.ecrImage.lastInUseAt`).
+       */
+      kind: 'in-use-inspector';
+      /** ISO 8601. */
+      lastInUseAt: string;
+      inUseCount?: number;
     };
 
 export type KeepReason =
@@ -127,17 +196,33 @@ export type KeepReason =
     };
 
 export type KeepReasonKind = KeepReason['kind'];
+export type InUseReasonKind = InUseReason['kind'];
+
+/** Every InUseReason kind, in the order a kept image lists them (a test checks that none is missing). */
+export const IN_USE_REASON_KINDS = [
+  // What runs now (a task, a pod, a service, a function, an App Runner service) ...
+  'in-use-ecs-task',
+  'in-use-kubernetes-pod',
+  'in-use-ecs-service',
+  'in-use-lambda',
+  'in-use-app-runner',
+  // ... then what may start it again (pod templates, job definitions, task definition revisions) ...
+  'in-use-kubernetes-workload',
+  'in-use-batch',
+  'task-definition-revision',
+  // ... then what others say runs, or ran lately.
+  'in-use-external',
+  'in-use-inspector',
+] as const satisfies readonly InUseReasonKind[];
 
 /**
  * Every keep reason kind, in the order a kept image lists its reasons. The first is the image's
  * primary reason, the one `topKeepReasons` counts: protections that keep an image whatever the policy
- * says come first, the policy's own verdict last.
+ * says come first (what a workload uses before all), the policy's own verdict last.
  */
 export const KEEP_REASON_KINDS = [
-  'in-use-ecs-task',
-  'in-use-ecs-service',
-  'in-use-lambda',
-  'task-definition-revision',
+  // A workload uses it: first of all.
+  ...IN_USE_REASON_KINDS,
   'protected-tag',
   'keep-at-least',
   'restoring-from-archive',
@@ -153,10 +238,7 @@ export const KEEP_REASON_KINDS = [
 
 /** Kinds that protect an image whatever the policy says: also stop an archive transition. */
 export const PROTECTION_KINDS: ReadonlySet<KeepReasonKind> = new Set([
-  'in-use-ecs-task',
-  'in-use-ecs-service',
-  'in-use-lambda',
-  'task-definition-revision',
+  ...IN_USE_REASON_KINDS,
   'protected-tag',
   'keep-at-least',
   'restoring-from-archive',

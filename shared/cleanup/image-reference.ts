@@ -35,8 +35,28 @@ const ECR_HOST =
 const DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
 const DEFAULT_TAG = 'latest';
 
-/** Reads an ECR image reference; `undefined` for anything that is not an ECR private image. */
-export function parseEcrImageReference(reference: string): EcrImageReference | undefined {
+// What a container runtime may put before a reference it reports (a Pod's
+// `status.containerStatuses[].imageID`): Docker (dockershim, cri-dockerd) reports the repository digest
+// as `docker-pullable://<repository>@sha256:…` and, for an image it knows only by its local id,
+// `docker://sha256:…` (kubernetes/kubernetes#34473, #95968); containerd and CRI-O report
+// `<repository>@sha256:…` or, for an image without a repository digest, a bare `sha256:…`
+// (containerd/containerd#8408).
+const RUNTIME_PREFIXES = ['docker-pullable://', 'docker://'] as const;
+
+/** The reference without a runtime's `docker-pullable://` or `docker://` prefix. */
+export function stripRuntimePrefix(reference: string): string {
+  for (const prefix of RUNTIME_PREFIXES) {
+    if (reference.startsWith(prefix)) return reference.slice(prefix.length);
+  }
+  return reference;
+}
+
+/**
+ * Reads an ECR image reference; `undefined` for anything that is not an ECR private image. A runtime's
+ * `docker-pullable://` or `docker://` prefix is read past.
+ */
+export function parseEcrImageReference(text: string): EcrImageReference | undefined {
+  const reference = stripRuntimePrefix(text);
   const slash = reference.indexOf('/');
   if (slash <= 0) return undefined;
   const host = ECR_HOST.exec(reference.slice(0, slash));
@@ -69,6 +89,45 @@ export function parseEcrImageReference(reference: string): EcrImageReference | u
   if (digest !== undefined) parsed.digest = digest;
   else parsed.tag = tag ?? DEFAULT_TAG;
   return parsed;
+}
+
+/**
+ * What a Pod container status's `imageID` says runs. `reference`: an image of an ECR private registry
+ * (by digest, as runtimes report it); `other-registry`: an image of some other registry, which
+ * protects nothing here; `no-registry`: a bare image id (`sha256:…`, `docker://sha256:…`), which names
+ * no registry and so protects nothing (the caller warns: the spec's `image` is then all there is);
+ * `empty`: not reported yet (a container still being created).
+ */
+export type ImageIdReading =
+  | { kind: 'reference'; reference: EcrImageReference }
+  | { kind: 'other-registry' }
+  | { kind: 'no-registry' }
+  | { kind: 'empty' };
+
+export function readImageId(imageId: string): ImageIdReading {
+  const bare = stripRuntimePrefix(imageId.trim());
+  if (bare === '') return { kind: 'empty' };
+  if (!bare.includes('/') && DIGEST.test(bare)) return { kind: 'no-registry' };
+  const reference = parseEcrImageReference(bare);
+  return reference === undefined ? { kind: 'other-registry' } : { kind: 'reference', reference };
+}
+
+/**
+ * The registry host of an account and region in its standard form
+ * (https://docs.aws.amazon.com/general/latest/gr/ecr.html): `.amazonaws.com.cn` in the China regions.
+ */
+export function ecrRegistryHost(registryId: string, region: string): string {
+  return `${registryId}.dkr.ecr.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}`;
+}
+
+/**
+ * The reference as text, in the registry's standard host form: `host/repository@digest` when it names
+ * a digest, else `host/repository:tag`. `parseEcrImageReference` reads it back to the same reference.
+ */
+export function formatEcrImageReference(reference: EcrImageReference): string {
+  const repository = `${ecrRegistryHost(reference.registryId, reference.region)}/${reference.repositoryName}`;
+  if (reference.digest !== undefined) return `${repository}@${reference.digest}`;
+  return `${repository}:${reference.tag ?? DEFAULT_TAG}`;
 }
 
 /** Whether the reference points into the repository at `location`. */

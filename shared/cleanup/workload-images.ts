@@ -1,4 +1,4 @@
-import type { InUseReason } from './cleanup-reasons';
+import type { InUseReason, WorkloadPlace } from './cleanup-reasons';
 import {
   type EcrImageReference,
   parseEcrImageReference,
@@ -92,10 +92,15 @@ const FINISHED_DEPLOYMENT_STATES: ReadonlySet<string> = new Set(['INACTIVE']);
 // A deleted service is INACTIVE; a DRAINING one still runs tasks until they stop.
 const FINISHED_SERVICE_STATES: ReadonlySet<string> = new Set(['INACTIVE']);
 
-/** Every image reference the account's workloads use, with the reason to keep what it points at. */
+/**
+ * Every image reference the account's workloads use, with the reason to keep what it points at.
+ * `where` names a workload account and region (`cleanup.protect.workloadAccounts`): each reason
+ * records them, so that a plan says where the image runs. Absent for the registry's own.
+ */
 export function listWorkloadImageUses(
   workloads: Workloads,
   options: { taskDefinitionRevisions: number },
+  where?: WorkloadPlace,
 ): WorkloadImageUses {
   const uses: ImageUse[] = [];
   const warnings: string[] = [];
@@ -180,7 +185,15 @@ export function listWorkloadImageUses(
     if (configuration.FunctionArn !== undefined) reason.functionArn = configuration.FunctionArn;
     uses.push({ reference, reason });
   }
+  if (where !== undefined) for (const use of uses) placeReason(use.reason, where);
   return { uses, warnings };
+}
+
+/** Records the workload account and region on a reason that can carry them. */
+export function placeReason(reason: InUseReason, where: WorkloadPlace): void {
+  if (reason.kind === 'in-use-external' || reason.kind === 'in-use-inspector') return;
+  if (where.account !== undefined) reason.account = where.account;
+  if (where.region !== undefined) reason.region = where.region;
 }
 
 /**

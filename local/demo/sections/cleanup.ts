@@ -1,4 +1,5 @@
 import type { SQSEvent } from 'aws-lambda';
+import { describeKeepReason } from '../../../cli/cleanup-plan-table';
 import { createCleanupWorkerDependencies } from '../../../shared/aws/cleanup-worker-dependencies';
 import type { RepositoryCleanupOutcome } from '../../../shared/cleanup/clean-repository';
 import type { KeepReason } from '../../../shared/cleanup/cleanup-reasons';
@@ -192,6 +193,9 @@ function keepWhy(reason: KeepReason): string {
       return `rule ${reason.rulePriority} would expire it, but rule ${reason.claimedByRulePriority} claimed it first`;
     case 'not-selected-by-policy':
       return reason.noPolicy === true ? 'no lifecycle policy' : 'kept by the policy (no rule expires it)';
+    default:
+      // Kubernetes, Batch, App Runner, external lists, Inspector: said as the plan table says them.
+      return `in use: ${describeKeepReason(reason)}`;
   }
 }
 
