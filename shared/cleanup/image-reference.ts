@@ -130,6 +130,36 @@ export function formatEcrImageReference(reference: EcrImageReference): string {
   return `${repository}:${reference.tag ?? DEFAULT_TAG}`;
 }
 
+// The grammar of an image reference (github.com/distribution/reference, reference.go):
+// [domain[:port]/]path-component(/path-component)*[:tag][@digest]. A first component with a `.` or a
+// `:`, or `localhost`, is the domain.
+const DOMAIN =
+  /^(?:localhost|[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)*\.?[a-zA-Z0-9-]*(?::\d+)?|\[[0-9a-fA-F:]+\](?::\d+)?)$/;
+const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+const TAG = /^[\w][\w.-]{0,127}$/;
+
+/** Whether the text is an image reference of any registry (a runtime prefix is read past). */
+export function isImageReference(text: string): boolean {
+  let rest = stripRuntimePrefix(text);
+  const at = rest.indexOf('@');
+  if (at !== -1) {
+    if (!DIGEST.test(rest.slice(at + 1))) return false;
+    rest = rest.slice(0, at);
+  }
+  const colon = rest.lastIndexOf(':');
+  if (colon > rest.lastIndexOf('/')) {
+    if (!TAG.test(rest.slice(colon + 1))) return false;
+    rest = rest.slice(0, colon);
+  }
+  const components = rest.split('/');
+  const first = components[0] as string;
+  if (components.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost')) {
+    if (!DOMAIN.test(first)) return false;
+    components.shift();
+  }
+  return components.length > 0 && components.every((component) => PATH_COMPONENT.test(component));
+}
+
 /** Whether the reference points into the repository at `location`. */
 export function referencesRepository(reference: EcrImageReference, location: RepositoryLocation): boolean {
   return (

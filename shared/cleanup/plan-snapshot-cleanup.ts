@@ -1,4 +1,5 @@
 import type { CleanupConfig } from '../config/schema';
+import { listSnapshotImageUses } from '../inuse/snapshot-sources';
 import { monthlyStorageCost } from '../inventory/storage-cost';
 import { describeViolation, type LifecyclePolicy, parseLifecyclePolicy } from '../lifecycle';
 import { KEEP_REASON_KINDS, type KeepReasonKind } from './cleanup-reasons';
@@ -14,7 +15,7 @@ import {
 import { compileRepositoryRuleMatcher } from './select-repositories';
 import type { Snapshot } from './snapshot';
 import { SnapshotError } from './snapshot';
-import { type ImageUse, listWorkloadImageUses, resolveImagesInUse } from './workload-images';
+import { type ImageUse, resolveImagesInUse } from './workload-images';
 
 /**
  * The cleanup plan of a whole snapshot: every repository that a `cleanup.rules[]` glob covers
@@ -99,7 +100,9 @@ export function planSnapshotCleanup(
 ): SnapshotCleanupPlan {
   const matchRule = compileRepositoryRuleMatcher(cleanup.rules);
   const safety = cleanupSafetyOf(cleanup);
-  const { uses, warnings } = listWorkloadImageUses(snapshot.workloads, {
+  // Everything the snapshot holds counts as in use (its own account's ECS and Lambda, workload
+  // accounts, Kubernetes clusters, external lists), whatever the config's source lists say.
+  const { uses, warnings } = listSnapshotImageUses(snapshot, {
     taskDefinitionRevisions: cleanup.protect.taskDefinitionRevisions,
   });
   const usesByRepository = groupByRepository(uses);

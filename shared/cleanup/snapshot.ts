@@ -1,5 +1,6 @@
 import { formatIssuePath } from '../config/config-error';
 import { EcrWardenError } from '../errors';
+import { inUseSnapshotFields, readSnapshotInUse, type SnapshotInUse } from '../inuse/snapshot-sources';
 import {
   IMAGE_STATUSES,
   type ImageDetail,
@@ -25,8 +26,12 @@ import type { Workloads } from './workload-images';
  *     "manifests": {<digest>: <batch-get-image `images[].imageManifest`, at least of every index>} }],
  *   "ecs": { "tasks": [<describe-tasks `tasks[]`>], "services": [<describe-services `services[]`>],
  *            "taskDefinitions": [<describe-task-definition `taskDefinition`>] },
- *   "lambda": { "functions": [<get-function output, one per version or alias>] } }
+ *   "lambda": { "functions": [<get-function output, one per version or alias>] },
+ *   "kubernetes": [...], "workloadAccounts": [...], "external": [...] }
  * ```
+ *
+ * `kubernetes`, `workloadAccounts` and `external` (issue 14) are described in
+ * shared/inuse/snapshot-sources.ts.
  *
  * Timestamps are ISO 8601 strings (AWS CLI v2) or epoch seconds (v1). Every object accepts fields
  * beyond those read here, since AWS adds fields to its outputs. `ecs` and `lambda` may be empty or absent.
@@ -132,21 +137,37 @@ const lambdaFunctionSchema = z.looseObject({
   Code: z.optional(z.looseObject({ ImageUri: optionalString, ResolvedImageUri: optionalString })),
 });
 
+const accountSchema = z.string().check(z.regex(/^\d{12}$/, 'must be a 12-digit AWS account id'));
+const regionSchema = z
+  .string()
+  .check(z.regex(/^[a-z]{2,}(-[a-z]+)+-\d+$/, 'must be an AWS region such as us-east-1'));
+const ecsWorkloadsSchema = z.prefault(
+  z.looseObject({
+    tasks: z._default(z.array(ecsTaskSchema), []),
+    services: z._default(z.array(ecsServiceSchema), []),
+    taskDefinitions: z._default(z.array(ecsTaskDefinitionSchema), []),
+  }),
+  {},
+);
+const lambdaWorkloadsSchema = z.prefault(
+  z.looseObject({ functions: z._default(z.array(lambdaFunctionSchema), []) }),
+  {},
+);
+
 export const snapshotSchema = z.looseObject({
   snapshotVersion: z.literal(SNAPSHOT_VERSION, `must be ${SNAPSHOT_VERSION}`),
-  account: z.string().check(z.regex(/^\d{12}$/, 'must be a 12-digit AWS account id')),
-  region: z.string().check(z.regex(/^[a-z]{2,}(-[a-z]+)+-\d+$/, 'must be an AWS region such as us-east-1')),
+  account: accountSchema,
+  region: regionSchema,
   takenAt: timestamp,
   repositories: z.array(snapshotRepositorySchema),
-  ecs: z.prefault(
-    z.looseObject({
-      tasks: z._default(z.array(ecsTaskSchema), []),
-      services: z._default(z.array(ecsServiceSchema), []),
-      taskDefinitions: z._default(z.array(ecsTaskDefinitionSchema), []),
-    }),
-    {},
-  ),
-  lambda: z.prefault(z.looseObject({ functions: z._default(z.array(lambdaFunctionSchema), []) }), {}),
+  ecs: ecsWorkloadsSchema,
+  lambda: lambdaWorkloadsSchema,
+  ...inUseSnapshotFields({
+    account: accountSchema,
+    region: regionSchema,
+    ecs: ecsWorkloadsSchema,
+    lambda: lambdaWorkloadsSchema,
+  }),
 });
 
 export type SnapshotDocument = z.output<typeof snapshotSchema>;
@@ -171,6 +192,8 @@ export interface Snapshot {
   takenAt: number;
   repositories: SnapshotRepository[];
   workloads: Workloads;
+  /** Kubernetes clusters, workload accounts and external lists (shared/inuse/snapshot-sources.ts). */
+  inUse: SnapshotInUse;
 }
 
 export interface SnapshotIssue {
@@ -263,14 +286,18 @@ export function readSnapshot(document: unknown): Snapshot {
     if (entry.lifecyclePolicyText !== undefined) repository.lifecyclePolicyText = entry.lifecyclePolicyText;
     repositories.push(repository);
   });
+  const takenAt = toEpochMillis(data.takenAt, 'takenAt');
+  const inUse = readSnapshotInUse(data, takenAt);
+  issues.push(...inUse.issues);
   if (issues.length > 0) throw new SnapshotError(issues);
 
   return {
     account: data.account,
     region: data.region,
-    takenAt: toEpochMillis(data.takenAt, 'takenAt'),
+    takenAt,
     repositories,
     workloads: { ecs: data.ecs, lambda: data.lambda },
+    inUse: inUse.inUse,
   };
 }
 
