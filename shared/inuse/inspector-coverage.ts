@@ -46,6 +46,11 @@ export function inspectorImageUses(
     if (resource.resourceType !== 'AWS_ECR_CONTAINER_IMAGE') continue;
     const image = resource.resourceMetadata?.ecrImage;
     const lastInUseAt = epochMillisOf(image?.lastInUseAt);
+    if (lastInUseAt === undefined && image?.lastInUseAt !== undefined) {
+      warnings.push(
+        `inspector: covered image ${resource.resourceId ?? '(no resourceId)'} has lastInUseAt ${JSON.stringify(image.lastInUseAt)}, which is no timestamp: it protects nothing`,
+      );
+    }
     if (lastInUseAt === undefined || lastInUseAt < since) continue;
     const reference = imageOfResourceId(resource.resourceId);
     if (reference === undefined) {
