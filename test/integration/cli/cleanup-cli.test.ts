@@ -9,6 +9,7 @@ import { buildCli, type CliRun, expectOneLineError, ROOT, runCli } from '../../s
 const EXAMPLE_SNAPSHOT = join(ROOT, 'examples', 'snapshot', 'snapshot.json');
 const EXAMPLE_CONFIG = join(ROOT, 'examples', 'snapshot', 'ecr-warden.yml');
 const SHOP_SNAPSHOT = join(ROOT, 'test', 'events', 'snapshots', 'shop-registry.json');
+const KUBECTL_OUTPUT = join(ROOT, 'test', 'events', 'kubernetes', 'kubectl-get-workloads.json');
 
 const SHOP_CONFIG = `cleanup:
   dryRun: true
@@ -200,6 +201,40 @@ describe('ecr-warden cleanup plan semantics', () => {
     expect(earlier.summary.imagesDeleted).toBeLessThan(implicit.summary.imagesDeleted);
   });
 
+  it("keeps what a pod in kubectl's own output runs, given as the text kubectl printed", () => {
+    const config = writeFile('ecr-warden.yml', SHOP_CONFIG);
+    const before = planJson('--snapshot', SHOP_SNAPSHOT, '--config', config);
+    const doomed = before.repositories[0].delete.find(
+      (deletion: Json) => deletion.role !== 'child',
+    ).imageDigest;
+    const document = shopSnapshot();
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'shop-api-0', namespace: 'shop' },
+      spec: {
+        containers: [
+          { name: 'api', image: `123456789012.dkr.ecr.us-east-1.amazonaws.com/shop/api@${doomed}` },
+        ],
+      },
+      status: { phase: 'Running' },
+    };
+    document.kubernetes = [
+      { cluster: 'prod-eks', objects: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [pod] }) },
+    ];
+
+    const after = planJson('--snapshot', writeFile('snapshot.json', document), '--config', config);
+    const kept = after.repositories[0].keep.find((image: Json) => image.imageDigest === doomed);
+    expect(kept.reasons[0]).toEqual({
+      kind: 'in-use-kubernetes-pod',
+      cluster: 'prod-eks',
+      namespace: 'shop',
+      pod: 'shop-api-0',
+      container: 'api',
+    });
+    expect(after.repositories[0].delete.map((deletion: Json) => deletion.imageDigest)).not.toContain(doomed);
+  });
+
   it('gives the same plan whatever dryRun says: a plan never deletes', () => {
     const dry = writeFile('dry.yml', SHOP_CONFIG);
     const wet = writeFile('wet.yml', SHOP_CONFIG.replace('dryRun: true', 'dryRun: false'));
@@ -239,6 +274,20 @@ describe('ecr-warden cleanup plan input errors: exit 2, one `ecr-warden:` line, 
     expectOneLineError(
       plan('--snapshot', snapshot, '--config', config),
       /snapshot file .* is not a valid snapshot: repositories\[0\]\.images\[2\]\.imagePushedAt: expected an ISO 8601 timestamp or epoch seconds$/m,
+    );
+  });
+
+  it('reports malformed kubectl output in a snapshot, naming the object', () => {
+    const config = writeFile('ecr-warden.yml', SHOP_CONFIG);
+    const document = shopSnapshot();
+    const kubectl = JSON.parse(readFileSync(KUBECTL_OUTPUT, 'utf8'));
+    delete kubectl.items[5].spec;
+    document.kubernetes = [{ cluster: 'prod-eks', objects: kubectl }];
+    const snapshot = writeFile('snapshot.json', document);
+
+    expectOneLineError(
+      plan('--snapshot', snapshot, '--config', config),
+      /snapshot file .* is not a valid snapshot: kubernetes\[0\]\.objects\.items\[5\]\.spec: is required$/m,
     );
   });
 
