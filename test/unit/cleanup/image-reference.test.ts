@@ -121,9 +121,9 @@ describe('image references', () => {
       'nginx:1.27',
       'library/nginx:1.27-alpine',
       'localhost:5000/team/app:v1',
-      'ghcr.io/org/app@sha256:' + 'b'.repeat(64),
-      '123456789012.dkr.ecr.us-east-1.amazonaws.com/payments/api:v1@sha256:' + 'c'.repeat(64),
-      'docker-pullable://123456789012.dkr.ecr.us-east-1.amazonaws.com/payments/api@sha256:' + 'c'.repeat(64),
+      `ghcr.io/org/app@sha256:${'b'.repeat(64)}`,
+      `123456789012.dkr.ecr.us-east-1.amazonaws.com/payments/api:v1@sha256:${'c'.repeat(64)}`,
+      `docker-pullable://123456789012.dkr.ecr.us-east-1.amazonaws.com/payments/api@sha256:${'c'.repeat(64)}`,
     ]) {
       expect(isImageReference(valid)).toBe(true);
     }
