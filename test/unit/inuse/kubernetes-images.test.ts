@@ -3,6 +3,7 @@
 // https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/), turned into image uses.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import type { RepositoryLocation } from '../../../shared/cleanup/image-reference';
 import { resolveImagesInUse } from '../../../shared/cleanup/workload-images';
 import { InUseInputError } from '../../../shared/inuse/in-use-errors';
@@ -200,5 +201,28 @@ describe('kubernetesImageUses', () => {
     delete list.items[7].spec.template.spec.containers[0].image;
 
     expect(() => kubernetesImageUses('prod-eks', list)).not.toThrow();
+  });
+
+  it('never crashes on arbitrary JSON in a List: it reads it or names what is wrong', () => {
+    const item = fc.record(
+      {
+        kind: fc.constantFrom('Pod', 'Deployment', 'CronJob', 'Job', 'Service', 7),
+        metadata: fc.anything(),
+        spec: fc.oneof(fc.anything(), fc.record({ containers: fc.anything(), template: fc.anything() })),
+        status: fc.anything(),
+      },
+      { requiredKeys: [] },
+    );
+    fc.assert(
+      fc.property(fc.oneof(fc.array(item), fc.anything()), (items) => {
+        try {
+          const { uses } = kubernetesImageUses('prod-eks', { apiVersion: 'v1', kind: 'List', items });
+          expect(Array.isArray(uses)).toBe(true);
+        } catch (error) {
+          expect(error).toBeInstanceOf(InUseInputError);
+          expect((error as InUseInputError).issues.length).toBeGreaterThan(0);
+        }
+      }),
+    );
   });
 });
