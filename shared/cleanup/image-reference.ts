@@ -133,8 +133,7 @@ export function formatEcrImageReference(reference: EcrImageReference): string {
 // The grammar of an image reference (github.com/distribution/reference, reference.go):
 // [domain[:port]/]path-component(/path-component)*[:tag][@digest]. A first component with a `.` or a
 // `:`, or `localhost`, is the domain.
-const DOMAIN =
-  /^(?:localhost|[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)*\.?[a-zA-Z0-9-]*(?::\d+)?|\[[0-9a-fA-F:]+\](?::\d+)?)$/;
+const DOMAIN = /^(?:[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)*|\[[0-9a-fA-F:]+\])(?::\d+)?$/;
 const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
 
