@@ -186,10 +186,10 @@ export function describeKeepReason(reason: KeepReason): string {
     case 'task-definition-revision':
       return `task definition ${reason.family}:${reason.revision}${placeOf(reason)}`;
     case 'in-use-kubernetes-pod':
-      return `pod ${reason.cluster}/${reason.namespace}/${reason.pod} (container ${reason.container})${placeOf(reason)}`;
+      return `pod ${clusterName(reason.cluster)}/${reason.namespace}/${reason.pod} (container ${reason.container})${placeOf(reason)}`;
     case 'in-use-kubernetes-workload':
       return (
-        `${reason.workloadKind} ${reason.cluster}/${reason.namespace}/${reason.name}` +
+        `${reason.workloadKind} ${clusterName(reason.cluster)}/${reason.namespace}/${reason.name}` +
         ` (container ${reason.container})${placeOf(reason)}`
       );
     case 'in-use-batch':
@@ -237,6 +237,11 @@ export function describeDeleteReason(reason: DeleteReason): string {
     case 'referrer-of-deleted-image':
       return `referrer of deleted ${shortDigest(reason.subjectDigest)}`;
   }
+}
+
+/** A cluster named by its ARN (`arn:aws:eks:…:cluster/ops`) is shown by its name; the place says the rest. */
+function clusterName(cluster: string): string {
+  return cluster.startsWith('arn:') ? lastSegment(cluster) : cluster;
 }
 
 /** ` in 222222222222/us-east-1` for a workload account's reason; nothing for the registry's own. */

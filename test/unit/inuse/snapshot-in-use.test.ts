@@ -198,6 +198,7 @@ describe('a snapshot plan with every in-use source', () => {
       'running ECS task 0f1e2d3c4b5a69788796a5b4c3d2e1f0 (family:payments-sync) in 222222222222/us-east-1',
     );
     expect(table).toContain('external list argocd-prod');
+    expect(table).toContain('pod ops/ops/ops-console-0 (container console) in 222222222222/us-east-1');
   });
 
   it('plans a snapshot without the new fields exactly as before', () => {
