@@ -195,3 +195,6 @@ await import('./repository-guard.mjs');
 
 // Tag pattern matching against the regular expression it replaced (bench/tag-pattern.mjs).
 await import('./tag-pattern.mjs');
+
+// The in-use model (Kubernetes objects to image uses) at issue 14's scale (bench/in-use-model.mjs).
+await import('./in-use-model.mjs');
