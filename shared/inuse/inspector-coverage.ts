@@ -32,8 +32,9 @@ export interface InspectorCoveredResource {
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+// The digest part as CoveredResource.resourceId's documented pattern has it (`sha256:[a-z0-9]{64}`).
 const IMAGE_RESOURCE_ID =
-  /^arn:aws[a-zA-Z-]*:ecr:([a-z0-9-]+):(\d{12}):repository\/(.+)\/(sha256:[a-f0-9]{64})$/;
+  /^arn:aws[a-zA-Z-]*:ecr:([a-z0-9-]+):(\d{12}):repository\/(.+)\/(sha256:[a-z0-9]{64})$/;
 
 export function inspectorImageUses(
   resources: readonly InspectorCoveredResource[],
