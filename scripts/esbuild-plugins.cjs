@@ -71,11 +71,12 @@ function metafilePlugin(folder = process.env.ECR_WARDEN_METAFILE_DIR) {
       const [entry] = entryPoints;
       if (entryPoints.length !== 1 || typeof entry !== 'string') return;
       build.initialOptions.metafile = true;
+      // serverless-esbuild's entry points are relative to the service (`functions/cleanup-worker.ts`);
+      // one outside the working directory is named by its file name alone.
       const workingDir = build.initialOptions.absWorkingDir ?? process.cwd();
-      const target = join(
-        folder,
-        `${relative(workingDir, resolve(workingDir, entry)).replace(/\.[cm]?[jt]s$/, '')}.meta.json`,
-      );
+      const fromWorkingDir = relative(workingDir, resolve(workingDir, entry));
+      const name = fromWorkingDir.startsWith('..') ? basename(entry) : fromWorkingDir;
+      const target = join(folder, `${name.replace(/\.[cm]?[jt]s$/, '')}.meta.json`);
       build.onEnd(async (result) => {
         if (result.metafile === undefined) return;
         await mkdir(dirname(target), { recursive: true });
