@@ -61,6 +61,7 @@ describe.each(packagedFunctionKeys())('the role of %s', (key) => {
   });
 
   it('allows and never denies', () => {
+    expect(statements).not.toHaveLength(0);
     expect(statements.filter((statement) => statement.Effect !== 'Allow')).toEqual([]);
   });
 
