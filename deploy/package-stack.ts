@@ -5,7 +5,7 @@
  *
  * - No AWS credentials, no AWS config files, no instance metadata, and every DNS lookup or TCP
  *   connection refused and recorded (scripts/block-network.cjs): packaging must need neither.
- * - esbuild writes each function's metafile (scripts/esbuild-plugins.cjs, metafilePlugin), moved here
+ * - esbuild writes each function's metafile (scripts/esbuild-plugins.cjs, metafilePlugin), copied here
  *   beside the function's artifact: `.serverless/<function>.zip` and `.serverless/<function>.meta.json`.
  * - `.serverless/packaging-report.json` says what happened (stage, seconds, network attempts, metafiles),
  *   for the tests to assert on.
@@ -61,7 +61,7 @@ export function packageStack(): PackagingReport {
       networkAttempts: existsSync(networkLog)
         ? readFileSync(networkLog, 'utf8').trim().split('\n').filter(Boolean)
         : [],
-      metafiles: moveMetafiles(metafileDir),
+      metafiles: placeMetafiles(metafileDir),
     };
     mkdirSync(SERVERLESS_DIR, { recursive: true });
     writeFileSync(PACKAGING_REPORT, `${JSON.stringify(report, null, 2)}\n`);
@@ -100,11 +100,11 @@ function offlineEnvironment(scratch: string, networkLog: string, metafileDir: st
  * The plugin names a metafile by the bundle's entry point (`functions/cleanup-scheduler.meta.json`);
  * the function that bundle serves is in serverless-state.json (handler `functions/cleanup-scheduler.handler`).
  */
-function moveMetafiles(metafileDir: string): Record<string, string> {
+function placeMetafiles(metafileDir: string): Record<string, string> {
   const state = JSON.parse(readFileSync(join(SERVERLESS_DIR, 'serverless-state.json'), 'utf8')) as {
     service: { functions?: Record<string, { handler?: string }> };
   };
-  const moved: Record<string, string> = {};
+  const placed: Record<string, string> = {};
   for (const [key, fn] of Object.entries(state.service.functions ?? {})) {
     if (typeof fn.handler !== 'string') continue;
     const source = join(metafileDir, `${fn.handler.slice(0, fn.handler.lastIndexOf('.'))}.meta.json`);
@@ -112,9 +112,9 @@ function moveMetafiles(metafileDir: string): Record<string, string> {
     const target = metafileName(key);
     // Two functions with one handler share one bundle, hence one metafile: each gets its copy.
     writeFileSync(join(SERVERLESS_DIR, target), readFileSync(source));
-    moved[key] = target;
+    placed[key] = target;
   }
-  return moved;
+  return placed;
 }
 
 if (require.main === module) {
