@@ -1,5 +1,5 @@
 // `npm run bench` (part): each function's bundle loaded as Lambda's init phase loads it, against bare
-// node. The bundles are the zips `osls package` writes (packaged afresh by scripts/package-check.mjs),
+// node. The bundles are the zips `osls package` writes (packaged afresh by deploy/package-stack.ts),
 // unpacked into a temporary folder and required in a fresh process with the function's own environment
 // from the packaged template (CloudFormation references replaced by well-formed stand-ins), so that the
 // module-scope work (config validation at cold start, clients, logger) runs as it does on Lambda.
@@ -7,14 +7,14 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { readZipEntries } from '../scripts/zip-entries.mjs';
+import { unzipSync } from 'fflate';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const GOAL_BYTES = 600_000;
 const root = join(import.meta.dirname, '..');
 const serverlessDir = join(root, '.serverless');
 
-const packaging = spawnSync(process.execPath, [join(root, 'scripts', 'package-check.mjs')], {
+const packaging = spawnSync('npx', ['--no-install', 'tsx', join(root, 'deploy', 'package-stack.ts')], {
   cwd: root,
   stdio: ['ignore', 'ignore', 'pipe'],
 });
@@ -57,10 +57,10 @@ for (const [logicalId, resource] of Object.entries(template.Resources)) {
   const handler = resource.Properties.Handler;
   const bundleName = `${handler.slice(0, handler.lastIndexOf('.'))}.js`;
   const dir = join(work, key);
-  for (const entry of readZipEntries(readFileSync(join(serverlessDir, `${key}.zip`)))) {
-    if (entry.name.endsWith('/')) continue;
-    mkdirSync(dirname(join(dir, entry.name)), { recursive: true });
-    writeFileSync(join(dir, entry.name), entry.read());
+  for (const [name, data] of Object.entries(unzipSync(readFileSync(join(serverlessDir, `${key}.zip`))))) {
+    if (name.endsWith('/')) continue;
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), data);
   }
   const env = { ...lambdaEnvironment, AWS_LAMBDA_FUNCTION_NAME: `ecr-warden-bench-${key}` };
   for (const [name, value] of Object.entries(resource.Properties.Environment?.Variables ?? {})) {

@@ -5,7 +5,8 @@
  * (NotificationsRejected). serverless.yml includes them through deploy/resolve-variables.cjs (custom.warden.alarmResources); the one alarm
  * of its own kind (DeletionShare, its threshold from ecr-warden.yml) is written out in
  * deploy/resources/alarms.yml, beside its reason.
- * scripts/package-check.mjs fails when a function or a dead-letter/failure queue has no alarm.
+ * The template guard (deploy/template-guard/, run by test/package/iam.test.ts) fails when a function or a
+ * dead-letter/failure queue has no alarm.
  *
  * What each alarm shares (statistic, period, threshold, AlarmActions/OKActions on the alarm topic) is
  * serverless.yml's `custom.alarmDefaults`, passed in, so that it is written once for both kinds.

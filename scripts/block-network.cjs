@@ -1,9 +1,10 @@
 'use strict';
 
 /**
- * Preloaded (`node --require`) into every Node process of `npm run package:check` to prove that
- * packaging needs no network: any DNS lookup or TCP connection throws, and is recorded in the file
- * named by PACKAGE_CHECK_NETWORK_LOG so that the check fails even if the caller swallowed the error.
+ * Preloaded (`node --require`) into every Node process of the `osls package` that deploy/package-stack.ts
+ * runs, to prove that packaging needs no network: any DNS lookup or TCP connection throws, and is
+ * recorded in the file named by PACKAGE_CHECK_NETWORK_LOG, so that test/package/packaging.test.ts fails
+ * even if the caller swallowed the error.
  * Unix sockets and pipes (IPC with child processes such as esbuild) stay allowed.
  */
 

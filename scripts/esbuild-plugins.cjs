@@ -11,8 +11,8 @@
  * never reaches this point in `osls package`; a YAML error here still fails the build with its position.
  */
 
-const { readFile } = require('node:fs/promises');
-const { basename, join } = require('node:path');
+const { mkdir, readFile, writeFile } = require('node:fs/promises');
+const { basename, dirname, join, relative, resolve } = require('node:path');
 const { require: requireTypeScript } = require('tsx/cjs/api');
 
 /** @returns {import('esbuild').Plugin} */
@@ -52,6 +52,41 @@ function lambdaCredentialsPlugin() {
   };
 }
 
-module.exports = () => [configDataPlugin(), lambdaCredentialsPlugin()];
+/**
+ * metafilePlugin: when ECR_WARDEN_METAFILE_DIR names a folder (deploy/package-stack.ts sets it), each
+ * build also writes esbuild's metafile (every input with its bytes in the bundle, every import left
+ * external) to `<folder>/<entry point>.meta.json`, e.g. `functions/cleanup-scheduler.meta.json`, for
+ * the package tests (test/package/) to read what each bundle holds. Written outside esbuild's output
+ * folder: serverless-esbuild zips everything there, and its own `metafile` option writes it there.
+ * @returns {import('esbuild').Plugin}
+ */
+function metafilePlugin(folder = process.env.ECR_WARDEN_METAFILE_DIR) {
+  return {
+    name: 'ecr-warden-metafile',
+    setup(build) {
+      if (!folder) return;
+      const entryPoints = Array.isArray(build.initialOptions.entryPoints)
+        ? build.initialOptions.entryPoints
+        : [];
+      const [entry] = entryPoints;
+      if (entryPoints.length !== 1 || typeof entry !== 'string') return;
+      build.initialOptions.metafile = true;
+      // serverless-esbuild's entry points are relative to the service (`functions/cleanup-worker.ts`);
+      // one outside the working directory is named by its file name alone.
+      const workingDir = build.initialOptions.absWorkingDir ?? process.cwd();
+      const fromWorkingDir = relative(workingDir, resolve(workingDir, entry));
+      const name = fromWorkingDir.startsWith('..') ? basename(entry) : fromWorkingDir;
+      const target = join(folder, `${name.replace(/\.[cm]?[jt]s$/, '')}.meta.json`);
+      build.onEnd(async (result) => {
+        if (result.metafile === undefined) return;
+        await mkdir(dirname(target), { recursive: true });
+        await writeFile(target, JSON.stringify(result.metafile));
+      });
+    },
+  };
+}
+
+module.exports = () => [configDataPlugin(), lambdaCredentialsPlugin(), metafilePlugin()];
 module.exports.configDataPlugin = configDataPlugin;
 module.exports.lambdaCredentialsPlugin = lambdaCredentialsPlugin;
+module.exports.metafilePlugin = metafilePlugin;

@@ -25,7 +25,7 @@ import { type FunctionModel, functionModels, type Naming } from './service-model
 /**
  * The template guard: rules that hold for every function and every queue of the packaged template,
  * whatever the function does, so that a function added tomorrow is held to them without anyone listing
- * it. (scripts/package-check.mjs checks each function's exact statements, events and settings besides.)
+ * it. (test/package/ checks each function's exact statements, events and settings besides.)
  *
  * - IAM, on every role and policy: no NotAction/NotResource, no wildcard action (`*`, `ecr:*`),
  *   `Resource: "*"` only for actions IAM gives no resource type (iam-rules.ts, with their Service

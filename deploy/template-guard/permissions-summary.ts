@@ -13,7 +13,7 @@ import { functionModels, type Naming } from './service-model';
 
 /**
  * Every permission of every function, read from the packaged template: function → actions → resources,
- * and why. Printed by `npm run package:check` and kept in README.md ("Permissions") between markers.
+ * and why. Printed by `npm run docs:permissions` and kept in README.md ("Permissions") between markers.
  */
 export interface PermissionRow {
   actions: string[];

@@ -1,6 +1,6 @@
 /**
  * Generated sections of README.md, each between `<!-- NAME:start -->` and `<!-- NAME:end -->` markers:
- * `permissions` (scripts/package-check.mjs) and `reliability` (test/reliability/). The generators
+ * `permissions` (test/package/write-readme.ts) and `reliability` (test/reliability/). The generators
  * replace what is between the markers; a check compares it with what they would write.
  */
 

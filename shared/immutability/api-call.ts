@@ -4,7 +4,7 @@ import type { Baseline } from './check-baselines';
 
 /**
  * Which ECR API calls the guard reacts to, and which baselines each one can break. serverless.yml's
- * CloudTrail rule lists the same names (scripts/package-check.mjs compares them).
+ * CloudTrail rule lists the same names (test/package/repository-guard.test.ts compares them).
  */
 export const WATCHED_API_CALLS = {
   CreateRepository: ['tag-immutability', 'scanning', 'lifecycle-policy', 'encryption', 'repository-policy'],

@@ -17,7 +17,7 @@ export async function runCfnLintCheck(log: (line: string) => void): Promise<stri
     results.expect(
       false,
       'the packaged template exists',
-      `${TEMPLATE} is missing: run npm run package:check first`,
+      `${TEMPLATE} is missing: run npx tsx deploy/package-stack.ts first`,
     );
     return results.failures;
   }

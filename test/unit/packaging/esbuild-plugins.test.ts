@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultProvider } from '../../../shared/aws/lambda-credentials';
@@ -28,11 +28,12 @@ describe('the Lambda bundle plugins', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  async function bundle(files: Record<string, string>): Promise<string> {
+  async function bundle(files: Record<string, string>, env: NodeJS.ProcessEnv = {}): Promise<string> {
     for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
     const child = spawnSync(process.execPath, ['-e', BUILD_SCRIPT, join(dir, 'entry.ts')], {
       cwd: ROOT,
       encoding: 'utf8',
+      env: { ...process.env, ECR_WARDEN_METAFILE_DIR: '', ...env },
     });
     if (child.status !== 0) throw new Error(child.stderr);
     return child.stdout;
@@ -66,6 +67,31 @@ describe('the Lambda bundle plugins', () => {
 
     expect(code).toContain('shared/aws/lambda-credentials.ts');
     expect(code).not.toMatch(/credential-provider-(ini|sso|process|web-identity|imds)/);
+  });
+
+  it("writes the build's esbuild metafile, named by its entry point, to ECR_WARDEN_METAFILE_DIR", async () => {
+    const metafileDir = join(dir, 'meta');
+    await bundle(
+      {
+        'helper.ts': 'export const answer = 42;\n',
+        'entry.ts':
+          "import { answer } from './helper';\nimport { sep } from 'node:path';\nconsole.log(answer, sep);\n",
+      },
+      { ECR_WARDEN_METAFILE_DIR: metafileDir },
+    );
+
+    const metafile = JSON.parse(readFileSync(join(metafileDir, 'entry.meta.json'), 'utf8'));
+    const [output] = Object.values(metafile.outputs) as { inputs: object; imports: { path: string }[] }[];
+    expect(Object.keys(output?.inputs ?? {}).map((input) => input.split('/').at(-1))).toEqual(
+      expect.arrayContaining(['helper.ts', 'entry.ts']),
+    );
+    expect(output?.imports.map((entry) => entry.path)).toContain('node:path');
+  });
+
+  it('writes no metafile without ECR_WARDEN_METAFILE_DIR (osls deploy, the demo build)', async () => {
+    await bundle({ 'entry.ts': 'console.log(1);\n' });
+
+    expect(readdirSync(dir).sort()).toEqual(['entry.ts']);
   });
 });
 
