@@ -25,6 +25,13 @@ import {
  *   the config reads, as far as each action allows (deploy/iam/workload-read-iam.ts).
  * - MaxSessionDuration is IAM's default, one hour: role chaining (a Lambda role assuming this one)
  *   caps the session at one hour anyway.
+ * - RoleName is fixed (the worker assumes it by name), and IAM is global: deploy the StackSet to ONE
+ *   region per account, or the second stack instance in an account fails on the existing role.
+ *
+ * Deployed from the Organizations management (or a delegated administrator) account:
+ *   aws cloudformation create-stack-set --stack-set-name ecr-warden-workload-reader  *     --template-body file://workload-reader-role.json --capabilities CAPABILITY_NAMED_IAM  *     --permission-model SERVICE_MANAGED --auto-deployment Enabled=true,RetainStacksOnAccountRemoval=false  *     --parameters ParameterKey=HubAccountId,ParameterValue=<hub account> [ParameterKey=ExternalId,ParameterValue=<id>]
+ *   aws cloudformation create-stack-instances --stack-set-name ecr-warden-workload-reader  *     --deployment-targets OrganizationalUnitIds=<ou-…> --regions <one region>
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-associate-stackset-with-org.html
  */
 export interface WorkloadReaderRoleInput {
   /** The role's name (`cleanup.protect.workloadRoleName`). */
@@ -172,4 +179,45 @@ export function workloadReaderRoleTemplate(input: WorkloadReaderRoleInput): Temp
 export function cleanupWorkerRoleName(service: string, stage: string, region: string): string {
   const full = [service, stage, 'cleanupWorker', region, 'lambdaRole'].join('-');
   return full.length <= 64 ? full : [service, stage, 'cleanupWorker', region].join('-');
+}
+
+/** The parts of `cleanup.protect` (issue 14's config, shared/config) the role template depends on. */
+export interface WorkloadProtectSettings {
+  workloadAccounts?: readonly {
+    account: string;
+    regions: readonly string[];
+    kubernetesClusters?: readonly string[] | 'all' | undefined;
+  }[];
+  workloadRoleName?: string | undefined;
+  batch?: boolean | undefined;
+  appRunner?: boolean | undefined;
+}
+
+export const DEFAULT_WORKLOAD_ROLE_NAME = 'ecr-warden-workload-reader';
+
+/**
+ * The template input for a hub deployment (`osls package --stage <stage>` in `region`): one role for
+ * every workload account, so its permissions cover the union of what the accounts are read for (the
+ * regions of all of them; `all` clusters when any account reads every cluster). Undefined when the
+ * config names no workload account: there is no role to deploy.
+ */
+export function workloadReaderRoleInput(
+  protect: WorkloadProtectSettings,
+  hub: { service: string; stage: string; region: string; accountId?: string },
+): WorkloadReaderRoleInput | undefined {
+  const accounts = protect.workloadAccounts ?? [];
+  if (accounts.length === 0) return undefined;
+  const clusters = accounts.map((entry) => entry.kubernetesClusters ?? []);
+  const kubernetesClusters = clusters.includes('all')
+    ? 'all'
+    : [...new Set(clusters.flatMap((names) => (names === 'all' ? [] : names)))].sort();
+  return {
+    roleName: protect.workloadRoleName ?? DEFAULT_WORKLOAD_ROLE_NAME,
+    regions: [...new Set(accounts.flatMap((entry) => entry.regions))].sort(),
+    workerRoleName: cleanupWorkerRoleName(hub.service, hub.stage, hub.region),
+    ...(hub.accountId === undefined ? {} : { hubAccountId: hub.accountId }),
+    kubernetesClusters,
+    batch: protect.batch ?? false,
+    appRunner: protect.appRunner ?? false,
+  };
 }

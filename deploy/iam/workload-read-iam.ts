@@ -81,3 +81,61 @@ export function appRunnerReadStatements(arnsOf: ArnsOf): IamStatement[] {
     { Effect: 'Allow', Action: ['apprunner:DescribeService'], Resource: arnsOf('apprunner', 'service/*') },
   ];
 }
+
+/** The parts of `cleanup.protect` the cleanup worker's role depends on (issue 14's in-use sources). */
+export interface InUseSourcesIamInput {
+  workloadAccounts: readonly { account: string }[];
+  /** `cleanup.protect.workloadRoleName` (default ecr-warden-workload-reader). */
+  workloadRoleName: string;
+  batch: boolean;
+  appRunner: boolean;
+  external: readonly { bucket: string; key: string }[];
+  /** `cleanup.protect.inspectorInUseDays` is set. */
+  inspector: boolean;
+}
+
+/**
+ * What the cleanup worker's own role needs beside its ECS and Lambda reads, for the in-use sources
+ * the config turns on (for the lead to add to deploy/iam/cleanup-worker-iam.ts):
+ *
+ * - `sts:AssumeRole` on exactly the workload-reader role of each workload account (resource type
+ *   `role`), https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecuritytokenservice.html;
+ * - Batch and App Runner reads in its own account and region, as in the workload accounts;
+ * - `s3:GetObject` on exactly each external list's object (`arn:aws:s3:::<bucket>/<key>`), no
+ *   s3:ListBucket: S3 then answers a missing key with AccessDenied, which fails closed the same way
+ *   (shared/aws/external-image-list.ts says "missing, or not allowed");
+ *   https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html
+ *   An IAM resource treats `*` and `?` as wildcards: a key holding them matches more keys than itself.
+ * - `inspector2:ListCoverage`, which names no resource type (`*`),
+ *   https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoninspector2.html
+ */
+export function inUseSourceStatements(input: InUseSourcesIamInput, arnsOf: ArnsOf): IamStatement[] {
+  const statements: IamStatement[] = [];
+  const accounts = [...new Set(input.workloadAccounts.map(({ account }) => account))].sort();
+  if (accounts.length > 0) {
+    statements.push({
+      Effect: 'Allow',
+      Action: ['sts:AssumeRole'],
+      Resource: accounts.map((account) => ({
+        'Fn::Sub': `arn:\${AWS::Partition}:iam::${account}:role/${input.workloadRoleName}`,
+      })),
+    });
+  }
+  if (input.batch) statements.push(...batchReadStatements());
+  if (input.appRunner) statements.push(...appRunnerReadStatements(arnsOf));
+  const objects = [...new Set(input.external.map(({ bucket, key }) => `${bucket}/${key}`))].sort();
+  if (objects.length > 0) {
+    statements.push({
+      Effect: 'Allow',
+      Action: ['s3:GetObject'],
+      // `${` in a key would read as a Fn::Sub variable: `${!` is Fn::Sub's literal `${`.
+      Resource: objects.map((object) => ({
+        'Fn::Sub': `arn:\${AWS::Partition}:s3:::${object.replaceAll('${', '${!')}`,
+      })),
+    });
+  }
+  if (input.inspector) {
+    statements.push({ Effect: 'Allow', Action: ['inspector2:ListCoverage'], Resource: ['*'] });
+  }
+  return statements;
+}

@@ -1,5 +1,6 @@
 import {
   cleanupWorkerRoleName,
+  workloadReaderRoleInput,
   workloadReaderRoleTemplate,
   workloadReaderStatements,
 } from '../../../deploy/workload-reader-role';
@@ -17,8 +18,8 @@ describe('workloadReaderRoleTemplate', () => {
   it('trusts only the worker role, through a parameterised principal, and requires the external id when one is set', () => {
     const template = workloadReaderRoleTemplate({ ...BASE, batch: false, appRunner: false });
     const role = template.Resources.WorkloadReaderRole;
-    const trust = (role?.Properties.AssumeRolePolicyDocument as { Statement: Record<string, unknown>[] })
-      .Statement;
+    const document = role?.Properties.AssumeRolePolicyDocument as { Statement: Record<string, unknown>[] };
+    const trust = document.Statement;
 
     expect(Object.keys(template.Parameters).sort()).toEqual([
       'ExternalId',
@@ -36,7 +37,7 @@ describe('workloadReaderRoleTemplate', () => {
             'Fn::If': [
               'HasWorkerRoleArn',
               { Ref: 'WorkerRoleArn' },
-              { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${HubAccountId}:role/${WorkerRoleName}' },
+              { 'Fn::Sub': `arn:\${AWS::Partition}:iam::\${HubAccountId}:role/\${WorkerRoleName}` },
             ],
           },
         },
@@ -95,12 +96,12 @@ describe('workloadReaderRoleTemplate', () => {
       ]),
     );
     expect(resourcesOf('eks:DescribeCluster')).toEqual([
-      { 'Fn::Sub': 'arn:${AWS::Partition}:eks:us-east-1:${AWS::AccountId}:cluster/prod-eks' },
-      { 'Fn::Sub': 'arn:${AWS::Partition}:eks:us-west-2:${AWS::AccountId}:cluster/prod-eks' },
+      { 'Fn::Sub': `arn:\${AWS::Partition}:eks:us-east-1:\${AWS::AccountId}:cluster/prod-eks` },
+      { 'Fn::Sub': `arn:\${AWS::Partition}:eks:us-west-2:\${AWS::AccountId}:cluster/prod-eks` },
     ]);
     expect(resourcesOf('ecs:DescribeTasks')).toEqual([
-      { 'Fn::Sub': 'arn:${AWS::Partition}:ecs:us-east-1:${AWS::AccountId}:task/*' },
-      { 'Fn::Sub': 'arn:${AWS::Partition}:ecs:us-west-2:${AWS::AccountId}:task/*' },
+      { 'Fn::Sub': `arn:\${AWS::Partition}:ecs:us-east-1:\${AWS::AccountId}:task/*` },
+      { 'Fn::Sub': `arn:\${AWS::Partition}:ecs:us-west-2:\${AWS::AccountId}:task/*` },
     ]);
     expect(resourcesOf('apprunner:DescribeService')).toHaveLength(2);
     expect(resourcesOf('batch:DescribeJobDefinitions')).toEqual(['*']);
@@ -134,5 +135,54 @@ describe('workloadReaderRoleTemplate', () => {
     expect(cleanupWorkerRoleName('ecr-warden', 'a-very-long-stage-name', 'ap-southeast-2')).toBe(
       'ecr-warden-a-very-long-stage-name-cleanupWorker-ap-southeast-2',
     );
+  });
+});
+
+describe('workloadReaderRoleInput', () => {
+  const hub = { service: 'ecr-warden', stage: 'prod', region: 'us-east-1' };
+
+  it('is undefined without workload accounts: no role to deploy', () => {
+    expect(workloadReaderRoleInput({}, hub)).toBeUndefined();
+    expect(workloadReaderRoleInput({ workloadAccounts: [] }, hub)).toBeUndefined();
+  });
+
+  it("covers the union of the accounts' regions and clusters, with the default role name", () => {
+    const input = workloadReaderRoleInput(
+      {
+        workloadAccounts: [
+          { account: '222222222222', regions: ['us-east-1'], kubernetesClusters: ['prod-eks'] },
+          {
+            account: '333333333333',
+            regions: ['eu-west-1', 'us-east-1'],
+            kubernetesClusters: ['ops', 'prod-eks'],
+          },
+        ],
+        batch: true,
+      },
+      hub,
+    );
+
+    expect(input).toEqual({
+      roleName: 'ecr-warden-workload-reader',
+      regions: ['eu-west-1', 'us-east-1'],
+      workerRoleName: 'ecr-warden-prod-cleanupWorker-us-east-1-lambdaRole',
+      kubernetesClusters: ['ops', 'prod-eks'],
+      batch: true,
+      appRunner: false,
+    });
+  });
+
+  it('reads every cluster when any account does', () => {
+    const input = workloadReaderRoleInput(
+      {
+        workloadAccounts: [
+          { account: '222222222222', regions: ['us-east-1'], kubernetesClusters: 'all' },
+          { account: '333333333333', regions: ['us-east-1'], kubernetesClusters: ['ops'] },
+        ],
+      },
+      hub,
+    );
+
+    expect(input?.kubernetesClusters).toBe('all');
   });
 });
