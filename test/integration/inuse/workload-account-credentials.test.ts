@@ -1,9 +1,13 @@
+import { AppRunnerClient } from '@aws-sdk/client-apprunner';
+import { BatchClient } from '@aws-sdk/client-batch';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { InstalledSimulator } from '../../../local/registry-sim/adapter/install';
 import { imageManifest } from '../../../local/registry-sim/data/manifests';
 import { createRegistrySimulator, type RegistrySimulator } from '../../../local/registry-sim/simulator';
+import { readAppRunnerServices } from '../../../shared/aws/app-runner-services';
+import { readActiveJobDefinitions } from '../../../shared/aws/batch-job-definitions';
 import {
   createWorkloadAccountCredentials,
   createWorkloadClients,
@@ -177,6 +181,30 @@ describe('clients of a workload account', () => {
     expect(credentials.assumeRoleCalls).toBe(1);
     expect(env.calls.count(undefined, { accountId: HUB, service: 'ecs' })).toBe(0);
     expect(clients.client(ECSClient, WORKLOAD, REGION)).toBe(clients.client(ECSClient, WORKLOAD, REGION));
+  });
+
+  it("read the assumed account's Batch job definitions and App Runner services, one AssumeRole for all clients", async () => {
+    const image = `${HUB}.dkr.ecr.${REGION}.amazonaws.com/team/app:v1`;
+    sim.services
+      .batch(WORKLOAD, REGION)
+      .registerJobDefinition({ jobDefinitionName: 'nightly', image, at: 0 });
+    sim.services
+      .appRunner(WORKLOAD, REGION)
+      .createService({ serviceName: 'web', imageIdentifier: image, at: 0 });
+    sim.services.batch(HUB, REGION).registerJobDefinition({ jobDefinitionName: 'hub-job', image, at: 0 });
+    const credentials = access();
+    const clients = createWorkloadClients(credentials);
+
+    const [definitions, services] = await Promise.all([
+      readActiveJobDefinitions(clients.client(BatchClient, WORKLOAD, REGION)),
+      readAppRunnerServices(clients.client(AppRunnerClient, WORKLOAD, REGION)),
+    ]);
+
+    expect(definitions.map((d) => d.jobDefinitionArn)).toEqual([
+      `arn:aws:batch:${REGION}:${WORKLOAD}:job-definition/nightly:1`,
+    ]);
+    expect(services.map((service) => service.ServiceName)).toEqual(['web']);
+    expect(credentials.assumeRoleCalls).toBe(1);
   });
 
   it('fail with ExpiredTokenException when a session is used past its Expiration without the cache', async () => {
