@@ -1,5 +1,6 @@
-import { AssumeRoleCommand, type AssumeRoleCommandOutput, STSClient } from '@aws-sdk/client-sts';
+import { AssumeRoleCommand, type AssumeRoleCommandOutput, type STSClient } from '@aws-sdk/client-sts';
 import { EcrWardenError } from '../errors';
+import { stsClient } from './sts-client';
 
 /**
  * Credentials for the workload accounts of `cleanup.protect.workloadAccounts`: the worker assumes the
@@ -66,7 +67,7 @@ export interface WorkloadAccountAccessSettings {
   functionName: string;
   /** Session length asked of STS, 900-3600 (default 3600). */
   durationSeconds?: number;
-  /** The STS client (default: one in the worker's region, regional endpoint). */
+  /** The STS client (default: the execution environment's, ./sts-client.ts). */
   sts?: STSClient;
   /** Epoch milliseconds now (default Date.now); tests pass a simulated clock. */
   now?: () => number;
@@ -136,7 +137,7 @@ export function createWorkloadAccountCredentials(
 ): WorkloadAccountCredentials {
   const durationSeconds = settings.durationSeconds ?? MAX_CHAINED_SESSION_SECONDS;
   validateSettings(settings, durationSeconds);
-  const sts = settings.sts ?? new STSClient({ retryMode: 'adaptive', maxAttempts: 5 });
+  const sts = settings.sts ?? stsClient;
   const now = settings.now ?? Date.now;
   const margin = settings.refreshMarginMs ?? DEFAULT_REFRESH_MARGIN_MS;
   const sessionName = roleSessionName(settings.functionName);
