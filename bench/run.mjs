@@ -190,6 +190,9 @@ for (const result of cleanupResults) {
 // The replication audit at 2,000 repositories × 3 destination regions: bench/replication-audit.mjs.
 await import('./replication-audit.mjs');
 
+// Issue 14's workload accounts: AssumeRole per invocation, calls and wall time (bench/workload-accounts.mjs).
+await import('./workload-accounts.mjs');
+
 // The repository guard's sweep and tag ledger at scale (bench/repository-guard.mjs prints its own lines).
 await import('./repository-guard.mjs');
 

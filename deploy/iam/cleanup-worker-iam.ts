@@ -1,6 +1,7 @@
 import { getAtt, type IamStatement, regionalArn } from './iam-statement';
 import { repositoryArnPatterns } from './repository-guard-iam';
 import { stateTableStatement } from './state-table-iam';
+import { ecsReadStatements, lambdaReadStatements } from './workload-read-iam';
 
 /**
  * The IAM statements of cleanupWorker's own role (serverless-iam-roles-per-function), built from
@@ -28,14 +29,10 @@ import { stateTableStatement } from './state-table-iam';
  *   be subtracted from an Allow. The worker itself only cleans what a rule covers (the scheduler selects
  *   with the globs, and the worker checks again); IAM is the second line, bounding a bug to the covered
  *   name space.
- * - ECS, read-only. DescribeServices (resource type `service`) and DescribeTasks (`task`) are scoped
- *   to those ARNs in the function's account and region. ListClusters, ListServices,
- *   ListTaskDefinitions and DescribeTaskDefinition name no resource type: `*` is the only resource IAM
- *   accepts for them. ListTasks names `container-instance`, which Fargate tasks do not run on and which
- *   a cluster-wide listing does not match (awsdocs/amazon-ecs-developer-guide#211): `*` too.
- * - Lambda, read-only: ListFunctions names no resource type (`*`); GetFunction, ListVersionsByFunction
- *   and ListAliases are scoped to the account's and region's functions (`function:*` matches
- *   qualified ARNs too).
+ * - ECS and Lambda, read-only, in the function's account and region (deploy/iam/workload-read-iam.ts,
+ *   shared with the workload-reader role): DescribeServices and DescribeTasks scoped to the service and
+ *   task ARNs, GetFunction, ListVersionsByFunction and ListAliases to the functions; the listings that
+ *   name no resource type on `*`.
  * - `events:PutEvents` on ecr-warden's bus only; on the state table, GetItem/PutItem/DeleteItem
  *   (idempotency records, run progress), Query (grace-period marks of a repository) and
  *   BatchWriteItem (marking and unmarking, 25 a call), only on its own partitions (dynamodb:LeadingKeys,
@@ -94,26 +91,10 @@ export function cleanupWorkerIamStatements(
       Resource: repositories,
     });
   }
+  const inRegion = (service: string, resource: string) => [regionalArn(service, resource)];
   statements.push(
-    { Effect: 'Allow', Action: ['ecs:DescribeServices'], Resource: [regionalArn('ecs', 'service/*')] },
-    { Effect: 'Allow', Action: ['ecs:DescribeTasks'], Resource: [regionalArn('ecs', 'task/*')] },
-    {
-      Effect: 'Allow',
-      Action: [
-        'ecs:ListClusters',
-        'ecs:ListServices',
-        'ecs:ListTasks',
-        'ecs:ListTaskDefinitions',
-        'ecs:DescribeTaskDefinition',
-      ],
-      Resource: ['*'],
-    },
-    { Effect: 'Allow', Action: ['lambda:ListFunctions'], Resource: ['*'] },
-    {
-      Effect: 'Allow',
-      Action: ['lambda:GetFunction', 'lambda:ListVersionsByFunction', 'lambda:ListAliases'],
-      Resource: [regionalArn('lambda', 'function:*')],
-    },
+    ...ecsReadStatements(inRegion),
+    ...lambdaReadStatements(inRegion),
     {
       Effect: 'Allow',
       Action: ['events:PutEvents'],

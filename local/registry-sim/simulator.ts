@@ -20,6 +20,7 @@ import type { LambdaFunction, LambdaState, LambdaVersion } from './model/lambda'
 import type { ReplicationRule, ScanningConfiguration, ScanningRule } from './model/registry';
 import type { RepositorySettings, RepositoryState, StoredImage } from './model/repository';
 import type { ImageScan } from './model/scan';
+import type { WorkloadServices } from './model/workload-services';
 import { type PushResult, World, type WorldOptions } from './model/world';
 
 export interface RegistrySimulatorOptions extends WorldOptions {
@@ -168,6 +169,11 @@ export class RegistrySimulator {
   /** The simulated ECS of an account and region (the model: clusters, services, tasks, task definitions). */
   ecs(at: Location = {}): EcsState {
     return this.world.ecs(at.accountId ?? this.accountId, at.region ?? this.region);
+  }
+
+  /** STS and IAM roles, S3, and per account and region Batch, App Runner and Inspector coverage. */
+  get services(): WorkloadServices {
+    return this.world.services;
   }
 
   /** The simulated Lambda of an account and region. */

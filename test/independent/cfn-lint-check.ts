@@ -1,5 +1,7 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { cleanupWorkerRoleName, workloadReaderRoleTemplate } from '../../deploy/workload-reader-role';
 import { CheckResults } from './check-results';
 import { runCommand } from './run-command';
 
@@ -13,6 +15,7 @@ const TEMPLATE = join(ROOT, '.serverless/cloudformation-template-update-stack.js
 
 export async function runCfnLintCheck(log: (line: string) => void): Promise<string[]> {
   const results = new CheckResults('cfn-lint', log);
+  await lintWorkloadReaderTemplates(results, log);
   if (!existsSync(TEMPLATE)) {
     results.expect(
       false,
@@ -35,4 +38,58 @@ export async function runCfnLintCheck(log: (line: string) => void): Promise<stri
     run.timedOut ? 'timed out' : `exit ${run.status}: ${run.stderr.trim().split('\n')[0] ?? ''}`,
   );
   return results.failures;
+}
+
+/**
+ * The workload-reader role template (deploy/workload-reader-role.ts), as the StackSet deploys it: the
+ * fewest sources (ECS and Lambda) and every source, in named regions and in all.
+ */
+async function lintWorkloadReaderTemplates(
+  results: CheckResults,
+  log: (line: string) => void,
+): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'ecr-warden-workload-reader-'));
+  try {
+    const workerRoleName = cleanupWorkerRoleName('ecr-warden', 'prod', 'us-east-1');
+    const variants = {
+      'ecs-lambda': {
+        roleName: 'ecr-warden-workload-reader',
+        workerRoleName,
+        batch: false,
+        appRunner: false,
+      },
+      'every-source': {
+        roleName: 'ecr-warden-workload-reader',
+        workerRoleName,
+        hubAccountId: '111111111111',
+        regions: ['us-east-1', 'eu-west-1'],
+        kubernetesClusters: ['prod-eks'],
+        batch: true,
+        appRunner: true,
+      },
+    };
+    const files = Object.entries(variants).map(([name, input]) => {
+      const file = join(dir, `workload-reader-${name}.json`);
+      writeFileSync(file, JSON.stringify(workloadReaderRoleTemplate(input), null, 2));
+      return file;
+    });
+    const run = await runCommand(
+      'cfn-lint',
+      ['--non-zero-exit-code', 'informational', '--format', 'parseable', ...files],
+      {
+        timeoutMs: 120_000,
+      },
+    );
+    const findings = run.stdout.split('\n').filter((line) => /:[EWI]\d{4}:/.test(line));
+    for (const finding of findings) log(`     cfn-lint: ${finding.replace(`${dir}/`, '')}`);
+    results.expect(
+      run.status === 0 && findings.length === 0,
+      `the workload-reader role templates have no error, warning or note (${files.length} variants)`,
+      run.timedOut
+        ? 'timed out'
+        : `exit ${run.status}: ${findings[0] ?? run.stderr.trim().split('\n')[0] ?? ''}`,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

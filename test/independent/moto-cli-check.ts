@@ -200,7 +200,8 @@ export async function runMotoCliCheck(log: (line: string) => void): Promise<stri
 }
 
 /** The CLI's environment: moto, fake credentials, one region, and nothing that could reach AWS. */
-function cliEnvironment(endpoint: string): NodeJS.ProcessEnv {
+/** This process's environment with every AWS_ setting replaced by moto's endpoint, fake credentials and nothing else. */
+export function cliEnvironment(endpoint: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(process.env)) {
     if (!name.startsWith('AWS_')) env[name] = value;

@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { runCfnLintCheck } from './cfn-lint-check';
 import { runDemoWithoutLoopbackCheck } from './demo-without-loopback';
 import { runMotoCliCheck } from './moto-cli-check';
+import { runMotoWorkloadAccountsCheck } from './moto-workload-accounts-check';
 
 /**
  * `npm run check:independent` (and CI's .ci/run, after `npm test`): checks by tools that ecr-warden
@@ -10,7 +11,9 @@ import { runMotoCliCheck } from './moto-cli-check';
  *
  * 1. cfn-lint on the packaged CloudFormation templates: no error.
  * 2. The read-only live CLI commands against moto_server over HTTP.
- * 3. The demo with loopback down (`unshare -n`): a one-line error and a prompt exit.
+ * 3. The workload-account adapters (AssumeRole, ECS/Lambda in the assumed account, Batch, S3) against
+ *    moto_server over HTTP.
+ * 4. The demo with loopback down (`unshare -n`): a one-line error and a prompt exit.
  *
  * cfn-lint and moto_server must be on PATH (`pip install cfn-lint "moto[server]"`); a missing one fails
  * with a message saying so. Only loopback is used. Prints one line per expectation; exit 1 when any fails.
@@ -34,7 +37,12 @@ async function main(): Promise<number> {
   if (missing.length > 0) return 1;
 
   const failures: string[] = [];
-  for (const check of [runCfnLintCheck, runMotoCliCheck, runDemoWithoutLoopbackCheck]) {
+  for (const check of [
+    runCfnLintCheck,
+    runMotoCliCheck,
+    runMotoWorkloadAccountsCheck,
+    runDemoWithoutLoopbackCheck,
+  ]) {
     const checkStarted = Date.now();
     try {
       failures.push(...(await check(log)));

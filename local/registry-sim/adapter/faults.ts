@@ -22,6 +22,7 @@ export type InjectedFault =
   | { kind: 'server-error' }
   | { kind: 'unavailable' }
   | { kind: 'unreachable' }
+  | { kind: 'access-denied' }
   | { kind: 'latency'; ms: number };
 
 interface FaultRule {
@@ -56,6 +57,11 @@ export class FaultInjector {
   /** A 503 ServiceUnavailableException, which the SDK retries. */
   unavailable(options: FaultScope & FaultFrequency = {}): this {
     return this.add(options, { kind: 'unavailable' });
+  }
+
+  /** A refusal (STS, S3: AccessDenied; the others: AccessDeniedException, 403), which no SDK retries. */
+  denyAccess(options: FaultScope & FaultFrequency = {}): this {
+    return this.add(options, { kind: 'access-denied' });
   }
 
   /** Delays matching calls by `ms` of real time before they are answered. */

@@ -1,17 +1,29 @@
+import { AppRunnerClient } from '@aws-sdk/client-apprunner';
+import { BatchClient } from '@aws-sdk/client-batch';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { ECSClient } from '@aws-sdk/client-ecs';
+import { Inspector2Client } from '@aws-sdk/client-inspector2';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { S3Client } from '@aws-sdk/client-s3';
+import { STSClient } from '@aws-sdk/client-sts';
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { deepCopy } from '../model/deep-copy';
+import type { SimulatedCaller } from '../model/identity';
 import { SimulatedServiceError } from '../model/simulated-error';
 import type { World } from '../model/world';
+import { appRunnerRoutes } from './app-runner-api';
+import { batchRoutes } from './batch-api';
 import { CallLog } from './call-log';
+import { resolveCaller } from './caller';
 import { ecrRoutes } from './ecr-api';
 import { ecsRoutes } from './ecs-api';
 import { FaultInjector, type InjectedFault } from './faults';
+import { inspectorRoutes } from './inspector-api';
 import { lambdaRoutes } from './lambda-api';
 import type { Dispatcher, Handler, Route } from './route';
+import { s3Routes } from './s3-api';
 import { type ErrorShape, fromSimulatedError, type SimulatedService, sdkError } from './sdk-errors';
+import { stsRoutes } from './sts-api';
 
 export interface InstallOptions {
   /** The account a client acts for (default: the world's account). */
@@ -27,6 +39,11 @@ export interface InstalledSimulator {
     ecr: AwsClientStub<ECRClient>;
     ecs: AwsClientStub<ECSClient>;
     lambda: AwsClientStub<LambdaClient>;
+    sts: AwsClientStub<STSClient>;
+    batch: AwsClientStub<BatchClient>;
+    appRunner: AwsClientStub<AppRunnerClient>;
+    s3: AwsClientStub<S3Client>;
+    inspector: AwsClientStub<Inspector2Client>;
   };
   /** Puts the real `send` methods back. */
   restore(): void;
@@ -59,6 +76,11 @@ const ENDPOINT_HOST: Record<SimulatedService, (region: string) => string> = {
   ecr: (region) => `api.ecr.${region}.amazonaws.com`,
   ecs: (region) => `ecs.${region}.amazonaws.com`,
   lambda: (region) => `lambda.${region}.amazonaws.com`,
+  sts: (region) => `sts.${region}.amazonaws.com`,
+  batch: (region) => `batch.${region}.amazonaws.com`,
+  apprunner: (region) => `apprunner.${region}.amazonaws.com`,
+  s3: (region) => `s3.${region}.amazonaws.com`,
+  inspector2: (region) => `inspector2.${region}.amazonaws.com`,
 };
 
 /**
@@ -86,9 +108,15 @@ export function installSimulator(world: World, options: InstallOptions = {}): In
     api: string,
     region: string,
     accountId: string,
+    caller: SimulatedCaller,
+    expired: boolean,
     handle: Handler,
   ): Promise<object> {
     const requestId = nextRequestId();
+    if (expired) {
+      calls.record({ service, api, region, accountId, outcome: 'ExpiredTokenException' });
+      throw sdkError(service, EXPIRED_TOKEN, requestId);
+    }
     let failure: InjectedFault | undefined;
     for (const fault of faults.decide({ service, api, region })) {
       if (fault.kind === 'latency') await new Promise((resolve) => setTimeout(resolve, fault.ms));
@@ -100,7 +128,7 @@ export function installSimulator(world: World, options: InstallOptions = {}): In
       throw error;
     }
     try {
-      const output = handle({ world, accountId, region, now: world.clock.nowMs() });
+      const output = handle({ world, accountId, region, now: world.clock.nowMs(), caller });
       calls.record({ service, api, region, accountId, outcome: 'ok' });
       // A copy: code under test may change what it receives without changing the world.
       return {
@@ -117,10 +145,13 @@ export function installSimulator(world: World, options: InstallOptions = {}): In
   const dispatch: Dispatcher = async (service, api, client, handle) => {
     const { config } = client as ClientLike;
     const region = await config.region();
-    const accountId = (await options.resolveAccount?.(client)) ?? world.defaultAccountId;
+    const resolved = await resolveCaller(world, client, world.defaultAccountId);
+    const accountId = (await options.resolveAccount?.(client)) ?? resolved.caller.accountId;
+    const caller = { ...resolved.caller, accountId };
+    const attemptOnce = () => attempt(service, api, region, accountId, caller, resolved.expired, handle);
     const strategy = (await config.retryStrategy?.()) as RetryStrategyLike | undefined;
     if (strategy === undefined || typeof strategy.acquireInitialRetryToken !== 'function') {
-      return attempt(service, api, region, accountId, handle);
+      return attemptOnce();
     }
     // As @smithy/core's retry middleware: acquire a token, and on each error ask the strategy for a
     // retry token (it refuses non-retryable errors and exhausted attempts, and waits the backoff).
@@ -129,7 +160,7 @@ export function installSimulator(world: World, options: InstallOptions = {}): In
     let totalRetryDelay = 0;
     for (;;) {
       try {
-        const output = (await attempt(service, api, region, accountId, handle)) as { $metadata: object };
+        const output = (await attemptOnce()) as { $metadata: object };
         strategy.recordSuccess(token);
         output.$metadata = { ...output.$metadata, attempts: attempts + 1, totalRetryDelay };
         return output;
@@ -156,10 +187,20 @@ export function installSimulator(world: World, options: InstallOptions = {}): In
     ecr: mockClient(ECRClient),
     ecs: mockClient(ECSClient),
     lambda: mockClient(LambdaClient),
+    sts: mockClient(STSClient),
+    batch: mockClient(BatchClient),
+    appRunner: mockClient(AppRunnerClient),
+    s3: mockClient(S3Client),
+    inspector: mockClient(Inspector2Client),
   };
   register(mocks.ecr, 'ecr', ecrRoutes, dispatch);
   register(mocks.ecs, 'ecs', ecsRoutes, dispatch);
   register(mocks.lambda, 'lambda', lambdaRoutes, dispatch);
+  register(mocks.sts, 'sts', stsRoutes, dispatch);
+  register(mocks.batch, 'batch', batchRoutes, dispatch);
+  register(mocks.appRunner, 'apprunner', appRunnerRoutes, dispatch);
+  register(mocks.s3, 's3', s3Routes, dispatch);
+  register(mocks.inspector, 'inspector2', inspectorRoutes, dispatch);
 
   return {
     calls,
@@ -169,6 +210,7 @@ export function installSimulator(world: World, options: InstallOptions = {}): In
       mocks.ecr.restore();
       mocks.ecs.restore();
       mocks.lambda.restore();
+      for (const stub of [mocks.sts, mocks.batch, mocks.appRunner, mocks.s3, mocks.inspector]) stub.restore();
     },
   };
 }
@@ -210,8 +252,10 @@ function injectedError(
 
 function injectedShape(
   service: SimulatedService,
-  kind: 'throttle' | 'server-error' | 'unavailable' | 'latency',
+  kind: 'throttle' | 'server-error' | 'unavailable' | 'latency' | 'access-denied',
 ): ErrorShape {
+  const special = workloadServiceFaultShape(service, kind);
+  if (special !== undefined) return special;
   if (kind === 'throttle') {
     // Lambda throttles with TooManyRequestsException (HTTP 429); ECR and ECS with an unmodeled
     // ThrottlingException (HTTP 400). https://docs.aws.amazon.com/lambda/latest/api/API_GetFunction.html
@@ -304,4 +348,55 @@ export function retryErrorType(error: unknown): 'THROTTLING' | 'TRANSIENT' | 'SE
   }
   if (status >= 500 && status <= 599) return 'SERVER_ERROR';
   return 'CLIENT_ERROR';
+}
+
+/** A session past its Expiration, as every service answers it. */
+const EXPIRED_TOKEN: ErrorShape = {
+  name: 'ExpiredTokenException',
+  message: 'The security token included in the request is expired',
+  fault: 'client',
+  httpStatusCode: 400,
+};
+
+/**
+ * Faults whose AWS form differs from ECR's: refusals (STS and S3 answer `AccessDenied` 403, the JSON
+ * services `AccessDeniedException`), and STS's and S3's throttling and 500 names (query and REST-XML
+ * protocols: `Throttling`, S3's `SlowDown` 503, `InternalFailure`, `InternalError`).
+ */
+function workloadServiceFaultShape(service: SimulatedService, kind: string): ErrorShape | undefined {
+  const xml = service === 'sts' || service === 's3';
+  if (kind === 'access-denied') {
+    return {
+      name: xml ? 'AccessDenied' : 'AccessDeniedException',
+      message: xml ? 'Access Denied' : 'User is not authorized to perform this action',
+      fault: 'client',
+      httpStatusCode: 403,
+    };
+  }
+  if (kind === 'throttle' && xml) {
+    return service === 's3'
+      ? {
+          name: 'SlowDown',
+          message: 'Please reduce your request rate.',
+          fault: 'server',
+          httpStatusCode: 503,
+          retryable: { throttling: true },
+        }
+      : {
+          name: 'Throttling',
+          message: 'Rate exceeded',
+          fault: 'client',
+          httpStatusCode: 400,
+          retryable: { throttling: true },
+        };
+  }
+  if (kind === 'server-error' && xml) {
+    return {
+      name: service === 's3' ? 'InternalError' : 'InternalFailure',
+      message: 'We encountered an internal error. Please try again.',
+      fault: 'server',
+      httpStatusCode: 500,
+    };
+  }
+  return undefined;
 }

@@ -1,5 +1,6 @@
 import type { AwsCommand } from 'aws-sdk-client-mock';
 import { deepCopy } from '../model/deep-copy';
+import type { SimulatedCaller } from '../model/identity';
 import type { World } from '../model/world';
 import type { SimulatedService } from './sdk-errors';
 
@@ -12,6 +13,8 @@ export interface CallContext {
   region: string;
   /** The simulated clock, epoch milliseconds. */
   now: number;
+  /** Who calls: the worker's role, or the role of a session the simulated STS issued (./caller.ts). */
+  caller: SimulatedCaller;
 }
 
 export type Handler = (context: CallContext) => object;

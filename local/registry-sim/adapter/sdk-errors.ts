@@ -1,9 +1,14 @@
+import * as apprunner from '@aws-sdk/client-apprunner';
+import * as batch from '@aws-sdk/client-batch';
 import * as ecr from '@aws-sdk/client-ecr';
 import * as ecs from '@aws-sdk/client-ecs';
+import * as inspector2 from '@aws-sdk/client-inspector2';
 import * as lambda from '@aws-sdk/client-lambda';
+import * as s3 from '@aws-sdk/client-s3';
+import * as sts from '@aws-sdk/client-sts';
 import type { SimulatedServiceError } from '../model/simulated-error';
 
-export type SimulatedService = 'ecr' | 'ecs' | 'lambda';
+export type SimulatedService = 'ecr' | 'ecs' | 'lambda' | 'sts' | 'batch' | 'apprunner' | 's3' | 'inspector2';
 
 type ServiceExceptionClass = new (options: {
   name: string;
@@ -21,6 +26,17 @@ const SERVICES: Record<
   ecr: { module: ecr, base: ecr.ECRServiceException as unknown as ServiceExceptionClass },
   ecs: { module: ecs, base: ecs.ECSServiceException as unknown as ServiceExceptionClass },
   lambda: { module: lambda, base: lambda.LambdaServiceException as unknown as ServiceExceptionClass },
+  sts: { module: sts, base: sts.STSServiceException as unknown as ServiceExceptionClass },
+  batch: { module: batch, base: batch.BatchServiceException as unknown as ServiceExceptionClass },
+  apprunner: {
+    module: apprunner,
+    base: apprunner.AppRunnerServiceException as unknown as ServiceExceptionClass,
+  },
+  s3: { module: s3, base: s3.S3ServiceException as unknown as ServiceExceptionClass },
+  inspector2: {
+    module: inspector2,
+    base: inspector2.Inspector2ServiceException as unknown as ServiceExceptionClass,
+  },
 };
 
 // HTTP statuses that differ from 400 for client errors (Lambda's REST-JSON API uses them).
@@ -29,6 +45,11 @@ const STATUS_BY_NAME: Readonly<Record<string, number>> = {
   ResourceNotFoundException: 404,
   ResourceConflictException: 409,
   TooManyRequestsException: 429,
+  // STS and S3 (query and REST-XML protocols) answer refusals with 403, S3's missing things with 404.
+  AccessDenied: 403,
+  AccessDeniedException: 403,
+  NoSuchKey: 404,
+  NoSuchBucket: 404,
 };
 
 export interface ErrorShape {

@@ -5,6 +5,7 @@ import { RegistryState } from './registry';
 import type { PutImageResult, ReplicationStatusRecord, RepositoryState } from './repository';
 import { createSeededRandom, deriveSeed, type RandomSource } from './seeded-random';
 import { SimulatedServiceError } from './simulated-error';
+import { WorkloadServices } from './workload-services';
 
 export interface WorldOptions {
   /** The simulated "now" (default 2026-11-01T00:00:00Z); the clock moves only when told to. */
@@ -62,6 +63,8 @@ export class World {
   private readonly registryMap = new Map<string, RegistryState>();
   private readonly ecsMap = new Map<string, EcsState>();
   private readonly lambdaMap = new Map<string, LambdaState>();
+  /** STS, S3, Batch, App Runner, Inspector (./workload-services.ts). */
+  readonly services: WorkloadServices;
 
   constructor(options: WorldOptions = {}) {
     this.clock = new SimulatedClock(options.asOf ?? DEFAULT_AS_OF);
@@ -69,6 +72,7 @@ export class World {
     this.defaultAccountId = options.accountId ?? DEFAULT_ACCOUNT_ID;
     this.maxImagesPerRepository = options.maxImagesPerRepository ?? DEFAULT_MAX_IMAGES_PER_REPOSITORY;
     this.recordPulls = options.recordPulls ?? true;
+    this.services = new WorkloadServices(this.defaultAccountId, (stream) => this.random(stream));
   }
 
   random(stream: string): RandomSource {

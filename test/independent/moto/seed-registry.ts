@@ -154,14 +154,19 @@ export async function seedRegistry(
 /**
  * moto's CreateFunction refuses a role that does not exist, so the role is created first: one IAM
  * Query API call over HTTP (the project has no IAM client; moto checks no signature, and reads the
- * service from the Authorization header's credential scope).
+ * service from the Authorization header's credential scope, and the account from its access key: an
+ * access key moto's STS issued acts in the assumed role's account).
  */
-async function createLambdaRole(endpoint: string, roleName: string): Promise<void> {
+export async function createLambdaRole(
+  endpoint: string,
+  roleName: string,
+  accessKeyId = 'testing',
+): Promise<void> {
   const response = await fetch(`${endpoint}/`, {
     method: 'POST',
     headers: {
       'Content-Type': 'application/x-www-form-urlencoded',
-      Authorization: `AWS4-HMAC-SHA256 Credential=testing/20260101/${REGION}/iam/aws4_request, SignedHeaders=host, Signature=0`,
+      Authorization: `AWS4-HMAC-SHA256 Credential=${accessKeyId}/20260101/${REGION}/iam/aws4_request, SignedHeaders=host, Signature=0`,
     },
     body: new URLSearchParams({
       Action: 'CreateRole',

@@ -1,0 +1,81 @@
+import { regionalArn } from '../../../deploy/iam/iam-statement';
+import { inUseSourceStatements } from '../../../deploy/iam/workload-read-iam';
+
+const inRegion = (service: string, resource: string) => [regionalArn(service, resource)];
+const NONE = {
+  workloadAccounts: [],
+  workloadRoleName: 'ecr-warden-workload-reader',
+  batch: false,
+  appRunner: false,
+  external: [],
+  inspector: false,
+};
+
+describe('inUseSourceStatements (the cleanup worker role, issue 14 sources)', () => {
+  it('grants nothing when no source is configured', () => {
+    expect(inUseSourceStatements(NONE, inRegion)).toEqual([]);
+  });
+
+  it('allows sts:AssumeRole on exactly the workload-reader role of each workload account, once each', () => {
+    const statements = inUseSourceStatements(
+      {
+        ...NONE,
+        workloadAccounts: [
+          { account: '333333333333' },
+          { account: '222222222222' },
+          { account: '222222222222' },
+        ],
+      },
+      inRegion,
+    );
+
+    expect(statements).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['sts:AssumeRole'],
+        Resource: [
+          { 'Fn::Sub': `arn:\${AWS::Partition}:iam::222222222222:role/ecr-warden-workload-reader` },
+          { 'Fn::Sub': `arn:\${AWS::Partition}:iam::333333333333:role/ecr-warden-workload-reader` },
+        ],
+      },
+    ]);
+  });
+
+  it(`allows s3:GetObject on exactly each external object, with a literal \${ escaped for Fn::Sub`, () => {
+    const statements = inUseSourceStatements(
+      {
+        ...NONE,
+        external: [
+          { bucket: 'lists', key: 'argocd/prod.json' },
+          { bucket: 'lists', key: `odd/\${x}.json` },
+        ],
+      },
+      inRegion,
+    );
+
+    expect(statements).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['s3:GetObject'],
+        Resource: [
+          { 'Fn::Sub': `arn:\${AWS::Partition}:s3:::lists/argocd/prod.json` },
+          { 'Fn::Sub': `arn:\${AWS::Partition}:s3:::lists/odd/\${!x}.json` },
+        ],
+      },
+    ]);
+  });
+
+  it('adds the Batch, App Runner and Inspector reads only when turned on', () => {
+    const statements = inUseSourceStatements(
+      { ...NONE, batch: true, appRunner: true, inspector: true },
+      inRegion,
+    );
+
+    expect(statements.map((statement) => [statement.Action, statement.Resource])).toEqual([
+      [['batch:DescribeJobDefinitions'], ['*']],
+      [['apprunner:ListServices'], ['*']],
+      [['apprunner:DescribeService'], [regionalArn('apprunner', 'service/*')]],
+      [['inspector2:ListCoverage'], ['*']],
+    ]);
+  });
+});
