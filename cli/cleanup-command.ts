@@ -34,7 +34,8 @@ export async function runCleanupPlan(
 ): Promise<void> {
   const config = loadConfig(options.config);
   const snapshotPath = options.snapshot;
-  const snapshot = snapshotPath === undefined ? await readLive(config, options) : loadSnapshotFile(snapshotPath);
+  const snapshot =
+    snapshotPath === undefined ? await readLive(config, options) : loadSnapshotFile(snapshotPath);
   const now = options.now === undefined ? snapshot.takenAt : parseNowOption(options.now);
   let plan: ReturnType<typeof planSnapshotCleanup>;
   try {

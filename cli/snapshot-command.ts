@@ -22,6 +22,7 @@ export async function runSnapshot(options: SnapshotOptions, write: (text: string
     ...options,
     taskDefinitionRevisions: SNAPSHOT_TASK_DEFINITION_REVISIONS,
     now: Date.now(),
+    registrySettings: true,
   });
   const text = `${JSON.stringify(snapshot, null, 2)}\n`;
   try {
@@ -33,8 +34,12 @@ export async function runSnapshot(options: SnapshotOptions, write: (text: string
   const images = repositories.reduce((sum, repository) => sum + repository.images.length, 0);
   const ecs = snapshot.ecs as { tasks: unknown[]; services: unknown[] };
   const lambda = snapshot.lambda as { functions: unknown[] };
+  const regions = [
+    snapshot.region,
+    ...((snapshot.regions as { region: string }[] | undefined) ?? []).map((r) => r.region),
+  ];
   write(
-    `wrote ${options.output}: account ${String(snapshot.account)}, ${String(snapshot.region)}, ` +
+    `wrote ${options.output}: account ${String(snapshot.account)}, ${regions.join(', ')}, ` +
       `${repositories.length} repositories, ${images} images, ${ecs.services.length} ECS services, ` +
       `${ecs.tasks.length} tasks, ${lambda.functions.length} Lambda versions and aliases\n`,
   );

@@ -57,7 +57,9 @@ export function createReplicationRegistryReader(region: string, client: ECRClien
         for (const repository of page.repositories ?? []) {
           const { repositoryName } = repository;
           if (repositoryName === undefined) continue;
-          listings.push(toRepositoryListing({ ...repository, repositoryName }, repository.createdAt?.getTime()));
+          listings.push(
+            toRepositoryListing({ ...repository, repositoryName }, repository.createdAt?.getTime()),
+          );
         }
       }
       return listings;

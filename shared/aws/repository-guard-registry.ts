@@ -20,7 +20,11 @@ import {
   type RepositorySummary,
   type TaggedImage,
 } from '../immutability/ports';
-import { isScanFrequency, type RegistryScanningConfiguration, type ScanFrequency } from '../immutability/scanning';
+import {
+  isScanFrequency,
+  type RegistryScanningConfiguration,
+  type ScanFrequency,
+} from '../immutability/scanning';
 import { takesExclusions } from '../immutability/tag-mutability';
 import { ecrClient } from './ecr-client';
 import { IncompleteRepositoryError } from './repository-catalog';

@@ -23,7 +23,10 @@ export interface RepositoryEntry {
 }
 
 /** A DescribeRepositories entry as the audit compares it; createdAt in epoch milliseconds. */
-export function toRepositoryListing(entry: RepositoryEntry, createdAt: number | undefined): RepositoryListing {
+export function toRepositoryListing(
+  entry: RepositoryEntry,
+  createdAt: number | undefined,
+): RepositoryListing {
   return {
     repositoryName: entry.repositoryName,
     createdAt,
@@ -38,14 +41,22 @@ export function toRepositoryListing(entry: RepositoryEntry, createdAt: number | 
 }
 
 /** The rules of a DescribeRegistry `replicationConfiguration` (SDK or AWS CLI JSON). */
-export function toReplicationRuleViews(configuration: {
-  rules?:
-    | readonly {
-        destinations?: readonly { region?: string | undefined; registryId?: string | undefined }[] | undefined;
-        repositoryFilters?: readonly { filter?: string | undefined; filterType?: string | undefined }[] | undefined;
-      }[]
-    | undefined;
-} | undefined): ReplicationRuleView[] {
+export function toReplicationRuleViews(
+  configuration:
+    | {
+        rules?:
+          | readonly {
+              destinations?:
+                | readonly { region?: string | undefined; registryId?: string | undefined }[]
+                | undefined;
+              repositoryFilters?:
+                | readonly { filter?: string | undefined; filterType?: string | undefined }[]
+                | undefined;
+            }[]
+          | undefined;
+      }
+    | undefined,
+): ReplicationRuleView[] {
   return (configuration?.rules ?? []).map((rule) => ({
     destinations: (rule.destinations ?? []).map((d) => ({
       region: d.region ?? '',

@@ -92,7 +92,9 @@ function createSnapshotRegistryReader(account: string, registry: SnapshotRegistr
       const entry = byName.get(repositoryName);
       if (entry === undefined) return undefined;
       if (entry.repositoryPolicyText === undefined) {
-        throw new NotInSnapshotError(`the snapshot holds no repository policy of ${region}/${repositoryName}`);
+        throw new NotInSnapshotError(
+          `the snapshot holds no repository policy of ${region}/${repositoryName}`,
+        );
       }
       return entry.repositoryPolicyText ?? undefined;
     },
@@ -101,7 +103,9 @@ function createSnapshotRegistryReader(account: string, registry: SnapshotRegistr
       if (imageOf(repositoryName, imageDigest) === undefined) return undefined;
       const statuses = byName.get(repositoryName)?.replicationStatuses?.[imageDigest];
       if (statuses === undefined) {
-        throw new NotInSnapshotError(`the snapshot holds no replication status of ${repositoryName}@${imageDigest}`);
+        throw new NotInSnapshotError(
+          `the snapshot holds no replication status of ${repositoryName}@${imageDigest}`,
+        );
       }
       return statuses.map(({ region: destination, registryId, status, failureCode }) => ({
         region: destination,
