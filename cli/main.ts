@@ -26,7 +26,9 @@ Commands:
   snapshot --output FILE [--region R]
       Writes a snapshot of your AWS account's registry in region R (read-only:
       repositories, images of every storage class, index manifests, lifecycle
-      policies, ECS tasks, services and task definitions, Lambda functions).
+      and repository policies, scanning and replication configuration, ECS tasks,
+      services and task definitions, Lambda functions), with every region that a
+      replication rule names as a destination.
   notify preview --event FILE [--output text|json]
       The Slack message a governance event (as EventBridge delivers it) becomes:
       plain text and Block Kit JSON.
