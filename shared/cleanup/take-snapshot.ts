@@ -1,4 +1,5 @@
 import { mapWithConcurrency } from '../concurrency/map-with-concurrency';
+import { type ImageDetail, toEpochMillis } from '../inventory/image-details';
 import { type RegionalRegistryReader, toReplicationRuleViews } from '../replication/registry-reader';
 import { destinationsOf } from '../replication/replication-scope';
 import type { RepositoryImageSource, WorkloadSource } from './cleanup-ports';
@@ -80,9 +81,12 @@ interface RegionJson {
   repositories: RepositoryJson[];
 }
 
+/** A repository entry before the JSON round trip: images as the SDK gives them (Dates). */
 interface RepositoryJson {
   repository: { repositoryName: string };
-  images: readonly { imageDigest?: string | undefined; imagePushedAt?: unknown }[];
+  lifecyclePolicyText?: string;
+  images: readonly ImageDetail[];
+  manifests: Record<string, string>;
   repositoryPolicyText?: string | null;
   scanningConfiguration?: { scanFrequency: string };
   replicationStatuses?: Record<string, unknown[]>;
@@ -174,7 +178,7 @@ async function takeRegion(
       ...(policyText === undefined ? {} : { lifecyclePolicyText: policyText }),
       images: inventory.details,
       manifests: Object.fromEntries(inventory.manifests),
-    } as RepositoryJson;
+    };
     if (settings !== undefined) {
       repository.repositoryPolicyText = (await settings.repositoryPolicyText(repositoryName)) ?? null;
       const frequency = frequencies?.get(repositoryName);
@@ -228,7 +232,7 @@ async function recordReplicationStatuses(
     if (missing.length === 0) continue;
     const statuses: Record<string, unknown[]> = {};
     for (const image of missing) {
-      const digest = image.imageDigest as string;
+      const digest = image.imageDigest;
       const found = await reader.imageReplicationStatuses(name, digest);
       if (found !== undefined) statuses[digest] = found;
     }
@@ -238,5 +242,4 @@ async function recordReplicationStatuses(
 
 type ReplicationConfigurationJson = Parameters<typeof toReplicationRuleViews>[0];
 
-const pushedAtOf = (image: { imagePushedAt?: unknown }) =>
-  image.imagePushedAt instanceof Date ? image.imagePushedAt.getTime() : 0;
+const pushedAtOf = (image: ImageDetail) => toEpochMillis(image.imagePushedAt, 'imagePushedAt');
