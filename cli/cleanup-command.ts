@@ -6,9 +6,9 @@ import { loadConfigFile } from '../shared/config/load-config';
 import type { EcrWardenConfig } from '../shared/config/schema';
 import { renderCleanupPlanTable } from './cleanup-plan-table';
 import { CliError } from './errors';
-import { readJsonFile } from './input';
 import type { LiveOptions } from './live-registry';
 import { parseNowOption } from './now-option';
+import { loadSnapshotFile, snapshotProblem, summarize } from './snapshot-file';
 
 export interface CleanupPlanOptions extends LiveOptions {
   /** A snapshot file; without it the plan is made live, read-only, in the user's account and region. */
@@ -17,9 +17,6 @@ export interface CleanupPlanOptions extends LiveOptions {
   now?: string;
   output: 'json' | 'table';
 }
-
-// One line per error: the first few issues, then how many more (a file can have thousands wrong).
-const ISSUES_SHOWN = 5;
 
 /**
  * `ecr-warden cleanup plan --config FILE [--snapshot FILE]`: what a cleanup run would delete, and why
@@ -37,7 +34,8 @@ export async function runCleanupPlan(
 ): Promise<void> {
   const config = loadConfig(options.config);
   const snapshotPath = options.snapshot;
-  const snapshot = snapshotPath === undefined ? await readLive(config, options) : loadSnapshot(snapshotPath);
+  const snapshot =
+    snapshotPath === undefined ? await readLive(config, options) : loadSnapshotFile(snapshotPath);
   const now = options.now === undefined ? snapshot.takenAt : parseNowOption(options.now);
   let plan: ReturnType<typeof planSnapshotCleanup>;
   try {
@@ -92,26 +90,4 @@ function loadConfig(path: string): EcrWardenConfig {
     if (code === 'EISDIR') throw new CliError(`config file is a directory: ${path}`);
     throw new CliError(`config file ${path} is invalid: ${summarize(error.issues.map(formatConfigIssue))}`);
   }
-}
-
-function loadSnapshot(path: string): Snapshot {
-  const document = readJsonFile(path, 'snapshot');
-  try {
-    return readSnapshot(document);
-  } catch (error) {
-    if (error instanceof SnapshotError) throw snapshotProblem(path, error);
-    throw error;
-  }
-}
-
-function snapshotProblem(path: string, error: SnapshotError): CliError {
-  return new CliError(
-    `snapshot file ${path} is not a valid snapshot: ${summarize(error.issues.map(formatSnapshotIssue))}`,
-  );
-}
-
-function summarize(issues: readonly string[]): string {
-  const shown = issues.slice(0, ISSUES_SHOWN).map((issue) => issue.replace(/\s*\n\s*/g, ' '));
-  const more = issues.length - shown.length;
-  return `${shown.join('; ')}${more > 0 ? ` (and ${more} more)` : ''}`;
 }

@@ -2,9 +2,15 @@ import { ECRClient } from '@aws-sdk/client-ecr';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { createRegistryReader } from '../shared/aws/registry-reader';
+import { createReplicationRegistryReader } from '../shared/aws/replication-registry';
 import { createRepositoryImageSource } from '../shared/aws/repository-images';
 import { createWorkloadInventory } from '../shared/aws/workload-inventory';
-import { type SnapshotJson, type TakeSnapshotOptions, takeSnapshot } from '../shared/cleanup/take-snapshot';
+import {
+  type RegionPorts,
+  type SnapshotJson,
+  type TakeSnapshotOptions,
+  takeSnapshot,
+} from '../shared/cleanup/take-snapshot';
 import { describeAwsFailure, liveClientConfig, resolveClientRegion } from './live-options';
 import { createProgressBar, type ProgressStream } from './progress-bar';
 
@@ -23,18 +29,38 @@ export async function readLiveSnapshot(
     Pick<TakeSnapshotOptions, 'include' | 'readLifecyclePolicy'> & {
       taskDefinitionRevisions: number;
       now: number;
+      /**
+       * Also the registry settings `repositories audit` and `replication audit` read, and the other
+       * regions that replication rules name (`ecr-warden snapshot`).
+       */
+      registrySettings?: boolean;
     },
 ): Promise<SnapshotJson> {
   const config = liveClientConfig(options.region);
   const ecr = new ECRClient(config);
   const ecs = new ECSClient(config);
   const lambda = new LambdaClient(config);
+  const others = new Map<string, ECRClient>();
   try {
     const region = await resolveClientRegion(ecr);
+    const regionPorts = (client: ECRClient, name: string): RegionPorts => ({
+      registry: createRegistryReader(client),
+      images: createRepositoryImageSource(client),
+      ...(options.registrySettings === true
+        ? { settings: createReplicationRegistryReader(name, client) }
+        : {}),
+    });
     return await takeSnapshot(
       {
-        registry: createRegistryReader(ecr),
-        images: createRepositoryImageSource(ecr),
+        ...regionPorts(ecr, region),
+        otherRegion: (name) => {
+          let client = others.get(name);
+          if (client === undefined) {
+            client = new ECRClient(liveClientConfig(name));
+            others.set(name, client);
+          }
+          return regionPorts(client, name);
+        },
         workloads: createWorkloadInventory({
           ecs,
           lambda,
@@ -55,6 +81,7 @@ export async function readLiveSnapshot(
     throw describeAwsFailure(error);
   } finally {
     ecr.destroy();
+    for (const client of others.values()) client.destroy();
     ecs.destroy();
     lambda.destroy();
   }

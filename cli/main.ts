@@ -26,7 +26,9 @@ Commands:
   snapshot --output FILE [--region R]
       Writes a snapshot of your AWS account's registry in region R (read-only:
       repositories, images of every storage class, index manifests, lifecycle
-      policies, ECS tasks, services and task definitions, Lambda functions).
+      and repository policies, scanning and replication configuration, ECS tasks,
+      services and task definitions, Lambda functions), with every region that a
+      replication rule names as a destination.
   notify preview --event FILE [--output text|json]
       The Slack message a governance event (as EventBridge delivers it) becomes:
       plain text and Block Kit JSON.
@@ -50,7 +52,7 @@ Commands:
       with each destination region: missing images (and whether they predate
       the rule), tags on other digests, failed replications, settings drift,
       lag. Live with your credentials, read-only; or a snapshot of several
-      regions in the registry simulator's format (local/sample-data/).
+      regions (\`ecr-warden snapshot\`'s format: examples/snapshot/README.md).
       Defaults come from the replication section of config FILE. Exit 1 when
       something is wrong or was not audited.
   repositories audit [--config FILE] [--snapshot FILE] [--region R] [--output table|json]
@@ -58,8 +60,8 @@ Commands:
       policy, KMS encryption, repository policy) of every repository against the
       immutability section of config FILE (default ./ecr-warden.yml), one row per
       repository, with what remediation would do. Live with your credentials,
-      read-only; or a snapshot (\`ecr-warden snapshot\`'s format, or the registry
-      simulator's: local/sample-data/). Exit 1 when a repository drifts.
+      read-only; or a snapshot (\`ecr-warden snapshot\`'s format; --region picks
+      one of several regions). Exit 1 when a repository drifts.
   config validate [FILE]
       Validates FILE (default ./ecr-warden.yml) as the functions and the deploy do:
       every problem with its path, exit 2; a one-line summary when it is valid.

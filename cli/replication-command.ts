@@ -5,11 +5,11 @@ import { loadConfigFile } from '../shared/config/load-config';
 import { type AuditSettings, auditReplication } from '../shared/replication/audit-replication';
 import { buildAuditReport, type ReplicationAuditReport } from '../shared/replication/audit-report';
 import type { AuditResult } from '../shared/replication/replication-model';
+import { createSnapshotRegistryReaders } from '../shared/replication/snapshot-registry-reader';
 import { CliError } from './errors';
-import { readJsonFile } from './input';
 import { AWS_REGION, checkRegionOption, silenceSdkNodeVersionWarning } from './live-options';
 import { parseNowOption } from './now-option';
-import { loadSampleSnapshot } from './sample-snapshot';
+import { loadSnapshotFile } from './snapshot-file';
 import { formatTable } from './table';
 
 export interface ReplicationAuditOptions {
@@ -21,7 +21,7 @@ export interface ReplicationAuditOptions {
   prefixes?: string;
   /** ecr-warden.yml: its `replication` section supplies the defaults of the options above. */
   config?: string;
-  /** A registry snapshot in the simulator's format (local/sample-data/sample-registry.json). */
+  /** A snapshot of several regions, in `ecr-warden snapshot`'s format (shared/cleanup/snapshot.ts). */
   snapshot?: string;
   now?: string;
   output: 'json' | 'table';
@@ -33,8 +33,8 @@ export const EXIT_PROBLEMS = 1;
 /**
  * `ecr-warden replication audit`: the scheduled audit's comparison, run from a workstation. Live, it
  * reads ECR with the caller's credentials, read-only (it never remediates, whatever the config says).
- * With --snapshot it audits a saved registry of several regions (the registry simulator's format),
- * replayed in the simulator, so that the same code path answers. Prints a table or the report's JSON
+ * With --snapshot it audits a snapshot of several regions (`ecr-warden snapshot`'s format) through
+ * in-memory readers, so that the same audit code answers. Prints a table or the report's JSON
  * (the "Replication Audit Report" detail); then exits 1, with the summary on stderr, when something is
  * wrong (or could not be audited), 0 when the run is clean.
  */
@@ -82,19 +82,20 @@ export async function runReplicationAudit(
   if (!report.clean) throw new CliError(`replication is not clean: ${report.summary}`, EXIT_PROBLEMS);
 }
 
+/**
+ * A snapshot of several regions, read through in-memory readers (the ports the live audit uses) of what
+ * `ecr-warden snapshot` recorded. The source is --region, or the snapshot's only region with replication
+ * rules; the audit runs at the snapshot's takenAt unless --now says otherwise.
+ */
 async function auditSnapshot(
   path: string,
   options: ReplicationAuditOptions,
   settings: AuditSettings,
 ): Promise<AuditResult> {
-  const document = readJsonFile(path, 'snapshot') as { asOf?: unknown; registries?: unknown };
-  const simulator = await loadSampleSnapshot(path, document);
-  const registries = Array.isArray(document.registries)
-    ? (document.registries as { region: string; replicationConfiguration?: { rules?: unknown[] } }[])
-    : [];
-  const sources = registries
-    .filter((r) => (r.replicationConfiguration?.rules ?? []).length > 0)
-    .map((r) => r.region);
+  const snapshot = loadSnapshotFile(path);
+  const sources = snapshot.registries
+    .filter((registry) => (registry.replicationConfiguration?.rules ?? []).length > 0)
+    .map((registry) => registry.region);
   const region = options.region ?? (sources.length === 1 ? sources[0] : undefined);
   if (region === undefined) {
     throw new CliError(
@@ -103,19 +104,16 @@ async function auditSnapshot(
         : `snapshot file ${path} has replication rules in ${sources.join(', ')}: pass --region to pick the source`,
     );
   }
-  if (!registries.some((r) => r.region === region)) {
-    throw new CliError(`snapshot file ${path} has no registry in ${region}`);
+  const source = snapshot.registries.find((registry) => registry.region === region);
+  if (source === undefined) throw new CliError(`snapshot file ${path} has no registry in ${region}`);
+  if (source.replicationConfiguration === undefined) {
+    throw new CliError(`snapshot file ${path} holds no replicationConfiguration of ${region}`);
   }
-  const now = new Date(options.now === undefined ? simulator.clock.nowMs() : parseNowOption(options.now));
-  const installed = simulator.install();
-  try {
-    return await auditReplication(
-      { sourceRegion: region, settings, now },
-      { readerFor: createReplicationRegistryReaders(createRegionalEcrClients()) },
-    );
-  } finally {
-    installed.restore();
-  }
+  const now = new Date(options.now === undefined ? snapshot.takenAt : parseNowOption(options.now));
+  return auditReplication(
+    { sourceRegion: region, settings, now },
+    { readerFor: createSnapshotRegistryReaders(snapshot) },
+  );
 }
 
 function loadReplicationConfig(path: string) {

@@ -1,5 +1,4 @@
 import { ECRClient } from '@aws-sdk/client-ecr';
-import { formatSnapshotIssue, readSnapshot, SnapshotError } from '../shared/cleanup/snapshot';
 import { ConfigError, formatConfigIssue } from '../shared/config/config-error';
 import { loadConfigFile } from '../shared/config/load-config';
 import type { ImmutabilityConfig } from '../shared/config/schema';
@@ -10,10 +9,8 @@ import {
   type RepositoryAudit,
 } from '../shared/immutability/audit';
 import type { Baseline, ObservedRepository } from '../shared/immutability/check-baselines';
-import { observeRepositoryEntry } from '../shared/immutability/observe';
-import * as z from '../shared/zod';
+import { createSnapshotAuditRegistry } from '../shared/immutability/snapshot-registry';
 import { CliError } from './errors';
-import { readJsonFile } from './input';
 import {
   checkRegionOption,
   describeAwsFailure,
@@ -21,16 +18,13 @@ import {
   resolveClientRegion,
   silenceSdkNodeVersionWarning,
 } from './live-options';
-import { loadSampleSnapshot } from './sample-snapshot';
+import { loadSnapshotFile } from './snapshot-file';
 import { formatTable } from './table';
 
 export interface RepositoriesAuditOptions {
   /** ecr-warden.yml: its `immutability` section is the baseline. Default: ./ecr-warden.yml. */
   config?: string;
-  /**
-   * A snapshot instead of the live account: `ecr-warden snapshot`'s format (shared/cleanup/snapshot.ts),
-   * or the registry simulator's sample format (local/sample-data/sample-registry.json).
-   */
+  /** A snapshot instead of the live account: `ecr-warden snapshot`'s format (shared/cleanup/snapshot.ts). */
   snapshot?: string;
   region?: string;
   output: 'json' | 'table';
@@ -101,90 +95,28 @@ async function readLive(config: ImmutabilityConfig, region: string | undefined):
   }
 }
 
+/**
+ * A snapshot, read through in-memory implementations of the ports the live path uses: the same
+ * observation code answers, from what `ecr-warden snapshot` recorded. A snapshot of several regions needs
+ * --region to say which one to audit.
+ */
 async function readSnapshotFile(
   config: ImmutabilityConfig,
   options: RepositoriesAuditOptions,
 ): Promise<Observation> {
   const path = options.snapshot as string;
-  const document = readJsonFile(path, 'snapshot');
-  if (typeof document === 'object' && document !== null && 'registries' in document) {
-    return readSampleDocument(config, path, document, options.region);
+  const snapshot = loadSnapshotFile(path);
+  const regions = snapshot.registries.map((registry) => registry.region);
+  const region = options.region ?? (regions.length === 1 ? snapshot.region : undefined);
+  if (region === undefined) {
+    throw new CliError(`snapshot file ${path} holds registries in ${regions.join(', ')}: pass --region`);
   }
-  let snapshot: ReturnType<typeof readSnapshot>;
-  try {
-    snapshot = readSnapshot(document);
-  } catch (error) {
-    if (!(error instanceof SnapshotError)) throw error;
-    const shown = error.issues.slice(0, 5).map(formatSnapshotIssue).join('; ');
-    throw new CliError(`snapshot file ${path} is not a valid snapshot: ${shown}`);
+  const registry = snapshot.registries.find((entry) => entry.region === region);
+  if (registry === undefined) {
+    throw new CliError(`--region ${region}: snapshot file ${path} holds ${regions.join(', ')}`);
   }
-  if (options.region !== undefined && options.region !== snapshot.region) {
-    throw new CliError(`--region ${options.region}: snapshot file ${path} is of ${snapshot.region}`);
-  }
-  // Two optional fields beyond the cleanup snapshot's own: the repository policy and the effective
-  // scanning. Without them those baselines show as unknown ("?").
-  const extras = snapshotExtras.safeParse(document);
-  const observed = snapshot.repositories.map((entry, index): ObservedRepository => {
-    const extra = extras.success ? extras.data.repositories[index] : undefined;
-    const repository: ObservedRepository = {
-      ...observeRepositoryEntry(entry.repository),
-      // In this format a repository without a lifecycle policy has no lifecyclePolicyText.
-      lifecyclePolicyText: entry.lifecyclePolicyText ?? null,
-    };
-    if (extra?.repositoryPolicyText !== undefined)
-      repository.repositoryPolicyText = extra.repositoryPolicyText;
-    const frequency = extra?.scanningConfiguration?.scanFrequency;
-    if (frequency !== undefined) repository.scanFrequency = frequency;
-    return repository;
-  });
-  return { observed, account: snapshot.account, source: `snapshot ${path} (${snapshot.region})` };
-}
-
-const snapshotExtras = z.looseObject({
-  repositories: z.array(
-    z.looseObject({
-      /** get-repository-policy `policyText`; null when the repository has none. */
-      repositoryPolicyText: z.optional(z.nullable(z.string())),
-      /** a batch-get-repository-scanning-configuration `scanningConfigurations[]` entry. */
-      scanningConfiguration: z.optional(
-        z.looseObject({ scanFrequency: z.optional(z.enum(['SCAN_ON_PUSH', 'CONTINUOUS_SCAN', 'MANUAL'])) }),
-      ),
-    }),
-  ),
-});
-
-/**
- * The registry simulator's sample format: replayed in the simulator and read through the live code
- * path, so that the snapshot answers exactly as ECR would.
- */
-async function readSampleDocument(
-  config: ImmutabilityConfig,
-  path: string,
-  document: object,
-  region: string | undefined,
-): Promise<Observation> {
-  const regions = [
-    ...new Set(
-      ((document as { registries?: unknown }).registries as { region?: unknown }[] | undefined)
-        ?.map((registry) => registry?.region)
-        .filter((value): value is string => typeof value === 'string') ?? [],
-    ),
-  ];
-  const chosen = region ?? (regions.length === 1 ? regions[0] : undefined);
-  if (chosen === undefined) {
-    throw new CliError(
-      `snapshot file ${path} holds registries in ${regions.join(', ') || 'no region'}: pass --region`,
-    );
-  }
-  const installed = (await loadSampleSnapshot(path, document)).install();
-  const ecr = new ECRClient({ region: chosen });
-  try {
-    const { createRepositoryGuardRegistry } = await loadGuardRegistry();
-    const { observed, account } = await observeRegistry(config, createRepositoryGuardRegistry(ecr));
-    return { observed, account, source: `snapshot ${path} (${chosen})` };
-  } finally {
-    installed.restore();
-  }
+  const { observed } = await observeRegistry(config, createSnapshotAuditRegistry(snapshot.account, registry));
+  return { observed, account: snapshot.account, source: `snapshot ${path} (${region})` };
 }
 
 /**

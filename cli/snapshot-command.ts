@@ -22,6 +22,7 @@ export async function runSnapshot(options: SnapshotOptions, write: (text: string
     ...options,
     taskDefinitionRevisions: SNAPSHOT_TASK_DEFINITION_REVISIONS,
     now: Date.now(),
+    registrySettings: true,
   });
   const text = `${JSON.stringify(snapshot, null, 2)}\n`;
   try {
@@ -33,9 +34,12 @@ export async function runSnapshot(options: SnapshotOptions, write: (text: string
   const images = repositories.reduce((sum, repository) => sum + repository.images.length, 0);
   const ecs = snapshot.ecs as { tasks: unknown[]; services: unknown[] };
   const lambda = snapshot.lambda as { functions: unknown[] };
+  const regions = (snapshot.regions as { region: string; repositories: unknown[] }[] | undefined) ?? [];
+  const others = regions.map((region) => `${region.region} (${region.repositories.length} repositories)`);
   write(
     `wrote ${options.output}: account ${String(snapshot.account)}, ${String(snapshot.region)}, ` +
       `${repositories.length} repositories, ${images} images, ${ecs.services.length} ECS services, ` +
-      `${ecs.tasks.length} tasks, ${lambda.functions.length} Lambda versions and aliases\n`,
+      `${ecs.tasks.length} tasks, ${lambda.functions.length} Lambda versions and aliases` +
+      `${others.length === 0 ? '' : `; replication destinations ${others.join(', ')}`}\n`,
   );
 }

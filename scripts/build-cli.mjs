@@ -37,6 +37,9 @@ const result = await build({
   },
   minify: true,
   sourcemap: true,
+  // dist/cli.meta.json: every input of the bundle, for the test that no test double is shipped
+  // (test/unit/packaging/shipped-imports.test.ts).
+  metafile: true,
   write: false,
   logLevel: 'warning',
 });
@@ -44,7 +47,14 @@ const result = await build({
 // Test files build the CLI in parallel workers while others run it: a file is replaced by a
 // rename (never truncated in place), and only when its content changed.
 mkdirSync('dist', { recursive: true });
-for (const file of result.outputFiles) {
+const outputs = [
+  ...result.outputFiles,
+  {
+    path: join(process.cwd(), 'dist', 'cli.meta.json'),
+    contents: Buffer.from(JSON.stringify(result.metafile)),
+  },
+];
+for (const file of outputs) {
   let current;
   try {
     current = readFileSync(file.path);

@@ -14,10 +14,12 @@ import {
   RepositoryNotFoundException,
   RepositoryPolicyNotFoundException,
 } from '@aws-sdk/client-ecr';
-import type {
-  RegionalRegistryReader,
-  RegistryReaderFactory,
-  RepositoryListing,
+import {
+  type RegionalRegistryReader,
+  type RegistryReaderFactory,
+  type RepositoryListing,
+  toReplicationRuleViews,
+  toRepositoryListing,
 } from '../replication/registry-reader';
 import type { ImageView, ReplicationRuleView } from '../replication/replication-model';
 import { type RegionalEcrClients, regionalEcrClients } from './regional-ecr-clients';
@@ -43,35 +45,21 @@ export function createReplicationRegistryReader(region: string, client: ECRClien
     // https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_DescribeRegistry.html
     async describeRegistry(): Promise<{ registryId: string; rules: ReplicationRuleView[] }> {
       const response = await client.send(new DescribeRegistryCommand({}));
-      const rules = (response.replicationConfiguration?.rules ?? []).map((rule) => ({
-        destinations: (rule.destinations ?? []).map((d) => ({
-          region: d.region ?? '',
-          registryId: d.registryId ?? '',
-        })),
-        // Only PREFIX_MATCH exists today; a filter of another type is not understood, so it is not
-        // applied (the rule then covers more repositories, never fewer: nothing escapes the audit).
-        prefixes: (rule.repositoryFilters ?? [])
-          .filter((f) => f.filterType === 'PREFIX_MATCH' && f.filter !== undefined)
-          .map((f) => f.filter as string),
-      }));
-      return { registryId: response.registryId ?? '', rules };
+      return {
+        registryId: response.registryId ?? '',
+        rules: toReplicationRuleViews(response.replicationConfiguration),
+      };
     },
 
     async listRepositories(): Promise<RepositoryListing[]> {
       const listings: RepositoryListing[] = [];
       for await (const page of paginateDescribeRepositories({ client, pageSize: PAGE_SIZE }, {})) {
         for (const repository of page.repositories ?? []) {
-          if (repository.repositoryName === undefined) continue;
-          listings.push({
-            repositoryName: repository.repositoryName,
-            createdAt: repository.createdAt?.getTime(),
-            tagMutability: repository.imageTagMutability ?? 'MUTABLE',
-            exclusionFilters: (repository.imageTagMutabilityExclusionFilters ?? [])
-              .map((f) => f.filter ?? '')
-              .filter((f) => f !== '')
-              .sort(),
-            encryptionType: repository.encryptionConfiguration?.encryptionType,
-          });
+          const { repositoryName } = repository;
+          if (repositoryName === undefined) continue;
+          listings.push(
+            toRepositoryListing({ ...repository, repositoryName }, repository.createdAt?.getTime()),
+          );
         }
       }
       return listings;

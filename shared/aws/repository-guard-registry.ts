@@ -20,7 +20,11 @@ import {
   type RepositorySummary,
   type TaggedImage,
 } from '../immutability/ports';
-import type { RegistryScanningConfiguration, ScanFrequency } from '../immutability/scanning';
+import {
+  isScanFrequency,
+  type RegistryScanningConfiguration,
+  type ScanFrequency,
+} from '../immutability/scanning';
 import { takesExclusions } from '../immutability/tag-mutability';
 import { ecrClient } from './ecr-client';
 import { IncompleteRepositoryError } from './repository-catalog';
@@ -32,8 +36,6 @@ const PAGE_SIZE = 1000;
 // BatchGetRepositoryScanningConfiguration takes 1 to 25 repository names.
 // https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_BatchGetRepositoryScanningConfiguration.html
 export const SCANNING_CONFIGURATION_BATCH = 25;
-
-const SCAN_FREQUENCIES: ReadonlySet<string> = new Set(['SCAN_ON_PUSH', 'CONTINUOUS_SCAN', 'MANUAL']);
 
 /**
  * The repository guard's view of ECR (shared/immutability/ports.ts). Errors are matched by name: a
@@ -107,12 +109,8 @@ export function createRepositoryGuardRegistry(client: ECRClient = ecrClient): Re
         );
         for (const configuration of output.scanningConfigurations ?? []) {
           const frequency = configuration.scanFrequency;
-          if (
-            configuration.repositoryName !== undefined &&
-            frequency !== undefined &&
-            SCAN_FREQUENCIES.has(frequency)
-          ) {
-            frequencies.set(configuration.repositoryName, frequency as ScanFrequency);
+          if (configuration.repositoryName !== undefined && isScanFrequency(frequency)) {
+            frequencies.set(configuration.repositoryName, frequency);
           }
         }
       }

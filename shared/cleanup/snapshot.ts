@@ -35,6 +35,14 @@ import type { Workloads } from './workload-images';
  *
  * Timestamps are ISO 8601 strings (AWS CLI v2) or epoch seconds (v1). Every object accepts fields
  * beyond those read here, since AWS adds fields to its outputs. `ecs` and `lambda` may be empty or absent.
+ *
+ * What `repositories audit` and `replication audit` read besides, all optional (absent: not known):
+ * per repository `repositoryPolicyText` (get-repository-policy `policyText`, null: none),
+ * `scanningConfiguration` (a batch-get-repository-scanning-configuration `scanningConfigurations[]`
+ * entry) and `replicationStatuses` ({<digest>: describe-image-replication-status `replicationStatuses`});
+ * per region `replicationConfiguration` (describe-registry's) and `registryScanningConfiguration`
+ * (get-registry-scanning-configuration `scanningConfiguration`); and `regions`, more regions of the
+ * same account, each `{ "region", "repositories", "replicationConfiguration", "registryScanningConfiguration" }`.
  */
 
 export const SNAPSHOT_VERSION = 1;
@@ -72,6 +80,23 @@ const repositorySchema = z.looseObject({
   repositoryArn: optionalString,
   registryId: optionalString,
   repositoryUri: optionalString,
+  // What the audits read of the entry.
+  createdAt: z.optional(timestamp),
+  imageTagMutability: optionalString,
+  imageTagMutabilityExclusionFilters: z.optional(
+    z.array(z.looseObject({ filter: optionalString, filterType: optionalString })),
+  ),
+  encryptionConfiguration: z.optional(
+    z.looseObject({ encryptionType: optionalString, kmsKey: optionalString }),
+  ),
+});
+
+// https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_ImageReplicationStatus.html
+const replicationStatusSchema = z.looseObject({
+  region: z.string(),
+  registryId: z.string(),
+  status: z.string(),
+  failureCode: optionalString,
 });
 
 const snapshotRepositorySchema = z.looseObject({
@@ -79,7 +104,28 @@ const snapshotRepositorySchema = z.looseObject({
   lifecyclePolicyText: optionalString,
   images: z.array(imageDetailSchema),
   manifests: z._default(z.record(z.string(), z.string()), {}),
+  repositoryPolicyText: z.optional(z.nullable(z.string())),
+  scanningConfiguration: z.optional(z.looseObject({ scanFrequency: optionalString })),
+  replicationStatuses: z.optional(z.record(z.string(), z.array(replicationStatusSchema))),
 });
+
+// https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_ReplicationConfiguration.html
+// https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_RegistryScanningConfiguration.html
+const registrySettings = {
+  replicationConfiguration: z.optional(
+    z.looseObject({
+      rules: z.array(
+        z.looseObject({
+          destinations: z.array(z.looseObject({ region: z.string(), registryId: z.string() })),
+          repositoryFilters: z.optional(
+            z.array(z.looseObject({ filter: z.string(), filterType: z.string() })),
+          ),
+        }),
+      ),
+    }),
+  ),
+  registryScanningConfiguration: z.optional(z.looseObject({ scanType: optionalString })),
+};
 
 const ecsTaskSchema = z.looseObject({
   taskArn: optionalString,
@@ -160,6 +206,16 @@ export const snapshotSchema = z.looseObject({
   region: regionSchema,
   takenAt: timestamp,
   repositories: z.array(snapshotRepositorySchema),
+  ...registrySettings,
+  regions: z.optional(
+    z.array(
+      z.looseObject({
+        region: regionSchema,
+        repositories: z.array(snapshotRepositorySchema),
+        ...registrySettings,
+      }),
+    ),
+  ),
   ecs: ecsWorkloadsSchema,
   lambda: lambdaWorkloadsSchema,
   ...inUseSnapshotFields({
@@ -172,10 +228,13 @@ export const snapshotSchema = z.looseObject({
 
 export type SnapshotDocument = z.output<typeof snapshotSchema>;
 
-/** One repository of a snapshot, read for planning. */
+type RepositoryEntry = SnapshotDocument['repositories'][number];
+type RegionEntry = NonNullable<SnapshotDocument['regions']>[number];
+
+/** One repository of a snapshot, read for planning (and, with the optional fields, for the audits). */
 export interface SnapshotRepository {
   /** The describe-repositories entry as given. */
-  repository: SnapshotDocument['repositories'][number]['repository'];
+  repository: RepositoryEntry['repository'];
   lifecyclePolicyText?: string;
   /** Every image, ACTIVATING ones included. */
   images: ImageRecord[];
@@ -183,6 +242,20 @@ export interface SnapshotRepository {
   indexChildren: Map<string, string[]>;
   /** Where it is in the file: `repositories[3]`. */
   path: string;
+  /** Absent: not recorded; null: the repository has none. */
+  repositoryPolicyText?: string | null;
+  scanningConfiguration?: RepositoryEntry['scanningConfiguration'];
+  /** Digest → DescribeImageReplicationStatus `replicationStatuses`, for the images recorded. */
+  replicationStatuses?: NonNullable<RepositoryEntry['replicationStatuses']>;
+}
+
+/** One region's registry in a snapshot: the top-level region, or a `regions[]` entry. */
+export interface SnapshotRegistry {
+  region: string;
+  repositories: SnapshotRepository[];
+  /** Absent: not recorded. */
+  replicationConfiguration?: RegionEntry['replicationConfiguration'];
+  registryScanningConfiguration?: RegionEntry['registryScanningConfiguration'];
 }
 
 export interface Snapshot {
@@ -190,7 +263,10 @@ export interface Snapshot {
   region: string;
   /** Epoch milliseconds. */
   takenAt: number;
+  /** The repositories of `region`, as `registries[0]`. */
   repositories: SnapshotRepository[];
+  /** Every region the snapshot holds, `region` first. */
+  registries: SnapshotRegistry[];
   workloads: Workloads;
   /** Kubernetes clusters, workload accounts and external lists (shared/inuse/snapshot-sources.ts). */
   inUse: SnapshotInUse;
@@ -225,67 +301,18 @@ export function readSnapshot(document: unknown): Snapshot {
   if (!parsed.success) throw new SnapshotError(parsed.error.issues.map(toSnapshotIssue));
   const data = parsed.data;
   const issues: SnapshotIssue[] = [];
-  const names = new Map<string, number>();
-  const repositories: SnapshotRepository[] = [];
-
-  data.repositories.forEach((entry, r) => {
-    const path = `repositories[${r}]`;
-    const name = entry.repository.repositoryName;
-    const first = names.get(name);
-    if (first !== undefined) {
-      issues.push({
-        path: `${path}.repository.repositoryName`,
-        message: `"${name}" is also repositories[${first}]`,
-      });
-    } else {
-      names.set(name, r);
-    }
-    const digests = new Map<string, number>();
-    const images: ImageRecord[] = [];
-    entry.images.forEach((detail, i) => {
-      const at = digests.get(detail.imageDigest);
-      if (at !== undefined) {
-        issues.push({ path: `${path}.images[${i}].imageDigest`, message: `also images[${at}]` });
-        return;
-      }
-      digests.set(detail.imageDigest, i);
-      images.push(toImageRecord(detail as ImageDetail, `${path}.images[${i}]`));
-    });
-
-    const children = new Map<string, string[]>();
-    for (const [digest, manifest] of Object.entries(entry.manifests)) {
-      try {
-        const listed = indexChildren(manifest, digest);
-        if (listed.length > 0) children.set(digest, listed);
-      } catch (error) {
-        if (!(error instanceof ManifestError)) throw error;
-        issues.push({
-          path: `${path}.manifests["${digest}"]`,
-          message: error.message.replace(`${digest}: `, ''),
-        });
-      }
-    }
-    entry.images.forEach((detail, i) => {
-      if (
-        isIndexMediaType(detail.imageManifestMediaType) &&
-        entry.manifests[detail.imageDigest] === undefined
-      ) {
-        issues.push({
-          path: `${path}.manifests`,
-          message: `missing the manifest of index ${detail.imageDigest} (images[${i}]): without it its children are unknown`,
-        });
-      }
-    });
-
-    const repository: SnapshotRepository = {
-      repository: entry.repository,
-      images,
-      indexChildren: children,
-      path,
-    };
-    if (entry.lifecyclePolicyText !== undefined) repository.lifecyclePolicyText = entry.lifecyclePolicyText;
-    repositories.push(repository);
-  });
+  const regions = new Map<string, string>([[data.region, 'region']]);
+  const registries = [
+    readRegistry(data, '', issues),
+    ...(data.regions ?? []).map((entry, index) => {
+      const path = `regions[${index}]`;
+      const first = regions.get(entry.region);
+      if (first !== undefined)
+        issues.push({ path: `${path}.region`, message: `"${entry.region}" is also ${first}` });
+      else regions.set(entry.region, `${path}.region`);
+      return readRegistry(entry, `${path}.`, issues);
+    }),
+  ];
   const takenAt = toEpochMillis(data.takenAt, 'takenAt');
   const inUse = readSnapshotInUse(data, takenAt);
   issues.push(...inUse.issues);
@@ -295,10 +322,87 @@ export function readSnapshot(document: unknown): Snapshot {
     account: data.account,
     region: data.region,
     takenAt,
-    repositories,
+    repositories: registries[0]?.repositories ?? [],
+    registries,
     workloads: { ecs: data.ecs, lambda: data.lambda },
     inUse: inUse.inUse,
   };
+}
+
+function readRegistry(entry: RegionEntry, prefix: string, issues: SnapshotIssue[]): SnapshotRegistry {
+  const names = new Map<string, number>();
+  const repositories = entry.repositories.map((repositoryEntry, r) => {
+    const path = `${prefix}repositories[${r}]`;
+    const name = repositoryEntry.repository.repositoryName;
+    const first = names.get(name);
+    if (first !== undefined) {
+      issues.push({
+        path: `${path}.repository.repositoryName`,
+        message: `"${name}" is also ${prefix}repositories[${first}]`,
+      });
+    } else {
+      names.set(name, r);
+    }
+    return readRepository(repositoryEntry, path, issues);
+  });
+  const registry: SnapshotRegistry = { region: entry.region, repositories };
+  if (entry.replicationConfiguration !== undefined)
+    registry.replicationConfiguration = entry.replicationConfiguration;
+  if (entry.registryScanningConfiguration !== undefined)
+    registry.registryScanningConfiguration = entry.registryScanningConfiguration;
+  return registry;
+}
+
+function readRepository(entry: RepositoryEntry, path: string, issues: SnapshotIssue[]): SnapshotRepository {
+  const digests = new Map<string, number>();
+  const images: ImageRecord[] = [];
+  entry.images.forEach((detail, i) => {
+    const at = digests.get(detail.imageDigest);
+    if (at !== undefined) {
+      issues.push({ path: `${path}.images[${i}].imageDigest`, message: `also images[${at}]` });
+      return;
+    }
+    digests.set(detail.imageDigest, i);
+    images.push(toImageRecord(detail as ImageDetail, `${path}.images[${i}]`));
+  });
+
+  const children = new Map<string, string[]>();
+  for (const [digest, manifest] of Object.entries(entry.manifests)) {
+    try {
+      const listed = indexChildren(manifest, digest);
+      if (listed.length > 0) children.set(digest, listed);
+    } catch (error) {
+      if (!(error instanceof ManifestError)) throw error;
+      issues.push({
+        path: `${path}.manifests["${digest}"]`,
+        message: error.message.replace(`${digest}: `, ''),
+      });
+    }
+  }
+  entry.images.forEach((detail, i) => {
+    if (
+      isIndexMediaType(detail.imageManifestMediaType) &&
+      entry.manifests[detail.imageDigest] === undefined
+    ) {
+      issues.push({
+        path: `${path}.manifests`,
+        message: `missing the manifest of index ${detail.imageDigest} (images[${i}]): without it its children are unknown`,
+      });
+    }
+  });
+
+  const repository: SnapshotRepository = {
+    repository: entry.repository,
+    images,
+    indexChildren: children,
+    path,
+  };
+  if (entry.lifecyclePolicyText !== undefined) repository.lifecyclePolicyText = entry.lifecyclePolicyText;
+  if (entry.repositoryPolicyText !== undefined) repository.repositoryPolicyText = entry.repositoryPolicyText;
+  if (entry.scanningConfiguration !== undefined)
+    repository.scanningConfiguration = entry.scanningConfiguration;
+  if (entry.replicationStatuses !== undefined) repository.replicationStatuses = entry.replicationStatuses;
+  return repository;
 }
 
 function isTimestamp(value: string | number): boolean {

@@ -112,15 +112,21 @@ function toAuditedCheck(check: BaselineCheck, dryRun: boolean): AuditedCheck {
 }
 
 /**
- * Reads what the audit needs from a registry (live ECR, or the simulator replaying a sample): every
+ * The registry reads of an audit: the repository guard's (RegistryPort), except that a snapshot may
+ * answer undefined for a policy it did not record (the baseline then shows as unknown).
+ */
+export interface AuditRegistry extends Pick<RegistryPort, 'listRepositoryPages' | 'scanFrequencies'> {
+  lifecyclePolicyText(repositoryName: string): Promise<string | null | undefined>;
+  repositoryPolicyText(repositoryName: string): Promise<string | null | undefined>;
+}
+
+/**
+ * Reads what the audit needs from a registry (live ECR, or a snapshot's in-memory registry): every
  * repository, and for the covered ones only the settings their rule checks. Read-only.
  */
 export async function observeRegistry(
   config: ImmutabilityConfig,
-  registry: Pick<
-    RegistryPort,
-    'listRepositoryPages' | 'lifecyclePolicyText' | 'repositoryPolicyText' | 'scanFrequencies'
-  >,
+  registry: AuditRegistry,
   options: { concurrency?: number } = {},
 ): Promise<{ observed: ObservedRepository[]; account: string | undefined }> {
   const resolve = compileBaselines(config);
@@ -142,11 +148,14 @@ export async function observeRegistry(
         encryption: summary.encryption,
       };
       try {
-        if (reads.lifecyclePolicy)
-          repository.lifecyclePolicyText = await registry.lifecyclePolicyText(summary.repositoryName);
-        if (reads.repositoryPolicy) {
-          repository.repositoryPolicyText = await registry.repositoryPolicyText(summary.repositoryName);
-        }
+        const lifecyclePolicyText = reads.lifecyclePolicy
+          ? await registry.lifecyclePolicyText(summary.repositoryName)
+          : undefined;
+        if (lifecyclePolicyText !== undefined) repository.lifecyclePolicyText = lifecyclePolicyText;
+        const repositoryPolicyText = reads.repositoryPolicy
+          ? await registry.repositoryPolicyText(summary.repositoryName)
+          : undefined;
+        if (repositoryPolicyText !== undefined) repository.repositoryPolicyText = repositoryPolicyText;
       } catch (error) {
         if (error instanceof RepositoryGoneError) return undefined; // deleted while the audit ran
         throw error;

@@ -11,6 +11,17 @@
 export type ScanFrequency = 'SCAN_ON_PUSH' | 'CONTINUOUS_SCAN' | 'MANUAL';
 export type RequiredScanFrequency = Exclude<ScanFrequency, 'MANUAL'>;
 
+const SCAN_FREQUENCIES: ReadonlySet<string> = new Set<ScanFrequency>([
+  'SCAN_ON_PUSH',
+  'CONTINUOUS_SCAN',
+  'MANUAL',
+]);
+
+/** A frequency this version knows: one ECR adds later is left out, and its baseline shows as unknown. */
+export function isScanFrequency(value: string | undefined): value is ScanFrequency {
+  return value !== undefined && SCAN_FREQUENCIES.has(value);
+}
+
 export interface RegistryScanningRule {
   scanFrequency: ScanFrequency;
   repositoryFilters: { filter: string; filterType: 'WILDCARD' }[];

@@ -14,6 +14,63 @@ export interface RepositoryListing {
   encryptionType?: string | undefined;
 }
 
+/** The fields of a DescribeRepositories entry (SDK or AWS CLI JSON) that the listing reads. */
+export interface RepositoryEntry {
+  repositoryName: string;
+  imageTagMutability?: string | undefined;
+  imageTagMutabilityExclusionFilters?: readonly { filter?: string | undefined }[] | undefined;
+  encryptionConfiguration?: { encryptionType?: string | undefined } | undefined;
+}
+
+/** A DescribeRepositories entry as the audit compares it; createdAt in epoch milliseconds. */
+export function toRepositoryListing(
+  entry: RepositoryEntry,
+  createdAt: number | undefined,
+): RepositoryListing {
+  return {
+    repositoryName: entry.repositoryName,
+    createdAt,
+    // https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_Repository.html
+    tagMutability: entry.imageTagMutability ?? 'MUTABLE',
+    exclusionFilters: (entry.imageTagMutabilityExclusionFilters ?? [])
+      .map((f) => f.filter ?? '')
+      .filter((f) => f !== '')
+      .sort(),
+    encryptionType: entry.encryptionConfiguration?.encryptionType,
+  };
+}
+
+/** The rules of a DescribeRegistry `replicationConfiguration` (SDK or AWS CLI JSON). */
+export function toReplicationRuleViews(
+  configuration:
+    | {
+        rules?:
+          | readonly {
+              destinations?:
+                | readonly { region?: string | undefined; registryId?: string | undefined }[]
+                | undefined;
+              repositoryFilters?:
+                | readonly { filter?: string | undefined; filterType?: string | undefined }[]
+                | undefined;
+            }[]
+          | undefined;
+      }
+    | undefined,
+): ReplicationRuleView[] {
+  return (configuration?.rules ?? []).map((rule) => ({
+    destinations: (rule.destinations ?? []).map((d) => ({
+      region: d.region ?? '',
+      registryId: d.registryId ?? '',
+    })),
+    // Only PREFIX_MATCH exists today; a filter of another type is not understood, so it is not
+    // applied (the rule then covers more repositories, never fewer: nothing escapes the audit).
+    // https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_RepositoryFilter.html
+    prefixes: (rule.repositoryFilters ?? [])
+      .filter((f) => f.filterType === 'PREFIX_MATCH' && f.filter !== undefined)
+      .map((f) => f.filter as string),
+  }));
+}
+
 /**
  * The reads the replication audit makes in one region of its own account (read-only). The real one
  * is shared/aws/replication-registry.ts; the audit takes one per region from a factory.

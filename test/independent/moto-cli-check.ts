@@ -185,6 +185,28 @@ export async function runMotoCliCheck(log: (line: string) => void): Promise<stri
         'repositories audit finds the seeded drifts and nothing else',
       );
     }
+    // The snapshot records what the audit reads live: the audit of the snapshot is the live one.
+    const snapshotAudit = await cli(
+      'repositories',
+      'audit',
+      '--config',
+      CONFIG,
+      '--snapshot',
+      snapshotPath,
+      '--output',
+      'json',
+    );
+    if (audit.status === 1 && snapshotAudit.status === 1) {
+      const { source: _live, ...live } = JSON.parse(audit.stdout) as { source: string };
+      const { source: _file, ...fromSnapshot } = JSON.parse(snapshotAudit.stdout) as { source: string };
+      results.expectEqual(
+        fromSnapshot,
+        live,
+        'repositories audit --snapshot reports what the live audit reports',
+      );
+    } else {
+      results.expect(false, 'repositories audit --snapshot exits 1 (drift)', describeFailure(snapshotAudit));
+    }
 
     const wrongRegion = await cli('repositories', 'audit', '--config', CONFIG, '--region', 'nowhere');
     results.expect(

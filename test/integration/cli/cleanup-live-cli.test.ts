@@ -110,6 +110,46 @@ describe('ecr-warden snapshot', () => {
   });
 });
 
+describe('ecr-warden snapshot: what the audits read', () => {
+  it('records policies, scanning, replication and the destination region, with read-only calls', async () => {
+    const output = join(dir, 'snapshot.json');
+
+    const printed = await capture((write) => runSnapshot({ output, region: 'us-east-1' }, write));
+
+    const document = JSON.parse(readFileSync(output, 'utf8'));
+    const snapshot = readSnapshot(document);
+    expect(printed).toMatch(/aliases; replication destinations us-west-2 \(4 repositories\)\n$/);
+    expect(snapshot.registries.map((registry) => registry.region)).toEqual(['us-east-1', 'us-west-2']);
+    const [east, west] = snapshot.registries;
+    expect(east?.replicationConfiguration?.rules[0]?.destinations).toEqual([
+      { region: 'us-west-2', registryId: '123456789012' },
+    ]);
+    expect(east?.registryScanningConfiguration?.scanType).toBe('ENHANCED');
+    expect(west?.replicationConfiguration).toEqual({ rules: [] });
+    const byName = new Map(east?.repositories.map((entry) => [entry.repository.repositoryName, entry]));
+    expect(byName.get('tools/ci-runner')?.repositoryPolicyText).toEqual(expect.stringContaining('Statement'));
+    expect(byName.get('ml/inference')?.repositoryPolicyText).toBeNull();
+    expect(byName.get('payments/api')?.scanningConfiguration?.scanFrequency).toBe('CONTINUOUS_SCAN');
+    expect(byName.get('data/etl-jobs')?.scanningConfiguration?.scanFrequency).toBe('SCAN_ON_PUSH');
+    // Statuses only of the images a destination lacks, and only in the repositories a rule replicates.
+    const frontend = byName.get('web/frontend');
+    const replica = west?.repositories.find((entry) => entry.repository.repositoryName === 'web/frontend');
+    const present = new Set(replica?.images.map((image) => image.imageDigest));
+    expect(Object.keys(frontend?.replicationStatuses ?? {}).sort()).toEqual(
+      frontend?.images
+        .map((image) => image.imageDigest)
+        .filter((imageDigest) => !present.has(imageDigest))
+        .sort(),
+    );
+    expect(Object.values(frontend?.replicationStatuses ?? {}).flat()).toContainEqual(
+      expect.objectContaining({ region: 'us-west-2', status: 'FAILED' }),
+    );
+    expect(byName.get('data/etl-jobs')).not.toHaveProperty('replicationStatuses');
+    const apis = Object.keys(aws.calls.byApi());
+    expect(apis.filter((api) => !/^(Describe|Get|List|BatchGet)/.test(api))).toEqual([]);
+  });
+});
+
 describe('ecr-warden cleanup plan (live)', () => {
   it('plans the live registry exactly as it plans a snapshot of it', async () => {
     const config = join(dir, 'ecr-warden.yml');

@@ -77,6 +77,11 @@ const INPUTS: { name: string; sample: string; args: (input: string) => string[] 
     ],
   },
   {
+    name: 'replication audit --snapshot',
+    sample: 'local/sample-data/sample-snapshot.json',
+    args: (input) => ['replication', 'audit', '--snapshot', input, '--output', 'json'],
+  },
+  {
     name: 'findings gate --findings',
     sample: 'test/events/aws.ecr/describe-image-scan-findings-enhanced.json',
     args: (input) => [

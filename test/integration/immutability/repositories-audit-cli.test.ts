@@ -11,7 +11,8 @@ import {
 } from '../../../local/registry-sim';
 import { buildCli, type CliRun, expectOneLineError, ROOT, runCli } from '../../support/cli';
 
-const SAMPLE = join(ROOT, 'local', 'sample-data', 'sample-registry.json');
+// The sample registry (local/sample-data/sample-registry.json) as `ecr-warden snapshot` writes it.
+const SAMPLE = join(ROOT, 'local', 'sample-data', 'sample-snapshot.json');
 const DEMO_CONFIG = join(ROOT, 'local', 'demo', 'ecr-warden.demo.yml');
 const EXAMPLE_SNAPSHOT = join(ROOT, 'examples', 'snapshot', 'snapshot.json');
 

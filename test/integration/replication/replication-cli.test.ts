@@ -3,10 +3,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRegistrySimulator, imageManifest } from '../../../local/registry-sim';
+import { takeSimulatorSnapshot } from '../../../local/registry-sim/data/sample-snapshot';
 import { replicationAuditReportDetail } from '../../../shared/events/governance';
 import { buildCli, expectOneLineError, ROOT, runCli } from '../../support/cli';
 
-const SAMPLE = join(ROOT, 'local', 'sample-data', 'sample-registry.json');
+// The sample registry (local/sample-data/sample-registry.json) as `ecr-warden snapshot` writes it.
+const SAMPLE = join(ROOT, 'local', 'sample-data', 'sample-snapshot.json');
 let dir: string;
 
 beforeAll(buildCli);
@@ -18,7 +20,7 @@ afterEach(() => {
 });
 
 /** A snapshot in which us-east-1 replicates payments/ to us-west-2 and every replica matches. */
-function writeCleanSnapshot(): string {
+async function writeCleanSnapshot(): Promise<string> {
   const sim = createRegistrySimulator();
   for (const region of ['us-east-1', 'us-west-2']) {
     sim.addRepository('payments/api', { imageTagMutability: 'IMMUTABLE', encryptionType: 'KMS', region });
@@ -36,7 +38,7 @@ function writeCleanSnapshot(): string {
     pushedAt: '2026-10-01T00:00:00Z',
   });
   const path = join(dir, 'clean.json');
-  writeFileSync(path, JSON.stringify(sim.snapshot('clean')));
+  writeFileSync(path, JSON.stringify(await takeSimulatorSnapshot(sim)));
   return path;
 }
 
@@ -74,8 +76,8 @@ describe('ecr-warden replication audit --snapshot', () => {
     });
   });
 
-  it('says a clean registry in one line and exits 0', () => {
-    const run = runCli('replication', 'audit', '--snapshot', writeCleanSnapshot());
+  it('says a clean registry in one line and exits 0', async () => {
+    const run = runCli('replication', 'audit', '--snapshot', await writeCleanSnapshot());
 
     expect(run.status).toBe(0);
     expect(run.stderr).toBe('');
@@ -126,13 +128,13 @@ describe('ecr-warden replication audit --snapshot', () => {
     expectOneLineError(runCli('replication', 'audit', '--snapshot', SAMPLE, ...args), message);
   });
 
-  it('refuses a snapshot that is not in the simulator format, in one line', () => {
+  it('refuses a file that is not in the snapshot format (here the simulator’s), in one line', () => {
     const path = join(dir, 'bad.json');
     writeFileSync(path, JSON.stringify({ schemaVersion: 1, asOf: 'soon', registries: [] }));
 
     expectOneLineError(
       runCli('replication', 'audit', '--snapshot', path),
-      /snapshot file .*bad\.json is invalid: /,
+      /snapshot file .*bad\.json is not a valid snapshot: /,
     );
   });
 });

@@ -122,6 +122,71 @@ describe('readSnapshot', () => {
   });
 });
 
+describe('readSnapshot: what the audits read', () => {
+  it('reads a version-1 snapshot as one region whose registry settings are not recorded', () => {
+    const snapshot = readSnapshot(fixture());
+
+    expect(snapshot.registries.map((registry) => registry.region)).toEqual(['us-east-1']);
+    expect(snapshot.registries[0]?.repositories).toBe(snapshot.repositories);
+    expect(snapshot.registries[0]).not.toHaveProperty('replicationConfiguration');
+    expect(snapshot.repositories[0]).not.toHaveProperty('repositoryPolicyText');
+  });
+
+  it('reads more regions with their registry settings, policies, scanning and replication statuses', () => {
+    const document = fixture();
+    const [api] = document.repositories;
+    api.repositoryPolicyText = null;
+    api.scanningConfiguration = { repositoryName: 'shop/api', scanFrequency: 'SCAN_ON_PUSH' };
+    api.replicationStatuses = {
+      [digest('1')]: [
+        { region: 'us-west-2', registryId: '123456789012', status: 'FAILED', failureCode: 'X' },
+      ],
+    };
+    document.replicationConfiguration = {
+      rules: [{ destinations: [{ region: 'us-west-2', registryId: '123456789012' }] }],
+    };
+    document.registryScanningConfiguration = { scanType: 'ENHANCED', rules: [] };
+    document.regions = [{ region: 'us-west-2', repositories: [{ ...api, replicationStatuses: undefined }] }];
+
+    const snapshot = readSnapshot(document);
+
+    expect(snapshot.repositories).toHaveLength(document.repositories.length);
+    const [east, west] = snapshot.registries;
+    expect(east?.replicationConfiguration?.rules[0]?.destinations).toEqual([
+      { region: 'us-west-2', registryId: '123456789012' },
+    ]);
+    expect(east?.registryScanningConfiguration?.scanType).toBe('ENHANCED');
+    expect(east?.repositories[0]).toMatchObject({
+      repositoryPolicyText: null,
+      scanningConfiguration: { scanFrequency: 'SCAN_ON_PUSH' },
+      replicationStatuses: { [digest('1')]: [expect.objectContaining({ status: 'FAILED' })] },
+    });
+    expect(west?.region).toBe('us-west-2');
+    expect(west?.repositories.map((repository) => repository.path)).toEqual(['regions[0].repositories[0]']);
+    expect(west).not.toHaveProperty('replicationConfiguration');
+  });
+
+  it('names the path of problems in another region, and a region listed twice', () => {
+    const document = fixture();
+    const [api] = document.repositories;
+    document.regions = [
+      { region: 'us-west-2', repositories: [api, api] },
+      { region: 'us-east-1', repositories: [] },
+      { region: 'us-west', repositories: [{ ...api, repositoryPolicyText: 7 }] },
+    ];
+
+    expect(issuesOf(document)).toEqual([
+      'regions[2].region: must be an AWS region such as us-east-1',
+      'regions[2].repositories[0].repositoryPolicyText: Invalid input: expected string, received number',
+    ]);
+    document.regions[2] = { region: 'eu-west-1', repositories: [] };
+    expect(issuesOf(document)).toEqual([
+      'regions[0].repositories[1].repository.repositoryName: "shop/api" is also regions[0].repositories[0]',
+      'regions[1].region: "us-east-1" is also region',
+    ]);
+  });
+});
+
 describe('planSnapshotCleanup', () => {
   const config = (rules: unknown[], extra: Record<string, unknown> = {}) =>
     parseConfig({ cleanup: { rules, ...extra } }).cleanup;
