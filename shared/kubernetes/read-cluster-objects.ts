@@ -1,12 +1,7 @@
 import type { Agent } from 'node:https';
 import { backoffDelay, sleep } from '../aws/backoff';
 import { KubernetesApiError } from './kubernetes-errors';
-import {
-  createKubernetesAgent,
-  getKubernetesJson,
-  type KubernetesHttpResponse,
-  KubernetesRequestTimeout,
-} from './kubernetes-http';
+import { createKubernetesAgent, getKubernetesJson, type KubernetesHttpResponse } from './kubernetes-http';
 import {
   IN_USE_RESOURCES,
   type KubernetesList,
@@ -188,7 +183,7 @@ async function getWithRetries(
       }
       throw new KubernetesApiError(
         { cluster: input.cluster, path },
-        `${failure instanceof KubernetesRequestTimeout ? 'timed out' : 'unreachable'}: ${errorMessage(failure)} (after ${attempt} attempts)`,
+        `${(failure as Error | undefined)?.name === 'KubernetesRequestTimeout' ? 'timed out' : 'unreachable'}: ${errorMessage(failure)} (after ${attempt} attempts)`,
         { cause: failure },
       );
     }
@@ -241,4 +236,8 @@ function apiError(
   );
 }
 
-const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
+// Not `instanceof Error`: errors from node's TLS layer may come from another realm (jest's sandbox).
+const errorMessage = (error: unknown) => {
+  const message = (error as { message?: unknown } | undefined)?.message;
+  return typeof message === 'string' ? message : String(error);
+};
