@@ -29,7 +29,10 @@ export function podObject(
   namespace: string,
   name: string,
   images: readonly string[],
-  options: { imageIDs?: readonly string[]; owner?: { kind: string; name: string; apiVersion?: string } } = {},
+  options: {
+    imageIDs?: readonly string[];
+    owner?: { kind: string; name: string; apiVersion?: string; uid?: string };
+  } = {},
 ): SeedObject {
   return {
     kind: 'Pod',
@@ -46,7 +49,7 @@ export function podObject(
                 apiVersion: options.owner.apiVersion ?? 'apps/v1',
                 kind: options.owner.kind,
                 name: options.owner.name,
-                uid: `uid-${namespace}-${options.owner.name}`,
+                uid: options.owner.uid ?? `uid-${namespace}-${options.owner.name}`,
                 controller: true,
                 blockOwnerDeletion: true,
               },

@@ -2,6 +2,7 @@ import './quiet-sdk-warning';
 import { spawnSync } from 'node:child_process';
 import { runCfnLintCheck } from './cfn-lint-check';
 import { runDemoWithoutLoopbackCheck } from './demo-without-loopback';
+import { runKubectlCheck } from './kubectl-check';
 import { runMotoCliCheck } from './moto-cli-check';
 
 /**
@@ -11,13 +12,16 @@ import { runMotoCliCheck } from './moto-cli-check';
  * 1. cfn-lint on the packaged CloudFormation templates: no error.
  * 2. The read-only live CLI commands against moto_server over HTTP.
  * 3. The demo with loopback down (`unshare -n`): a one-line error and a prompt exit.
+ * 4. Debian's kubectl against the Kubernetes API stand-in (kubectl-check.ts).
  *
- * cfn-lint and moto_server must be on PATH (`pip install cfn-lint "moto[server]"`); a missing one fails
+ * cfn-lint, moto_server and kubectl must be on PATH (`pip install cfn-lint "moto[server]"`,
+ * `apt-get install kubernetes-client`); a missing one fails
  * with a message saying so. Only loopback is used. Prints one line per expectation; exit 1 when any fails.
  */
 const TOOLS = [
   { command: 'cfn-lint', args: ['--version'], install: 'pip install cfn-lint' },
   { command: 'moto_server', args: ['--help'], install: 'pip install "moto[server]"' },
+  { command: 'kubectl', args: ['version', '--client'], install: 'apt-get install -y kubernetes-client' },
 ];
 
 async function main(): Promise<number> {
@@ -34,7 +38,7 @@ async function main(): Promise<number> {
   if (missing.length > 0) return 1;
 
   const failures: string[] = [];
-  for (const check of [runCfnLintCheck, runMotoCliCheck, runDemoWithoutLoopbackCheck]) {
+  for (const check of [runCfnLintCheck, runMotoCliCheck, runDemoWithoutLoopbackCheck, runKubectlCheck]) {
     const checkStarted = Date.now();
     try {
       failures.push(...(await check(log)));
