@@ -32,6 +32,11 @@ export interface KubernetesApiStandInOptions {
   now?: () => number;
   /** How long a continue token stays valid (default 5 minutes, the API server's default). */
   continueTtlMs?: number;
+  /**
+   * The authorizer (EKS access entries): whether the token's principal may list cluster-wide.
+   * Default: everyone the authenticator accepts. Refused: 403 Forbidden.
+   */
+  authorize?: (principal: StandInCredentials) => boolean;
   /** Whether a 410 carries a token to continue an inconsistent list with (default true, as the API server). */
   offerInconsistentContinue?: boolean;
 }
@@ -158,6 +163,20 @@ export class KubernetesApiStandIn {
     if (!check.ok) return { status: 401, body: statusBody(401, 'Unauthorized', 'Unauthorized') };
 
     const url = new URL(rawUrl, 'https://127.0.0.1');
+    const principal = (this.options.credentials ?? [STAND_IN_CREDENTIALS]).find(
+      (c) => c.accessKeyId === check.accessKeyId,
+    ) as StandInCredentials;
+    if (this.options.authorize !== undefined && !this.options.authorize(principal)) {
+      const resource = url.pathname.split('/').pop() ?? '';
+      return {
+        status: 403,
+        body: statusBody(
+          403,
+          'Forbidden',
+          `${resource} is forbidden: User "${principal.arn ?? principal.accessKeyId}" cannot list resource "${resource}" at the cluster scope`,
+        ),
+      };
+    }
     const continueToken = url.searchParams.get('continue') ?? '';
     const fault = this.faults.find(
       (f) =>

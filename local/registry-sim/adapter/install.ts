@@ -1,5 +1,6 @@
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { ECSClient } from '@aws-sdk/client-ecs';
+import { EKSClient } from '@aws-sdk/client-eks';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { deepCopy } from '../model/deep-copy';
@@ -8,6 +9,7 @@ import type { World } from '../model/world';
 import { CallLog } from './call-log';
 import { ecrRoutes } from './ecr-api';
 import { ecsRoutes } from './ecs-api';
+import { eksRoutes } from './eks-api';
 import { FaultInjector, type InjectedFault } from './faults';
 import { lambdaRoutes } from './lambda-api';
 import type { Dispatcher, Handler, Route } from './route';
@@ -27,6 +29,7 @@ export interface InstalledSimulator {
     ecr: AwsClientStub<ECRClient>;
     ecs: AwsClientStub<ECSClient>;
     lambda: AwsClientStub<LambdaClient>;
+    eks: AwsClientStub<EKSClient>;
   };
   /** Puts the real `send` methods back. */
   restore(): void;
@@ -59,6 +62,7 @@ const ENDPOINT_HOST: Record<SimulatedService, (region: string) => string> = {
   ecr: (region) => `api.ecr.${region}.amazonaws.com`,
   ecs: (region) => `ecs.${region}.amazonaws.com`,
   lambda: (region) => `lambda.${region}.amazonaws.com`,
+  eks: (region) => `eks.${region}.amazonaws.com`,
 };
 
 /**
@@ -156,10 +160,12 @@ export function installSimulator(world: World, options: InstallOptions = {}): In
     ecr: mockClient(ECRClient),
     ecs: mockClient(ECSClient),
     lambda: mockClient(LambdaClient),
+    eks: mockClient(EKSClient),
   };
   register(mocks.ecr, 'ecr', ecrRoutes, dispatch);
   register(mocks.ecs, 'ecs', ecsRoutes, dispatch);
   register(mocks.lambda, 'lambda', lambdaRoutes, dispatch);
+  register(mocks.eks, 'eks', eksRoutes, dispatch);
 
   return {
     calls,
@@ -169,6 +175,7 @@ export function installSimulator(world: World, options: InstallOptions = {}): In
       mocks.ecr.restore();
       mocks.ecs.restore();
       mocks.lambda.restore();
+      mocks.eks.restore();
     },
   };
 }

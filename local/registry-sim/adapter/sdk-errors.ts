@@ -1,9 +1,10 @@
 import * as ecr from '@aws-sdk/client-ecr';
 import * as ecs from '@aws-sdk/client-ecs';
+import * as eks from '@aws-sdk/client-eks';
 import * as lambda from '@aws-sdk/client-lambda';
 import type { SimulatedServiceError } from '../model/simulated-error';
 
-export type SimulatedService = 'ecr' | 'ecs' | 'lambda';
+export type SimulatedService = 'ecr' | 'ecs' | 'lambda' | 'eks';
 
 type ServiceExceptionClass = new (options: {
   name: string;
@@ -21,6 +22,7 @@ const SERVICES: Record<
   ecr: { module: ecr, base: ecr.ECRServiceException as unknown as ServiceExceptionClass },
   ecs: { module: ecs, base: ecs.ECSServiceException as unknown as ServiceExceptionClass },
   lambda: { module: lambda, base: lambda.LambdaServiceException as unknown as ServiceExceptionClass },
+  eks: { module: eks, base: eks.EKSServiceException as unknown as ServiceExceptionClass },
 };
 
 // HTTP statuses that differ from 400 for client errors (Lambda's REST-JSON API uses them).
