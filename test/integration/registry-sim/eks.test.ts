@@ -36,15 +36,6 @@ beforeEach(() => {
 
 afterEach(() => env.restore());
 
-async function failure(call: Promise<unknown>): Promise<Error> {
-  try {
-    await call;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the call to fail');
-}
-
 describe('registry simulator: EKS', () => {
   it('lists every cluster of the account and region, page after page (ListClusters, 100 a page)', async () => {
     for (let i = 0; i < 150; i++) sim.addEksCluster({ name: `cluster-${String(i).padStart(3, '0')}` });
@@ -79,7 +70,7 @@ describe('registry simulator: EKS', () => {
   it('answers ResourceNotFoundException for an unknown cluster, and a clear error for one still CREATING', async () => {
     sim.addEksCluster({ name: 'new-eks', status: 'CREATING' });
 
-    expect(await failure(describeEksClusterEndpoint(eks, 'missing'))).toBeInstanceOf(
+    await expect(describeEksClusterEndpoint(eks, 'missing')).rejects.toBeInstanceOf(
       ResourceNotFoundException,
     );
     await expect(describeEksClusterEndpoint(eks, 'new-eks')).rejects.toMatchObject({
@@ -116,21 +107,19 @@ describe('registry simulator: EKS', () => {
       accessScope: { type: 'cluster', namespaces: [] },
     });
     expect(listed.accessEntries).toEqual([WORKER_ROLE]);
-    expect(
-      await failure(
-        eks.send(new CreateAccessEntryCommand({ clusterName: 'prod-eks', principalArn: WORKER_ROLE })),
-      ),
-    ).toBeInstanceOf(ResourceInUseException);
+    await expect(
+      eks.send(new CreateAccessEntryCommand({ clusterName: 'prod-eks', principalArn: WORKER_ROLE })),
+    ).rejects.toBeInstanceOf(ResourceInUseException);
   });
 
   it('refuses access entries on a cluster whose authentication mode is CONFIG_MAP', async () => {
     sim.addEksCluster({ name: 'legacy-eks', authenticationMode: 'CONFIG_MAP' });
 
-    const error = await failure(
-      eks.send(new CreateAccessEntryCommand({ clusterName: 'legacy-eks', principalArn: WORKER_ROLE })),
+    const create = eks.send(
+      new CreateAccessEntryCommand({ clusterName: 'legacy-eks', principalArn: WORKER_ROLE }),
     );
 
-    expect(error).toBeInstanceOf(InvalidRequestException);
+    await expect(create).rejects.toBeInstanceOf(InvalidRequestException);
   });
 
   describe('with a Kubernetes API stand-in behind the cluster endpoint', () => {
