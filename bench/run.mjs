@@ -195,3 +195,6 @@ await import('./repository-guard.mjs');
 
 // Tag pattern matching against the regular expression it replaced (bench/tag-pattern.mjs).
 await import('./tag-pattern.mjs');
+
+// The Kubernetes (EKS) read: 20,000 pods and 5,000 workloads through the list client (bench/kubernetes-read.mjs).
+await import('./kubernetes-read.mjs');
