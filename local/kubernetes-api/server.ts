@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import {
   apiGroupListDocument,
   apiResourceListDocument,
@@ -60,6 +61,8 @@ export interface StandInRequest {
   /** Path and query as sent. */
   url: string;
   status: number;
+  /** Whether the answer was gzipped. */
+  gzip: boolean;
 }
 
 /** The test-only IAM key pair the stand-in accepts by default. */
@@ -96,9 +99,17 @@ export class KubernetesApiStandIn {
       const url = req.url ?? '/';
       this.answer(req.method ?? 'GET', url, req.headers.authorization).then(
         ({ status, body, headers }) => {
-          this.requests.push({ method: req.method ?? 'GET', url, status });
-          res.writeHead(status, { 'content-type': 'application/json', ...headers });
-          res.end(JSON.stringify(body));
+          const text = Buffer.from(JSON.stringify(body), 'utf8');
+          // The API server gzips answers above 128 KiB when the client accepts gzip (kube-apiserver's
+          // APIResponseCompression; defaultGzipThresholdBytes = 128 * 1024).
+          const gzip = text.length > 128 * 1024 && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+          this.requests.push({ method: req.method ?? 'GET', url, status, gzip });
+          res.writeHead(status, {
+            'content-type': 'application/json',
+            ...(gzip ? { 'content-encoding': 'gzip' } : {}),
+            ...headers,
+          });
+          res.end(gzip ? gzipSync(text) : text);
         },
         (error: unknown) => {
           res.writeHead(500, { 'content-type': 'application/json' });

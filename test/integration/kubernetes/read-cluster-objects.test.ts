@@ -1,5 +1,5 @@
 import type { SeedObject } from '../../../local/kubernetes-api/object-store';
-import { podObject, workloadObject } from '../../../local/kubernetes-api/seed-objects';
+import { generateClusterObjects, podObject, workloadObject } from '../../../local/kubernetes-api/seed-objects';
 import { generateSelfSignedCertificate } from '../../../local/kubernetes-api/self-signed-certificate';
 import {
   type KubernetesApiStandIn,
@@ -280,5 +280,19 @@ describe('readClusterObjects against the Kubernetes API stand-in', () => {
     await expect(read).rejects.toMatchObject({ name: 'KubernetesApiError', status: undefined });
     await expect(read).rejects.toThrow(/unreachable: self.signed certificate/);
     expect(standIn.requests).toHaveLength(0);
+  });
+});
+
+describe('readClusterObjects on a large page', () => {
+  it('accepts the gzip the API server uses for answers above 128 KiB', async () => {
+    standIn = await startKubernetesApiStandIn({
+      clusterName: CLUSTER,
+      objects: generateClusterObjects({ pods: 600, workloads: 0, namespaces: 7 }),
+    });
+
+    const list = await readClusterObjects(await readInput());
+
+    expect(list.items).toHaveLength(600);
+    expect(standIn.requests.filter((r) => r.gzip).map((r) => r.url)).toEqual(['/api/v1/pods?limit=500']);
   });
 });
