@@ -102,7 +102,8 @@ export class KubernetesApiStandIn {
           const text = Buffer.from(JSON.stringify(body), 'utf8');
           // The API server gzips answers above 128 KiB when the client accepts gzip (kube-apiserver's
           // APIResponseCompression; defaultGzipThresholdBytes = 128 * 1024).
-          const gzip = text.length > 128 * 1024 && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+          const gzip =
+            text.length > 128 * 1024 && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
           this.requests.push({ method: req.method ?? 'GET', url, status, gzip });
           res.writeHead(status, {
             'content-type': 'application/json',

@@ -1,5 +1,9 @@
 import type { SeedObject } from '../../../local/kubernetes-api/object-store';
-import { generateClusterObjects, podObject, workloadObject } from '../../../local/kubernetes-api/seed-objects';
+import {
+  generateClusterObjects,
+  podObject,
+  workloadObject,
+} from '../../../local/kubernetes-api/seed-objects';
 import { generateSelfSignedCertificate } from '../../../local/kubernetes-api/self-signed-certificate';
 import {
   type KubernetesApiStandIn,

@@ -45,11 +45,19 @@ describe('toInUseListItem', () => {
   it('leaves out a spec the object does not have, so that the converter can fail closed on it', () => {
     const item = toInUseListItem(resource('Deployment'), { metadata: { name: 'd', namespace: 'n' } });
 
-    expect(item).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd', namespace: 'n' } });
+    expect(item).toEqual({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'd', namespace: 'n' },
+    });
   });
 
   it('keeps an item that is not an object as an empty one of its kind, never drops it', () => {
-    expect(toInUseListItem(resource('Job'), 'garbage')).toEqual({ apiVersion: 'batch/v1', kind: 'Job', metadata: {} });
+    expect(toInUseListItem(resource('Job'), 'garbage')).toEqual({
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: {},
+    });
   });
 });
 
