@@ -16,13 +16,12 @@ import {
 import type { InstalledSimulator } from '../../../local/registry-sim/adapter/install';
 import { EKS_VIEW_POLICY_ARN } from '../../../local/registry-sim/model/eks';
 import { createRegistrySimulator, type RegistrySimulator } from '../../../local/registry-sim/simulator';
+import { eksClustersToRead, readEksClusterObjects } from '../../../shared/aws/eks-cluster-objects';
 import {
   describeEksClusterEndpoint,
   eksClusterName,
   listEksClusterNames,
 } from '../../../shared/aws/eks-clusters';
-import { createEksToken } from '../../../shared/aws/eks-token';
-import { readClusterObjects } from '../../../shared/kubernetes/read-cluster-objects';
 
 const WORKER_ROLE = STAND_IN_CREDENTIALS.arn as string;
 let sim: RegistrySimulator;
@@ -133,20 +132,9 @@ describe('registry simulator: EKS', () => {
         authorize: (principal) => sim.eks().allowsClusterWideRead(SAMPLE_CLUSTER_NAME, principal.arn ?? ''),
       });
       sim.addEksCluster({ name: SAMPLE_CLUSTER_NAME, endpoint: standIn.url, caData: standIn.caData });
-      const read = async () => {
-        const cluster = await describeEksClusterEndpoint(eks, SAMPLE_CLUSTER_NAME);
-        const { token } = await createEksToken({
-          clusterName: cluster.name,
-          region: 'us-east-1',
-          credentials: STAND_IN_CREDENTIALS,
-        });
-        return readClusterObjects({
-          cluster: cluster.name,
-          endpoint: cluster.endpoint,
-          caData: cluster.caData,
-          token,
-        });
-      };
+      const worker = new EKSClient({ region: 'us-east-1', credentials: STAND_IN_CREDENTIALS });
+      const read = () =>
+        readEksClusterObjects(worker, SAMPLE_CLUSTER_NAME, { retry: { sleep: async () => {} } });
 
       await expect(read()).rejects.toMatchObject({ name: 'KubernetesApiError', status: 403 });
       await eks.send(
@@ -163,6 +151,27 @@ describe('registry simulator: EKS', () => {
       const list = await read();
 
       expect(list.items).toHaveLength(sampleClusterObjects().length);
+    });
+
+    it('reads every cluster for `all`, and refuses an ARN of another region', async () => {
+      standIn = await startKubernetesApiStandIn({ clusterName: 'b-eks', objects: sampleClusterObjects() });
+      sim.addEksCluster({ name: 'a-eks', status: 'CREATING' });
+      sim.addEksCluster({ name: 'b-eks', endpoint: standIn.url, caData: standIn.caData });
+      const worker = new EKSClient({ region: 'us-east-1', credentials: STAND_IN_CREDENTIALS });
+
+      expect(await eksClustersToRead(worker, 'all')).toEqual(['a-eks', 'b-eks']);
+      expect(await eksClustersToRead(worker, ['b-eks'])).toEqual(['b-eks']);
+      await expect(readEksClusterObjects(worker, 'a-eks')).rejects.toMatchObject({
+        name: 'EksClusterNotReadableError',
+      });
+      expect(
+        (await readEksClusterObjects(worker, 'arn:aws:eks:us-east-1:123456789012:cluster/b-eks')).items,
+      ).toHaveLength(sampleClusterObjects().length);
+      await expect(
+        readEksClusterObjects(worker, 'arn:aws:eks:eu-west-1:123456789012:cluster/b-eks'),
+      ).rejects.toThrow(
+        'EKS cluster arn:aws:eks:eu-west-1:123456789012:cluster/b-eks is in eu-west-1; it was to be read with an EKS client of us-east-1',
+      );
     });
   });
 });
