@@ -201,3 +201,5 @@ await import('./tag-pattern.mjs');
 
 // The in-use model (Kubernetes objects to image uses) at issue 14's scale (bench/in-use-model.mjs).
 await import('./in-use-model.mjs');
+// The Kubernetes (EKS) read: 20,000 pods and 5,000 workloads through the list client (bench/kubernetes-read.mjs).
+await import('./kubernetes-read.mjs');

@@ -16,6 +16,7 @@ import type {
   EcsTaskDefinition,
   LaunchType,
 } from './model/ecs';
+import type { AddEksClusterInput, EksCluster, EksState } from './model/eks';
 import type { LambdaFunction, LambdaState, LambdaVersion } from './model/lambda';
 import type { ReplicationRule, ScanningConfiguration, ScanningRule } from './model/registry';
 import type { RepositorySettings, RepositoryState, StoredImage } from './model/repository';
@@ -179,6 +180,18 @@ export class RegistrySimulator {
   /** The simulated Lambda of an account and region. */
   lambda(at: Location = {}): LambdaState {
     return this.world.lambda(at.accountId ?? this.accountId, at.region ?? this.region);
+  }
+
+  /** The simulated EKS of an account and region (clusters and their access entries). */
+  eks(at: Location = {}): EksState {
+    return this.world.eks(at.accountId ?? this.accountId, at.region ?? this.region);
+  }
+
+  /** An EKS cluster whose endpoint and CA are, typically, a Kubernetes API stand-in's. */
+  addEksCluster(
+    input: Omit<AddEksClusterInput, 'createdAt'> & { createdAt?: Date | string } & Location,
+  ): EksCluster {
+    return this.eks(input).addCluster({ ...input, createdAt: this.timeOf(input.createdAt) });
   }
 
   registerTaskDefinition(

@@ -2,6 +2,7 @@ import './quiet-sdk-warning';
 import { spawnSync } from 'node:child_process';
 import { runCfnLintCheck } from './cfn-lint-check';
 import { runDemoWithoutLoopbackCheck } from './demo-without-loopback';
+import { runKubectlCheck } from './kubectl-check';
 import { runMotoCliCheck } from './moto-cli-check';
 import { runMotoWorkloadAccountsCheck } from './moto-workload-accounts-check';
 
@@ -14,13 +15,16 @@ import { runMotoWorkloadAccountsCheck } from './moto-workload-accounts-check';
  * 3. The workload-account adapters (AssumeRole, ECS/Lambda in the assumed account, Batch, S3) against
  *    moto_server over HTTP.
  * 4. The demo with loopback down (`unshare -n`): a one-line error and a prompt exit.
+ * 5. Debian's kubectl against the Kubernetes API stand-in (kubectl-check.ts).
  *
- * cfn-lint and moto_server must be on PATH (`pip install cfn-lint "moto[server]"`); a missing one fails
+ * cfn-lint, moto_server and kubectl must be on PATH (`pip install cfn-lint "moto[server]"`,
+ * `apt-get install kubernetes-client`); a missing one fails
  * with a message saying so. Only loopback is used. Prints one line per expectation; exit 1 when any fails.
  */
 const TOOLS = [
   { command: 'cfn-lint', args: ['--version'], install: 'pip install cfn-lint' },
   { command: 'moto_server', args: ['--help'], install: 'pip install "moto[server]"' },
+  { command: 'kubectl', args: ['version', '--client'], install: 'apt-get install -y kubernetes-client' },
 ];
 
 async function main(): Promise<number> {
@@ -42,6 +46,7 @@ async function main(): Promise<number> {
     runMotoCliCheck,
     runMotoWorkloadAccountsCheck,
     runDemoWithoutLoopbackCheck,
+    runKubectlCheck,
   ]) {
     const checkStarted = Date.now();
     try {

@@ -2,6 +2,7 @@ import { AppRunnerClient } from '@aws-sdk/client-apprunner';
 import { BatchClient } from '@aws-sdk/client-batch';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { ECSClient } from '@aws-sdk/client-ecs';
+import { EKSClient } from '@aws-sdk/client-eks';
 import { Inspector2Client } from '@aws-sdk/client-inspector2';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -17,6 +18,7 @@ import { CallLog } from './call-log';
 import { resolveCaller } from './caller';
 import { ecrRoutes } from './ecr-api';
 import { ecsRoutes } from './ecs-api';
+import { eksRoutes } from './eks-api';
 import { FaultInjector, type InjectedFault } from './faults';
 import { inspectorRoutes } from './inspector-api';
 import { lambdaRoutes } from './lambda-api';
@@ -44,6 +46,7 @@ export interface InstalledSimulator {
     appRunner: AwsClientStub<AppRunnerClient>;
     s3: AwsClientStub<S3Client>;
     inspector: AwsClientStub<Inspector2Client>;
+    eks: AwsClientStub<EKSClient>;
   };
   /** Puts the real `send` methods back. */
   restore(): void;
@@ -81,6 +84,7 @@ const ENDPOINT_HOST: Record<SimulatedService, (region: string) => string> = {
   apprunner: (region) => `apprunner.${region}.amazonaws.com`,
   s3: (region) => `s3.${region}.amazonaws.com`,
   inspector2: (region) => `inspector2.${region}.amazonaws.com`,
+  eks: (region) => `eks.${region}.amazonaws.com`,
 };
 
 /**
@@ -192,6 +196,7 @@ export function installSimulator(world: World, options: InstallOptions = {}): In
     appRunner: mockClient(AppRunnerClient),
     s3: mockClient(S3Client),
     inspector: mockClient(Inspector2Client),
+    eks: mockClient(EKSClient),
   };
   register(mocks.ecr, 'ecr', ecrRoutes, dispatch);
   register(mocks.ecs, 'ecs', ecsRoutes, dispatch);
@@ -201,6 +206,7 @@ export function installSimulator(world: World, options: InstallOptions = {}): In
   register(mocks.appRunner, 'apprunner', appRunnerRoutes, dispatch);
   register(mocks.s3, 's3', s3Routes, dispatch);
   register(mocks.inspector, 'inspector2', inspectorRoutes, dispatch);
+  register(mocks.eks, 'eks', eksRoutes, dispatch);
 
   return {
     calls,
@@ -210,7 +216,8 @@ export function installSimulator(world: World, options: InstallOptions = {}): In
       mocks.ecr.restore();
       mocks.ecs.restore();
       mocks.lambda.restore();
-      for (const stub of [mocks.sts, mocks.batch, mocks.appRunner, mocks.s3, mocks.inspector]) stub.restore();
+      for (const stub of [mocks.eks, mocks.sts, mocks.batch, mocks.appRunner, mocks.s3, mocks.inspector])
+        stub.restore();
     },
   };
 }

@@ -2,13 +2,23 @@ import * as apprunner from '@aws-sdk/client-apprunner';
 import * as batch from '@aws-sdk/client-batch';
 import * as ecr from '@aws-sdk/client-ecr';
 import * as ecs from '@aws-sdk/client-ecs';
+import * as eks from '@aws-sdk/client-eks';
 import * as inspector2 from '@aws-sdk/client-inspector2';
 import * as lambda from '@aws-sdk/client-lambda';
 import * as s3 from '@aws-sdk/client-s3';
 import * as sts from '@aws-sdk/client-sts';
 import type { SimulatedServiceError } from '../model/simulated-error';
 
-export type SimulatedService = 'ecr' | 'ecs' | 'lambda' | 'sts' | 'batch' | 'apprunner' | 's3' | 'inspector2';
+export type SimulatedService =
+  | 'ecr'
+  | 'ecs'
+  | 'lambda'
+  | 'eks'
+  | 'sts'
+  | 'batch'
+  | 'apprunner'
+  | 's3'
+  | 'inspector2';
 
 type ServiceExceptionClass = new (options: {
   name: string;
@@ -37,6 +47,7 @@ const SERVICES: Record<
     module: inspector2,
     base: inspector2.Inspector2ServiceException as unknown as ServiceExceptionClass,
   },
+  eks: { module: eks, base: eks.EKSServiceException as unknown as ServiceExceptionClass },
 };
 
 // HTTP statuses that differ from 400 for client errors (Lambda's REST-JSON API uses them).

@@ -1,5 +1,6 @@
 import { SimulatedClock } from './clock';
 import { EcsState } from './ecs';
+import { EksState } from './eks';
 import { LambdaState } from './lambda';
 import { RegistryState } from './registry';
 import type { PutImageResult, ReplicationStatusRecord, RepositoryState } from './repository';
@@ -65,6 +66,7 @@ export class World {
   private readonly lambdaMap = new Map<string, LambdaState>();
   /** STS, S3, Batch, App Runner, Inspector (./workload-services.ts). */
   readonly services: WorkloadServices;
+  private readonly eksMap = new Map<string, EksState>();
 
   constructor(options: WorldOptions = {}) {
     this.clock = new SimulatedClock(options.asOf ?? DEFAULT_AS_OF);
@@ -119,6 +121,16 @@ export class World {
 
   lambdaStates(): LambdaState[] {
     return [...this.lambdaMap.values()];
+  }
+
+  eks(accountId: string, region: string): EksState {
+    const key = `${accountId}/${region}`;
+    let state = this.eksMap.get(key);
+    if (state === undefined) {
+      state = new EksState(accountId, region, this.random(`eks/${key}`));
+      this.eksMap.set(key, state);
+    }
+    return state;
   }
 
   /** PutImage in a registry, then replication to every destination a registry rule names. */
