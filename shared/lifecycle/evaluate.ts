@@ -41,6 +41,11 @@ export interface LifecycleEvaluationOptions {
 
 export interface LifecycleAction {
   image: LifecycleImage;
+  /**
+   * Where `image` is in the images given to the evaluation: callers that keep data per image read
+   * it in the listing's order (the JSON preview encodes its results so, memory order).
+   */
+  imageIndex: number;
   rulePriority: number;
   type: RuleActionType;
 }
@@ -139,6 +144,7 @@ export function evaluateLifecyclePolicy(
     next[ruleIndex] = slot + 1;
     actions[slot] = {
       image: images[i] as LifecycleImage,
+      imageIndex: i,
       rulePriority: rule.rulePriority,
       type: rule.action.type,
     };

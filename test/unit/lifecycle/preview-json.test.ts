@@ -108,20 +108,42 @@ const action: fc.Arbitrary<{ action: LifecycleAction; pushedAt: string | number 
   })
   .map(({ imageDigest, imageTags, pushedAt, storageClass, rulePriority, type }) => {
     const image: LifecycleImage = { imageDigest, imageTags, pushedAt: 0, storageClass };
-    return { action: { image, rulePriority, type }, pushedAt };
+    // imageIndex is set by evaluationOf, which decides the listing's order.
+    return { action: { image, imageIndex: -1, rulePriority, type }, pushedAt };
   });
 
-/** An evaluation of the generated actions, and a pushedAtOf that echoes each image's own timestamp. */
-function evaluationOf(entries: { action: LifecycleAction; pushedAt: string | number }[]): {
-  evaluation: LifecycleEvaluation;
-  pushedAtOf: PushedAtFormat;
-} {
+/**
+ * An evaluation of the generated actions, and a pushedAtOf that echoes each image's own timestamp.
+ * `listing[k]`: where action k's image is in the listing, as the engine reports it (imageIndex);
+ * by default the preview's order. The writer encodes the results in the listing's order and copies
+ * them out in the preview's; an index that is missing or taken twice makes it encode them directly.
+ */
+function evaluationOf(
+  entries: { action: LifecycleAction; pushedAt: string | number }[],
+  listing: readonly number[] = entries.map((_, k) => k),
+): { evaluation: LifecycleEvaluation; pushedAtOf: PushedAtFormat } {
   const pushedAt = new Map(entries.map((entry) => [entry.action.image, entry.pushedAt]));
+  const actions = entries.map((entry, k) => ({ ...entry.action, imageIndex: listing[k] as number }));
   return {
-    evaluation: { actions: entries.map((entry) => entry.action), held: [] },
+    evaluation: { actions, held: [] },
     pushedAtOf: (image) => pushedAt.get(image) as string | number,
   };
 }
+
+/** Actions, and the listing's order of their images: a permutation with gaps (images kept). */
+const actionsInAListing = fc.array(action, { maxLength: 30 }).chain((entries) =>
+  fc.tuple(
+    fc.constant(entries),
+    fc
+      .shuffledSubarray(
+        Array.from({ length: entries.length * 2 }, (_, i) => i),
+        { minLength: entries.length, maxLength: entries.length },
+      )
+      .chain((indexes) =>
+        fc.shuffledSubarray(indexes, { minLength: indexes.length, maxLength: indexes.length }),
+      ),
+  ),
+);
 
 describe('writePolicyPreviewJson', () => {
   it('writes byte for byte what JSON.stringify of each result gives, on hostile tags, digests and timestamps', () => {
@@ -132,6 +154,33 @@ describe('writePolicyPreviewJson', () => {
         expect(bytes.toString('utf8')).toBe(referencePreviewJson(evaluation, pushedAtOf));
         expect(bytes.equals(Buffer.from(referencePreviewJson(evaluation, pushedAtOf), 'utf8'))).toBe(true);
       }),
+      RUNS,
+    );
+  });
+
+  it('writes the same bytes whatever the listing order of the images (imageIndex) the results are encoded in', () => {
+    fc.assert(
+      fc.property(actionsInAListing, ([entries, listing]) => {
+        const { evaluation, pushedAtOf } = evaluationOf(entries, listing);
+        const { bytes } = writtenBytes(evaluation, pushedAtOf);
+        expect(bytes.equals(Buffer.from(referencePreviewJson(evaluation, pushedAtOf), 'utf8'))).toBe(true);
+      }),
+      RUNS,
+    );
+  });
+
+  it('writes the same bytes when imageIndex is missing or shared, by encoding in the preview order', () => {
+    fc.assert(
+      fc.property(
+        fc.array(action, { minLength: 2, maxLength: 12 }),
+        fc.constantFrom<number | 'shared'>(-1, Number.NaN, 'shared'),
+        (entries, broken) => {
+          const listing = entries.map((_, k): number => (k !== 1 ? k : broken === 'shared' ? 0 : broken));
+          const { evaluation, pushedAtOf } = evaluationOf(entries, listing);
+          const { bytes } = writtenBytes(evaluation, pushedAtOf);
+          expect(bytes.equals(Buffer.from(referencePreviewJson(evaluation, pushedAtOf), 'utf8'))).toBe(true);
+        },
+      ),
       RUNS,
     );
   });
@@ -171,9 +220,12 @@ describe('writePolicyPreviewJson', () => {
       storageClass: 'standard',
     };
     const chunks: Uint8Array[] = [];
-    writePolicyPreviewJson({ actions: [{ image, rulePriority: 1, type: 'expire' }], held: [] }, (chunk) => {
-      chunks.push(chunk);
-    });
+    writePolicyPreviewJson(
+      { actions: [{ image, imageIndex: 0, rulePriority: 1, type: 'expire' }], held: [] },
+      (chunk) => {
+        chunks.push(chunk);
+      },
+    );
     const preview = JSON.parse(Buffer.concat(chunks).toString('utf8'));
     expect(preview.previewResults[0].imagePushedAt).toBe('2026-03-01T12:00:00.000Z');
   });
@@ -187,12 +239,15 @@ describe('writePolicyPreviewJson', () => {
           pushedAt: 0,
           storageClass: i % 5 === 0 ? ('archive' as const) : ('standard' as const),
         },
+        imageIndex: -1,
         rulePriority: (i % 4) + 1,
         type: i % 7 === 0 ? ('transition' as const) : ('expire' as const),
       },
       pushedAt: i % 2 === 0 ? `2025-01-01T00:00:${String(i % 60).padStart(2, '0')}+00:00` : 1_735_689_600 + i,
     }));
-    const { evaluation, pushedAtOf } = evaluationOf(entries);
+    // Listed in another order than the preview's: every seventh image, then the others.
+    const listing = entries.map((_, k) => (k % 7) * 12_000 + k);
+    const { evaluation, pushedAtOf } = evaluationOf(entries, listing);
     const { bytes, chunks } = writtenBytes(evaluation, pushedAtOf);
     const reference = referencePreviewJson(evaluation, pushedAtOf);
     expect(bytes.length).toBeGreaterThan(1 << 20);
