@@ -121,13 +121,16 @@ function describeEntry(entry: EntryLabel): string {
   return typeof entry === 'number' ? `imageDetails[${entry}]` : entry;
 }
 
+// One frozen empty list for every untagged image rather than an array each (a fifth of the images).
+const NO_TAGS: readonly string[] = Object.freeze([]);
+
 export function toImageRecord(detail: ImageDetail, entry: EntryLabel = 'image'): ImageRecord {
   // Every field is set, absent ones to undefined, so that all records share one shape and the
   // engine's property reads stay monomorphic (measurably faster on 100,000 images).
   const { lastRecordedPullTime, lastArchivedAt, lastActivatedAt } = detail;
   return {
     imageDigest: detail.imageDigest,
-    imageTags: detail.imageTags ?? [],
+    imageTags: detail.imageTags ?? NO_TAGS,
     pushedAt: timestampOf(detail.imagePushedAt, entry, 'imagePushedAt'),
     lastPulledAt:
       lastRecordedPullTime === undefined

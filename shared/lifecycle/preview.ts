@@ -84,9 +84,13 @@ export function writePolicyPreviewJson(
   let expiring = 0;
   for (let k = 0; k < actions.length; k++) {
     if ((actions[k] as LifecycleAction).type === 'expire') expiring++;
-    out.raw(k === 0 ? FIRST_RESULT_START : NEXT_RESULT_START);
-    if (staged === undefined) writeResult(out, actions[k] as LifecycleAction, pushedAtOf);
-    else out.copy(staged.bytes, staged.start[k] as number, staged.end[k] as number);
+    if (staged === undefined) {
+      out.raw(k === 0 ? FIRST_RESULT_START : NEXT_RESULT_START);
+      writeResult(out, actions[k] as LifecycleAction, pushedAtOf);
+    } else {
+      // Each staged result starts with `,\n    `; the first one without its comma.
+      out.copy(staged.bytes, (staged.start[k] as number) + (k === 0 ? 1 : 0), staged.end[k] as number);
+    }
   }
   const transitioning = actions.length - expiring;
   const summary: PreviewSummary = { expiringImageTotalCount: expiring };
@@ -120,7 +124,7 @@ function writeResult(out: JsonByteWriter, action: LifecycleAction, pushedAtOf: P
   out.raw(image.storageClass === 'archive' ? ARCHIVE_END : STANDARD_END);
 }
 
-/** Every result's bytes, result k at `bytes[start[k], end[k])`. */
+/** Every result's bytes, its separator before it (`,\n    `): result k at `bytes[start[k], end[k])`. */
 interface StagedResults {
   bytes: Uint8Array;
   start: Float64Array;
@@ -158,6 +162,7 @@ function stageInListingOrder(
     const k = (actionOf[index] as number) - 1;
     if (k < 0) continue;
     start[k] = staging.position;
+    staging.raw(NEXT_RESULT_START);
     writeResult(staging, actions[k] as LifecycleAction, pushedAtOf);
     end[k] = staging.position;
   }
