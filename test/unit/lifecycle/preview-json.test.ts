@@ -4,7 +4,14 @@
 // (quotes, backslashes, control characters, non-ASCII, lone surrogates), archive and transition
 // actions, ISO and epoch-second timestamps, and chunk boundaries anywhere.
 import fc from 'fast-check';
-import type { LifecycleAction, LifecycleEvaluation, LifecycleImage } from '../../../shared/lifecycle';
+import { type ImageRecord, readImageDetails } from '../../../shared/inventory/image-details';
+import {
+  evaluateLifecyclePolicy,
+  type LifecycleAction,
+  type LifecycleEvaluation,
+  type LifecycleImage,
+  parseLifecyclePolicy,
+} from '../../../shared/lifecycle';
 import { type PushedAtFormat, writePolicyPreviewJson } from '../../../shared/lifecycle/preview';
 
 const RUNS = { seed: 20_261_204, numRuns: 300 };
@@ -255,6 +262,95 @@ describe('writePolicyPreviewJson', () => {
     expect(bytes.equals(Buffer.from(reference, 'utf8'))).toBe(true);
     expect(reference.split('\n').filter((line) => line.startsWith('    {"imageDigest"'))).toHaveLength(
       12_000,
+    );
+  });
+
+  // The path the CLI takes: a describe-images listing read, evaluated by the engine (whose
+  // imageIndex gives the listing's order) and echoed, against the reference serializer.
+  it('writes what the reference serializer writes for an evaluated listing: every action, storage class and tag kind', () => {
+    const policy = parseLifecyclePolicy(
+      JSON.stringify({
+        rules: [
+          {
+            rulePriority: 1,
+            selection: {
+              tagStatus: 'tagged',
+              tagPatternList: ['v*'],
+              countType: 'imageCountMoreThan',
+              countNumber: 2,
+            },
+            action: { type: 'expire' },
+          },
+          {
+            rulePriority: 2,
+            selection: {
+              tagStatus: 'untagged',
+              countType: 'sinceImagePushed',
+              countUnit: 'days',
+              countNumber: 1,
+            },
+            action: { type: 'expire' },
+          },
+          {
+            rulePriority: 3,
+            selection: {
+              tagStatus: 'any',
+              countType: 'sinceImagePulled',
+              countUnit: 'days',
+              countNumber: 30,
+            },
+            action: { type: 'transition', targetStorageClass: 'archive' },
+          },
+          {
+            rulePriority: 4,
+            selection: {
+              tagStatus: 'any',
+              storageClass: 'archive',
+              countType: 'sinceImageTransitioned',
+              countUnit: 'days',
+              countNumber: 90,
+            },
+            action: { type: 'expire' },
+          },
+        ],
+      }),
+    );
+    if (!policy.ok) throw new Error(`the test policy is invalid: ${JSON.stringify(policy.violations)}`);
+    const now = Date.parse('2026-11-01T00:00:00Z');
+    const detail = fc.record({
+      tags: fc.array(fc.oneof(fc.constantFrom('v1', 'v2.0', 'vé', 'v🐳', 'v"q"', 'v\\x'), hostileText), {
+        maxLength: 3,
+      }),
+      pushedDaysAgo: fc.integer({ min: 0, max: 400 }),
+      pulledDaysAgo: fc.option(fc.integer({ min: 0, max: 400 }), { nil: undefined }),
+      archivedDaysAgo: fc.option(fc.integer({ min: 0, max: 400 }), { nil: undefined }),
+      epochSeconds: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(fc.array(detail, { maxLength: 40 }), (entries) => {
+        const imageDetails = entries.map((entry, n) => {
+          const at = (daysAgo: number) =>
+            entry.epochSeconds
+              ? (now - daysAgo * 86_400_000) / 1000
+              : new Date(now - daysAgo * 86_400_000).toISOString().replace('.000Z', '+00:00');
+          return {
+            imageDigest: `sha256:${n.toString(16).padStart(64, '0')}`,
+            ...(entry.tags.length > 0 ? { imageTags: entry.tags } : {}),
+            imagePushedAt: at(entry.pushedDaysAgo + (entry.archivedDaysAgo ?? 0)),
+            ...(entry.pulledDaysAgo === undefined ? {} : { lastRecordedPullTime: at(entry.pulledDaysAgo) }),
+            ...(entry.archivedDaysAgo === undefined
+              ? { imageStatus: 'ACTIVE' }
+              : { imageStatus: 'ARCHIVED', lastArchivedAt: at(entry.archivedDaysAgo) }),
+          };
+        });
+        const { images } = readImageDetails({ imageDetails });
+        const evaluation = evaluateLifecyclePolicy(policy.policy, images, { now });
+        const pushedAtOf: PushedAtFormat = (image) =>
+          (image as ImageRecord).detail.imagePushedAt as string | number;
+        const { bytes } = writtenBytes(evaluation, pushedAtOf);
+        expect(bytes.equals(Buffer.from(referencePreviewJson(evaluation, pushedAtOf), 'utf8'))).toBe(true);
+      }),
+      RUNS,
     );
   });
 });
