@@ -2,7 +2,7 @@
 // (ECR's default per-repository quota) with a 4-rule policy. Figures, not assertions: the goals
 // are printed next to the measurements. Wall-clock figures are medians of interleaved runs; each
 // JSON preview is set against its I/O floor (bench/io-floor.mjs), what node needs merely to read
-// and parse the same file and write as many bytes to the same sink.
+// and parse the same file and write an output of the preview's shape and size to the same sink.
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -68,8 +68,9 @@ function previewOutput(policyFile) {
 }
 const firstCleanup = previewOutput(policy);
 const dailyRun = previewOutput(steadyStatePolicy);
-// The I/O floor of each JSON preview: read + parse the same file, write as many bytes to the same
-// sink (stdout, here /dev/null), and nothing else (bench/io-floor.mjs).
+// The I/O floor of each JSON preview: read + parse the same file, write as many bytes of the
+// preview's shape (one result per listed image, in file order) to the same sink (stdout, here
+// /dev/null), and nothing else (bench/io-floor.mjs).
 const floorArgs = (bytes) => [join(import.meta.dirname, 'io-floor.mjs'), images, String(bytes)];
 
 // Interleave the runs so that a busy machine slows each side alike.
@@ -123,7 +124,7 @@ for (const [title, output, floorRuns, previewRuns] of [
 ]) {
   const floor = median(floorRuns);
   const preview = median(previewRuns);
-  figure(`I/O floor, ${title}: read + parse, write ${mb(output.bytes)} to stdout`, floor);
+  figure(`I/O floor, ${title}: read + parse, write ${mb(output.bytes)} of results`, floor);
   figure(
     `preview --output json, ${title} (${count(output.listed)} images listed)`,
     preview,

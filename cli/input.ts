@@ -21,8 +21,17 @@ export function readInputFile(path: string, what: string): string {
   }
 }
 
-export function readJsonFile(path: string, what: string): unknown {
-  return parseJson(readInputFile(path, what), `${what} file ${path}`);
+export function readJsonFile(path: string, what: string, options?: ParseJsonOptions): unknown {
+  return parseJson(readInputFile(path, what), `${what} file ${path}`, options);
+}
+
+export interface ParseJsonOptions {
+  /**
+   * Default true: refuse valid JSON nested deeper than MAX_JSON_NESTING. False only for a reader
+   * that never walks the document recursively, nor hands it to one (the describe-images reader).
+   * Invalid JSON is refused with its depth checked either way.
+   */
+  checkNesting?: boolean;
 }
 
 /**
@@ -38,9 +47,14 @@ export const MAX_JSON_NESTING = 256;
  * own messages give a position only for some errors (not for a truncated file or a misspelt
  * literal, where they quote the text instead), so the error is located with jsonc-parser in strict
  * mode; that second parse runs only on the failure path. Either way a document nested deeper than
- * MAX_JSON_NESTING is refused, with the place where it gets too deep.
+ * MAX_JSON_NESTING is refused, with the place where it gets too deep (a valid one only with
+ * `checkNesting`, the default).
  */
-export function parseJson(json: string, where: string): unknown {
+export function parseJson(
+  json: string,
+  where: string,
+  { checkNesting = true }: ParseJsonOptions = {},
+): unknown {
   let value: unknown;
   try {
     value = JSON.parse(json);
@@ -52,7 +66,8 @@ export function parseJson(json: string, where: string): unknown {
       : tooDeep(json, where, tooDeepAt);
   }
   // The walk costs about 15 ms on a 60 MB describe-images file; the text is scanned only to say where.
-  if (nestingExceeds(value, MAX_JSON_NESTING)) throw tooDeep(json, where, offsetTooDeep(json));
+  if (checkNesting && nestingExceeds(value, MAX_JSON_NESTING))
+    throw tooDeep(json, where, offsetTooDeep(json));
   return value;
 }
 

@@ -79,7 +79,9 @@ function loadPolicy(path: string): LifecyclePolicy {
 }
 
 function loadImages(path: string): { images: ImageRecord[]; activating: number } {
-  const document = readJsonFile(path, 'images');
+  // Not walked for its nesting depth (30 ms on 100,000 images): readImageDetails reads known
+  // fields only, each checked for its type, and nothing walks the rest of an entry recursively.
+  const document = readJsonFile(path, 'images', { checkNesting: false });
   try {
     return readImageDetails(document);
   } catch (error) {

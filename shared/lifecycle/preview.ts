@@ -46,8 +46,10 @@ const CHUNK_BYTES = 1 << 20;
 
 // The constant parts of a result, keys in the order the API documents them.
 const ascii = new TextEncoder();
-const FIRST_RESULT_START = ascii.encode('\n    {"imageDigest":');
-const NEXT_RESULT_START = ascii.encode(',\n    {"imageDigest":');
+const FIRST_RESULT_START = ascii.encode('\n    ');
+const NEXT_RESULT_START = ascii.encode(',\n    ');
+const DIGEST_START = ascii.encode('{"imageDigest":');
+const COMMA = ascii.encode(',');
 const TAGS_START = ascii.encode(',"imageTags":[');
 const TAGS_END_PUSHED_AT = ascii.encode('],"imagePushedAt":');
 const EXPIRE_THEN_PRIORITY = ascii.encode(',"action":{"type":"EXPIRE"},"appliedRulePriority":');
@@ -64,6 +66,11 @@ const ARCHIVE_END = ascii.encode(',"storageClass":"ARCHIVE"}');
  * result (test/unit/lifecycle/preview-json.test.ts checks that against a reference), but written
  * field by field into the chunk: on a 100,000-image first cleanup (24 MB of JSON) building the text
  * as strings and encoding it afterwards cost more than evaluating the policy.
+ *
+ * The results are encoded in the listing's order (stageInListingOrder), then copied out in the
+ * preview's (by rule, oldest first): reading 100,000 images' digests, tags and timestamps in the
+ * preview's order jumps around a heap of the size of the parsed listing, and those cache misses
+ * were half the writing time.
  */
 export function writePolicyPreviewJson(
   evaluation: LifecycleEvaluation,
@@ -72,30 +79,18 @@ export function writePolicyPreviewJson(
 ): void {
   const out = new JsonByteWriter(sink, chunkBytes);
   out.ascii('{\n  "status": "COMPLETE",\n  "previewResults": [');
-  let expiring = 0;
   const { actions } = evaluation;
-  for (let i = 0; i < actions.length; i++) {
-    const { image, rulePriority, type } = actions[i] as LifecycleAction;
-    out.raw(i === 0 ? FIRST_RESULT_START : NEXT_RESULT_START);
-    out.string(image.imageDigest);
-    out.raw(TAGS_START);
-    const tags = image.imageTags;
-    for (let t = 0; t < tags.length; t++) {
-      if (t > 0) out.ascii(',');
-      out.string(tags[t] as string);
-    }
-    out.raw(TAGS_END_PUSHED_AT);
-    const pushedAt = pushedAtOf(image);
-    if (typeof pushedAt === 'string') out.string(pushedAt);
-    else out.number(pushedAt);
-    if (type === 'expire') {
-      expiring++;
-      out.raw(EXPIRE_THEN_PRIORITY);
+  const staged = stageInListingOrder(actions, pushedAtOf);
+  let expiring = 0;
+  for (let k = 0; k < actions.length; k++) {
+    if ((actions[k] as LifecycleAction).type === 'expire') expiring++;
+    if (staged === undefined) {
+      out.raw(k === 0 ? FIRST_RESULT_START : NEXT_RESULT_START);
+      writeResult(out, actions[k] as LifecycleAction, pushedAtOf);
     } else {
-      out.raw(TRANSITION_THEN_PRIORITY);
+      // Each staged result starts with `,\n    `; the first one without its comma.
+      out.copy(staged.bytes, (staged.start[k] as number) + (k === 0 ? 1 : 0), staged.end[k] as number);
     }
-    out.number(rulePriority);
-    out.raw(image.storageClass === 'archive' ? ARCHIVE_END : STANDARD_END);
   }
   const transitioning = actions.length - expiring;
   const summary: PreviewSummary = { expiringImageTotalCount: expiring };
@@ -107,6 +102,71 @@ export function writePolicyPreviewJson(
   const summaryJson = JSON.stringify(summary, null, 2).replace(/\n/g, '\n  ');
   out.ascii(`${actions.length === 0 ? '' : '\n  '}],\n  "summary": ${summaryJson}\n}\n`);
   out.end();
+}
+
+/** One preview result, `{"imageDigest":...}`, exactly as JSON.stringify of the result object. */
+function writeResult(out: JsonByteWriter, action: LifecycleAction, pushedAtOf: PushedAtFormat): void {
+  const { image, rulePriority, type } = action;
+  out.raw(DIGEST_START);
+  out.string(image.imageDigest);
+  out.raw(TAGS_START);
+  const tags = image.imageTags;
+  for (let t = 0; t < tags.length; t++) {
+    if (t > 0) out.raw(COMMA);
+    out.string(tags[t] as string);
+  }
+  out.raw(TAGS_END_PUSHED_AT);
+  const pushedAt = pushedAtOf(image);
+  if (typeof pushedAt === 'string') out.string(pushedAt);
+  else out.number(pushedAt);
+  out.raw(type === 'expire' ? EXPIRE_THEN_PRIORITY : TRANSITION_THEN_PRIORITY);
+  out.number(rulePriority);
+  out.raw(image.storageClass === 'archive' ? ARCHIVE_END : STANDARD_END);
+}
+
+/** Every result's bytes, its separator before it (`,\n    `): result k at `bytes[start[k], end[k])`. */
+interface StagedResults {
+  bytes: Uint8Array;
+  start: Float64Array;
+  end: Float64Array;
+}
+
+/**
+ * Encodes the results in the order of the images they are about (`imageIndex`): the order in
+ * which the listing was parsed, so the order of the images' strings in memory. Undefined when an
+ * action has no valid imageIndex or two share one (an evaluation built by hand): the results are
+ * then encoded in the preview's order, with the same bytes.
+ */
+function stageInListingOrder(
+  actions: readonly LifecycleAction[],
+  pushedAtOf: PushedAtFormat,
+): StagedResults | undefined {
+  let images = 0;
+  for (let k = 0; k < actions.length; k++) {
+    const index = (actions[k] as LifecycleAction).imageIndex;
+    if (!Number.isSafeInteger(index) || index < 0) return undefined;
+    if (index >= images) images = index + 1;
+  }
+  // The images' actions by image: k + 1, 0 for none.
+  const actionOf = new Float64Array(images);
+  for (let k = 0; k < actions.length; k++) {
+    const index = (actions[k] as LifecycleAction).imageIndex;
+    if (actionOf[index] !== 0) return undefined;
+    actionOf[index] = k + 1;
+  }
+  // About the preview's size from the start (240 bytes a result on the bench), so that it rarely grows.
+  const staging = new JsonByteWriter(undefined, Math.max(1024, actions.length * 256));
+  const start = new Float64Array(actions.length);
+  const end = new Float64Array(actions.length);
+  for (let index = 0; index < images; index++) {
+    const k = (actionOf[index] as number) - 1;
+    if (k < 0) continue;
+    start[k] = staging.position;
+    staging.raw(NEXT_RESULT_START);
+    writeResult(staging, actions[k] as LifecycleAction, pushedAtOf);
+    end[k] = staging.position;
+  }
+  return { bytes: staging.written(), start, end };
 }
 
 /** The preview as an object: the parsed form of what writePolicyPreviewJson writes. */

@@ -518,6 +518,39 @@ describe('ecr-warden hostile input: refused with exit 2 and one line, never eval
     expectOneLineError(run, /manifests file .* nests arrays and objects more than 256 levels deep/);
   });
 
+  // The images file is not walked for its depth (it costs 30 ms on 100,000 images): the reader reads
+  // known fields only, so depth in a field it does not know must neither crash nor change anything.
+  it('previews a listing whose entries carry an unknown field nested 100,000 levels deep as without it', () => {
+    const repository = multipleRulesRepository('iso');
+    const plain = runPreview(
+      documentedPolicy('image-count'),
+      writeFile('plain.json', repository),
+      '--output',
+      'json',
+    );
+    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    const withDeepField = JSON.stringify(repository).replace(
+      '"imageDigest"',
+      `"futureField":${deep},"imageDigest"`,
+    );
+    const images = writeFile('deep.json', withDeepField);
+
+    for (const output of ['json', 'table']) {
+      const run = runPreview(documentedPolicy('image-count'), images, '--output', output);
+      expect(run.stderr).toBe('');
+      expect(run.status).toBe(0);
+      if (output === 'json') expect(run.stdout).toBe(plain.stdout);
+    }
+  });
+
+  it('refuses a valid images file nested deeper than its shape allows, naming the entry', () => {
+    const images = writeFile('images.json', `{"imageDetails": ${'['.repeat(300)}${']'.repeat(300)}}`);
+
+    const run = runPreview(documentedPolicy('image-count'), images);
+
+    expectOneLineError(run, /images file .*: imageDetails\[0\]: expected an object/);
+  });
+
   it('refuses a listing that names a digest twice instead of counting the image twice', () => {
     const repository = multipleRulesRepository('iso');
     repository.imageDetails.push({ ...repository.imageDetails[0] });

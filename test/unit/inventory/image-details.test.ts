@@ -135,6 +135,36 @@ describe('parseUtcTimestamp, the fast path for AWS CLI timestamps', () => {
     );
   });
 
+  // The fast path counts days arithmetically: it must give what Date.UTC gave for any fields,
+  // leap days, century years and impossible days included (those it leaves to the strict reader).
+  it('reads any year, month, day and time as Date.UTC does, and leaves days a month lacks', () => {
+    const two = (n: number) => String(n).padStart(2, '0');
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 9999 }),
+        fc.integer({ min: 1, max: 12 }),
+        fc.integer({ min: 1, max: 31 }),
+        fc.integer({ min: 0, max: 23 }),
+        fc.integer({ min: 0, max: 59 }),
+        fc.integer({ min: 0, max: 59 }),
+        fc.constantFrom('', '.5', '.123', '.999999'),
+        fc.constantFrom('Z', '+00:00'),
+        (year, month, day, hour, minute, second, fraction, zone) => {
+          const text = `${String(year).padStart(4, '0')}-${two(month)}-${two(day)}T${two(hour)}:${two(minute)}:${two(second)}${fraction}${zone}`;
+          const millis = Math.floor(Number(`0${fraction || '.0'}`) * 1000 + 1e-9);
+          const expected = Date.UTC(year, month - 1, day, hour, minute, second, millis);
+          const dayExists = new Date(expected).getUTCDate() === day;
+          expect(parseUtcTimestamp(text)).toBe(dayExists ? expected : undefined);
+        },
+      ),
+      { seed: 20261204, numRuns: 2000 },
+    );
+    expect(parseUtcTimestamp('2024-02-29T00:00:00Z')).toBe(Date.UTC(2024, 1, 29));
+    expect(parseUtcTimestamp('2000-02-29T00:00:00Z')).toBe(Date.UTC(2000, 1, 29));
+    expect(parseUtcTimestamp('1900-02-29T00:00:00Z')).toBeUndefined();
+    expect(parseUtcTimestamp('2100-02-29T00:00:00Z')).toBeUndefined();
+  });
+
   it('leaves other offsets, layouts and impossible dates to Date.parse', () => {
     for (const text of [
       '2026-02-27T12:00:00+01:00',
@@ -332,6 +362,16 @@ describe('readImageDetails refuses what would mislead the preview', () => {
       );
     },
   );
+
+  it('finds a digest listed twice among 50,000 that share all but their last characters', () => {
+    const details = Array.from({ length: 50_000 }, (_, n) => imageDetail(n));
+    expect(readImageDetails(describeImagesOutput(...details)).images).toHaveLength(50_000);
+    details.push({ ...(details[31_337] as Record<string, unknown>) });
+    expect(() => readImageDetails(describeImagesOutput(...details))).toThrow(
+      'imageDetails[50000].imageDigest: sha256:',
+    );
+    expect(() => readImageDetails(describeImagesOutput(...details))).toThrow('(also imageDetails[31337])');
+  });
 
   it('refuses a digest listed twice, naming it and both entries', () => {
     const twice = imageDetail(1);

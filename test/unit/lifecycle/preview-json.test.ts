@@ -4,7 +4,14 @@
 // (quotes, backslashes, control characters, non-ASCII, lone surrogates), archive and transition
 // actions, ISO and epoch-second timestamps, and chunk boundaries anywhere.
 import fc from 'fast-check';
-import type { LifecycleAction, LifecycleEvaluation, LifecycleImage } from '../../../shared/lifecycle';
+import { type ImageRecord, readImageDetails } from '../../../shared/inventory/image-details';
+import {
+  evaluateLifecyclePolicy,
+  type LifecycleAction,
+  type LifecycleEvaluation,
+  type LifecycleImage,
+  parseLifecyclePolicy,
+} from '../../../shared/lifecycle';
 import { type PushedAtFormat, writePolicyPreviewJson } from '../../../shared/lifecycle/preview';
 
 const RUNS = { seed: 20_261_204, numRuns: 300 };
@@ -108,20 +115,42 @@ const action: fc.Arbitrary<{ action: LifecycleAction; pushedAt: string | number 
   })
   .map(({ imageDigest, imageTags, pushedAt, storageClass, rulePriority, type }) => {
     const image: LifecycleImage = { imageDigest, imageTags, pushedAt: 0, storageClass };
-    return { action: { image, rulePriority, type }, pushedAt };
+    // imageIndex is set by evaluationOf, which decides the listing's order.
+    return { action: { image, imageIndex: -1, rulePriority, type }, pushedAt };
   });
 
-/** An evaluation of the generated actions, and a pushedAtOf that echoes each image's own timestamp. */
-function evaluationOf(entries: { action: LifecycleAction; pushedAt: string | number }[]): {
-  evaluation: LifecycleEvaluation;
-  pushedAtOf: PushedAtFormat;
-} {
+/**
+ * An evaluation of the generated actions, and a pushedAtOf that echoes each image's own timestamp.
+ * `listing[k]`: where action k's image is in the listing, as the engine reports it (imageIndex);
+ * by default the preview's order. The writer encodes the results in the listing's order and copies
+ * them out in the preview's; an index that is missing or taken twice makes it encode them directly.
+ */
+function evaluationOf(
+  entries: { action: LifecycleAction; pushedAt: string | number }[],
+  listing: readonly number[] = entries.map((_, k) => k),
+): { evaluation: LifecycleEvaluation; pushedAtOf: PushedAtFormat } {
   const pushedAt = new Map(entries.map((entry) => [entry.action.image, entry.pushedAt]));
+  const actions = entries.map((entry, k) => ({ ...entry.action, imageIndex: listing[k] as number }));
   return {
-    evaluation: { actions: entries.map((entry) => entry.action), held: [] },
+    evaluation: { actions, held: [] },
     pushedAtOf: (image) => pushedAt.get(image) as string | number,
   };
 }
+
+/** Actions, and the listing's order of their images: a permutation with gaps (images kept). */
+const actionsInAListing = fc.array(action, { maxLength: 30 }).chain((entries) =>
+  fc.tuple(
+    fc.constant(entries),
+    fc
+      .shuffledSubarray(
+        Array.from({ length: entries.length * 2 }, (_, i) => i),
+        { minLength: entries.length, maxLength: entries.length },
+      )
+      .chain((indexes) =>
+        fc.shuffledSubarray(indexes, { minLength: indexes.length, maxLength: indexes.length }),
+      ),
+  ),
+);
 
 describe('writePolicyPreviewJson', () => {
   it('writes byte for byte what JSON.stringify of each result gives, on hostile tags, digests and timestamps', () => {
@@ -132,6 +161,33 @@ describe('writePolicyPreviewJson', () => {
         expect(bytes.toString('utf8')).toBe(referencePreviewJson(evaluation, pushedAtOf));
         expect(bytes.equals(Buffer.from(referencePreviewJson(evaluation, pushedAtOf), 'utf8'))).toBe(true);
       }),
+      RUNS,
+    );
+  });
+
+  it('writes the same bytes whatever the listing order of the images (imageIndex) the results are encoded in', () => {
+    fc.assert(
+      fc.property(actionsInAListing, ([entries, listing]) => {
+        const { evaluation, pushedAtOf } = evaluationOf(entries, listing);
+        const { bytes } = writtenBytes(evaluation, pushedAtOf);
+        expect(bytes.equals(Buffer.from(referencePreviewJson(evaluation, pushedAtOf), 'utf8'))).toBe(true);
+      }),
+      RUNS,
+    );
+  });
+
+  it('writes the same bytes when imageIndex is missing or shared, by encoding in the preview order', () => {
+    fc.assert(
+      fc.property(
+        fc.array(action, { minLength: 2, maxLength: 12 }),
+        fc.constantFrom<number | 'shared'>(-1, Number.NaN, 'shared'),
+        (entries, broken) => {
+          const listing = entries.map((_, k): number => (k !== 1 ? k : broken === 'shared' ? 0 : broken));
+          const { evaluation, pushedAtOf } = evaluationOf(entries, listing);
+          const { bytes } = writtenBytes(evaluation, pushedAtOf);
+          expect(bytes.equals(Buffer.from(referencePreviewJson(evaluation, pushedAtOf), 'utf8'))).toBe(true);
+        },
+      ),
       RUNS,
     );
   });
@@ -171,9 +227,12 @@ describe('writePolicyPreviewJson', () => {
       storageClass: 'standard',
     };
     const chunks: Uint8Array[] = [];
-    writePolicyPreviewJson({ actions: [{ image, rulePriority: 1, type: 'expire' }], held: [] }, (chunk) => {
-      chunks.push(chunk);
-    });
+    writePolicyPreviewJson(
+      { actions: [{ image, imageIndex: 0, rulePriority: 1, type: 'expire' }], held: [] },
+      (chunk) => {
+        chunks.push(chunk);
+      },
+    );
     const preview = JSON.parse(Buffer.concat(chunks).toString('utf8'));
     expect(preview.previewResults[0].imagePushedAt).toBe('2026-03-01T12:00:00.000Z');
   });
@@ -187,12 +246,15 @@ describe('writePolicyPreviewJson', () => {
           pushedAt: 0,
           storageClass: i % 5 === 0 ? ('archive' as const) : ('standard' as const),
         },
+        imageIndex: -1,
         rulePriority: (i % 4) + 1,
         type: i % 7 === 0 ? ('transition' as const) : ('expire' as const),
       },
       pushedAt: i % 2 === 0 ? `2025-01-01T00:00:${String(i % 60).padStart(2, '0')}+00:00` : 1_735_689_600 + i,
     }));
-    const { evaluation, pushedAtOf } = evaluationOf(entries);
+    // Listed in another order than the preview's: every seventh image, then the others.
+    const listing = entries.map((_, k) => (k % 7) * 12_000 + k);
+    const { evaluation, pushedAtOf } = evaluationOf(entries, listing);
     const { bytes, chunks } = writtenBytes(evaluation, pushedAtOf);
     const reference = referencePreviewJson(evaluation, pushedAtOf);
     expect(bytes.length).toBeGreaterThan(1 << 20);
@@ -200,6 +262,95 @@ describe('writePolicyPreviewJson', () => {
     expect(bytes.equals(Buffer.from(reference, 'utf8'))).toBe(true);
     expect(reference.split('\n').filter((line) => line.startsWith('    {"imageDigest"'))).toHaveLength(
       12_000,
+    );
+  });
+
+  // The path the CLI takes: a describe-images listing read, evaluated by the engine (whose
+  // imageIndex gives the listing's order) and echoed, against the reference serializer.
+  it('writes what the reference serializer writes for an evaluated listing: every action, storage class and tag kind', () => {
+    const policy = parseLifecyclePolicy(
+      JSON.stringify({
+        rules: [
+          {
+            rulePriority: 1,
+            selection: {
+              tagStatus: 'tagged',
+              tagPatternList: ['v*'],
+              countType: 'imageCountMoreThan',
+              countNumber: 2,
+            },
+            action: { type: 'expire' },
+          },
+          {
+            rulePriority: 2,
+            selection: {
+              tagStatus: 'untagged',
+              countType: 'sinceImagePushed',
+              countUnit: 'days',
+              countNumber: 1,
+            },
+            action: { type: 'expire' },
+          },
+          {
+            rulePriority: 3,
+            selection: {
+              tagStatus: 'any',
+              countType: 'sinceImagePulled',
+              countUnit: 'days',
+              countNumber: 30,
+            },
+            action: { type: 'transition', targetStorageClass: 'archive' },
+          },
+          {
+            rulePriority: 4,
+            selection: {
+              tagStatus: 'any',
+              storageClass: 'archive',
+              countType: 'sinceImageTransitioned',
+              countUnit: 'days',
+              countNumber: 90,
+            },
+            action: { type: 'expire' },
+          },
+        ],
+      }),
+    );
+    if (!policy.ok) throw new Error(`the test policy is invalid: ${JSON.stringify(policy.violations)}`);
+    const now = Date.parse('2026-11-01T00:00:00Z');
+    const detail = fc.record({
+      tags: fc.array(fc.oneof(fc.constantFrom('v1', 'v2.0', 'vé', 'v🐳', 'v"q"', 'v\\x'), hostileText), {
+        maxLength: 3,
+      }),
+      pushedDaysAgo: fc.integer({ min: 0, max: 400 }),
+      pulledDaysAgo: fc.option(fc.integer({ min: 0, max: 400 }), { nil: undefined }),
+      archivedDaysAgo: fc.option(fc.integer({ min: 0, max: 400 }), { nil: undefined }),
+      epochSeconds: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(fc.array(detail, { maxLength: 40 }), (entries) => {
+        const imageDetails = entries.map((entry, n) => {
+          const at = (daysAgo: number) =>
+            entry.epochSeconds
+              ? (now - daysAgo * 86_400_000) / 1000
+              : new Date(now - daysAgo * 86_400_000).toISOString().replace('.000Z', '+00:00');
+          return {
+            imageDigest: `sha256:${n.toString(16).padStart(64, '0')}`,
+            ...(entry.tags.length > 0 ? { imageTags: entry.tags } : {}),
+            imagePushedAt: at(entry.pushedDaysAgo + (entry.archivedDaysAgo ?? 0)),
+            ...(entry.pulledDaysAgo === undefined ? {} : { lastRecordedPullTime: at(entry.pulledDaysAgo) }),
+            ...(entry.archivedDaysAgo === undefined
+              ? { imageStatus: 'ACTIVE' }
+              : { imageStatus: 'ARCHIVED', lastArchivedAt: at(entry.archivedDaysAgo) }),
+          };
+        });
+        const { images } = readImageDetails({ imageDetails });
+        const evaluation = evaluateLifecyclePolicy(policy.policy, images, { now });
+        const pushedAtOf: PushedAtFormat = (image) =>
+          (image as ImageRecord).detail.imagePushedAt as string | number;
+        const { bytes } = writtenBytes(evaluation, pushedAtOf);
+        expect(bytes.equals(Buffer.from(referencePreviewJson(evaluation, pushedAtOf), 'utf8'))).toBe(true);
+      }),
+      RUNS,
     );
   });
 });
