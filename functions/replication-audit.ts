@@ -40,10 +40,6 @@ const guard = createIdempotencyGuard({
   store: createStateStore({ tableName: environment.STATE_TABLE_NAME }),
 });
 
-// A failure alert is published once per event id: EventBridge may deliver an event twice, and Lambda
-// retries a failed asynchronous invocation twice within hours. The record outlives both; a claim
-// outlives the function's timeout (900 s), so a live invocation never loses it.
-const ALERT_ONCE = { ttlSeconds: 2 * 24 * 3600, inProgressTimeoutSeconds: 960 };
 // The audit stops starting repositories this long before Lambda's limit, to remediate and publish.
 const REPORT_MARGIN_MS = 90_000;
 
@@ -86,10 +82,7 @@ async function replicationAudit(
         readerFor,
         publisher,
         metrics,
-        once: async (key, publish) => {
-          const run = await guard.runOnce(key, ALERT_ONCE, publish);
-          return run.status === 'executed' ? 'executed' : 'duplicate';
-        },
+        once: guard,
         log: logger,
       });
       logger.info('replication action handled', { ...outcome });

@@ -12,7 +12,7 @@ import { readSlackNotifierEnvironment } from '../shared/config/environment';
 import { CORRELATION_ID_PATHS, logger } from '../shared/logger';
 import { createNotificationMetrics } from '../shared/metrics/notification-metrics';
 import { createGovernanceNotifier } from '../shared/notify/governance-notifier';
-import { processNotificationBatch } from '../shared/notify/process-notification-batch';
+import { processNotificationBatch } from './batch/notification-batch';
 
 // Cold start: a missing STATE_TABLE_NAME or NOTIFICATION_DEAD_LETTER_QUEUE_URL, or an invalid bundled config
 // (notifications.routes included) fails the init phase with a message naming the variable or the config path.
@@ -38,7 +38,7 @@ const notifier = createGovernanceNotifier({
  * event published on the ecr-warden bus becomes a Slack message in the channels its routes name. Failed
  * messages, and those behind them in the batch, are reported as batch item failures and come back; a
  * message that fails again at its second receive is parked in the dead-letter queue (the queue's own
- * redrive after 5 receives stays the backstop). See shared/notify/process-notification-batch.ts.
+ * redrive after 5 receives stays the backstop). See ./batch/notification-batch.ts.
  */
 async function notifySlack(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
   return processNotificationBatch(event, context, { notifier, logger, parking });

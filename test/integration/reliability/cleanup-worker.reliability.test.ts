@@ -8,6 +8,7 @@ import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from 
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSBatchResponse } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
+import { processCleanupBatch } from '../../../functions/batch/cleanup-batch';
 import { handler } from '../../../functions/cleanup-worker';
 import type { InstalledSimulator } from '../../../local/registry-sim/adapter/install';
 import { createRegistrySimulator, type RegistrySimulator } from '../../../local/registry-sim/simulator';
@@ -15,7 +16,6 @@ import { createStateTable, deleteStateTable } from '../../../local/state-table';
 import { createCleanupWorkerDependencies } from '../../../shared/aws/cleanup-worker-dependencies';
 import { stateDocumentClient } from '../../../shared/aws/dynamodb-client';
 import type { CleanupRequest } from '../../../shared/cleanup/cleanup-request';
-import { processCleanupBatch } from '../../../shared/cleanup/process-cleanup-batch';
 import { parseConfig } from '../../../shared/config/load-config';
 import { logger } from '../../../shared/logger';
 import { CLEANUP_METRICS, createCleanupMetrics } from '../../../shared/metrics/cleanup-metrics';
