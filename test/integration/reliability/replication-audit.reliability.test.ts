@@ -1,12 +1,7 @@
-// First, for its effect: the handler reads its environment when it is loaded, as at a Lambda cold start.
-import '../replication/replication-audit-environment';
-import '../../reliability/quiet-metrics';
-
 import { randomUUID } from 'node:crypto';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { handler } from '../../../functions/replication-audit';
 import {
   createRegistrySimulator,
   type InstalledSimulator,
@@ -17,17 +12,12 @@ import { describeScenarios } from '../../reliability/describe-scenarios';
 import { awsError, expectRejectedAsInvalid, OBJECT_PROPERTY_NAMES } from '../../reliability/invalid-event';
 import { loadEventFixture } from '../../support/fixtures';
 import { createLambdaContext } from '../../support/lambda-context';
+import { LAMBDA_TEST_ENVIRONMENT, loadHandler } from '../../support/load-handler';
 import { acceptPutEvents } from '../../support/put-events-stub';
 import { useFileStateTable } from '../../support/state-table';
-import { STATE_TABLE_NAME } from '../replication/replication-audit-environment';
 
 // The handler as deployed on the sample registry (us-east-1 replicating to us-west-2), report only. ECR is
 // the registry simulator (standard retry), the state table dynalite, EventBridge a stub.
-jest.mock('../../../shared/config/bundled-config', () =>
-  require('../../support/bundled-config-module').bundledConfigModule({
-    replication: { destinationRegions: ['us-west-2'], repositoryPrefixes: ['payments/', 'web/'] },
-  }),
-);
 jest.mock('../../../shared/aws/dynamodb-client', () =>
   require('../../support/dynalite-dynamodb-client').dynaliteDynamoDbClientModule(),
 );
@@ -38,7 +28,7 @@ jest.mock('../../../shared/aws/regional-ecr-clients', () =>
 type Handler = (event: unknown, context: unknown) => Promise<Record<string, unknown>>;
 type Event = Record<string, unknown> & { detail: Record<string, unknown> };
 
-const invoke = handler as unknown as Handler;
+let invoke: Handler;
 const eventBridge = mockClient(EventBridgeClient);
 const state = mockClient(stateDocumentClient);
 const published: PutEventsRequestEntry[] = [];
@@ -46,7 +36,21 @@ const context = createLambdaContext('ecr-warden-test-replicationAudit');
 let sim: RegistrySimulator;
 let aws: InstalledSimulator;
 
-useFileStateTable(STATE_TABLE_NAME);
+const table = useFileStateTable();
+beforeAll(() => {
+  invoke = loadHandler<Handler>('replicationAudit', {
+    config: {
+      replication: { destinationRegions: ['us-west-2'], repositoryPrefixes: ['payments/', 'web/'] },
+    },
+    env: {
+      ...LAMBDA_TEST_ENVIRONMENT,
+      STATE_TABLE_NAME: table.tableName,
+      AWS_ACCESS_KEY_ID: 'AKIDTESTECRWARDEN',
+      AWS_SECRET_ACCESS_KEY: 'test-secret',
+    },
+    moduleRegistry: 'test-file',
+  });
+});
 beforeEach(() => {
   jest.spyOn(Math, 'random').mockReturnValue(0);
   sim = createRegistrySimulator();

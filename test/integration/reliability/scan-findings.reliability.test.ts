@@ -12,17 +12,13 @@ import { describeScenarios } from '../../reliability/describe-scenarios';
 import { awsError, expectRejectedAsInvalid, OBJECT_PROPERTY_NAMES } from '../../reliability/invalid-event';
 import { loadEventFixture } from '../../support/fixtures';
 import { createLambdaContext } from '../../support/lambda-context';
+import { LAMBDA_TEST_ENVIRONMENT, loadHandler } from '../../support/load-handler';
 import { acceptPutEvents } from '../../support/put-events-stub';
 import { useFileStateTable } from '../../support/state-table';
 import { basicFinding } from '../findings/findings-harness';
 
 // The handler as deployed, alerting on CRITICAL findings: ECR is the registry simulator (standard retry),
 // the state table dynalite, EventBridge a stub.
-jest.mock('../../../shared/config/bundled-config', () =>
-  require('../../support/bundled-config-module').bundledConfigModule({
-    scanning: { minSeverity: 'CRITICAL' },
-  }),
-);
 jest.mock('../../../shared/aws/dynamodb-client', () =>
   require('../../support/dynalite-dynamodb-client').dynaliteDynamoDbClientModule(),
 );
@@ -44,28 +40,15 @@ let sim: RegistrySimulator;
 let aws: InstalledSimulator;
 
 beforeAll(async () => {
-  Object.assign(process.env, {
-    AWS_REGION: 'us-east-1',
-    DEPLOYMENT_ACCOUNT_ID: '123456789012',
-    POWERTOOLS_SERVICE_NAME: 'ecr-warden',
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-    POWERTOOLS_METRICS_NAMESPACE: 'ecr-warden',
-    POWERTOOLS_METRICS_DISABLED: 'true',
-    EVENT_BUS_NAME: 'ecr-warden-test',
-    STATE_TABLE_NAME: table.tableName,
+  handler = loadHandler<Handler>('scanFindings', {
+    config: {
+      scanning: { minSeverity: 'CRITICAL' },
+    },
+    env: { ...LAMBDA_TEST_ENVIRONMENT, STATE_TABLE_NAME: table.tableName },
+    moduleRegistry: 'test-file',
   });
-  ({ handler } = (await import('../../../functions/scan-findings')) as { handler: Handler });
   ({ stateDocumentClient: documentClient } = await import('../../../shared/aws/dynamodb-client'));
   state = mockClient(documentClient);
-});
-afterAll(() => {
-  for (const name of [
-    'EVENT_BUS_NAME',
-    'STATE_TABLE_NAME',
-    'DEPLOYMENT_ACCOUNT_ID',
-    'POWERTOOLS_METRICS_DISABLED',
-  ])
-    delete process.env[name];
 });
 beforeEach(() => {
   jest.spyOn(Math, 'random').mockReturnValue(0);

@@ -9,19 +9,12 @@ import { describeScenarios } from '../../reliability/describe-scenarios';
 import { awsError, expectRejectedAsInvalid, OBJECT_PROPERTY_NAMES } from '../../reliability/invalid-event';
 import { loadEventFixture } from '../../support/fixtures';
 import { createLambdaContext } from '../../support/lambda-context';
+import { LAMBDA_TEST_ENVIRONMENT, loadHandler } from '../../support/load-handler';
 import { acceptPutEvents } from '../../support/put-events-stub';
 import { useFileStateTable } from '../../support/state-table';
 
 // The handler as deployed: one rule, IMMUTABLE tags on team-a/**, remediation on, not a dry run. ECR is the
 // registry simulator (standard retry), the state table dynalite, EventBridge a stub.
-jest.mock('../../../shared/config/bundled-config', () =>
-  require('../../support/bundled-config-module').bundledConfigModule({
-    immutability: {
-      dryRun: false,
-      rules: [{ repositories: ['team-a/**'], mode: 'IMMUTABLE', remediate: true }],
-    },
-  }),
-);
 jest.mock('../../../shared/aws/dynamodb-client', () =>
   require('../../support/dynalite-dynamodb-client').dynaliteDynamoDbClientModule(),
 );
@@ -48,32 +41,22 @@ let sim: RegistrySimulator;
 let aws: InstalledSimulator;
 
 beforeAll(async () => {
-  Object.assign(process.env, {
-    AWS_REGION: 'us-east-1',
-    DEPLOYMENT_ACCOUNT_ID: '123456789012',
-    POWERTOOLS_SERVICE_NAME: 'ecr-warden',
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-    POWERTOOLS_METRICS_NAMESPACE: 'ecr-warden',
-    POWERTOOLS_METRICS_DISABLED: 'true',
-    STATE_TABLE_NAME: table.tableName,
-    EVENT_BUS_NAME: 'ecr-warden-test',
-    GUARD_ROLE_ARN: 'arn:aws:iam::123456789012:role/ecr-warden-test-tagImmutability',
+  handler = loadHandler<Handler>('tagImmutability', {
+    config: {
+      immutability: {
+        dryRun: false,
+        rules: [{ repositories: ['team-a/**'], mode: 'IMMUTABLE', remediate: true }],
+      },
+    },
+    env: {
+      ...LAMBDA_TEST_ENVIRONMENT,
+      STATE_TABLE_NAME: table.tableName,
+      GUARD_ROLE_ARN: 'arn:aws:iam::123456789012:role/ecr-warden-test-tagImmutability',
+    },
+    moduleRegistry: 'test-file',
   });
-  // Loaded after the environment is set: the handler reads it at cold start.
-  ({ handler } = (await import('../../../functions/tag-immutability')) as { handler: Handler });
   const { stateDocumentClient } = await import('../../../shared/aws/dynamodb-client');
   state = mockClient(stateDocumentClient);
-});
-afterAll(() => {
-  for (const name of [
-    'STATE_TABLE_NAME',
-    'EVENT_BUS_NAME',
-    'GUARD_ROLE_ARN',
-    'DEPLOYMENT_ACCOUNT_ID',
-    'POWERTOOLS_METRICS_DISABLED',
-  ]) {
-    delete process.env[name];
-  }
 });
 beforeEach(() => {
   jest.spyOn(Math, 'random').mockReturnValue(0);
