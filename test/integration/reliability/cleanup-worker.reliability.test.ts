@@ -1,7 +1,3 @@
-// First, for its effect: the handler reads its environment when it is loaded, as at a Lambda cold start.
-import '../../support/cleanup-worker-environment';
-import '../../reliability/quiet-metrics';
-
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
@@ -9,7 +5,6 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSBatchResponse } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { processCleanupBatch } from '../../../functions/batch/cleanup-batch';
-import { handler } from '../../../functions/cleanup-worker';
 import type { InstalledSimulator } from '../../../local/registry-sim/adapter/install';
 import { createRegistrySimulator, type RegistrySimulator } from '../../../local/registry-sim/simulator';
 import { createStateTable, deleteStateTable } from '../../../local/state-table';
@@ -20,37 +15,19 @@ import { parseConfig } from '../../../shared/config/load-config';
 import { logger } from '../../../shared/logger';
 import { CLEANUP_METRICS, createCleanupMetrics } from '../../../shared/metrics/cleanup-metrics';
 import { describeScenarios } from '../../reliability/describe-scenarios';
-import { EVENT_BUS_NAME, STATE_TABLE_NAME } from '../../support/cleanup-worker-environment';
+import {
+  CLEANUP_TEST_ENVIRONMENT,
+  EVENT_BUS_NAME,
+  STATE_TABLE_NAME,
+} from '../../support/cleanup-worker-environment';
 import { createLambdaContext } from '../../support/lambda-context';
+import { loadHandler } from '../../support/load-handler';
 import { acceptPutEvents } from '../../support/put-events-stub';
 import { createTestDynamoDbClient } from '../../support/state-table';
 import { cleanupRequest, pushImage, sqsEvent } from '../cleanup/cleanup-worker-harness';
 
 // The handler as deployed: a rule that keeps the 2 newest images of team/**, not a dry run; ECR, ECS and
 // Lambda are the registry simulator (standard retry), the state table dynalite, EventBridge a stub.
-jest.mock('../../../shared/config/bundled-config', () =>
-  require('../../support/bundled-config-module').bundledConfigModule({
-    cleanup: {
-      dryRun: false,
-      maxDeletionShare: 1,
-      protect: { taskDefinitionRevisions: 0 },
-      rules: [
-        {
-          repositories: ['team/**'],
-          policy: {
-            rules: [
-              {
-                rulePriority: 1,
-                selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 2 },
-                action: { type: 'expire' },
-              },
-            ],
-          },
-        },
-      ],
-    },
-  }),
-);
 jest.mock('../../../shared/aws/dynamodb-client', () =>
   require('../../support/dynalite-dynamodb-client').dynaliteDynamoDbClientModule(),
 );
@@ -65,7 +42,7 @@ jest.mock('../../../shared/aws/lambda-client', () =>
 );
 
 type Worker = (event: unknown, context: unknown) => Promise<SQSBatchResponse>;
-const worker = handler as unknown as Worker;
+let worker: Worker;
 const context = () => createLambdaContext('ecr-warden-test-cleanupWorker');
 const eventBridge = mockClient(EventBridgeClient);
 const state = mockClient(stateDocumentClient);
@@ -76,6 +53,31 @@ let aws: InstalledSimulator;
 let run = 0;
 
 beforeAll(async () => {
+  worker = loadHandler<Worker>('cleanupWorker', {
+    config: {
+      cleanup: {
+        dryRun: false,
+        maxDeletionShare: 1,
+        protect: { taskDefinitionRevisions: 0 },
+        rules: [
+          {
+            repositories: ['team/**'],
+            policy: {
+              rules: [
+                {
+                  rulePriority: 1,
+                  selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 2 },
+                  action: { type: 'expire' },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    env: CLEANUP_TEST_ENVIRONMENT,
+    moduleRegistry: 'test-file',
+  });
   dynamodb = createTestDynamoDbClient();
   await createStateTable(dynamodb, STATE_TABLE_NAME);
 });
