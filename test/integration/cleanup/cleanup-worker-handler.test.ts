@@ -15,7 +15,7 @@ import { createLambdaContext } from '../../support/lambda-context';
 import { loadHandler } from '../../support/load-handler';
 import { acceptPutEvents } from '../../support/put-events-stub';
 import { useFileStateTable } from '../../support/state-table';
-import { pushImage, sqsEvent } from './cleanup-worker-harness';
+import { KEEP_TWO_NEWEST, pushImage, sqsEvent } from './cleanup-worker-harness';
 
 // Both handlers exactly as deployed (module-level wiring, middy, Powertools), with the bundled config
 // swapped for the one below, the state table's client pointed at dynalite, ECR/ECS/Lambda served by the
@@ -33,15 +33,7 @@ const CONFIG = {
     rules: [
       {
         repositories: ['team/**'],
-        policy: {
-          rules: [
-            {
-              rulePriority: 1,
-              selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 2 },
-              action: { type: 'expire' },
-            },
-          ],
-        },
+        policy: KEEP_TWO_NEWEST,
       },
     ],
   },

@@ -24,7 +24,7 @@ import { createLambdaContext } from '../../support/lambda-context';
 import { loadHandler } from '../../support/load-handler';
 import { acceptPutEvents } from '../../support/put-events-stub';
 import { createTestDynamoDbClient } from '../../support/state-table';
-import { cleanupRequest, pushImage, sqsEvent } from '../cleanup/cleanup-worker-harness';
+import { cleanupRequest, KEEP_TWO_NEWEST, pushImage, sqsEvent } from '../cleanup/cleanup-worker-harness';
 
 // The handler as deployed: a rule that keeps the 2 newest images of team/**, not a dry run; ECR, ECS and
 // Lambda are the registry simulator (standard retry), the state table dynalite, EventBridge a stub.
@@ -62,15 +62,7 @@ beforeAll(async () => {
         rules: [
           {
             repositories: ['team/**'],
-            policy: {
-              rules: [
-                {
-                  rulePriority: 1,
-                  selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 2 },
-                  action: { type: 'expire' },
-                },
-              ],
-            },
+            policy: KEEP_TWO_NEWEST,
           },
         ],
       },
