@@ -1,14 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
-import {
-  createRegistrySimulator,
-  type InstalledSimulator,
-  type RegistrySimulator,
-} from '../../../local/registry-sim';
-import { stateDocumentClient } from '../../../shared/aws/dynamodb-client';
 import { describeScenarios } from '../../reliability/describe-scenarios';
+import { useHandlerWorld } from '../../reliability/handler-world';
 import { awsError, expectRejectedAsInvalid, OBJECT_PROPERTY_NAMES } from '../../reliability/invalid-event';
 import { loadEventFixture } from '../../support/fixtures';
 import { createLambdaContext } from '../../support/lambda-context';
@@ -29,13 +23,10 @@ type Handler = (event: unknown, context: unknown) => Promise<Record<string, unkn
 type Event = Record<string, unknown> & { detail: Record<string, unknown> };
 
 let invoke: Handler;
-const eventBridge = mockClient(EventBridgeClient);
-const state = mockClient(stateDocumentClient);
-const published: PutEventsRequestEntry[] = [];
 const context = createLambdaContext('ecr-warden-test-replicationAudit');
-let sim: RegistrySimulator;
-let aws: InstalledSimulator;
 
+const world = useHandlerWorld({ sample: true });
+const { eventBridge, published } = world;
 const table = useFileStateTable();
 beforeAll(() => {
   invoke = loadHandler<Handler>('replicationAudit', {
@@ -51,21 +42,6 @@ beforeAll(() => {
     moduleRegistry: 'test-file',
   });
 });
-beforeEach(() => {
-  jest.spyOn(Math, 'random').mockReturnValue(0);
-  sim = createRegistrySimulator();
-  sim.loadSample();
-  aws = sim.install();
-  published.length = 0;
-  eventBridge.reset();
-  eventBridge.on(PutEventsCommand).callsFake(acceptPutEvents(published));
-  state.reset();
-  state.send.callThrough();
-});
-afterEach(() => {
-  aws.restore();
-  jest.restoreAllMocks();
-});
 
 /** The FAILED replication of web/frontend:v3.2.0 to us-west-2, with a fresh event id. */
 function failedReplication(): Event {
@@ -80,7 +56,11 @@ const detailsOf = (detailType: string) =>
     .map((entry) => JSON.parse(entry.Detail ?? '{}'));
 
 const rejectsAsInvalid = (event: unknown, pattern: RegExp) =>
-  expectRejectedAsInvalid(invoke(event, context), pattern, { aws, mocks: [state], published });
+  expectRejectedAsInvalid(invoke(event, context), pattern, {
+    aws: world.aws,
+    mocks: [world.state],
+    published,
+  });
 
 describeScenarios('replicationAudit', {
   'missing-detail': async () => {
@@ -146,16 +126,20 @@ describeScenarios('replicationAudit', {
   'ecr-throttled': async () => {
     const clean = await invoke(scheduledAudit(), context);
     published.length = 0;
-    aws.faults.throttle({ service: 'ecr', api: ['DescribeImages', 'DescribeRepositories'], share: 0.3 });
+    world.aws.faults.throttle({
+      service: 'ecr',
+      api: ['DescribeImages', 'DescribeRepositories'],
+      share: 0.3,
+    });
 
     const throttled = await invoke(scheduledAudit(), context);
 
-    expect(aws.calls.count(undefined, { outcome: 'ThrottlingException' })).toBeGreaterThan(0);
+    expect(world.aws.calls.count(undefined, { outcome: 'ThrottlingException' })).toBeGreaterThan(0);
     expect(throttled).toEqual(clean);
     expect(detailsOf('Replication Audit Report')).toHaveLength(1);
   },
   'region-unreachable': async () => {
-    aws.faults.unreachable('us-west-2');
+    world.aws.faults.unreachable('us-west-2');
 
     const summary = await invoke(scheduledAudit(), context);
 
@@ -182,7 +166,7 @@ describeScenarios('replicationAudit', {
     expect(detailsOf('Replication Failure')).toHaveLength(1);
   },
   'dynamodb-throttled': async () => {
-    state.on(PutCommand).rejectsOnce(awsError('ThrottlingException'));
+    world.state.on(PutCommand).rejectsOnce(awsError('ThrottlingException'));
     const event = failedReplication();
 
     await expect(invoke(event, context)).rejects.toMatchObject({ name: 'ThrottlingException' });

@@ -1,14 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
-import {
-  createRegistrySimulator,
-  type InstalledSimulator,
-  imageManifest,
-  type RegistrySimulator,
-} from '../../../local/registry-sim';
+import { PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { imageManifest } from '../../../local/registry-sim';
+import { stateDocumentClient } from '../../../shared/aws/dynamodb-client';
 import { describeScenarios } from '../../reliability/describe-scenarios';
+import { useHandlerWorld } from '../../reliability/handler-world';
 import { awsError, expectRejectedAsInvalid, OBJECT_PROPERTY_NAMES } from '../../reliability/invalid-event';
 import { loadEventFixture } from '../../support/fixtures';
 import { createLambdaContext } from '../../support/lambda-context';
@@ -29,15 +25,11 @@ jest.mock('../../../shared/aws/ecr-client', () =>
 type Handler = (event: unknown, context: unknown) => Promise<unknown>;
 type Event = Record<string, unknown> & { detail: Record<string, unknown> };
 
-const eventBridge = mockClient(EventBridgeClient);
-const published: PutEventsRequestEntry[] = [];
+const world = useHandlerWorld();
+const { eventBridge, published } = world;
 const table = useFileStateTable();
 const context = createLambdaContext('ecr-warden-test-scanFindings');
 let handler: Handler;
-let documentClient: DynamoDBDocumentClient;
-let state: ReturnType<typeof mockClient>;
-let sim: RegistrySimulator;
-let aws: InstalledSimulator;
 
 beforeAll(async () => {
   handler = loadHandler<Handler>('scanFindings', {
@@ -47,34 +39,18 @@ beforeAll(async () => {
     env: { ...LAMBDA_TEST_ENVIRONMENT, STATE_TABLE_NAME: table.tableName },
     moduleRegistry: 'test-file',
   });
-  ({ stateDocumentClient: documentClient } = await import('../../../shared/aws/dynamodb-client'));
-  state = mockClient(documentClient);
-});
-beforeEach(() => {
-  jest.spyOn(Math, 'random').mockReturnValue(0);
-  sim = createRegistrySimulator();
-  aws = sim.install();
-  published.length = 0;
-  eventBridge.reset();
-  eventBridge.on(PutEventsCommand).callsFake(acceptPutEvents(published));
-  state.reset();
-  state.send.callThrough();
-});
-afterEach(() => {
-  aws.restore();
-  jest.restoreAllMocks();
 });
 
 /** An image of its own repository with one CRITICAL and one HIGH basic finding; its ECR Image Scan event. */
 function scannedImage(): Event {
   const repositoryName = `team-a/api-${randomUUID().slice(0, 8)}`;
-  sim.addRepository(repositoryName);
-  const digest = sim.pushImage({
+  world.sim.addRepository(repositoryName);
+  const digest = world.sim.pushImage({
     repositoryName,
     manifest: imageManifest({ seed: repositoryName }),
     tags: ['v1'],
   }).image.digest;
-  sim.setScan(
+  world.sim.setScan(
     repositoryName,
     { imageDigest: digest },
     {
@@ -93,7 +69,11 @@ function scannedImage(): Event {
 const alerts = () => published.filter((entry) => entry.DetailType === 'Vulnerability Alert');
 
 const rejectsAsInvalid = (event: unknown, pattern: RegExp) =>
-  expectRejectedAsInvalid(handler(event, context), pattern, { aws, mocks: [state], published });
+  expectRejectedAsInvalid(handler(event, context), pattern, {
+    aws: world.aws,
+    mocks: [world.state],
+    published,
+  });
 
 describeScenarios('scanFindings', {
   'missing-detail': async () => {
@@ -162,19 +142,19 @@ describeScenarios('scanFindings', {
   },
   'ecr-throttled': async () => {
     const event = scannedImage();
-    aws.faults.throttle({ api: 'DescribeImageScanFindings', times: 3 });
+    world.aws.faults.throttle({ api: 'DescribeImageScanFindings', times: 3 });
 
     await handler(event, context);
 
-    expect(aws.calls.count('DescribeImageScanFindings', { outcome: 'ThrottlingException' })).toBe(3);
+    expect(world.aws.calls.count('DescribeImageScanFindings', { outcome: 'ThrottlingException' })).toBe(3);
     expect(alerts()).toHaveLength(1);
   },
   'ecr-5xx-retry': async () => {
     const event = scannedImage();
-    aws.faults.serverError({ api: 'DescribeImageScanFindings', times: 8 });
+    world.aws.faults.serverError({ api: 'DescribeImageScanFindings', times: 8 });
 
     await expect(handler(event, context)).rejects.toMatchObject({ name: 'ServerException' });
-    const writesBeforeRetry = state.commandCalls(PutCommand).length;
+    const writesBeforeRetry = world.state.commandCalls(PutCommand).length;
     await handler(structuredClone(event), context);
 
     expect(writesBeforeRetry).toBe(0);
@@ -196,9 +176,9 @@ describeScenarios('scanFindings', {
   },
   'ledger-write-fails-after-alert': async () => {
     const event = scannedImage();
-    const send = Object.getPrototypeOf(documentClient).send.bind(documentClient);
+    const send = Object.getPrototypeOf(stateDocumentClient).send.bind(stateDocumentClient);
     let failures = 1;
-    state.on(PutCommand).callsFake((input: { Item: { pk: string } }) => {
+    world.state.on(PutCommand).callsFake((input: { Item: { pk: string } }) => {
       if (/^FINDINGS#/.test(input.Item.pk) && failures-- > 0) throw awsError('ThrottlingException');
       return send(new PutCommand(input as never));
     });
