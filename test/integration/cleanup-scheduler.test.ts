@@ -111,11 +111,10 @@ describe('cleanupScheduler handler', () => {
       expect.objectContaining({ repositoryName: 'npm-cache', runId: RUN_ID }),
       expect.objectContaining({ repositoryName: 'team-c/jobs/pip-cache', runId: RUN_ID }),
     ]);
-    expect(
-      sqs
-        .commandCalls(SendMessageBatchCommand)
-        .every((call) => call.args[0].input.QueueUrl === CLEANUP_QUEUE_URL),
-    ).toBe(true);
+    const batches = sqs.commandCalls(SendMessageBatchCommand);
+    // every() holds on an empty list: the requests above must have gone out in batches at all.
+    expect(batches.length).toBeGreaterThan(0);
+    expect(batches.every((call) => call.args[0].input.QueueUrl === CLEANUP_QUEUE_URL)).toBe(true);
     expect(summary).toEqual({
       runId: RUN_ID,
       pagesListed: 3,
