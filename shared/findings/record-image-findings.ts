@@ -5,7 +5,7 @@ import { EcrWardenError } from '../errors';
 import type { GovernanceEvent, GovernanceEventSink } from '../events/governance';
 import { IdempotencyInProgressError, type RunOnceGuard, type RunOnceOptions } from '../state/run-once';
 import { idempotencyKey } from '../state/state-keys';
-import type { ImageIdentity, ImageUsage, ScanType } from './finding';
+import type { ImageIdentity } from './finding';
 import {
   decideAbsent,
   decideTransition,
@@ -15,7 +15,7 @@ import {
   type TransitionContext,
 } from './findings-ledger';
 import type { ScanningPolicy } from './scanning-policy';
-import { buildVulnerabilityAlert } from './vulnerability-alert';
+import { buildVulnerabilityAlert, type ScannedImage } from './vulnerability-alert';
 
 /**
  * Records what a scan (or one Inspector finding event) says about one image in the findings ledger,
@@ -84,13 +84,7 @@ export interface RecordFindingsDependencies {
   maxRounds?: number;
 }
 
-export interface ImageObservations {
-  account: string;
-  region: string;
-  image: ImageIdentity;
-  scanType: ScanType;
-  usage: ImageUsage;
-  inUse?: boolean;
+export interface ImageObservations extends ScannedImage {
   observations: readonly Observation[];
   /**
    * A complete scan result (basic scanning): open entries it does not report are closed, as of this

@@ -13,18 +13,9 @@
  */
 
 import { bundledConfigModule, type ConfigDocument, duringColdStart } from './bundled-config-module';
+import { type FunctionKey, HANDLER_FILES } from './function-keys';
 
-/** The function keys of serverless.yml (a public contract), each with its file under functions/. */
-const HANDLER_FILES = {
-  cleanupScheduler: 'cleanup-scheduler',
-  cleanupWorker: 'cleanup-worker',
-  tagImmutability: 'tag-immutability',
-  scanFindings: 'scan-findings',
-  replicationAudit: 'replication-audit',
-  slackNotifier: 'slack-notifier',
-} as const;
-
-export type FunctionKey = keyof typeof HANDLER_FILES;
+export type { FunctionKey };
 
 /**
  * What Lambda and serverless.yml give every function, with the tests' values: spread into `env`, beside

@@ -6,22 +6,7 @@ import {
   SLACK_LIMITS,
   type SlackMessage,
 } from '../../../shared/notify/render-slack-message';
-import { loadEventFixture } from '../../support/fixtures';
-
-const FIXTURES = [
-  'cleanup-report',
-  'tag-moved',
-  'repository-settings-drift',
-  'vulnerability-alert',
-  'vulnerability-digest',
-  'replication-failure',
-  'replication-audit-report',
-];
-
-function governanceEvent(name: string): GovernanceEvent {
-  const envelope = loadEventFixture<{ 'detail-type': string; detail: unknown }>('ecr-warden', name);
-  return { detailType: envelope['detail-type'], detail: envelope.detail } as GovernanceEvent;
-}
+import { GOVERNANCE_FIXTURES, governanceEvent } from '../../support/fixtures';
 
 /** Every text of a message that Slack limits, with the limit it must respect. */
 function limitedTexts(blocks: KnownBlock[]): { where: string; length: number; max: number }[] {
@@ -93,7 +78,7 @@ function consoleButtonUrl(message: SlackMessage): string | undefined {
 }
 
 describe('renderSlackMessage', () => {
-  it.each(FIXTURES)(
+  it.each(GOVERNANCE_FIXTURES)(
     'renders %s within Slack limits, with header, summary, console button and context',
     (name) => {
       const event = governanceEvent(name);
