@@ -1,16 +1,12 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { mockClient } from 'aws-sdk-client-mock';
-import {
-  createRegistrySimulator,
-  type InstalledSimulator,
-  imageManifest,
-  type RegistrySimulator,
-} from '../../../local/registry-sim';
+import { type InstalledSimulator, imageManifest, type RegistrySimulator } from '../../../local/registry-sim';
 import { readScanFindingsEnvironment } from '../../../shared/config/environment';
 import { EventValidationError } from '../../../shared/events/event-validation-error';
 import { loadEventFixture } from '../../support/fixtures';
 import { createLambdaContext } from '../../support/lambda-context';
 import { LAMBDA_TEST_ENVIRONMENT, loadHandler } from '../../support/load-handler';
+import { useRegistrySimulator } from '../../support/registry-simulator';
 import { useFileStateTable } from '../../support/state-table';
 import { basicFinding, type Fixture } from './findings-harness';
 
@@ -39,13 +35,11 @@ beforeAll(() => {
   });
 });
 
+useRegistrySimulator((installed) => ({ sim, env } = installed));
 beforeEach(() => {
-  sim = createRegistrySimulator();
-  env = sim.install();
   eventBridge.reset();
   eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-1' }] });
 });
-afterEach(() => env.restore());
 
 describe('scanFindings handler', () => {
   it('refuses to start without EVENT_BUS_NAME and STATE_TABLE_NAME, naming both', () => {

@@ -1,16 +1,13 @@
 import { PutImageTagMutabilityCommand } from '@aws-sdk/client-ecr';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { mockClient } from 'aws-sdk-client-mock';
-import {
-  createRegistrySimulator,
-  type InstalledSimulator,
-  type RegistrySimulator,
-} from '../../../local/registry-sim';
+import type { InstalledSimulator, RegistrySimulator } from '../../../local/registry-sim';
 import { EventValidationError } from '../../../shared/events/event-validation-error';
 import { loadEventFixture } from '../../support/fixtures';
 import { createLambdaContext } from '../../support/lambda-context';
 import { LAMBDA_TEST_ENVIRONMENT, loadHandler } from '../../support/load-handler';
 import { acceptPutEvents } from '../../support/put-events-stub';
+import { useRegistrySimulator } from '../../support/registry-simulator';
 import { useFileStateTable } from '../../support/state-table';
 import { GUARD_ROLE_ARN, PAYMENTS_RULE } from './guard-harness';
 
@@ -41,14 +38,12 @@ beforeAll(() => {
     moduleRegistry: 'test-file',
   });
 });
+useRegistrySimulator((installed) => ({ sim, env } = installed));
 beforeEach(() => {
-  sim = createRegistrySimulator();
-  env = sim.install();
   published.length = 0;
   eventBridge.reset();
   eventBridge.on(PutEventsCommand).callsFake(acceptPutEvents(published));
 });
-afterEach(() => env.restore());
 
 function fixture(name: string, change: (event: Record<string, unknown>) => void = () => undefined) {
   const event = loadEventFixture<Record<string, unknown>>('aws.ecr', name);
