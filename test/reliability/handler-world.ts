@@ -4,6 +4,7 @@ import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import type { InstalledSimulator } from '../../local/registry-sim/adapter/install';
 import { createRegistrySimulator, type RegistrySimulator } from '../../local/registry-sim/simulator';
 import { acceptPutEvents } from '../support/put-events-stub';
+import type { Untouched } from './invalid-event';
 
 /**
  * What a fault suite runs a handler against, fresh for each test: the registry simulator serving ECR,
@@ -20,6 +21,8 @@ export interface HandlerWorld {
   readonly eventBridge: AwsClientStub<EventBridgeClient>;
   /** The PutEvents entries accepted during the current test. */
   readonly published: PutEventsRequestEntry[];
+  /** What a rejected event must leave alone (expectRejectedAsInvalid): the simulator, the state, the bus. */
+  untouched(): Untouched;
 }
 
 export function useHandlerWorld(options: { sample?: boolean } = {}): HandlerWorld {
@@ -67,5 +70,8 @@ export function useHandlerWorld(options: { sample?: boolean } = {}): HandlerWorl
     },
     eventBridge,
     published,
+    untouched() {
+      return { aws: this.aws, mocks: [this.state], published };
+    },
   };
 }

@@ -56,11 +56,7 @@ const detailsOf = (detailType: string) =>
     .map((entry) => JSON.parse(entry.Detail ?? '{}'));
 
 const rejectsAsInvalid = (event: unknown, pattern: RegExp) =>
-  expectRejectedAsInvalid(invoke(event, context), pattern, {
-    aws: world.aws,
-    mocks: [world.state],
-    published,
-  });
+  expectRejectedAsInvalid(invoke(event, context), pattern, world.untouched());
 
 describeScenarios('replicationAudit', {
   'missing-detail': async () => {

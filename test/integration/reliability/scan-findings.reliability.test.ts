@@ -69,11 +69,7 @@ function scannedImage(): Event {
 const alerts = () => published.filter((entry) => entry.DetailType === 'Vulnerability Alert');
 
 const rejectsAsInvalid = (event: unknown, pattern: RegExp) =>
-  expectRejectedAsInvalid(handler(event, context), pattern, {
-    aws: world.aws,
-    mocks: [world.state],
-    published,
-  });
+  expectRejectedAsInvalid(handler(event, context), pattern, world.untouched());
 
 describeScenarios('scanFindings', {
   'missing-detail': async () => {
