@@ -1,7 +1,6 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { createCleanupRequestQueue } from '../shared/aws/cleanup-queue';
-import { createRepositoryCatalog } from '../shared/aws/repository-catalog';
+import { createCleanupSchedulerDependencies } from '../shared/aws/cleanup-scheduler-dependencies';
 import { type CleanupScheduleSummary, scheduleCleanup } from '../shared/cleanup/schedule-cleanup';
 import { loadBundledConfig } from '../shared/config/bundled-config';
 import { readCleanupSchedulerEnvironment } from '../shared/config/environment';
@@ -12,8 +11,7 @@ import { CORRELATION_ID_PATHS, logger } from '../shared/logger';
 // message that names the variable or the config path, before any event is accepted.
 const environment = readCleanupSchedulerEnvironment();
 const config = loadBundledConfig();
-const repositories = createRepositoryCatalog();
-const queue = createCleanupRequestQueue({ queueUrl: environment.CLEANUP_QUEUE_URL });
+const dependencies = createCleanupSchedulerDependencies({ queueUrl: environment.CLEANUP_QUEUE_URL });
 
 /**
  * Runs on the `cleanup.schedule` of ecr-warden.yml: queues one cleanup request per repository that a
@@ -24,10 +22,7 @@ async function scheduleCleanupRun(event: unknown): Promise<CleanupScheduleSummar
   try {
     const scheduled = parseScheduledEvent(event);
     logger.appendKeys({ runId: scheduled.id });
-    const summary = await scheduleCleanup(
-      { runId: scheduled.id, rules: config.cleanup.rules },
-      { repositories, queue },
-    );
+    const summary = await scheduleCleanup({ runId: scheduled.id, rules: config.cleanup.rules }, dependencies);
     logger.info('cleanup scheduled', { ...summary, dryRun: config.cleanup.dryRun });
     return summary;
   } catch (error) {

@@ -2,10 +2,10 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createCleanupWorkerDependencies } from '../shared/aws/cleanup-worker-dependencies';
-import { processCleanupBatch } from '../shared/cleanup/process-cleanup-batch';
 import { loadBundledConfig } from '../shared/config/bundled-config';
 import { readCleanupWorkerEnvironment } from '../shared/config/environment';
 import { CORRELATION_ID_PATHS, logger } from '../shared/logger';
+import { processCleanupBatch } from './batch/cleanup-batch';
 
 // Cold start: a missing environment variable or an invalid bundled config (an invalid cleanup policy
 // included, named by its rule) fails the init phase before any message is accepted.
@@ -22,7 +22,7 @@ const dependencies = createCleanupWorkerDependencies({
  * Reads the cleanup queue (one message per repository, sent by cleanupScheduler): per repository, the
  * inventory, the policy, the in-use picture (read once per invocation), the plan, then the deletions
  * (none in a dry run, the default) and a `Cleanup Report` event. Failed messages are reported as batch
- * item failures and come back alone. See shared/cleanup/process-cleanup-batch.ts.
+ * item failures and come back alone. See ./batch/cleanup-batch.ts and shared/cleanup/process-cleanup-batch.ts.
  */
 async function cleanRepositories(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
   return processCleanupBatch(event, context, dependencies);

@@ -1,11 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { createGovernancePublisher } from '../shared/aws/governance-publisher';
-import { createIdempotencyGuard } from '../shared/aws/idempotency';
-import { createReplicationRegistryReaders } from '../shared/aws/replication-registry';
-import { createReplicationRemediator } from '../shared/aws/replication-remediator';
-import { createStateStore } from '../shared/aws/state-store';
+import { createReplicationAuditDependencies } from '../shared/aws/replication-audit-dependencies';
 import { loadBundledConfig } from '../shared/config/bundled-config';
 import { readReplicationAuditEnvironment } from '../shared/config/replication-audit-environment';
 import {
@@ -17,7 +13,6 @@ import { EventValidationError } from '../shared/events/event-validation-error';
 import { assertGoverned, envelopeClaims, ownScope } from '../shared/events/governed-scope';
 import { parseScheduledEvent } from '../shared/events/scheduled-event';
 import { CORRELATION_ID_PATHS, logger } from '../shared/logger';
-import { createReplicationMetrics } from '../shared/metrics/replication-metrics';
 import {
   handleReplicationAction,
   type ReplicationActionOutcome,
@@ -31,19 +26,11 @@ const config = loadBundledConfig().replication;
 // too (forwarded there by examples/replication/forward-replication-events.yml); nothing else.
 const scope = ownScope({ account: environment.DEPLOYMENT_ACCOUNT_ID, region: environment.AWS_REGION });
 
-// Created once per execution environment; the readers hold one ECR client per region, made on first use.
-const readerFor = createReplicationRegistryReaders();
-const remediator = createReplicationRemediator();
-const publisher = createGovernancePublisher({ eventBusName: environment.EVENT_BUS_NAME });
-const metrics = createReplicationMetrics();
-const guard = createIdempotencyGuard({
-  store: createStateStore({ tableName: environment.STATE_TABLE_NAME }),
+const dependencies = createReplicationAuditDependencies({
+  eventBusName: environment.EVENT_BUS_NAME,
+  stateTableName: environment.STATE_TABLE_NAME,
 });
 
-// A failure alert is published once per event id: EventBridge may deliver an event twice, and Lambda
-// retries a failed asynchronous invocation twice within hours. The record outlives both; a claim
-// outlives the function's timeout (900 s), so a live invocation never loses it.
-const ALERT_ONCE = { ttlSeconds: 2 * 24 * 3600, inProgressTimeoutSeconds: 960 };
 // The audit stops starting repositories this long before Lambda's limit, to remediate and publish.
 const REPORT_MARGIN_MS = 90_000;
 
@@ -83,13 +70,7 @@ async function replicationAudit(
         // The governed source registry (assertReplicationActionGoverned: the event's source is this one).
         account: environment.DEPLOYMENT_ACCOUNT_ID,
         region: environment.AWS_REGION,
-        readerFor,
-        publisher,
-        metrics,
-        once: async (key, publish) => {
-          const run = await guard.runOnce(key, ALERT_ONCE, publish);
-          return run.status === 'executed' ? 'executed' : 'duplicate';
-        },
+        ...dependencies,
         log: logger,
       });
       logger.info('replication action handled', { ...outcome });
@@ -112,7 +93,7 @@ async function replicationAudit(
         settings: config,
         timeLeft: () => context.getRemainingTimeInMillis() - REPORT_MARGIN_MS,
       },
-      { readerFor, remediator, publisher, log: logger },
+      { ...dependencies, log: logger },
     );
     const summary = {
       repositoriesAudited: report.repositoriesAudited,

@@ -1,35 +1,20 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { createIdempotencyGuard } from '../shared/aws/idempotency';
-import { createNotificationParking } from '../shared/aws/notification-parking';
-import { createSlackDeliveryLedger } from '../shared/aws/slack-delivery-ledger';
-import { createSlackWebhookClient } from '../shared/aws/slack-webhook-client';
-import { createStateStore } from '../shared/aws/state-store';
-import { createWebhookUrlStore } from '../shared/aws/webhook-url-store';
+import { createSlackNotifierDependencies } from '../shared/aws/slack-notifier-dependencies';
 import { loadBundledConfig } from '../shared/config/bundled-config';
 import { readSlackNotifierEnvironment } from '../shared/config/environment';
 import { CORRELATION_ID_PATHS, logger } from '../shared/logger';
-import { createNotificationMetrics } from '../shared/metrics/notification-metrics';
-import { createGovernanceNotifier } from '../shared/notify/governance-notifier';
-import { processNotificationBatch } from '../shared/notify/process-notification-batch';
+import { processNotificationBatch } from './batch/notification-batch';
 
 // Cold start: a missing STATE_TABLE_NAME or NOTIFICATION_DEAD_LETTER_QUEUE_URL, or an invalid bundled config
 // (notifications.routes included) fails the init phase with a message naming the variable or the config path.
 const environment = readSlackNotifierEnvironment();
-const parking = createNotificationParking({ queueUrl: environment.NOTIFICATION_DEAD_LETTER_QUEUE_URL });
 const config = loadBundledConfig();
-
-// Created once per execution environment: the webhook URL cache and the per-webhook pacer outlive the
-// invocation, so a warm environment keeps to Slack's rate across batches without reading SSM again.
-const notifier = createGovernanceNotifier({
+const dependencies = createSlackNotifierDependencies({
   routes: config.notifications.routes,
-  webhookUrls: createWebhookUrlStore(),
-  slack: createSlackWebhookClient(),
-  ledger: createSlackDeliveryLedger({
-    guard: createIdempotencyGuard({ store: createStateStore({ tableName: environment.STATE_TABLE_NAME }) }),
-  }),
-  metrics: createNotificationMetrics(),
+  stateTableName: environment.STATE_TABLE_NAME,
+  deadLetterQueueUrl: environment.NOTIFICATION_DEAD_LETTER_QUEUE_URL,
   logger,
 });
 
@@ -38,10 +23,10 @@ const notifier = createGovernanceNotifier({
  * event published on the ecr-warden bus becomes a Slack message in the channels its routes name. Failed
  * messages, and those behind them in the batch, are reported as batch item failures and come back; a
  * message that fails again at its second receive is parked in the dead-letter queue (the queue's own
- * redrive after 5 receives stays the backstop). See shared/notify/process-notification-batch.ts.
+ * redrive after 5 receives stays the backstop). See ./batch/notification-batch.ts.
  */
 async function notifySlack(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
-  return processNotificationBatch(event, context, { notifier, logger, parking });
+  return processNotificationBatch(event, context, dependencies);
 }
 
 export const handler = middy(notifySlack).use(

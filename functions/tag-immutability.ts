@@ -1,11 +1,6 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { createGovernancePublisher } from '../shared/aws/governance-publisher';
-import { createIdempotencyGuard } from '../shared/aws/idempotency';
-import { createDriftLedgerStore, createTagLedgerStore } from '../shared/aws/repository-guard-ledgers';
-import { createRepositoryGuardRegistry } from '../shared/aws/repository-guard-registry';
-import { createStateStore } from '../shared/aws/state-store';
-import { createWorkloadDigestUsage } from '../shared/aws/workload-digest-usage';
+import { createRepositoryGuardDependencies } from '../shared/aws/repository-guard-dependencies';
 import { loadBundledConfig } from '../shared/config/bundled-config';
 import { readRepositoryGuardEnvironment } from '../shared/config/repository-guard-environment';
 import { assertGoverned, ownScope } from '../shared/events/governed-scope';
@@ -14,7 +9,6 @@ import {
   repositoryGuardEventClaims,
 } from '../shared/events/repository-guard-events';
 import { compileBaselines } from '../shared/immutability/desired-state';
-import type { DigestUsagePort } from '../shared/immutability/ports';
 import {
   type ApiCallResult,
   createRepositoryGuard,
@@ -22,7 +16,6 @@ import {
   type SweepSummary,
 } from '../shared/immutability/repository-guard';
 import { CORRELATION_ID_PATHS, logger } from '../shared/logger';
-import { createRepositoryGuardMetrics } from '../shared/metrics/repository-guard-metrics';
 import { idempotencyKey } from '../shared/state/state-keys';
 
 // Cold start: a missing environment variable or an invalid bundled config fails the init phase with a
@@ -33,15 +26,12 @@ const resolveBaseline = compileBaselines(config);
 // The account and region the guard governs: an event claiming any other is rejected.
 const scope = ownScope({ account: environment.DEPLOYMENT_ACCOUNT_ID, region: environment.AWS_REGION });
 
-// Created once per execution environment.
-const store = createStateStore({ tableName: environment.STATE_TABLE_NAME });
-const idempotency = createIdempotencyGuard({ store });
-const registry = createRepositoryGuardRegistry();
-const tagLedger = createTagLedgerStore(store);
-const driftLedger = createDriftLedgerStore(store);
-const publisher = createGovernancePublisher({ eventBusName: environment.EVENT_BUS_NAME });
-const metrics = createRepositoryGuardMetrics();
-const usageByLocation = new Map<string, DigestUsagePort>();
+const dependencies = createRepositoryGuardDependencies({
+  eventBusName: environment.EVENT_BUS_NAME,
+  stateTableName: environment.STATE_TABLE_NAME,
+  logger,
+});
+const { metrics } = dependencies;
 
 // A CloudTrail record or a schedule run is handled once per event id: EventBridge may deliver an event
 // twice, and Lambda retries a failed asynchronous invocation (twice, within hours). A claim outlives the
@@ -80,7 +70,7 @@ async function guardRepositories(event: unknown): Promise<RepositoryGuardResult>
         ownRoleArn: environment.GUARD_ROLE_ARN,
         resolveBaseline,
       },
-      { registry, tagLedger, driftLedger, usage: usageFor(account, region), publisher, logger },
+      { ...dependencies, usage: dependencies.usageFor(account, region), logger },
     );
     if (parsed.kind === 'image-action') {
       // The ledger's conditional writes make a redelivered push a no-op: no claim needed.
@@ -89,7 +79,7 @@ async function guardRepositories(event: unknown): Promise<RepositoryGuardResult>
       logger.info('push recorded', { ...result });
       return result;
     }
-    const run = await idempotency.runOnce<ApiCallResult | SweepSummary>(
+    const run = await dependencies.once.runOnce<ApiCallResult | SweepSummary>(
       idempotencyKey('repository-guard', id),
       ONCE,
       () => (parsed.kind === 'api-call' ? guard.handleApiCall(parsed.event) : guard.sweep(parsed.event)),
@@ -108,17 +98,6 @@ async function guardRepositories(event: unknown): Promise<RepositoryGuardResult>
     logger.error('repository guard failed', error as Error);
     throw error;
   }
-}
-
-/** The in-use lookup caches the account's workloads for a minute: one per account and region. */
-function usageFor(account: string, region: string): DigestUsagePort {
-  const key = `${account}/${region}`;
-  let usage = usageByLocation.get(key);
-  if (usage === undefined) {
-    usage = createWorkloadDigestUsage({ account, region, logger });
-    usageByLocation.set(key, usage);
-  }
-  return usage;
 }
 
 export const handler = middy(guardRepositories).use(

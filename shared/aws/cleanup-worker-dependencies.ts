@@ -40,10 +40,6 @@ export function createCleanupWorkerDependencies(settings: {
     now: () => new Date(now()),
     ...(settings.stateClient === undefined ? {} : { client: settings.stateClient }),
   });
-  const publisher = createGovernancePublisher({
-    eventBusName: settings.eventBusName,
-    ...(settings.eventBridge === undefined ? {} : { client: settings.eventBridge }),
-  });
   return {
     cleanup: settings.cleanup,
     region: () => ecr.config.region(),
@@ -58,7 +54,10 @@ export function createCleanupWorkerDependencies(settings: {
     progress: createCleanupRunProgressStore(store, now),
     marks: createGraceMarkStore(store),
     guard: createIdempotencyGuard({ store, now: () => new Date(now()) }),
-    publish: (events) => publisher.publish(events),
+    publisher: createGovernancePublisher({
+      eventBusName: settings.eventBusName,
+      ...(settings.eventBridge === undefined ? {} : { client: settings.eventBridge }),
+    }),
     metrics: createCleanupMetrics(),
     logger: settings.logger,
     now,

@@ -5,7 +5,12 @@ import {
   type PutEventsResultEntry,
 } from '@aws-sdk/client-eventbridge';
 import { EcrWardenError } from '../errors';
-import { GOVERNANCE_EVENT_SOURCE, type GovernanceEvent, governanceDetailSchemas } from '../events/governance';
+import {
+  GOVERNANCE_EVENT_SOURCE,
+  type GovernanceEvent,
+  type GovernanceEventSink,
+  governanceDetailSchemas,
+} from '../events/governance';
 import { backoffDelay, type RetryTiming, sleep } from './backoff';
 import { eventBridgeClient } from './eventbridge-client';
 
@@ -53,16 +58,11 @@ export class GovernancePublishError extends EcrWardenError {
   }
 }
 
-export interface GovernancePublisher {
-  /** Validates and publishes every event; resolves when all are accepted, rejects otherwise. */
-  publish(events: readonly GovernanceEvent[]): Promise<void>;
-}
-
 export function createGovernancePublisher(settings: {
   eventBusName: string;
   client?: EventBridgeClient;
   retry?: Partial<RetryTiming>;
-}): GovernancePublisher {
+}): GovernanceEventSink {
   const { eventBusName, client = eventBridgeClient } = settings;
   const timing: RetryTiming = {
     maxAttempts: 5,
@@ -104,6 +104,7 @@ export function createGovernancePublisher(settings: {
   }
 
   return {
+    /** Validates and publishes every event; resolves when all are accepted, rejects otherwise. */
     async publish(events) {
       const entries = events.map((event) => toEntry(event, eventBusName));
       const failed: RefusedEvent[] = [];

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
+import { IdempotencyInProgressError, type RunOnceGuard, type RunOnceOptions } from '../state/run-once';
 import { StateStoreError } from '../state/state-errors';
 import { idempotencyRecords } from '../state/state-keys';
 import { expiresAfter, type StateItem, type StateStore, toEpochSeconds } from './state-store';
@@ -30,15 +31,8 @@ export interface IdempotencyRecord extends StateItem {
   result?: NativeAttributeValue;
 }
 
-export interface IdempotencyOptions {
-  /** How long after completion duplicates are recognised (the record's TTL). */
-  ttlSeconds: number;
-  /**
-   * How long a claim blocks other deliveries before it is presumed crashed and may be retried. Make it
-   * longer than the function's timeout, so that a live holder never loses its claim.
-   */
-  inProgressTimeoutSeconds: number;
-}
+/** The run-once port's options (shared/state/run-once.ts), the same for every caller. */
+export type IdempotencyOptions = RunOnceOptions;
 
 export type IdempotencyClaim =
   | {
@@ -55,17 +49,7 @@ export type IdempotentRun<Result> =
   | { status: 'executed'; result: Result }
   | { status: 'duplicate'; completedAt: string; result?: NativeAttributeValue };
 
-/** Another delivery holds the claim: fail this one so that the queue redelivers it later. */
-export class IdempotencyInProgressError extends StateStoreError {
-  override name = 'IdempotencyInProgressError';
-
-  constructor(
-    readonly idempotencyKey: string,
-    readonly lockedUntil: Date,
-  ) {
-    super(`${idempotencyKey} is being processed by another delivery until ${lockedUntil.toISOString()}`);
-  }
-}
+export { IdempotencyInProgressError };
 
 /**
  * The claim was taken over (its lease ran out and another delivery claimed the key) or expired before
@@ -79,7 +63,8 @@ export class IdempotencyLeaseLostError extends StateStoreError {
   }
 }
 
-export interface IdempotencyGuard {
+/** The run-once port's implementation on the state table, with the claim itself for callers that need it. */
+export interface IdempotencyGuard extends RunOnceGuard {
   claimOnce(key: string, options: IdempotencyOptions): Promise<IdempotencyClaim>;
   /**
    * Runs `action` unless the key was already done: claims, runs, completes with the action's result

@@ -2,7 +2,6 @@ import type { EcrWardenConfig } from '../config/schema';
 import type { GovernedScope } from '../events/governed-scope';
 import type { ScanFindingsDependencies } from '../findings/scan-findings-service';
 import { createScanningPolicy } from '../findings/scanning-policy';
-import { createAlertOnce } from './alert-once';
 import { sleep } from './backoff';
 import { createFindingsLedgerStore } from './findings-ledger-store';
 import { createGovernancePublisher } from './governance-publisher';
@@ -28,7 +27,7 @@ export function createScanFindingsDependencies(settings: {
   return {
     scope: settings.scope,
     ledger: createFindingsLedgerStore(store),
-    alertOnce: createAlertOnce(createIdempotencyGuard({ store, now })),
+    once: createIdempotencyGuard({ store, now }),
     publisher: createGovernancePublisher({ eventBusName: settings.eventBusName }),
     scans: createScanFindingsReader(),
     policy: createScanningPolicy(settings.scanning),

@@ -119,7 +119,8 @@ export interface KeepReasonCount {
   count: number;
 }
 
-export interface RepositoryCleanupSummary {
+/** The figures of a cleanup plan, of one repository or summed over a snapshot's. */
+export interface CleanupTotals {
   imagesEvaluated: number;
   imagesDeleted: number;
   imagesKept: number;
@@ -132,6 +133,9 @@ export interface RepositoryCleanupSummary {
   keptByReason: Partial<Record<KeepReasonKind, number>>;
   /** Kept images by primary reason, most frequent first, at most 10: sums to imagesKept when ≤ 10 kinds. */
   topKeepReasons: KeepReasonCount[];
+}
+
+export interface RepositoryCleanupSummary extends CleanupTotals {
   /** How many images this run may delete; null without a cap. */
   deletionLimit: number | null;
   deletionCapReached: boolean;

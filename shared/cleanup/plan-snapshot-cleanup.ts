@@ -6,7 +6,7 @@ import { KEEP_REASON_KINDS, type KeepReasonKind } from './cleanup-reasons';
 import { locateRepository, type RepositoryLocation } from './image-reference';
 import {
   type CleanupSafety,
-  type KeepReasonCount,
+  type CleanupTotals,
   planRepositoryCleanup,
   type RepositoryCleanupPlan,
   type RepositoryCleanupSummary,
@@ -30,20 +30,11 @@ export interface PlannedRepository extends RepositoryCleanupPlan {
   rule: { index: number; policySource: PolicySource };
 }
 
-export interface SnapshotCleanupSummary {
+export interface SnapshotCleanupSummary extends CleanupTotals {
   repositoriesInSnapshot: number;
   repositoriesPlanned: number;
   /** Planned repositories where a deletion cap held images back. */
   repositoriesCapped: number;
-  imagesEvaluated: number;
-  imagesDeleted: number;
-  imagesKept: number;
-  imagesTransitioned: number;
-  /** An upper bound: layers shared between images are stored once. */
-  bytesReclaimed: number;
-  monthlySavingsUsd: number;
-  keptByReason: Partial<Record<KeepReasonKind, number>>;
-  topKeepReasons: KeepReasonCount[];
 }
 
 export interface SnapshotCleanupPlan {

@@ -1,11 +1,11 @@
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { CleanupConfig } from '../config/schema';
 import { EcrWardenError } from '../errors';
 import { parseCleanupRequestMessage } from '../events/cleanup-request-message';
 import { EventValidationError } from '../events/event-validation-error';
-import type { GovernanceEvent } from '../events/governance';
+import type { GovernanceEvent, GovernanceEventSink } from '../events/governance';
+import type { QueueMessage } from '../events/queue-message';
 import type { StructuredLogger } from '../logger';
+import type { RunOnceGuard } from '../state/run-once';
 import { idempotencyKey } from '../state/state-keys';
 import { cleanRepository, type RepositoryCleanupOutcome } from './clean-repository';
 import type {
@@ -23,29 +23,19 @@ import { compileRepositoryRuleMatcher } from './select-repositories';
 import { createWorkloadCache } from './workload-cache';
 
 /**
- * One batch of the cleanup queue (a standard queue read with ReportBatchItemFailures): one message per
- * repository, each cleaned, reported (a `Cleanup Report` event) and counted on its own. A message that
- * fails (malformed, a throttled API that stays throttled, a publish that fails) is returned as a batch
- * item failure and only it comes back; after the queue's maxReceiveCount it moves to the dead-letter
- * queue. https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html
+ * One batch of the cleanup queue, message by message: one message per repository, each cleaned,
+ * reported (a `Cleanup Report` event) and counted on its own. A message that fails (malformed, a
+ * throttled API that stays throttled, a publish that fails) throws, and functions/batch/cleanup-batch.ts
+ * returns it alone as a batch item failure; after the queue's maxReceiveCount it moves to the
+ * dead-letter queue. https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html
  *
- * Messages are handled one after the other: the event source mapping's maximumConcurrency bounds how
- * many invocations run at once, so at most that many repositories are read and cleaned at a time, and
- * the ECR API rate stays bounded whatever the size of the registry.
+ * Messages are handled one after the other (why: functions/batch/cleanup-batch.ts).
  *
  * Each (runId, repositoryName) is done once: SQS delivers at least once, and a message whose run
  * already completed is acknowledged without reading anything. A message whose earlier delivery failed
  * half-way runs again on a fresh inventory (what was deleted is gone, and ImageNotFound counts as
  * done), within what is left of the run's caps (the run's progress record): nothing is deleted twice.
  */
-export interface OnceGuard {
-  runOnce<Result>(
-    key: string,
-    options: { ttlSeconds: number; inProgressTimeoutSeconds: number },
-    action: () => Promise<Result>,
-  ): Promise<{ status: 'executed'; result: Result } | { status: 'duplicate'; completedAt: string }>;
-}
-
 export interface CleanupWorkerDependencies {
   cleanup: CleanupConfig;
   /** The region the worker's clients work in (where the repositories and workloads are). */
@@ -56,8 +46,8 @@ export interface CleanupWorkerDependencies {
   workloads: WorkloadSource;
   progress: CleanupRunProgressStore;
   marks: GraceMarkStore;
-  guard: OnceGuard;
-  publish: (events: readonly GovernanceEvent[]) => Promise<void>;
+  guard: RunOnceGuard;
+  publisher: GovernanceEventSink;
   metrics: CleanupMetrics;
   logger: StructuredLogger;
   /** Evaluation time, epoch ms. */
@@ -82,11 +72,22 @@ export class CleanupDeferredError extends EcrWardenError {
   override name = 'CleanupDeferredError';
 }
 
-export async function processCleanupBatch(
-  event: SQSEvent,
-  context: Context,
+/** A batch under way: its messages are cleaned one after the other, then it is finished. */
+export interface CleanupBatch {
+  /** Cleans the repository the message names, once per run; throws when the message must come back. */
+  cleanMessage(message: QueueMessage): Promise<void>;
+  /** Logs the batch's figures once every message is handled. */
+  finish(counts: { messages: number; failed: number }): void;
+}
+
+/**
+ * Opens a batch: reads the region and compiles the rules once. `remainingTimeMs` is the invocation's
+ * time left (Lambda's context), asked before each message.
+ */
+export async function openCleanupBatch(
   dependencies: CleanupWorkerDependencies,
-): Promise<SQSBatchResponse> {
+  remainingTimeMs: () => number,
+): Promise<CleanupBatch> {
   const { cleanup, logger } = dependencies;
   const region = await dependencies.region();
   const matchRule = compileRepositoryRuleMatcher(cleanup.rules);
@@ -96,9 +97,9 @@ export async function processCleanupBatch(
   });
   const reserveMs = dependencies.reserveMs ?? DEFAULT_RESERVE_MS;
 
-  const handleRecord = async (record: SQSRecord): Promise<void> => {
+  const cleanMessage = async (record: QueueMessage): Promise<void> => {
     try {
-      if (context.getRemainingTimeInMillis() < reserveMs) {
+      if (remainingTimeMs() < reserveMs) {
         throw new CleanupDeferredError(
           `less than ${reserveMs / 1000} s of the invocation left: message ${record.messageId} goes back to the queue`,
         );
@@ -162,7 +163,7 @@ export async function processCleanupBatch(
       },
     );
     const report = buildCleanupReport(outcome, { account: registryId, region });
-    await dependencies.publish([report]);
+    await dependencies.publisher.publish([report]);
     logOutcome(outcome, report);
     dependencies.onRepositoryCleaned?.(outcome);
   }
@@ -205,18 +206,10 @@ export async function processCleanupBatch(
     });
   }
 
-  const processor = new BatchProcessor(EventType.SQS);
-  const response = await processPartialResponse(event, handleRecord, processor, {
-    context,
-    processInParallel: false,
-    // A batch whose every message failed is reported as such rather than thrown: Lambda returns each
-    // message to the queue either way, and each failure is already logged.
-    throwOnFullBatchFailure: false,
-  });
-  logger.info('cleanup batch handled', {
-    messages: event.Records.length,
-    failed: response.batchItemFailures.length,
-    workloadReads: workloads.reads(),
-  });
-  return response;
+  return {
+    cleanMessage,
+    finish({ messages, failed }) {
+      logger.info('cleanup batch handled', { messages, failed, workloadReads: workloads.reads() });
+    },
+  };
 }

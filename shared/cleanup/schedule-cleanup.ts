@@ -62,9 +62,15 @@ export class CleanupSchedulingError extends EcrWardenError {
   }
 }
 
+/** cleanupScheduler's ports (shared/aws/cleanup-scheduler-dependencies.ts in Lambda). */
+export interface CleanupScheduleDependencies {
+  repositories: RepositoryPages;
+  queue: CleanupRequestSender;
+}
+
 export async function scheduleCleanup(
   run: CleanupScheduleRun,
-  ports: { repositories: RepositoryPages; queue: CleanupRequestSender },
+  ports: CleanupScheduleDependencies,
 ): Promise<CleanupScheduleSummary> {
   const summary: CleanupScheduleSummary = {
     runId: run.runId,

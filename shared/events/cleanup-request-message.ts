@@ -1,6 +1,6 @@
-import type { SQSRecord } from 'aws-lambda';
 import { type CleanupRequest, cleanupRequestSchema } from '../cleanup/cleanup-request';
 import { EventValidationError } from './event-validation-error';
+import type { QueueMessage } from './queue-message';
 
 /**
  * One message of the cleanup queue, as the SQS event source delivers it (`Records[].body`, the JSON
@@ -9,7 +9,7 @@ import { EventValidationError } from './event-validation-error';
  * queue's maxReceiveCount it moves to the dead-letter queue.
  * https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html (the SQS message event)
  */
-export function parseCleanupRequestMessage(record: Pick<SQSRecord, 'messageId' | 'body'>): CleanupRequest {
+export function parseCleanupRequestMessage(record: QueueMessage): CleanupRequest {
   let body: unknown;
   try {
     body = JSON.parse(record.body);

@@ -124,15 +124,21 @@ export const repositorySettingsDriftDetail = z.strictObject({
   cloudTrailEventId: z.optional(z.string()),
 });
 
-export const VULNERABILITY_SEVERITIES = [
+/**
+ * Basic scanning's severities (ECR's FindingSeverity), most severe first.
+ * https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_ImageScanFinding.html
+ */
+export const ECR_FINDING_SEVERITIES = [
   'CRITICAL',
   'HIGH',
   'MEDIUM',
   'LOW',
   'INFORMATIONAL',
   'UNDEFINED',
-  'UNTRIAGED',
 ] as const;
+
+/** ECR's severities and Amazon Inspector's UNTRIAGED (not rated by the vendor yet). */
+export const VULNERABILITY_SEVERITIES = [...ECR_FINDING_SEVERITIES, 'UNTRIAGED'] as const;
 
 const vulnerabilityFinding = z.strictObject({
   vulnerabilityId: z.string().check(z.minLength(1)),

@@ -3,8 +3,9 @@ import { backoffDelay } from '../aws/backoff';
 import { mapWithConcurrency } from '../concurrency/map-with-concurrency';
 import { EcrWardenError } from '../errors';
 import type { GovernanceEvent, GovernanceEventSink } from '../events/governance';
+import { IdempotencyInProgressError, type RunOnceGuard, type RunOnceOptions } from '../state/run-once';
 import { idempotencyKey } from '../state/state-keys';
-import type { ImageIdentity, ImageUsage, ScanType } from './finding';
+import type { ImageIdentity } from './finding';
 import {
   decideAbsent,
   decideTransition,
@@ -14,7 +15,7 @@ import {
   type TransitionContext,
 } from './findings-ledger';
 import type { ScanningPolicy } from './scanning-policy';
-import { buildVulnerabilityAlert } from './vulnerability-alert';
+import { buildVulnerabilityAlert, type ScannedImage } from './vulnerability-alert';
 
 /**
  * Records what a scan (or one Inspector finding event) says about one image in the findings ledger,
@@ -43,15 +44,38 @@ export interface FindingsLedger {
   readRepository(repositoryName: string): Promise<LedgerEntry[]>;
 }
 
-/** Runs `publish` at most once per key (shared/aws/idempotency.ts underneath). */
-export interface AlertOnce {
-  /** 'published' now, a 'duplicate' of a key done before, or 'busy': another delivery holds the key. */
-  run(key: string, publish: () => Promise<void>): Promise<'published' | 'duplicate' | 'busy'>;
+/**
+ * How long an alert's key is done: 7 days, far longer than EventBridge (24 h) or Lambda's asynchronous
+ * retries (6 h) redeliver an event; a claim blocks other deliveries for 3 minutes, longer than
+ * scanFindings' timeout, so that a live holder never loses it, and a crashed one frees it for the next retry.
+ */
+export const ALERT_IDEMPOTENCY: RunOnceOptions = {
+  ttlSeconds: 7 * 86_400,
+  inProgressTimeoutSeconds: 180,
+};
+
+/**
+ * Runs `publish` at most once per key: 'published' now, a 'duplicate' of a key done before, or 'busy':
+ * another delivery holds the key (it is publishing that very alert).
+ */
+export async function publishOnce(
+  once: RunOnceGuard,
+  key: string,
+  publish: () => Promise<void>,
+): Promise<'published' | 'duplicate' | 'busy'> {
+  try {
+    const run = await once.runOnce(key, ALERT_IDEMPOTENCY, publish);
+    return run.status === 'executed' ? 'published' : 'duplicate';
+  } catch (error) {
+    if (error instanceof IdempotencyInProgressError) return 'busy';
+    throw error;
+  }
 }
 
 export interface RecordFindingsDependencies {
   ledger: FindingsLedger;
-  alertOnce: AlertOnce;
+  /** Alerts are published once per key (shared/aws/idempotency.ts in Lambda). */
+  once: RunOnceGuard;
   publisher: GovernanceEventSink;
   policy: ScanningPolicy;
   now: () => Date;
@@ -60,13 +84,7 @@ export interface RecordFindingsDependencies {
   maxRounds?: number;
 }
 
-export interface ImageObservations {
-  account: string;
-  region: string;
-  image: ImageIdentity;
-  scanType: ScanType;
-  usage: ImageUsage;
-  inUse?: boolean;
+export interface ImageObservations extends ScannedImage {
   observations: readonly Observation[];
   /**
    * A complete scan result (basic scanning): open entries it does not report are closed, as of this
@@ -148,7 +166,7 @@ export async function recordImageFindings(
         ...(input.inUse === undefined ? {} : { inUse: input.inUse }),
         findings: alerting.map((u) => ({ finding: u.next.finding, change: u.change ?? 'new' })),
       });
-      const outcome = await deps.alertOnce.run(alertKey(image, alerting), () =>
+      const outcome = await publishOnce(deps.once, alertKey(image, alerting), () =>
         deps.publisher.publish([event]),
       );
       if (outcome === 'busy') continue;

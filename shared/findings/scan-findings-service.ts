@@ -14,6 +14,7 @@ import type { ImageIdentity, ImageScanResult, ImageUsage } from './finding';
 import { decideTransition, type Observation } from './findings-ledger';
 import {
   type ImageObservations,
+  publishOnce,
   type RecordFindingsDependencies,
   type RecordSummary,
   recordImageFindings,
@@ -216,7 +217,7 @@ export async function sendVulnerabilityDigest(
     repositories,
   });
   const date = now.toISOString().slice(0, 10);
-  const outcome = await deps.alertOnce.run(idempotencyKey('vulnerability-digest', date), () =>
+  const outcome = await publishOnce(deps.once, idempotencyKey('vulnerability-digest', date), () =>
     deps.publisher.publish([digest]),
   );
   return { action: 'digest', published: outcome === 'published', repositories: names.length, event: digest };

@@ -1,4 +1,4 @@
-import { VULNERABILITY_SEVERITIES } from '../events/governance';
+import { ECR_FINDING_SEVERITIES, VULNERABILITY_SEVERITIES } from '../events/governance';
 
 /**
  * Vulnerability severities, most severe first: CRITICAL > HIGH > MEDIUM > LOW > INFORMATIONAL >
@@ -14,14 +14,7 @@ export type VulnerabilitySeverity = (typeof VULNERABILITY_SEVERITIES)[number];
 export { VULNERABILITY_SEVERITIES };
 
 /** Severities a threshold may name (UNTRIAGED ranks as UNDEFINED, so it is not a threshold of its own). */
-export const THRESHOLD_SEVERITIES = [
-  'CRITICAL',
-  'HIGH',
-  'MEDIUM',
-  'LOW',
-  'INFORMATIONAL',
-  'UNDEFINED',
-] as const;
+export const THRESHOLD_SEVERITIES = ECR_FINDING_SEVERITIES;
 export type ThresholdSeverity = (typeof THRESHOLD_SEVERITIES)[number];
 
 const RANK: Record<VulnerabilitySeverity, number> = {

@@ -1,23 +1,13 @@
-import {
-  processPartialResponse,
-  SqsFifoPartialProcessorAsync,
-  SqsFifoShortCircuitError,
-} from '@aws-lambda-powertools/batch';
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { QueueMessage } from '../events/queue-message';
 import type { StructuredLogger } from '../logger';
-import type { GovernanceNotifier } from './governance-notifier';
+import type { GovernanceNotifier, NotificationOutcome } from './governance-notifier';
 import { type Clock, systemClock } from './webhook-pacer';
 
 /**
- * One batch of the notification queue: an SQS FIFO queue with a single message group, read by the
- * event source mapping with ReportBatchItemFailures, so the batch is at most 10 messages in order.
- *
- * Messages are handled one at a time, in order, by Powertools' SqsFifoPartialProcessorAsync: at the
- * first message that fails, it stops and reports that message and every later one as batch item
- * failures, as Lambda asks for FIFO queues ("stop processing messages after the first failure and
- * return all failed and unprocessed messages in batchItemFailures", to keep their order).
- * https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html
- * https://docs.aws.amazon.com/powertools/typescript/latest/features/batch/ (FIFO queues)
+ * One batch of the notification queue, message by message: an SQS FIFO queue with a single message
+ * group, read by the event source mapping with ReportBatchItemFailures, so the batch is at most 10
+ * messages in order. functions/batch/notification-batch.ts hands the messages over one at a time, in
+ * order, and stops at the first that fails (what Lambda asks for FIFO queues).
  *
  * The trade-off: a message that cannot be delivered (Slack down, a malformed event, a missing webhook
  * parameter) holds back the messages behind it: they return to the queue with it, and the single
@@ -33,9 +23,6 @@ import { type Clock, systemClock } from './webhook-pacer';
  * remains the bound. Permanent Slack rejections never hold the group (./governance-notifier.ts).
  * A malformed message fails fast (no delivery attempt, no wait) and the routes of an event that were
  * already posted are not posted again, so the cost of a retry is the wait, never a duplicate.
- *
- * A full batch failure is returned as batch item failures rather than thrown: for a FIFO queue the
- * effect is the same (every message returns), and the failure is already logged and counted.
  */
 /** Where a message still failing at its `parkAfterReceives`-th receive goes (shared/aws/notification-parking.ts). */
 export interface NotificationParking {
@@ -61,23 +48,32 @@ export interface NotificationBatchDependencies {
   safetyMarginMs?: number;
 }
 
-export async function processNotificationBatch(
-  event: SQSEvent,
-  context: Context,
+/** A batch under way: its messages are delivered one after the other, then it is finished. */
+export interface NotificationBatch {
+  /**
+   * Delivers one message (`receiveCount`: SQS's ApproximateReceiveCount); throws when it must come back.
+   * A message still failing at its `parkAfterReceives`-th receive is parked and resolves undefined.
+   */
+  notifyMessage(message: QueueMessage, receiveCount: number): Promise<NotificationOutcome | undefined>;
+  /** Logs the batch's figures: `returnedForOrder` are the messages returned unprocessed behind a failure. */
+  finish(counts: { messages: number; failures: number; returnedForOrder: readonly string[] }): void;
+}
+
+/** Opens a batch; `remainingTimeMs` is the invocation's time left (Lambda's context) at its start. */
+export function openNotificationBatch(
   dependencies: NotificationBatchDependencies,
-): Promise<SQSBatchResponse> {
+  remainingTimeMs: number,
+): NotificationBatch {
   const { notifier, logger } = dependencies;
   const clock = dependencies.clock ?? systemClock;
-  const deadline = clock.now() + context.getRemainingTimeInMillis() - (dependencies.safetyMarginMs ?? 5_000);
-
-  const processor = new SqsFifoPartialProcessorAsync();
+  const deadline = clock.now() + remainingTimeMs - (dependencies.safetyMarginMs ?? 5_000);
   const parkAfterReceives = dependencies.parkAfterReceives ?? DEFAULT_PARK_AFTER_RECEIVES;
-  const handleRecord = async (record: SQSRecord) => {
+
+  const notifyMessage = async (record: QueueMessage, receiveCount: number) => {
     const message = { messageId: record.messageId, body: record.body };
     try {
       return await notifier.notify(message, deadline);
     } catch (error) {
-      const receiveCount = Number(record.attributes.ApproximateReceiveCount);
       if (dependencies.parking === undefined || !(receiveCount >= parkAfterReceives)) throw error;
       try {
         await dependencies.parking.park(message, describeError(error));
@@ -97,26 +93,18 @@ export async function processNotificationBatch(
       return undefined;
     }
   };
-  const response = await processPartialResponse(event, handleRecord, processor, {
-    context,
-    throwOnFullBatchFailure: false,
-  });
 
-  // The processor keeps each failure's error next to its record: tell the messages that failed from
-  // those returned unprocessed behind them.
-  const returnedForOrder = processor.errors.flatMap((error, index) => {
-    const record = processor.failureMessages[index];
-    return error instanceof SqsFifoShortCircuitError && record !== undefined && 'messageId' in record
-      ? [record.messageId]
-      : [];
-  });
-  logger.info('notification batch handled', {
-    messages: event.Records.length,
-    failed: response.batchItemFailures.length - returnedForOrder.length,
-    returnedToKeepOrder: returnedForOrder.length,
-    ...(returnedForOrder.length > 0 ? { returnedMessageIds: returnedForOrder } : {}),
-  });
-  return response;
+  return {
+    notifyMessage,
+    finish({ messages, failures, returnedForOrder }) {
+      logger.info('notification batch handled', {
+        messages,
+        failed: failures - returnedForOrder.length,
+        returnedToKeepOrder: returnedForOrder.length,
+        ...(returnedForOrder.length > 0 ? { returnedMessageIds: returnedForOrder } : {}),
+      });
+    },
+  };
 }
 
 function describeError(error: unknown): string {

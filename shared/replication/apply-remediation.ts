@@ -1,5 +1,5 @@
 import { mapWithConcurrency } from '../concurrency/map-with-concurrency';
-import type { AuditLog } from './audit-replication';
+import type { StructuredLogger } from '../logger';
 import { describeFailure } from './audit-replication';
 import type { ReplicationRemediator } from './registry-reader';
 import type { RemediationAction, RemediationPlan } from './remediation-plan';
@@ -30,7 +30,7 @@ const ALIGN_CONCURRENCY = 4;
 export async function applyRemediation(
   plan: RemediationPlan,
   options: { dryRun: boolean; sourceRegion: string },
-  dependencies: { remediator: ReplicationRemediator; log?: AuditLog },
+  dependencies: { remediator: ReplicationRemediator; log?: Pick<StructuredLogger, 'warn'> },
 ): Promise<RemediationReport> {
   const { remediator } = dependencies;
   const aligns = plan.actions.filter((a) => a.action === 'align-setting');

@@ -1,5 +1,6 @@
 import { mapWithConcurrency } from '../concurrency/map-with-concurrency';
 import { EcrWardenError } from '../errors';
+import type { StructuredLogger } from '../logger';
 import { compareReplica, findMissingImages } from './compare-replica';
 import type { RegionalRegistryReader, RegistryReaderFactory, RepositoryListing } from './registry-reader';
 import {
@@ -38,15 +39,11 @@ export interface AuditReplicationInput {
   timeLeft?: () => number;
 }
 
-export interface AuditLog {
-  warn(message: string, context: Record<string, unknown>): void;
-}
-
 export interface AuditReplicationDependencies {
   readerFor: RegistryReaderFactory;
   /** Repositories audited at once (each reads the source and its destinations in parallel). */
   concurrency?: number;
-  log?: AuditLog;
+  log?: Pick<StructuredLogger, 'warn'>;
 }
 
 /** The source registry could not be read at all: the run fails, so that Lambda retries it. */
@@ -390,7 +387,7 @@ async function readStatuses(
   repositoryName: string,
   missing: readonly ImageView[],
   budget: number,
-  log: AuditLog | undefined,
+  log: Pick<StructuredLogger, 'warn'> | undefined,
 ): Promise<{ byDigest: Map<string, ImageReplicationStatus[]>; gone: Set<string> }> {
   const byDigest = new Map<string, ImageReplicationStatus[]>();
   const gone = new Set<string>();

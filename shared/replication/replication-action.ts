@@ -1,8 +1,9 @@
 import type { ReplicationActionEvent } from '../events/ecr-replication-action';
 import type { GovernanceEventSink } from '../events/governance';
 import { type GovernanceEvent, repositoryConsoleUrl } from '../events/governance';
+import type { StructuredLogger } from '../logger';
+import type { RunOnceGuard, RunOnceOptions } from '../state/run-once';
 import { idempotencyKey } from '../state/state-keys';
-import type { AuditLog } from './audit-replication';
 import { describeFailure } from './audit-replication';
 import { shortDigest } from './audit-report';
 import type { RegistryReaderFactory } from './registry-reader';
@@ -14,8 +15,15 @@ export interface ReplicationMetrics {
   failure(destinationRegion: string): void;
 }
 
-/** Runs `action` once per key across redeliveries; resolves `duplicate` when it already ran. */
-export type OnceGuard = (key: string, action: () => Promise<void>) => Promise<'executed' | 'duplicate'>;
+/**
+ * A failure alert is published once per event id: EventBridge may deliver an event twice, and Lambda
+ * retries a failed asynchronous invocation twice within hours. The record outlives both; a claim
+ * outlives the function's timeout (900 s), so a live invocation never loses it.
+ */
+export const FAILURE_ALERT_ONCE: RunOnceOptions = {
+  ttlSeconds: 2 * 24 * 3600,
+  inProgressTimeoutSeconds: 960,
+};
 
 export interface ReplicationActionDependencies {
   /** The account and region this function runs in: the only source registry it may read. */
@@ -24,8 +32,8 @@ export interface ReplicationActionDependencies {
   readerFor: RegistryReaderFactory;
   publisher: GovernanceEventSink;
   metrics: ReplicationMetrics;
-  once?: OnceGuard;
-  log?: AuditLog;
+  once?: RunOnceGuard;
+  log?: Pick<StructuredLogger, 'warn'>;
 }
 
 export type ReplicationActionOutcome =
@@ -92,7 +100,13 @@ export async function handleReplicationAction(
     if (dependencies.once === undefined) {
       await publish();
     } else if (
-      (await dependencies.once(idempotencyKey('replication-failure', event.id), publish)) === 'duplicate'
+      (
+        await dependencies.once.runOnce(
+          idempotencyKey('replication-failure', event.id),
+          FAILURE_ALERT_ONCE,
+          publish,
+        )
+      ).status === 'duplicate'
     ) {
       return { outcome: 'duplicate' };
     }

@@ -1,6 +1,7 @@
 import type { GovernanceEvent, GovernanceEventSink } from '../events/governance';
+import type { StructuredLogger } from '../logger';
 import { applyRemediation, type RemediationReport } from './apply-remediation';
-import { type AuditLog, type AuditSettings, auditReplication } from './audit-replication';
+import { type AuditSettings, auditReplication } from './audit-replication';
 import { buildAuditReport, type ReplicationAuditReport } from './audit-report';
 import type { RegistryReaderFactory, ReplicationRemediator } from './registry-reader';
 import { planRemediation, type RemediationSettings } from './remediation-plan';
@@ -19,7 +20,7 @@ export interface ScheduledAuditDependencies {
   remediator: ReplicationRemediator;
   publisher: GovernanceEventSink;
   concurrency?: number;
-  log?: AuditLog;
+  log?: Pick<StructuredLogger, 'warn'>;
 }
 
 export interface ScheduledAuditOutcome {

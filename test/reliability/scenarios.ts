@@ -12,13 +12,9 @@
  *   (their own retry strategy included); SQS, EventBridge, SSM and DynamoDB faults from aws-sdk-client-mock,
  *   i.e. what the code sees once the SDK's own retries are spent.
  */
-export type FunctionKey =
-  | 'cleanupScheduler'
-  | 'cleanupWorker'
-  | 'tagImmutability'
-  | 'scanFindings'
-  | 'replicationAudit'
-  | 'slackNotifier';
+import { FUNCTION_KEYS, type FunctionKey } from '../support/function-keys';
+
+export type { FunctionKey };
 
 export interface Scenario {
   fn: FunctionKey;
@@ -28,14 +24,7 @@ export interface Scenario {
   outcome: string;
 }
 
-export const FUNCTION_ORDER: readonly FunctionKey[] = [
-  'cleanupScheduler',
-  'cleanupWorker',
-  'tagImmutability',
-  'scanFindings',
-  'replicationAudit',
-  'slackNotifier',
-];
+export const FUNCTION_ORDER: readonly FunctionKey[] = FUNCTION_KEYS;
 
 export const SCENARIOS: readonly Scenario[] = [
   // ── cleanupScheduler ───────────────────────────────────────────────────────────────────────────────

@@ -13,18 +13,25 @@
  */
 
 import { bundledConfigModule, type ConfigDocument, duringColdStart } from './bundled-config-module';
+import { type FunctionKey, HANDLER_FILES } from './function-keys';
 
-/** The function keys of serverless.yml (a public contract), each with its file under functions/. */
-const HANDLER_FILES = {
-  cleanupScheduler: 'cleanup-scheduler',
-  cleanupWorker: 'cleanup-worker',
-  tagImmutability: 'tag-immutability',
-  scanFindings: 'scan-findings',
-  replicationAudit: 'replication-audit',
-  slackNotifier: 'slack-notifier',
+export type { FunctionKey };
+
+/**
+ * What Lambda and serverless.yml give every function, with the tests' values: spread into `env`, beside
+ * the function's own variables (its table, queue or role). AWS_REGION is what Lambda sets: the
+ * module-level clients find their region in it. Logs are silenced (the log calls still run) and metrics
+ * disabled, unless a test asks otherwise.
+ */
+export const LAMBDA_TEST_ENVIRONMENT = {
+  AWS_REGION: 'us-east-1',
+  DEPLOYMENT_ACCOUNT_ID: '123456789012',
+  EVENT_BUS_NAME: 'ecr-warden-test',
+  POWERTOOLS_SERVICE_NAME: 'ecr-warden',
+  POWERTOOLS_LOG_LEVEL: 'SILENT',
+  POWERTOOLS_METRICS_NAMESPACE: 'ecr-warden',
+  POWERTOOLS_METRICS_DISABLED: 'true',
 } as const;
-
-export type FunctionKey = keyof typeof HANDLER_FILES;
 
 // biome-ignore lint/suspicious/noExplicitAny: each test states the event and result types it expects
 export type LoadedHandler = (event: any, context: any) => Promise<any>;
@@ -42,12 +49,23 @@ export interface LoadHandlerOptions {
    * mock or spy on the copies the handler will use (aws-sdk-client-mock patches one copy of a client class).
    */
   beforeLoad?: () => void;
+  /**
+   * 'isolated' (the default): a new module registry, as a new execution environment. 'test-file': the
+   * test file's own registry, loaded once (in `beforeAll`), so that what the file mocks at its level (the
+   * registry simulator's patched SDK clients, `mockClient(EventBridgeClient)`) is what the handler uses;
+   * its variables are then restored after the file rather than after the test.
+   */
+  moduleRegistry?: 'isolated' | 'test-file';
 }
 
 const restoreAfterTest: Array<() => void> = [];
+const restoreAfterFile: Array<() => void> = [];
 
 afterEach(() => {
   for (const restore of restoreAfterTest.splice(0).reverse()) restore();
+});
+afterAll(() => {
+  for (const restore of restoreAfterFile.splice(0).reverse()) restore();
 });
 
 function setEnvironment(env: Record<string, string | undefined>): void {
@@ -59,7 +77,9 @@ function setEnvironment(env: Record<string, string | undefined>): void {
     }
   };
   assign(env);
-  restoreAfterTest.push(() => assign(previous));
+  // Set in a hook of the whole file (beforeAll), they hold for the file; set in a test, for the test.
+  const inTest = expect.getState().currentTestName !== undefined;
+  (inTest ? restoreAfterTest : restoreAfterFile).push(() => assign(previous));
 }
 
 /**
@@ -70,12 +90,13 @@ export function loadHandler<H = LoadedHandler>(name: FunctionKey, options: LoadH
   const { config } = options;
   if (options.env !== undefined) setEnvironment(options.env);
   let handler: H | undefined;
+  const load = () => {
+    jest.doMock('../../shared/config/bundled-config', () => bundledConfigModule(config));
+    options.beforeLoad?.();
+    ({ handler } = require(`../../functions/${HANDLER_FILES[name]}`) as { handler: H });
+  };
   duringColdStart(config, () =>
-    jest.isolateModules(() => {
-      jest.doMock('../../shared/config/bundled-config', () => bundledConfigModule(config));
-      options.beforeLoad?.();
-      ({ handler } = require(`../../functions/${HANDLER_FILES[name]}`) as { handler: H });
-    }),
+    options.moduleRegistry === 'test-file' ? load() : jest.isolateModules(load),
   );
   if (handler === undefined) throw new Error(`functions/${HANDLER_FILES[name]} has no handler`);
   return handler;

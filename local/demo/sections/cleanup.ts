@@ -1,11 +1,11 @@
 import type { SQSEvent } from 'aws-lambda';
 import { describeKeepReason } from '../../../cli/cleanup-plan-table';
+import { processCleanupBatch } from '../../../functions/batch/cleanup-batch';
 import { createCleanupWorkerDependencies } from '../../../shared/aws/cleanup-worker-dependencies';
 import type { RepositoryCleanupOutcome } from '../../../shared/cleanup/clean-repository';
 import type { KeepReason } from '../../../shared/cleanup/cleanup-reasons';
 import { formatBytes } from '../../../shared/cleanup/cleanup-report';
 import type { PlannedDeletion } from '../../../shared/cleanup/plan-repository-cleanup';
-import { processCleanupBatch } from '../../../shared/cleanup/process-cleanup-batch';
 import { loadBundledConfig } from '../../../shared/config/bundled-config';
 import { logger } from '../../../shared/logger';
 import type { RegistrySimulator } from '../../registry-sim';

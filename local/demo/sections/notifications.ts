@@ -1,4 +1,5 @@
 import type { SQSEvent } from 'aws-lambda';
+import { processNotificationBatch } from '../../../functions/batch/notification-batch';
 import { createIdempotencyGuard } from '../../../shared/aws/idempotency';
 import { createSlackDeliveryLedger } from '../../../shared/aws/slack-delivery-ledger';
 import { createSlackWebhookClient } from '../../../shared/aws/slack-webhook-client';
@@ -8,7 +9,6 @@ import { loadBundledConfig } from '../../../shared/config/bundled-config';
 import { logger } from '../../../shared/logger';
 import { createNotificationMetrics } from '../../../shared/metrics/notification-metrics';
 import { createGovernanceNotifier } from '../../../shared/notify/governance-notifier';
-import { processNotificationBatch } from '../../../shared/notify/process-notification-batch';
 import type { Clock } from '../../../shared/notify/webhook-pacer';
 import { demoLambdaContext } from '../lambda-invocation';
 import type { DemoWorld } from '../world';

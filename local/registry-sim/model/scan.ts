@@ -1,3 +1,4 @@
+import { ECR_FINDING_SEVERITIES } from '../../../shared/events/governance';
 /**
  * Scan results as the model keeps them: plain JSON (timestamps as ISO strings), in the shapes of
  * DescribeImageScanFindings' `findings[]` (basic scanning) and `enhancedFindings[]` (Amazon
@@ -6,16 +7,9 @@
  * https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_ImageScanFinding.html
  * https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_EnhancedImageScanFinding.html
  */
-export type FindingSeverity = 'INFORMATIONAL' | 'LOW' | 'MEDIUM' | 'HIGH' | 'CRITICAL' | 'UNDEFINED';
+export type FindingSeverity = (typeof ECR_FINDING_SEVERITIES)[number];
 
-export const SEVERITIES: readonly FindingSeverity[] = [
-  'CRITICAL',
-  'HIGH',
-  'MEDIUM',
-  'LOW',
-  'INFORMATIONAL',
-  'UNDEFINED',
-];
+export const SEVERITIES: readonly FindingSeverity[] = ECR_FINDING_SEVERITIES;
 
 export type ScanStatus =
   | 'IN_PROGRESS'

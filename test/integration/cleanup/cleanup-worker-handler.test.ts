@@ -1,56 +1,52 @@
-// First, for its effect: the handlers read their environment when they are loaded, as at a Lambda cold start.
-import '../../support/cleanup-worker-environment';
-
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { handler as scheduleCleanup } from '../../../functions/cleanup-scheduler';
-import { handler as cleanRepositories } from '../../../functions/cleanup-worker';
 import type { InstalledSimulator } from '../../../local/registry-sim/adapter/install';
 import { createRegistrySimulator, type RegistrySimulator } from '../../../local/registry-sim/simulator';
 import type { GovernanceDetail } from '../../../shared/events/governance';
-import { CLEANUP_QUEUE_URL, STATE_TABLE_NAME } from '../../support/cleanup-worker-environment';
+import {
+  CLEANUP_QUEUE_URL,
+  CLEANUP_TEST_ENVIRONMENT,
+  STATE_TABLE_NAME,
+} from '../../support/cleanup-worker-environment';
 import { loadEventFixture } from '../../support/fixtures';
 import { createLambdaContext } from '../../support/lambda-context';
 import { loadHandler } from '../../support/load-handler';
 import { acceptPutEvents } from '../../support/put-events-stub';
 import { useFileStateTable } from '../../support/state-table';
-import { pushImage, sqsEvent } from './cleanup-worker-harness';
+import { KEEP_TWO_NEWEST, pushImage, sqsEvent } from './cleanup-worker-harness';
 
 // Both handlers exactly as deployed (module-level wiring, middy, Powertools), with the bundled config
 // swapped for the one below, the state table's client pointed at dynalite, ECR/ECS/Lambda served by the
 // registry simulator, and SQS and EventBridge recorded. The policy counts images (no age), so that the
 // handlers' real clock does not matter.
-// A test may give another document to a cold start of its own (loadHandler).
-jest.mock('../../../shared/config/bundled-config', () =>
-  require('../../support/bundled-config-module').bundledConfigModule({
-    cleanup: {
-      dryRun: false,
-      maxDeletionShare: 1,
-      rules: [
-        {
-          repositories: ['team/**'],
-          policy: {
-            rules: [
-              {
-                rulePriority: 1,
-                selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 2 },
-                action: { type: 'expire' },
-              },
-            ],
-          },
-        },
-      ],
-    },
-  }),
-);
 jest.mock('../../../shared/aws/dynamodb-client', () =>
   require('../../support/dynalite-dynamodb-client').dynaliteDynamoDbClientModule(),
 );
 
 type Worker = (event: unknown, context: Context) => Promise<SQSBatchResponse>;
-const worker = cleanRepositories as unknown as Worker;
+const CONFIG = {
+  cleanup: {
+    dryRun: false,
+    maxDeletionShare: 1,
+    rules: [
+      {
+        repositories: ['team/**'],
+        policy: KEEP_TWO_NEWEST,
+      },
+    ],
+  },
+};
+let scheduleCleanup: (event: unknown, context: Context) => Promise<unknown>;
+let worker: Worker;
+// Both loaded once, in the file's registry (its SDK copies are the ones the simulator and stubs patch);
+// a test may give another document to a cold start of its own.
+beforeAll(() => {
+  const options = { config: CONFIG, env: CLEANUP_TEST_ENVIRONMENT, moduleRegistry: 'test-file' } as const;
+  scheduleCleanup = loadHandler('cleanupScheduler', options);
+  worker = loadHandler('cleanupWorker', options);
+});
 
 useFileStateTable(STATE_TABLE_NAME);
 let sim: RegistrySimulator;

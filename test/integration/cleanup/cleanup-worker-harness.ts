@@ -38,6 +38,17 @@ export const EXPIRE_OLDER_THAN_7_DAYS = {
   ],
 };
 
+/** Keeps the 2 newest images, tagged or not: counts only, so that the handlers' real clock does not matter. */
+export const KEEP_TWO_NEWEST = {
+  rules: [
+    {
+      rulePriority: 1,
+      selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 2 },
+      action: { type: 'expire' },
+    },
+  ],
+};
+
 export const EXPIRE_UNTAGGED_OLDER_THAN_7_DAYS = {
   rules: [
     {

@@ -1,13 +1,13 @@
 // cleanupWorker's batch processing, end to end on the registry simulator: the real ECR, ECS and Lambda
 // clients, the state table on dynalite, EventBridge recorded; evaluated at the simulator's clock.
 import { BatchDeleteImageCommand, UpdateImageStorageClassCommand } from '@aws-sdk/client-ecr';
+import { processCleanupBatch } from '../../../functions/batch/cleanup-batch';
 import {
   attestationManifest,
   cosignSignature,
   imageIndex,
   imageManifest,
 } from '../../../local/registry-sim/data/manifests';
-import { processCleanupBatch } from '../../../shared/cleanup/process-cleanup-batch';
 import { createLambdaContext } from '../../support/lambda-context';
 import { useStateTable } from '../../support/state-table';
 import {

@@ -4,13 +4,9 @@ import { join } from 'node:path';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { CliError } from '../../../cli/errors';
 import { type GateOptions, parseImageReference, runFindingsGate } from '../../../cli/findings-command';
-import {
-  createRegistrySimulator,
-  type InstalledSimulator,
-  imageManifest,
-  type RegistrySimulator,
-} from '../../../local/registry-sim';
+import { type InstalledSimulator, imageManifest, type RegistrySimulator } from '../../../local/registry-sim';
 import { createScanFindingsReader } from '../../../shared/aws/scan-findings-reader';
+import { useRegistrySimulator } from '../../support/registry-simulator';
 import { basicFinding } from './findings-harness';
 
 // The live gate (`ecr-warden findings gate --image ...`) against the simulator: DescribeImageScanFindings
@@ -19,9 +15,8 @@ let sim: RegistrySimulator;
 let env: InstalledSimulator;
 let digest: string;
 
+useRegistrySimulator((installed) => ({ sim, env } = installed));
 beforeEach(() => {
-  sim = createRegistrySimulator();
-  env = sim.install();
   sim.addRepository('team-a/api');
   digest = sim.pushImage({
     repositoryName: 'team-a/api',
@@ -29,7 +24,6 @@ beforeEach(() => {
     tags: ['v7'],
   }).image.digest;
 });
-afterEach(() => env.restore());
 
 interface GateRun {
   exitCode: number;

@@ -8,7 +8,6 @@ import {
   type RegistrySimulator,
 } from '../../../local/registry-sim';
 import type { EnhancedFinding } from '../../../local/registry-sim/model/scan';
-import { createAlertOnce } from '../../../shared/aws/alert-once';
 import { createFindingsLedgerStore } from '../../../shared/aws/findings-ledger-store';
 import { createGovernancePublisher } from '../../../shared/aws/governance-publisher';
 import { createIdempotencyGuard } from '../../../shared/aws/idempotency';
@@ -81,7 +80,7 @@ export function useFindingsWorld(): FindingsWorld {
       return {
         scope: ownScope({ account: ACCOUNT, region: REGION }),
         ledger: createFindingsLedgerStore(store),
-        alertOnce: createAlertOnce(createIdempotencyGuard({ store })),
+        once: createIdempotencyGuard({ store }),
         publisher: createGovernancePublisher({
           eventBusName: 'ecr-warden-test',
           client: new EventBridgeClient({ region: REGION }),

@@ -1,26 +1,18 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { mockClient } from 'aws-sdk-client-mock';
-import {
-  createRegistrySimulator,
-  type InstalledSimulator,
-  imageManifest,
-  type RegistrySimulator,
-} from '../../../local/registry-sim';
+import { type InstalledSimulator, imageManifest, type RegistrySimulator } from '../../../local/registry-sim';
 import { readScanFindingsEnvironment } from '../../../shared/config/environment';
 import { EventValidationError } from '../../../shared/events/event-validation-error';
 import { loadEventFixture } from '../../support/fixtures';
 import { createLambdaContext } from '../../support/lambda-context';
+import { LAMBDA_TEST_ENVIRONMENT, loadHandler } from '../../support/load-handler';
+import { useRegistrySimulator } from '../../support/registry-simulator';
 import { useFileStateTable } from '../../support/state-table';
 import { basicFinding, type Fixture } from './findings-harness';
 
 // The handler as deployed (module-level wiring, middy, Powertools), with the bundled config swapped for
 // one with a scanning section, the state table's client pointed at dynalite, ECR served by the
 // simulator and EventBridge by a recording stub.
-jest.mock('../../../shared/config/bundled-config', () =>
-  require('../../support/bundled-config-module').bundledConfigModule({
-    scanning: { minSeverity: 'CRITICAL' },
-  }),
-);
 jest.mock('../../../shared/aws/dynamodb-client', () =>
   require('../../support/dynalite-dynamodb-client').dynaliteDynamoDbClientModule(),
 );
@@ -36,30 +28,18 @@ let handler: Handler;
 // One table for the file: the handler reads STATE_TABLE_NAME once, at its cold start (module load).
 const table = useFileStateTable();
 beforeAll(() => {
-  // Lambda sets AWS_REGION; the module-scope clients read it.
-  process.env.AWS_REGION = 'us-east-1';
-  // serverless.yml sets it from AWS::AccountId: the account whose scan events are handled.
-  process.env.DEPLOYMENT_ACCOUNT_ID = '123456789012';
-  process.env.EVENT_BUS_NAME = 'ecr-warden-test';
-  process.env.STATE_TABLE_NAME = table.tableName;
-  process.env.POWERTOOLS_SERVICE_NAME = 'ecr-warden';
-  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
-  handler = (require('../../../functions/scan-findings') as { handler: Handler }).handler;
-});
-afterAll(() => {
-  delete process.env.AWS_REGION;
-  delete process.env.DEPLOYMENT_ACCOUNT_ID;
-  delete process.env.EVENT_BUS_NAME;
-  delete process.env.STATE_TABLE_NAME;
+  handler = loadHandler<Handler>('scanFindings', {
+    config: { scanning: { minSeverity: 'CRITICAL' } },
+    env: { ...LAMBDA_TEST_ENVIRONMENT, STATE_TABLE_NAME: table.tableName },
+    moduleRegistry: 'test-file',
+  });
 });
 
+useRegistrySimulator((installed) => ({ sim, env } = installed));
 beforeEach(() => {
-  sim = createRegistrySimulator();
-  env = sim.install();
   eventBridge.reset();
   eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-1' }] });
 });
-afterEach(() => env.restore());
 
 describe('scanFindings handler', () => {
   it('refuses to start without EVENT_BUS_NAME and STATE_TABLE_NAME, naming both', () => {

@@ -31,6 +31,14 @@ export const REGION = 'us-east-1';
 export const GUARD_ROLE_ARN =
   'arn:aws:iam::123456789012:role/ecr-warden-prod-tagImmutability-us-east-1-lambdaRole';
 
+/** The rule most guard tests govern: payments/** immutable but for `latest`, fixed when it drifts. */
+export const PAYMENTS_RULE = {
+  repositories: ['payments/**'],
+  mode: 'IMMUTABLE_WITH_EXCLUSION',
+  exclusions: ['latest'],
+  remediate: true,
+} as const;
+
 export const silentLogger: StructuredLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
 export interface GuardWorld {

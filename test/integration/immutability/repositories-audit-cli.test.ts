@@ -4,12 +4,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runRepositoriesAudit } from '../../../cli/repositories-command';
-import {
-  createRegistrySimulator,
-  type InstalledSimulator,
-  type RegistrySimulator,
-} from '../../../local/registry-sim';
+import type { InstalledSimulator, RegistrySimulator } from '../../../local/registry-sim';
 import { buildCli, type CliRun, expectOneLineError, ROOT, runCli } from '../../support/cli';
+import { useRegistrySimulator } from '../../support/registry-simulator';
 
 // The sample registry (local/sample-data/sample-registry.json) as `ecr-warden snapshot` writes it.
 const SAMPLE = join(ROOT, 'local', 'sample-data', 'sample-snapshot.json');
@@ -162,11 +159,7 @@ describe('ecr-warden repositories audit (live)', () => {
   let sim: RegistrySimulator;
   let env: InstalledSimulator;
 
-  beforeEach(() => {
-    sim = createRegistrySimulator();
-    env = sim.install();
-  });
-  afterEach(() => env.restore());
+  useRegistrySimulator((installed) => ({ sim, env } = installed));
 
   it('reads the account with read-only calls only, whatever remediation the config turns on', async () => {
     sim.addRepository('team-a/api');

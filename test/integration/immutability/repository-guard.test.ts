@@ -11,7 +11,7 @@ import { generateRepositories, imageManifest } from '../../../local/registry-sim
 import { STANDARD_POLICY } from '../../support/lifecycle-policies';
 import { apiCallEvent, scheduledEvent } from '../../support/repository-guard-events';
 import { HEAVY_TEST_TIMEOUT_MS } from '../../support/timeouts';
-import { useGuardWorld } from './guard-harness';
+import { PAYMENTS_RULE, useGuardWorld } from './guard-harness';
 
 // The repository guard on CloudTrail events and on its schedule, against the registry simulator (the
 // real ECR client) and a dynalite state table.
@@ -19,17 +19,7 @@ import { useGuardWorld } from './guard-harness';
 const world = useGuardWorld();
 const ecr = new ECRClient({ region: 'us-east-1' });
 
-const PAYMENTS_GUARD = {
-  dryRun: false,
-  rules: [
-    {
-      repositories: ['payments/**'],
-      mode: 'IMMUTABLE_WITH_EXCLUSION',
-      exclusions: ['latest'],
-      remediate: true,
-    },
-  ],
-};
+const PAYMENTS_GUARD = { dryRun: false, rules: [PAYMENTS_RULE] };
 
 /** The inputs of the calls of one ECR command that reached the simulator's client stub. */
 function putCalls(command: Parameters<typeof world.env.mocks.ecr.commandCalls>[0]): unknown[] {

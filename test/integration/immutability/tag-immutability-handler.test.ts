@@ -1,37 +1,19 @@
 import { PutImageTagMutabilityCommand } from '@aws-sdk/client-ecr';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { mockClient } from 'aws-sdk-client-mock';
-import {
-  createRegistrySimulator,
-  type InstalledSimulator,
-  type RegistrySimulator,
-} from '../../../local/registry-sim';
+import type { InstalledSimulator, RegistrySimulator } from '../../../local/registry-sim';
 import { EventValidationError } from '../../../shared/events/event-validation-error';
 import { loadEventFixture } from '../../support/fixtures';
 import { createLambdaContext } from '../../support/lambda-context';
+import { LAMBDA_TEST_ENVIRONMENT, loadHandler } from '../../support/load-handler';
 import { acceptPutEvents } from '../../support/put-events-stub';
+import { useRegistrySimulator } from '../../support/registry-simulator';
 import { useFileStateTable } from '../../support/state-table';
-import { GUARD_ROLE_ARN } from './guard-harness';
+import { GUARD_ROLE_ARN, PAYMENTS_RULE } from './guard-harness';
 
 // The handler exactly as deployed (module-level wiring, middy, Powertools), with the bundled config
 // swapped for a test one, the state table's client pointed at dynalite, ECR/ECS/Lambda served by the
 // registry simulator and EventBridge recorded.
-jest.mock('../../../shared/config/bundled-config', () =>
-  require('../../support/bundled-config-module').bundledConfigModule({
-    immutability: {
-      dryRun: false,
-      rules: [
-        {
-          repositories: ['payments/**'],
-          mode: 'IMMUTABLE_WITH_EXCLUSION',
-          exclusions: ['latest'],
-          remediate: true,
-          protectedTags: ['v*.*.*'],
-        },
-      ],
-    },
-  }),
-);
 jest.mock('../../../shared/aws/dynamodb-client', () =>
   require('../../support/dynalite-dynamodb-client').dynaliteDynamoDbClientModule(),
 );
@@ -45,44 +27,23 @@ let handler: Handler;
 let sim: RegistrySimulator;
 let env: InstalledSimulator;
 const context = createLambdaContext('ecr-warden-test-tagImmutability');
-const VARIABLES = [
-  'AWS_REGION',
-  'DEPLOYMENT_ACCOUNT_ID',
-  'POWERTOOLS_SERVICE_NAME',
-  'POWERTOOLS_LOG_LEVEL',
-  'STATE_TABLE_NAME',
-  'EVENT_BUS_NAME',
-  'GUARD_ROLE_ARN',
-];
-const saved = Object.fromEntries(VARIABLES.map((name) => [name, process.env[name]]));
+const CONFIG = {
+  immutability: { dryRun: false, rules: [{ ...PAYMENTS_RULE, protectedTags: ['v*.*.*'] }] },
+};
 
-beforeAll(async () => {
-  Object.assign(process.env, {
-    AWS_REGION: 'us-east-1',
-    DEPLOYMENT_ACCOUNT_ID: '123456789012',
-    POWERTOOLS_SERVICE_NAME: 'ecr-warden',
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-    STATE_TABLE_NAME: table.tableName,
-    EVENT_BUS_NAME: 'ecr-warden-test',
-    GUARD_ROLE_ARN,
+beforeAll(() => {
+  handler = loadHandler<Handler>('tagImmutability', {
+    config: CONFIG,
+    env: { ...LAMBDA_TEST_ENVIRONMENT, STATE_TABLE_NAME: table.tableName, GUARD_ROLE_ARN },
+    moduleRegistry: 'test-file',
   });
-  // Loaded after the environment is set: the handler reads it at cold start, as in Lambda's init phase.
-  ({ handler } = (await import('../../../functions/tag-immutability')) as { handler: Handler });
 });
-afterAll(() => {
-  for (const [name, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
-});
+useRegistrySimulator((installed) => ({ sim, env } = installed));
 beforeEach(() => {
-  sim = createRegistrySimulator();
-  env = sim.install();
   published.length = 0;
   eventBridge.reset();
   eventBridge.on(PutEventsCommand).callsFake(acceptPutEvents(published));
 });
-afterEach(() => env.restore());
 
 function fixture(name: string, change: (event: Record<string, unknown>) => void = () => undefined) {
   const event = loadEventFixture<Record<string, unknown>>('aws.ecr', name);

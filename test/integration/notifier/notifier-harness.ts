@@ -3,6 +3,7 @@ import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import type { FetchFunction } from '@slack/webhook';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { processNotificationBatch } from '../../../functions/batch/notification-batch';
 import { createIdempotencyGuard } from '../../../shared/aws/idempotency';
 import { createSlackDeliveryLedger } from '../../../shared/aws/slack-delivery-ledger';
 import {
@@ -18,10 +19,7 @@ import {
   createGovernanceNotifier,
   type NotificationMetrics,
 } from '../../../shared/notify/governance-notifier';
-import {
-  type NotificationParking,
-  processNotificationBatch,
-} from '../../../shared/notify/process-notification-batch';
+import type { NotificationParking } from '../../../shared/notify/process-notification-batch';
 import { type Clock, createWebhookPacer, systemClock } from '../../../shared/notify/webhook-pacer';
 import { loadEventFixture } from '../../support/fixtures';
 import { createLambdaContext } from '../../support/lambda-context';

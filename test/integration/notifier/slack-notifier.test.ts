@@ -8,6 +8,7 @@ import { SLACK_DELIVERY_IDEMPOTENCY } from '../../../shared/aws/slack-delivery-l
 import { createStateStore } from '../../../shared/aws/state-store';
 import { deliveryKey } from '../../../shared/notify/governance-notifier';
 import { idempotencyRecords } from '../../../shared/state/state-keys';
+import { manyAlertedFindings } from '../../support/fixtures';
 import { useStateTable } from '../../support/state-table';
 import {
   createNotifierHarness,
@@ -164,17 +165,7 @@ describe('slackNotifier delivery', () => {
   it('delivers an alert about 500 findings as one message that Slack accepts', async () => {
     const notifier = harness({ routes: [PLATFORM_ROUTE] });
     const alert = vulnerabilityAlert('500 findings in payments/api', (e) => {
-      e.detail.findings = Array.from({ length: 100 }, (_, n) => ({
-        vulnerabilityId: `CVE-2026-${10_000 + n}`,
-        severity: n < 20 ? 'CRITICAL' : 'HIGH',
-        packageName: `library-with-a-rather-long-name-${n}`,
-        installedVersion: '1.2.3-r4',
-        fixedInVersion: '1.2.4-r0',
-        score: 9.1,
-        exploitAvailable: n % 2 === 0,
-        change: 'new',
-        url: `https://nvd.nist.gov/vuln/detail/CVE-2026-${10_000 + n}`,
-      }));
+      e.detail.findings = manyAlertedFindings(500);
       e.detail.findingCount = 500;
       e.detail.severityCounts = { CRITICAL: 20, HIGH: 480 };
     });

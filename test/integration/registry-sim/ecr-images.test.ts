@@ -17,28 +17,14 @@ import {
 import type { InstalledSimulator } from '../../../local/registry-sim/adapter/install';
 import { generateImages } from '../../../local/registry-sim/data/generators';
 import { imageIndex, imageManifest } from '../../../local/registry-sim/data/manifests';
-import { createRegistrySimulator, type RegistrySimulator } from '../../../local/registry-sim/simulator';
+import type { RegistrySimulator } from '../../../local/registry-sim/simulator';
+import { failure, useRegistrySimulator } from '../../support/registry-simulator';
 
 let sim: RegistrySimulator;
 let env: InstalledSimulator;
 const ecr = new ECRClient({ region: 'us-east-1' });
 
-beforeEach(() => {
-  sim = createRegistrySimulator();
-  env = sim.install();
-});
-
-afterEach(() => env.restore());
-
-/** The error a call fails with (the test fails if it succeeds). */
-async function failure(call: Promise<unknown>): Promise<Error> {
-  try {
-    await call;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the call to fail');
-}
+useRegistrySimulator((installed) => ({ sim, env } = installed));
 
 const pushManifest = (repositoryName: string, seed: string, tag?: string) =>
   ecr.send(

@@ -6,18 +6,14 @@ import {
 } from '@aws-sdk/client-ecr';
 import type { InstalledSimulator } from '../../../local/registry-sim/adapter/install';
 import { generateImages, generateRepositories } from '../../../local/registry-sim/data/generators';
-import { createRegistrySimulator, type RegistrySimulator } from '../../../local/registry-sim/simulator';
+import type { RegistrySimulator } from '../../../local/registry-sim/simulator';
+import { useRegistrySimulator } from '../../support/registry-simulator';
 
 let sim: RegistrySimulator;
 let env: InstalledSimulator;
 const ecr = new ECRClient({ region: 'us-east-1' });
 
-beforeEach(() => {
-  sim = createRegistrySimulator();
-  env = sim.install();
-});
-
-afterEach(() => env.restore());
+useRegistrySimulator((installed) => ({ sim, env } = installed));
 
 describe('large registries', () => {
   it('pages a 100,000-image repository through DescribeImages in exactly 100 calls of 1,000', async () => {

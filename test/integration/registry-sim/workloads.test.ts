@@ -20,7 +20,8 @@ import {
 } from '@aws-sdk/client-lambda';
 import type { InstalledSimulator } from '../../../local/registry-sim/adapter/install';
 import { imageManifest } from '../../../local/registry-sim/data/manifests';
-import { createRegistrySimulator, type RegistrySimulator } from '../../../local/registry-sim/simulator';
+import type { RegistrySimulator } from '../../../local/registry-sim/simulator';
+import { failure, useRegistrySimulator } from '../../support/registry-simulator';
 
 let sim: RegistrySimulator;
 let env: InstalledSimulator;
@@ -28,22 +29,10 @@ const ecs = new ECSClient({ region: 'us-east-1' });
 const lambda = new LambdaClient({ region: 'us-east-1' });
 const URI = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
 
+useRegistrySimulator((installed) => ({ sim, env } = installed));
 beforeEach(() => {
-  sim = createRegistrySimulator();
-  env = sim.install();
   sim.addRepository('team/app');
 });
-
-afterEach(() => env.restore());
-
-async function failure(call: Promise<unknown>): Promise<Error> {
-  try {
-    await call;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the call to fail');
-}
 
 function pushRelease(tag: string) {
   return sim.pushImage({ repositoryName: 'team/app', manifest: imageManifest({ seed: tag }), tags: [tag] })

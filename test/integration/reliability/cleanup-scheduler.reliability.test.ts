@@ -1,30 +1,31 @@
-// First, for its effect: the handler reads its environment when it is loaded, as at a Lambda cold start.
-import '../../support/cleanup-worker-environment';
-import '../../reliability/quiet-metrics';
-
 import { SendMessageBatchCommand, type SendMessageBatchRequestEntry, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { handler } from '../../../functions/cleanup-scheduler';
 import type { InstalledSimulator } from '../../../local/registry-sim/adapter/install';
 import { createRegistrySimulator, type RegistrySimulator } from '../../../local/registry-sim/simulator';
 import { describeScenarios } from '../../reliability/describe-scenarios';
 import { expectRejectedAsInvalid } from '../../reliability/invalid-event';
+import { CLEANUP_TEST_ENVIRONMENT } from '../../support/cleanup-worker-environment';
 import { loadEventFixture } from '../../support/fixtures';
 import { createLambdaContext } from '../../support/lambda-context';
+import { loadHandler } from '../../support/load-handler';
 
 // The handler as deployed, on a config with one cleanup rule; ECR is the registry simulator, SQS a stub.
-jest.mock('../../../shared/config/bundled-config', () =>
-  require('../../support/bundled-config-module').bundledConfigModule({
-    cleanup: { rules: [{ repositories: ['team/**'], policy: 'native' }] },
-  }),
-);
 
 jest.mock('../../../shared/aws/ecr-client', () =>
   require('../../reliability/standard-retry').ecrClientModule(),
 );
 
 type Event = Record<string, unknown>;
-const invoke = handler as unknown as (event: unknown, context: unknown) => Promise<unknown>;
+let invoke: (event: unknown, context: unknown) => Promise<unknown>;
+beforeAll(() => {
+  invoke = loadHandler('cleanupScheduler', {
+    config: {
+      cleanup: { rules: [{ repositories: ['team/**'], policy: 'native' }] },
+    },
+    env: CLEANUP_TEST_ENVIRONMENT,
+    moduleRegistry: 'test-file',
+  });
+});
 const sqs = mockClient(SQSClient);
 let sim: RegistrySimulator;
 let aws: InstalledSimulator;

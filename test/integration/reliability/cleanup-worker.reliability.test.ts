@@ -1,56 +1,31 @@
-// First, for its effect: the handler reads its environment when it is loaded, as at a Lambda cold start.
-import '../../support/cleanup-worker-environment';
-import '../../reliability/quiet-metrics';
-
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSBatchResponse } from 'aws-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
-import { handler } from '../../../functions/cleanup-worker';
-import type { InstalledSimulator } from '../../../local/registry-sim/adapter/install';
-import { createRegistrySimulator, type RegistrySimulator } from '../../../local/registry-sim/simulator';
+import { processCleanupBatch } from '../../../functions/batch/cleanup-batch';
 import { createStateTable, deleteStateTable } from '../../../local/state-table';
 import { createCleanupWorkerDependencies } from '../../../shared/aws/cleanup-worker-dependencies';
 import { stateDocumentClient } from '../../../shared/aws/dynamodb-client';
 import type { CleanupRequest } from '../../../shared/cleanup/cleanup-request';
-import { processCleanupBatch } from '../../../shared/cleanup/process-cleanup-batch';
 import { parseConfig } from '../../../shared/config/load-config';
 import { logger } from '../../../shared/logger';
 import { CLEANUP_METRICS, createCleanupMetrics } from '../../../shared/metrics/cleanup-metrics';
 import { describeScenarios } from '../../reliability/describe-scenarios';
-import { EVENT_BUS_NAME, STATE_TABLE_NAME } from '../../support/cleanup-worker-environment';
+import { useHandlerWorld } from '../../reliability/handler-world';
+import {
+  CLEANUP_TEST_ENVIRONMENT,
+  EVENT_BUS_NAME,
+  STATE_TABLE_NAME,
+} from '../../support/cleanup-worker-environment';
 import { createLambdaContext } from '../../support/lambda-context';
+import { loadHandler } from '../../support/load-handler';
 import { acceptPutEvents } from '../../support/put-events-stub';
 import { createTestDynamoDbClient } from '../../support/state-table';
-import { cleanupRequest, pushImage, sqsEvent } from '../cleanup/cleanup-worker-harness';
+import { cleanupRequest, KEEP_TWO_NEWEST, pushImage, sqsEvent } from '../cleanup/cleanup-worker-harness';
 
 // The handler as deployed: a rule that keeps the 2 newest images of team/**, not a dry run; ECR, ECS and
 // Lambda are the registry simulator (standard retry), the state table dynalite, EventBridge a stub.
-jest.mock('../../../shared/config/bundled-config', () =>
-  require('../../support/bundled-config-module').bundledConfigModule({
-    cleanup: {
-      dryRun: false,
-      maxDeletionShare: 1,
-      protect: { taskDefinitionRevisions: 0 },
-      rules: [
-        {
-          repositories: ['team/**'],
-          policy: {
-            rules: [
-              {
-                rulePriority: 1,
-                selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 2 },
-                action: { type: 'expire' },
-              },
-            ],
-          },
-        },
-      ],
-    },
-  }),
-);
 jest.mock('../../../shared/aws/dynamodb-client', () =>
   require('../../support/dynalite-dynamodb-client').dynaliteDynamoDbClientModule(),
 );
@@ -64,18 +39,32 @@ jest.mock('../../../shared/aws/lambda-client', () =>
   require('../../reliability/standard-retry').lambdaClientModule(),
 );
 
+const world = useHandlerWorld();
+const { eventBridge, published } = world;
 type Worker = (event: unknown, context: unknown) => Promise<SQSBatchResponse>;
-const worker = handler as unknown as Worker;
+let worker: Worker;
 const context = () => createLambdaContext('ecr-warden-test-cleanupWorker');
-const eventBridge = mockClient(EventBridgeClient);
-const state = mockClient(stateDocumentClient);
-const published: PutEventsRequestEntry[] = [];
 let dynamodb: DynamoDBClient;
-let sim: RegistrySimulator;
-let aws: InstalledSimulator;
 let run = 0;
 
 beforeAll(async () => {
+  worker = loadHandler<Worker>('cleanupWorker', {
+    config: {
+      cleanup: {
+        dryRun: false,
+        maxDeletionShare: 1,
+        protect: { taskDefinitionRevisions: 0 },
+        rules: [
+          {
+            repositories: ['team/**'],
+            policy: KEEP_TWO_NEWEST,
+          },
+        ],
+      },
+    },
+    env: CLEANUP_TEST_ENVIRONMENT,
+    moduleRegistry: 'test-file',
+  });
   dynamodb = createTestDynamoDbClient();
   await createStateTable(dynamodb, STATE_TABLE_NAME);
 });
@@ -84,26 +73,15 @@ afterAll(async () => {
   dynamodb.destroy();
 });
 beforeEach(() => {
-  jest.spyOn(Math, 'random').mockReturnValue(0);
   jest.spyOn(logger, 'error');
-  sim = createRegistrySimulator();
-  aws = sim.install();
-  published.length = 0;
-  eventBridge.reset();
-  eventBridge.on(PutEventsCommand).callsFake(acceptPutEvents(published));
-  state.reset();
-  state.send.callThrough();
   run += 1;
-});
-afterEach(() => {
-  aws.restore();
-  jest.restoreAllMocks();
 });
 
 /** team/api with 5 images: the rule deletes the 3 oldest. Returns a request of a fresh run. */
 function repositoryWithFiveImages(): CleanupRequest {
-  sim.addRepository('team/api');
-  for (let n = 0; n < 5; n++) pushImage(sim, 'team/api', `api-${n}`, { daysAgo: 10 - n, tags: [`b${n}`] });
+  world.sim.addRepository('team/api');
+  for (let n = 0; n < 5; n++)
+    pushImage(world.sim, 'team/api', `api-${n}`, { daysAgo: 10 - n, tags: [`b${n}`] });
   return cleanupRequest('team/api', `00000000-0000-4000-8000-${String(run).padStart(12, '0')}`);
 }
 
@@ -135,9 +113,9 @@ async function waitFor(done: () => boolean): Promise<void> {
 }
 
 const reports = () => published.filter((entry) => entry.DetailType === 'Cleanup Report');
-const imagesLeft = () => sim.repository('team/api').images.size;
+const imagesLeft = () => world.sim.repository('team/api').images.size;
 const deletedDigests = () =>
-  aws.mocks.ecr
+  world.aws.mocks.ecr
     .commandCalls(require('@aws-sdk/client-ecr').BatchDeleteImageCommand)
     .flatMap((call) => (call.args[0].input as { imageIds: { imageDigest: string }[] }).imageIds)
     .map((id) => id.imageDigest);
@@ -194,12 +172,13 @@ function cappedWorker() {
       eventBusName: EVENT_BUS_NAME,
       tableName: STATE_TABLE_NAME,
       logger,
-      now: () => sim.clock.nowMs() + offsetMs,
+      now: () => world.sim.clock.nowMs() + offsetMs,
     }),
     metrics: createCleanupMetrics(recordingMetrics),
   };
-  sim.addRepository('capped/app');
-  for (let n = 0; n < CAPPED_IMAGES; n++) pushImage(sim, 'capped/app', `capped-${n}`, { daysAgo: 400 - n });
+  world.sim.addRepository('capped/app');
+  for (let n = 0; n < CAPPED_IMAGES; n++)
+    pushImage(world.sim, 'capped/app', `capped-${n}`, { daysAgo: 400 - n });
   const request = cleanupRequest('capped/app', `10000000-0000-4000-8000-${String(run).padStart(12, '0')}`);
   emitted.clear();
   return {
@@ -217,11 +196,11 @@ function cappedWorker() {
  */
 function faultRunProgressWrite(when: (deleteCalls: number) => boolean, fault: 'throttled' | 'timed-out') {
   let injected = false;
-  const real = (state.send as unknown as { wrappedMethod: (command: PutCommand) => Promise<unknown> })
+  const real = (world.state.send as unknown as { wrappedMethod: (command: PutCommand) => Promise<unknown> })
     .wrappedMethod;
-  state.on(PutCommand).callsFake(async (input: PutCommand['input']) => {
+  world.state.on(PutCommand).callsFake(async (input: PutCommand['input']) => {
     const runRecord = String(input.Item?.pk).startsWith('CLEANUP_RUN#');
-    if (!injected && runRecord && when(aws.calls.count('BatchDeleteImage'))) {
+    if (!injected && runRecord && when(world.aws.calls.count('BatchDeleteImage'))) {
       injected = true;
       if (fault === 'timed-out') return new Promise(() => {});
       throw Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), {
@@ -232,7 +211,7 @@ function faultRunProgressWrite(when: (deleteCalls: number) => boolean, fault: 't
   });
 }
 
-const cappedLeft = () => sim.repository('capped/app').images.size;
+const cappedLeft = () => world.sim.repository('capped/app').images.size;
 const cappedReport = () =>
   JSON.parse(
     published.find((entry) => entry.DetailType === 'Cleanup Report' && entry.Detail?.includes('capped/app'))
@@ -279,7 +258,7 @@ describeScenarios('cleanupWorker', {
     expect(loggedProblems()).toEqual(
       expect.arrayContaining([expect.stringMatching(/^repositoryName/), expect.stringMatching(/^runId/)]),
     );
-    expect(aws.calls.count()).toBe(0);
+    expect(world.aws.calls.count()).toBe(0);
     expect(published).toEqual([]);
   },
   'not-sqs': async () => {
@@ -294,7 +273,7 @@ describeScenarios('cleanupWorker', {
     const invocation = worker(event, context());
 
     await expect(invocation).rejects.toThrow('Unexpected batch type');
-    expect(aws.calls.count()).toBe(0);
+    expect(world.aws.calls.count()).toBe(0);
   },
   'huge-payload': async () => {
     const event = sqsEvent([
@@ -306,27 +285,27 @@ describeScenarios('cleanupWorker', {
     expect(response.batchItemFailures).toHaveLength(1);
     expect(loggedProblems()).toEqual([expect.stringMatching(/repositoryName/)]);
     expect(loggedProblems().join(' ').length).toBeLessThan(1_000);
-    expect(aws.calls.count()).toBe(0);
+    expect(world.aws.calls.count()).toBe(0);
   },
   'ecr-throttled': async () => {
     const request = repositoryWithFiveImages();
-    aws.faults.throttle({ service: 'ecr', api: ['DescribeImages', 'BatchDeleteImage'], times: 4 });
+    world.aws.faults.throttle({ service: 'ecr', api: ['DescribeImages', 'BatchDeleteImage'], times: 4 });
 
     const response = await worker(sqsEvent([request]), context());
 
     expect(response.batchItemFailures).toEqual([]);
-    expect(aws.calls.count(undefined, { outcome: 'ThrottlingException' })).toBe(4);
+    expect(world.aws.calls.count(undefined, { outcome: 'ThrottlingException' })).toBe(4);
     expect(imagesLeft()).toBe(2);
     expect(new Set(deletedDigests()).size).toBe(deletedDigests().length);
   },
   'ecs-unavailable': async () => {
     const request = repositoryWithFiveImages();
-    aws.faults.unavailable({ service: 'ecs' });
+    world.aws.faults.unavailable({ service: 'ecs' });
 
     const response = await worker(sqsEvent([request]), context());
 
     expect(response.batchItemFailures).toHaveLength(1);
-    expect(aws.calls.count('BatchDeleteImage')).toBe(0);
+    expect(world.aws.calls.count('BatchDeleteImage')).toBe(0);
     expect(imagesLeft()).toBe(5);
     expect(reports()).toEqual([]);
   },
@@ -348,14 +327,14 @@ describeScenarios('cleanupWorker', {
   },
   'dynamodb-throttled': async () => {
     const request = repositoryWithFiveImages();
-    state.on(PutCommand).rejectsOnce(
+    world.state.on(PutCommand).rejectsOnce(
       Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), {
         name: 'ThrottlingException',
       }),
     );
 
     const first = await worker(sqsEvent([request]), context());
-    const readsBeforeRedelivery = aws.calls.count();
+    const readsBeforeRedelivery = world.aws.calls.count();
     const redelivered = await worker(sqsEvent([request]), context());
 
     expect(first.batchItemFailures).toHaveLength(1);
@@ -383,7 +362,7 @@ describeScenarios('cleanupWorker', {
 
     // The invocation never ends (Lambda killed it): its claim on the message lapses after 16 minutes.
     void worker.deliver();
-    await waitFor(() => aws.calls.count('BatchDeleteImage') === 1);
+    await waitFor(() => world.aws.calls.count('BatchDeleteImage') === 1);
     const deletedByFirst = CAPPED_IMAGES - cappedLeft();
     worker.minutesLater(17);
     const redelivered = await worker.deliver();
@@ -397,7 +376,7 @@ describeScenarios('cleanupWorker', {
     faultRunProgressWrite((deleteCalls) => deleteCalls === 0, 'throttled');
 
     const first = await worker.deliver();
-    const deletesByFirst = aws.calls.count('BatchDeleteImage');
+    const deletesByFirst = world.aws.calls.count('BatchDeleteImage');
     const redelivered = await worker.deliver();
 
     expect(first.batchItemFailures).toHaveLength(1);
@@ -408,12 +387,12 @@ describeScenarios('cleanupWorker', {
   'duplicate-delivery': async () => {
     const request = repositoryWithFiveImages();
     await worker(sqsEvent([request]), context());
-    aws.calls.reset();
+    world.aws.calls.reset();
 
     const again = await worker(sqsEvent([request]), context());
 
     expect(again.batchItemFailures).toEqual([]);
-    expect(aws.calls.count()).toBe(0);
+    expect(world.aws.calls.count()).toBe(0);
     expect(reports()).toHaveLength(1);
   },
 });

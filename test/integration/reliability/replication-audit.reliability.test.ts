@@ -1,33 +1,17 @@
-// First, for its effect: the handler reads its environment when it is loaded, as at a Lambda cold start.
-import '../replication/replication-audit-environment';
-import '../../reliability/quiet-metrics';
-
 import { randomUUID } from 'node:crypto';
-import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
-import { handler } from '../../../functions/replication-audit';
-import {
-  createRegistrySimulator,
-  type InstalledSimulator,
-  type RegistrySimulator,
-} from '../../../local/registry-sim';
-import { stateDocumentClient } from '../../../shared/aws/dynamodb-client';
 import { describeScenarios } from '../../reliability/describe-scenarios';
+import { useHandlerWorld } from '../../reliability/handler-world';
 import { awsError, expectRejectedAsInvalid, OBJECT_PROPERTY_NAMES } from '../../reliability/invalid-event';
 import { loadEventFixture } from '../../support/fixtures';
 import { createLambdaContext } from '../../support/lambda-context';
+import { LAMBDA_TEST_ENVIRONMENT, loadHandler } from '../../support/load-handler';
 import { acceptPutEvents } from '../../support/put-events-stub';
 import { useFileStateTable } from '../../support/state-table';
-import { STATE_TABLE_NAME } from '../replication/replication-audit-environment';
 
 // The handler as deployed on the sample registry (us-east-1 replicating to us-west-2), report only. ECR is
 // the registry simulator (standard retry), the state table dynalite, EventBridge a stub.
-jest.mock('../../../shared/config/bundled-config', () =>
-  require('../../support/bundled-config-module').bundledConfigModule({
-    replication: { destinationRegions: ['us-west-2'], repositoryPrefixes: ['payments/', 'web/'] },
-  }),
-);
 jest.mock('../../../shared/aws/dynamodb-client', () =>
   require('../../support/dynalite-dynamodb-client').dynaliteDynamoDbClientModule(),
 );
@@ -38,29 +22,25 @@ jest.mock('../../../shared/aws/regional-ecr-clients', () =>
 type Handler = (event: unknown, context: unknown) => Promise<Record<string, unknown>>;
 type Event = Record<string, unknown> & { detail: Record<string, unknown> };
 
-const invoke = handler as unknown as Handler;
-const eventBridge = mockClient(EventBridgeClient);
-const state = mockClient(stateDocumentClient);
-const published: PutEventsRequestEntry[] = [];
+let invoke: Handler;
 const context = createLambdaContext('ecr-warden-test-replicationAudit');
-let sim: RegistrySimulator;
-let aws: InstalledSimulator;
 
-useFileStateTable(STATE_TABLE_NAME);
-beforeEach(() => {
-  jest.spyOn(Math, 'random').mockReturnValue(0);
-  sim = createRegistrySimulator();
-  sim.loadSample();
-  aws = sim.install();
-  published.length = 0;
-  eventBridge.reset();
-  eventBridge.on(PutEventsCommand).callsFake(acceptPutEvents(published));
-  state.reset();
-  state.send.callThrough();
-});
-afterEach(() => {
-  aws.restore();
-  jest.restoreAllMocks();
+const world = useHandlerWorld({ sample: true });
+const { eventBridge, published } = world;
+const table = useFileStateTable();
+beforeAll(() => {
+  invoke = loadHandler<Handler>('replicationAudit', {
+    config: {
+      replication: { destinationRegions: ['us-west-2'], repositoryPrefixes: ['payments/', 'web/'] },
+    },
+    env: {
+      ...LAMBDA_TEST_ENVIRONMENT,
+      STATE_TABLE_NAME: table.tableName,
+      AWS_ACCESS_KEY_ID: 'AKIDTESTECRWARDEN',
+      AWS_SECRET_ACCESS_KEY: 'test-secret',
+    },
+    moduleRegistry: 'test-file',
+  });
 });
 
 /** The FAILED replication of web/frontend:v3.2.0 to us-west-2, with a fresh event id. */
@@ -76,7 +56,7 @@ const detailsOf = (detailType: string) =>
     .map((entry) => JSON.parse(entry.Detail ?? '{}'));
 
 const rejectsAsInvalid = (event: unknown, pattern: RegExp) =>
-  expectRejectedAsInvalid(invoke(event, context), pattern, { aws, mocks: [state], published });
+  expectRejectedAsInvalid(invoke(event, context), pattern, world.untouched());
 
 describeScenarios('replicationAudit', {
   'missing-detail': async () => {
@@ -142,16 +122,20 @@ describeScenarios('replicationAudit', {
   'ecr-throttled': async () => {
     const clean = await invoke(scheduledAudit(), context);
     published.length = 0;
-    aws.faults.throttle({ service: 'ecr', api: ['DescribeImages', 'DescribeRepositories'], share: 0.3 });
+    world.aws.faults.throttle({
+      service: 'ecr',
+      api: ['DescribeImages', 'DescribeRepositories'],
+      share: 0.3,
+    });
 
     const throttled = await invoke(scheduledAudit(), context);
 
-    expect(aws.calls.count(undefined, { outcome: 'ThrottlingException' })).toBeGreaterThan(0);
+    expect(world.aws.calls.count(undefined, { outcome: 'ThrottlingException' })).toBeGreaterThan(0);
     expect(throttled).toEqual(clean);
     expect(detailsOf('Replication Audit Report')).toHaveLength(1);
   },
   'region-unreachable': async () => {
-    aws.faults.unreachable('us-west-2');
+    world.aws.faults.unreachable('us-west-2');
 
     const summary = await invoke(scheduledAudit(), context);
 
@@ -178,7 +162,7 @@ describeScenarios('replicationAudit', {
     expect(detailsOf('Replication Failure')).toHaveLength(1);
   },
   'dynamodb-throttled': async () => {
-    state.on(PutCommand).rejectsOnce(awsError('ThrottlingException'));
+    world.state.on(PutCommand).rejectsOnce(awsError('ThrottlingException'));
     const event = failedReplication();
 
     await expect(invoke(event, context)).rejects.toMatchObject({ name: 'ThrottlingException' });

@@ -1,28 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
-import {
-  createRegistrySimulator,
-  type InstalledSimulator,
-  imageManifest,
-  type RegistrySimulator,
-} from '../../../local/registry-sim';
+import { PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { imageManifest } from '../../../local/registry-sim';
+import { stateDocumentClient } from '../../../shared/aws/dynamodb-client';
 import { describeScenarios } from '../../reliability/describe-scenarios';
+import { useHandlerWorld } from '../../reliability/handler-world';
 import { awsError, expectRejectedAsInvalid, OBJECT_PROPERTY_NAMES } from '../../reliability/invalid-event';
 import { loadEventFixture } from '../../support/fixtures';
 import { createLambdaContext } from '../../support/lambda-context';
+import { LAMBDA_TEST_ENVIRONMENT, loadHandler } from '../../support/load-handler';
 import { acceptPutEvents } from '../../support/put-events-stub';
 import { useFileStateTable } from '../../support/state-table';
 import { basicFinding } from '../findings/findings-harness';
 
 // The handler as deployed, alerting on CRITICAL findings: ECR is the registry simulator (standard retry),
 // the state table dynalite, EventBridge a stub.
-jest.mock('../../../shared/config/bundled-config', () =>
-  require('../../support/bundled-config-module').bundledConfigModule({
-    scanning: { minSeverity: 'CRITICAL' },
-  }),
-);
 jest.mock('../../../shared/aws/dynamodb-client', () =>
   require('../../support/dynalite-dynamodb-client').dynaliteDynamoDbClientModule(),
 );
@@ -33,65 +25,32 @@ jest.mock('../../../shared/aws/ecr-client', () =>
 type Handler = (event: unknown, context: unknown) => Promise<unknown>;
 type Event = Record<string, unknown> & { detail: Record<string, unknown> };
 
-const eventBridge = mockClient(EventBridgeClient);
-const published: PutEventsRequestEntry[] = [];
+const world = useHandlerWorld();
+const { eventBridge, published } = world;
 const table = useFileStateTable();
 const context = createLambdaContext('ecr-warden-test-scanFindings');
 let handler: Handler;
-let documentClient: DynamoDBDocumentClient;
-let state: ReturnType<typeof mockClient>;
-let sim: RegistrySimulator;
-let aws: InstalledSimulator;
 
 beforeAll(async () => {
-  Object.assign(process.env, {
-    AWS_REGION: 'us-east-1',
-    DEPLOYMENT_ACCOUNT_ID: '123456789012',
-    POWERTOOLS_SERVICE_NAME: 'ecr-warden',
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-    POWERTOOLS_METRICS_NAMESPACE: 'ecr-warden',
-    POWERTOOLS_METRICS_DISABLED: 'true',
-    EVENT_BUS_NAME: 'ecr-warden-test',
-    STATE_TABLE_NAME: table.tableName,
+  handler = loadHandler<Handler>('scanFindings', {
+    config: {
+      scanning: { minSeverity: 'CRITICAL' },
+    },
+    env: { ...LAMBDA_TEST_ENVIRONMENT, STATE_TABLE_NAME: table.tableName },
+    moduleRegistry: 'test-file',
   });
-  ({ handler } = (await import('../../../functions/scan-findings')) as { handler: Handler });
-  ({ stateDocumentClient: documentClient } = await import('../../../shared/aws/dynamodb-client'));
-  state = mockClient(documentClient);
-});
-afterAll(() => {
-  for (const name of [
-    'EVENT_BUS_NAME',
-    'STATE_TABLE_NAME',
-    'DEPLOYMENT_ACCOUNT_ID',
-    'POWERTOOLS_METRICS_DISABLED',
-  ])
-    delete process.env[name];
-});
-beforeEach(() => {
-  jest.spyOn(Math, 'random').mockReturnValue(0);
-  sim = createRegistrySimulator();
-  aws = sim.install();
-  published.length = 0;
-  eventBridge.reset();
-  eventBridge.on(PutEventsCommand).callsFake(acceptPutEvents(published));
-  state.reset();
-  state.send.callThrough();
-});
-afterEach(() => {
-  aws.restore();
-  jest.restoreAllMocks();
 });
 
 /** An image of its own repository with one CRITICAL and one HIGH basic finding; its ECR Image Scan event. */
 function scannedImage(): Event {
   const repositoryName = `team-a/api-${randomUUID().slice(0, 8)}`;
-  sim.addRepository(repositoryName);
-  const digest = sim.pushImage({
+  world.sim.addRepository(repositoryName);
+  const digest = world.sim.pushImage({
     repositoryName,
     manifest: imageManifest({ seed: repositoryName }),
     tags: ['v1'],
   }).image.digest;
-  sim.setScan(
+  world.sim.setScan(
     repositoryName,
     { imageDigest: digest },
     {
@@ -110,7 +69,7 @@ function scannedImage(): Event {
 const alerts = () => published.filter((entry) => entry.DetailType === 'Vulnerability Alert');
 
 const rejectsAsInvalid = (event: unknown, pattern: RegExp) =>
-  expectRejectedAsInvalid(handler(event, context), pattern, { aws, mocks: [state], published });
+  expectRejectedAsInvalid(handler(event, context), pattern, world.untouched());
 
 describeScenarios('scanFindings', {
   'missing-detail': async () => {
@@ -179,19 +138,19 @@ describeScenarios('scanFindings', {
   },
   'ecr-throttled': async () => {
     const event = scannedImage();
-    aws.faults.throttle({ api: 'DescribeImageScanFindings', times: 3 });
+    world.aws.faults.throttle({ api: 'DescribeImageScanFindings', times: 3 });
 
     await handler(event, context);
 
-    expect(aws.calls.count('DescribeImageScanFindings', { outcome: 'ThrottlingException' })).toBe(3);
+    expect(world.aws.calls.count('DescribeImageScanFindings', { outcome: 'ThrottlingException' })).toBe(3);
     expect(alerts()).toHaveLength(1);
   },
   'ecr-5xx-retry': async () => {
     const event = scannedImage();
-    aws.faults.serverError({ api: 'DescribeImageScanFindings', times: 8 });
+    world.aws.faults.serverError({ api: 'DescribeImageScanFindings', times: 8 });
 
     await expect(handler(event, context)).rejects.toMatchObject({ name: 'ServerException' });
-    const writesBeforeRetry = state.commandCalls(PutCommand).length;
+    const writesBeforeRetry = world.state.commandCalls(PutCommand).length;
     await handler(structuredClone(event), context);
 
     expect(writesBeforeRetry).toBe(0);
@@ -213,9 +172,9 @@ describeScenarios('scanFindings', {
   },
   'ledger-write-fails-after-alert': async () => {
     const event = scannedImage();
-    const send = Object.getPrototypeOf(documentClient).send.bind(documentClient);
+    const send = Object.getPrototypeOf(stateDocumentClient).send.bind(stateDocumentClient);
     let failures = 1;
-    state.on(PutCommand).callsFake((input: { Item: { pk: string } }) => {
+    world.state.on(PutCommand).callsFake((input: { Item: { pk: string } }) => {
       if (/^FINDINGS#/.test(input.Item.pk) && failures-- > 0) throw awsError('ThrottlingException');
       return send(new PutCommand(input as never));
     });

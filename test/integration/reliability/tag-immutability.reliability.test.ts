@@ -1,27 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { PutImageTagMutabilityCommand } from '@aws-sdk/client-ecr';
-import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
-import type { InstalledSimulator } from '../../../local/registry-sim/adapter/install';
-import { createRegistrySimulator, type RegistrySimulator } from '../../../local/registry-sim/simulator';
 import { describeScenarios } from '../../reliability/describe-scenarios';
+import { useHandlerWorld } from '../../reliability/handler-world';
 import { awsError, expectRejectedAsInvalid, OBJECT_PROPERTY_NAMES } from '../../reliability/invalid-event';
 import { loadEventFixture } from '../../support/fixtures';
 import { createLambdaContext } from '../../support/lambda-context';
+import { LAMBDA_TEST_ENVIRONMENT, loadHandler } from '../../support/load-handler';
 import { acceptPutEvents } from '../../support/put-events-stub';
 import { useFileStateTable } from '../../support/state-table';
 
 // The handler as deployed: one rule, IMMUTABLE tags on team-a/**, remediation on, not a dry run. ECR is the
 // registry simulator (standard retry), the state table dynalite, EventBridge a stub.
-jest.mock('../../../shared/config/bundled-config', () =>
-  require('../../support/bundled-config-module').bundledConfigModule({
-    immutability: {
-      dryRun: false,
-      rules: [{ repositories: ['team-a/**'], mode: 'IMMUTABLE', remediate: true }],
-    },
-  }),
-);
 jest.mock('../../../shared/aws/dynamodb-client', () =>
   require('../../support/dynalite-dynamodb-client').dynaliteDynamoDbClientModule(),
 );
@@ -38,56 +29,27 @@ jest.mock('../../../shared/aws/lambda-client', () =>
 type Handler = (event: unknown, context: unknown) => Promise<unknown>;
 type Event = Record<string, unknown> & { detail: Record<string, unknown> };
 
-const eventBridge = mockClient(EventBridgeClient);
-const published: PutEventsRequestEntry[] = [];
+const world = useHandlerWorld();
+const { eventBridge, published } = world;
 const table = useFileStateTable();
 const context = createLambdaContext('ecr-warden-test-tagImmutability');
 let handler: Handler;
-let state: ReturnType<typeof mockClient>;
-let sim: RegistrySimulator;
-let aws: InstalledSimulator;
 
 beforeAll(async () => {
-  Object.assign(process.env, {
-    AWS_REGION: 'us-east-1',
-    DEPLOYMENT_ACCOUNT_ID: '123456789012',
-    POWERTOOLS_SERVICE_NAME: 'ecr-warden',
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-    POWERTOOLS_METRICS_NAMESPACE: 'ecr-warden',
-    POWERTOOLS_METRICS_DISABLED: 'true',
-    STATE_TABLE_NAME: table.tableName,
-    EVENT_BUS_NAME: 'ecr-warden-test',
-    GUARD_ROLE_ARN: 'arn:aws:iam::123456789012:role/ecr-warden-test-tagImmutability',
+  handler = loadHandler<Handler>('tagImmutability', {
+    config: {
+      immutability: {
+        dryRun: false,
+        rules: [{ repositories: ['team-a/**'], mode: 'IMMUTABLE', remediate: true }],
+      },
+    },
+    env: {
+      ...LAMBDA_TEST_ENVIRONMENT,
+      STATE_TABLE_NAME: table.tableName,
+      GUARD_ROLE_ARN: 'arn:aws:iam::123456789012:role/ecr-warden-test-tagImmutability',
+    },
+    moduleRegistry: 'test-file',
   });
-  // Loaded after the environment is set: the handler reads it at cold start.
-  ({ handler } = (await import('../../../functions/tag-immutability')) as { handler: Handler });
-  const { stateDocumentClient } = await import('../../../shared/aws/dynamodb-client');
-  state = mockClient(stateDocumentClient);
-});
-afterAll(() => {
-  for (const name of [
-    'STATE_TABLE_NAME',
-    'EVENT_BUS_NAME',
-    'GUARD_ROLE_ARN',
-    'DEPLOYMENT_ACCOUNT_ID',
-    'POWERTOOLS_METRICS_DISABLED',
-  ]) {
-    delete process.env[name];
-  }
-});
-beforeEach(() => {
-  jest.spyOn(Math, 'random').mockReturnValue(0);
-  sim = createRegistrySimulator();
-  aws = sim.install();
-  published.length = 0;
-  eventBridge.reset();
-  eventBridge.on(PutEventsCommand).callsFake(acceptPutEvents(published));
-  state.reset();
-  state.send.callThrough();
-});
-afterEach(() => {
-  aws.restore();
-  jest.restoreAllMocks();
 });
 
 /** A CloudTrail CreateRepository record of team-a/api, with a fresh event id. */
@@ -98,15 +60,15 @@ function createRepositoryEvent(): Event {
 }
 
 /** team-a/api exists with MUTABLE tags: the rule's drift. */
-const mutableRepository = () => sim.addRepository('team-a/api', { imageTagMutability: 'MUTABLE' });
-const mutability = () => sim.repository('team-a/api').imageTagMutability;
+const mutableRepository = () => world.sim.addRepository('team-a/api', { imageTagMutability: 'MUTABLE' });
+const mutability = () => world.sim.repository('team-a/api').imageTagMutability;
 const drifts = () =>
   published
     .filter((entry) => entry.DetailType === 'Repository Settings Drift')
     .map((entry) => JSON.parse(entry.Detail ?? '{}'));
 
 const rejectsAsInvalid = (event: unknown, pattern: RegExp) =>
-  expectRejectedAsInvalid(handler(event, context), pattern, { aws, published });
+  expectRejectedAsInvalid(handler(event, context), pattern, { aws: world.aws, published });
 
 describeScenarios('tagImmutability', {
   'missing-detail': async () => {
@@ -152,7 +114,7 @@ describeScenarios('tagImmutability', {
     const error = await expectRejectedAsInvalid(
       handler(event, context),
       /account: account 999999999999 is not governed here \(123456789012\).*detail\.recipientAccountId: account 999999999999/,
-      { aws, mocks: [state], published },
+      { aws: world.aws, mocks: [world.state], published },
     );
 
     expect(error.name).toBe('UngovernedEventError');
@@ -167,14 +129,18 @@ describeScenarios('tagImmutability', {
     const error = await expectRejectedAsInvalid(
       handler(event, context),
       /^ungoverned .*region: region eu-west-1 is not governed here \(us-east-1\).*detail\.awsRegion: region eu-west-1/,
-      { aws, mocks: [state], published },
+      { aws: world.aws, mocks: [world.state], published },
     );
 
     expect(error.name).toBe('UngovernedEventError');
   },
   'ecr-throttled': async () => {
     mutableRepository();
-    aws.faults.throttle({ service: 'ecr', api: ['DescribeRepositories', 'PutImageTagMutability'], times: 3 });
+    world.aws.faults.throttle({
+      service: 'ecr',
+      api: ['DescribeRepositories', 'PutImageTagMutability'],
+      times: 3,
+    });
 
     const result = await handler(createRepositoryEvent(), context);
 
@@ -186,12 +152,12 @@ describeScenarios('tagImmutability', {
   },
   'remediation-5xx': async () => {
     mutableRepository();
-    aws.faults.serverError({ service: 'ecr', api: 'PutImageTagMutability' });
+    world.aws.faults.serverError({ service: 'ecr', api: 'PutImageTagMutability' });
 
     const result = await handler(createRepositoryEvent(), context);
 
     expect(result).toMatchObject({ status: 'checked', drifts: 1, applied: 0, failed: 1 });
-    expect(aws.calls.count('PutImageTagMutability')).toBe(8);
+    expect(world.aws.calls.count('PutImageTagMutability')).toBe(8);
     expect(mutability()).toBe('MUTABLE');
     expect(drifts()).toEqual([expect.objectContaining({ remediation: 'failed' })]);
   },
@@ -210,7 +176,7 @@ describeScenarios('tagImmutability', {
 
     expect(retried).toMatchObject({ status: 'checked', drifts: 0, eventsPublished: 1 });
     expect(mutability()).toBe('IMMUTABLE');
-    expect(aws.mocks.ecr.commandCalls(PutImageTagMutabilityCommand)).toHaveLength(1);
+    expect(world.aws.mocks.ecr.commandCalls(PutImageTagMutabilityCommand)).toHaveLength(1);
     expect(drifts()).toEqual([expect.objectContaining({ remediation: 'applied', actual: 'MUTABLE' })]);
   },
   'publish-fails-sweep': async () => {
@@ -239,11 +205,11 @@ describeScenarios('tagImmutability', {
   },
   'dynamodb-throttled': async () => {
     mutableRepository();
-    state.on(PutCommand).rejectsOnce(awsError('ThrottlingException'));
+    world.state.on(PutCommand).rejectsOnce(awsError('ThrottlingException'));
     const event = createRepositoryEvent();
 
     await expect(handler(event, context)).rejects.toMatchObject({ name: 'ThrottlingException' });
-    const callsBeforeRetry = aws.calls.count();
+    const callsBeforeRetry = world.aws.calls.count();
     const retried = await handler(structuredClone(event), context);
 
     expect(callsBeforeRetry).toBe(0);
@@ -254,12 +220,12 @@ describeScenarios('tagImmutability', {
     mutableRepository();
     const event = createRepositoryEvent();
     await handler(event, context);
-    aws.calls.reset();
+    world.aws.calls.reset();
 
     const again = await handler(structuredClone(event), context);
 
     expect(again).toMatchObject({ status: 'duplicate' });
-    expect(aws.calls.count()).toBe(0);
+    expect(world.aws.calls.count()).toBe(0);
     expect(drifts()).toHaveLength(1);
   },
 });

@@ -1,9 +1,5 @@
-// First, for its effect: the handler reads its environment when it is loaded, as at a Lambda cold start.
-import './replication-audit-environment';
-
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
-import { handler } from '../../../functions/replication-audit';
 import {
   createRegistrySimulator,
   type InstalledSimulator,
@@ -13,27 +9,41 @@ import { EventValidationError } from '../../../shared/events/event-validation-er
 import { replicationAuditReportDetail, replicationFailureDetail } from '../../../shared/events/governance';
 import { loadEventFixture } from '../../support/fixtures';
 import { createLambdaContext } from '../../support/lambda-context';
+import { LAMBDA_TEST_ENVIRONMENT, loadHandler } from '../../support/load-handler';
 import { useFileStateTable } from '../../support/state-table';
-import { EVENT_BUS_NAME, STATE_TABLE_NAME } from './replication-audit-environment';
 
 // The handler as deployed, with the demo's replication settings in place of the bundled example, and
 // its state table client pointed at dynalite.
-jest.mock('../../../shared/config/bundled-config', () =>
-  require('../../support/bundled-config-module').bundledConfigModule({
-    replication: {
-      destinationRegions: ['us-west-2'],
-      repositoryPrefixes: ['payments/', 'web/'],
-      remediate: { dryRun: true },
-    },
-  }),
-);
 jest.mock('../../../shared/aws/dynamodb-client', () =>
   require('../../support/dynalite-dynamodb-client').dynaliteDynamoDbClientModule(),
 );
 
 type Event = Record<string, unknown> & { id: string; detail: Record<string, unknown> };
+// biome-ignore lint/suspicious/noExplicitAny: each test states the result it expects
+type Handler = (event: unknown, context: unknown) => Promise<any>;
 
-useFileStateTable(STATE_TABLE_NAME);
+const table = useFileStateTable();
+let handler: Handler;
+beforeAll(() => {
+  handler = loadHandler<Handler>('replicationAudit', {
+    config: {
+      replication: {
+        destinationRegions: ['us-west-2'],
+        repositoryPrefixes: ['payments/', 'web/'],
+        remediate: { dryRun: true },
+      },
+    },
+    env: {
+      ...LAMBDA_TEST_ENVIRONMENT,
+      // The metrics are part of what is checked: EMF lines on stdout.
+      POWERTOOLS_METRICS_DISABLED: undefined,
+      STATE_TABLE_NAME: table.tableName,
+      AWS_ACCESS_KEY_ID: 'AKIDTESTECRWARDEN',
+      AWS_SECRET_ACCESS_KEY: 'test-secret',
+    },
+    moduleRegistry: 'test-file',
+  });
+});
 let sim: RegistrySimulator;
 let aws: InstalledSimulator;
 let eventBridge: AwsClientStub<EventBridgeClient>;
@@ -74,7 +84,7 @@ describe('replicationAudit handler: the schedule', () => {
     const entries = published();
     expect(entries).toHaveLength(1);
     expect(entries[0]).toMatchObject({
-      EventBusName: EVENT_BUS_NAME,
+      EventBusName: LAMBDA_TEST_ENVIRONMENT.EVENT_BUS_NAME,
       Source: 'ecr-warden',
       DetailType: 'Replication Audit Report',
     });

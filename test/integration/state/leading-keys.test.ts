@@ -4,7 +4,7 @@
 // IAM; every partition key they touch must match one of their own patterns (ForAllValues:StringLike).
 // test/unit/state/state-access.test.ts covers every function's key builders.
 import { matchesStringLike } from '../../../deploy/template-guard/iam-rules';
-import { processCleanupBatch } from '../../../shared/cleanup/process-cleanup-batch';
+import { processCleanupBatch } from '../../../functions/batch/cleanup-batch';
 import { processScanFindingsEvent } from '../../../shared/findings/scan-findings-service';
 import { leadingKeyPatterns, type StateTableFunction } from '../../../shared/state/state-access';
 import { loadEventFixture } from '../../support/fixtures';

@@ -14,26 +14,10 @@ import {
   type GovernanceEvent,
   governanceDetailSchemas,
 } from '../../../shared/events/governance';
-import { loadEventFixture } from '../../support/fixtures';
+import { GOVERNANCE_FIXTURES, governanceEvent } from '../../support/fixtures';
 
 const eventBridge = mockClient(EventBridgeClient);
 const BUS = 'ecr-warden-test';
-
-const FIXTURES = [
-  'cleanup-report',
-  'tag-moved',
-  'repository-settings-drift',
-  'vulnerability-alert',
-  'vulnerability-digest',
-  'replication-failure',
-  'replication-audit-report',
-];
-
-/** A governance event from a fixture envelope (test/events/ecr-warden/<name>.json). */
-function governanceEvent(name: string): GovernanceEvent {
-  const envelope = loadEventFixture<{ 'detail-type': string; detail: unknown }>('ecr-warden', name);
-  return { detailType: envelope['detail-type'], detail: envelope.detail } as GovernanceEvent;
-}
 
 function tagMoved(n: number): GovernanceEvent {
   const event = governanceEvent('tag-moved');
@@ -74,7 +58,7 @@ beforeEach(() => {
 });
 
 describe('governance event schemas', () => {
-  it.each(FIXTURES)('accepts the documented example of %s', (name) => {
+  it.each(GOVERNANCE_FIXTURES)('accepts the documented example of %s', (name) => {
     const event = governanceEvent(name);
 
     const result = governanceDetailSchemas[event.detailType].safeParse(event.detail);
@@ -83,7 +67,7 @@ describe('governance event schemas', () => {
   });
 
   it('has a fixture for every detail-type', () => {
-    const covered = FIXTURES.map((name) => governanceEvent(name).detailType);
+    const covered = GOVERNANCE_FIXTURES.map((name) => governanceEvent(name).detailType);
 
     expect(new Set(covered)).toEqual(new Set(GOVERNANCE_DETAIL_TYPES));
   });

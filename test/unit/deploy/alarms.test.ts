@@ -58,6 +58,8 @@ describe('buildAlarmResources', () => {
     expect(Object.keys(alarms)).toHaveLength(
       FUNCTION_ALARMS.length * 2 + QUEUE_ALARMS.length + METRIC_ALARMS.length,
     );
+    // every() holds on an empty list: there must be alarms at all.
+    expect(Object.keys(alarms).length).toBeGreaterThan(0);
     expect(Object.values(alarms).every((alarm) => alarm.Type === 'AWS::CloudWatch::Alarm')).toBe(true);
   });
 });

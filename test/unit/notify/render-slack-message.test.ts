@@ -6,22 +6,7 @@ import {
   SLACK_LIMITS,
   type SlackMessage,
 } from '../../../shared/notify/render-slack-message';
-import { loadEventFixture } from '../../support/fixtures';
-
-const FIXTURES = [
-  'cleanup-report',
-  'tag-moved',
-  'repository-settings-drift',
-  'vulnerability-alert',
-  'vulnerability-digest',
-  'replication-failure',
-  'replication-audit-report',
-];
-
-function governanceEvent(name: string): GovernanceEvent {
-  const envelope = loadEventFixture<{ 'detail-type': string; detail: unknown }>('ecr-warden', name);
-  return { detailType: envelope['detail-type'], detail: envelope.detail } as GovernanceEvent;
-}
+import { GOVERNANCE_FIXTURES, governanceEvent, manyAlertedFindings } from '../../support/fixtures';
 
 /** Every text of a message that Slack limits, with the limit it must respect. */
 function limitedTexts(blocks: KnownBlock[]): { where: string; length: number; max: number }[] {
@@ -49,18 +34,7 @@ function expectWithinSlackLimits(message: SlackMessage): void {
 function manyFindings(count: number): GovernanceEvent {
   const event = governanceEvent('vulnerability-alert');
   if (event.detailType !== 'Vulnerability Alert') throw new Error('fixture changed');
-  event.detail.findings = Array.from({ length: Math.min(count, 100) }, (_, n) => ({
-    vulnerabilityId: `CVE-2026-${10_000 + n}`,
-    severity: n < 20 ? 'CRITICAL' : 'HIGH',
-    packageName: `library-with-a-rather-long-name-${n}`,
-    installedVersion: '1.2.3-r4',
-    fixedInVersion: '1.2.4-r0',
-    score: 9.1,
-    epssScore: 0.5,
-    exploitAvailable: n % 2 === 0,
-    change: 'new',
-    url: `https://nvd.nist.gov/vuln/detail/CVE-2026-${10_000 + n}`,
-  }));
+  event.detail.findings = manyAlertedFindings(count, { epssScore: 0.5 });
   event.detail.findingCount = count;
   event.detail.severityCounts = { CRITICAL: 20, HIGH: count - 20 };
   return event;
@@ -93,7 +67,7 @@ function consoleButtonUrl(message: SlackMessage): string | undefined {
 }
 
 describe('renderSlackMessage', () => {
-  it.each(FIXTURES)(
+  it.each(GOVERNANCE_FIXTURES)(
     'renders %s within Slack limits, with header, summary, console button and context',
     (name) => {
       const event = governanceEvent(name);
