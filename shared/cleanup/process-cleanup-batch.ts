@@ -5,6 +5,8 @@ import { EcrWardenError } from '../errors';
 import { parseCleanupRequestMessage } from '../events/cleanup-request-message';
 import { EventValidationError } from '../events/event-validation-error';
 import type { GovernanceEvent } from '../events/governance';
+import type { InUseSource } from '../inuse/in-use-picture';
+import { localWorkloadSources, type Place } from '../inuse/in-use-sources';
 import type { StructuredLogger } from '../logger';
 import { idempotencyKey } from '../state/state-keys';
 import { cleanRepository, type RepositoryCleanupOutcome } from './clean-repository';
@@ -20,7 +22,7 @@ import type {
 import { buildCleanupReport } from './cleanup-report';
 import type { CleanupRequest } from './cleanup-request';
 import { compileRepositoryRuleMatcher } from './select-repositories';
-import { createWorkloadCache } from './workload-cache';
+import { createInUseCache } from './workload-cache';
 
 /**
  * One batch of the cleanup queue (a standard queue read with ReportBatchItemFailures): one message per
@@ -54,6 +56,11 @@ export interface CleanupWorkerDependencies {
   deleter: ImageDeleter;
   archiver: ImageArchiver;
   workloads: WorkloadSource;
+  /**
+   * The in-use sources of a live run, given the worker's account and region (shared/inuse/in-use-sources.ts
+   * composes them from cleanup.protect). Default: this account's ECS and Lambda, read from `workloads`.
+   */
+  inUseSources?: (local: Place) => readonly InUseSource[];
   progress: CleanupRunProgressStore;
   marks: GraceMarkStore;
   guard: OnceGuard;
@@ -76,6 +83,8 @@ const DONE_TTL_SECONDS = 14 * 86_400;
 /** Longer than the function's timeout (900 s): a live delivery never loses its claim. */
 const CLAIM_SECONDS = 960;
 const DEFAULT_RESERVE_MS = 180_000;
+/** In-use sources read at once; each bounds its own API rate. */
+const IN_USE_SOURCE_CONCURRENCY = 4;
 
 /** Not enough of the invocation is left to clean one more repository: the message comes back later. */
 export class CleanupDeferredError extends EcrWardenError {
@@ -90,9 +99,17 @@ export async function processCleanupBatch(
   const { cleanup, logger } = dependencies;
   const region = await dependencies.region();
   const matchRule = compileRepositoryRuleMatcher(cleanup.rules);
-  // One in-use picture for the whole batch, read on first use.
-  const workloads = createWorkloadCache(dependencies.workloads, {
-    taskDefinitionRevisions: cleanup.protect.taskDefinitionRevisions,
+  // One in-use picture for the whole batch, read on first use, in the account of the first request
+  // (the registry's: the worker's own).
+  let local: Place | undefined;
+  const inUseSources =
+    dependencies.inUseSources ??
+    ((place: Place) =>
+      localWorkloadSources(dependencies.workloads, place, {
+        taskDefinitionRevisions: cleanup.protect.taskDefinitionRevisions,
+      }));
+  const workloads = createInUseCache(() => inUseSources(local ?? { account: 'unknown', region }), {
+    concurrency: IN_USE_SOURCE_CONCURRENCY,
   });
   const reserveMs = dependencies.reserveMs ?? DEFAULT_RESERVE_MS;
 
@@ -136,6 +153,7 @@ export async function processCleanupBatch(
 
   async function cleanAndReport(request: CleanupRequest): Promise<void> {
     const { repositoryName, registryId } = request;
+    local ??= { account: registryId, region };
     const ruleIndex = matchRule(repositoryName);
     const rule = ruleIndex === undefined ? undefined : cleanup.rules[ruleIndex];
     if (ruleIndex === undefined || rule === undefined) {
@@ -156,7 +174,7 @@ export async function processCleanupBatch(
         images: dependencies.images,
         deleter: dependencies.deleter,
         archiver: dependencies.archiver,
-        imageUses: () => workloads.imageUses(),
+        inUsePicture: () => workloads.picture(),
         progress: dependencies.progress,
         marks: dependencies.marks,
       },
@@ -183,6 +201,19 @@ export async function processCleanupBatch(
     // The run's figures, as the report gives them (every delivery of the run, against the inventory its
     // limit came from), so that DeletionShare and the report agree. Only the delivery that completes the
     // run gets here: the ones that failed emitted nothing.
+    // A held repository is reported, not failed: the message is acknowledged (a retry would read the
+    // same failing source again within minutes and then park the message in the DLQ), the report names
+    // the source, InUseSourceFailures alarms, and the next scheduled run reads every source again.
+    if (outcome.inUseSourceFailures.length > 0) {
+      dependencies.metrics.inUseSourceFailures({
+        dryRun: outcome.dryRun,
+        failures: outcome.inUseSourceFailures.length,
+      });
+      logger.warn('repository held: an in-use source could not be read', {
+        repositoryName: outcome.repositoryName,
+        inUseSourceFailures: outcome.inUseSourceFailures,
+      });
+    }
     dependencies.metrics.repositoryCleaned({
       dryRun: outcome.dryRun,
       imagesDeleted: detail.imagesDeleted,
@@ -202,6 +233,7 @@ export async function processCleanupBatch(
       deleteCalls: outcome.deletions.calls,
       deletionCapReached: outcome.plan.summary.deletionCapReached,
       workloadWarnings: workloads.warnings().length,
+      held: outcome.held,
     });
   }
 

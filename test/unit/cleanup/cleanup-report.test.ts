@@ -40,6 +40,8 @@ function cleaned(overrides: Partial<Extract<RepositoryCleanupOutcome, { kind: 'c
     transitions: { archived: [], bytesArchived: 0, failures: [], skipped: [], calls: 0 },
     previously: undefined,
     deletionLimit: null,
+    inUseSourceFailures: [],
+    held: false,
     ...overrides,
   };
   return outcome;
