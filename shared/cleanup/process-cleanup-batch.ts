@@ -61,6 +61,8 @@ export interface CleanupWorkerDependencies {
    * composes them from cleanup.protect). Default: this account's ECS and Lambda, read from `workloads`.
    */
   inUseSources?: (local: Place) => readonly InUseSource[];
+  /** A source that has not answered after this long fails (default 120 s): the repository is held, not stuck. */
+  inUseSourceTimeoutMs?: number;
   progress: CleanupRunProgressStore;
   marks: GraceMarkStore;
   guard: OnceGuard;
@@ -85,6 +87,10 @@ const CLAIM_SECONDS = 960;
 const DEFAULT_RESERVE_MS = 180_000;
 /** In-use sources read at once; each bounds its own API rate. */
 const IN_USE_SOURCE_CONCURRENCY = 4;
+// Well inside the function's 900 s, well beyond what a healthy source takes (the SDK's own retries
+// included): a cluster endpoint that never answers holds the batch's repositories instead of timing
+// the invocation out.
+const DEFAULT_IN_USE_SOURCE_TIMEOUT_MS = 120_000;
 
 /** Not enough of the invocation is left to clean one more repository: the message comes back later. */
 export class CleanupDeferredError extends EcrWardenError {
@@ -110,6 +116,7 @@ export async function processCleanupBatch(
       }));
   const workloads = createInUseCache(() => inUseSources(local ?? { account: 'unknown', region }), {
     concurrency: IN_USE_SOURCE_CONCURRENCY,
+    timeoutMs: dependencies.inUseSourceTimeoutMs ?? DEFAULT_IN_USE_SOURCE_TIMEOUT_MS,
   });
   const reserveMs = dependencies.reserveMs ?? DEFAULT_RESERVE_MS;
 

@@ -106,7 +106,7 @@ async function withTimeout(
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new InUseSourceTimeoutError(`no answer after ${Math.round(timeoutMs / 1000)} s`)),
+      () => reject(new InUseSourceTimeoutError(`no answer after ${formatDuration(timeoutMs)}`)),
       timeoutMs,
     );
   });
@@ -115,6 +115,10 @@ async function withTimeout(
   } finally {
     clearTimeout(timer);
   }
+}
+
+function formatDuration(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`;
 }
 
 const MAX_REASON_LENGTH = 300;
