@@ -59,3 +59,43 @@ export async function readLiveSnapshot(
     lambda.destroy();
   }
 }
+
+/**
+ * The live side of `ecr-warden inuse list`: this account's ECS and Lambda, the region the clients
+ * resolved and the registry's account (DescribeRegistry, as `ecr-warden snapshot` reads it). The
+ * caller destroys the clients.
+ */
+export async function readLiveInUseSources(options: LiveOptions): Promise<{
+  account: string;
+  region: string;
+  workloads: (taskDefinitionRevisions: number) => ReturnType<typeof createWorkloadInventory>;
+  destroy: () => void;
+}> {
+  const config = liveClientConfig(options.region);
+  const ecr = new ECRClient(config);
+  const ecs = new ECSClient(config);
+  const lambda = new LambdaClient(config);
+  const destroy = () => {
+    ecr.destroy();
+    ecs.destroy();
+    lambda.destroy();
+  };
+  try {
+    const region = await resolveClientRegion(ecr);
+    const account = await createRegistryReader(ecr).registryId();
+    return {
+      account,
+      region,
+      workloads: (taskDefinitionRevisions) =>
+        createWorkloadInventory({
+          ecs,
+          lambda,
+          taskDefinitionRevisions,
+        }),
+      destroy,
+    };
+  } catch (error) {
+    destroy();
+    throw describeAwsFailure(error);
+  }
+}
