@@ -110,13 +110,11 @@ describe('ecr-warden inuse list (live)', () => {
       );
 
     // Lambda is refused too, so that no read is still in flight when the test ends.
-    aws.mocks.lambda
-      .on(ListFunctionsCommand)
-      .rejects(
-        Object.assign(new Error('not authorized to perform: lambda:ListFunctions'), {
-          name: 'AccessDeniedException',
-        }),
-      );
+    aws.mocks.lambda.on(ListFunctionsCommand).rejects(
+      Object.assign(new Error('not authorized to perform: lambda:ListFunctions'), {
+        name: 'AccessDeniedException',
+      }),
+    );
 
     const failure = list();
 
