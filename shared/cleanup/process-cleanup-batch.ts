@@ -205,9 +205,6 @@ export async function processCleanupBatch(
       imagesFailed?: number;
       imagesEvaluated: number;
     };
-    // The run's figures, as the report gives them (every delivery of the run, against the inventory its
-    // limit came from), so that DeletionShare and the report agree. Only the delivery that completes the
-    // run gets here: the ones that failed emitted nothing.
     // A held repository is reported, not failed: the message is acknowledged (a retry would read the
     // same failing source again within minutes and then park the message in the DLQ), the report names
     // the source, InUseSourceFailures alarms, and the next scheduled run reads every source again.
@@ -221,6 +218,9 @@ export async function processCleanupBatch(
         inUseSourceFailures: outcome.inUseSourceFailures,
       });
     }
+    // The run's figures, as the report gives them (every delivery of the run, against the inventory its
+    // limit came from), so that DeletionShare and the report agree. Only the delivery that completes the
+    // run gets here: the ones that failed emitted nothing.
     dependencies.metrics.repositoryCleaned({
       dryRun: outcome.dryRun,
       imagesDeleted: detail.imagesDeleted,
