@@ -8,13 +8,8 @@ import type { CleanupMetrics } from '../../../shared/cleanup/cleanup-ports';
 import { processCleanupBatch } from '../../../shared/cleanup/process-cleanup-batch';
 import { listWorkloadImageUses } from '../../../shared/cleanup/workload-images';
 import type { InUseSource } from '../../../shared/inuse/in-use-picture';
-import {
-  composeInUseSources,
-  type InUseConverters,
-  type InUseReaders,
-  localWorkloadSources,
-  type Place,
-} from '../../../shared/inuse/in-use-sources';
+import type { InUseConverters, InUseReaders, Place } from '../../../shared/inuse/in-use-ports';
+import { composeInUseSources, localWorkloadSources } from '../../../shared/inuse/in-use-sources';
 import { createLambdaContext } from '../../support/lambda-context';
 import { useStateTable } from '../../support/state-table';
 import {

@@ -2,13 +2,8 @@ import type { Workloads } from '../../../shared/cleanup/workload-images';
 import { listWorkloadImageUses } from '../../../shared/cleanup/workload-images';
 import { parseConfig } from '../../../shared/config/load-config';
 import { readInUsePicture } from '../../../shared/inuse/in-use-picture';
-import {
-  composeInUseSources,
-  type InUseConverters,
-  type InUseReaders,
-  localWorkloadSources,
-  type ReadPlace,
-} from '../../../shared/inuse/in-use-sources';
+import type { InUseConverters, InUseReaders, ReadPlace } from '../../../shared/inuse/in-use-ports';
+import { composeInUseSources, localWorkloadSources } from '../../../shared/inuse/in-use-sources';
 
 const LOCAL = { account: '111111111111', region: 'us-east-1' };
 const NOW = Date.parse('2026-12-04T12:00:00Z');
