@@ -60,8 +60,15 @@ export interface InUseConverters {
   kubernetesImageUses(cluster: string, list: unknown, where: Place | undefined): WorkloadImageUses;
   batchImageUses(jobDefinitions: unknown[], where: Place | undefined): WorkloadImageUses;
   appRunnerImageUses(services: unknown[], where: Place | undefined): WorkloadImageUses;
-  /** A list in the external format; throws a clear error when it is not one. */
-  externalImageUses(source: string, document: unknown): WorkloadImageUses & { generatedAt: string };
+  /**
+   * The text of an external list (`{source, generatedAt, images}`): its uses; throws when it is not
+   * JSON or not the format, and when it is older than `maxAgeHours` (the list may no longer say what
+   * runs).
+   */
+  parseExternalImageList(
+    text: string,
+    options: { source: string; maxAgeHours?: number; now: number },
+  ): WorkloadImageUses;
   inspectorImageUses(
     coveredResources: unknown[],
     options: { now: number; inUseDays: number },

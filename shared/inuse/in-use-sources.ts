@@ -7,7 +7,6 @@ import {
 } from '../cleanup/workload-images';
 import type { CleanupProtectConfig } from '../config/schema';
 import { EKS_CLUSTER_ARN } from '../config/schema-protect';
-import { EcrWardenError } from '../errors';
 import { type InUseSource, InUseSourceError } from './in-use-picture';
 import type {
   AssumedCredentials,
@@ -46,13 +45,6 @@ export interface ComposeInUseSourcesSettings {
   /** Evaluation time, epoch ms (external lists' age, Inspector's window). */
   now: () => number;
 }
-
-/** An external list older than its `maxAgeHours`: what it lists may be out of date, nothing is deleted. */
-export class StaleInUseListError extends EcrWardenError {
-  override name = 'StaleInUseListError';
-}
-
-const MS_PER_HOUR = 3_600_000;
 
 export function composeInUseSources(settings: ComposeInUseSourcesSettings): InUseSource[] {
   const { protect, local, readers, converters } = settings;
@@ -286,24 +278,12 @@ function externalSource(
     name: `external:${list.source}`,
     read: async () => {
       const { text } = await readers.readExternalList(list);
-      let document: unknown;
-      try {
-        document = JSON.parse(text);
-      } catch (error) {
-        throw new EcrWardenError(`s3://${list.bucket}/${list.key} is not JSON`, { cause: error });
-      }
-      const converted = converters.externalImageUses(list.source, document);
-      const generatedAt = Date.parse(converted.generatedAt);
-      if (Number.isNaN(generatedAt)) {
-        throw new EcrWardenError(`s3://${list.bucket}/${list.key}: generatedAt is not an ISO 8601 time`);
-      }
-      const ageHours = (now() - generatedAt) / MS_PER_HOUR;
-      if (ageHours > list.maxAgeHours) {
-        throw new StaleInUseListError(
-          `s3://${list.bucket}/${list.key} was generated at ${converted.generatedAt}, ${Math.floor(ageHours)} h ago (maxAgeHours ${list.maxAgeHours})`,
-        );
-      }
-      return { uses: converted.uses, warnings: converted.warnings };
+      // The converter refuses text that is not a list and a list older than maxAgeHours (fail closed).
+      return converters.parseExternalImageList(text, {
+        source: list.source,
+        maxAgeHours: list.maxAgeHours,
+        now: now(),
+      });
     },
   };
 }

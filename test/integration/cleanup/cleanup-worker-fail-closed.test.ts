@@ -6,10 +6,10 @@ import { BatchDeleteImageCommand, UpdateImageStorageClassCommand } from '@aws-sd
 import { AccessDeniedException } from '@aws-sdk/client-ecs';
 import type { CleanupMetrics } from '../../../shared/cleanup/cleanup-ports';
 import { processCleanupBatch } from '../../../shared/cleanup/process-cleanup-batch';
-import { listWorkloadImageUses } from '../../../shared/cleanup/workload-images';
 import type { InUseSource } from '../../../shared/inuse/in-use-picture';
-import type { InUseConverters, InUseReaders, Place } from '../../../shared/inuse/in-use-ports';
+import type { InUseReaders, Place } from '../../../shared/inuse/in-use-ports';
 import { composeInUseSources, localWorkloadSources } from '../../../shared/inuse/in-use-sources';
+import { fakeConverters } from '../../support/in-use-fakes';
 import { createLambdaContext } from '../../support/lambda-context';
 import { useStateTable } from '../../support/state-table';
 import {
@@ -108,18 +108,7 @@ function workloadAccountReaders(overrides: Partial<InUseReaders> = {}): InUseRea
   };
 }
 
-const converters: InUseConverters = {
-  workloadImageUses: (workloads) => listWorkloadImageUses(workloads, { taskDefinitionRevisions: 0 }),
-  kubernetesImageUses: () => ({ uses: [], warnings: [] }),
-  batchImageUses: () => ({ uses: [], warnings: [] }),
-  appRunnerImageUses: () => ({ uses: [], warnings: [] }),
-  externalImageUses: (_source, document) => ({
-    uses: [],
-    warnings: [],
-    generatedAt: (document as { generatedAt: string }).generatedAt,
-  }),
-  inspectorImageUses: () => ({ uses: [], warnings: [] }),
-};
+const converters = fakeConverters;
 
 describe('cleanupWorker fails closed when an in-use source cannot be read', () => {
   it.each([
@@ -168,7 +157,7 @@ describe('cleanupWorker fails closed when an in-use source cannot be read', () =
       failure: 'a stale external list',
       source: 'external:argocd-prod',
       reason:
-        /^StaleInUseListError: s3:\/\/gitops-lists\/prod\.json was generated at 2026-01-01T00:00:00Z, \d+ h ago \(maxAgeHours 24\)$/,
+        /^StaleExternalListError: external:argocd-prod: the list was generated at 2026-01-01T00:00:00Z, [\d.]+ hours ago, more than its maxAgeHours 24$/,
       sources: withSources((local) =>
         composeInUseSources({
           protect: cleanupConfig({

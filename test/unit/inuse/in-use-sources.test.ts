@@ -1,9 +1,9 @@
 import type { Workloads } from '../../../shared/cleanup/workload-images';
-import { listWorkloadImageUses } from '../../../shared/cleanup/workload-images';
 import { parseConfig } from '../../../shared/config/load-config';
 import { readInUsePicture } from '../../../shared/inuse/in-use-picture';
-import type { InUseConverters, InUseReaders, ReadPlace } from '../../../shared/inuse/in-use-ports';
+import type { InUseReaders, ReadPlace } from '../../../shared/inuse/in-use-ports';
 import { composeInUseSources, localWorkloadSources } from '../../../shared/inuse/in-use-sources';
+import { fakeConverters } from '../../support/in-use-fakes';
 
 const LOCAL = { account: '111111111111', region: 'us-east-1' };
 const NOW = Date.parse('2026-12-04T12:00:00Z');
@@ -46,18 +46,7 @@ function fakeReaders(overrides: Partial<InUseReaders> = {}) {
   return { readers, calls };
 }
 
-const none = () => ({ uses: [], warnings: [] });
-const converters: InUseConverters = {
-  workloadImageUses: (workloads) => listWorkloadImageUses(workloads, { taskDefinitionRevisions: 0 }),
-  kubernetesImageUses: none,
-  batchImageUses: none,
-  appRunnerImageUses: none,
-  externalImageUses: (_source, document) => ({
-    ...none(),
-    generatedAt: (document as { generatedAt: string }).generatedAt,
-  }),
-  inspectorImageUses: none,
-};
+const converters = fakeConverters;
 
 function compose(protect: Record<string, unknown>, readers: InUseReaders) {
   return composeInUseSources({
@@ -200,54 +189,72 @@ describe('composeInUseSources', () => {
     ]);
   });
 
-  it.each([
-    { generatedAt: '2026-12-03T11:00:00Z', maxAgeHours: 24, stale: true },
-    { generatedAt: '2026-12-03T13:00:00Z', maxAgeHours: 24, stale: false },
-    { generatedAt: '2026-12-04T09:00:00Z', maxAgeHours: 2, stale: true },
-  ])(
-    'fails an external list generated at $generatedAt closed when older than $maxAgeHours h: $stale',
-    async ({ generatedAt, maxAgeHours, stale }) => {
-      const { readers } = fakeReaders({
-        readExternalList: async () => ({
-          text: JSON.stringify({ source: 'argocd-prod', generatedAt, images: [] }),
+  it('hands the converter the list, its source, maxAgeHours and the evaluation time, and fails a stale list as external:<source>', async () => {
+    const seen: unknown[] = [];
+    const { readers } = fakeReaders({
+      readExternalList: async (list) => ({
+        text: JSON.stringify({
+          source: 'argocd-prod',
+          generatedAt: '2026-12-03T11:00:00Z',
+          images: [],
+          from: list,
         }),
-      });
-      const [external] = compose(
-        { external: [{ source: 'argocd-prod', bucket: 'gitops-lists', key: 'prod.json', maxAgeHours }] },
-        readers,
-      ).filter((source) => source.name.startsWith('external:'));
+      }),
+    });
+    const sources = composeInUseSources({
+      protect: protectOf({ external: [{ source: 'argocd-prod', bucket: 'gitops-lists', key: 'prod.json' }] }),
+      local: LOCAL,
+      readers,
+      converters: {
+        ...converters,
+        parseExternalImageList: (text, options) => {
+          seen.push({ text: JSON.parse(text).from, ...options });
+          return converters.parseExternalImageList(text, options);
+        },
+      },
+      now: () => NOW,
+    }).filter((source) => source.name.startsWith('external:'));
 
-      const picture = await readInUsePicture(external === undefined ? [] : [external], { concurrency: 1 });
+    const picture = await readInUsePicture(sources, { concurrency: 1 });
 
-      expect(picture.failures).toEqual(
-        stale
-          ? [
-              {
-                source: 'external:argocd-prod',
-                reason: expect.stringMatching(
-                  new RegExp(
-                    `^StaleInUseListError: s3://gitops-lists/prod.json was generated at ${generatedAt}, \\d+ h ago \\(maxAgeHours ${maxAgeHours}\\)$`,
-                  ),
-                ),
-                errorName: 'StaleInUseListError',
-              },
-            ]
-          : [],
-      );
-    },
-  );
+    expect(seen).toEqual([
+      {
+        text: { bucket: 'gitops-lists', key: 'prod.json', source: 'argocd-prod', maxAgeHours: 24 },
+        source: 'argocd-prod',
+        maxAgeHours: 24,
+        now: NOW,
+      },
+    ]);
+    expect(picture.failures).toEqual([
+      {
+        source: 'external:argocd-prod',
+        reason: expect.stringMatching(
+          /^StaleExternalListError: external:argocd-prod: the list was generated at 2026-12-03T11:00:00Z, 25\.0 hours ago/,
+        ),
+        errorName: 'StaleExternalListError',
+      },
+    ]);
+  });
 
-  it('fails an external list that is not JSON with the object it read', async () => {
-    const { readers } = fakeReaders({ readExternalList: async () => ({ text: '<html>' }) });
+  it('fails an external list that cannot be read from S3 as external:<source>', async () => {
+    const { readers } = fakeReaders({
+      readExternalList: async () => {
+        throw Object.assign(new Error('Access Denied'), {
+          name: 'AccessDenied',
+          $metadata: { httpStatusCode: 403 },
+        });
+      },
+    });
     const sources = compose({ external: [{ source: 'helm', bucket: 'lists', key: 'helm.json' }] }, readers);
 
     const picture = await readInUsePicture(sources, { concurrency: 4 });
 
     expect(picture.failures).toEqual([
-      expect.objectContaining({
+      {
         source: 'external:helm',
-        reason: expect.stringContaining('s3://lists/helm.json is not JSON'),
-      }),
+        reason: 'AccessDenied (HTTP 403): Access Denied',
+        errorName: 'AccessDenied',
+      },
     ]);
   });
 
