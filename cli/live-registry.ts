@@ -1,4 +1,4 @@
-import { ECRClient } from '@aws-sdk/client-ecr';
+import { DescribeRegistryCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { createRegistryReader } from '../shared/aws/registry-reader';
@@ -62,7 +62,7 @@ export async function readLiveSnapshot(
 
 /**
  * The live side of `ecr-warden inuse list`: this account's ECS and Lambda, the region the clients
- * resolved and the registry's account (DescribeRegistry, as `ecr-warden snapshot` reads it). The
+ * resolved and the registry's account (DescribeRegistry). The
  * caller destroys the clients.
  */
 export async function readLiveInUseSources(options: LiveOptions): Promise<{
@@ -82,7 +82,8 @@ export async function readLiveInUseSources(options: LiveOptions): Promise<{
   };
   try {
     const region = await resolveClientRegion(ecr);
-    const account = await createRegistryReader(ecr).registryId();
+    // DescribeRegistry: the account of the registry whose images the list is about.
+    const account = (await ecr.send(new DescribeRegistryCommand({}))).registryId ?? 'unknown';
     return {
       account,
       region,
