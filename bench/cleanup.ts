@@ -23,8 +23,9 @@ import { createRepositoryImageSource } from '../shared/aws/repository-images';
 import { createWorkloadInventory } from '../shared/aws/workload-inventory';
 import { type CleanRepositoryPorts, cleanRepository } from '../shared/cleanup/clean-repository';
 import type { CleanupRunProgress } from '../shared/cleanup/cleanup-ports';
-import { createWorkloadCache } from '../shared/cleanup/workload-cache';
+import { createInUseCache } from '../shared/cleanup/workload-cache';
 import { parseConfig } from '../shared/config/load-config';
+import { localWorkloadSources } from '../shared/inuse/in-use-sources';
 
 const REGION = 'us-east-1';
 
@@ -115,20 +116,26 @@ async function run(scenario: Scenario) {
       ],
     },
   }).cleanup;
-  const workloads = createWorkloadCache(
-    createWorkloadInventory({
-      ecs: new ECSClient({ region: REGION }),
-      lambda: new LambdaClient({ region: REGION }),
-      taskDefinitionRevisions: 3,
-    }),
-    { taskDefinitionRevisions: 3 },
+  const inventory = createWorkloadInventory({
+    ecs: new ECSClient({ region: REGION }),
+    lambda: new LambdaClient({ region: REGION }),
+    taskDefinitionRevisions: 3,
+  });
+  const workloads = createInUseCache(
+    () =>
+      localWorkloadSources(
+        inventory,
+        { account: repositories[0]?.registryId ?? 'bench', region: REGION },
+        { taskDefinitionRevisions: 3 },
+      ),
+    { concurrency: 4 },
   );
   const progress = new Map<string, CleanupRunProgress>();
   const ports: CleanRepositoryPorts = {
     images: createRepositoryImageSource(ecr),
     deleter: createImageDeleter(ecr),
     archiver: createImageArchiver(ecr),
-    imageUses: () => workloads.imageUses(),
+    inUsePicture: () => workloads.picture(),
     progress: {
       read: async (runId, name) => progress.get(`${runId}/${name}`),
       start: async (runId, name, value) =>

@@ -1,4 +1,4 @@
-import { ECRClient } from '@aws-sdk/client-ecr';
+import { DescribeRegistryCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { createRegistryReader } from '../shared/aws/registry-reader';
@@ -84,5 +84,46 @@ export async function readLiveSnapshot(
     for (const client of others.values()) client.destroy();
     ecs.destroy();
     lambda.destroy();
+  }
+}
+
+/**
+ * The live side of `ecr-warden inuse list`: this account's ECS and Lambda, the region the clients
+ * resolved and the registry's account (DescribeRegistry). The
+ * caller destroys the clients.
+ */
+export async function readLiveInUseSources(options: LiveOptions): Promise<{
+  account: string;
+  region: string;
+  workloads: (taskDefinitionRevisions: number) => ReturnType<typeof createWorkloadInventory>;
+  destroy: () => void;
+}> {
+  const config = liveClientConfig(options.region);
+  const ecr = new ECRClient(config);
+  const ecs = new ECSClient(config);
+  const lambda = new LambdaClient(config);
+  const destroy = () => {
+    ecr.destroy();
+    ecs.destroy();
+    lambda.destroy();
+  };
+  try {
+    const region = await resolveClientRegion(ecr);
+    // DescribeRegistry: the account of the registry whose images the list is about.
+    const account = (await ecr.send(new DescribeRegistryCommand({}))).registryId ?? 'unknown';
+    return {
+      account,
+      region,
+      workloads: (taskDefinitionRevisions) =>
+        createWorkloadInventory({
+          ecs,
+          lambda,
+          taskDefinitionRevisions,
+        }),
+      destroy,
+    };
+  } catch (error) {
+    destroy();
+    throw describeAwsFailure(error);
   }
 }

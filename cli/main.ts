@@ -29,6 +29,14 @@ Commands:
       and repository policies, scanning and replication configuration, ECS tasks,
       services and task definitions, Lambda functions), with every region that a
       replication rule names as a destination.
+  inuse list [--snapshot FILE | --region R] [--source NAME] [--now ISO]
+             [--task-definition-revisions N]
+      The in-use picture ecr-warden sees (ECS tasks, services and task
+      definition revisions, Lambda versions and aliases), as the external list
+      JSON that cleanup.protect.external reads: { source, generatedAt, images }.
+      Live with your credentials, read-only; or from a snapshot FILE (generatedAt
+      is its takenAt unless --now is given). Exit 2 when a source cannot be read:
+      no partial list is printed.
   notify preview --event FILE [--output text|json]
       The Slack message a governance event (as EventBridge delivers it) becomes:
       plain text and Block Kit JSON.
@@ -133,6 +141,28 @@ export async function main(argv: readonly string[], write: Write): Promise<void>
     const values = parseOptions(argv.slice(1), { output: { type: 'string' }, region: { type: 'string' } });
     const { runSnapshot } = await import('./snapshot-command');
     await runSnapshot({ output: required(values, 'output'), ...optional(values, 'region') }, write);
+    return;
+  }
+  if (command === 'inuse' && subcommand === 'list') {
+    const values = parseOptions(rest, {
+      snapshot: { type: 'string' },
+      region: { type: 'string' },
+      source: { type: 'string' },
+      now: { type: 'string' },
+      'task-definition-revisions': { type: 'string' },
+    });
+    const revisions = values['task-definition-revisions'];
+    const { runInUseList } = await import('./inuse-command');
+    await runInUseList(
+      {
+        ...optional(values, 'snapshot'),
+        ...optional(values, 'region'),
+        ...optional(values, 'source'),
+        ...optional(values, 'now'),
+        ...(typeof revisions === 'string' ? { taskDefinitionRevisions: revisions } : {}),
+      },
+      write,
+    );
     return;
   }
   if (command === 'findings' && subcommand === 'report') {

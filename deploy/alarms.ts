@@ -121,6 +121,17 @@ export const METRIC_ALARMS: readonly MetricAlarmSource[] = [
     description:
       'slackNotifier: Slack rejected a notification for good (revoked webhook, archived channel, refused payload); the logs name route, event, status and Slack error; fix or remove the route; the message was acknowledged, not sent to the DLQ',
   },
+  {
+    // cleanupWorker writes InUseSourceFailures for each repository it held because an in-use source
+    // (ECS, Lambda, a cluster, a workload account's role, an external list) could not be read. The
+    // message is acknowledged and the Cleanup Report says so, so nothing reaches the DLQ: this alarm is
+    // how a person hears that cleanup has stopped deleting.
+    logicalId: 'InUseSourceFailuresAlarm',
+    name: 'in-use-source-failures',
+    metricName: 'InUseSourceFailures',
+    description:
+      'cleanupWorker: an in-use source could not be read (AccessDenied, unreachable cluster, role not assumable, stale external list), so cleanup deleted nothing in the repositories it held; the Cleanup Report and the logs name the source and the reason',
+  },
 ];
 
 // Throttles mean the same for every function: Lambda's own retries, not the function's.

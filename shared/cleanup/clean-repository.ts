@@ -1,5 +1,6 @@
 import type { CleanupConfig } from '../config/schema';
 import { EcrWardenError } from '../errors';
+import type { InUsePicture, InUseSourceFailure } from '../inuse/in-use-picture';
 import { buildImageGraph } from '../inventory/image-graph';
 import type { LifecyclePolicy } from '../lifecycle';
 import { applyDeletions, type DeletionOutcome, type DeletionRequest } from './apply-deletions';
@@ -25,7 +26,7 @@ import {
 import { cleanupSafetyOf, type PolicySource, resolveRepositoryPolicy } from './plan-snapshot-cleanup';
 import { type RepositoryInventory, readRepositoryInventory } from './repository-inventory';
 import { remainingDeletions, settleInFlightDeletions } from './run-progress';
-import { type ImageUse, resolveImagesInUse } from './workload-images';
+import { resolveImagesInUse } from './workload-images';
 
 /**
  * One repository's cleanup, end to end: inventory (DescribeImages, then BatchGetImage on indexes),
@@ -36,6 +37,12 @@ import { type ImageUse, resolveImagesInUse } from './workload-images';
  *
  * A dry run sends no BatchDeleteImage or UpdateImageStorageClass call at all and writes no grace-period
  * mark: it reports what a real run would delete and archive now.
+ *
+ * Fail closed: when an in-use source could not be read (shared/inuse/in-use-picture.ts), an image only
+ * that source shows in use looks unused, so the repository is held: the plan is still computed and
+ * reported, but nothing is deleted or archived and no grace mark is written, and a dry run reports
+ * the same (a real run would delete nothing now). Every source can cover every repository of the
+ * registry (a workload anywhere may pull any of them), so any failure holds every repository.
  */
 export interface CleanRepositoryRequest {
   repository: RepositoryRef & { repositoryName: string };
@@ -52,8 +59,8 @@ export interface CleanRepositoryRequest {
 export interface CleanRepositoryPorts {
   images: RepositoryImageSource;
   deleter: ImageDeleter;
-  /** The account's and region's image uses, read once per invocation (see workload-cache.ts). */
-  imageUses: () => Promise<readonly ImageUse[]>;
+  /** The in-use picture of every source, read once per invocation (see workload-cache.ts). */
+  inUsePicture: () => Promise<Pick<InUsePicture, 'uses' | 'failures'>>;
   archiver: ImageArchiver;
   progress: CleanupRunProgressStore;
   marks: GraceMarkStore;
@@ -77,6 +84,10 @@ export type RepositoryCleanupOutcome =
       /** Deletions an earlier delivery of the same run already made (redelivered message). */
       previously: CleanupRunProgress | undefined;
       deletionLimit: number | null;
+      /** In-use sources that could not be read: when any, the repository is held. */
+      inUseSourceFailures: InUseSourceFailure[];
+      /** Nothing deleted or archived because an in-use source failed; `plan` says what would have been. */
+      held: boolean;
     };
 
 export async function cleanRepository(
@@ -101,12 +112,15 @@ export async function cleanRepository(
     policyText,
     `repository ${repository.repositoryName}`,
   );
-  const inUse = resolveImagesInUse(await ports.imageUses(), request.location, inventory.images);
+  const picture = await ports.inUsePicture();
+  const held = picture.failures.length > 0;
+  const inUse = resolveImagesInUse(picture.uses, request.location, inventory.images);
 
   // A redelivered message continues the run it belongs to: its limit is the one recorded before the
   // run's first deletion (never re-derived from the repository earlier deliveries made smaller), and
   // what it already deleted counts against it (run-progress.ts).
-  const recorded = dryRun ? undefined : await ports.progress.read(request.runId, repository.repositoryName);
+  const recorded =
+    dryRun || held ? undefined : await ports.progress.read(request.runId, repository.repositoryName);
   const previously =
     recorded === undefined
       ? undefined
@@ -142,7 +156,7 @@ export async function cleanRepository(
       days,
     };
     due = grace.due;
-    if (!dryRun) {
+    if (!dryRun && !held) {
       // Marks outlive the grace period by a margin, so that a daily run finds them due; TTL removes
       // those of images that were deleted some other way.
       const expiresAt = request.now + (days + 30) * MS_PER_DAY;
@@ -152,6 +166,7 @@ export async function cleanRepository(
     }
   }
 
+  if (held) due = [];
   const requests: DeletionRequest[] = due.map((deletion) => {
     const dependsOn = [...(graph.parents.get(deletion.imageDigest) ?? [])];
     const subject = graph.subjects.get(deletion.imageDigest);
@@ -159,7 +174,7 @@ export async function cleanRepository(
     return { imageDigest: deletion.imageDigest, bytes: deletion.bytes, dependsOn };
   });
   let deletions: DeletionOutcome;
-  if (dryRun) {
+  if (dryRun || held) {
     deletions = {
       deleted: requests.map((r) => r.imageDigest),
       bytesDeleted: requests.reduce((sum, r) => sum + r.bytes, 0),
@@ -214,7 +229,7 @@ export async function cleanRepository(
   // image a protection keeps). A redelivery finds the ones already archived out of the standard class,
   // so no image is sent twice.
   const transitions = await applyTransitions(
-    plan.transition.map((transition) => ({
+    (held ? [] : plan.transition).map((transition) => ({
       imageDigest: transition.imageDigest,
       bytes: transition.bytes,
       listedBy: graph.parents.get(transition.imageDigest) ?? [],
@@ -240,6 +255,8 @@ export async function cleanRepository(
     transitions,
     previously,
     deletionLimit: limit,
+    inUseSourceFailures: picture.failures,
+    held,
   };
   if (grace !== undefined) outcome.grace = grace;
   return outcome;

@@ -135,4 +135,6 @@ export interface CleanupMetrics {
     /** The images the run found in the repository (the denominator of DeletionShare). */
     imagesEvaluated: number;
   }): void;
+  /** A repository held because in-use sources could not be read: how many failed. */
+  inUseSourceFailures(figures: { dryRun: boolean; failures: number }): void;
 }

@@ -18,6 +18,7 @@ export const UPPER_BOUND_NOTE =
   'Sizes are an upper bound: layers shared between images are stored once, so deleting an image frees only the layers no remaining image uses.';
 
 const MAX_FAILURES = 100;
+const MAX_SOURCE_FAILURES = 50;
 const MAX_KEEP_REASONS = 10;
 const SHA256_DIGEST = /^sha256:[0-9a-f]{64}$/;
 
@@ -51,7 +52,9 @@ export function buildCleanupReport(
     return { detailType: 'Cleanup Report', detail };
   }
 
-  const { plan, deletions, transitions, previously, grace } = outcome;
+  const { plan, deletions, transitions, previously, grace, held } = outcome;
+  // What the plan would have deleted now (after the grace period), held back by a failed in-use source.
+  const imagesHeld = held ? (grace?.due.length ?? plan.delete.length) : 0;
   const imagesDeleted = (previously?.imagesDeleted ?? 0) + deletions.deleted.length;
   const bytesReclaimed = (previously?.bytesReclaimed ?? 0) + deletions.bytesDeleted;
   const imagesAlreadyGone = (previously?.imagesAlreadyGone ?? 0) + deletions.alreadyGone.length;
@@ -87,9 +90,11 @@ export function buildCleanupReport(
   if (waiting > 0) topKeepReasons.push({ kind: 'grace-period', count: waiting });
   const notKept = deletions.failures.length + deletions.skipped.length;
   if (notKept > 0) topKeepReasons.push({ kind: 'deletion-failed', count: notKept });
+  if (imagesHeld > 0) topKeepReasons.push({ kind: 'in-use-source-failed', count: imagesHeld });
   topKeepReasons.sort((a, b) => b.count - a.count);
 
   const notes = [UPPER_BOUND_NOTE];
+  if (held) notes.unshift(heldNote(outcome.inUseSourceFailures, imagesHeld, plan.transition.length));
   if (outcome.policySource === 'none') {
     notes.push(
       'The rule is "native" and the repository has no lifecycle policy: nothing is selected for deletion.',
@@ -114,10 +119,10 @@ export function buildCleanupReport(
   const detail: GovernanceDetail<'Cleanup Report'> = {
     ...common,
     severity:
-      imagesFailed > 0 || transitions.failures.length > 0 || plan.summary.deletionCapReached
+      held || imagesFailed > 0 || transitions.failures.length > 0 || plan.summary.deletionCapReached
         ? 'warning'
         : 'info',
-    summary: summaryLine(
+    summary: (held ? heldSummaryLine : summaryLine)(
       outcome.repositoryName,
       outcome.dryRun,
       imagesDeleted,
@@ -147,8 +152,22 @@ export function buildCleanupReport(
     deletionLimit: outcome.deletionLimit,
     imagesAlreadyGone,
     imagesFailed,
-    notes,
+    notes: notes.slice(0, 10),
   };
+  if (outcome.inUseSourceFailures.length > 0) {
+    detail.inUseSourceFailures = outcome.inUseSourceFailures.slice(0, MAX_SOURCE_FAILURES).map((failure) => {
+      const listed: { source: string; reason: string; errorName?: string } = {
+        source: failure.source.slice(0, 300),
+        reason: failure.reason.slice(0, 300),
+      };
+      if (failure.errorName !== undefined) listed.errorName = failure.errorName.slice(0, 200);
+      return listed;
+    });
+  }
+  if (held) {
+    detail.held = true;
+    detail.imagesHeld = imagesHeld;
+  }
   if (plan.transition.length > 0) {
     detail.imagesArchived = transitions.archived.length;
     detail.bytesArchived = transitions.bytesArchived;
@@ -178,6 +197,32 @@ function summaryLine(
   const failures = failed > 0 ? `, ${failed} could not be deleted` : '';
   const archives = archived > 0 ? `, ${archived} ${dryRun ? 'would be ' : ''}archived` : '';
   const line = `${repositoryName}: ${verb}${size}, ${kept} kept${archives}${failures}`;
+  return line.length <= 300 ? line : `${line.slice(0, 297)}...`;
+}
+
+/** A held repository's line: it leads with why nothing was deleted. */
+function heldSummaryLine(
+  repositoryName: string,
+  dryRun: boolean,
+  _deleted: number,
+  _bytes: number,
+  _dollars: number,
+  kept: number,
+): string {
+  const run = dryRun ? ' (dry run)' : '';
+  const line = `${repositoryName}: held, nothing deleted${run}: an in-use source could not be read; ${kept} kept`;
+  return line.length <= 300 ? line : `${line.slice(0, 297)}...`;
+}
+
+function heldNote(
+  failures: readonly { source: string; reason: string }[],
+  imagesHeld: number,
+  transitions: number,
+): string {
+  const [first] = failures;
+  const others = failures.length > 1 ? ` and ${failures.length - 1} other source(s)` : '';
+  const archives = transitions > 0 ? ` and ${transitions} archive transition(s)` : '';
+  const line = `Held: ${first?.source ?? 'an in-use source'} could not be read (${first?.reason ?? 'unknown'})${others}; ${imagesHeld} deletion(s)${archives} wait for a run that reads every source.`;
   return line.length <= 300 ? line : `${line.slice(0, 297)}...`;
 }
 

@@ -4,6 +4,9 @@ import { parseCleanupRequestMessage } from '../events/cleanup-request-message';
 import { EventValidationError } from '../events/event-validation-error';
 import type { GovernanceEvent, GovernanceEventSink } from '../events/governance';
 import type { QueueMessage } from '../events/queue-message';
+import type { InUseSource } from '../inuse/in-use-picture';
+import type { Place } from '../inuse/in-use-ports';
+import { localWorkloadSources } from '../inuse/in-use-sources';
 import type { StructuredLogger } from '../logger';
 import type { RunOnceGuard } from '../state/run-once';
 import { idempotencyKey } from '../state/state-keys';
@@ -20,7 +23,7 @@ import type {
 import { buildCleanupReport } from './cleanup-report';
 import type { CleanupRequest } from './cleanup-request';
 import { compileRepositoryRuleMatcher } from './select-repositories';
-import { createWorkloadCache } from './workload-cache';
+import { createInUseCache } from './workload-cache';
 
 /**
  * One batch of the cleanup queue, message by message: one message per repository, each cleaned,
@@ -44,6 +47,13 @@ export interface CleanupWorkerDependencies {
   deleter: ImageDeleter;
   archiver: ImageArchiver;
   workloads: WorkloadSource;
+  /**
+   * The in-use sources of a live run, given the worker's account and region (shared/inuse/in-use-sources.ts
+   * composes them from cleanup.protect). Default: this account's ECS and Lambda, read from `workloads`.
+   */
+  inUseSources?: (local: Place) => readonly InUseSource[];
+  /** A source that has not answered after this long fails (default 120 s): the repository is held, not stuck. */
+  inUseSourceTimeoutMs?: number;
   progress: CleanupRunProgressStore;
   marks: GraceMarkStore;
   guard: RunOnceGuard;
@@ -66,6 +76,12 @@ const DONE_TTL_SECONDS = 14 * 86_400;
 /** Longer than the function's timeout (900 s): a live delivery never loses its claim. */
 const CLAIM_SECONDS = 960;
 const DEFAULT_RESERVE_MS = 180_000;
+/** In-use sources read at once; each bounds its own API rate. */
+const IN_USE_SOURCE_CONCURRENCY = 4;
+// Well inside the function's 900 s, well beyond what a healthy source takes (the SDK's own retries
+// included): a cluster endpoint that never answers holds the batch's repositories instead of timing
+// the invocation out.
+const DEFAULT_IN_USE_SOURCE_TIMEOUT_MS = 120_000;
 
 /** Not enough of the invocation is left to clean one more repository: the message comes back later. */
 export class CleanupDeferredError extends EcrWardenError {
@@ -91,9 +107,18 @@ export async function openCleanupBatch(
   const { cleanup, logger } = dependencies;
   const region = await dependencies.region();
   const matchRule = compileRepositoryRuleMatcher(cleanup.rules);
-  // One in-use picture for the whole batch, read on first use.
-  const workloads = createWorkloadCache(dependencies.workloads, {
-    taskDefinitionRevisions: cleanup.protect.taskDefinitionRevisions,
+  // One in-use picture for the whole batch, read on first use, in the account of the first request
+  // (the registry's: the worker's own).
+  let local: Place | undefined;
+  const inUseSources =
+    dependencies.inUseSources ??
+    ((place: Place) =>
+      localWorkloadSources(dependencies.workloads, place, {
+        taskDefinitionRevisions: cleanup.protect.taskDefinitionRevisions,
+      }));
+  const workloads = createInUseCache(() => inUseSources(local ?? { account: 'unknown', region }), {
+    concurrency: IN_USE_SOURCE_CONCURRENCY,
+    timeoutMs: dependencies.inUseSourceTimeoutMs ?? DEFAULT_IN_USE_SOURCE_TIMEOUT_MS,
   });
   const reserveMs = dependencies.reserveMs ?? DEFAULT_RESERVE_MS;
 
@@ -137,6 +162,7 @@ export async function openCleanupBatch(
 
   async function cleanAndReport(request: CleanupRequest): Promise<void> {
     const { repositoryName, registryId } = request;
+    local ??= { account: registryId, region };
     const ruleIndex = matchRule(repositoryName);
     const rule = ruleIndex === undefined ? undefined : cleanup.rules[ruleIndex];
     if (ruleIndex === undefined || rule === undefined) {
@@ -157,7 +183,7 @@ export async function openCleanupBatch(
         images: dependencies.images,
         deleter: dependencies.deleter,
         archiver: dependencies.archiver,
-        imageUses: () => workloads.imageUses(),
+        inUsePicture: () => workloads.picture(),
         progress: dependencies.progress,
         marks: dependencies.marks,
       },
@@ -181,6 +207,19 @@ export async function openCleanupBatch(
       imagesFailed?: number;
       imagesEvaluated: number;
     };
+    // A held repository is reported, not failed: the message is acknowledged (a retry would read the
+    // same failing source again within minutes and then park the message in the DLQ), the report names
+    // the source, InUseSourceFailures alarms, and the next scheduled run reads every source again.
+    if (outcome.inUseSourceFailures.length > 0) {
+      dependencies.metrics.inUseSourceFailures({
+        dryRun: outcome.dryRun,
+        failures: outcome.inUseSourceFailures.length,
+      });
+      logger.warn('repository held: an in-use source could not be read', {
+        repositoryName: outcome.repositoryName,
+        inUseSourceFailures: outcome.inUseSourceFailures,
+      });
+    }
     // The run's figures, as the report gives them (every delivery of the run, against the inventory its
     // limit came from), so that DeletionShare and the report agree. Only the delivery that completes the
     // run gets here: the ones that failed emitted nothing.
@@ -203,6 +242,7 @@ export async function openCleanupBatch(
       deleteCalls: outcome.deletions.calls,
       deletionCapReached: outcome.plan.summary.deletionCapReached,
       workloadWarnings: workloads.warnings().length,
+      held: outcome.held,
     });
   }
 

@@ -8,6 +8,7 @@ import { THRESHOLD_SEVERITIES } from '../findings/severity';
 import { TAG_MUTABILITY_MODES, tagMutabilityProblems } from '../immutability/tag-mutability';
 import { type LifecyclePolicy, type PolicyViolation, parseLifecyclePolicy } from '../lifecycle/policy';
 import * as z from '../zod';
+import { protectSourceKeys } from './schema-protect';
 
 /**
  * The schema of `ecr-warden.yml`. Every object is strict: an unknown key is reported (a typo such as
@@ -118,6 +119,8 @@ const cleanupSection = z.strictObject({
       tags: z._default(z.array(z.string().check(z.minLength(1, 'must not be empty'))), []),
       /** Images used by this many latest revisions of each ECS task definition family are kept. */
       taskDefinitionRevisions: z._default(nonNegativeInt, 3),
+      /** Where else workloads run: clusters, workload accounts, Batch, App Runner, external lists. */
+      ...protectSourceKeys,
     }),
     {},
   ),
@@ -502,6 +505,7 @@ export type EcrWardenConfig = z.output<typeof ecrWardenConfigSchema>;
 export type EcrWardenConfigInput = z.input<typeof ecrWardenConfigSchema>;
 export type CleanupConfig = EcrWardenConfig['cleanup'];
 export type CleanupRule = CleanupConfig['rules'][number];
+export type CleanupProtectConfig = CleanupConfig['protect'];
 export type NotificationsConfig = EcrWardenConfig['notifications'];
 export type NotificationRouteConfig = NotificationsConfig['routes'][number];
 export type ScanningConfig = EcrWardenConfig['scanning'];

@@ -93,6 +93,24 @@ export const cleanupReportDetail = z.strictObject({
       .array(z.strictObject({ imageDigest: digest, failureCode: z.string(), failureReason: z.string() }))
       .check(z.maxLength(100)),
   ),
+  /**
+   * In-use sources that could not be read (`ecs:<account>/<region>`, `kubernetes:<cluster>`,
+   * `external:<source>`, …), each with why: when any, the repository was held (nothing deleted or
+   * archived, in a dry run too) and `imagesHeld` says how many images the plan would have deleted.
+   */
+  inUseSourceFailures: z.optional(
+    z
+      .array(
+        z.strictObject({
+          source: z.string().check(z.minLength(1), z.maxLength(300)),
+          reason: z.string().check(z.minLength(1), z.maxLength(300)),
+          errorName: z.optional(z.string().check(z.maxLength(200))),
+        }),
+      )
+      .check(z.maxLength(50)),
+  ),
+  held: z.optional(z.boolean()),
+  imagesHeld: z.optional(count),
 });
 
 export const tagMovedDetail = z.strictObject({

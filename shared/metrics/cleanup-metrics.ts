@@ -17,6 +17,13 @@ export const CLEANUP_METRICS = {
    * cleanup.maxDeletionShare of a repository. Not sent for an empty repository.
    */
   deletionShare: 'DeletionShare',
+  /**
+   * In-use sources that could not be read (AccessDenied, an unreachable cluster, a stale external
+   * list), once per held repository: nothing was deleted there. Written with the `service` dimension
+   * only (no DryRun: a source that cannot be read matters in a dry run too), which is what the
+   * InUseSourceFailuresAlarm (deploy/alarms.ts) watches.
+   */
+  inUseSourceFailures: 'InUseSourceFailures',
 } as const;
 
 export function createCleanupMetrics(metrics: Metrics = new Metrics()): CleanupMetrics {
@@ -39,6 +46,9 @@ export function createCleanupMetrics(metrics: Metrics = new Metrics()): CleanupM
         const percent = (100 * imagesDeleted) / imagesEvaluated;
         emit(CLEANUP_METRICS.deletionShare, MetricUnit.Percent, percent, dryRun);
       }
+    },
+    inUseSourceFailures({ failures }) {
+      metrics.singleMetric().addMetric(CLEANUP_METRICS.inUseSourceFailures, MetricUnit.Count, failures);
     },
   };
 }

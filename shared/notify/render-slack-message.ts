@@ -189,7 +189,18 @@ function cleanupFacts(d: GovernanceDetail<'Cleanup Report'>): Facts {
   ];
   if (d.deletionCapReached) fields.push(['Deletion cap', 'reached: more images remain eligible']);
   if (d.failures.length > 0) fields.push(['Failures', `${d.failures.length} images not deleted`]);
+  const sourceFailures = d.inUseSourceFailures ?? [];
+  if (d.held === true) {
+    fields.unshift([
+      'Held',
+      `nothing deleted: ${sourceFailures.length} in-use source(s) could not be read; ${d.imagesHeld ?? 0} deletion(s) wait`,
+    ]);
+  }
   const lines = [
+    // Why nothing was deleted comes first: it is what the reader must fix.
+    ...sourceFailures.map(
+      (f) => `:no_entry: \`${escapeMrkdwn(f.source)}\` could not be read: ${escapeMrkdwn(f.reason)}`,
+    ),
     ...d.topKeepReasons.map((reason) => `${reason.count} × \`${escapeMrkdwn(reason.kind)}\``),
     ...d.failures.map(
       (f) =>

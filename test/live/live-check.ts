@@ -254,7 +254,7 @@ async function cleanOnce(
       images: createRepositoryImageSource(ecr),
       deleter: createImageDeleter(ecr),
       archiver: createImageArchiver(ecr),
-      imageUses: async () => [],
+      inUsePicture: async () => ({ uses: [], failures: [] }),
       progress: memoryProgress(),
       marks: memoryMarks(),
     },

@@ -128,7 +128,8 @@ export const SCENARIOS: readonly Scenario[] = [
     id: 'ecs-unavailable',
     kind: 'fault',
     tried: 'ECS answers 503 on every attempt',
-    outcome: 'item failure before any deletion (an image in use could not be ruled out); no report',
+    outcome:
+      'nothing deleted (an image in use could not be ruled out): the message is acknowledged with a held Cleanup Report naming the ECS and Lambda sources (the next scheduled run reads them again)',
   },
   {
     fn: 'cleanupWorker',

@@ -304,10 +304,19 @@ describeScenarios('cleanupWorker', {
 
     const response = await worker(sqsEvent([request]), context());
 
-    expect(response.batchItemFailures).toHaveLength(1);
+    // Held, not failed: the report names the sources, InUseSourceFailures counts them, the next run retries.
+    expect(response.batchItemFailures).toEqual([]);
     expect(world.aws.calls.count('BatchDeleteImage')).toBe(0);
     expect(imagesLeft()).toBe(5);
-    expect(reports()).toEqual([]);
+    const [report] = reports().map((entry) => JSON.parse(entry.Detail ?? '{}'));
+    expect(report).toMatchObject({ held: true, imagesDeleted: 0, severity: 'warning' });
+    expect(report.inUseSourceFailures).toEqual([
+      expect.objectContaining({
+        source: expect.stringMatching(/^ecs:/),
+        reason: expect.stringMatching(/^ServiceUnavailableException/),
+      }),
+      expect.objectContaining({ source: expect.stringMatching(/^lambda:/) }),
+    ]);
   },
   'publish-fails-resume': async () => {
     const request = repositoryWithFiveImages();

@@ -88,6 +88,17 @@ describe('cleanupWorker metrics', () => {
       DryRun: 'true',
     });
   });
+  it('counts failed in-use sources on the service dimension alone, which InUseSourceFailuresAlarm reads, dry run or not', () => {
+    createCleanupMetrics(metrics).inUseSourceFailures({ dryRun: true, failures: 2 });
+
+    expect(metric(CLEANUP_METRICS.inUseSourceFailures)).toEqual({
+      value: 2,
+      unit: 'Count',
+      namespace: 'ecr-warden',
+      dimensions: ['service'],
+      dimensionValues: { service: 'ecr-warden' },
+    });
+  });
 });
 
 describe('scanFindings metrics', () => {

@@ -40,6 +40,8 @@ function cleaned(overrides: Partial<Extract<RepositoryCleanupOutcome, { kind: 'c
     transitions: { archived: [], bytesArchived: 0, failures: [], skipped: [], calls: 0 },
     previously: undefined,
     deletionLimit: null,
+    inUseSourceFailures: [],
+    held: false,
     ...overrides,
   };
   return outcome;
@@ -177,6 +179,39 @@ describe('buildCleanupReport', () => {
       ],
     });
     expect(detail.summary).toContain('1 archived');
+  });
+
+  it('reports a held repository as a warning that leads with the failed sources, nothing deleted', () => {
+    const nothing = { deleted: [], bytesDeleted: 0, alreadyGone: [], failures: [], skipped: [], calls: 0 };
+    const failures = [
+      {
+        source: 'kubernetes:prod-eks',
+        reason: 'TimeoutError: connect ETIMEDOUT 10.0.3.7:443',
+        errorName: 'TimeoutError',
+      },
+      { source: 'external:argocd-prod', reason: 'StaleInUseListError: generated 30 h ago' },
+    ];
+
+    const { detail } = buildCleanupReport(
+      cleaned({ deletions: nothing, held: true, inUseSourceFailures: failures }),
+      WHERE,
+    );
+
+    expect(governanceDetailSchemas['Cleanup Report'].safeParse(detail).success).toBe(true);
+    expect(detail).toMatchObject({
+      severity: 'warning',
+      summary: 'payments/api: held, nothing deleted: an in-use source could not be read; 3 kept',
+      imagesDeleted: 0,
+      bytesReclaimed: 0,
+      held: true,
+      imagesHeld: 2,
+      inUseSourceFailures: failures,
+    });
+    const report = detail as { notes: string[]; topKeepReasons: { kind: string; count: number }[] };
+    expect(report.notes[0]).toBe(
+      'Held: kubernetes:prod-eks could not be read (TimeoutError: connect ETIMEDOUT 10.0.3.7:443) and 1 other source(s); 2 deletion(s) wait for a run that reads every source.',
+    );
+    expect(report.topKeepReasons).toContainEqual({ kind: 'in-use-source-failed', count: 2 });
   });
 
   it('reports a repository that was deleted before the run as nothing to do', () => {

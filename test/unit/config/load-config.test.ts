@@ -33,7 +33,16 @@ describe('parseConfig', () => {
       schedule: 'rate(1 day)',
       dryRun: true,
       rules: [],
-      protect: { tags: [], taskDefinitionRevisions: 3 },
+      protect: {
+        tags: [],
+        taskDefinitionRevisions: 3,
+        // Issue 14's sources are all off: the in-use picture is this account's ECS and Lambda, as before.
+        workloadAccounts: [],
+        workloadRoleName: 'ecr-warden-workload-reader',
+        batch: false,
+        appRunner: false,
+        external: [],
+      },
       keepAtLeast: 0,
     });
   });

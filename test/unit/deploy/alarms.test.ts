@@ -54,6 +54,17 @@ describe('buildAlarmResources', () => {
     });
   });
 
+  it('alarms when cleanupWorker could not read an in-use source (the held repositories reach no DLQ)', () => {
+    expect(alarms.InUseSourceFailuresAlarm?.Properties).toEqual({
+      ...DEFAULTS.lambda,
+      AlarmName: 'ecr-warden-prod-in-use-source-failures',
+      AlarmDescription: expect.stringMatching(/^cleanupWorker: an in-use source could not be read/),
+      Namespace: 'ecr-warden',
+      MetricName: 'InUseSourceFailures',
+      Dimensions: [{ Name: 'service', Value: 'ecr-warden' }],
+    });
+  });
+
   it('makes exactly one alarm per function metric, queue and ecr-warden metric, nothing else', () => {
     expect(Object.keys(alarms)).toHaveLength(
       FUNCTION_ALARMS.length * 2 + QUEUE_ALARMS.length + METRIC_ALARMS.length,

@@ -200,6 +200,36 @@ describe('renderSlackMessage', () => {
   });
 });
 
+describe('renderSlackMessage of a held Cleanup Report', () => {
+  it('leads with the hold and lists each in-use source that could not be read, escaped', () => {
+    const event = governanceEvent('cleanup-report');
+    const detail = {
+      ...(event.detail as object),
+      imagesDeleted: 0,
+      held: true,
+      imagesHeld: 4,
+      inUseSourceFailures: [
+        { source: 'kubernetes:prod-eks', reason: 'TimeoutError: no answer <after> 120 s' },
+        {
+          source: 'account:222222222222/us-east-1',
+          reason: 'the workload role could not be assumed: AccessDenied',
+        },
+      ],
+    };
+
+    const message = renderSlackMessage({ detailType: 'Cleanup Report', detail } as GovernanceEvent);
+
+    const text = JSON.stringify(message.blocks);
+    expect(text).toContain('nothing deleted: 2 in-use source(s) could not be read; 4 deletion(s) wait');
+    expect(text).toContain(
+      ':no_entry: `kubernetes:prod-eks` could not be read: TimeoutError: no answer &lt;after&gt; 120 s',
+    );
+    expect(text).toContain('`account:222222222222/us-east-1` could not be read');
+    expect(text.indexOf('Held')).toBeLessThan(text.indexOf('Reclaimed'));
+    expectWithinSlackLimits(message);
+  });
+});
+
 describe('renderPlainText', () => {
   it('gives the same facts without mrkdwn, for the CLI and logs', () => {
     const text = renderPlainText(governanceEvent('vulnerability-alert'));

@@ -1,0 +1,98 @@
+import { listWorkloadImageUses } from '../shared/cleanup/workload-images';
+import { buildInUseList } from '../shared/inuse/in-use-list';
+import { type InUseSourceFailure, readInUsePicture } from '../shared/inuse/in-use-picture';
+import { localWorkloadSources } from '../shared/inuse/in-use-sources';
+import { CliError } from './errors';
+import { readJsonFile } from './input';
+import { checkRegionOption } from './live-options';
+import { parseNowOption } from './now-option';
+
+export interface InUseListOptions {
+  /** A snapshot file; without it the picture is read live, read-only, in the user's account and region. */
+  snapshot?: string;
+  region?: string;
+  /** The list's `source` (default `ecr-warden:<account>/<region>`). */
+  source?: string;
+  /** generatedAt of a snapshot's list (default: the snapshot's takenAt). */
+  now?: string;
+  /** ACTIVE revisions of each task definition family counted in use (default 3, as cleanup.protect). */
+  taskDefinitionRevisions?: string;
+}
+
+const DEFAULT_TASK_DEFINITION_REVISIONS = 3;
+const SOURCE_NAME = /^[A-Za-z0-9][A-Za-z0-9._:/@-]{0,127}$/;
+
+/**
+ * `ecr-warden inuse list [--snapshot FILE | --region R]`: the in-use picture ecr-warden sees, in the
+ * external list format (shared/inuse/in-use-list.ts), to feed another deployment's
+ * `cleanup.protect.external`. Live, it reads this account's ECS and Lambda (the other sources join
+ * when their adapters are wired). A list that misses a source would let its reader delete what that
+ * source runs, so a failed source prints no list: exit 2 with the source and the reason.
+ */
+export async function runInUseList(options: InUseListOptions, write: (text: string) => void): Promise<void> {
+  const revisions = revisionsOption(options.taskDefinitionRevisions);
+  if (options.snapshot !== undefined && options.region !== undefined) {
+    throw new CliError('--snapshot and --region are exclusive: a snapshot holds its own region');
+  }
+  if (options.region !== undefined) checkRegionOption(options.region);
+  if (options.source !== undefined && !SOURCE_NAME.test(options.source)) {
+    throw new CliError(`--source: "${options.source}" must be 1-128 of A-Z a-z 0-9 . _ : / @ -`);
+  }
+  const { account, region, generatedAt, uses } =
+    options.snapshot === undefined
+      ? await readLivePicture(options, revisions)
+      : await readSnapshotPicture(options.snapshot, options.now, revisions);
+  const source = options.source ?? `ecr-warden:${account}/${region}`;
+  write(`${JSON.stringify(buildInUseList(source, generatedAt, uses), null, 2)}\n`);
+}
+
+async function readSnapshotPicture(path: string, now: string | undefined, taskDefinitionRevisions: number) {
+  const { readSnapshot, SnapshotError, formatSnapshotIssue } = await import('../shared/cleanup/snapshot');
+  const document = readJsonFile(path, 'snapshot');
+  try {
+    const snapshot = readSnapshot(document);
+    const { uses } = listWorkloadImageUses(snapshot.workloads, { taskDefinitionRevisions });
+    const generatedAt = now === undefined ? snapshot.takenAt : parseNowOption(now);
+    return { account: snapshot.account, region: snapshot.region, generatedAt, uses };
+  } catch (error) {
+    if (error instanceof SnapshotError) {
+      const [first] = error.issues;
+      const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more)` : '';
+      throw new CliError(
+        `snapshot file ${path} is not a valid snapshot: ${first === undefined ? '' : formatSnapshotIssue(first)}${more}`,
+      );
+    }
+    throw error;
+  }
+}
+
+async function readLivePicture(options: InUseListOptions, taskDefinitionRevisions: number) {
+  // Loaded for the live path only: the snapshot path never loads the AWS SDK.
+  const { readLiveInUseSources } = await import('./live-registry');
+  const live = await readLiveInUseSources(options.region === undefined ? {} : { region: options.region });
+  try {
+    const place = { account: live.account, region: live.region };
+    const picture = await readInUsePicture(
+      localWorkloadSources(live.workloads(taskDefinitionRevisions), place, { taskDefinitionRevisions }),
+      { concurrency: 2 },
+    );
+    if (picture.failures.length > 0) throw new CliError(describeFailures(picture.failures));
+    return { ...place, generatedAt: Date.now(), uses: picture.uses };
+  } finally {
+    live.destroy();
+  }
+}
+
+function describeFailures(failures: readonly InUseSourceFailure[]): string {
+  const [first] = failures;
+  const more = failures.length > 1 ? ` (and ${failures.length - 1} more source(s))` : '';
+  return `in-use source ${first?.source} could not be read: ${first?.reason}${more}; no list printed (a list without it would let its reader delete what it runs)`;
+}
+
+function revisionsOption(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_TASK_DEFINITION_REVISIONS;
+  if (!/^\d{1,3}$/.test(value)) {
+    throw new CliError(`--task-definition-revisions must be a whole number from 0 to 999, got "${value}"`);
+  }
+  return Number(value);
+}

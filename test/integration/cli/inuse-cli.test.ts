@@ -1,0 +1,126 @@
+// `ecr-warden inuse list`: from a snapshot as a user runs it (the built CLI, a child process), and
+// live in-process on the registry simulator (which stubs this process's SDK clients).
+import { join } from 'node:path';
+import { AccessDeniedException, ListClustersCommand } from '@aws-sdk/client-ecs';
+import { ListFunctionsCommand } from '@aws-sdk/client-lambda';
+import { CliError } from '../../../cli/errors';
+import { runInUseList } from '../../../cli/inuse-command';
+import type { InstalledSimulator } from '../../../local/registry-sim/adapter/install';
+import { createRegistrySimulator } from '../../../local/registry-sim/simulator';
+import { parseEcrImageReference } from '../../../shared/cleanup/image-reference';
+import { buildCli, expectOneLineError, ROOT, runCli } from '../../support/cli';
+
+const EXAMPLE_SNAPSHOT = join(ROOT, 'examples', 'snapshot', 'snapshot.json');
+
+describe('ecr-warden inuse list --snapshot', () => {
+  beforeAll(() => {
+    buildCli();
+  });
+
+  it('prints the external list format: the source, the snapshot time, every image its workloads use', () => {
+    const run = runCli('inuse', 'list', '--snapshot', EXAMPLE_SNAPSHOT);
+
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const list = JSON.parse(run.stdout);
+    expect(Object.keys(list)).toEqual(['source', 'generatedAt', 'images']);
+    expect(list.source).toMatch(/^ecr-warden:\d{12}\/[a-z0-9-]+$/);
+    expect(list.generatedAt).toBe('2026-11-01T06:00:00.000Z');
+    expect(list.images.length).toBeGreaterThan(0);
+    expect([...list.images].sort()).toEqual(list.images);
+    expect(new Set(list.images).size).toBe(list.images.length);
+    // Each one reads back as an ECR reference, as cleanup.protect.external will read it.
+    for (const image of list.images) expect(parseEcrImageReference(image)).toBeDefined();
+  });
+
+  it('names the list with --source and dates it with --now', () => {
+    const run = runCli(
+      'inuse',
+      'list',
+      '--snapshot',
+      EXAMPLE_SNAPSHOT,
+      '--source',
+      'central-registry',
+      '--now',
+      '2026-12-01T00:00:00Z',
+    );
+
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      source: 'central-registry',
+      generatedAt: '2026-12-01T00:00:00.000Z',
+    });
+  });
+
+  it.each([
+    { args: ['--snapshot', '/nonexistent/snapshot.json'], error: /snapshot file not found: \/nonexistent/ },
+    {
+      args: ['--snapshot', EXAMPLE_SNAPSHOT, '--source', 'has space'],
+      error: /--source: "has space" must be/,
+    },
+    { args: ['--snapshot', EXAMPLE_SNAPSHOT, '--now', 'yesterday'], error: /--now must be an ISO 8601 date/ },
+    {
+      args: ['--snapshot', EXAMPLE_SNAPSHOT, '--task-definition-revisions', 'all'],
+      error: /--task-definition-revisions must be a whole number/,
+    },
+    {
+      args: ['--snapshot', EXAMPLE_SNAPSHOT, '--region', 'us-east-1'],
+      error: /--snapshot and --region are exclusive/,
+    },
+    { args: ['--snapshot', join(ROOT, 'package.json')], error: /is not a valid snapshot/ },
+    { args: ['--snapshots', EXAMPLE_SNAPSHOT], error: /Unknown option '--snapshots'/ },
+  ])('exits 2 with one line for $args', ({ args, error }) => {
+    expectOneLineError(runCli('inuse', 'list', ...args), error);
+  });
+});
+
+describe('ecr-warden inuse list (live)', () => {
+  let aws: InstalledSimulator;
+  beforeEach(() => {
+    const sim = createRegistrySimulator();
+    sim.loadSample();
+    aws = sim.install();
+  });
+  afterEach(() => {
+    aws.restore();
+  });
+
+  async function list(): Promise<{ source: string; generatedAt: string; images: string[] }> {
+    let out = '';
+    await runInUseList({ region: 'us-east-1' }, (text) => {
+      out += text;
+    });
+    return JSON.parse(out);
+  }
+
+  it("lists what this account's ECS tasks, services and Lambda functions run", async () => {
+    const printed = await list();
+
+    expect(printed.source).toMatch(/^ecr-warden:\d{12}\/us-east-1$/);
+    expect(Date.parse(printed.generatedAt)).not.toBeNaN();
+    expect(printed.images.length).toBeGreaterThan(0);
+    expect(printed.images.every((image) => parseEcrImageReference(image) !== undefined)).toBe(true);
+  });
+
+  it('prints no list when a source cannot be read, and names it', async () => {
+    aws.mocks.ecs
+      .on(ListClustersCommand)
+      .rejects(
+        new AccessDeniedException({ message: 'not authorized to perform: ecs:ListClusters', $metadata: {} }),
+      );
+
+    // Lambda is refused too, so that no read is still in flight when the test ends.
+    aws.mocks.lambda.on(ListFunctionsCommand).rejects(
+      Object.assign(new Error('not authorized to perform: lambda:ListFunctions'), {
+        name: 'AccessDeniedException',
+      }),
+    );
+
+    const failure = list();
+
+    await expect(failure).rejects.toThrow(CliError);
+    await expect(failure).rejects.toThrow(
+      /^in-use source ecs:\d{12}\/us-east-1 could not be read: AccessDeniedException: not authorized to perform: ecs:ListClusters \(and 1 more source\(s\)\); no list printed/,
+    );
+  });
+});
