@@ -65,7 +65,7 @@ describe('inUseSourcesIamStatements', () => {
     ]);
   });
 
-  it(`reads exactly the external lists’ objects, a key holding `\${` taken literally`, () => {
+  it('reads exactly the external lists’ objects, a key holding `${` taken literally', () => {
     const statements = inUseSourcesIamStatements({
       ...NONE,
       external: [
