@@ -1,0 +1,51 @@
+import { bundleDefines, bundledSources } from '../../../deploy/bundle-defines';
+
+const NONE = {
+  workloadAccounts: [],
+  workloadRoleName: 'ecr-warden-workload-reader',
+  batch: false,
+  appRunner: false,
+  external: [],
+};
+
+describe('bundle defines', () => {
+  it('leaves every optional reader out of the bundles of a config that reads only ECS and Lambda', () => {
+    expect(bundleDefines(NONE)).toEqual({
+      ECR_WARDEN_BUNDLE_KUBERNETES: 'false',
+      ECR_WARDEN_BUNDLE_WORKLOAD_ACCOUNTS: 'false',
+      ECR_WARDEN_BUNDLE_BATCH: 'false',
+      ECR_WARDEN_BUNDLE_APP_RUNNER: 'false',
+      ECR_WARDEN_BUNDLE_EXTERNAL: 'false',
+      ECR_WARDEN_BUNDLE_INSPECTOR: 'false',
+    });
+  });
+
+  it('bundles the Kubernetes reader for local clusters and for clusters read in a workload account', () => {
+    expect(bundledSources({ ...NONE, kubernetes: { clusters: 'all' } }).kubernetes).toBe(true);
+    expect(bundledSources({ ...NONE, kubernetes: { clusters: [] } }).kubernetes).toBe(false);
+    const remote = bundledSources({
+      ...NONE,
+      workloadAccounts: [{ account: '222222222222', kubernetesClusters: ['prod-eks'] }],
+    });
+    expect(remote).toMatchObject({ kubernetes: true, workloadAccounts: true });
+  });
+
+  it('bundles each other reader exactly when the config turns its source on', () => {
+    expect(
+      bundledSources({
+        ...NONE,
+        batch: true,
+        appRunner: true,
+        external: [{ bucket: 'b', key: 'k' }],
+        inspectorInUseDays: 30,
+      }),
+    ).toEqual({
+      kubernetes: false,
+      workloadAccounts: false,
+      batch: true,
+      appRunner: true,
+      external: true,
+      inspector: true,
+    });
+  });
+});
