@@ -1,5 +1,3 @@
-import type { InUseSourcesIamInput } from './iam/in-use-sources-iam';
-
 /**
  * esbuild `define`s that leave out of the Lambda bundles the in-use readers the config does not use
  * (`custom.esbuild.define` in serverless.yml, from deploy/resolve-variables.cjs). The SDK clients of
@@ -23,12 +21,18 @@ export const BUNDLE_FLAGS = {
 
 export type BundledSource = keyof typeof BUNDLE_FLAGS;
 
-export interface BundleInput extends InUseSourcesIamInput {
-  /** Clusters read in the workload accounts (through their reader role). */
+/** The parts of `cleanup.protect` that decide which readers a bundle holds. */
+export interface BundleInput {
+  kubernetes?: { clusters: 'all' | readonly string[] } | undefined;
+  /** With the clusters read in each workload account (through its reader role). */
   workloadAccounts: readonly {
     account: string;
     kubernetesClusters?: 'all' | readonly string[] | undefined;
   }[];
+  batch: boolean;
+  appRunner: boolean;
+  external: readonly unknown[];
+  inspectorInUseDays?: number | undefined;
 }
 
 /** Which readers a deployment with this `cleanup.protect` calls. */

@@ -53,18 +53,27 @@ export function lambdaReadStatements(arnsOf: ArnsOf): IamStatement[] {
 }
 
 /**
- * EKS: ListClusters names no resource type; DescribeCluster (endpoint and certificate authority) is
- * scoped to clusters. What the Kubernetes API then answers is authorized by the cluster's access
- * entries (AmazonEKSViewPolicy), not by IAM.
+ * EKS: DescribeCluster (endpoint and certificate authority) is scoped to clusters: a name becomes the
+ * role's cluster ARNs, an ARN is taken as it is. ListClusters names no resource type and is needed only
+ * for `all`, with DescribeCluster on every cluster. What the Kubernetes API then answers is authorized
+ * by the cluster's access entries (AmazonEKSViewPolicy), not by IAM; the token is a presigned
+ * sts:GetCallerIdentity request, which needs no permission.
  */
-export function eksReadStatements(arnsOf: ArnsOf, clusterNames: readonly string[] | 'all'): IamStatement[] {
-  const clusters = clusterNames === 'all' ? ['*'] : [...new Set(clusterNames)].sort();
+export function eksReadStatements(arnsOf: ArnsOf, clusters: readonly string[] | 'all'): IamStatement[] {
+  if (clusters === 'all') {
+    return [
+      { Effect: 'Allow', Action: ['eks:ListClusters'], Resource: ['*'] },
+      { Effect: 'Allow', Action: ['eks:DescribeCluster'], Resource: arnsOf('eks', 'cluster/*') },
+    ];
+  }
+  if (clusters.length === 0) return [];
   return [
-    { Effect: 'Allow', Action: ['eks:ListClusters'], Resource: ['*'] },
     {
       Effect: 'Allow',
       Action: ['eks:DescribeCluster'],
-      Resource: clusters.flatMap((name) => arnsOf('eks', `cluster/${name}`)),
+      Resource: [...new Set(clusters)]
+        .sort()
+        .flatMap((cluster) => (cluster.startsWith('arn:') ? [cluster] : arnsOf('eks', `cluster/${cluster}`))),
     },
   ];
 }
@@ -84,6 +93,8 @@ export function appRunnerReadStatements(arnsOf: ArnsOf): IamStatement[] {
 
 /** The parts of `cleanup.protect` the cleanup worker's role depends on (issue 14's in-use sources). */
 export interface InUseSourcesIamInput {
+  /** `cleanup.protect.kubernetes.clusters` of the worker's own account (names or ARNs, or `all`). */
+  kubernetesClusters?: readonly string[] | 'all' | undefined;
   workloadAccounts: readonly { account: string }[];
   /** `cleanup.protect.workloadRoleName` (default ecr-warden-workload-reader). */
   workloadRoleName: string;
@@ -100,6 +111,7 @@ export interface InUseSourcesIamInput {
  *
  * - `sts:AssumeRole` on exactly the workload-reader role of each workload account (resource type
  *   `role`), https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecuritytokenservice.html;
+ * - EKS DescribeCluster on the clusters of its own account it reads (ListClusters only for `all`);
  * - Batch and App Runner reads in its own account and region, as in the workload accounts;
  * - `s3:GetObject` on exactly each external list's object (`arn:aws:s3:::<bucket>/<key>`), no
  *   s3:ListBucket: S3 then answers a missing key with AccessDenied, which fails closed the same way
@@ -111,6 +123,9 @@ export interface InUseSourcesIamInput {
  */
 export function inUseSourceStatements(input: InUseSourcesIamInput, arnsOf: ArnsOf): IamStatement[] {
   const statements: IamStatement[] = [];
+  if (input.kubernetesClusters !== undefined) {
+    statements.push(...eksReadStatements(arnsOf, input.kubernetesClusters));
+  }
   const accounts = [...new Set(input.workloadAccounts.map(({ account }) => account))].sort();
   if (accounts.length > 0) {
     statements.push({

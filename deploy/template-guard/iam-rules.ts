@@ -40,7 +40,7 @@ export const RESOURCE_STAR_ACTIONS: Readonly<Record<string, { kind: 'read' | 'wr
   'lambda:ListFunctions': { kind: 'read', source: `${SAR}/list_awslambda.html` },
   // The in-use sources of cleanup.protect (deploy/iam/in-use-sources-iam.ts): list and describe actions
   // without a resource type.
-  'eks:ListClusters': { kind: 'read', source: `${SAR}/list_amazonelasticcontainerserviceforkubernetes.html` },
+  'eks:ListClusters': { kind: 'read', source: `${SAR}/list_amazonelastickubernetesservice.html` },
   'batch:DescribeJobDefinitions': { kind: 'read', source: `${SAR}/list_awsbatch.html` },
   'apprunner:ListServices': { kind: 'read', source: `${SAR}/list_awsapprunner.html` },
   'inspector2:ListCoverage': { kind: 'read', source: `${SAR}/list_amazoninspector2.html` },

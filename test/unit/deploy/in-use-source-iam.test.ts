@@ -78,4 +78,37 @@ describe('inUseSourceStatements (the cleanup worker role, issue 14 sources)', ()
       [['inspector2:ListCoverage'], ['*']],
     ]);
   });
+  it('scopes DescribeCluster to the local clusters named, by name in the stack account or by ARN as given, without ListClusters', () => {
+    const statements = inUseSourceStatements(
+      {
+        ...NONE,
+        kubernetesClusters: ['prod-eks', 'arn:aws:eks:eu-west-1:111111111111:cluster/ops', 'prod-eks'],
+      },
+      inRegion,
+    );
+
+    expect(statements).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['eks:DescribeCluster'],
+        Resource: [
+          'arn:aws:eks:eu-west-1:111111111111:cluster/ops',
+          { 'Fn::Sub': `arn:\${AWS::Partition}:eks:\${AWS::Region}:\${AWS::AccountId}:cluster/prod-eks` },
+        ],
+      },
+    ]);
+  });
+
+  it('adds ListClusters, and DescribeCluster on every cluster of the region, only for `all`; nothing for no cluster', () => {
+    const statements = inUseSourceStatements({ ...NONE, kubernetesClusters: 'all' }, inRegion);
+
+    expect(statements.flatMap((statement) => statement.Action)).toEqual([
+      'eks:ListClusters',
+      'eks:DescribeCluster',
+    ]);
+    expect(statements[1]?.Resource).toEqual([
+      { 'Fn::Sub': `arn:\${AWS::Partition}:eks:\${AWS::Region}:\${AWS::AccountId}:cluster/*` },
+    ]);
+    expect(inUseSourceStatements({ ...NONE, kubernetesClusters: [] }, inRegion)).toEqual([]);
+  });
 });

@@ -88,7 +88,6 @@ describe('workloadReaderRoleTemplate', () => {
 
     expect(actionsOf(statements)).toEqual(
       expect.arrayContaining([
-        'eks:ListClusters',
         'eks:DescribeCluster',
         'batch:DescribeJobDefinitions',
         'apprunner:ListServices',
@@ -117,9 +116,10 @@ describe('workloadReaderRoleTemplate', () => {
       'ecs:ListServices',
       'ecs:ListTaskDefinitions',
       'ecs:ListTasks',
-      'eks:ListClusters',
       'lambda:ListFunctions',
     ]);
+    // Named clusters need no listing: ListClusters is for `all` only.
+    expect(actionsOf(statements)).not.toContain('eks:ListClusters');
   });
 
   it('refuses a role name IAM would refuse', () => {
