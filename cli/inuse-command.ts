@@ -1,5 +1,5 @@
 import { listWorkloadImageUses } from '../shared/cleanup/workload-images';
-import { buildInUseList } from '../shared/inuse/in-use-list';
+import { serializeExternalImageList } from '../shared/inuse/external-image-list';
 import { type InUseSourceFailure, readInUsePicture } from '../shared/inuse/in-use-picture';
 import { localWorkloadSources } from '../shared/inuse/in-use-sources';
 import { CliError } from './errors';
@@ -43,7 +43,7 @@ export async function runInUseList(options: InUseListOptions, write: (text: stri
       ? await readLivePicture(options, revisions)
       : await readSnapshotPicture(options.snapshot, options.now, revisions);
   const source = options.source ?? `ecr-warden:${account}/${region}`;
-  write(`${JSON.stringify(buildInUseList(source, generatedAt, uses), null, 2)}\n`);
+  write(serializeExternalImageList(uses, { source, generatedAt }));
 }
 
 async function readSnapshotPicture(path: string, now: string | undefined, taskDefinitionRevisions: number) {
