@@ -4,6 +4,8 @@ import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { CleanupWorkerDependencies } from '../cleanup/process-cleanup-batch';
 import type { CleanupConfig } from '../config/schema';
+import { createInUseConverters } from '../inuse/in-use-converters';
+import { composeInUseSources } from '../inuse/in-use-sources';
 import type { StructuredLogger } from '../logger';
 import { createCleanupMetrics } from '../metrics/cleanup-metrics';
 import { createCleanupRunProgressStore, createGraceMarkStore } from './cleanup-state';
@@ -12,6 +14,7 @@ import { createGovernancePublisher } from './governance-publisher';
 import { createIdempotencyGuard } from './idempotency';
 import { createImageArchiver } from './image-archiver';
 import { createImageDeleter } from './image-deleter';
+import { createInUseReaders } from './in-use-readers';
 import { createRepositoryImageSource } from './repository-images';
 import { createStateStore, type StateStoreSettings } from './state-store';
 import { createWorkloadInventory } from './workload-inventory';
@@ -51,6 +54,26 @@ export function createCleanupWorkerDependencies(settings: {
       ...(settings.ecs === undefined ? {} : { ecs: settings.ecs }),
       ...(settings.lambda === undefined ? {} : { lambda: settings.lambda }),
     }),
+    // Every other source cleanup.protect names, read once per invocation (batch): new readers each
+    // time, so that each workload account is assumed once per invocation and a deployment since is seen.
+    otherInUseSources: (local) =>
+      composeInUseSources({
+        protect: settings.cleanup.protect,
+        local,
+        localWorkloads: false,
+        readers: createInUseReaders({
+          functionName: 'cleanupWorker',
+          region: local.region,
+          taskDefinitionRevisions: settings.cleanup.protect.taskDefinitionRevisions,
+          ...(settings.ecs === undefined ? {} : { ecs: settings.ecs }),
+          ...(settings.lambda === undefined ? {} : { lambda: settings.lambda }),
+          now,
+        }),
+        converters: createInUseConverters({
+          taskDefinitionRevisions: settings.cleanup.protect.taskDefinitionRevisions,
+        }),
+        now,
+      }),
     progress: createCleanupRunProgressStore(store, now),
     marks: createGraceMarkStore(store),
     guard: createIdempotencyGuard({ store, now: () => new Date(now()) }),

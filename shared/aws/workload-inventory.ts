@@ -61,7 +61,13 @@ export interface WorkloadInventorySettings {
  * Every listing is paginated to the end. A failure (AccessDenied, throttling after the SDK's retries)
  * fails the whole read: cleanup never runs on a partial in-use picture.
  */
-export function createWorkloadInventory(settings: WorkloadInventorySettings): WorkloadSource {
+/** The in-use picture's two halves, each readable alone (one in-use source each, shared/inuse/in-use-sources.ts). */
+export interface WorkloadInventory extends WorkloadSource {
+  readEcs(): Promise<Workloads['ecs']>;
+  readLambda(): Promise<Workloads['lambda']>;
+}
+
+export function createWorkloadInventory(settings: WorkloadInventorySettings): WorkloadInventory {
   const ecs = settings.ecs ?? ecsClient;
   const lambda = settings.lambda ?? lambdaClient;
   const concurrency = settings.concurrency ?? 4;
@@ -190,6 +196,8 @@ export function createWorkloadInventory(settings: WorkloadInventorySettings): Wo
       const [ecsWorkloads, lambdaWorkloads] = await Promise.all([readEcs(), readLambda()]);
       return { ecs: ecsWorkloads, lambda: lambdaWorkloads };
     },
+    readEcs,
+    readLambda,
   };
 }
 

@@ -48,10 +48,11 @@ export interface CleanupWorkerDependencies {
   archiver: ImageArchiver;
   workloads: WorkloadSource;
   /**
-   * The in-use sources of a live run, given the worker's account and region (shared/inuse/in-use-sources.ts
-   * composes them from cleanup.protect). Default: this account's ECS and Lambda, read from `workloads`.
+   * The in-use sources of a live run beyond this account's ECS and Lambda (which `workloads` reads),
+   * given the worker's account and region: shared/inuse/in-use-sources.ts composes them from
+   * cleanup.protect (clusters, workload accounts, Batch, App Runner, external lists, Inspector).
    */
-  inUseSources?: (local: Place) => readonly InUseSource[];
+  otherInUseSources?: (local: Place) => readonly InUseSource[];
   /** A source that has not answered after this long fails (default 120 s): the repository is held, not stuck. */
   inUseSourceTimeoutMs?: number;
   progress: CleanupRunProgressStore;
@@ -110,12 +111,12 @@ export async function openCleanupBatch(
   // One in-use picture for the whole batch, read on first use, in the account of the first request
   // (the registry's: the worker's own).
   let local: Place | undefined;
-  const inUseSources =
-    dependencies.inUseSources ??
-    ((place: Place) =>
-      localWorkloadSources(dependencies.workloads, place, {
-        taskDefinitionRevisions: cleanup.protect.taskDefinitionRevisions,
-      }));
+  const inUseSources = (place: Place): InUseSource[] => [
+    ...localWorkloadSources(dependencies.workloads, place, {
+      taskDefinitionRevisions: cleanup.protect.taskDefinitionRevisions,
+    }),
+    ...(dependencies.otherInUseSources?.(place) ?? []),
+  ];
   const workloads = createInUseCache(() => inUseSources(local ?? { account: 'unknown', region }), {
     concurrency: IN_USE_SOURCE_CONCURRENCY,
     timeoutMs: dependencies.inUseSourceTimeoutMs ?? DEFAULT_IN_USE_SOURCE_TIMEOUT_MS,

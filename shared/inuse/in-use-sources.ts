@@ -44,13 +44,18 @@ export interface ComposeInUseSourcesSettings {
   converters: InUseConverters;
   /** Evaluation time, epoch ms (external lists' age, Inspector's window). */
   now: () => number;
+  /**
+   * False when the caller reads this account's ECS and Lambda itself (the cleanup worker, through its
+   * `workloads` port and localWorkloadSources): then only the other sources are composed.
+   */
+  localWorkloads?: boolean;
 }
 
 export function composeInUseSources(settings: ComposeInUseSourcesSettings): InUseSource[] {
   const { protect, local, readers, converters } = settings;
   const here: ReadPlace = { ...local };
   const sources: InUseSource[] = [
-    ...workloadSources(here, undefined, readers, converters),
+    ...(settings.localWorkloads === false ? [] : workloadSources(here, undefined, readers, converters)),
     ...clusterSources(protect.kubernetes?.clusters, here, undefined, readers, converters, ''),
   ];
   sources.push(...placeSources(protect, here, undefined, readers, converters));

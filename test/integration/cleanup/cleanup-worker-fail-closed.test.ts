@@ -6,9 +6,8 @@ import { BatchDeleteImageCommand, UpdateImageStorageClassCommand } from '@aws-sd
 import { AccessDeniedException } from '@aws-sdk/client-ecs';
 import { processCleanupBatch } from '../../../functions/batch/cleanup-batch';
 import type { CleanupMetrics } from '../../../shared/cleanup/cleanup-ports';
-import type { InUseSource } from '../../../shared/inuse/in-use-picture';
 import type { InUseReaders, Place } from '../../../shared/inuse/in-use-ports';
-import { composeInUseSources, localWorkloadSources } from '../../../shared/inuse/in-use-sources';
+import { composeInUseSources } from '../../../shared/inuse/in-use-sources';
 import { fakeConverters } from '../../support/in-use-fakes';
 import { createLambdaContext } from '../../support/lambda-context';
 import { useStateTable } from '../../support/state-table';
@@ -78,17 +77,6 @@ function deleteCalls(): number {
   return world.aws.mocks.ecr.commandCalls(BatchDeleteImageCommand).length;
 }
 
-/** The worker's default sources (this account's ECS and Lambda, from the simulator) plus `extra`. */
-function withSources(extra: (local: Place) => InUseSource[]) {
-  return (local: Place): InUseSource[] => {
-    const dependencies = world.dependencies(cleanupConfig());
-    return [
-      ...localWorkloadSources(dependencies.workloads, local, { taskDefinitionRevisions: 0 }),
-      ...extra(local),
-    ];
-  };
-}
-
 /** A workload account whose sources the readers answer from memory: nothing runs there. */
 function workloadAccountReaders(overrides: Partial<InUseReaders> = {}): InUseReaders {
   const empty = async () => [];
@@ -134,8 +122,9 @@ describe('cleanupWorker fails closed when an in-use source cannot be read', () =
       failure: 'a workload-account cluster that never answers',
       source: 'kubernetes:payments@222222222222/us-east-1',
       reason: /^InUseSourceTimeoutError: no answer after 50 ms$/,
-      sources: withSources((local) =>
+      sources: (local: Place) =>
         composeInUseSources({
+          localWorkloads: false,
           protect: cleanupConfig({
             protect: {
               workloadAccounts: [
@@ -148,7 +137,6 @@ describe('cleanupWorker fails closed when an in-use source cannot be read', () =
           converters,
           now: () => world.sim.clock.nowMs(),
         }).filter((source) => !source.name.endsWith(`:${ACCOUNT}/${REGION}`)),
-      ),
       workloads: undefined,
       failed: 1,
       wouldDelete: 2,
@@ -158,8 +146,9 @@ describe('cleanupWorker fails closed when an in-use source cannot be read', () =
       source: 'external:argocd-prod',
       reason:
         /^StaleExternalListError: external:argocd-prod: the list was generated at 2026-01-01T00:00:00Z, [\d.]+ hours ago, more than its maxAgeHours 24$/,
-      sources: withSources((local) =>
+      sources: (local: Place) =>
         composeInUseSources({
+          localWorkloads: false,
           protect: cleanupConfig({
             protect: { external: [{ source: 'argocd-prod', bucket: 'gitops-lists', key: 'prod.json' }] },
           }).protect,
@@ -168,7 +157,6 @@ describe('cleanupWorker fails closed when an in-use source cannot be read', () =
           converters,
           now: () => world.sim.clock.nowMs(),
         }).filter((source) => source.name.startsWith('external:')),
-      ),
       workloads: undefined,
       failed: 1,
       wouldDelete: 2,
@@ -186,7 +174,7 @@ describe('cleanupWorker fails closed when an in-use source cannot be read', () =
         world.dependencies(cleanup, {
           metrics: recorded.metrics,
           inUseSourceTimeoutMs: 50,
-          ...(sources === undefined ? {} : { inUseSources: sources }),
+          ...(sources === undefined ? {} : { otherInUseSources: sources }),
           ...(workloads === undefined ? {} : { workloads }),
         }),
       );
@@ -278,8 +266,9 @@ describe('cleanupWorker fails closed when an in-use source cannot be read', () =
   it('cleans exactly as before when every source reads: same deletions, same reports, no failure counted', async () => {
     const arranged = arrangeRepositories();
     const recorded = recordingMetrics();
-    const healthy = withSources((local) =>
+    const healthy = (local: Place) =>
       composeInUseSources({
+        localWorkloads: false,
         protect: cleanupConfig({
           protect: {
             workloadAccounts: [
@@ -293,13 +282,12 @@ describe('cleanupWorker fails closed when an in-use source cannot be read', () =
         readers: workloadAccountReaders(),
         converters,
         now: () => world.sim.clock.nowMs(),
-      }).filter((source) => !source.name.endsWith(`:${ACCOUNT}/${REGION}`)),
-    );
+      });
 
     const response = await processCleanupBatch(
       sqsEvent(REPOSITORIES.map((name) => cleanupRequest(name))),
       context(),
-      world.dependencies(cleanupConfig(), { metrics: recorded.metrics, inUseSources: healthy }),
+      world.dependencies(cleanupConfig(), { metrics: recorded.metrics, otherInUseSources: healthy }),
     );
 
     expect(response.batchItemFailures).toEqual([]);
