@@ -37,9 +37,11 @@ function loadWardenConfig() {
   }
 }
 
-/** @param {{ service: string, stage: string, alarmDefaults: object }} stack */
-function resolveVariables({ service, stage, alarmDefaults }) {
-  const config = loadWardenConfig();
+/**
+ * @param {{ service: string, stage: string, region: string, alarmDefaults: object }} stack
+ * @param {object} [config] the validated ecr-warden.yml (tests pass their own)
+ */
+function resolveVariables({ service, stage, region, alarmDefaults }, config = loadWardenConfig()) {
   const { stateTableStatement } = load('./iam/state-table-iam.ts');
   const table = load('../shared/state/table-definition.ts');
   const protection = table.stateTableProtection(stage);
@@ -55,6 +57,20 @@ function resolveVariables({ service, stage, alarmDefaults }) {
     cleanupWorkerIamStatements: load('./iam/cleanup-worker-iam.ts').cleanupWorkerIamStatements(
       config.cleanup,
     ),
+    // The in-use readers cleanup.protect does not use stay out of the bundles (deploy/bundle-defines.ts).
+    bundleDefines: load('./bundle-defines.ts').bundleDefines(config.cleanup.protect),
+    // An EKS access entry (AmazonEKSViewPolicy) for the worker's role on each cluster named by name
+    // (deploy/in-use-resources.ts); none without clusters.
+    inUseResources: load('./in-use-resources.ts').eksAccessEntryResources(
+      config.cleanup.protect.kubernetes?.clusters,
+      'CleanupWorkerIamRoleLambdaExecution',
+    ),
+    // cleanup.protect.kubernetes.vpc: the worker runs in the clusters' VPC to reach private endpoints
+    // (null when absent: the function gets no VpcConfig).
+    cleanupWorkerVpc: cleanupWorkerVpc(config.cleanup.protect.kubernetes?.vpc),
+    // The workload-reader role for cleanup.protect.workloadAccounts, written by
+    // scripts/write-workload-reader-template.cjs to .serverless/ecr-warden-workload-reader.json.
+    workloadReaderTemplate: workloadReaderTemplate(config.cleanup.protect, { service, stage, region }),
     scanningDigestSchedule: config.scanning.digest.schedule,
     // scanFindings: the findings ledger and its index, the idempotency records of alerts and digests.
     scanFindingsStateStatement: stateTableStatement('scanFindings', [
@@ -92,10 +108,21 @@ function resolveVariables({ service, stage, alarmDefaults }) {
   };
 }
 
+function cleanupWorkerVpc(vpc) {
+  return vpc === undefined ? null : { subnetIds: [...vpc.subnetIds], securityGroupIds: [...vpc.securityGroupIds] };
+}
+
+function workloadReaderTemplate(protect, hub) {
+  const roles = load('./workload-reader-role.ts');
+  const input = roles.workloadReaderRoleInput(protect, hub);
+  return input === undefined ? null : roles.workloadReaderRoleTemplate(input);
+}
+
 module.exports = async ({ resolveVariable }) =>
   resolveVariables({
     service: await resolveVariable('self:service'),
     stage: await resolveVariable('sls:stage'),
+    region: await resolveVariable('self:provider.region'),
     alarmDefaults: await resolveVariable('self:custom.alarmDefaults'),
   });
 module.exports.resolveVariables = resolveVariables;

@@ -1,7 +1,7 @@
 import { getAtt, type IamStatement, regionalArn } from './iam-statement';
 import { repositoryArnPatterns } from './repository-guard-iam';
 import { stateTableStatement } from './state-table-iam';
-import { ecsReadStatements, lambdaReadStatements } from './workload-read-iam';
+import { ecsReadStatements, inUseSourceStatements, lambdaReadStatements } from './workload-read-iam';
 
 /**
  * The IAM statements of cleanupWorker's own role (serverless-iam-roles-per-function), built from
@@ -53,6 +53,19 @@ export function cleanupRepositoryArns(rules: readonly { repositories: readonly s
 export interface CleanupIamInput {
   dryRun: boolean;
   rules: readonly CleanupIamRule[];
+  /** The in-use sources beyond this account's ECS and Lambda (`cleanup.protect`); none when absent. */
+  protect?: CleanupProtectIamInput;
+}
+
+/** The parts of `cleanup.protect` the worker's role depends on (its in-use sources). */
+export interface CleanupProtectIamInput {
+  kubernetes?: { clusters: 'all' | readonly string[] } | undefined;
+  workloadAccounts: readonly { account: string }[];
+  workloadRoleName: string;
+  batch: boolean;
+  appRunner: boolean;
+  external: readonly { bucket: string; key: string }[];
+  inspectorInUseDays?: number | undefined;
 }
 
 export interface CleanupIamRule {
@@ -95,6 +108,20 @@ export function cleanupWorkerIamStatements(
   statements.push(
     ...ecsReadStatements(inRegion),
     ...lambdaReadStatements(inRegion),
+    ...(cleanup.protect === undefined
+      ? []
+      : inUseSourceStatements(
+          {
+            kubernetesClusters: cleanup.protect.kubernetes?.clusters,
+            workloadAccounts: cleanup.protect.workloadAccounts,
+            workloadRoleName: cleanup.protect.workloadRoleName,
+            batch: cleanup.protect.batch,
+            appRunner: cleanup.protect.appRunner,
+            external: cleanup.protect.external,
+            inspector: cleanup.protect.inspectorInUseDays !== undefined,
+          },
+          inRegion,
+        )),
     {
       Effect: 'Allow',
       Action: ['events:PutEvents'],

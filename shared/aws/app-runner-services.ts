@@ -6,6 +6,10 @@ import {
 } from '@aws-sdk/client-apprunner';
 import { mapWithConcurrency } from '../concurrency/map-with-concurrency';
 
+// The client, for shared/aws/in-use-readers.ts: loading this module alone (a dynamic import) then
+// bundles just the client and the commands used here, not the whole SDK package.
+export { AppRunnerClient } from '@aws-sdk/client-apprunner';
+
 // ListServices: MaxResults 1-20 (without it, "all available results in a single response", which a
 // large account would not get in one answer either way); NextToken to the end.
 // https://docs.aws.amazon.com/apprunner/latest/api/API_ListServices.html

@@ -1,5 +1,9 @@
 import { type BatchClient, type JobDefinition, paginateDescribeJobDefinitions } from '@aws-sdk/client-batch';
 
+// The client, for shared/aws/in-use-readers.ts: loading this module alone (a dynamic import) then
+// bundles just the client and the commands used here, not the whole SDK package.
+export { BatchClient } from '@aws-sdk/client-batch';
+
 // DescribeJobDefinitions: maxResults 1-100 (without it, up to 100 and a nextToken); `status` filters.
 // https://docs.aws.amazon.com/batch/latest/APIReference/API_DescribeJobDefinitions.html
 export const BATCH_PAGE_SIZE = 100;

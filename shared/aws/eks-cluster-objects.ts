@@ -9,6 +9,10 @@ import {
 } from './eks-clusters';
 import { createEksToken } from './eks-token';
 
+// The client, for shared/aws/in-use-readers.ts: loading this module alone (a dynamic import) then
+// bundles just the client and the commands used here, not the whole SDK package.
+export { EKSClient } from '@aws-sdk/client-eks';
+
 /**
  * One EKS cluster's Pods and workloads, read the way EKS documents for an IAM principal:
  * DescribeCluster for the endpoint and CA, a token presigned with the same credentials the EKS

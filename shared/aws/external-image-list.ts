@@ -1,6 +1,10 @@
 import { GetObjectCommand, type GetObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
 import { EcrWardenError } from '../errors';
 
+// The client, for shared/aws/in-use-readers.ts: loading this module alone (a dynamic import) then
+// bundles just the client and the commands used here, not the whole SDK package.
+export { S3Client } from '@aws-sdk/client-s3';
+
 /**
  * An external in-use list (`cleanup.protect.external`): one S3 object that another system writes
  * (GitOps, Helm releases, other clouds), read as text with its LastModified. The format and its

@@ -1,6 +1,6 @@
-import type { ECSClient } from '@aws-sdk/client-ecs';
-import type { LambdaClient } from '@aws-sdk/client-lambda';
-import { EcrWardenError } from '../errors';
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { InUseReaderNotBundledError } from '../inuse/in-use-errors';
 import type { AssumedCredentials, InUseReaders, ReadPlace } from '../inuse/in-use-ports';
 import type { EksReadOptions } from './eks-cluster-objects';
 import type { WorkloadAccountCredentials } from './workload-account-credentials';
@@ -18,22 +18,6 @@ import { createWorkloadInventory } from './workload-inventory';
  * every reader is there. A reader left out of the bundle and asked anyway (the config changed without
  * a deploy) fails its source: the cleanup is held, never run on a partial picture.
  */
-
-declare const ECR_WARDEN_BUNDLE_KUBERNETES: boolean | undefined;
-declare const ECR_WARDEN_BUNDLE_WORKLOAD_ACCOUNTS: boolean | undefined;
-declare const ECR_WARDEN_BUNDLE_BATCH: boolean | undefined;
-declare const ECR_WARDEN_BUNDLE_APP_RUNNER: boolean | undefined;
-declare const ECR_WARDEN_BUNDLE_EXTERNAL: boolean | undefined;
-declare const ECR_WARDEN_BUNDLE_INSPECTOR: boolean | undefined;
-
-/** A reader that this bundle was packaged without (deploy/bundle-defines.ts). */
-export class InUseReaderNotBundledError extends EcrWardenError {
-  override name = 'InUseReaderNotBundledError';
-
-  constructor(source: string) {
-    super(`the ${source} reader is not in this bundle: redeploy after changing cleanup.protect`);
-  }
-}
 
 export interface InUseReaderSettings {
   /** The function key (`cleanupWorker`), for the workload role's RoleSessionName. */
@@ -96,10 +80,6 @@ export function createInUseReaders(settings: InUseReaderSettings): InUseReaders 
         ...(settings.lambda === undefined ? {} : { lambda: settings.lambda }),
       });
     }
-    const [{ ECSClient }, { LambdaClient }] = await Promise.all([
-      import('@aws-sdk/client-ecs'),
-      import('@aws-sdk/client-lambda'),
-    ]);
     return createWorkloadInventory({
       taskDefinitionRevisions: settings.taskDefinitionRevisions,
       ecs: client(ECSClient, place),
@@ -107,24 +87,21 @@ export function createInUseReaders(settings: InUseReaderSettings): InUseReaders 
     });
   }
 
+  // Each optional reader sits inside `if (typeof FLAG === 'undefined' || FLAG)`: with the flag defined
+  // `false`, esbuild folds the condition and drops the branch with the imports in it.
   async function eksClient(place: ReadPlace) {
-    if (!(typeof ECR_WARDEN_BUNDLE_KUBERNETES === 'undefined' || ECR_WARDEN_BUNDLE_KUBERNETES)) {
-      throw new InUseReaderNotBundledError('Kubernetes');
+    if (typeof ECR_WARDEN_BUNDLE_KUBERNETES === 'undefined' || ECR_WARDEN_BUNDLE_KUBERNETES) {
+      const objects = await import('./eks-cluster-objects');
+      return { eks: client(objects.EKSClient, place), objects };
     }
-    const [{ EKSClient }, objects] = await Promise.all([
-      import('@aws-sdk/client-eks'),
-      import('./eks-cluster-objects'),
-    ]);
-    return { eks: client(EKSClient, place), objects };
+    throw new InUseReaderNotBundledError('Kubernetes');
   }
 
-  return {
-    async assumeRole(account, role) {
-      if (
-        !(typeof ECR_WARDEN_BUNDLE_WORKLOAD_ACCOUNTS === 'undefined' || ECR_WARDEN_BUNDLE_WORKLOAD_ACCOUNTS)
-      ) {
-        throw new InUseReaderNotBundledError('workload account');
-      }
+  async function sessions(role: {
+    roleName: string;
+    externalId?: string;
+  }): Promise<WorkloadAccountCredentials> {
+    if (typeof ECR_WARDEN_BUNDLE_WORKLOAD_ACCOUNTS === 'undefined' || ECR_WARDEN_BUNDLE_WORKLOAD_ACCOUNTS) {
       workloadCredentials ??= import('./workload-account-credentials').then((module) =>
         module.createWorkloadAccountCredentials({
           partition: module.partitionOfRegion(settings.region),
@@ -134,7 +111,14 @@ export function createInUseReaders(settings: InUseReaderSettings): InUseReaders 
           now,
         }),
       );
-      const session = await (await workloadCredentials).credentialsFor(account);
+      return workloadCredentials;
+    }
+    throw new InUseReaderNotBundledError('workload account');
+  }
+
+  return {
+    async assumeRole(account, role) {
+      const session = await (await sessions(role)).credentialsFor(account);
       return {
         accessKeyId: session.accessKeyId,
         secretAccessKey: session.secretAccessKey,
@@ -153,50 +137,42 @@ export function createInUseReaders(settings: InUseReaderSettings): InUseReaders 
       return objects.readEksClusterObjects(eks, cluster.label, settings.kubernetes ?? {});
     },
     async readBatchJobDefinitions(place) {
-      if (!(typeof ECR_WARDEN_BUNDLE_BATCH === 'undefined' || ECR_WARDEN_BUNDLE_BATCH)) {
-        throw new InUseReaderNotBundledError('Batch');
+      if (typeof ECR_WARDEN_BUNDLE_BATCH === 'undefined' || ECR_WARDEN_BUNDLE_BATCH) {
+        const { BatchClient, readActiveJobDefinitions } = await import('./batch-job-definitions');
+        return readActiveJobDefinitions(client(BatchClient, place));
       }
-      const [{ BatchClient }, { readActiveJobDefinitions }] = await Promise.all([
-        import('@aws-sdk/client-batch'),
-        import('./batch-job-definitions'),
-      ]);
-      return readActiveJobDefinitions(client(BatchClient, place));
+      throw new InUseReaderNotBundledError('Batch');
     },
     async readAppRunnerServices(place) {
-      if (!(typeof ECR_WARDEN_BUNDLE_APP_RUNNER === 'undefined' || ECR_WARDEN_BUNDLE_APP_RUNNER)) {
-        throw new InUseReaderNotBundledError('App Runner');
+      if (typeof ECR_WARDEN_BUNDLE_APP_RUNNER === 'undefined' || ECR_WARDEN_BUNDLE_APP_RUNNER) {
+        const { AppRunnerClient, readAppRunnerServices } = await import('./app-runner-services');
+        return readAppRunnerServices(client(AppRunnerClient, place));
       }
-      const [{ AppRunnerClient }, { readAppRunnerServices }] = await Promise.all([
-        import('@aws-sdk/client-apprunner'),
-        import('./app-runner-services'),
-      ]);
-      return readAppRunnerServices(client(AppRunnerClient, place));
+      throw new InUseReaderNotBundledError('App Runner');
     },
     async readExternalList(list) {
-      if (!(typeof ECR_WARDEN_BUNDLE_EXTERNAL === 'undefined' || ECR_WARDEN_BUNDLE_EXTERNAL)) {
-        throw new InUseReaderNotBundledError('external list');
+      if (typeof ECR_WARDEN_BUNDLE_EXTERNAL === 'undefined' || ECR_WARDEN_BUNDLE_EXTERNAL) {
+        const { S3Client, readExternalList } = await import('./external-image-list');
+        // The bucket may be in another region: the client follows S3's redirect to it.
+        const s3 = client(
+          S3Client,
+          { account: '', region: settings.region },
+          { followRegionRedirects: true },
+        );
+        const object = await readExternalList(s3, list);
+        return {
+          text: object.text,
+          ...(object.lastModified === undefined ? {} : { lastModified: object.lastModified }),
+        };
       }
-      const [{ S3Client }, { readExternalList }] = await Promise.all([
-        import('@aws-sdk/client-s3'),
-        import('./external-image-list'),
-      ]);
-      // The bucket may be in another region: the client follows S3's redirect to it.
-      const s3 = client(S3Client, { account: '', region: settings.region }, { followRegionRedirects: true });
-      const object = await readExternalList(s3, list);
-      return {
-        text: object.text,
-        ...(object.lastModified === undefined ? {} : { lastModified: object.lastModified }),
-      };
+      throw new InUseReaderNotBundledError('external list');
     },
     async readInspectorCoverage(place) {
-      if (!(typeof ECR_WARDEN_BUNDLE_INSPECTOR === 'undefined' || ECR_WARDEN_BUNDLE_INSPECTOR)) {
-        throw new InUseReaderNotBundledError('Inspector');
+      if (typeof ECR_WARDEN_BUNDLE_INSPECTOR === 'undefined' || ECR_WARDEN_BUNDLE_INSPECTOR) {
+        const { Inspector2Client, readEcrImageCoverage } = await import('./inspector-coverage');
+        return readEcrImageCoverage(client(Inspector2Client, place), { accountId: place.account });
       }
-      const [{ Inspector2Client }, { readEcrImageCoverage }] = await Promise.all([
-        import('@aws-sdk/client-inspector2'),
-        import('./inspector-coverage'),
-      ]);
-      return readEcrImageCoverage(client(Inspector2Client, place), { accountId: place.account });
+      throw new InUseReaderNotBundledError('Inspector');
     },
   };
 }

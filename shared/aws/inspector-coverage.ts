@@ -6,6 +6,10 @@ import {
 } from '@aws-sdk/client-inspector2';
 import { chunk } from './workload-reads';
 
+// The client, for shared/aws/in-use-readers.ts: loading this module alone (a dynamic import) then
+// bundles just the client and the commands used here, not the whole SDK package.
+export { Inspector2Client } from '@aws-sdk/client-inspector2';
+
 // ListCoverage: maxResults 1-200; each filter array holds 1-10 conditions.
 // https://docs.aws.amazon.com/inspector/v2/APIReference/API_ListCoverage.html
 // https://docs.aws.amazon.com/inspector/v2/APIReference/API_CoverageFilterCriteria.html

@@ -140,6 +140,9 @@ const externalList = z.strictObject({
   key: z.string({ error: 'must be an S3 object key' }).check(
     z.minLength(1, 'must not be empty'),
     z.refine((key) => Buffer.byteLength(key) <= 1024, 'must be at most 1024 bytes'),
+    // The worker's role gets s3:GetObject on exactly this key; IAM reads `*` and `?` in a resource ARN
+    // as wildcards, which would grant more objects than the list.
+    z.refine((key) => !/[*?]/.test(key), 'must not contain * or ? (IAM would read them as wildcards)'),
   ),
   /** A list whose generatedAt is older than this fails closed: nothing is deleted. */
   maxAgeHours: z._default(z.int('must be a whole number').check(z.gte(1, 'must be >= 1')), 24),

@@ -45,3 +45,16 @@ export class StaleExternalListError extends EcrWardenError {
 export function formatInUseInputIssue(issue: InUseInputIssue): string {
   return issue.path === '' ? issue.message : `${issue.path}: ${issue.message}`;
 }
+
+/**
+ * A reader or converter the Lambda bundle was packaged without (deploy/bundle-defines.ts leaves out
+ * what cleanup.protect does not use) was asked for: the config changed without a deploy. Its source
+ * fails, so the cleanup is held rather than run on a partial picture.
+ */
+export class InUseReaderNotBundledError extends EcrWardenError {
+  override name = 'InUseReaderNotBundledError';
+
+  constructor(source: string) {
+    super(`the ${source} reader is not in this bundle: redeploy after changing cleanup.protect`);
+  }
+}

@@ -53,13 +53,18 @@ export interface InUseReaders {
   readInspectorCoverage(place: ReadPlace): Promise<unknown[]>;
 }
 
-/** The converters (pure): the SDK's and kubectl's shapes to image uses. */
+/**
+ * The converters (pure): the SDK's and kubectl's shapes to image uses. The optional sources' may
+ * answer a promise: their code is loaded when first used (shared/inuse/in-use-converters.ts).
+ */
+type Converted = WorkloadImageUses | Promise<WorkloadImageUses>;
+
 export interface InUseConverters {
   /** ECS and Lambda; for a workload account the reasons carry its account and region. */
   workloadImageUses(workloads: Workloads, where: Place | undefined): WorkloadImageUses;
-  kubernetesImageUses(cluster: string, list: unknown, where: Place | undefined): WorkloadImageUses;
-  batchImageUses(jobDefinitions: unknown[], where: Place | undefined): WorkloadImageUses;
-  appRunnerImageUses(services: unknown[], where: Place | undefined): WorkloadImageUses;
+  kubernetesImageUses(cluster: string, list: unknown, where: Place | undefined): Converted;
+  batchImageUses(jobDefinitions: unknown[], where: Place | undefined): Converted;
+  appRunnerImageUses(services: unknown[], where: Place | undefined): Converted;
   /**
    * The text of an external list (`{source, generatedAt, images}`): its uses; throws when it is not
    * JSON or not the format, and when it is older than `maxAgeHours` (the list may no longer say what
@@ -68,9 +73,6 @@ export interface InUseConverters {
   parseExternalImageList(
     text: string,
     options: { source: string; maxAgeHours?: number; now: number },
-  ): WorkloadImageUses;
-  inspectorImageUses(
-    coveredResources: unknown[],
-    options: { now: number; inUseDays: number },
-  ): WorkloadImageUses;
+  ): Converted;
+  inspectorImageUses(coveredResources: unknown[], options: { now: number; inUseDays: number }): Converted;
 }

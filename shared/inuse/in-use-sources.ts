@@ -231,7 +231,7 @@ function placeSource(
   where: Place,
   assumed: AssumedPlace | undefined,
   read: (place: ReadPlace) => Promise<unknown[]>,
-  convert: (items: unknown[], where: Place | undefined) => WorkloadImageUses,
+  convert: (items: unknown[], where: Place | undefined) => WorkloadImageUses | Promise<WorkloadImageUses>,
 ): InUseSource {
   return {
     name: `${kind}:${where.account}/${where.region}`,

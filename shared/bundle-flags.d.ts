@@ -1,0 +1,11 @@
+/**
+ * Which optional in-use readers a Lambda bundle holds: esbuild replaces each name with `true` or
+ * `false` from the config at package time (deploy/bundle-defines.ts). Outside a bundle (the CLI, the
+ * tests, the demo) they are undefined, and code tests `typeof NAME === 'undefined' || NAME`.
+ */
+declare const ECR_WARDEN_BUNDLE_KUBERNETES: boolean | undefined;
+declare const ECR_WARDEN_BUNDLE_WORKLOAD_ACCOUNTS: boolean | undefined;
+declare const ECR_WARDEN_BUNDLE_BATCH: boolean | undefined;
+declare const ECR_WARDEN_BUNDLE_APP_RUNNER: boolean | undefined;
+declare const ECR_WARDEN_BUNDLE_EXTERNAL: boolean | undefined;
+declare const ECR_WARDEN_BUNDLE_INSPECTOR: boolean | undefined;
