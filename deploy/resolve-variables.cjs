@@ -109,7 +109,9 @@ function resolveVariables({ service, stage, region, alarmDefaults }, config = lo
 }
 
 function cleanupWorkerVpc(vpc) {
-  return vpc === undefined ? null : { subnetIds: [...vpc.subnetIds], securityGroupIds: [...vpc.securityGroupIds] };
+  return vpc === undefined
+    ? null
+    : { subnetIds: [...vpc.subnetIds], securityGroupIds: [...vpc.securityGroupIds] };
 }
 
 function workloadReaderTemplate(protect, hub) {
