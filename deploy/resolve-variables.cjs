@@ -40,7 +40,7 @@ function loadWardenConfig() {
 /** @param {{ service: string, stage: string, alarmDefaults: object }} stack */
 function resolveVariables({ service, stage, alarmDefaults }) {
   const config = loadWardenConfig();
-  const { stateTableStatement } = load('./iam/state-table-iam.ts');
+  const { stateTableReadStatement, stateTableStatement } = load('./iam/state-table-iam.ts');
   const table = load('../shared/state/table-definition.ts');
   const protection = table.stateTableProtection(stage);
   return {
@@ -63,6 +63,9 @@ function resolveVariables({ service, stage, alarmDefaults }) {
       'dynamodb:DeleteItem',
       'dynamodb:Query',
     ]),
+    // scanFindings: GetItem (an alert's image) and Query (the digest, per repository) on the cleanup
+    // worker's in-use index, nothing else there.
+    scanFindingsInUseIndexStatement: stateTableReadStatement('scanFindings', ['dynamodb:GetItem', 'dynamodb:Query']),
     // tagImmutability (the repository guard): its sweep, and its role's statements, derived from the
     // `immutability` section (writes only where remediation is on and dryRun is false).
     tagImmutabilitySchedule: config.immutability.schedule,
