@@ -65,7 +65,10 @@ function resolveVariables({ service, stage, alarmDefaults }) {
     ]),
     // scanFindings: GetItem (an alert's image) and Query (the digest, per repository) on the cleanup
     // worker's in-use index, nothing else there.
-    scanFindingsInUseIndexStatement: stateTableReadStatement('scanFindings', ['dynamodb:GetItem', 'dynamodb:Query']),
+    scanFindingsInUseIndexStatement: stateTableReadStatement('scanFindings', [
+      'dynamodb:GetItem',
+      'dynamodb:Query',
+    ]),
     // tagImmutability (the repository guard): its sweep, and its role's statements, derived from the
     // `immutability` section (writes only where remediation is on and dryRun is false).
     tagImmutabilitySchedule: config.immutability.schedule,

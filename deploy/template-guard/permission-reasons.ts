@@ -41,7 +41,7 @@ const BY_FUNCTION: Readonly<Record<string, Reasons>> = {
     'dynamodb:GetItem': 'idempotency of (run, repository), run progress, grace-period marks',
     'dynamodb:PutItem': 'idempotency of (run, repository), run progress, grace-period marks',
     'dynamodb:DeleteItem': 'idempotency of (run, repository), run progress, grace-period marks',
-    'dynamodb:Query': "read the grace-period marks and the in-use index records of a repository",
+    'dynamodb:Query': 'read the grace-period marks and the in-use index records of a repository',
     'dynamodb:BatchWriteItem':
       'write grace-period marks and the in-use index (where each in-use image runs) in batches',
   },

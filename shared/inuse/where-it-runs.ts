@@ -311,7 +311,8 @@ export interface RunningIn {
 
 export function runningInOf(picture: WhereItRuns, asOf: string): RunningIn {
   return {
-    summary: picture.summary,
+    // Events hold one-line summaries of at most 300 characters; names can be long (253 in Kubernetes).
+    summary: picture.summary.length <= 300 ? picture.summary : `${picture.summary.slice(0, 299)}…`,
     places: picture.places.slice(0, MAX_RUNNING_IN_PLACES),
     placeCount: picture.places.length,
     asOf,
