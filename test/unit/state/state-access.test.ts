@@ -1,4 +1,4 @@
-import { stateTableStatement } from '../../../deploy/iam/state-table-iam';
+import { stateTableReadStatement, stateTableStatement } from '../../../deploy/iam/state-table-iam';
 import { matchesStringLike as stringLike } from '../../../deploy/template-guard/iam-rules';
 import { alertKey } from '../../../shared/findings/record-image-findings';
 import { deliveryKey } from '../../../shared/notify/governance-notifier';
@@ -155,5 +155,20 @@ describe('state table access per function (dynamodb:LeadingKeys)', () => {
     expect(stringLike('CLEANUP#*', 'CLEANUP_RUN#x')).toBe(false);
     expect(stringLike('FINDINGS_REPOSITORIES', 'FINDINGS_REPOSITORIESX')).toBe(false);
     expect(stringLike('a?c', 'abc')).toBe(true);
+  });
+});
+
+describe('stateTableReadStatement', () => {
+  it('grants only reads, on the families the function reads but does not own', () => {
+    expect(stateTableReadStatement('scanFindings', ['dynamodb:GetItem', 'dynamodb:Query'])).toEqual({
+      Effect: 'Allow',
+      Action: ['dynamodb:GetItem', 'dynamodb:Query'],
+      Resource: [{ 'Fn::GetAtt': ['StateTable', 'Arn'] }],
+      Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['INUSE#*'] } },
+    });
+    expect(stateTableReadStatement('slackNotifier', ['dynamodb:GetItem'])).toBeUndefined();
+    expect(() => stateTableReadStatement('scanFindings', ['dynamodb:GetItem', 'dynamodb:PutItem'])).toThrow(
+      'scanFindings: dynamodb:PutItem is not a read of a family the function does not own',
+    );
   });
 });
