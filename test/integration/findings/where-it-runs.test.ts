@@ -228,10 +228,8 @@ describe('the Vulnerability Digest ranks running images first', () => {
     await processScanFindingsEvent(loadEventFixture('aws.events', 'scheduled-event'), day);
 
     const [digest] = world.details('Vulnerability Digest');
-    expect((digest?.repositories as { repositoryName: string }[]).map((r) => r.repositoryName)).toEqual([
-      'web/frontend',
-      REPOSITORY,
-    ]);
+    const repositories = (digest?.repositories ?? []) as { repositoryName: string }[];
+    expect(repositories.map((r) => r.repositoryName)).toEqual(['web/frontend', REPOSITORY]);
     expect(JSON.stringify(digest)).not.toContain('runningImages');
   });
 });
