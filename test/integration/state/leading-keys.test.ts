@@ -76,19 +76,25 @@ describe('cleanupWorker on the state table', () => {
 describe('scanFindings on the state table', () => {
   const world = useFindingsWorld();
 
+  /** An image whose basic scan has one CRITICAL finding: one alert, then a digest. */
+  function scannedImageWithCriticalFinding(): string {
+    const digest = pushScannedImage(world.sim, 'a', ['v1']);
+    world.sim.setScan(
+      REPOSITORY,
+      { imageDigest: digest },
+      {
+        status: 'COMPLETE',
+        completedAt: '2026-06-01T11:58:02Z',
+        findings: [basicFinding('CVE-2026-0001', 'CRITICAL')],
+      },
+    );
+    return digest;
+  }
+
   it('touches only partitions its role allows, for an alert and the daily digest', async () => {
     const recorder = recordLeadingKeys();
     try {
-      const digest = pushScannedImage(world.sim, 'a', ['v1']);
-      world.sim.setScan(
-        REPOSITORY,
-        { imageDigest: digest },
-        {
-          status: 'COMPLETE',
-          completedAt: '2026-06-01T11:58:02Z',
-          findings: [basicFinding('CVE-2026-0001', 'CRITICAL')],
-        },
-      );
+      const digest = scannedImageWithCriticalFinding();
 
       await processScanFindingsEvent(ecrImageScanEvent(digest, ['v1']), world.dependencies());
       await processScanFindingsEvent(loadEventFixture('aws.events', 'scheduled-event'), world.dependencies());
@@ -104,16 +110,7 @@ describe('scanFindings on the state table', () => {
   it("reads the in-use index only under its read-only statement's patterns", async () => {
     const recorder = recordLeadingKeys();
     try {
-      const digest = pushScannedImage(world.sim, 'a', ['v1']);
-      world.sim.setScan(
-        REPOSITORY,
-        { imageDigest: digest },
-        {
-          status: 'COMPLETE',
-          completedAt: '2026-06-01T11:58:02Z',
-          findings: [basicFinding('CVE-2026-0001', 'CRITICAL')],
-        },
-      );
+      const digest = scannedImageWithCriticalFinding();
       const deps = world.dependencies({ inUseIndex: true });
 
       await processScanFindingsEvent(ecrImageScanEvent(digest, ['v1']), deps);
