@@ -42,7 +42,7 @@ function loadWardenConfig() {
  * @param {object} [config] the validated ecr-warden.yml (tests pass their own)
  */
 function resolveVariables({ service, stage, region, alarmDefaults }, config = loadWardenConfig()) {
-  const { stateTableStatement } = load('./iam/state-table-iam.ts');
+  const { stateTableReadStatement, stateTableStatement } = load('./iam/state-table-iam.ts');
   const table = load('../shared/state/table-definition.ts');
   const protection = table.stateTableProtection(stage);
   return {
@@ -77,6 +77,12 @@ function resolveVariables({ service, stage, region, alarmDefaults }, config = lo
       'dynamodb:GetItem',
       'dynamodb:PutItem',
       'dynamodb:DeleteItem',
+      'dynamodb:Query',
+    ]),
+    // scanFindings: GetItem (an alert's image) and Query (the digest, per repository) on the cleanup
+    // worker's in-use index, nothing else there.
+    scanFindingsInUseIndexStatement: stateTableReadStatement('scanFindings', [
+      'dynamodb:GetItem',
       'dynamodb:Query',
     ]),
     // tagImmutability (the repository guard): its sweep, and its role's statements, derived from the

@@ -1,6 +1,6 @@
 import type { ImmutabilityConfig } from '../../shared/config/schema';
 import { getAtt, type IamStatement, regionalArn } from './iam-statement';
-import { stateTableStatement } from './state-table-iam';
+import { stateTableReadStatement, stateTableStatement } from './state-table-iam';
 
 /**
  * The IAM statements of tagImmutability's own role (serverless-iam-roles-per-function), derived from
@@ -111,6 +111,10 @@ export function repositoryGuardIamStatements(
       { Effect: 'Allow', Action: ['ecs:DescribeTasks'], Resource: [regionalArn('ecs', 'task/*')] },
       { Effect: 'Allow', Action: ['lambda:GetFunction'], Resource: [regionalArn('lambda', 'function:*')] },
     );
+    // Tag Moved also asks the cleanup worker's in-use index (Kubernetes, other accounts, ...): one
+    // GetItem of the previous digest's record.
+    const inUseIndex = stateTableReadStatement('tagImmutability', ['dynamodb:GetItem'], stateTable);
+    if (inUseIndex !== undefined) statements.push(inUseIndex);
   }
   statements.push(
     stateTableStatement(

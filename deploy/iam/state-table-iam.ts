@@ -1,4 +1,8 @@
-import { leadingKeyPatterns, type StateTableFunction } from '../../shared/state/state-access';
+import {
+  leadingKeyPatterns,
+  readOnlyLeadingKeyPatterns,
+  type StateTableFunction,
+} from '../../shared/state/state-access';
 import { getAtt, type IamStatement } from './iam-statement';
 
 /**
@@ -40,5 +44,32 @@ export function stateTableStatement(
     Action: [...actions],
     Resource: [getAtt(stateTableLogicalId)],
     Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': leadingKeyPatterns(fn) } },
+  };
+}
+
+/** What a function may do on a family it only reads (shared/state/state-access.ts `readers`). */
+export const READ_ONLY_ACTIONS: ReadonlySet<string> = new Set(['dynamodb:GetItem', 'dynamodb:Query']);
+
+/**
+ * A function's read-only statement on the state table: `actions` (GetItem, Query) on the partitions of
+ * the families it reads but does not own (the in-use index, for scanFindings and tagImmutability), in a
+ * statement of its own so that its write actions never reach them. Undefined when it reads none.
+ */
+export function stateTableReadStatement(
+  fn: StateTableFunction,
+  actions: readonly string[],
+  stateTableLogicalId = 'StateTable',
+): IamStatement | undefined {
+  const writes = actions.filter((action) => !READ_ONLY_ACTIONS.has(action));
+  if (writes.length > 0) {
+    throw new Error(`${fn}: ${writes.join(', ')} is not a read of a family the function does not own`);
+  }
+  const patterns = readOnlyLeadingKeyPatterns(fn);
+  if (patterns.length === 0) return undefined;
+  return {
+    Effect: 'Allow',
+    Action: [...actions],
+    Resource: [getAtt(stateTableLogicalId)],
+    Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': patterns } },
   };
 }

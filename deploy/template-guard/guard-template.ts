@@ -1,5 +1,11 @@
+import {
+  leadingKeyPatterns,
+  readOnlyLeadingKeyPatterns,
+  STATE_TABLE_FUNCTIONS,
+  type StateTableFunction,
+} from '../../shared/state/state-access';
 import { templateReferences } from '../iam/default-execution-role';
-import { ITEM_ACTIONS } from '../iam/state-table-iam';
+import { ITEM_ACTIONS, READ_ONLY_ACTIONS } from '../iam/state-table-iam';
 import {
   asArray,
   type CloudFormationTemplate,
@@ -143,6 +149,19 @@ export function guardTemplate(template: CloudFormationTemplate, naming: Naming):
           !/^[*?]/.test(pattern),
           `${fn.key}: dynamodb:LeadingKeys pattern "${pattern}" starts with a wildcard: it reaches every partition`,
         );
+      }
+      if (actions.every((action) => READ_ONLY_ACTIONS.has(action))) {
+        // A read-only statement: it may reach only families shared with the function for reading
+        // (shared/state/state-access.ts `readers`), and owns nothing.
+        const shared = new Set(isStateTableFunction(fn.key) ? readOnlyLeadingKeyPatterns(fn.key) : []);
+        const owned = new Set(isStateTableFunction(fn.key) ? leadingKeyPatterns(fn.key) : []);
+        for (const pattern of patterns) {
+          check(
+            shared.has(pattern) || owned.has(pattern),
+            `${fn.key}: reads dynamodb:LeadingKeys "${pattern}", a family neither owned by nor shared with it (shared/state/state-access.ts)`,
+          );
+        }
+        continue;
       }
       partitionPatterns.set(fn.key, [...(partitionPatterns.get(fn.key) ?? []), ...patterns]);
     }
@@ -480,4 +499,8 @@ function arnText(value: unknown): string {
 
 function alarms(template: CloudFormationTemplate): Record<string, unknown>[] {
   return resourcesOfType(template, 'AWS::CloudWatch::Alarm').map(([, alarm]) => propertiesOf(alarm));
+}
+
+function isStateTableFunction(key: string): key is StateTableFunction {
+  return (STATE_TABLE_FUNCTIONS as readonly string[]).includes(key);
 }

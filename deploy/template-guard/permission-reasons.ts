@@ -41,8 +41,9 @@ const BY_FUNCTION: Readonly<Record<string, Reasons>> = {
     'dynamodb:GetItem': 'idempotency of (run, repository), run progress, grace-period marks',
     'dynamodb:PutItem': 'idempotency of (run, repository), run progress, grace-period marks',
     'dynamodb:DeleteItem': 'idempotency of (run, repository), run progress, grace-period marks',
-    'dynamodb:Query': 'read the grace-period marks of a repository',
-    'dynamodb:BatchWriteItem': 'write grace-period marks in batches',
+    'dynamodb:Query': 'read the grace-period marks and the in-use index records of a repository',
+    'dynamodb:BatchWriteItem':
+      'write grace-period marks and the in-use index (where each in-use image runs) in batches',
     'eks:ListClusters': 'cleanup.protect.kubernetes.clusters: all: find the clusters whose pods are read',
     'eks:DescribeCluster': 'the endpoint and CA of a protected cluster, to read its pods and workloads',
     'sts:AssumeRole': 'read the workloads of cleanup.protect.workloadAccounts through their reader role',
@@ -68,17 +69,20 @@ const BY_FUNCTION: Readonly<Record<string, Reasons>> = {
     'ecs:DescribeTasks': 'Tag Moved: is the previous image still running?',
     'lambda:ListFunctions': 'Tag Moved: is the previous image still used by a function?',
     'lambda:GetFunction': 'Tag Moved: is the previous image still used by a function?',
-    'dynamodb:GetItem': 'tag ledger, drift ledger, idempotency of CloudTrail events and sweeps',
+    'dynamodb:GetItem':
+      "tag ledger, drift ledger, idempotency of CloudTrail events and sweeps; Tag Moved: where the previous image runs (cleanup worker's in-use index, read only)",
     'dynamodb:PutItem': 'tag ledger, drift ledger, idempotency of CloudTrail events and sweeps',
     'dynamodb:DeleteItem': 'tag ledger, drift ledger, idempotency of CloudTrail events and sweeps',
     'dynamodb:Query': "read a repository's tag and drift ledgers",
   },
   scanFindings: {
     'ecr:DescribeImageScanFindings': 'read the findings of a scanned image',
-    'dynamodb:GetItem': 'findings ledger (alert on change only), idempotency of alerts',
+    'dynamodb:GetItem':
+      "findings ledger (alert on change only), idempotency of alerts; where an alerted image runs (cleanup worker's in-use index, read only)",
     'dynamodb:PutItem': 'findings ledger (alert on change only), idempotency of alerts',
     'dynamodb:DeleteItem': 'release the claim of an alert that failed to publish',
-    'dynamodb:Query': "read an image's or a repository's findings, for alerts and the digest",
+    'dynamodb:Query':
+      "read an image's or a repository's findings, for alerts and the digest; the digest's in-use index records of a repository (read only)",
   },
   replicationAudit: {
     'ecr:DescribeRegistry': "read the registry's replication rules",

@@ -8,6 +8,7 @@ import {
 import type { RunOnceGuard } from '../state/run-once';
 import { createGovernancePublisher } from './governance-publisher';
 import { createIdempotencyGuard } from './idempotency';
+import { createInUseIndexReader } from './in-use-index-store';
 import { createDriftLedgerStore, createTagLedgerStore } from './repository-guard-ledgers';
 import { createRepositoryGuardRegistry } from './repository-guard-registry';
 import { createStateStore } from './state-store';
@@ -34,6 +35,8 @@ export function createRepositoryGuardDependencies(settings: {
 }): RepositoryGuardDependencies {
   const store = createStateStore({ tableName: settings.stateTableName });
   const usageByLocation = new Map<string, DigestUsagePort>();
+  // Where a moved tag's previous image runs, as the cleanup worker last saw it (read only).
+  const inUseIndex = createInUseIndexReader(store, { logger: settings.logger });
   return {
     registry: createRepositoryGuardRegistry(),
     tagLedger: createTagLedgerStore(store),
@@ -45,7 +48,7 @@ export function createRepositoryGuardDependencies(settings: {
       const key = `${account}/${region}`;
       let usage = usageByLocation.get(key);
       if (usage === undefined) {
-        usage = createWorkloadDigestUsage({ account, region, logger: settings.logger });
+        usage = createWorkloadDigestUsage({ account, region, logger: settings.logger, inUseIndex });
         usageByLocation.set(key, usage);
       }
       return usage;

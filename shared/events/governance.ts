@@ -113,6 +113,37 @@ export const cleanupReportDetail = z.strictObject({
   imagesHeld: z.optional(count),
 });
 
+/**
+ * Where an image runs (shared/inuse/where-it-runs.ts), as the cleanup worker's in-use index or a live
+ * read saw it `asOf`: grouped places, running ones first, and the line that names them.
+ */
+const runningIn = z.strictObject({
+  summary: z.string().check(
+    z.minLength(1),
+    z.maxLength(300),
+    z.refine((text) => !text.includes('\n'), 'must be one line'),
+  ),
+  /** At most 20, running first; placeCount counts them all. */
+  places: z
+    .array(
+      z.strictObject({
+        /** The keep reason kind of the cleanup plan it comes from (in-use-kubernetes-pod, in-use-ecs-task, ...). */
+        kind: z.string().check(z.minLength(1)),
+        state: z.enum(['running', 'may-run-again', 'ran-recently']),
+        account: z.optional(accountId),
+        region: z.optional(region),
+        cluster: z.optional(z.string()),
+        namespace: z.optional(z.string()),
+        workloadKind: z.optional(z.string()),
+        name: z.string().check(z.minLength(1)),
+        count,
+      }),
+    )
+    .check(z.maxLength(20)),
+  placeCount: count,
+  asOf: isoTime,
+});
+
 export const tagMovedDetail = z.strictObject({
   ...withRepository,
   imageTag: z.string().check(z.minLength(1), z.maxLength(300)),
@@ -121,6 +152,8 @@ export const tagMovedDetail = z.strictObject({
   pushedAt: isoTime,
   /** Whether a running workload still uses the previous digest; null when unknown. */
   previousDigestInUse: z.nullable(z.boolean()),
+  /** Where the previous digest still runs, when known (the live read, the cleanup worker's in-use index). */
+  previousDigestRunningIn: z.optional(runningIn),
 });
 
 export const BASELINES = [
@@ -198,6 +231,8 @@ export const vulnerabilityAlertDetail = z.strictObject({
   /** Amazon Inspector's count of ECS tasks / EKS pods running the image, and when it last ran. */
   inUseCount: z.optional(count),
   lastInUseAt: z.optional(isoTime),
+  /** Where the image runs, when the cleanup worker's in-use index knows (absent: not known). */
+  runningIn: z.optional(runningIn),
   /** Most urgent first; at most 100, `findingCount` says how many there are in all. */
   findings: z.array(vulnerabilityFinding).check(z.maxLength(100)),
   findingCount: count,
@@ -214,6 +249,23 @@ export const vulnerabilityDigestDetail = z.strictObject({
         open: severityCounts,
         newSinceYesterday: count,
         resolvedSinceYesterday: count,
+        /**
+         * The repository's images with open findings that the in-use index says run (or may run
+         * again), most urgent first; at most 5, runningImageCount counts them all.
+         */
+        runningImages: z.optional(
+          z
+            .array(
+              z.strictObject({
+                imageDigest: digest,
+                open: severityCounts,
+                summary: z.string().check(z.minLength(1), z.maxLength(300)),
+                asOf: isoTime,
+              }),
+            )
+            .check(z.maxLength(5)),
+        ),
+        runningImageCount: z.optional(count),
       }),
     )
     .check(z.maxLength(200)),

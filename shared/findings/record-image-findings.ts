@@ -3,6 +3,8 @@ import { backoffDelay } from '../aws/backoff';
 import { mapWithConcurrency } from '../concurrency/map-with-concurrency';
 import { EcrWardenError } from '../errors';
 import type { GovernanceEvent, GovernanceEventSink } from '../events/governance';
+import type { InUseIndexReader } from '../inuse/in-use-index';
+import type { RunningIn } from '../inuse/where-it-runs';
 import { IdempotencyInProgressError, type RunOnceGuard, type RunOnceOptions } from '../state/run-once';
 import { idempotencyKey } from '../state/state-keys';
 import type { ImageIdentity } from './finding';
@@ -80,6 +82,11 @@ export interface RecordFindingsDependencies {
   policy: ScanningPolicy;
   now: () => Date;
   sleep: (ms: number) => Promise<void>;
+  /**
+   * The cleanup worker's in-use index: an alert says where its image runs. Absent (or no record):
+   * the alert says nothing of it, as before.
+   */
+  inUseIndex?: InUseIndexReader;
   /** Rounds of read-decide-write before giving up (default 8). */
   maxRounds?: number;
 }
@@ -122,6 +129,8 @@ export async function recordImageFindings(
   let alerted = 0;
   let alert: GovernanceEvent | undefined;
   let written = 0;
+  // Looked up once, when the first alert is due (most scans alert nothing and cost no read).
+  let runningIn: Promise<RunningIn | undefined> | undefined;
   for (let round = 1; round <= maxRounds; round += 1) {
     if (round > 1) await deps.sleep(backoffDelay(round - 1, ROUND_BACKOFF));
     const now = deps.now();
@@ -157,6 +166,8 @@ export async function recordImageFindings(
 
     const alerting = updates.filter((u) => u.change !== undefined);
     if (alerting.length > 0) {
+      runningIn ??= lookUpRunningIn(input, deps);
+      const where = await runningIn;
       const event = buildVulnerabilityAlert({
         account: input.account,
         region: input.region,
@@ -164,6 +175,7 @@ export async function recordImageFindings(
         scanType: input.scanType,
         usage: input.usage,
         ...(input.inUse === undefined ? {} : { inUse: input.inUse }),
+        ...(where === undefined ? {} : { runningIn: where }),
         findings: alerting.map((u) => ({ finding: u.next.finding, change: u.change ?? 'new' })),
       });
       const outcome = await publishOnce(deps.once, alertKey(image, alerting), () =>
@@ -191,6 +203,22 @@ export async function recordImageFindings(
   }
   throw new FindingsLedgerContentionError(
     `the findings ledger of ${image.repositoryName}@${image.imageDigest} kept changing for ${maxRounds} rounds`,
+  );
+}
+
+/** The image's record in the in-use index, in the registry and region the scan names it. */
+async function lookUpRunningIn(
+  input: ImageObservations,
+  deps: RecordFindingsDependencies,
+): Promise<RunningIn | undefined> {
+  if (deps.inUseIndex === undefined) return undefined;
+  return deps.inUseIndex.lookUpInUse(
+    {
+      registryId: input.image.registryId ?? input.account,
+      region: input.region,
+      repositoryName: input.image.repositoryName,
+    },
+    input.image.imageDigest,
   );
 }
 

@@ -204,9 +204,20 @@ export async function sendVulnerabilityDigest(
 ): Promise<ScanFindingsOutcome> {
   const now = deps.now();
   const names = (await deps.ledger.listRepositories()).sort();
+  const index = deps.inUseIndex;
   const repositories = await mapWithConcurrency(names, 8, async (repositoryName) => ({
     repositoryName,
     entries: await deps.ledger.readRepository(repositoryName),
+    // Where the repository's images run (one Query of its in-use index partition), when known.
+    ...(index === undefined
+      ? {}
+      : {
+          running: await index.lookUpRepository({
+            registryId: event.account,
+            region: event.region,
+            repositoryName,
+          }),
+        }),
   }));
   const digest = buildVulnerabilityDigest({
     account: event.account,

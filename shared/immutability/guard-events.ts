@@ -1,4 +1,5 @@
 import { type GovernanceEvent, repositoryConsoleUrl } from '../events/governance';
+import type { RunningIn } from '../inuse/where-it-runs';
 import { type Baseline, type BaselineCheck, describeFix, truncate } from './check-baselines';
 import { shortDigest } from './tag-ledger';
 
@@ -80,6 +81,8 @@ export interface TagMovedEventInput {
   /** When the push that moved the tag happened (ISO 8601). */
   pushedAt: string;
   previousDigestInUse: boolean | null;
+  /** Where the previous digest still runs, when known. */
+  previousDigestRunningIn?: RunningIn;
 }
 
 /**
@@ -87,12 +90,17 @@ export interface TagMovedEventInput {
  * tag is no longer what a new deployment of it runs.
  */
 export function buildTagMovedEvent(input: TagMovedEventInput): GovernanceEvent {
+  const where = input.previousDigestRunningIn;
   const inUse =
     input.previousDigestInUse === true
-      ? '; the previous image is still in use'
-      : input.previousDigestInUse === false
-        ? '; the previous image is not in use'
-        : '';
+      ? where === undefined
+        ? '; the previous image is still in use'
+        : `; the previous image still runs in ${where.summary}`
+      : where !== undefined && where.placeCount > 0
+        ? `; the previous image may run again: ${where.summary}`
+        : input.previousDigestInUse === false
+          ? '; the previous image is not in use'
+          : '';
   return {
     detailType: 'Tag Moved',
     detail: {
@@ -110,6 +118,7 @@ export function buildTagMovedEvent(input: TagMovedEventInput): GovernanceEvent {
       newDigest: input.newDigest,
       pushedAt: input.pushedAt,
       previousDigestInUse: input.previousDigestInUse,
+      ...(where === undefined ? {} : { previousDigestRunningIn: where }),
     },
   };
 }

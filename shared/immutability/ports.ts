@@ -1,4 +1,5 @@
 import { EcrWardenError } from '../errors';
+import type { RunningIn } from '../inuse/where-it-runs';
 import type { Baseline } from './check-baselines';
 import type { RemediationOutcome } from './guard-events';
 import type { RegistryScanningConfiguration, ScanFrequency } from './scanning';
@@ -130,8 +131,17 @@ export interface DriftLedgerPort {
   remove(repositoryName: string, baseline: Baseline): Promise<void>;
 }
 
+/** Whether an image still runs, and where when known. */
+export interface DigestUsage {
+  /** null when it cannot be told (no permission, an API failing, and no in-use index record). */
+  inUse: boolean | null;
+  runningIn?: RunningIn;
+}
+
 /** Whether a running workload (ECS task, Lambda function) still uses an image. */
 export interface DigestUsagePort {
   /** null when it cannot be told (no permission, an API failing). */
   isInUse(repositoryName: string, digest: string): Promise<boolean | null>;
+  /** Whether and where (shared/aws/workload-digest-usage.ts); ports without it answer isInUse only. */
+  whereInUse?(repositoryName: string, digest: string): Promise<DigestUsage>;
 }

@@ -173,7 +173,11 @@ async function publishTagMoved(
   head: StoredTagHead,
 ): Promise<void> {
   if (head.previousDigest === undefined) return;
-  const previousDigestInUse = await ports.usage.isInUse(repositoryName, head.previousDigest);
+  const usage =
+    ports.usage.whereInUse === undefined
+      ? { inUse: await ports.usage.isInUse(repositoryName, head.previousDigest) }
+      : await ports.usage.whereInUse(repositoryName, head.previousDigest);
+  const previousDigestInUse = usage.inUse;
   await ports.publisher.publish([
     buildTagMovedEvent({
       account: settings.account,
@@ -184,6 +188,7 @@ async function publishTagMoved(
       newDigest: head.digest,
       pushedAt: head.pushedAt ?? head.observedAt,
       previousDigestInUse,
+      ...(usage.runningIn === undefined ? {} : { previousDigestRunningIn: usage.runningIn }),
     }),
   ]);
   await ports.tagLedger.markAlertSent(repositoryName, tag, head.version);
@@ -194,5 +199,6 @@ async function publishTagMoved(
     previousDigest: head.previousDigest,
     newDigest: head.digest,
     previousDigestInUse,
+    ...(usage.runningIn === undefined ? {} : { previousDigestRunningIn: usage.runningIn.summary }),
   });
 }

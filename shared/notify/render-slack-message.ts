@@ -224,8 +224,20 @@ function tagMovedFacts(d: GovernanceDetail<'Tag Moved'>): Facts {
       ['Previous digest', `\`${short(d.previousDigest)}\``],
       ['New digest', `\`${short(d.newDigest)}\``],
       ['Previous digest in use', inUse],
+      ...(d.previousDigestRunningIn === undefined
+        ? []
+        : ([['Previous image runs in', runningInText(d.previousDigestRunningIn)]] as Facts['fields'])),
     ],
   };
+}
+
+/** `3 pods in prod-eks/payments, ECS service payments-api (as of 2026-06-01 06:00 UTC)`. */
+function runningInText(runningIn: { summary: string; asOf: string }): string {
+  const asOf = new Date(runningIn.asOf);
+  const when = Number.isNaN(asOf.getTime())
+    ? runningIn.asOf
+    : `${asOf.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  return `${escapeMrkdwn(runningIn.summary)} _(as of ${when})_`;
 }
 
 function driftFacts(d: GovernanceDetail<'Repository Settings Drift'>): Facts {
@@ -276,6 +288,7 @@ function vulnerabilityAlertFacts(
       ],
       ['Scan', d.scanType.toLowerCase()],
       ['In use', d.inUse === null ? 'unknown' : d.inUse ? 'yes' : 'no'],
+      ...(d.runningIn === undefined ? [] : ([['Runs in', runningInText(d.runningIn)]] as Facts['fields'])),
       ['Findings', counts === '' ? String(d.findingCount) : `${d.findingCount} (${counts})`],
     ],
     list: { title: 'Findings, most urgent first', lines, total: d.findingCount },
@@ -288,7 +301,14 @@ function vulnerabilityDigestFacts(d: GovernanceDetail<'Vulnerability Digest'>): 
       const open = Object.entries(r.open)
         .map(([severity, n]) => `${severity} ${n}`)
         .join(', ');
-      return `*${escapeMrkdwn(r.repositoryName)}*: ${open || 'none open'}; +${r.newSinceYesterday} new, −${r.resolvedSinceYesterday} resolved`;
+      const running = (r.runningImages ?? []).map((image) => {
+        const counts = Object.entries(image.open)
+          .map(([severity, n]) => `${severity} ${n}`)
+          .join(', ');
+        return `\n  :arrow_forward: \`${short(image.imageDigest)}\` (${counts}): ${runningInText(image)}`;
+      });
+      const more = (r.runningImageCount ?? 0) - running.length;
+      return `*${escapeMrkdwn(r.repositoryName)}*: ${open || 'none open'}; +${r.newSinceYesterday} new, −${r.resolvedSinceYesterday} resolved${running.join('')}${more > 0 ? `\n  …and ${more} more running images` : ''}`;
     }),
     ...d.expiringSuppressions.map(
       (s) =>

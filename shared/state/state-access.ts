@@ -6,6 +6,7 @@ import {
   findingsRepositories,
   type IdempotencyScope,
   idempotencyRecords,
+  inUseIndex,
   tagLedger,
 } from './state-keys';
 
@@ -41,6 +42,11 @@ export interface KeyFamilyAccess {
   /** An IAM StringLike pattern of the family's partition keys (`*` matches any characters). */
   leadingKeys: string;
   owner: StateTableFunction;
+  /**
+   * Functions that may only read the family (GetItem and Query, in a statement of their own: see
+   * readOnlyLeadingKeyPatterns), never write it.
+   */
+  readers?: readonly StateTableFunction[];
 }
 
 /** The pattern of every partition `partition(<anything>)` builds: its constant prefix, then `*`. */
@@ -68,6 +74,13 @@ export const KEY_FAMILY_ACCESS: readonly KeyFamilyAccess[] = [
   { family: 'cleanup marks', leadingKeys: everyPartitionOf(cleanupMarks.partition), owner: 'cleanupWorker' },
   // Run progress, and whatever else a run records per repository under its run partition.
   { family: 'cleanup runs', leadingKeys: everyPartitionOf(cleanupRuns.partition), owner: 'cleanupWorker' },
+  // Where in-use digests run, as the worker's plans saw: alerts, the digest and Tag Moved read it.
+  {
+    family: 'in-use index',
+    leadingKeys: `${inUseIndex.prefix}*`,
+    owner: 'cleanupWorker',
+    readers: ['scanFindings', 'tagImmutability'],
+  },
   ...Object.entries(IDEMPOTENCY_SCOPE_OWNERS).map(([scope, owner]) => ({
     family: `idempotency records (${scope})`,
     leadingKeys: `${idempotencyRecords.scopePrefix(scope as IdempotencyScope)}*`,
@@ -78,4 +91,11 @@ export const KEY_FAMILY_ACCESS: readonly KeyFamilyAccess[] = [
 /** The LeadingKeys patterns of one function's role, in table order. */
 export function leadingKeyPatterns(fn: StateTableFunction): string[] {
   return KEY_FAMILY_ACCESS.filter((access) => access.owner === fn).map((access) => access.leadingKeys);
+}
+
+/** The LeadingKeys patterns of the families one function may only read (empty when none). */
+export function readOnlyLeadingKeyPatterns(fn: StateTableFunction): string[] {
+  return KEY_FAMILY_ACCESS.filter((access) => access.readers?.includes(fn) === true).map(
+    (access) => access.leadingKeys,
+  );
 }

@@ -12,9 +12,13 @@
  * | cleanup marks     | `CLEANUP#<repositoryName>`         | `<imageDigest>`                | yes       |
  * | cleanup runs      | `CLEANUP_RUN#<runId>`              | `<repositoryName>`             | yes       |
  * | idempotency       | `IDEMPOTENCY#<scope>%23<key>`      | `IDEMPOTENCY`                  | yes       |
+ * | in-use index      | `INUSE#<registryId>#<region>#<repositoryName>` | `<imageDigest>`    | yes       |
  *
  * Which function may touch which family is ./state-access.ts (the roles' `dynamodb:LeadingKeys`).
- * The table belongs to one stack, i.e. one account and one region, so neither appears in the keys.
+ * The table belongs to one stack, i.e. one account and one region, so neither appears in the keys,
+ * except in the in-use index: it is keyed by the repository's location as the cleanup worker matches
+ * workloads against it (registry and region), so that a record can never describe another registry's
+ * repository of the same name.
  * Parts are joined with `#`; a part that contains `#` or `%` has them percent-encoded, so that a
  * prefix query for `<tag>#` can never match another tag that merely starts with the same characters.
  * ISO 8601 UTC timestamps sort as strings in time order, so a tag's history reads oldest first.
@@ -114,6 +118,22 @@ export const cleanupRuns = {
     pk: cleanupRuns.partition(runId),
     sk: composeKey(repositoryName),
   }),
+};
+
+/**
+ * Where each in-use digest of a repository runs, as the cleanup worker's last plan of it saw
+ * (shared/inuse/in-use-index.ts): written by cleanupWorker, read by scanFindings and tagImmutability.
+ * Items expire after IN_USE_INDEX_TTL_DAYS.
+ */
+export const inUseIndex = {
+  partition: (location: { registryId: string; region: string; repositoryName: string }): string =>
+    composeKey('INUSE', location.registryId, location.region, location.repositoryName),
+  key: (
+    location: { registryId: string; region: string; repositoryName: string },
+    imageDigest: string,
+  ): StateKey => ({ pk: inUseIndex.partition(location), sk: composeKey(imageDigest) }),
+  /** The prefix of every partition of the index (its LeadingKeys pattern is this and `*`). */
+  prefix: composeKeyPrefix('INUSE'),
 };
 
 /**

@@ -2,7 +2,11 @@ import { join } from 'node:path';
 import { repositoryArnPatterns } from '../../deploy/iam/repository-guard-iam';
 import { PACKAGE_ROOT, PACKAGE_STAGE } from '../../deploy/package-stack';
 import { loadConfigFile } from '../../shared/config/load-config';
-import { leadingKeyPatterns, type StateTableFunction } from '../../shared/state/state-access';
+import {
+  leadingKeyPatterns,
+  readOnlyLeadingKeyPatterns,
+  type StateTableFunction,
+} from '../../shared/state/state-access';
 import { getAtt } from './packaged-stack';
 
 /**
@@ -54,6 +58,13 @@ const onOwnStatePartitions = (key: StateTableFunction, actions: string[]): Expec
   Action: actions,
   Resource: [getAtt('StateTable')],
   Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': leadingKeyPatterns(key) } },
+});
+
+/** A read-only statement on the families a function reads but does not own (the in-use index). */
+const onSharedStatePartitions = (key: StateTableFunction, actions: string[]): ExpectedStatement => ({
+  Action: actions,
+  Resource: [getAtt('StateTable')],
+  Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': readOnlyLeadingKeyPatterns(key) } },
 });
 
 /** The sqs event serverless-iam-roles-per-function adds: this queue and nothing else. */
@@ -190,6 +201,8 @@ function repositoryGuardStatements(): ExpectedStatement[] {
           { Action: ['ecs:ListClusters', 'ecs:ListTasks', 'lambda:ListFunctions'], Resource: ['*'] },
           { Action: ['ecs:DescribeTasks'], Resource: [regionalArn('ecs', 'task/*')] },
           { Action: ['lambda:GetFunction'], Resource: [regionalArn('lambda', 'function:*')] },
+          // ... and where it runs, from the cleanup worker's in-use index: one GetItem, read only.
+          onSharedStatePartitions('tagImmutability', ['dynamodb:GetItem']),
         ]
       : []),
     // Tag and drift ledgers, idempotency records.
@@ -274,6 +287,8 @@ export const EXPECTED_STATEMENTS: Readonly<Record<string, ExpectedStatement[]>> 
       'dynamodb:DeleteItem',
       'dynamodb:Query',
     ]),
+    // Where an alerted image runs: the cleanup worker's in-use index, read only.
+    onSharedStatePartitions('scanFindings', ['dynamodb:GetItem', 'dynamodb:Query']),
     sendsTo('ScanFindingsFailureQueue'),
   ],
   tagImmutability: repositoryGuardStatements(),

@@ -11,12 +11,14 @@ import type { EnhancedFinding } from '../../../local/registry-sim/model/scan';
 import { createFindingsLedgerStore } from '../../../shared/aws/findings-ledger-store';
 import { createGovernancePublisher } from '../../../shared/aws/governance-publisher';
 import { createIdempotencyGuard } from '../../../shared/aws/idempotency';
+import { createInUseIndexReader, createInUseIndexWriter } from '../../../shared/aws/in-use-index-store';
 import { createScanFindingsReader } from '../../../shared/aws/scan-findings-reader';
 import { createStateStore } from '../../../shared/aws/state-store';
 import { parseConfig } from '../../../shared/config/load-config';
 import { ownScope } from '../../../shared/events/governed-scope';
 import type { ScanFindingsDependencies } from '../../../shared/findings/scan-findings-service';
 import { createScanningPolicy } from '../../../shared/findings/scanning-policy';
+import type { InUseIndexWriter } from '../../../shared/inuse/in-use-index';
 import { loadEventFixture } from '../../support/fixtures';
 import { acceptPutEvents } from '../../support/put-events-stub';
 import { useStateTable } from '../../support/state-table';
@@ -37,7 +39,14 @@ export interface FindingsWorld {
   readonly published: PutEventsRequestEntry[];
   /** Details of the published events of one detail-type, parsed. */
   details(detailType: string): Record<string, unknown>[];
-  dependencies(options?: { scanning?: Record<string, unknown>; now?: () => Date }): ScanFindingsDependencies;
+  dependencies(options?: {
+    scanning?: Record<string, unknown>;
+    now?: () => Date;
+    /** Read the cleanup worker's in-use index on the test's table (scan-findings-dependencies.ts does). */
+    inUseIndex?: boolean;
+  }): ScanFindingsDependencies;
+  /** The cleanup worker's in-use index writer on the test's table. */
+  inUseIndexWriter(): InUseIndexWriter;
 }
 
 const eventBridge = mockClient(EventBridgeClient);
@@ -91,7 +100,15 @@ export function useFindingsWorld(): FindingsWorld {
         expiringWithinDays: config.scanning.digest.expiringWithinDays,
         now,
         sleep: async () => undefined,
+        ...(options.inUseIndex === true
+          ? { inUseIndex: createInUseIndexReader(store, { logger: { warn() {} } }) }
+          : {}),
       };
+    },
+    inUseIndexWriter() {
+      return createInUseIndexWriter(
+        createStateStore({ tableName: table.tableName, client: table.documentClient }),
+      );
     },
   };
 }

@@ -6,7 +6,11 @@
 import { matchesStringLike } from '../../../deploy/template-guard/iam-rules';
 import { processCleanupBatch } from '../../../functions/batch/cleanup-batch';
 import { processScanFindingsEvent } from '../../../shared/findings/scan-findings-service';
-import { leadingKeyPatterns, type StateTableFunction } from '../../../shared/state/state-access';
+import {
+  leadingKeyPatterns,
+  readOnlyLeadingKeyPatterns,
+  type StateTableFunction,
+} from '../../../shared/state/state-access';
 import { loadEventFixture } from '../../support/fixtures';
 import { createLambdaContext } from '../../support/lambda-context';
 import { recordLeadingKeys } from '../../support/leading-keys-recorder';
@@ -72,19 +76,25 @@ describe('cleanupWorker on the state table', () => {
 describe('scanFindings on the state table', () => {
   const world = useFindingsWorld();
 
+  /** An image whose basic scan has one CRITICAL finding: one alert, then a digest. */
+  function scannedImageWithCriticalFinding(): string {
+    const digest = pushScannedImage(world.sim, 'a', ['v1']);
+    world.sim.setScan(
+      REPOSITORY,
+      { imageDigest: digest },
+      {
+        status: 'COMPLETE',
+        completedAt: '2026-06-01T11:58:02Z',
+        findings: [basicFinding('CVE-2026-0001', 'CRITICAL')],
+      },
+    );
+    return digest;
+  }
+
   it('touches only partitions its role allows, for an alert and the daily digest', async () => {
     const recorder = recordLeadingKeys();
     try {
-      const digest = pushScannedImage(world.sim, 'a', ['v1']);
-      world.sim.setScan(
-        REPOSITORY,
-        { imageDigest: digest },
-        {
-          status: 'COMPLETE',
-          completedAt: '2026-06-01T11:58:02Z',
-          findings: [basicFinding('CVE-2026-0001', 'CRITICAL')],
-        },
-      );
+      const digest = scannedImageWithCriticalFinding();
 
       await processScanFindingsEvent(ecrImageScanEvent(digest, ['v1']), world.dependencies());
       await processScanFindingsEvent(loadEventFixture('aws.events', 'scheduled-event'), world.dependencies());
@@ -92,6 +102,34 @@ describe('scanFindings on the state table', () => {
       expect(world.details('Vulnerability Alert')).toHaveLength(1);
       expect(world.details('Vulnerability Digest')).toHaveLength(1);
       expect(refusedFor('scanFindings', recorder.keys)).toEqual([]);
+    } finally {
+      recorder.restore();
+    }
+  });
+
+  it("reads the in-use index only under its read-only statement's patterns", async () => {
+    const recorder = recordLeadingKeys();
+    try {
+      const digest = scannedImageWithCriticalFinding();
+      const deps = world.dependencies({ inUseIndex: true });
+
+      await processScanFindingsEvent(ecrImageScanEvent(digest, ['v1']), deps);
+      await processScanFindingsEvent(loadEventFixture('aws.events', 'scheduled-event'), deps);
+
+      const index = recorder.keys.filter((key) => key.startsWith('INUSE#'));
+      expect(index.length).toBe(2); // the alert's GetItem, the digest's Query
+      expect(
+        refusedFor(
+          'scanFindings',
+          recorder.keys.filter((key) => !index.includes(key)),
+        ),
+      ).toEqual([]);
+      expect(
+        index.filter(
+          (key) =>
+            !readOnlyLeadingKeyPatterns('scanFindings').some((pattern) => matchesStringLike(pattern, key)),
+        ),
+      ).toEqual([]);
     } finally {
       recorder.restore();
     }

@@ -95,6 +95,20 @@ describe('repositoryGuardIamStatements', () => {
     );
   });
 
+  it("reads the cleanup worker's in-use index (GetItem only, its partitions only) only with protected tags", () => {
+    const indexRead = {
+      Effect: 'Allow',
+      Action: ['dynamodb:GetItem'],
+      Resource: [{ 'Fn::GetAtt': ['StateTable', 'Arn'] }],
+      Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['INUSE#*'] } },
+    };
+
+    expect(statements({ rules: [{ repositories: ['**'], protectedTags: ['v*.*.*'] }] })).toContainEqual(
+      indexRead,
+    );
+    expect(statements({ rules: [{ repositories: ['**'] }] })).not.toContainEqual(indexRead);
+  });
+
   it('always holds the state table (its own partitions only), the ecr-warden bus and its failure queue', () => {
     expect(statements({}).slice(-3)).toEqual([
       {

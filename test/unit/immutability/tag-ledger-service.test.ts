@@ -1,5 +1,6 @@
 import type { RepositoryBaseline } from '../../../shared/immutability/desired-state';
 import type {
+  DigestUsagePort,
   NewTagHead,
   RegistryPort,
   StoredTagHead,
@@ -32,7 +33,7 @@ function protecting(...tags: string[]): RepositoryBaseline {
 }
 const protectsProd = protecting('prod');
 
-function createWorld(options: { conflictingWrites?: number } = {}) {
+function createWorld(options: { conflictingWrites?: number; usage?: DigestUsagePort } = {}) {
   const heads = new Map<string, StoredTagHead>();
   const calls: string[] = [];
   let conflicts = options.conflictingWrites ?? 0;
@@ -77,7 +78,13 @@ function createWorld(options: { conflictingWrites?: number } = {}) {
   });
   const service = createTagLedgerService(
     { account: '123456789012', region: 'us-east-1' },
-    { registry, tagLedger, usage: { isInUse: async () => true }, publisher, logger: silentLogger },
+    {
+      registry,
+      tagLedger,
+      usage: options.usage ?? { isInUse: async () => true },
+      publisher,
+      logger: silentLogger,
+    },
   );
   heads.set('prod', {
     digest: OLD_DIGEST,
@@ -107,6 +114,41 @@ function pushNewDigest(world: ReturnType<typeof createWorld>, baseline = protect
 }
 
 describe('tag-ledger service', () => {
+  it('says in the Tag Moved event where the previous image still runs, when the usage port knows', async () => {
+    const runningIn = {
+      summary: '3 pods in prod-eks/payments',
+      places: [
+        {
+          kind: 'in-use-kubernetes-pod' as const,
+          state: 'running' as const,
+          cluster: 'prod-eks',
+          namespace: 'payments',
+          name: 'payments',
+          count: 3,
+        },
+      ],
+      placeCount: 1,
+      asOf: '2026-12-02T00:00:00.000Z',
+    };
+    const asked: string[] = [];
+    const world = createWorld({
+      usage: {
+        isInUse: async () => null,
+        whereInUse: async (_repositoryName, digest) => {
+          asked.push(digest);
+          return { inUse: true, runningIn };
+        },
+      },
+    });
+
+    await pushNewDigest(world);
+
+    expect(asked).toEqual([OLD_DIGEST]);
+    expect(world.published.map((event) => event.detail)).toEqual([
+      expect.objectContaining({ previousDigestInUse: true, previousDigestRunningIn: runningIn }),
+    ]);
+  });
+
   it('writes the move of a protected tag with a pending alert, publishes it, then marks it sent', async () => {
     const world = createWorld();
 

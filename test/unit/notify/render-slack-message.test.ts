@@ -238,6 +238,9 @@ describe('renderPlainText', () => {
     expect(text).toContain(
       'CRITICAL CVE-2026-1234 (https://nvd.nist.gov/vuln/detail/CVE-2026-1234) openssl 3.0.13',
     );
+    expect(text).toContain(
+      'Runs in: 3 pods in prod-eks/payments, ECS service payments-api in 222222222222 (as of 2026-11-01 05:00 UTC)',
+    );
     expect(text).not.toMatch(/[*`]/);
     expect(text).toContain('Console: https://us-east-1.console.aws.amazon.com/ecr/');
   });

@@ -1,10 +1,11 @@
-import { stateTableStatement } from '../../../deploy/iam/state-table-iam';
+import { stateTableReadStatement, stateTableStatement } from '../../../deploy/iam/state-table-iam';
 import { matchesStringLike as stringLike } from '../../../deploy/template-guard/iam-rules';
 import { alertKey } from '../../../shared/findings/record-image-findings';
 import { deliveryKey } from '../../../shared/notify/governance-notifier';
 import {
   KEY_FAMILY_ACCESS,
   leadingKeyPatterns,
+  readOnlyLeadingKeyPatterns,
   STATE_TABLE_FUNCTIONS,
   type StateTableFunction,
 } from '../../../shared/state/state-access';
@@ -17,6 +18,7 @@ import {
   IDEMPOTENCY_SCOPES,
   idempotencyKey,
   idempotencyRecords,
+  inUseIndex,
   tagLedger,
 } from '../../../shared/state/state-keys';
 
@@ -37,6 +39,7 @@ const PARTITIONS_USED: Record<StateTableFunction, string[]> = {
     cleanupMarks.partition(repositoryName), // Query of a repository's marks
     cleanupMarks.key(repositoryName, DIGEST).pk, // BatchWriteItem of marks
     cleanupRuns.key('run#1', repositoryName).pk, // run progress
+    inUseIndex.key({ registryId: '111111111111', region: 'us-east-1', repositoryName }, DIGEST).pk,
     idempotencyRecords.key(idempotencyKey('cleanup', 'run-1', repositoryName)).pk,
   ]),
   tagImmutability: REPOSITORIES.flatMap((repositoryName) => [
@@ -84,7 +87,7 @@ describe('state table access per function (dynamodb:LeadingKeys)', () => {
 
   it('gives each function exactly the families it owns, as prefix patterns', () => {
     expect(Object.fromEntries(STATE_TABLE_FUNCTIONS.map((fn) => [fn, leadingKeyPatterns(fn)]))).toEqual({
-      cleanupWorker: ['CLEANUP#*', 'CLEANUP_RUN#*', 'IDEMPOTENCY#cleanup%23*'],
+      cleanupWorker: ['CLEANUP#*', 'CLEANUP_RUN#*', 'INUSE#*', 'IDEMPOTENCY#cleanup%23*'],
       tagImmutability: ['TAGS#*', 'DRIFT#*', 'IDEMPOTENCY#repository-guard%23*'],
       scanFindings: [
         'FINDINGS#*',
@@ -95,6 +98,32 @@ describe('state table access per function (dynamodb:LeadingKeys)', () => {
       replicationAudit: ['IDEMPOTENCY#replication-failure%23*'],
       slackNotifier: ['IDEMPOTENCY#slack-notification%23*'],
     });
+  });
+
+  it('lets scanFindings and tagImmutability read the in-use index, and nothing else of other functions', () => {
+    const index = REPOSITORIES.map(
+      (repositoryName) =>
+        inUseIndex.key({ registryId: '111111111111', region: 'eu-west-1', repositoryName }, DIGEST).pk,
+    );
+    const readable = (fn: StateTableFunction, key: string) =>
+      readOnlyLeadingKeyPatterns(fn).some((pattern) => stringLike(pattern, key));
+
+    expect(
+      Object.fromEntries(STATE_TABLE_FUNCTIONS.map((fn) => [fn, readOnlyLeadingKeyPatterns(fn)])),
+    ).toEqual({
+      cleanupWorker: [],
+      tagImmutability: ['INUSE#*'],
+      scanFindings: ['INUSE#*'],
+      replicationAudit: [],
+      slackNotifier: [],
+    });
+    for (const fn of ['scanFindings', 'tagImmutability'] as const) {
+      expect(index.filter((key) => !readable(fn, key))).toEqual([]);
+      const everyOtherKey = STATE_TABLE_FUNCTIONS.flatMap((other) => PARTITIONS_USED[other]).filter(
+        (key) => !index.includes(key) && !key.startsWith('INUSE#'),
+      );
+      expect(everyOtherKey.filter((key) => readable(fn, key))).toEqual([]);
+    }
   });
 
   it('gives every idempotency scope an owner, and no pattern to two functions', () => {
@@ -126,5 +155,20 @@ describe('state table access per function (dynamodb:LeadingKeys)', () => {
     expect(stringLike('CLEANUP#*', 'CLEANUP_RUN#x')).toBe(false);
     expect(stringLike('FINDINGS_REPOSITORIES', 'FINDINGS_REPOSITORIESX')).toBe(false);
     expect(stringLike('a?c', 'abc')).toBe(true);
+  });
+});
+
+describe('stateTableReadStatement', () => {
+  it('grants only reads, on the families the function reads but does not own', () => {
+    expect(stateTableReadStatement('scanFindings', ['dynamodb:GetItem', 'dynamodb:Query'])).toEqual({
+      Effect: 'Allow',
+      Action: ['dynamodb:GetItem', 'dynamodb:Query'],
+      Resource: [{ 'Fn::GetAtt': ['StateTable', 'Arn'] }],
+      Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['INUSE#*'] } },
+    });
+    expect(stateTableReadStatement('slackNotifier', ['dynamodb:GetItem'])).toBeUndefined();
+    expect(() => stateTableReadStatement('scanFindings', ['dynamodb:GetItem', 'dynamodb:PutItem'])).toThrow(
+      'scanFindings: dynamodb:PutItem is not a read of a family the function does not own',
+    );
   });
 });

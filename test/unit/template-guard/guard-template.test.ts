@@ -307,6 +307,24 @@ describe('template guard', () => {
       ]);
     });
 
+    it('lets a read-only statement reach only families shared with the function for reading', () => {
+      const template = withStateTable(['CLEANUP#*', 'INUSE#*'], ['SCHEDULE#*']);
+      const readOnly = (patterns: string[]) => ({
+        Effect: 'Allow',
+        Action: ['dynamodb:GetItem', 'dynamodb:Query'],
+        Resource: [{ 'Fn::GetAtt': ['StateTable', 'Arn'] }],
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': patterns } },
+      });
+      // The owner of the in-use index may read it in a statement of its own; cleanupScheduler is no
+      // reader of it (shared/state/state-access.ts), and a read-only statement owns nothing.
+      statementsOfRole(template, WORKER_ROLE).push(readOnly(['INUSE#*']));
+      statementsOfRole(template, SCHEDULER_ROLE).push(readOnly(['INUSE#*']));
+
+      expect(onlyTableFailures(template)).toEqual([
+        'cleanupScheduler: reads dynamodb:LeadingKeys "INUSE#*", a family neither owned by nor shared with it (shared/state/state-access.ts)',
+      ]);
+    });
+
     it('refuses two functions whose patterns reach the same partitions', () => {
       const template = withStateTable(['IDEMPOTENCY#*'], ['IDEMPOTENCY#schedule%23*']);
 
