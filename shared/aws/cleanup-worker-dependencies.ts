@@ -14,6 +14,7 @@ import { createGovernancePublisher } from './governance-publisher';
 import { createIdempotencyGuard } from './idempotency';
 import { createImageArchiver } from './image-archiver';
 import { createImageDeleter } from './image-deleter';
+import { createInUseIndexWriter } from './in-use-index-store';
 import { createInUseReaders } from './in-use-readers';
 import { createRepositoryImageSource } from './repository-images';
 import { createStateStore, type StateStoreSettings } from './state-store';
@@ -76,6 +77,7 @@ export function createCleanupWorkerDependencies(settings: {
       }),
     progress: createCleanupRunProgressStore(store, now),
     marks: createGraceMarkStore(store),
+    inUseIndex: createInUseIndexWriter(store),
     guard: createIdempotencyGuard({ store, now: () => new Date(now()) }),
     publisher: createGovernancePublisher({
       eventBusName: settings.eventBusName,

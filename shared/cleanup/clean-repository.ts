@@ -1,5 +1,6 @@
 import type { CleanupConfig } from '../config/schema';
 import { EcrWardenError } from '../errors';
+import type { InUseIndexWriter } from '../inuse/in-use-index';
 import type { InUsePicture, InUseSourceFailure } from '../inuse/in-use-picture';
 import { buildImageGraph } from '../inventory/image-graph';
 import type { LifecyclePolicy } from '../lifecycle';
@@ -64,6 +65,12 @@ export interface CleanRepositoryPorts {
   archiver: ImageArchiver;
   progress: CleanupRunProgressStore;
   marks: GraceMarkStore;
+  /**
+   * Where each in-use image runs, for the alerts and Tag Moved (shared/inuse/in-use-index.ts). Written
+   * for dry runs too; never from a held picture, whose missing source would erase records of images
+   * only it sees (they expire to "not known" instead).
+   */
+  inUseIndex?: InUseIndexWriter;
 }
 
 export type RepositoryCleanupOutcome =
@@ -115,6 +122,7 @@ export async function cleanRepository(
   const picture = await ports.inUsePicture();
   const held = picture.failures.length > 0;
   const inUse = resolveImagesInUse(picture.uses, request.location, inventory.images);
+  if (!held) await ports.inUseIndex?.recordInUse(request.location, inUse, new Date(request.now));
 
   // A redelivered message continues the run it belongs to: its limit is the one recorded before the
   // run's first deletion (never re-derived from the repository earlier deliveries made smaller), and

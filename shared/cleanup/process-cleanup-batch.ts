@@ -4,6 +4,7 @@ import { parseCleanupRequestMessage } from '../events/cleanup-request-message';
 import { EventValidationError } from '../events/event-validation-error';
 import type { GovernanceEvent, GovernanceEventSink } from '../events/governance';
 import type { QueueMessage } from '../events/queue-message';
+import type { InUseIndexWriter } from '../inuse/in-use-index';
 import type { InUseSource } from '../inuse/in-use-picture';
 import type { Place } from '../inuse/in-use-ports';
 import { localWorkloadSources } from '../inuse/in-use-sources';
@@ -53,6 +54,8 @@ export interface CleanupWorkerDependencies {
    * cleanup.protect (clusters, workload accounts, Batch, App Runner, external lists, Inspector).
    */
   otherInUseSources?: (local: Place) => readonly InUseSource[];
+  /** Records where each in-use image runs (the alerts' and Tag Moved's in-use index). */
+  inUseIndex?: InUseIndexWriter;
   /** A source that has not answered after this long fails (default 120 s): the repository is held, not stuck. */
   inUseSourceTimeoutMs?: number;
   progress: CleanupRunProgressStore;
@@ -122,6 +125,16 @@ export async function openCleanupBatch(
     timeoutMs: dependencies.inUseSourceTimeoutMs ?? DEFAULT_IN_USE_SOURCE_TIMEOUT_MS,
   });
   const reserveMs = dependencies.reserveMs ?? DEFAULT_RESERVE_MS;
+  // The index informs alerts; a state-table hiccup writing it must not fail a cleanup.
+  const indexOrWarn = (index: InUseIndexWriter): InUseIndexWriter => ({
+    recordInUse: (location, inUse, now) =>
+      index.recordInUse(location, inUse, now).catch((error: unknown) => {
+        logger.warn('in-use index not updated: alerts may not say where the images run', {
+          repositoryName: location.repositoryName,
+          error: error instanceof Error ? { name: error.name, message: error.message } : String(error),
+        });
+      }),
+  });
 
   const cleanMessage = async (record: QueueMessage): Promise<void> => {
     try {
@@ -187,6 +200,9 @@ export async function openCleanupBatch(
         inUsePicture: () => workloads.picture(),
         progress: dependencies.progress,
         marks: dependencies.marks,
+        ...(dependencies.inUseIndex === undefined
+          ? {}
+          : { inUseIndex: indexOrWarn(dependencies.inUseIndex) }),
       },
     );
     const report = buildCleanupReport(outcome, { account: registryId, region });
