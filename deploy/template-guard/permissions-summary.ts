@@ -139,13 +139,18 @@ export function renderPermissionsText(summary: readonly FunctionPermissions[]): 
   return `${lines.join('\n')}\n`;
 }
 
-/** The README section: a table per function. */
-export function renderPermissionsMarkdown(summary: readonly FunctionPermissions[]): string {
+/** The README section: a table per function (`preamble: false`: the tables alone). */
+export function renderPermissionsMarkdown(
+  summary: readonly FunctionPermissions[],
+  options: { preamble?: boolean } = {},
+): string {
   const code = (text: string) => `\`${text}\``;
   const escapePipes = (text: string) => text.replace(/\|/g, '\\|');
-  const parts = [
-    'Generated from the template `npx osls package` builds with the committed `ecr-warden.yml` (`npm run docs:permissions`; `npm test` fails when this is stale). `<region>`, `<account>` and `<stage>` are those of the deployment; another `ecr-warden.yml` gives other repository patterns, and writes only where it turns remediation on with `dryRun: false`.',
-  ];
+  const parts = [] as string[];
+  if (options.preamble !== false)
+    parts.push(
+      'Generated from the template `npx osls package` builds with the committed `ecr-warden.yml` (`npm run docs:permissions`; `npm test` fails when this is stale). `<region>`, `<account>` and `<stage>` are those of the deployment; another `ecr-warden.yml` gives other repository patterns, and writes only where it turns remediation on with `dryRun: false`.',
+    );
   for (const fn of summary) {
     parts.push(`#### ${code(fn.key)}`);
     const description = escapePipes(fn.description);

@@ -1,4 +1,6 @@
+import { roleStatements } from '../../deploy/template-guard/cloudformation';
 import { guardTemplate } from '../../deploy/template-guard/guard-template';
+import { withEveryInUseSource } from './every-in-use-source';
 import { EXPECTED_STATEMENTS, type ExpectedStatement } from './expected-statements';
 import {
   asArray,
@@ -103,5 +105,27 @@ describe('roles', () => {
 test('the template passes the template guard (deploy/template-guard/)', () => {
   const guard = guardTemplate(template, { service, stage });
   expect(guard.checks).toBeGreaterThan(0);
+  expect(guard.failures).toEqual([]);
+});
+
+// The statements every cleanup.protect source adds to the worker's role (issue 14), through the same
+// guard: read-only, scoped to the named clusters, reader roles and list objects, "*" only where IAM has
+// no resource type, and a reason for each.
+test('the template with every in-use source turned on passes the template guard too', () => {
+  const variant = withEveryInUseSource(template);
+  const added = roleStatements(variant, 'CleanupWorkerIamRoleLambdaExecution').flatMap((statement) =>
+    asArray(statement.Action),
+  );
+  expect(added).toEqual(
+    expect.arrayContaining([
+      'eks:DescribeCluster',
+      'sts:AssumeRole',
+      'batch:DescribeJobDefinitions',
+      'apprunner:DescribeService',
+      's3:GetObject',
+      'inspector2:ListCoverage',
+    ]),
+  );
+  const guard = guardTemplate(variant, { service, stage });
   expect(guard.failures).toEqual([]);
 });

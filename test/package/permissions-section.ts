@@ -7,6 +7,7 @@ import {
   renderPermissionsMarkdown,
   summarizePermissions,
 } from '../../deploy/template-guard/permissions-summary';
+import { withEveryInUseSource } from './every-in-use-source';
 
 /**
  * README.md's generated "Permissions" section: every function's permissions (what, on which resources,
@@ -26,7 +27,45 @@ export function permissionsSection(
   naming: { service: string; stage: string },
 ): PermissionsSection {
   const summary = summarizePermissions(template, naming);
-  return { summary, markdown: renderPermissionsMarkdown(summary) };
+  return {
+    summary,
+    markdown: `${renderPermissionsMarkdown(summary)}\n${inUseSourcesTable(template, summary, naming)}`,
+  };
 }
+
+/**
+ * What the in-use sources of cleanup.protect add to cleanupWorker's role (none of them is on in the
+ * committed ecr-warden.yml): the rows of the every-source variant (./every-in-use-source.ts) that the
+ * packaged role does not have.
+ */
+function inUseSourcesTable(
+  template: CloudFormationTemplate,
+  summary: readonly FunctionPermissions[],
+  naming: { service: string; stage: string },
+): string {
+  const key = (row: FunctionPermissions['rows'][number]) => JSON.stringify(row);
+  const packaged = new Set((summary.find((fn) => fn.key === 'cleanupWorker')?.rows ?? []).map(key));
+  const variant = summarizePermissions(withEveryInUseSource(template), naming).find(
+    (fn) => fn.key === 'cleanupWorker',
+  );
+  if (variant === undefined) throw new Error('the packaged template has no cleanupWorker');
+  const rows = variant.rows.filter((row) => !packaged.has(key(row)));
+  const table = renderPermissionsMarkdown(
+    [
+      {
+        key: 'cleanupWorker, with the in-use sources of cleanup.protect',
+        description: `Each row only when the config reads that source (${EXAMPLE_NOTE})`,
+        triggers: [],
+        failures: [],
+        rows,
+      },
+    ],
+    { preamble: false },
+  );
+  return table;
+}
+
+const EXAMPLE_NOTE =
+  'shown for clusters prod-eks and an ARN, workload accounts 222222222222 and 333333333333, Batch, App Runner, one external list and Inspector; the stack also creates an EKS access entry for each cluster named by name';
 
 export const readReadme = (): string => readFileSync(README_PATH, 'utf8');
