@@ -1,6 +1,6 @@
-import { type KubernetesApiStandIn, startKubernetesApiStandIn } from '../kubernetes-api/server';
 import type { SeedObject } from '../kubernetes-api/object-store';
 import { podObject, workloadObject } from '../kubernetes-api/seed-objects';
+import { type KubernetesApiStandIn, startKubernetesApiStandIn } from '../kubernetes-api/server';
 import type { RegistrySimulator } from '../registry-sim';
 import { EKS_VIEW_POLICY_ARN } from '../registry-sim/model/eks';
 import { readSampleDocument } from './sample-document';
@@ -21,7 +21,11 @@ import { readSampleDocument } from './sample-document';
 export const DEMO_CLUSTER = 'demo-eks';
 export const UNREADABLE_CLUSTER = 'ops-eks';
 export const WORKLOAD_ACCOUNT = '222222222222';
-export const EXTERNAL_LIST = { source: 'argocd-prod', bucket: 'ecr-warden-demo-deployments', key: 'argocd/prod.json' };
+export const EXTERNAL_LIST = {
+  source: 'argocd-prod',
+  bucket: 'ecr-warden-demo-deployments',
+  key: 'argocd/prod.json',
+};
 
 export interface DemoInUseWorld {
   /** The Kubernetes objects `demo-eks` serves (for the invariant check: what runs there). */
@@ -33,7 +37,11 @@ export interface DemoInUseWorld {
 
 export async function plantInUseSources(
   sim: RegistrySimulator,
-  settings: { account: string; region: string; credentials: { accessKeyId: string; secretAccessKey: string } },
+  settings: {
+    account: string;
+    region: string;
+    credentials: { accessKeyId: string; secretAccessKey: string };
+  },
 ): Promise<DemoInUseWorld> {
   const registry = `${settings.account}.dkr.ecr.${settings.region}.amazonaws.com`;
   const planted = plantedDigests(sim);
@@ -47,7 +55,10 @@ export async function plantInUseSources(
   try {
     for (const [name, objects] of [
       [DEMO_CLUSTER, clusterObjects],
-      [UNREADABLE_CLUSTER, [workloadObject('Deployment', 'ops', 'grafana', [`${registry}/tools/ci-runner:v1`])]],
+      [
+        UNREADABLE_CLUSTER,
+        [workloadObject('Deployment', 'ops', 'grafana', [`${registry}/tools/ci-runner:v1`])],
+      ],
     ] as const) {
       const standIn = await startKubernetesApiStandIn({
         clusterName: name,
@@ -119,7 +130,8 @@ export async function plantInUseSources(
 
 /** The sample images the demo's cleanup policy would expire, found by tag or by what the sample plants. */
 function plantedDigests(sim: RegistrySimulator) {
-  const digestOf = (repositoryName: string, imageTag: string) => sim.image(repositoryName, { imageTag }).digest;
+  const digestOf = (repositoryName: string, imageTag: string) =>
+    sim.image(repositoryName, { imageTag }).digest;
   const untagged = [...sim.repository('web/frontend').images.values()]
     .filter((image) => image.tags.length === 0)
     .map((image) => image.digest)
@@ -151,11 +163,14 @@ function demoClusterObjects(registry: string, planted: ReturnType<typeof planted
       imageIDs: [`${api}@${planted.paymentsApiV1_1}`],
     }),
     workloadObject('Deployment', 'payments', 'checkout', [`${api}:v1.4.0`], { replicas: 2 }),
-    ownedBy(workloadObject('ReplicaSet', 'payments', 'checkout-6b7f9c8d5', [`${api}:v1.0.0`], { replicas: 0 }), {
-      kind: 'Deployment',
-      name: 'checkout',
-      namespace: 'payments',
-    }),
+    ownedBy(
+      workloadObject('ReplicaSet', 'payments', 'checkout-6b7f9c8d5', [`${api}:v1.0.0`], { replicas: 0 }),
+      {
+        kind: 'Deployment',
+        name: 'checkout',
+        namespace: 'payments',
+      },
+    ),
     workloadObject('Deployment', 'web', 'frontend-canary', [`${frontend}@${planted.frontendCanary}`], {
       replicas: 0,
     }),

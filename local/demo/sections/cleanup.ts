@@ -3,7 +3,7 @@ import { describeKeepReason } from '../../../cli/cleanup-plan-table';
 import { processCleanupBatch } from '../../../functions/batch/cleanup-batch';
 import { createCleanupWorkerDependencies } from '../../../shared/aws/cleanup-worker-dependencies';
 import type { RepositoryCleanupOutcome } from '../../../shared/cleanup/clean-repository';
-import type { KeepReason } from '../../../shared/cleanup/cleanup-reasons';
+import type { KeepReason, WorkloadPlace } from '../../../shared/cleanup/cleanup-reasons';
 import { formatBytes } from '../../../shared/cleanup/cleanup-report';
 import type { PlannedDeletion } from '../../../shared/cleanup/plan-repository-cleanup';
 import { loadBundledConfig } from '../../../shared/config/bundled-config';
@@ -52,7 +52,7 @@ export const cleanupSection: DemoSection = {
         'ecr-warden-demo-cleanup',
         world.asOf.toISOString().replace('.000Z', 'Z'),
       ),
-      lambdaContext('cleanupScheduler'),
+      cleanupLambdaContext('cleanupScheduler'),
     );
     const messages = world.queueMessages(queueUrl);
 
@@ -67,8 +67,8 @@ export const cleanupSection: DemoSection = {
     let failedMessages = 0;
     for (let start = 0; start < messages.length; start += BATCH_SIZE) {
       const response = await processCleanupBatch(
-        sqsEvent(messages.slice(start, start + BATCH_SIZE), start, world),
-        lambdaContext('cleanupWorker'),
+        cleanupSqsEvent(messages.slice(start, start + BATCH_SIZE), start, world),
+        cleanupLambdaContext('cleanupWorker'),
         { ...dependencies, onRepositoryCleaned: (outcome) => outcomes.push(outcome) },
       );
       failedMessages += response.batchItemFailures.length;
@@ -164,13 +164,13 @@ function deleteWhy(deletion: PlannedDeletion): string {
 function keepWhy(reason: KeepReason): string {
   switch (reason.kind) {
     case 'in-use-ecs-task':
-      return `in use by ECS task ${reason.taskArn.split('/').pop()} (${reason.group ?? 'standalone'})`;
+      return `in use by ECS task ${reason.taskArn.split('/').pop()} (${reason.group ?? 'standalone'})${elsewhere(reason)}`;
     case 'in-use-ecs-service':
-      return `in use by ECS service ${reason.serviceName} (${reason.deploymentStatus ?? 'current'} deployment, ${reason.taskDefinitionArn.split('/').pop()})`;
+      return `in use by ECS service ${reason.serviceName} (${reason.deploymentStatus ?? 'current'} deployment, ${reason.taskDefinitionArn.split('/').pop()})${elsewhere(reason)}`;
     case 'in-use-lambda':
-      return `in use by Lambda ${reason.functionName}:${reason.qualifier}`;
+      return `in use by Lambda ${reason.functionName}:${reason.qualifier}${elsewhere(reason)}`;
     case 'task-definition-revision':
-      return `named by task definition ${reason.family}:${reason.revision} (one of the newest revisions)`;
+      return `named by task definition ${reason.family}:${reason.revision} (one of the newest revisions)${elsewhere(reason)}`;
     case 'protected-tag':
       return `protected tag ${reason.tag} (pattern ${reason.pattern})`;
     case 'keep-at-least':
@@ -198,6 +198,12 @@ function keepWhy(reason: KeepReason): string {
       return `in use: ${describeKeepReason(reason)}`;
   }
 }
+
+/** A workload account's place (absent for the registry's own account and region). */
+const elsewhere = (place: WorkloadPlace) =>
+  place.account === undefined
+    ? ''
+    : ` in account ${place.account}${place.region === undefined ? '' : ` (${place.region})`}`;
 
 const short = (digest: string) => `${digest.slice(0, 19)}…`;
 const image = (digest: string, tags: readonly string[]) =>
@@ -299,10 +305,16 @@ function checkInvariants(sim: RegistrySimulator, outcomes: readonly RepositoryCl
   return violations;
 }
 
-function sqsEvent(bodies: readonly string[], offset: number, world: DemoWorld): SQSEvent {
+/** The cleanup queue's messages as the SQS event source delivers them to cleanupWorker. */
+export function cleanupSqsEvent(
+  bodies: readonly string[],
+  offset: number,
+  world: DemoWorld,
+  idPrefix = 'demo-cleanup',
+): SQSEvent {
   return {
     Records: bodies.map((body, i) => ({
-      messageId: `demo-cleanup-${offset + i + 1}`,
+      messageId: `${idPrefix}-${offset + i + 1}`,
       receiptHandle: `demo-receipt-${offset + i + 1}`,
       body,
       attributes: {
@@ -320,7 +332,7 @@ function sqsEvent(bodies: readonly string[], offset: number, world: DemoWorld): 
   };
 }
 
-function lambdaContext(name: string) {
+export function cleanupLambdaContext(name: string) {
   return demoLambdaContext(name, {
     memoryLimitInMB: '1024',
     awsRequestId: `demo-${name}`,
