@@ -102,7 +102,7 @@ export async function plantInUseSources(
   });
 
   // The external list (GitOps: what Argo CD deploys), generated an hour before the run: fresh.
-  const externalImages = [`${registry}/payments/api:v1.0.0`];
+  const externalImages = [`${registry}/payments/api:v1.1.0`];
   sim.services.s3.createBucket({
     name: EXTERNAL_LIST.bucket,
     ownerAccountId: settings.account,
@@ -139,21 +139,27 @@ function plantedDigests(sim: RegistrySimulator) {
   const ciBuild = readSampleDocument().planted?.['scan-untagged-with-findings']?.imageDigest;
   if (ciBuild === undefined || !untagged.includes(ciBuild) || untagged.length < 3)
     throw new Error('the sample registry changed: web/frontend has no untagged CI builds to plant uses of');
-  const [canary, sitemap] = untagged.filter((digest) => digest !== ciBuild) as [string, string];
+  const [canary, canaryBefore] = untagged.filter((digest) => digest !== ciBuild) as [string, string];
+  const workerBuild = [...sim.repository('payments/worker').images.values()].find(
+    (image) => image.tags.length === 0 && image.children.length === 0,
+  )?.digest;
+  if (workerBuild === undefined)
+    throw new Error('the sample registry changed: payments/worker has no untagged build');
   return {
-    paymentsApiV1_0: digestOf('payments/api', 'v1.0.0'),
     paymentsApiV1_1: digestOf('payments/api', 'v1.1.0'),
+    paymentsWorkerBuild: workerBuild,
     frontendCiBuild: ciBuild,
     frontendCanary: canary,
-    frontendSitemap: sitemap,
+    frontendCanaryBefore: canaryBefore,
   };
 }
 
 /**
  * What `demo-eks` runs: a pod whose spec names `payments/api:latest`, a tag that has since moved to
  * v1.4.0, while its status says the node pulled v1.1.0 (imageID: the digest it runs); the `checkout`
- * Deployment and an old ReplicaSet of it (revision 1, scaled to 0, still naming v1.0.0: a rollback
- * target); the `frontend-canary` Deployment scaled to zero; and the `frontend-sitemap` CronJob.
+ * Deployment; the `frontend-canary` Deployment scaled to zero and an old ReplicaSet of it (revision 1,
+ * scaled to 0, naming the build before: what a rollback starts); the `settlement-nightly` CronJob of
+ * an untagged payments/worker build.
  */
 function demoClusterObjects(registry: string, planted: ReturnType<typeof plantedDigests>): SeedObject[] {
   const api = `${registry}/payments/api`;
@@ -163,18 +169,24 @@ function demoClusterObjects(registry: string, planted: ReturnType<typeof planted
       imageIDs: [`${api}@${planted.paymentsApiV1_1}`],
     }),
     workloadObject('Deployment', 'payments', 'checkout', [`${api}:v1.4.0`], { replicas: 2 }),
-    ownedBy(
-      workloadObject('ReplicaSet', 'payments', 'checkout-6b7f9c8d5', [`${api}:v1.0.0`], { replicas: 0 }),
-      {
-        kind: 'Deployment',
-        name: 'checkout',
-        namespace: 'payments',
-      },
-    ),
     workloadObject('Deployment', 'web', 'frontend-canary', [`${frontend}@${planted.frontendCanary}`], {
       replicas: 0,
     }),
-    workloadObject('CronJob', 'web', 'frontend-sitemap', [`${frontend}@${planted.frontendSitemap}`]),
+    ownedBy(
+      workloadObject(
+        'ReplicaSet',
+        'web',
+        'frontend-canary-6b7f9c8d5',
+        [`${frontend}@${planted.frontendCanaryBefore}`],
+        {
+          replicas: 0,
+        },
+      ),
+      { kind: 'Deployment', name: 'frontend-canary', namespace: 'web' },
+    ),
+    workloadObject('CronJob', 'payments', 'settlement-nightly', [
+      `${registry}/payments/worker@${planted.paymentsWorkerBuild}`,
+    ]),
   ];
 }
 

@@ -257,11 +257,13 @@ function totalsOf(outcomes: readonly RepositoryCleanupOutcome[]) {
 function checkInvariants(world: DemoWorld, outcomes: readonly RepositoryCleanupOutcome[]): string[] {
   const sim = world.sim;
   const inUse = new Set<string>();
-  for (const accountId of [world.account, WORKLOAD_ACCOUNT]) addEcsImages(sim, { accountId }, inUse);
-  for (const fn of sim.lambda().functions.values()) {
-    for (const version of fn.versions) {
-      const digest = version.resolvedImageUri?.split('@')[1];
-      if (digest !== undefined) inUse.add(digest);
+  for (const accountId of [world.account, WORKLOAD_ACCOUNT]) {
+    addEcsImages(sim, { accountId }, inUse);
+    for (const fn of sim.lambda({ accountId }).functions.values()) {
+      for (const version of fn.versions) {
+        const digest = version.resolvedImageUri?.split('@')[1];
+        if (digest !== undefined) inUse.add(digest);
+      }
     }
   }
   for (const object of world.inUse.clusterObjects) {

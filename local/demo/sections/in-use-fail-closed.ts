@@ -10,7 +10,7 @@ import { cleanupLambdaContext, cleanupSqsEvent } from './cleanup';
 import type { DemoSection } from './section';
 
 /** One repository whose plan deletes something: the held report says how many deletions wait. */
-const REPOSITORY = 'payments/worker';
+const REPOSITORY = 'payments/api';
 
 /**
  * Fail closed, on its own short run so that the main cleanup run's figures stay what they are: the
