@@ -21,6 +21,7 @@ import { readSampleDocument } from './sample-document';
 export const DEMO_CLUSTER = 'demo-eks';
 export const UNREADABLE_CLUSTER = 'ops-eks';
 export const WORKLOAD_ACCOUNT = '222222222222';
+/** As ecr-warden.demo.yml's `cleanup.protect.external` names it. */
 export const EXTERNAL_LIST = {
   source: 'argocd-prod',
   bucket: 'ecr-warden-demo-deployments',
