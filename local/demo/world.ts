@@ -11,6 +11,7 @@ import {
   type LocalDynamoDb,
   startLocalDynamoDb,
 } from '../state-table';
+import { type DemoInUseWorld, plantInUseSources } from './in-use-world';
 import { readSampleDocument } from './sample-document';
 
 /**
@@ -18,6 +19,8 @@ import { readSampleDocument } from './sample-document';
  * registry simulator (ECR, ECS, Lambda), the state table on dynalite, a Slack receiver on loopback,
  * and EventBridge and SQS stand-ins that record what the handlers send so that the next handler can
  * receive it, as the deployed rules and queues would deliver it. No network, no AWS credentials.
+ * The in-use sources the demo config names beyond ECS and Lambda (EKS clusters behind Kubernetes API
+ * stand-ins on loopback, a workload account, an external list in S3) are planted by in-use-world.ts.
  */
 export interface DemoWorld {
   sim: RegistrySimulator;
@@ -27,6 +30,8 @@ export interface DemoWorld {
   region: string;
   stateTableName: string;
   slack: SlackReceiver;
+  /** The EKS clusters, workload account and external list planted beside the sample registry. */
+  inUse: DemoInUseWorld;
   /** Governance events the handlers published, in order, as PutEvents entries. */
   governanceEvents: PutEventsRequestEntry[];
   /** Messages the handlers sent to each queue URL, in order (SendMessageBatch bodies). */
@@ -39,6 +44,8 @@ export interface DemoWorld {
 export const DEMO_ACCOUNT = '123456789012';
 export const DEMO_REGION = 'us-east-1';
 export const DEMO_EVENT_BUS = 'ecr-warden-demo';
+/** The handlers' credentials (the worker role's, to the simulator and the Kubernetes API stand-ins). */
+const DEMO_CREDENTIALS = { accessKeyId: 'AKIDLOCALECRWARDEN', secretAccessKey: 'local-secret' };
 export const queueUrlFor = (name: string) =>
   `https://sqs.${DEMO_REGION}.amazonaws.com/${DEMO_ACCOUNT}/ecr-warden-demo-${name}`;
 
@@ -48,6 +55,20 @@ export async function createDemoWorld(): Promise<DemoWorld> {
   sim.loadSample(readSampleDocument());
   const aws = sim.install();
   const asOf = new Date(sim.clock.now());
+  let inUse: DemoInUseWorld;
+  try {
+    inUse = await plantInUseSources(sim, {
+      account: DEMO_ACCOUNT,
+      region: DEMO_REGION,
+      credentials: DEMO_CREDENTIALS,
+    });
+  } catch (error) {
+    aws.restore();
+    dynamoDbClient.destroy();
+    await slack.close();
+    await dynamoDb.close();
+    throw error;
+  }
 
   const governanceEvents: PutEventsRequestEntry[] = [];
   const eventBridge = mockClient(EventBridgeClient);
@@ -87,8 +108,8 @@ export async function createDemoWorld(): Promise<DemoWorld> {
     AWS_REGION: DEMO_REGION,
     // serverless.yml sets it from AWS::AccountId: the account the detectors govern.
     DEPLOYMENT_ACCOUNT_ID: DEMO_ACCOUNT,
-    AWS_ACCESS_KEY_ID: 'AKIDLOCALECRWARDEN',
-    AWS_SECRET_ACCESS_KEY: 'local-secret',
+    AWS_ACCESS_KEY_ID: DEMO_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: DEMO_CREDENTIALS.secretAccessKey,
     AWS_ENDPOINT_URL_DYNAMODB: dynamoDb.endpoint,
     STATE_TABLE_NAME: stateTableName,
     EVENT_BUS_NAME: DEMO_EVENT_BUS,
@@ -104,6 +125,7 @@ export async function createDemoWorld(): Promise<DemoWorld> {
     region: DEMO_REGION,
     stateTableName,
     slack,
+    inUse,
     governanceEvents,
     queueMessages: (queueUrl) => [...(queues.get(queueUrl) ?? [])],
     setParameter: (name, value) => {
@@ -114,6 +136,7 @@ export async function createDemoWorld(): Promise<DemoWorld> {
       eventBridge.restore();
       sqs.restore();
       ssm.restore();
+      await inUse.close();
       dynamoDbClient.destroy();
       await slack.close();
       await dynamoDb.close();

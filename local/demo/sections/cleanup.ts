@@ -3,12 +3,13 @@ import { describeKeepReason } from '../../../cli/cleanup-plan-table';
 import { processCleanupBatch } from '../../../functions/batch/cleanup-batch';
 import { createCleanupWorkerDependencies } from '../../../shared/aws/cleanup-worker-dependencies';
 import type { RepositoryCleanupOutcome } from '../../../shared/cleanup/clean-repository';
-import type { KeepReason } from '../../../shared/cleanup/cleanup-reasons';
+import type { KeepReason, WorkloadPlace } from '../../../shared/cleanup/cleanup-reasons';
 import { formatBytes } from '../../../shared/cleanup/cleanup-report';
 import type { PlannedDeletion } from '../../../shared/cleanup/plan-repository-cleanup';
 import { loadBundledConfig } from '../../../shared/config/bundled-config';
 import { logger } from '../../../shared/logger';
 import type { RegistrySimulator } from '../../registry-sim';
+import { WORKLOAD_ACCOUNT } from '../in-use-world';
 import { demoLambdaContext, scheduledEvent } from '../lambda-invocation';
 import { DEMO_EVENT_BUS, type DemoWorld, queueUrlFor } from '../world';
 import type { DemoSection } from './section';
@@ -52,7 +53,7 @@ export const cleanupSection: DemoSection = {
         'ecr-warden-demo-cleanup',
         world.asOf.toISOString().replace('.000Z', 'Z'),
       ),
-      lambdaContext('cleanupScheduler'),
+      cleanupLambdaContext('cleanupScheduler'),
     );
     const messages = world.queueMessages(queueUrl);
 
@@ -67,14 +68,14 @@ export const cleanupSection: DemoSection = {
     let failedMessages = 0;
     for (let start = 0; start < messages.length; start += BATCH_SIZE) {
       const response = await processCleanupBatch(
-        sqsEvent(messages.slice(start, start + BATCH_SIZE), start, world),
-        lambdaContext('cleanupWorker'),
+        cleanupSqsEvent(messages.slice(start, start + BATCH_SIZE), start, world),
+        cleanupLambdaContext('cleanupWorker'),
         { ...dependencies, onRepositoryCleaned: (outcome) => outcomes.push(outcome) },
       );
       failedMessages += response.batchItemFailures.length;
     }
 
-    const violations = checkInvariants(world.sim, outcomes);
+    const violations = checkInvariants(world, outcomes);
     const reports = world.governanceEvents
       .slice(eventsBefore)
       .filter((e) => e.DetailType === 'Cleanup Report');
@@ -94,7 +95,8 @@ export const cleanupSection: DemoSection = {
       `In all: ${totals.deleted} images would be deleted, up to ${formatBytes(totals.bytes)} ($${totals.dollars.toFixed(2)}/month); ` +
         'sizes are an upper bound, as layers shared between images are stored once.',
       violations.length === 0
-        ? 'Checked against the simulator: no image in use, no child of a kept index and no referrer of a kept image would be deleted.'
+        ? 'Checked against the simulator and the planted sources: no image in use (ECS and Lambda here and in 222222222222, ' +
+            'a pod, a Kubernetes workload template or the external list), no child of a kept index and no referrer of a kept image would be deleted.'
         : `VIOLATIONS: ${violations.join('; ')}`,
     );
     return {
@@ -164,13 +166,13 @@ function deleteWhy(deletion: PlannedDeletion): string {
 function keepWhy(reason: KeepReason): string {
   switch (reason.kind) {
     case 'in-use-ecs-task':
-      return `in use by ECS task ${reason.taskArn.split('/').pop()} (${reason.group ?? 'standalone'})`;
+      return `in use by ECS task ${reason.taskArn.split('/').pop()} (${reason.group ?? 'standalone'})${elsewhere(reason)}`;
     case 'in-use-ecs-service':
-      return `in use by ECS service ${reason.serviceName} (${reason.deploymentStatus ?? 'current'} deployment, ${reason.taskDefinitionArn.split('/').pop()})`;
+      return `in use by ECS service ${reason.serviceName} (${reason.deploymentStatus ?? 'current'} deployment, ${reason.taskDefinitionArn.split('/').pop()})${elsewhere(reason)}`;
     case 'in-use-lambda':
-      return `in use by Lambda ${reason.functionName}:${reason.qualifier}`;
+      return `in use by Lambda ${reason.functionName}:${reason.qualifier}${elsewhere(reason)}`;
     case 'task-definition-revision':
-      return `named by task definition ${reason.family}:${reason.revision} (one of the newest revisions)`;
+      return `named by task definition ${reason.family}:${reason.revision} (one of the newest revisions)${elsewhere(reason)}`;
     case 'protected-tag':
       return `protected tag ${reason.tag} (pattern ${reason.pattern})`;
     case 'keep-at-least':
@@ -198,6 +200,12 @@ function keepWhy(reason: KeepReason): string {
       return `in use: ${describeKeepReason(reason)}`;
   }
 }
+
+/** A workload account's place (absent for the registry's own account and region). */
+const elsewhere = (place: WorkloadPlace) =>
+  place.account === undefined
+    ? ''
+    : ` in account ${place.account}${place.region === undefined ? '' : ` (${place.region})`}`;
 
 const short = (digest: string) => `${digest.slice(0, 19)}…`;
 const image = (digest: string, tags: readonly string[]) =>
@@ -240,35 +248,28 @@ function totalsOf(outcomes: readonly RepositoryCleanupOutcome[]) {
 }
 
 /**
- * The demo's promise, checked against the simulator's model (not the plan's own reasons): no digest a
- * running ECS task, an active service deployment or a Lambda version runs is deleted; no image that a
- * kept index lists; no referrer whose subject is kept.
+ * The demo's promise, checked against the simulator's model and the planted sources (not the plan's own
+ * reasons): no digest a running ECS task, an active service deployment or a Lambda version runs is
+ * deleted, in this account or the workload account; none a Kubernetes pod runs (its status imageID) or
+ * that a pod, workload template (Deployment, old ReplicaSet, CronJob) or the external list names; no
+ * image that a kept index lists; no referrer whose subject is kept.
  */
-function checkInvariants(sim: RegistrySimulator, outcomes: readonly RepositoryCleanupOutcome[]): string[] {
+function checkInvariants(world: DemoWorld, outcomes: readonly RepositoryCleanupOutcome[]): string[] {
+  const sim = world.sim;
   const inUse = new Set<string>();
-  const ecs = sim.ecs();
-  for (const cluster of ecs.clusters.values()) {
-    for (const task of cluster.tasks.values()) {
-      if (task.lastStatus === 'STOPPED') continue;
-      for (const container of task.containers)
-        if (container.imageDigest !== undefined) inUse.add(container.imageDigest);
-    }
-    for (const service of cluster.services.values()) {
-      for (const deployment of service.deployments) {
-        if (deployment.status === 'INACTIVE') continue;
-        for (const container of ecs.taskDefinition(deployment.taskDefinition).containerDefinitions) {
-          const digest = sim.world.resolveImageUri(container.image);
-          if (digest !== undefined) inUse.add(digest);
-        }
+  for (const accountId of [world.account, WORKLOAD_ACCOUNT]) {
+    addEcsImages(sim, { accountId }, inUse);
+    for (const fn of sim.lambda({ accountId }).functions.values()) {
+      for (const version of fn.versions) {
+        const digest = version.resolvedImageUri?.split('@')[1];
+        if (digest !== undefined) inUse.add(digest);
       }
     }
   }
-  for (const fn of sim.lambda().functions.values()) {
-    for (const version of fn.versions) {
-      const digest = version.resolvedImageUri?.split('@')[1];
-      if (digest !== undefined) inUse.add(digest);
-    }
+  for (const object of world.inUse.clusterObjects) {
+    for (const reference of imageFieldsOf(object)) addReference(sim, reference, inUse);
   }
+  for (const reference of world.inUse.externalImages) addReference(sim, reference, inUse);
 
   const violations: string[] = [];
   for (const outcome of outcomes) {
@@ -299,10 +300,55 @@ function checkInvariants(sim: RegistrySimulator, outcomes: readonly RepositoryCl
   return violations;
 }
 
-function sqsEvent(bodies: readonly string[], offset: number, world: DemoWorld): SQSEvent {
+/** An image reference (by tag or digest) or a pod's imageID: the digest it names in the sample registry. */
+function addReference(sim: RegistrySimulator, reference: string, into: Set<string>): void {
+  const digest = sim.world.resolveImageUri(reference) ?? /@(sha256:[0-9a-f]{64})$/.exec(reference)?.[1];
+  if (digest !== undefined) into.add(digest);
+}
+
+/**
+ * Every `image` and `imageID` field of a Kubernetes object, wherever it sits (containers, init
+ * containers, pod templates, a CronJob's job template, container statuses): a walk of its JSON,
+ * independent of how ecr-warden reads the kinds.
+ */
+function imageFieldsOf(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(imageFieldsOf);
+  if (value === null || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([key, field]) =>
+    (key === 'image' || key === 'imageID') && typeof field === 'string' ? [field] : imageFieldsOf(field),
+  );
+}
+
+function addEcsImages(sim: RegistrySimulator, at: { accountId: string }, inUse: Set<string>): void {
+  const ecs = sim.ecs(at);
+  for (const cluster of ecs.clusters.values()) {
+    for (const task of cluster.tasks.values()) {
+      if (task.lastStatus === 'STOPPED') continue;
+      for (const container of task.containers)
+        if (container.imageDigest !== undefined) inUse.add(container.imageDigest);
+    }
+    for (const service of cluster.services.values()) {
+      for (const deployment of service.deployments) {
+        if (deployment.status === 'INACTIVE') continue;
+        for (const container of ecs.taskDefinition(deployment.taskDefinition).containerDefinitions) {
+          const digest = sim.world.resolveImageUri(container.image);
+          if (digest !== undefined) inUse.add(digest);
+        }
+      }
+    }
+  }
+}
+
+/** The cleanup queue's messages as the SQS event source delivers them to cleanupWorker. */
+export function cleanupSqsEvent(
+  bodies: readonly string[],
+  offset: number,
+  world: DemoWorld,
+  idPrefix = 'demo-cleanup',
+): SQSEvent {
   return {
     Records: bodies.map((body, i) => ({
-      messageId: `demo-cleanup-${offset + i + 1}`,
+      messageId: `${idPrefix}-${offset + i + 1}`,
       receiptHandle: `demo-receipt-${offset + i + 1}`,
       body,
       attributes: {
@@ -320,7 +366,7 @@ function sqsEvent(bodies: readonly string[], offset: number, world: DemoWorld): 
   };
 }
 
-function lambdaContext(name: string) {
+export function cleanupLambdaContext(name: string) {
   return demoLambdaContext(name, {
     memoryLimitInMB: '1024',
     awsRequestId: `demo-${name}`,

@@ -1,4 +1,5 @@
 import { cleanupSection } from './cleanup';
+import { inUseFailClosedSection } from './in-use-fail-closed';
 import { lifecyclePreviewSection } from './lifecycle-preview';
 import { notificationsSection } from './notifications';
 import { replicationAuditSection } from './replication-audit';
@@ -10,6 +11,9 @@ import { vulnerabilityAlertsSection } from './vulnerability-alerts';
 export const DEMO_SECTIONS: DemoSection[] = [
   lifecyclePreviewSection,
   cleanupSection,
+  // Its own short run after the main one, so that the main run's figures stay meaningful.
+  inUseFailClosedSection,
+  // After cleanup: the worker's in-use index says where the alerted images run.
   vulnerabilityAlertsSection,
   replicationAuditSection,
   repositoryGuardSection,

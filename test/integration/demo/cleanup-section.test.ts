@@ -10,6 +10,7 @@ type Json = any;
 
 const TITLE = 'Lifecycle cleanup (cleanupScheduler → cleanup queue → cleanupWorker, dry run)';
 let section: Json;
+let failClosed: Json;
 const planted: Record<string, { repositoryName?: string; imageDigest?: string }> = JSON.parse(
   readFileSync(join(ROOT, 'local', 'sample-data', 'sample-registry.json'), 'utf8'),
 ).planted;
@@ -29,7 +30,9 @@ beforeAll(() => {
   // The report is the pretty-printed document that starts on a line of its own; handler log lines
   // (one JSON object each) may come before it.
   const report = run.stdout.slice(run.stdout.search(/^\{$/m));
-  section = JSON.parse(report).sections.find((entry: Json) => entry.title === TITLE)?.result;
+  const sections = JSON.parse(report).sections;
+  section = sections.find((entry: Json) => entry.title === TITLE)?.result;
+  failClosed = sections.find((entry: Json) => entry.title.startsWith('In-use sources fail closed'))?.result;
 });
 
 function repository(name: string): Json {
@@ -52,12 +55,42 @@ describe('npm run demo: lifecycle cleanup', () => {
     });
   });
 
-  it('deletes the untagged debris of web/frontend', () => {
-    const deleted = repository('web/frontend').delete;
+  it('keeps the untagged web/frontend builds a Deployment scaled to zero, its old ReplicaSet and another account run', () => {
+    const frontend = repository('web/frontend');
+    const untagged = frontend.keep.filter((entry: Json) => entry.imageTags.length === 0);
+    const ciBuild = planted['scan-untagged-with-findings']?.imageDigest;
 
-    expect(deleted.length).toBeGreaterThan(0);
-    for (const entry of deleted)
-      expect(entry).toMatchObject({ imageTags: [], reason: { kind: 'expired-by-policy' } });
+    expect(frontend.delete).toEqual([]);
+    expect(untagged).toHaveLength(3);
+    const workloads = untagged.flatMap((entry: Json) =>
+      entry.reasons
+        .filter((reason: Json) => reason.kind === 'in-use-kubernetes-workload')
+        .map((reason: Json) => [reason.cluster, reason.namespace, reason.workloadKind, reason.name]),
+    );
+    expect(workloads.sort()).toEqual([
+      ['demo-eks', 'web', 'Deployment', 'frontend-canary'],
+      ['demo-eks', 'web', 'ReplicaSet', 'frontend-canary-6b7f9c8d5'],
+    ]);
+    const ecsElsewhere = frontend.keep
+      .find((entry: Json) => entry.imageDigest === ciBuild)
+      .reasons.find((reason: Json) => reason.kind === 'in-use-ecs-task');
+    expect(ecsElsewhere).toMatchObject({ account: '222222222222', region: 'us-east-1' });
+  });
+
+  it('keeps the image a pod pulled before its tag moved, and what the external list and a CronJob name', () => {
+    const v110 = repository('payments/api').keep.find((entry: Json) => entry.imageTags.includes('v1.1.0'));
+    const pod = v110.reasons.find((reason: Json) => reason.kind === 'in-use-kubernetes-pod');
+    const cronJobs = repository('payments/worker').keep.flatMap((entry: Json) =>
+      entry.reasons.filter(
+        (reason: Json) => reason.kind === 'in-use-kubernetes-workload' && reason.workloadKind === 'CronJob',
+      ),
+    );
+
+    // The pod's spec names payments/api:latest (now on v1.4.0); its status imageID is v1.1.0.
+    expect(pod).toMatchObject({ cluster: 'demo-eks', namespace: 'payments', pod: 'checkout-legacy-0' });
+    expect(v110.reasons.map((reason: Json) => reason.kind)).toContain('in-use-external');
+    expect(repository('payments/worker').delete).toEqual([]);
+    expect(cronJobs).toHaveLength(1);
   });
 
   it('keeps the untagged images that an ECS task and a Lambda function still run', () => {
@@ -80,11 +113,11 @@ describe('npm run demo: lifecycle cleanup', () => {
     expect(keptFor('payments/api', sbom?.imageDigest)).toContain('referrer-of-kept-image');
   });
 
-  it('deletes an expired release index together with its children', () => {
+  it('deletes an expired release index (v1.0.0, which nothing runs) together with its children', () => {
     const deleted = repository('payments/api').delete;
     const indexes = deleted.filter((entry: Json) => entry.role === 'index');
 
-    expect(indexes.length).toBeGreaterThan(0);
+    expect(indexes.map((entry: Json) => entry.imageTags)).toEqual([['v1.0.0']]);
     for (const index of indexes) {
       expect(
         deleted.some(
@@ -93,5 +126,26 @@ describe('npm run demo: lifecycle cleanup', () => {
         ),
       ).toBe(true);
     }
+  });
+});
+
+describe('npm run demo: an in-use source that cannot be read fails closed', () => {
+  it('holds payments/api when ops-eks answers 403: the report names the source and why, nothing is deleted', () => {
+    expect(failClosed).toMatchObject({
+      repositoryName: 'payments/api',
+      deleteCalls: 0,
+      failedMessages: 0,
+      report: { held: true, imagesDeleted: 0, severity: 'warning' },
+    });
+    // What the main run would delete there (v1.0.0 and its children) waits.
+    expect(failClosed.report.imagesHeld).toBe(repository('payments/api').delete.length);
+    expect(failClosed.imagesAfter).toBe(failClosed.imagesBefore);
+    expect(failClosed.report.inUseSourceFailures).toEqual([
+      {
+        source: 'kubernetes:ops-eks',
+        reason: expect.stringMatching(/HTTP 403: the role's access entry does not allow this read/),
+        errorName: 'KubernetesApiError',
+      },
+    ]);
   });
 });

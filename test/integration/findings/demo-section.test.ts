@@ -29,6 +29,18 @@ it('alerts each planted scan situation once and sends the digest', () => {
     ['scan-untagged-with-findings', 2],
     ['scan-enhanced', 3],
   ]);
+  // The cleanup worker's in-use index (written before this section) says where the untagged build runs.
+  const untagged = section.result.alerts.find(
+    (a: { planted: string }) => a.planted === 'scan-untagged-with-findings',
+  );
+  expect(untagged.runningIn.places).toEqual(
+    expect.arrayContaining([
+      expect.objectContaining({ kind: 'in-use-ecs-task', account: '222222222222', state: 'running' }),
+    ]),
+  );
+  expect(untagged.summary).toMatch(
+    /; runs in 1 ECS task \(service:storefront-preview in preview\) in 222222222222/,
+  );
   expect(section.result.replayAlerts).toBe(0);
   expect(section.result.digest.repositories.map((r: { repositoryName: string }) => r.repositoryName)).toEqual(
     ['web/frontend', 'payments/api'],
