@@ -7,6 +7,7 @@ import { generateClusterObjects } from '../../local/kubernetes-api/seed-objects'
 import { STAND_IN_CREDENTIALS, startKubernetesApiStandIn } from '../../local/kubernetes-api/server';
 import { createEksToken } from '../../shared/aws/eks-token';
 import { CheckResults } from './check-results';
+import { checkPlanOfKubectlOutput } from './kubectl-plan';
 import { runCommand } from './run-command';
 
 /**
@@ -24,6 +25,9 @@ import { runCommand } from './run-command';
  *    rewrites the fixture instead.
  * 2. 1,234 generated pods with `--chunk-size 500`: 3 pages, every pod listed once.
  * 3. A token signed for another cluster: kubectl exits non-zero and says Unauthorized.
+ * 4. The output of 1., as kubectl printed it, is a snapshot's `kubernetes[0].objects` for the built
+ *    CLI's `cleanup plan --snapshot` (kubectl-plan.ts): the images the seeded pods and workloads run
+ *    are kept with the Kubernetes reasons, the others deleted.
  */
 const ROOT = resolve(__dirname, '../..');
 const FIXTURE = join(ROOT, 'test/fixtures/kubernetes/kubectl-get-all.json');
@@ -143,6 +147,8 @@ async function checkSampleCluster(results: CheckResults, workDir: string): Promi
         'prints what the committed fixture kubectl-get-all.json holds (rerun with KUBECTL_CHECK_WRITE_FIXTURE=1 when the sample cluster changed on purpose)',
       );
     }
+
+    await checkPlanOfKubectlOutput(results, workDir, run.stdout, join(ROOT, 'bin/ecr-warden.js'));
 
     const refused = await kubectlGet(workDir, standIn, SAMPLE_CLUSTER_NAME, 'another-cluster', 500);
     results.expect(
