@@ -1,10 +1,9 @@
 import { planSnapshotCleanup } from '../shared/cleanup/plan-snapshot-cleanup';
 import { compileRepositoryRuleMatcher } from '../shared/cleanup/select-repositories';
 import { formatSnapshotIssue, readSnapshot, type Snapshot, SnapshotError } from '../shared/cleanup/snapshot';
-import { ConfigError, formatConfigIssue } from '../shared/config/config-error';
-import { loadConfigFile } from '../shared/config/load-config';
 import type { EcrWardenConfig } from '../shared/config/schema';
 import { renderCleanupPlanTable } from './cleanup-plan-table';
+import { loadConfig } from './config-file';
 import { CliError } from './errors';
 import type { LiveOptions } from './live-registry';
 import { parseNowOption } from './now-option';
@@ -77,17 +76,5 @@ async function readLive(config: EcrWardenConfig, options: CleanupPlanOptions): P
       );
     }
     throw error;
-  }
-}
-
-function loadConfig(path: string): EcrWardenConfig {
-  try {
-    return loadConfigFile(path);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    const code = (error.cause as NodeJS.ErrnoException | undefined)?.code;
-    if (code === 'ENOENT') throw new CliError(`config file not found: ${path}`);
-    if (code === 'EISDIR') throw new CliError(`config file is a directory: ${path}`);
-    throw new CliError(`config file ${path} is invalid: ${summarize(error.issues.map(formatConfigIssue))}`);
   }
 }

@@ -1,6 +1,8 @@
 import { DescribeRegistryCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { STSClient } from '@aws-sdk/client-sts';
+import { createInUseReaders } from '../shared/aws/in-use-readers';
 import { createRegistryReader } from '../shared/aws/registry-reader';
 import { createReplicationRegistryReader } from '../shared/aws/replication-registry';
 import { createRepositoryImageSource } from '../shared/aws/repository-images';
@@ -11,6 +13,10 @@ import {
   type TakeSnapshotOptions,
   takeSnapshot,
 } from '../shared/cleanup/take-snapshot';
+import type { CleanupProtectConfig } from '../shared/config/schema';
+import { captureSnapshotSources, SnapshotSourceError } from '../shared/inuse/capture-snapshot-sources';
+import { createInUseConverters } from '../shared/inuse/in-use-converters';
+import { CliError } from './errors';
 import { describeAwsFailure, liveClientConfig, resolveClientRegion } from './live-options';
 import { createProgressBar, type ProgressStream } from './progress-bar';
 
@@ -34,12 +40,21 @@ export async function readLiveSnapshot(
        * regions that replication rules name (`ecr-warden snapshot`).
        */
       registrySettings?: boolean;
+      /**
+       * Also every other in-use source this `cleanup.protect` names (clusters, workload accounts,
+       * external lists), as the snapshot's `kubernetes`, `workloadAccounts` and `external`; one that
+       * cannot be read fails the snapshot. `notCarried` hears of the sources the format has no field
+       * for (Batch, App Runner, Inspector).
+       */
+      inUse?: { protect: CleanupProtectConfig; notCarried: (sources: string[]) => void };
     },
 ): Promise<SnapshotJson> {
   const config = liveClientConfig(options.region);
   const ecr = new ECRClient(config);
   const ecs = new ECSClient(config);
   const lambda = new LambdaClient(config);
+  // AssumeRole of the workload roles, in the region the reads are in (a Lambda has it in AWS_REGION).
+  const sts = new STSClient(config);
   const others = new Map<string, ECRClient>();
   try {
     const region = await resolveClientRegion(ecr);
@@ -66,6 +81,15 @@ export async function readLiveSnapshot(
           lambda,
           taskDefinitionRevisions: options.taskDefinitionRevisions,
         }),
+        ...(options.inUse === undefined
+          ? {}
+          : {
+              otherInUseSources: otherInUseSources(
+                options.inUse,
+                { ecs, lambda, sts },
+                options.taskDefinitionRevisions,
+              ),
+            }),
       },
       {
         region,
@@ -84,7 +108,44 @@ export async function readLiveSnapshot(
     for (const client of others.values()) client.destroy();
     ecs.destroy();
     lambda.destroy();
+    sts.destroy();
   }
+}
+
+/** The snapshot's other in-use fields, read with the user's credentials (the readers' default chain). */
+function otherInUseSources(
+  inUse: NonNullable<Parameters<typeof readLiveSnapshot>[0]['inUse']>,
+  clients: { ecs: ECSClient; lambda: LambdaClient; sts: STSClient },
+  taskDefinitionRevisions: number,
+) {
+  const { protect } = inUse;
+  return async (local: { account: string; region: string }) => {
+    try {
+      const captured = await captureSnapshotSources({
+        protect,
+        local,
+        readers: createInUseReaders({
+          functionName: 'cli',
+          region: local.region,
+          // As many revisions as the snapshot records of its own account's families: a plan takes the
+          // config's number of them.
+          taskDefinitionRevisions,
+          ...clients,
+        }),
+        converters: createInUseConverters({ taskDefinitionRevisions }),
+        now: Date.now,
+      });
+      if (captured.notCarried.length > 0) inUse.notCarried(captured.notCarried);
+      return captured;
+    } catch (error) {
+      if (error instanceof SnapshotSourceError) {
+        throw new CliError(
+          `${error.message}; no snapshot written (a snapshot without it would plan to delete what it runs)`,
+        );
+      }
+      throw error;
+    }
+  };
 }
 
 /**

@@ -23,12 +23,15 @@ Commands:
       FILE (AWS CLI outputs in one file: examples/snapshot/README.md), evaluated
       at its takenAt unless --now is given. Without: your AWS account and region
       now (read-only; a progress bar on stderr when it is a terminal).
-  snapshot --output FILE [--region R]
+  snapshot --output FILE [--region R] [--config FILE]
       Writes a snapshot of your AWS account's registry in region R (read-only:
       repositories, images of every storage class, index manifests, lifecycle
       and repository policies, scanning and replication configuration, ECS tasks,
       services and task definitions, Lambda functions), with every region that a
-      replication rule names as a destination.
+      replication rule names as a destination. With --config, also the in-use
+      sources its cleanup.protect names: Kubernetes clusters (kubectl's List),
+      workload accounts (through the workload role) and external lists; exit 2,
+      no file written, when one cannot be read.
   inuse list [--snapshot FILE | --region R] [--source NAME] [--now ISO]
              [--task-definition-revisions N]
       The in-use picture ecr-warden sees (ECS tasks, services and task
@@ -138,9 +141,16 @@ export async function main(argv: readonly string[], write: Write): Promise<void>
     return;
   }
   if (command === 'snapshot') {
-    const values = parseOptions(argv.slice(1), { output: { type: 'string' }, region: { type: 'string' } });
+    const values = parseOptions(argv.slice(1), {
+      output: { type: 'string' },
+      region: { type: 'string' },
+      config: { type: 'string' },
+    });
     const { runSnapshot } = await import('./snapshot-command');
-    await runSnapshot({ output: required(values, 'output'), ...optional(values, 'region') }, write);
+    await runSnapshot(
+      { output: required(values, 'output'), ...optional(values, 'region'), ...optional(values, 'config') },
+      write,
+    );
     return;
   }
   if (command === 'inuse' && subcommand === 'list') {

@@ -1,9 +1,15 @@
 import { writeFileSync } from 'node:fs';
+import { loadCleanupProtect } from './config-file';
 import { CliError } from './errors';
 import { type LiveOptions, readLiveSnapshot } from './live-registry';
 
 export interface SnapshotOptions extends LiveOptions {
   output: string;
+  /**
+   * A config file whose `cleanup.protect` names the other in-use sources to record (clusters,
+   * workload accounts, external lists); without it the snapshot holds this account's ECS and Lambda.
+   */
+  config?: string;
 }
 
 /**
@@ -13,16 +19,35 @@ export interface SnapshotOptions extends LiveOptions {
 export const SNAPSHOT_TASK_DEFINITION_REVISIONS = 10;
 
 /**
- * `ecr-warden snapshot --output FILE [--region R]`: the registry of the user's account and region, as
- * a snapshot file (the contract in examples/snapshot/README.md), for `ecr-warden cleanup plan
- * --snapshot FILE` to plan against later, offline, or to share. Read-only.
+ * `ecr-warden snapshot --output FILE [--region R] [--config FILE]`: the registry of the user's account
+ * and region, as a snapshot file (the contract in examples/snapshot/README.md), for `ecr-warden
+ * cleanup plan --snapshot FILE` to plan against later, offline, or to share. Read-only.
+ *
+ * With `--config`, also every in-use source its `cleanup.protect` names: each cluster's objects as
+ * kubectl's v1 List (`kubernetes`), each workload account × region's ECS, Lambda and clusters through
+ * the workload role (`workloadAccounts`), each external list's content (`external`). A source that
+ * cannot be read fails the command and writes no file: a snapshot must never silently lack a source,
+ * or its plan would delete what that source runs. Batch, App Runner and Inspector have no snapshot
+ * field: the summary says that they are not recorded.
  */
 export async function runSnapshot(options: SnapshotOptions, write: (text: string) => void): Promise<void> {
+  const { config, ...live } = options;
+  let notCarried: string[] = [];
   const snapshot = await readLiveSnapshot({
-    ...options,
+    ...live,
     taskDefinitionRevisions: SNAPSHOT_TASK_DEFINITION_REVISIONS,
     now: Date.now(),
     registrySettings: true,
+    ...(config === undefined
+      ? {}
+      : {
+          inUse: {
+            protect: loadCleanupProtect(config),
+            notCarried: (sources: string[]) => {
+              notCarried = sources;
+            },
+          },
+        }),
   });
   const text = `${JSON.stringify(snapshot, null, 2)}\n`;
   try {
@@ -36,10 +61,21 @@ export async function runSnapshot(options: SnapshotOptions, write: (text: string
   const lambda = snapshot.lambda as { functions: unknown[] };
   const regions = (snapshot.regions as { region: string; repositories: unknown[] }[] | undefined) ?? [];
   const others = regions.map((region) => `${region.region} (${region.repositories.length} repositories)`);
+  const clusters = (snapshot.kubernetes as unknown[] | undefined)?.length;
+  const accounts = (snapshot.workloadAccounts as unknown[] | undefined)?.length;
+  const lists = (snapshot.external as unknown[] | undefined)?.length;
+  const inUse =
+    clusters === undefined
+      ? ''
+      : `, ${clusters} Kubernetes clusters, ${accounts} workload account regions, ${lists} external lists`;
+  const missing =
+    notCarried.length === 0
+      ? ''
+      : `; not recorded (the snapshot format has no field for them): ${notCarried.join(', ')}`;
   write(
     `wrote ${options.output}: account ${String(snapshot.account)}, ${String(snapshot.region)}, ` +
       `${repositories.length} repositories, ${images} images, ${ecs.services.length} ECS services, ` +
-      `${ecs.tasks.length} tasks, ${lambda.functions.length} Lambda versions and aliases` +
-      `${others.length === 0 ? '' : `; replication destinations ${others.join(', ')}`}\n`,
+      `${ecs.tasks.length} tasks, ${lambda.functions.length} Lambda versions and aliases${inUse}` +
+      `${others.length === 0 ? '' : `; replication destinations ${others.join(', ')}`}${missing}\n`,
   );
 }

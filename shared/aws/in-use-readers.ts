@@ -1,5 +1,6 @@
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import type { STSClient } from '@aws-sdk/client-sts';
 import { InUseReaderNotBundledError } from '../inuse/in-use-errors';
 import type { AssumedCredentials, InUseReaders, ReadPlace } from '../inuse/in-use-ports';
 import type { EksReadOptions } from './eks-cluster-objects';
@@ -29,6 +30,11 @@ export interface InUseReaderSettings {
   /** The worker's own ECS and Lambda clients (default: the execution environment's). */
   ecs?: ECSClient;
   lambda?: LambdaClient;
+  /**
+   * The STS client that assumes the workload roles (default: the execution environment's, in its
+   * region); the CLI passes one in the region its --region names.
+   */
+  sts?: STSClient;
   /** Kubernetes list options (page size, timeouts, retries); defaults as shared/kubernetes documents. */
   kubernetes?: EksReadOptions;
   now?: () => number;
@@ -109,6 +115,7 @@ export function createInUseReaders(settings: InUseReaderSettings): InUseReaders 
           externalId: role.externalId,
           functionName: settings.functionName,
           now,
+          ...(settings.sts === undefined ? {} : { sts: settings.sts }),
         }),
       );
       return workloadCredentials;

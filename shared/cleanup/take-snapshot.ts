@@ -71,6 +71,13 @@ export interface TakeSnapshotOptions {
  */
 export const SNAPSHOT_REPLICATION_STATUSES_PER_REPOSITORY = 1000;
 
+/** The snapshot's in-use fields beside its own account's `ecs` and `lambda` (shared/inuse/snapshot-sources.ts). */
+export interface OtherInUseSnapshotFields {
+  kubernetes: unknown[];
+  workloadAccounts: unknown[];
+  external: unknown[];
+}
+
 /** A snapshot document as JSON values (Dates as ISO 8601 strings): what `ecr-warden snapshot` writes. */
 export type SnapshotJson = Record<string, unknown> & { repositories: unknown[] };
 
@@ -98,7 +105,16 @@ interface RepositoryJson {
  * destination, with the replication status of each source image missing from a destination.
  */
 export async function takeSnapshot(
-  ports: RegionPorts & { workloads: WorkloadSource; otherRegion?: (region: string) => RegionPorts },
+  ports: RegionPorts & {
+    workloads: WorkloadSource;
+    otherRegion?: (region: string) => RegionPorts;
+    /**
+     * The other in-use sources the config names, as the snapshot's `kubernetes`, `workloadAccounts`
+     * and `external` fields (shared/inuse/capture-snapshot-sources.ts); they throw when one cannot be
+     * read, so that a snapshot never silently lacks one. Without it the fields are left out.
+     */
+    otherInUseSources?: (local: { account: string; region: string }) => Promise<OtherInUseSnapshotFields>;
+  },
   options: TakeSnapshotOptions,
 ): Promise<SnapshotJson> {
   const { registryId: account, ...main } = await takeRegion(ports, options);
@@ -126,6 +142,7 @@ export async function takeSnapshot(
     }
   }
   const workloads = await ports.workloads.readWorkloads();
+  const others = await ports.otherInUseSources?.({ account, region: options.region });
   options.progress?.done();
   // Through JSON: Dates become the ISO 8601 strings the AWS CLI prints, and the result is exactly what
   // a file holds.
@@ -145,6 +162,13 @@ export async function takeSnapshot(
       ...(regions.length === 0 ? {} : { regions }),
       ecs: workloads.ecs,
       lambda: workloads.lambda,
+      ...(others === undefined
+        ? {}
+        : {
+            kubernetes: others.kubernetes,
+            workloadAccounts: others.workloadAccounts,
+            external: others.external,
+          }),
     }),
   ) as SnapshotJson;
 }

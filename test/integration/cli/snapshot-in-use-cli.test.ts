@@ -1,0 +1,206 @@
+// `ecr-warden snapshot --config FILE` (issue 14, section 5): the in-use sources cleanup.protect names,
+// read live and recorded in the snapshot's `kubernetes`, `workloadAccounts` and `external` fields. In
+// process on the registry simulator (which stubs this process's SDK clients), with the Kubernetes API
+// stand-in behind the EKS cluster's endpoint, as the cleanup worker reads them.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CliError } from '../../../cli/errors';
+import { runSnapshot } from '../../../cli/snapshot-command';
+import { SAMPLE_CLUSTER_NAME, sampleClusterObjects } from '../../../local/kubernetes-api/sample-cluster';
+import {
+  type KubernetesApiStandIn,
+  STAND_IN_CREDENTIALS,
+  startKubernetesApiStandIn,
+} from '../../../local/kubernetes-api/server';
+import type { InstalledSimulator } from '../../../local/registry-sim/adapter/install';
+import { createRegistrySimulator, type RegistrySimulator } from '../../../local/registry-sim/simulator';
+import { readSnapshot } from '../../../shared/cleanup/snapshot';
+import { listSnapshotImageUses } from '../../../shared/inuse/snapshot-sources';
+
+const HUB = '123456789012';
+const WORKLOAD = '222222222222';
+const REGION = 'us-east-1';
+const URI = `${HUB}.dkr.ecr.${REGION}.amazonaws.com`;
+
+const CONFIG = `cleanup:
+  protect:
+    kubernetes:
+      clusters: [${SAMPLE_CLUSTER_NAME}]
+    workloadAccounts:
+      - account: "${WORKLOAD}"
+        regions: [${REGION}]
+    external:
+      - source: argocd-prod
+        bucket: gitops-inventory
+        key: prod/images.json
+        maxAgeHours: 24
+    batch: true
+`;
+
+let dir: string;
+let sim: RegistrySimulator;
+let aws: InstalledSimulator;
+let standIn: KubernetesApiStandIn;
+/** Whether the cluster's access entry lets the caller list (else the stand-in answers 403). */
+let clusterAllows: boolean;
+const savedEnv = { ...process.env };
+
+async function capture(run: (write: (text: string) => void) => Promise<void>): Promise<string> {
+  let out = '';
+  await run((text) => {
+    out += text;
+  });
+  return out;
+}
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'ecr-warden-snapshot-in-use-'));
+  sim = createRegistrySimulator({ accountId: HUB });
+  sim.addRepository('payments-api');
+  aws = sim.install();
+  // The CLI's own credentials: the ones the stand-in's authenticator knows (the EKS token is signed with them).
+  process.env.AWS_ACCESS_KEY_ID = STAND_IN_CREDENTIALS.accessKeyId;
+  process.env.AWS_SECRET_ACCESS_KEY = STAND_IN_CREDENTIALS.secretAccessKey;
+  clusterAllows = true;
+  standIn = await startKubernetesApiStandIn({
+    clusterName: SAMPLE_CLUSTER_NAME,
+    objects: sampleClusterObjects(),
+    authorize: () => clusterAllows,
+  });
+  sim.addEksCluster({ name: SAMPLE_CLUSTER_NAME, endpoint: standIn.url, caData: standIn.caData });
+  // The workload account: its reader role trusts the caller's role; an ECS service and a function run there.
+  sim.services.identity.createRole({ accountId: WORKLOAD, roleName: 'ecr-warden-workload-reader' });
+  sim.registerTaskDefinition({
+    accountId: WORKLOAD,
+    family: 'checkout',
+    containers: [{ name: 'app', image: `${URI}/payments-api:v7` }],
+  });
+  sim.createService({
+    accountId: WORKLOAD,
+    cluster: 'shop',
+    serviceName: 'checkout',
+    taskDefinition: 'checkout:1',
+    runningTasks: 1,
+  });
+  sim.createFunction({ accountId: WORKLOAD, functionName: 'invoices', imageUri: `${URI}/payments-api:v8` });
+  sim.services.s3.createBucket({ name: 'gitops-inventory', ownerAccountId: HUB, region: REGION });
+  // The CLI ages the list by the system clock, not the simulator's.
+  putExternalList(new Date(Date.now() - 3_600_000).toISOString());
+});
+
+afterEach(async () => {
+  aws.restore();
+  await standIn.close();
+  process.env = { ...savedEnv };
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function putExternalList(generatedAt: string) {
+  sim.services.s3.putObject(
+    'gitops-inventory',
+    'prod/images.json',
+    JSON.stringify({ source: 'argo', generatedAt, images: [`${URI}/payments-api:v9`] }),
+    sim.clock.nowMs(),
+  );
+}
+
+function snapshotOf(config: string) {
+  const output = join(dir, 'snapshot.json');
+  const configPath = join(dir, 'ecr-warden.yml');
+  writeFileSync(configPath, config);
+  return {
+    output,
+    run: () => capture((write) => runSnapshot({ output, region: REGION, config: configPath }, write)),
+  };
+}
+
+describe('ecr-warden snapshot --config', () => {
+  it('records each cluster as kubectl’s List, each workload account’s ECS and Lambda, each external list', async () => {
+    const { output, run } = snapshotOf(CONFIG);
+
+    const printed = await run();
+
+    const document = JSON.parse(readFileSync(output, 'utf8'));
+    expect(printed).toMatch(
+      /, 1 Kubernetes clusters, 1 workload account regions, 1 external lists; not recorded \(the snapshot format has no field for them\): batch:123456789012\/us-east-1, batch:222222222222\/us-east-1\n$/,
+    );
+    expect(document.kubernetes).toHaveLength(1);
+    expect(document.kubernetes[0].cluster).toBe(SAMPLE_CLUSTER_NAME);
+    expect(document.kubernetes[0].objects).toMatchObject({ apiVersion: 'v1', kind: 'List' });
+    expect(document.kubernetes[0].objects.items).toHaveLength(sampleClusterObjects().length);
+    const [account] = document.workloadAccounts;
+    expect(document.workloadAccounts).toHaveLength(1);
+    expect([account.account, account.region, account.kubernetes]).toEqual([WORKLOAD, REGION, []]);
+    expect(account.ecs.services.map((service: { serviceName: string }) => service.serviceName)).toEqual([
+      'checkout',
+    ]);
+    expect(account.lambda.functions).toHaveLength(1);
+    expect(document.external).toEqual([
+      expect.objectContaining({ source: 'argocd-prod', images: [`${URI}/payments-api:v9`] }),
+    ]);
+
+    // The file reads back as a snapshot whose uses name each source, as a plan reads them.
+    const snapshot = readSnapshot(document);
+    const { uses } = listSnapshotImageUses(snapshot, { taskDefinitionRevisions: 3 });
+    const kinds = new Set(uses.map((use) => use.reason.kind));
+    expect([...kinds].sort()).toEqual(
+      expect.arrayContaining([
+        'in-use-ecs-service',
+        'in-use-external',
+        'in-use-kubernetes-pod',
+        'in-use-kubernetes-workload',
+        'in-use-lambda',
+      ]),
+    );
+  });
+
+  it('records no in-use fields without --config, as before', async () => {
+    const output = join(dir, 'plain.json');
+
+    await capture((write) => runSnapshot({ output, region: REGION }, write));
+
+    const document = JSON.parse(readFileSync(output, 'utf8'));
+    expect(Object.keys(document)).not.toEqual(expect.arrayContaining(['kubernetes']));
+    expect(document.workloadAccounts).toBeUndefined();
+  });
+
+  it.each([
+    {
+      failure: 'a cluster that refuses the token (403)',
+      arrange: async () => {
+        clusterAllows = false;
+      },
+      error: /^in-use source kubernetes:prod-eks could not be read: .*403/,
+    },
+    {
+      failure: 'a workload role that cannot be assumed',
+      arrange: async () =>
+        sim.services.identity.deleteRole(`arn:aws:iam::${WORKLOAD}:role/ecr-warden-workload-reader`),
+      error: /^in-use source account:222222222222\/us-east-1 could not be read: .*AccessDenied/,
+    },
+    {
+      failure: 'an external list older than its maxAgeHours',
+      arrange: async () => putExternalList(new Date(Date.now() - 48 * 3_600_000).toISOString()),
+      error:
+        /^in-use source external:argocd-prod could not be read: StaleExternalListError: .* more than its maxAgeHours 24/,
+    },
+  ])('fails with one line and writes no file when $failure', async ({ arrange, error }) => {
+    await arrange();
+    const { output, run } = snapshotOf(CONFIG);
+
+    const failure = run();
+
+    await expect(failure).rejects.toBeInstanceOf(CliError);
+    await expect(failure).rejects.toThrow(error);
+    await expect(failure).rejects.toThrow(/no snapshot written/);
+    expect(() => readFileSync(output)).toThrow(/ENOENT/);
+  });
+
+  it('reports a config file that does not exist', async () => {
+    const output = join(dir, 'x.json');
+    await expect(
+      capture((write) => runSnapshot({ output, region: REGION, config: join(dir, 'missing.yml') }, write)),
+    ).rejects.toThrow(/^config file not found: .*missing\.yml$/);
+  });
+});
