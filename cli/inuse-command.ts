@@ -1,7 +1,9 @@
-import { listWorkloadImageUses } from '../shared/cleanup/workload-images';
+import { parseConfig } from '../shared/config/load-config';
+import type { CleanupProtectConfig } from '../shared/config/schema';
 import { serializeExternalImageList } from '../shared/inuse/external-image-list';
 import { type InUseSourceFailure, readInUsePicture } from '../shared/inuse/in-use-picture';
-import { localWorkloadSources } from '../shared/inuse/in-use-sources';
+import { listSnapshotImageUses } from '../shared/inuse/snapshot-sources';
+import { loadCleanupProtect } from './config-file';
 import { CliError } from './errors';
 import { readJsonFile } from './input';
 import { checkRegionOption } from './live-options';
@@ -15,22 +17,31 @@ export interface InUseListOptions {
   source?: string;
   /** generatedAt of a snapshot's list (default: the snapshot's takenAt). */
   now?: string;
-  /** ACTIVE revisions of each task definition family counted in use (default 3, as cleanup.protect). */
+  /** ACTIVE revisions of each task definition family counted in use (default: the config's, else 3). */
   taskDefinitionRevisions?: string;
+  /**
+   * A config file: live, every in-use source its `cleanup.protect` names is read (clusters, workload
+   * accounts, Batch, App Runner, external lists, Inspector); without it, this account's ECS and Lambda.
+   */
+  config?: string;
 }
 
-const DEFAULT_TASK_DEFINITION_REVISIONS = 3;
 const SOURCE_NAME = /^[A-Za-z0-9][A-Za-z0-9._:/@-]{0,127}$/;
 
 /**
- * `ecr-warden inuse list [--snapshot FILE | --region R]`: the in-use picture ecr-warden sees, in the
- * external list format (shared/inuse/in-use-list.ts), to feed another deployment's
- * `cleanup.protect.external`. Live, it reads this account's ECS and Lambda (the other sources join
- * when their adapters are wired). A list that misses a source would let its reader delete what that
- * source runs, so a failed source prints no list: exit 2 with the source and the reason.
+ * `ecr-warden inuse list [--snapshot FILE | --region R] [--config FILE]`: the in-use picture
+ * ecr-warden sees, in the external list format (shared/inuse/in-use-list.ts), to feed another
+ * deployment's `cleanup.protect.external`. Live, it reads every source the config's
+ * `cleanup.protect` names, composed as the cleanup worker composes them (this account's ECS and
+ * Lambda without a config); from a snapshot, everything the snapshot holds (its ECS and Lambda, its
+ * clusters, workload accounts and external lists). A list that misses a source would let its reader
+ * delete what that source runs, so a failed source prints no list: exit 2 with the source and the reason.
  */
 export async function runInUseList(options: InUseListOptions, write: (text: string) => void): Promise<void> {
-  const revisions = revisionsOption(options.taskDefinitionRevisions);
+  // The default config's protect when no file is given: ECS and Lambda here, 3 revisions.
+  const protect: CleanupProtectConfig =
+    options.config === undefined ? parseConfig({}).cleanup.protect : loadCleanupProtect(options.config);
+  const revisions = revisionsOption(options.taskDefinitionRevisions, protect.taskDefinitionRevisions);
   if (options.snapshot !== undefined && options.region !== undefined) {
     throw new CliError('--snapshot and --region are exclusive: a snapshot holds its own region');
   }
@@ -40,7 +51,7 @@ export async function runInUseList(options: InUseListOptions, write: (text: stri
   }
   const { account, region, generatedAt, uses } =
     options.snapshot === undefined
-      ? await readLivePicture(options, revisions)
+      ? await readLivePicture(options, { ...protect, taskDefinitionRevisions: revisions })
       : await readSnapshotPicture(options.snapshot, options.now, revisions);
   const source = options.source ?? `ecr-warden:${account}/${region}`;
   write(serializeExternalImageList(uses, { source, generatedAt }));
@@ -51,7 +62,7 @@ async function readSnapshotPicture(path: string, now: string | undefined, taskDe
   const document = readJsonFile(path, 'snapshot');
   try {
     const snapshot = readSnapshot(document);
-    const { uses } = listWorkloadImageUses(snapshot.workloads, { taskDefinitionRevisions });
+    const { uses } = listSnapshotImageUses(snapshot, { taskDefinitionRevisions });
     const generatedAt = now === undefined ? snapshot.takenAt : parseNowOption(now);
     return { account: snapshot.account, region: snapshot.region, generatedAt, uses };
   } catch (error) {
@@ -66,18 +77,18 @@ async function readSnapshotPicture(path: string, now: string | undefined, taskDe
   }
 }
 
-async function readLivePicture(options: InUseListOptions, taskDefinitionRevisions: number) {
+async function readLivePicture(options: InUseListOptions, protect: CleanupProtectConfig) {
   // Loaded for the live path only: the snapshot path never loads the AWS SDK.
   const { readLiveInUseSources } = await import('./live-registry');
-  const live = await readLiveInUseSources(options.region === undefined ? {} : { region: options.region });
+  const live = await readLiveInUseSources({
+    ...(options.region === undefined ? {} : { region: options.region }),
+    protect,
+    taskDefinitionRevisions: protect.taskDefinitionRevisions,
+  });
   try {
-    const place = { account: live.account, region: live.region };
-    const picture = await readInUsePicture(
-      localWorkloadSources(live.workloads(taskDefinitionRevisions), place, { taskDefinitionRevisions }),
-      { concurrency: 2 },
-    );
+    const picture = await readInUsePicture(live.sources, { concurrency: 2 });
     if (picture.failures.length > 0) throw new CliError(describeFailures(picture.failures));
-    return { ...place, generatedAt: Date.now(), uses: picture.uses };
+    return { account: live.account, region: live.region, generatedAt: Date.now(), uses: picture.uses };
   } finally {
     live.destroy();
   }
@@ -89,8 +100,8 @@ function describeFailures(failures: readonly InUseSourceFailure[]): string {
   return `in-use source ${first?.source} could not be read: ${first?.reason}${more}; no list printed (a list without it would let its reader delete what it runs)`;
 }
 
-function revisionsOption(value: string | undefined): number {
-  if (value === undefined) return DEFAULT_TASK_DEFINITION_REVISIONS;
+function revisionsOption(value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
   if (!/^\d{1,3}$/.test(value)) {
     throw new CliError(`--task-definition-revisions must be a whole number from 0 to 999, got "${value}"`);
   }

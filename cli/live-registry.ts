@@ -16,6 +16,8 @@ import {
 import type { CleanupProtectConfig } from '../shared/config/schema';
 import { captureSnapshotSources, SnapshotSourceError } from '../shared/inuse/capture-snapshot-sources';
 import { createInUseConverters } from '../shared/inuse/in-use-converters';
+import type { InUseSource } from '../shared/inuse/in-use-picture';
+import { composeInUseSources } from '../shared/inuse/in-use-sources';
 import { CliError } from './errors';
 import { describeAwsFailure, liveClientConfig, resolveClientRegion } from './live-options';
 import { createProgressBar, type ProgressStream } from './progress-bar';
@@ -149,40 +151,39 @@ function otherInUseSources(
 }
 
 /**
- * The live side of `ecr-warden inuse list`: this account's ECS and Lambda, the region the clients
- * resolved and the registry's account (DescribeRegistry). The
- * caller destroys the clients.
+ * The live side of `ecr-warden inuse list`: every in-use source `protect` names (this account's ECS
+ * and Lambda always; clusters, workload accounts, Batch, App Runner, external lists, Inspector as the
+ * config says), composed as the cleanup worker composes them, read with the user's credentials in the
+ * region the clients resolved; and the registry's account (DescribeRegistry). The caller destroys
+ * the clients.
  */
-export async function readLiveInUseSources(options: LiveOptions): Promise<{
-  account: string;
-  region: string;
-  workloads: (taskDefinitionRevisions: number) => ReturnType<typeof createWorkloadInventory>;
-  destroy: () => void;
-}> {
+export async function readLiveInUseSources(
+  options: LiveOptions & { protect: CleanupProtectConfig; taskDefinitionRevisions: number },
+): Promise<{ account: string; region: string; sources: InUseSource[]; destroy: () => void }> {
   const config = liveClientConfig(options.region);
   const ecr = new ECRClient(config);
   const ecs = new ECSClient(config);
   const lambda = new LambdaClient(config);
+  const sts = new STSClient(config);
   const destroy = () => {
     ecr.destroy();
     ecs.destroy();
     lambda.destroy();
+    sts.destroy();
   };
   try {
     const region = await resolveClientRegion(ecr);
     // DescribeRegistry: the account of the registry whose images the list is about.
     const account = (await ecr.send(new DescribeRegistryCommand({}))).registryId ?? 'unknown';
-    return {
-      account,
-      region,
-      workloads: (taskDefinitionRevisions) =>
-        createWorkloadInventory({
-          ecs,
-          lambda,
-          taskDefinitionRevisions,
-        }),
-      destroy,
-    };
+    const { taskDefinitionRevisions } = options;
+    const sources = composeInUseSources({
+      protect: options.protect,
+      local: { account, region },
+      readers: createInUseReaders({ functionName: 'cli', region, taskDefinitionRevisions, ecs, lambda, sts }),
+      converters: createInUseConverters({ taskDefinitionRevisions }),
+      now: Date.now,
+    });
+    return { account, region, sources, destroy };
   } catch (error) {
     destroy();
     throw describeAwsFailure(error);

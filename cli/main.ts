@@ -32,14 +32,16 @@ Commands:
       sources its cleanup.protect names: Kubernetes clusters (kubectl's List),
       workload accounts (through the workload role) and external lists; exit 2,
       no file written, when one cannot be read.
-  inuse list [--snapshot FILE | --region R] [--source NAME] [--now ISO]
-             [--task-definition-revisions N]
+  inuse list [--snapshot FILE | --region R] [--config FILE] [--source NAME]
+             [--now ISO] [--task-definition-revisions N]
       The in-use picture ecr-warden sees (ECS tasks, services and task
-      definition revisions, Lambda versions and aliases), as the external list
-      JSON that cleanup.protect.external reads: { source, generatedAt, images }.
-      Live with your credentials, read-only; or from a snapshot FILE (generatedAt
-      is its takenAt unless --now is given). Exit 2 when a source cannot be read:
-      no partial list is printed.
+      definition revisions, Lambda versions and aliases, and every source the
+      cleanup.protect of config FILE names: Kubernetes clusters, workload
+      accounts, Batch, App Runner, external lists, Inspector), as the external
+      list JSON that cleanup.protect.external reads: { source, generatedAt,
+      images }. Live with your credentials, read-only; or from a snapshot FILE,
+      with everything it holds (generatedAt is its takenAt unless --now is
+      given). Exit 2 when a source cannot be read: no partial list is printed.
   notify preview --event FILE [--output text|json]
       The Slack message a governance event (as EventBridge delivers it) becomes:
       plain text and Block Kit JSON.
@@ -160,6 +162,7 @@ export async function main(argv: readonly string[], write: Write): Promise<void>
       source: { type: 'string' },
       now: { type: 'string' },
       'task-definition-revisions': { type: 'string' },
+      config: { type: 'string' },
     });
     const revisions = values['task-definition-revisions'];
     const { runInUseList } = await import('./inuse-command');
@@ -169,6 +172,7 @@ export async function main(argv: readonly string[], write: Write): Promise<void>
         ...optional(values, 'region'),
         ...optional(values, 'source'),
         ...optional(values, 'now'),
+        ...optional(values, 'config'),
         ...(typeof revisions === 'string' ? { taskDefinitionRevisions: revisions } : {}),
       },
       write,

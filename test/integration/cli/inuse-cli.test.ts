@@ -1,5 +1,8 @@
 // `ecr-warden inuse list`: from a snapshot as a user runs it (the built CLI, a child process), and
-// live in-process on the registry simulator (which stubs this process's SDK clients).
+// live in-process on the registry simulator (which stubs this process's SDK clients), with --config
+// every source cleanup.protect names (the Kubernetes API stand-in behind the EKS cluster).
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AccessDeniedException, ListClustersCommand } from '@aws-sdk/client-ecs';
 import { ListFunctionsCommand } from '@aws-sdk/client-lambda';
@@ -9,6 +12,14 @@ import type { InstalledSimulator } from '../../../local/registry-sim/adapter/ins
 import { createRegistrySimulator } from '../../../local/registry-sim/simulator';
 import { parseEcrImageReference } from '../../../shared/cleanup/image-reference';
 import { buildCli, expectOneLineError, ROOT, runCli } from '../../support/cli';
+import {
+  arrangeInUseSources,
+  CONFIG,
+  type InUseSourcesWorld,
+  REGION,
+  URI,
+  WORKLOAD_ROLE_ARN,
+} from '../../support/in-use-sources-world';
 
 const EXAMPLE_SNAPSHOT = join(ROOT, 'examples', 'snapshot', 'snapshot.json');
 
@@ -122,5 +133,140 @@ describe('ecr-warden inuse list (live)', () => {
     await expect(failure).rejects.toThrow(
       /^in-use source ecs:\d{12}\/us-east-1 could not be read: AccessDeniedException: not authorized to perform: ecs:ListClusters \(and 1 more source\(s\)\); no list printed/,
     );
+  });
+});
+
+describe('ecr-warden inuse list --config (live): every source cleanup.protect names', () => {
+  let world: InUseSourcesWorld;
+  let dir: string;
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ecr-warden-inuse-config-'));
+    world = await arrangeInUseSources();
+  });
+  afterEach(async () => {
+    await world.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function listWith(config: string) {
+    const path = join(dir, 'ecr-warden.yml');
+    writeFileSync(path, config);
+    let out = '';
+    await runInUseList({ region: REGION, config: path }, (text) => {
+      out += text;
+    });
+    return JSON.parse(out) as { images: string[] };
+  }
+
+  it('lists the cluster’s pods and workloads, the workload account’s ECS and Lambda, and the external list', async () => {
+    const { images } = await listWith(CONFIG);
+
+    // The sample cluster: a pod's tag (payments-api:v2), a CronJob's image, a Deployment scaled to zero.
+    expect(images).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/\/payments-api[:@]/),
+        expect.stringMatching(/\/report[:@]/),
+        expect.stringMatching(/\/ops-tool[:@]/),
+        `${URI}/payments-api:v9`,
+      ]),
+    );
+    // The workload account's ECS service (v7) and Lambda function (v8), through the assumed role.
+    expect(images.filter((image) => /payments-api:v[78]$/.test(image)).sort()).toEqual([
+      `${URI}/payments-api:v7`,
+      `${URI}/payments-api:v8`,
+    ]);
+    // Images of other registries protect nothing here, so they are not listed.
+    expect(images.some((image) => image.includes('public.ecr.aws'))).toBe(false);
+  });
+
+  it('lists only this account’s ECS and Lambda without --config: none of the other sources', async () => {
+    let out = '';
+    await runInUseList({ region: REGION }, (text) => {
+      out += text;
+    });
+
+    expect(JSON.parse(out).images).toEqual([]);
+  });
+
+  it.each([
+    {
+      failure: 'the cluster answers 403',
+      arrange: () => world.allowCluster(false),
+      error: /^in-use source kubernetes:prod-eks could not be read: .*403/,
+    },
+    {
+      failure: 'the workload role cannot be assumed',
+      arrange: () => world.sim.services.identity.deleteRole(WORKLOAD_ROLE_ARN),
+      error: /^in-use source account:222222222222\/us-east-1 could not be read: .*AccessDenied/,
+    },
+  ])('prints no list when $failure, and names the source', async ({ arrange, error }) => {
+    arrange();
+
+    const failure = listWith(CONFIG);
+
+    await expect(failure).rejects.toThrow(CliError);
+    await expect(failure).rejects.toThrow(error);
+  });
+});
+
+describe('ecr-warden inuse list --snapshot: everything the snapshot holds', () => {
+  beforeAll(() => {
+    buildCli();
+  });
+
+  it('adds the snapshot’s clusters, workload accounts and external lists to its ECS and Lambda', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ecr-warden-inuse-snapshot-'));
+    try {
+      const document = JSON.parse(readFileSync(EXAMPLE_SNAPSHOT, 'utf8'));
+      const registry = `${document.account}.dkr.ecr.${document.region}.amazonaws.com`;
+      const plain = JSON.parse(runCli('inuse', 'list', '--snapshot', EXAMPLE_SNAPSHOT).stdout).images;
+      const pod = {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'api-0', namespace: 'shop' },
+        spec: { containers: [{ name: 'api', image: `${registry}/shop/api:k8s` }] },
+      };
+      document.kubernetes = [
+        { cluster: 'prod-eks', objects: { apiVersion: 'v1', kind: 'List', items: [pod] } },
+      ];
+      document.workloadAccounts = [
+        {
+          account: '222222222222',
+          region: document.region,
+          ecs: { tasks: [], services: [], taskDefinitions: [] },
+          lambda: { functions: [] },
+          kubernetes: [
+            {
+              cluster: 'team-eks',
+              objects: {
+                apiVersion: 'v1',
+                kind: 'List',
+                items: [
+                  { ...pod, spec: { containers: [{ name: 'w', image: `${registry}/shop/worker:remote` }] } },
+                ],
+              },
+            },
+          ],
+        },
+      ];
+      document.external = [
+        { source: 'argocd-prod', generatedAt: document.takenAt, images: [`${registry}/shop/web:gitops`] },
+      ];
+      const path = join(dir, 'snapshot.json');
+      writeFileSync(path, JSON.stringify(document));
+
+      const run = runCli('inuse', 'list', '--snapshot', path);
+
+      expect(run.status).toBe(0);
+      const images: string[] = JSON.parse(run.stdout).images;
+      expect(images).toEqual(expect.arrayContaining(plain));
+      expect(images.filter((image) => !plain.includes(image)).sort()).toEqual([
+        `${registry}/shop/api:k8s`,
+        `${registry}/shop/web:gitops`,
+        `${registry}/shop/worker:remote`,
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -8,43 +8,22 @@ import { join } from 'node:path';
 import { CliError } from '../../../cli/errors';
 import { runSnapshot } from '../../../cli/snapshot-command';
 import { SAMPLE_CLUSTER_NAME, sampleClusterObjects } from '../../../local/kubernetes-api/sample-cluster';
-import {
-  type KubernetesApiStandIn,
-  STAND_IN_CREDENTIALS,
-  startKubernetesApiStandIn,
-} from '../../../local/kubernetes-api/server';
-import type { InstalledSimulator } from '../../../local/registry-sim/adapter/install';
-import { createRegistrySimulator, type RegistrySimulator } from '../../../local/registry-sim/simulator';
+import type { RegistrySimulator } from '../../../local/registry-sim/simulator';
 import { readSnapshot } from '../../../shared/cleanup/snapshot';
 import { listSnapshotImageUses } from '../../../shared/inuse/snapshot-sources';
-
-const HUB = '123456789012';
-const WORKLOAD = '222222222222';
-const REGION = 'us-east-1';
-const URI = `${HUB}.dkr.ecr.${REGION}.amazonaws.com`;
-
-const CONFIG = `cleanup:
-  protect:
-    kubernetes:
-      clusters: [${SAMPLE_CLUSTER_NAME}]
-    workloadAccounts:
-      - account: "${WORKLOAD}"
-        regions: [${REGION}]
-    external:
-      - source: argocd-prod
-        bucket: gitops-inventory
-        key: prod/images.json
-        maxAgeHours: 24
-    batch: true
-`;
+import {
+  arrangeInUseSources,
+  CONFIG,
+  type InUseSourcesWorld,
+  REGION,
+  URI,
+  WORKLOAD,
+  WORKLOAD_ROLE_ARN,
+} from '../../support/in-use-sources-world';
 
 let dir: string;
 let sim: RegistrySimulator;
-let aws: InstalledSimulator;
-let standIn: KubernetesApiStandIn;
-/** Whether the cluster's access entry lets the caller list (else the stand-in answers 403). */
-let clusterAllows: boolean;
-const savedEnv = { ...process.env };
+let world: InUseSourcesWorld;
 
 async function capture(run: (write: (text: string) => void) => Promise<void>): Promise<string> {
   let out = '';
@@ -56,54 +35,14 @@ async function capture(run: (write: (text: string) => void) => Promise<void>): P
 
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'ecr-warden-snapshot-in-use-'));
-  sim = createRegistrySimulator({ accountId: HUB });
-  sim.addRepository('payments-api');
-  aws = sim.install();
-  // The CLI's own credentials: the ones the stand-in's authenticator knows (the EKS token is signed with them).
-  process.env.AWS_ACCESS_KEY_ID = STAND_IN_CREDENTIALS.accessKeyId;
-  process.env.AWS_SECRET_ACCESS_KEY = STAND_IN_CREDENTIALS.secretAccessKey;
-  clusterAllows = true;
-  standIn = await startKubernetesApiStandIn({
-    clusterName: SAMPLE_CLUSTER_NAME,
-    objects: sampleClusterObjects(),
-    authorize: () => clusterAllows,
-  });
-  sim.addEksCluster({ name: SAMPLE_CLUSTER_NAME, endpoint: standIn.url, caData: standIn.caData });
-  // The workload account: its reader role trusts the caller's role; an ECS service and a function run there.
-  sim.services.identity.createRole({ accountId: WORKLOAD, roleName: 'ecr-warden-workload-reader' });
-  sim.registerTaskDefinition({
-    accountId: WORKLOAD,
-    family: 'checkout',
-    containers: [{ name: 'app', image: `${URI}/payments-api:v7` }],
-  });
-  sim.createService({
-    accountId: WORKLOAD,
-    cluster: 'shop',
-    serviceName: 'checkout',
-    taskDefinition: 'checkout:1',
-    runningTasks: 1,
-  });
-  sim.createFunction({ accountId: WORKLOAD, functionName: 'invoices', imageUri: `${URI}/payments-api:v8` });
-  sim.services.s3.createBucket({ name: 'gitops-inventory', ownerAccountId: HUB, region: REGION });
-  // The CLI ages the list by the system clock, not the simulator's.
-  putExternalList(new Date(Date.now() - 3_600_000).toISOString());
+  world = await arrangeInUseSources(['payments-api']);
+  sim = world.sim;
 });
 
 afterEach(async () => {
-  aws.restore();
-  await standIn.close();
-  process.env = { ...savedEnv };
+  await world.close();
   rmSync(dir, { recursive: true, force: true });
 });
-
-function putExternalList(generatedAt: string) {
-  sim.services.s3.putObject(
-    'gitops-inventory',
-    'prod/images.json',
-    JSON.stringify({ source: 'argo', generatedAt, images: [`${URI}/payments-api:v9`] }),
-    sim.clock.nowMs(),
-  );
-}
 
 function snapshotOf(config: string) {
   const output = join(dir, 'snapshot.json');
@@ -168,20 +107,17 @@ describe('ecr-warden snapshot --config', () => {
   it.each([
     {
       failure: 'a cluster that refuses the token (403)',
-      arrange: async () => {
-        clusterAllows = false;
-      },
+      arrange: async () => world.allowCluster(false),
       error: /^in-use source kubernetes:prod-eks could not be read: .*403/,
     },
     {
       failure: 'a workload role that cannot be assumed',
-      arrange: async () =>
-        sim.services.identity.deleteRole(`arn:aws:iam::${WORKLOAD}:role/ecr-warden-workload-reader`),
+      arrange: async () => sim.services.identity.deleteRole(WORKLOAD_ROLE_ARN),
       error: /^in-use source account:222222222222\/us-east-1 could not be read: .*AccessDenied/,
     },
     {
       failure: 'an external list older than its maxAgeHours',
-      arrange: async () => putExternalList(new Date(Date.now() - 48 * 3_600_000).toISOString()),
+      arrange: async () => world.putExternalList(new Date(Date.now() - 48 * 3_600_000).toISOString()),
       error:
         /^in-use source external:argocd-prod could not be read: StaleExternalListError: .* more than its maxAgeHours 24/,
     },
