@@ -142,7 +142,7 @@ function otherInUseSources(
     } catch (error) {
       if (error instanceof SnapshotSourceError) {
         throw new CliError(
-          `${error.message}; no snapshot written (a snapshot without it would plan to delete what it runs)`,
+          `${error.message}; stopped: without it, the images it runs would look unused (no snapshot written, no plan made)`,
         );
       }
       throw error;

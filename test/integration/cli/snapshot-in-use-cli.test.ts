@@ -5,6 +5,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runCleanupPlan } from '../../../cli/cleanup-command';
 import { CliError } from '../../../cli/errors';
 import { runSnapshot } from '../../../cli/snapshot-command';
 import { SAMPLE_CLUSTER_NAME, sampleClusterObjects } from '../../../local/kubernetes-api/sample-cluster';
@@ -138,5 +139,43 @@ describe('ecr-warden snapshot --config', () => {
     await expect(
       capture((write) => runSnapshot({ output, region: REGION, config: join(dir, 'missing.yml') }, write)),
     ).rejects.toThrow(/^config file not found: .*missing\.yml$/);
+  });
+});
+
+describe('ecr-warden cleanup plan --config (live)', () => {
+  const PLAN_CONFIG = `${CONFIG}  rules:
+    - repositories: [payments-api]
+      policy: native
+`;
+
+  function planOf(notes: string[]) {
+    const configPath = join(dir, 'plan.yml');
+    writeFileSync(configPath, PLAN_CONFIG);
+    const progressStream = { isTTY: false, write: (text: string) => void notes.push(text) };
+    return () =>
+      capture((write) =>
+        runCleanupPlan({ config: configPath, region: REGION, output: 'json', progressStream }, write),
+      );
+  }
+
+  it('reads the sources cleanup.protect names, as the worker does, and says which ones a plan cannot carry', async () => {
+    const notes: string[] = [];
+
+    const plan = JSON.parse(await planOf(notes)());
+
+    expect(
+      plan.repositories.map((repository: { repositoryName: string }) => repository.repositoryName),
+    ).toEqual(['payments-api']);
+    expect(notes.join('')).toMatch(
+      /note: not in this plan \(the worker reads them\): batch:123456789012\/us-east-1/,
+    );
+  });
+
+  it('makes no plan when a source cannot be read: one line naming it', async () => {
+    world.allowCluster(false);
+
+    await expect(planOf([])()).rejects.toThrow(
+      /^in-use source kubernetes:prod-eks could not be read: .*403.*no plan made/,
+    );
   });
 });
