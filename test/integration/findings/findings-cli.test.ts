@@ -1,27 +1,19 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildCli, expectOneLineError, ROOT, runCli } from '../../support/cli';
+import { scratchDirPerTest } from '../../support/scratch-dir';
 
 // The CLI as pipelines run it (bin/ecr-warden.js in front of the bundle), on saved
 // `aws ecr describe-image-scan-findings --output json` outputs: no AWS, no network.
 const fixture = (name: string) => join(ROOT, 'test', 'events', 'aws.ecr', `${name}.json`);
-let dir: string;
+const scratch = scratchDirPerTest('ecr-warden-findings-cli-');
 
 beforeAll(() => {
   buildCli();
 });
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'ecr-warden-findings-cli-'));
-});
-afterEach(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
 
 function writeConfig(text: string): string {
-  const path = join(dir, 'ecr-warden.yml');
-  writeFileSync(path, text);
-  return path;
+  return scratch.write('ecr-warden.yml', text);
 }
 
 describe('ecr-warden findings gate --findings FILE', () => {
@@ -116,8 +108,10 @@ describe('ecr-warden findings gate --findings FILE', () => {
 
   it('exits 2 on one page of the findings (a NextToken) instead of deciding on part of them', () => {
     const page = JSON.parse(readFileSync(fixture('describe-image-scan-findings-enhanced'), 'utf8'));
-    const path = join(dir, 'findings-page.json');
-    writeFileSync(path, JSON.stringify({ ...page, NextToken: 'eyJuZXh0VG9rZW4iOiAiYWJjIn0=' }));
+    const path = scratch.write(
+      'findings-page.json',
+      JSON.stringify({ ...page, NextToken: 'eyJuZXh0VG9rZW4iOiAiYWJjIn0=' }),
+    );
 
     const run = runCli(
       'findings',
@@ -197,9 +191,8 @@ describe('ecr-warden findings gate --findings FILE', () => {
   });
 
   it('names the path of a timestamp in no format AWS writes', () => {
-    const path = join(dir, 'bad.json');
-    writeFileSync(
-      path,
+    const path = scratch.write(
+      'bad.json',
       JSON.stringify({
         imageScanStatus: { status: 'COMPLETE' },
         imageScanFindings: { imageScanCompletedAt: 'noon', findings: [] },
