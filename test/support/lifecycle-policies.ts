@@ -9,3 +9,30 @@ export const STANDARD_POLICY = {
     },
   ],
 };
+
+/**
+ * The rule that expires any archived image `days` after ECR archived it (countType
+ * sinceImageTransitioned, which only an archive-class selection may use).
+ */
+export function expireArchivedRule(rulePriority: number, days: number) {
+  return {
+    rulePriority,
+    selection: {
+      tagStatus: 'any',
+      storageClass: 'archive',
+      countType: 'sinceImageTransitioned',
+      countUnit: 'days',
+      countNumber: days,
+    },
+    action: { type: 'expire' },
+  } as const;
+}
+
+/** The rule that expires any image, tagged or not, `days` after its push. */
+export function expireAnyPushedRule(rulePriority: number, days: number) {
+  return {
+    rulePriority,
+    selection: { tagStatus: 'any', countType: 'sinceImagePushed', countUnit: 'days', countNumber: days },
+    action: { type: 'expire' },
+  } as const;
+}

@@ -2,6 +2,7 @@
 // whose index stays or goes, the order of the delete list, the caps, and what the plan counts.
 import type { InUseReason } from '../../../shared/cleanup/cleanup-reasons';
 import { deletionLimit } from '../../../shared/cleanup/plan-repository-cleanup';
+import { expireArchivedRule } from '../../support/lifecycle-policies';
 import {
   DAY_MS,
   deletedDigests,
@@ -135,17 +136,7 @@ describe('planRepositoryCleanup: what the policy selects', () => {
     const active = repository.image('active', { daysAgo: 300 });
 
     const plan = planOf(repository, {
-      policy: policy({
-        rulePriority: 1,
-        selection: {
-          tagStatus: 'any',
-          storageClass: 'archive',
-          countType: 'sinceImageTransitioned',
-          countUnit: 'days',
-          countNumber: 90,
-        },
-        action: { type: 'expire' },
-      }),
+      policy: policy(expireArchivedRule(1, 90)),
     });
 
     expect(deletedDigests(plan)).toEqual([archived]);

@@ -13,6 +13,7 @@ import {
   parseLifecyclePolicy,
 } from '../../../shared/lifecycle';
 import { type PushedAtFormat, writePolicyPreviewJson } from '../../../shared/lifecycle/preview';
+import { expireArchivedRule } from '../../support/lifecycle-policies';
 
 const RUNS = { seed: 20_261_204, numRuns: 300 };
 
@@ -301,17 +302,7 @@ describe('writePolicyPreviewJson', () => {
             },
             action: { type: 'transition', targetStorageClass: 'archive' },
           },
-          {
-            rulePriority: 4,
-            selection: {
-              tagStatus: 'any',
-              storageClass: 'archive',
-              countType: 'sinceImageTransitioned',
-              countUnit: 'days',
-              countNumber: 90,
-            },
-            action: { type: 'expire' },
-          },
+          expireArchivedRule(4, 90),
         ],
       }),
     );
