@@ -1,9 +1,9 @@
 import { findBlockKitViolation } from '../../../local/slack-receiver';
-import type { InUseReason } from '../../../shared/cleanup/cleanup-reasons';
 import { type GovernanceEvent, governanceDetailSchemas } from '../../../shared/events/governance';
 import { processScanFindingsEvent } from '../../../shared/findings/scan-findings-service';
 import { renderPlainText, renderSlackMessage } from '../../../shared/notify/render-slack-message';
 import { loadEventFixture } from '../../support/fixtures';
+import { kubernetesPodUse, PAYMENTS_API_SERVICE_USE } from '../../support/in-use-reasons';
 import {
   ACCOUNT,
   basicFinding,
@@ -20,20 +20,8 @@ const world = useFindingsWorld();
 
 const LOCATION = { registryId: ACCOUNT, region: REGION, repositoryName: REPOSITORY };
 const RECORDED_AT = new Date('2026-06-01T06:00:00Z');
-const pod = (name: string): InUseReason => ({
-  kind: 'in-use-kubernetes-pod',
-  cluster: 'prod-eks',
-  namespace: 'payments',
-  pod: name,
-  container: 'app',
-});
-const SERVICE: InUseReason = {
-  kind: 'in-use-ecs-service',
-  serviceName: 'payments-api',
-  taskDefinitionArn: 'arn:aws:ecs:us-east-1:222222222222:task-definition/payments-api:7',
-  account: '222222222222',
-  region: 'us-east-1',
-};
+const pod = (name: string) => kubernetesPodUse('payments', name);
+const SERVICE = PAYMENTS_API_SERVICE_USE;
 
 type Alert = {
   summary: string;

@@ -4,26 +4,15 @@ import { createStateStore, type StateStore } from '../../../shared/aws/state-sto
 import type { InUseReason } from '../../../shared/cleanup/cleanup-reasons';
 import { IN_USE_INDEX_TTL_DAYS } from '../../../shared/inuse/in-use-index';
 import { inUseIndex } from '../../../shared/state/state-keys';
+import { kubernetesPodUse, PAYMENTS_API_SERVICE_USE } from '../../support/in-use-reasons';
 import { useStateTable } from '../../support/state-table';
 
 const table = useStateTable();
 
 const LOCATION = { registryId: '111111111111', region: 'us-east-1', repositoryName: 'team-a/api' };
 const digest = (n: number) => `sha256:${n.toString(16).padStart(64, '0')}`;
-const pod = (namespace: string, name: string): InUseReason => ({
-  kind: 'in-use-kubernetes-pod',
-  cluster: 'prod-eks',
-  namespace,
-  pod: name,
-  container: 'app',
-});
-const SERVICE: InUseReason = {
-  kind: 'in-use-ecs-service',
-  serviceName: 'payments-api',
-  taskDefinitionArn: 'arn:aws:ecs:us-east-1:222222222222:task-definition/payments-api:7',
-  account: '222222222222',
-  region: 'us-east-1',
-};
+const pod = kubernetesPodUse;
+const SERVICE = PAYMENTS_API_SERVICE_USE;
 
 function clock(start = '2026-06-01T06:00:00Z') {
   let current = new Date(start);
