@@ -51,6 +51,19 @@ async function scanWithCriticalFinding(digest: string) {
   );
 }
 
+/** A COMPLETE basic scan of `digest` in `repository` at 11:00, with `findings`. */
+function completeScanAt11(
+  repository: string,
+  digest: string,
+  findings: ReturnType<typeof basicFinding>[],
+): void {
+  world.sim.setScan(
+    repository,
+    { imageDigest: digest },
+    { status: 'COMPLETE', completedAt: '2026-06-01T11:00:00Z', findings },
+  );
+}
+
 function asEvent(
   detailType: 'Vulnerability Alert' | 'Vulnerability Digest',
   detail: unknown,
@@ -125,24 +138,11 @@ describe('the Vulnerability Digest ranks running images first', () => {
     const running = pushImage(world.sim, 'r', ['v1']);
     const idle = pushImage(world.sim, 'i', ['v1'], 'web/frontend');
     const day = world.dependencies({ inUseIndex: true });
-    world.sim.setScan(
-      REPOSITORY,
-      { imageDigest: running },
-      {
-        status: 'COMPLETE',
-        completedAt: '2026-06-01T11:00:00Z',
-        findings: [basicFinding('CVE-2026-0001', 'HIGH')],
-      },
-    );
-    world.sim.setScan(
-      'web/frontend',
-      { imageDigest: idle },
-      {
-        status: 'COMPLETE',
-        completedAt: '2026-06-01T11:00:00Z',
-        findings: [basicFinding('CVE-2026-0002', 'CRITICAL'), basicFinding('CVE-2026-0003', 'CRITICAL')],
-      },
-    );
+    completeScanAt11(REPOSITORY, running, [basicFinding('CVE-2026-0001', 'HIGH')]);
+    completeScanAt11('web/frontend', idle, [
+      basicFinding('CVE-2026-0002', 'CRITICAL'),
+      basicFinding('CVE-2026-0003', 'CRITICAL'),
+    ]);
     await processScanFindingsEvent(ecrImageScanEvent(running, ['v1']), day);
     const webEvent = ecrImageScanEvent(idle, ['v1']);
     webEvent.detail['repository-name'] = 'web/frontend';
@@ -189,24 +189,8 @@ describe('the Vulnerability Digest ranks running images first', () => {
     const running = pushImage(world.sim, 'r', ['v1']);
     const idle = pushImage(world.sim, 'i', ['v1'], 'web/frontend');
     const day = world.dependencies();
-    world.sim.setScan(
-      REPOSITORY,
-      { imageDigest: running },
-      {
-        status: 'COMPLETE',
-        completedAt: '2026-06-01T11:00:00Z',
-        findings: [basicFinding('CVE-2026-0001', 'HIGH')],
-      },
-    );
-    world.sim.setScan(
-      'web/frontend',
-      { imageDigest: idle },
-      {
-        status: 'COMPLETE',
-        completedAt: '2026-06-01T11:00:00Z',
-        findings: [basicFinding('CVE-2026-0002', 'CRITICAL')],
-      },
-    );
+    completeScanAt11(REPOSITORY, running, [basicFinding('CVE-2026-0001', 'HIGH')]);
+    completeScanAt11('web/frontend', idle, [basicFinding('CVE-2026-0002', 'CRITICAL')]);
     await processScanFindingsEvent(ecrImageScanEvent(running, ['v1']), day);
     const webEvent = ecrImageScanEvent(idle, ['v1']);
     webEvent.detail['repository-name'] = 'web/frontend';

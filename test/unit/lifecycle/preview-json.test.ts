@@ -13,7 +13,7 @@ import {
   parseLifecyclePolicy,
 } from '../../../shared/lifecycle';
 import { type PushedAtFormat, writePolicyPreviewJson } from '../../../shared/lifecycle/preview';
-import { expireArchivedRule } from '../../support/lifecycle-policies';
+import { archiveUnpulledRule, expireArchivedRule } from '../../support/lifecycle-policies';
 
 const RUNS = { seed: 20_261_204, numRuns: 300 };
 
@@ -292,16 +292,7 @@ describe('writePolicyPreviewJson', () => {
             },
             action: { type: 'expire' },
           },
-          {
-            rulePriority: 3,
-            selection: {
-              tagStatus: 'any',
-              countType: 'sinceImagePulled',
-              countUnit: 'days',
-              countNumber: 30,
-            },
-            action: { type: 'transition', targetStorageClass: 'archive' },
-          },
+          archiveUnpulledRule(3, 30),
           expireArchivedRule(4, 90),
         ],
       }),
