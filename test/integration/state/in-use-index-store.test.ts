@@ -31,6 +31,18 @@ function storeOn(
   return createStateStore({ tableName: table.tableName, client, now, sleep: async () => undefined });
 }
 
+/** A store on a hand-moved clock, in which pod p/a was just recorded running digest 1 of LOCATION. */
+async function storeRecordingOnePod() {
+  const time = clock();
+  const store = storeOn(time.now);
+  await createInUseIndexWriter(store).recordInUse(
+    LOCATION,
+    new Map([[digest(1), [pod('p', 'a')]]]),
+    time.now(),
+  );
+  return { time, store };
+}
+
 const warnings: unknown[][] = [];
 const logger = { warn: (...args: unknown[]) => warnings.push(args) };
 beforeEach(() => {
@@ -79,13 +91,7 @@ describe('in-use index on dynalite', () => {
   });
 
   it('knows nothing of a digest never recorded, nor of the same repository in another registry or region', async () => {
-    const time = clock();
-    const store = storeOn(time.now);
-    await createInUseIndexWriter(store).recordInUse(
-      LOCATION,
-      new Map([[digest(1), [pod('p', 'a')]]]),
-      time.now(),
-    );
+    const { store } = await storeRecordingOnePod();
     const reader = createInUseIndexReader(store, { logger });
 
     expect(await reader.lookUpInUse(LOCATION, digest(9))).toBeUndefined();
@@ -95,13 +101,7 @@ describe('in-use index on dynalite', () => {
   });
 
   it(`lets a record expire ${IN_USE_INDEX_TTL_DAYS} days after it was written, with the table's TTL attribute`, async () => {
-    const time = clock();
-    const store = storeOn(time.now);
-    await createInUseIndexWriter(store).recordInUse(
-      LOCATION,
-      new Map([[digest(1), [pod('p', 'a')]]]),
-      time.now(),
-    );
+    const { time, store } = await storeRecordingOnePod();
     const stored = await store.get(inUseIndex.key(LOCATION, digest(1)));
     const reader = createInUseIndexReader(store, { logger });
 
