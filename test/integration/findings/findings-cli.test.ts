@@ -8,6 +8,16 @@ import { scratchDirPerTest } from '../../support/scratch-dir';
 const fixture = (name: string) => join(ROOT, 'test', 'events', 'aws.ecr', `${name}.json`);
 const scratch = scratchDirPerTest('ecr-warden-findings-cli-');
 
+/** `ecr-warden findings gate` for team-a/api on a saved `describe-image-scan-findings` output. */
+function gateApi(findingsFile: string, ...options: string[]) {
+  return runCli('findings', 'gate', '--findings', findingsFile, '--repository', 'team-a/api', ...options);
+}
+
+/** `ecr-warden findings report` for team-a/api on a saved `describe-image-scan-findings` output. */
+function reportApi(findingsFile: string, ...options: string[]) {
+  return runCli('findings', 'report', '--repository', 'team-a/api', '--findings', findingsFile, ...options);
+}
+
 beforeAll(() => {
   buildCli();
 });
@@ -18,16 +28,7 @@ function writeConfig(text: string): string {
 
 describe('ecr-warden findings gate --findings FILE', () => {
   it('exits 1 and prints what blocks the deploy when an unsuppressed finding is at or above --fail-on', () => {
-    const run = runCli(
-      'findings',
-      'gate',
-      '--findings',
-      fixture('describe-image-scan-findings-enhanced'),
-      '--repository',
-      'team-a/api',
-      '--fail-on',
-      'HIGH',
-    );
+    const run = gateApi(fixture('describe-image-scan-findings-enhanced'), '--fail-on', 'HIGH');
 
     expect(run.status).toBe(1);
     expect(run.stdout).toMatch(/^BLOCKED: team-a\/api:latest: 2 findings at or above HIGH/);
@@ -52,13 +53,8 @@ describe('ecr-warden findings gate --findings FILE', () => {
       expires: 2026-07-01
 `);
 
-    const run = runCli(
-      'findings',
-      'gate',
-      '--findings',
+    const run = gateApi(
       fixture('describe-image-scan-findings-enhanced'),
-      '--repository',
-      'team-a/api',
       '--fail-on',
       'high',
       '--config',
@@ -87,13 +83,8 @@ describe('ecr-warden findings gate --findings FILE', () => {
       expires: 2026-06-02
 `);
 
-    const run = runCli(
-      'findings',
-      'gate',
-      '--findings',
+    const run = gateApi(
       fixture('describe-image-scan-findings-enhanced'),
-      '--repository',
-      'team-a/api',
       '--fail-on',
       'CRITICAL',
       '--config',
@@ -113,31 +104,13 @@ describe('ecr-warden findings gate --findings FILE', () => {
       JSON.stringify({ ...page, NextToken: 'eyJuZXh0VG9rZW4iOiAiYWJjIn0=' }),
     );
 
-    const run = runCli(
-      'findings',
-      'gate',
-      '--findings',
-      path,
-      '--repository',
-      'team-a/api',
-      '--fail-on',
-      'CRITICAL',
-    );
+    const run = gateApi(path, '--fail-on', 'CRITICAL');
 
     expectOneLineError(run, /has a NextToken: it is one page of the image's findings.*without --max-items/);
   });
 
   it('exits 2 when the scan has not finished (IN_PROGRESS)', () => {
-    const run = runCli(
-      'findings',
-      'gate',
-      '--findings',
-      fixture('describe-image-scan-findings-in-progress'),
-      '--repository',
-      'team-a/api',
-      '--fail-on',
-      'HIGH',
-    );
+    const run = gateApi(fixture('describe-image-scan-findings-in-progress'), '--fail-on', 'HIGH');
 
     expect(run.status).toBe(2);
     expect(run.stderr).toBe(
@@ -146,13 +119,8 @@ describe('ecr-warden findings gate --findings FILE', () => {
   });
 
   it('decides from basic findings whose times are epoch seconds (CLI v1 output), with JSON output', () => {
-    const run = runCli(
-      'findings',
-      'gate',
-      '--findings',
+    const run = gateApi(
       fixture('describe-image-scan-findings-basic-epoch'),
-      '--repository',
-      'team-a/api',
       '--fail-on',
       'CRITICAL',
       '--output',
@@ -173,16 +141,7 @@ describe('ecr-warden findings gate --findings FILE', () => {
   });
 
   it('rejects an unknown --fail-on severity in one line with exit 2', () => {
-    const run = runCli(
-      'findings',
-      'gate',
-      '--findings',
-      fixture('describe-image-scan-findings-basic'),
-      '--repository',
-      'team-a/api',
-      '--fail-on',
-      'SEVERE',
-    );
+    const run = gateApi(fixture('describe-image-scan-findings-basic'), '--fail-on', 'SEVERE');
 
     expectOneLineError(
       run,
@@ -199,16 +158,7 @@ describe('ecr-warden findings gate --findings FILE', () => {
       }),
     );
 
-    const run = runCli(
-      'findings',
-      'gate',
-      '--findings',
-      path,
-      '--repository',
-      'team-a/api',
-      '--fail-on',
-      'HIGH',
-    );
+    const run = gateApi(path, '--fail-on', 'HIGH');
 
     expectOneLineError(run, /imageScanFindings\.imageScanCompletedAt: "noon" is not a timestamp AWS writes/);
   });
@@ -216,14 +166,7 @@ describe('ecr-warden findings gate --findings FILE', () => {
 
 describe('ecr-warden findings report --findings FILE', () => {
   it('prints one row per vulnerability, most urgent first, merging the packages a CVE affects', () => {
-    const run = runCli(
-      'findings',
-      'report',
-      '--repository',
-      'team-a/api',
-      '--findings',
-      fixture('describe-image-scan-findings-basic'),
-    );
+    const run = reportApi(fixture('describe-image-scan-findings-basic'));
 
     expect(run.status).toBe(0);
     const lines = run.stdout.trimEnd().split('\n');
@@ -241,16 +184,7 @@ describe('ecr-warden findings report --findings FILE', () => {
   });
 
   it('prints the model as JSON', () => {
-    const run = runCli(
-      'findings',
-      'report',
-      '--repository',
-      'team-a/api',
-      '--findings',
-      fixture('describe-image-scan-findings-enhanced'),
-      '--output',
-      'json',
-    );
+    const run = reportApi(fixture('describe-image-scan-findings-enhanced'), '--output', 'json');
 
     expect(run.status).toBe(0);
     const report = JSON.parse(run.stdout);
