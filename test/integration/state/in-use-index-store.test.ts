@@ -5,6 +5,7 @@ import type { InUseReason } from '../../../shared/cleanup/cleanup-reasons';
 import { IN_USE_INDEX_TTL_DAYS } from '../../../shared/inuse/in-use-index';
 import { inUseIndex } from '../../../shared/state/state-keys';
 import { kubernetesPodUse, PAYMENTS_API_SERVICE_USE } from '../../support/in-use-reasons';
+import { manualClock } from '../../support/manual-clock';
 import { useStateTable } from '../../support/state-table';
 
 const table = useStateTable();
@@ -14,15 +15,7 @@ const digest = (n: number) => `sha256:${n.toString(16).padStart(64, '0')}`;
 const pod = kubernetesPodUse;
 const SERVICE = PAYMENTS_API_SERVICE_USE;
 
-function clock(start = '2026-06-01T06:00:00Z') {
-  let current = new Date(start);
-  return {
-    now: () => current,
-    advanceHours(hours: number) {
-      current = new Date(current.getTime() + hours * 3_600_000);
-    },
-  };
-}
+const clock = (start = '2026-06-01T06:00:00Z') => manualClock(start);
 
 function storeOn(
   now: () => Date,
