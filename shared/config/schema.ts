@@ -89,14 +89,7 @@ const cleanupPolicy = z.pipe(
     // ecr-warden evaluates this policy itself, so it allows its one extension (expire by last pull).
     const parsed = parseLifecyclePolicy(policy, { allowExpireSincePulled: true });
     if (parsed.ok) return parsed.policy;
-    for (const violation of parsed.violations) {
-      z.addTransformIssue(ctx, {
-        code: 'custom',
-        path: parsePolicyPath(violation.path),
-        message: describe(violation),
-      });
-    }
-    return z.NEVER;
+    return rejectPolicy(ctx, parsed.violations);
   }),
 );
 
@@ -376,14 +369,7 @@ const guardLifecyclePolicy = z.pipe(
     const text = JSON.stringify(policy);
     const parsed = parseLifecyclePolicy(text);
     if (parsed.ok) return text;
-    for (const violation of parsed.violations) {
-      z.addTransformIssue(ctx, {
-        code: 'custom',
-        path: parsePolicyPath(violation.path),
-        message: describe(violation),
-      });
-    }
-    return z.NEVER;
+    return rejectPolicy(ctx, parsed.violations);
   }),
 );
 
@@ -517,6 +503,21 @@ export type ImmutabilityRule = ImmutabilityConfig['rules'][number];
 /** Whether events of this detail-type are about one repository (their detail has `repositoryName`). */
 function hasRepository(detailType: GovernanceDetailType): boolean {
   return 'repositoryName' in governanceDetailSchemas[detailType].shape;
+}
+
+/** Reports each violation of a lifecycle policy as an issue at its path; the transform yields nothing. */
+function rejectPolicy(
+  ctx: Parameters<typeof z.addTransformIssue>[0],
+  violations: readonly PolicyViolation[],
+) {
+  for (const violation of violations) {
+    z.addTransformIssue(ctx, {
+      code: 'custom',
+      path: parsePolicyPath(violation.path),
+      message: describe(violation),
+    });
+  }
+  return z.NEVER;
 }
 
 function describe(violation: PolicyViolation): string {

@@ -9,6 +9,7 @@ import { CLEANUP_QUEUE_URL, CLEANUP_TEST_ENVIRONMENT } from '../support/cleanup-
 import { loadEventFixture } from '../support/fixtures';
 import { createLambdaContext } from '../support/lambda-context';
 import { loadHandler } from '../support/load-handler';
+import { acceptSendMessageBatch, partlySentBatch } from '../support/send-message-batch-stub';
 
 const ecr = mockClient(ECRClient);
 const sqs = mockClient(SQSClient);
@@ -64,10 +65,7 @@ function serveRepositories(repositories: Repository[], pageSize = 1000) {
 }
 
 function acceptAllMessages() {
-  sqs.on(SendMessageBatchCommand).callsFake((input: { Entries: { Id: string }[] }) => ({
-    Successful: input.Entries.map(({ Id }) => ({ Id, MessageId: `m-${Id}`, MD5OfMessageBody: 'x' })),
-    Failed: [],
-  }));
+  sqs.on(SendMessageBatchCommand).callsFake(acceptSendMessageBatch);
 }
 
 const queuedMessages = () =>
@@ -196,20 +194,8 @@ describe('scheduleCleanup with the ECR and SQS adapters', () => {
     serveRepositories(['team-a/api', 'team-a/web', 'team-a/jobs'].map(repository));
     sqs
       .on(SendMessageBatchCommand)
-      .resolvesOnce({
-        Successful: [{ Id: '0', MessageId: 'a', MD5OfMessageBody: 'x' }],
-        Failed: [
-          { Id: '1', Code: 'InternalError', Message: 'try again', SenderFault: false },
-          { Id: '2', Code: 'InternalError', Message: 'try again', SenderFault: false },
-        ],
-      })
-      .resolves({
-        Successful: [
-          { Id: '1', MessageId: 'b', MD5OfMessageBody: 'x' },
-          { Id: '2', MessageId: 'c', MD5OfMessageBody: 'x' },
-        ],
-        Failed: [],
-      });
+      .resolvesOnce(partlySentBatch(['0'], { 1: 'InternalError', 2: 'InternalError' }))
+      .resolves(partlySentBatch(['1', '2'], {}));
 
     const summary = await scheduleCleanup(
       { runId: RUN_ID, rules },

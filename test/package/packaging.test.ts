@@ -1,16 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { metafileName, SERVERLESS_DIR } from '../../deploy/package-stack';
+import { FUNCTION_KEYS } from '../support/function-keys';
 import { artifactNameOf, packagedFunctionKeys, packagedStack } from './packaged-stack';
-
-/** The public contract of function keys (DESIGN.md). */
-const FUNCTION_KEYS = [
-  'cleanupScheduler',
-  'cleanupWorker',
-  'tagImmutability',
-  'scanFindings',
-  'replicationAudit',
-  'slackNotifier',
-];
 
 describe('osls package', () => {
   const { report, functions } = packagedStack();

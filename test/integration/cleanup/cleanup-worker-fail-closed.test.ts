@@ -98,6 +98,32 @@ function workloadAccountReaders(overrides: Partial<InUseReaders> = {}): InUseRea
 
 const converters = fakeConverters;
 
+/**
+ * The sources the worker composes when it also reads the payments cluster of workload account
+ * 222222222222 (and what `protect` adds), through `readers`.
+ */
+function workloadAccountSources(
+  local: Place,
+  readers: ReturnType<typeof workloadAccountReaders>,
+  protect: Record<string, unknown> = {},
+) {
+  return composeInUseSources({
+    localWorkloads: false,
+    protect: cleanupConfig({
+      protect: {
+        workloadAccounts: [
+          { account: '222222222222', regions: ['us-east-1'], kubernetesClusters: ['payments'] },
+        ],
+        ...protect,
+      },
+    }).protect,
+    local,
+    readers,
+    converters,
+    now: () => world.sim.clock.nowMs(),
+  });
+}
+
 describe('cleanupWorker fails closed when an in-use source cannot be read', () => {
   it.each([
     {
@@ -123,20 +149,10 @@ describe('cleanupWorker fails closed when an in-use source cannot be read', () =
       source: 'kubernetes:payments@222222222222/us-east-1',
       reason: /^InUseSourceTimeoutError: no answer after 50 ms$/,
       sources: (local: Place) =>
-        composeInUseSources({
-          localWorkloads: false,
-          protect: cleanupConfig({
-            protect: {
-              workloadAccounts: [
-                { account: '222222222222', regions: ['us-east-1'], kubernetesClusters: ['payments'] },
-              ],
-            },
-          }).protect,
+        workloadAccountSources(
           local,
-          readers: workloadAccountReaders({ readClusterObjects: () => new Promise(() => {}) }),
-          converters,
-          now: () => world.sim.clock.nowMs(),
-        }).filter((source) => !source.name.endsWith(`:${ACCOUNT}/${REGION}`)),
+          workloadAccountReaders({ readClusterObjects: () => new Promise(() => {}) }),
+        ).filter((source) => !source.name.endsWith(`:${ACCOUNT}/${REGION}`)),
       workloads: undefined,
       failed: 1,
       wouldDelete: 2,
@@ -267,22 +283,7 @@ describe('cleanupWorker fails closed when an in-use source cannot be read', () =
     const arranged = arrangeRepositories();
     const recorded = recordingMetrics();
     const healthy = (local: Place) =>
-      composeInUseSources({
-        localWorkloads: false,
-        protect: cleanupConfig({
-          protect: {
-            workloadAccounts: [
-              { account: '222222222222', regions: ['us-east-1'], kubernetesClusters: ['payments'] },
-            ],
-            batch: true,
-            appRunner: true,
-          },
-        }).protect,
-        local,
-        readers: workloadAccountReaders(),
-        converters,
-        now: () => world.sim.clock.nowMs(),
-      });
+      workloadAccountSources(local, workloadAccountReaders(), { batch: true, appRunner: true });
 
     const response = await processCleanupBatch(
       sqsEvent(REPOSITORIES.map((name) => cleanupRequest(name))),

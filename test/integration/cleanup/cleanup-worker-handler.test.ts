@@ -14,6 +14,7 @@ import { loadEventFixture } from '../../support/fixtures';
 import { createLambdaContext } from '../../support/lambda-context';
 import { loadHandler } from '../../support/load-handler';
 import { acceptPutEvents } from '../../support/put-events-stub';
+import { acceptSendMessageBatch } from '../../support/send-message-batch-stub';
 import { useFileStateTable } from '../../support/state-table';
 import { KEEP_TWO_NEWEST, pushImage, sqsEvent } from './cleanup-worker-harness';
 
@@ -60,10 +61,7 @@ beforeEach(() => {
   aws = sim.install();
   published.length = 0;
   sqs.reset();
-  sqs.on(SendMessageBatchCommand).callsFake((input: { Entries: { Id: string }[] }) => ({
-    Successful: input.Entries.map(({ Id }) => ({ Id, MessageId: `m-${Id}`, MD5OfMessageBody: 'x' })),
-    Failed: [],
-  }));
+  sqs.on(SendMessageBatchCommand).callsFake(acceptSendMessageBatch);
   eventBridge.reset();
   eventBridge.on(PutEventsCommand).callsFake(acceptPutEvents(published));
 });

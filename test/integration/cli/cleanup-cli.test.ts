@@ -1,10 +1,10 @@
 // `ecr-warden cleanup plan`, run as a user runs it (the built CLI, a child process) on the bundled
 // example registry and on snapshots written to a temporary directory.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KEEP_REASON_KINDS } from '../../../shared/cleanup/cleanup-reasons';
 import { buildCli, type CliRun, expectOneLineError, ROOT, runCli } from '../../support/cli';
+import { scratchDirPerTest } from '../../support/scratch-dir';
 
 const EXAMPLE_SNAPSHOT = join(ROOT, 'examples', 'snapshot', 'snapshot.json');
 const EXAMPLE_CONFIG = join(ROOT, 'examples', 'snapshot', 'ecr-warden.yml');
@@ -31,13 +31,7 @@ const SHOP_CONFIG = `cleanup:
 // biome-ignore lint/suspicious/noExplicitAny: the plan is read as the JSON a script would read
 type Json = any;
 
-let dir: string;
-
-function writeFile(name: string, content: unknown): string {
-  const path = join(dir, name);
-  writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content, null, 2));
-  return path;
-}
+const scratch = scratchDirPerTest('ecr-warden-cleanup-cli-');
 
 function plan(...args: string[]): CliRun {
   return runCli('cleanup', 'plan', ...args);
@@ -56,14 +50,6 @@ function shopSnapshot(): Json {
 }
 
 beforeAll(buildCli);
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'ecr-warden-cleanup-cli-'));
-});
-
-afterEach(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
 
 describe('ecr-warden cleanup plan on the example registry', () => {
   it('prints the contract JSON: repositories with delete and keep lists, and a summary', () => {
@@ -166,7 +152,7 @@ describe('ecr-warden cleanup plan on the example registry', () => {
 
 describe('ecr-warden cleanup plan semantics', () => {
   it('deletes an expired multi-arch index first, then its children, then its signature', () => {
-    const config = writeFile('ecr-warden.yml', SHOP_CONFIG);
+    const config = scratch.write('ecr-warden.yml', SHOP_CONFIG);
 
     const result = planJson('--snapshot', SHOP_SNAPSHOT, '--config', config);
 
@@ -183,7 +169,7 @@ describe('ecr-warden cleanup plan semantics', () => {
   });
 
   it("evaluates at the snapshot's takenAt unless --now is given", () => {
-    const config = writeFile('ecr-warden.yml', SHOP_CONFIG);
+    const config = scratch.write('ecr-warden.yml', SHOP_CONFIG);
 
     const implicit = planJson('--snapshot', SHOP_SNAPSHOT, '--config', config);
     const explicit = planJson(
@@ -202,7 +188,7 @@ describe('ecr-warden cleanup plan semantics', () => {
   });
 
   it("keeps what a pod in kubectl's own output runs, given as the text kubectl printed", () => {
-    const config = writeFile('ecr-warden.yml', SHOP_CONFIG);
+    const config = scratch.write('ecr-warden.yml', SHOP_CONFIG);
     const before = planJson('--snapshot', SHOP_SNAPSHOT, '--config', config);
     const doomed = before.repositories[0].delete.find(
       (deletion: Json) => deletion.role !== 'child',
@@ -223,7 +209,7 @@ describe('ecr-warden cleanup plan semantics', () => {
       { cluster: 'prod-eks', objects: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [pod] }) },
     ];
 
-    const after = planJson('--snapshot', writeFile('snapshot.json', document), '--config', config);
+    const after = planJson('--snapshot', scratch.write('snapshot.json', document), '--config', config);
     const kept = after.repositories[0].keep.find((image: Json) => image.imageDigest === doomed);
     expect(kept.reasons[0]).toEqual({
       kind: 'in-use-kubernetes-pod',
@@ -236,8 +222,8 @@ describe('ecr-warden cleanup plan semantics', () => {
   });
 
   it('gives the same plan whatever dryRun says: a plan never deletes', () => {
-    const dry = writeFile('dry.yml', SHOP_CONFIG);
-    const wet = writeFile('wet.yml', SHOP_CONFIG.replace('dryRun: true', 'dryRun: false'));
+    const dry = scratch.write('dry.yml', SHOP_CONFIG);
+    const wet = scratch.write('wet.yml', SHOP_CONFIG.replace('dryRun: true', 'dryRun: false'));
 
     expect(plan('--snapshot', SHOP_SNAPSHOT, '--config', wet, '--output', 'json').stdout).toBe(
       plan('--snapshot', SHOP_SNAPSHOT, '--config', dry, '--output', 'json').stdout,
@@ -247,17 +233,17 @@ describe('ecr-warden cleanup plan semantics', () => {
 
 describe('ecr-warden cleanup plan input errors: exit 2, one `ecr-warden:` line, no stack trace', () => {
   it('reports a snapshot file that does not exist', () => {
-    const config = writeFile('ecr-warden.yml', SHOP_CONFIG);
+    const config = scratch.write('ecr-warden.yml', SHOP_CONFIG);
 
     expectOneLineError(
-      plan('--snapshot', join(dir, 'missing.json'), '--config', config),
+      plan('--snapshot', scratch.path('missing.json'), '--config', config),
       /snapshot file not found: .*missing\.json/,
     );
   });
 
   it('reports a snapshot that is not JSON, with line and column', () => {
-    const config = writeFile('ecr-warden.yml', SHOP_CONFIG);
-    const snapshot = writeFile('snapshot.json', '{\n  "snapshotVersion": 1,\n  "account": \n}\n');
+    const config = scratch.write('ecr-warden.yml', SHOP_CONFIG);
+    const snapshot = scratch.write('snapshot.json', '{\n  "snapshotVersion": 1,\n  "account": \n}\n');
 
     expectOneLineError(
       plan('--snapshot', snapshot, '--config', config),
@@ -266,10 +252,10 @@ describe('ecr-warden cleanup plan input errors: exit 2, one `ecr-warden:` line, 
   });
 
   it('reports a snapshot of the wrong shape, naming the path', () => {
-    const config = writeFile('ecr-warden.yml', SHOP_CONFIG);
+    const config = scratch.write('ecr-warden.yml', SHOP_CONFIG);
     const document = shopSnapshot();
     document.repositories[0].images[2].imagePushedAt = 'last tuesday';
-    const snapshot = writeFile('snapshot.json', document);
+    const snapshot = scratch.write('snapshot.json', document);
 
     expectOneLineError(
       plan('--snapshot', snapshot, '--config', config),
@@ -278,12 +264,12 @@ describe('ecr-warden cleanup plan input errors: exit 2, one `ecr-warden:` line, 
   });
 
   it('reports malformed kubectl output in a snapshot, naming the object', () => {
-    const config = writeFile('ecr-warden.yml', SHOP_CONFIG);
+    const config = scratch.write('ecr-warden.yml', SHOP_CONFIG);
     const document = shopSnapshot();
     const kubectl = JSON.parse(readFileSync(KUBECTL_OUTPUT, 'utf8'));
     delete kubectl.items[5].spec;
     document.kubernetes = [{ cluster: 'prod-eks', objects: kubectl }];
-    const snapshot = writeFile('snapshot.json', document);
+    const snapshot = scratch.write('snapshot.json', document);
 
     expectOneLineError(
       plan('--snapshot', snapshot, '--config', config),
@@ -292,8 +278,8 @@ describe('ecr-warden cleanup plan input errors: exit 2, one `ecr-warden:` line, 
   });
 
   it('reports describe-images output given where a snapshot belongs', () => {
-    const config = writeFile('ecr-warden.yml', SHOP_CONFIG);
-    const snapshot = writeFile('images.json', { imageDetails: shopSnapshot().repositories[0].images });
+    const config = scratch.write('ecr-warden.yml', SHOP_CONFIG);
+    const snapshot = scratch.write('images.json', { imageDetails: shopSnapshot().repositories[0].images });
 
     expectOneLineError(
       plan('--snapshot', snapshot, '--config', config),
@@ -302,7 +288,7 @@ describe('ecr-warden cleanup plan input errors: exit 2, one `ecr-warden:` line, 
   });
 
   it('reports an invalid config, naming every wrong path through the config loader', () => {
-    const config = writeFile(
+    const config = scratch.write(
       'ecr-warden.yml',
       'cleanup:\n  keepAtLeast: -1\n  maxDeletionShare: 2\n  rules:\n    - repositories: ["**"]\n      policy: native\n',
     );
@@ -315,16 +301,16 @@ describe('ecr-warden cleanup plan input errors: exit 2, one `ecr-warden:` line, 
 
   it('reports a config file that does not exist', () => {
     expectOneLineError(
-      plan('--snapshot', SHOP_SNAPSHOT, '--config', join(dir, 'nope.yml')),
+      plan('--snapshot', SHOP_SNAPSHOT, '--config', scratch.path('nope.yml')),
       /config file not found: .*nope\.yml/,
     );
   });
 
   it("reports a native repository's lifecycle policy text that ECR's rules reject, naming it", () => {
-    const config = writeFile('ecr-warden.yml', SHOP_CONFIG);
+    const config = scratch.write('ecr-warden.yml', SHOP_CONFIG);
     const document = shopSnapshot();
     document.repositories[1].lifecyclePolicyText = '{"rules": []}'.padEnd(100);
-    const snapshot = writeFile('snapshot.json', document);
+    const snapshot = scratch.write('snapshot.json', document);
 
     expectOneLineError(
       plan('--snapshot', snapshot, '--config', config),
@@ -333,7 +319,7 @@ describe('ecr-warden cleanup plan input errors: exit 2, one `ecr-warden:` line, 
   });
 
   it('validates --now as lifecycle preview does', () => {
-    const config = writeFile('ecr-warden.yml', SHOP_CONFIG);
+    const config = scratch.write('ecr-warden.yml', SHOP_CONFIG);
 
     expectOneLineError(
       plan('--snapshot', SHOP_SNAPSHOT, '--config', config, '--now', '2026-02-30'),
@@ -342,7 +328,7 @@ describe('ecr-warden cleanup plan input errors: exit 2, one `ecr-warden:` line, 
   });
 
   it('reports a missing --config and an unknown --output', () => {
-    const config = writeFile('ecr-warden.yml', SHOP_CONFIG);
+    const config = scratch.write('ecr-warden.yml', SHOP_CONFIG);
 
     expectOneLineError(plan('--snapshot', SHOP_SNAPSHOT), /missing required option --config/);
     expectOneLineError(

@@ -1,9 +1,9 @@
 // The built `ecr-warden` CLI (dist/cli.mjs behind bin/ecr-warden.js), run as a child process on
 // files in a temporary directory, as a user would run it on the output of the AWS CLI.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildCli, type CliRun, expectOneLineError, ROOT, runCli } from '../../support/cli';
+import { scratchDirPerTest } from '../../support/scratch-dir';
 
 const POLICIES = join(ROOT, 'test', 'events', 'lifecycle');
 
@@ -70,27 +70,13 @@ function instantOf(value: unknown): number {
   return typeof value === 'number' ? value * 1000 : Date.parse(String(value));
 }
 
-let dir: string;
-
-function writeFile(name: string, content: unknown): string {
-  const path = join(dir, name);
-  writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content, null, 2));
-  return path;
-}
+const scratch = scratchDirPerTest('ecr-warden-cli-');
 
 beforeAll(buildCli);
 
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'ecr-warden-cli-'));
-});
-
-afterEach(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
-
 describe('ecr-warden lifecycle preview', () => {
   it('prints the GetLifecyclePolicyPreview shape for the documented "multiple rules" Example A: image A expired by rule 1', () => {
-    const images = writeFile('images.json', multipleRulesRepository('iso'));
+    const images = scratch.write('images.json', multipleRulesRepository('iso'));
 
     const run = runPreview(documentedPolicy('multiple-rules-a'), images, '--output', 'json');
 
@@ -114,8 +100,8 @@ describe('ecr-warden lifecycle preview', () => {
   });
 
   it('gives the same preview for describe-images output with epoch-second timestamps as for ISO ones', () => {
-    const iso = writeFile('iso.json', multipleRulesRepository('iso'));
-    const epoch = writeFile('epoch.json', multipleRulesRepository('epoch'));
+    const iso = scratch.write('iso.json', multipleRulesRepository('iso'));
+    const epoch = scratch.write('epoch.json', multipleRulesRepository('epoch'));
     const policy = documentedPolicy('all-images-a');
 
     const fromIso = runPreview(policy, iso, '--output', 'json');
@@ -189,7 +175,10 @@ describe('ecr-warden lifecycle preview', () => {
       JSON.parse(run.stdout).previewResults.map((r: { imageDigest: string }) => r.imageDigest);
 
     it('expires the untagged children of a manifest list when it is not told about the list', () => {
-      const [policyFile, images] = [writeFile('policy.json', policy), writeFile('images.json', repository())];
+      const [policyFile, images] = [
+        scratch.write('policy.json', policy),
+        scratch.write('images.json', repository()),
+      ];
 
       const run = runPreview(policyFile, images, '--output', 'json');
 
@@ -198,8 +187,11 @@ describe('ecr-warden lifecycle preview', () => {
     });
 
     it('keeps the children of a manifest list and expires only the orphan untagged image', () => {
-      const [policyFile, images] = [writeFile('policy.json', policy), writeFile('images.json', repository())];
-      const manifests = writeFile('manifests.json', batchGetImage());
+      const [policyFile, images] = [
+        scratch.write('policy.json', policy),
+        scratch.write('images.json', repository()),
+      ];
+      const manifests = scratch.write('manifests.json', batchGetImage());
 
       const run = runPreview(policyFile, images, '--manifests', manifests, '--output', 'json');
 
@@ -216,8 +208,11 @@ describe('ecr-warden lifecycle preview', () => {
         imageStatus: 'ARCHIVED',
         lastArchivedAt: new Date(NOW - 5 * DAY_MS).toISOString(),
       };
-      const [policyFile, images] = [writeFile('policy.json', policy), writeFile('images.json', archived)];
-      const manifests = writeFile('manifests.json', batchGetImage());
+      const [policyFile, images] = [
+        scratch.write('policy.json', policy),
+        scratch.write('images.json', archived),
+      ];
+      const manifests = scratch.write('manifests.json', batchGetImage());
 
       const run = runPreview(policyFile, images, '--manifests', manifests, '--output', 'json');
 
@@ -227,7 +222,7 @@ describe('ecr-warden lifecycle preview', () => {
   });
 
   it('prints a table with the totals and what the expired images cost a month', () => {
-    const images = writeFile('images.json', multipleRulesRepository('iso'));
+    const images = scratch.write('images.json', multipleRulesRepository('iso'));
 
     const run = runPreview(documentedPolicy('multiple-rules-a'), images);
 
@@ -240,13 +235,13 @@ describe('ecr-warden lifecycle preview', () => {
 
   it('accepts what `aws ecr get-lifecycle-policy` prints, with the policy as a string in lifecyclePolicyText', () => {
     const policyText = readFileSync(documentedPolicy('multiple-rules-a'), 'utf8');
-    const getLifecyclePolicy = writeFile('get-lifecycle-policy.json', {
+    const getLifecyclePolicy = scratch.write('get-lifecycle-policy.json', {
       registryId: '123456789012',
       repositoryName: 'payments-api',
       lifecyclePolicyText: policyText,
       lastEvaluatedAt: '2026-02-28T00:00:00+00:00',
     });
-    const images = writeFile('images.json', multipleRulesRepository('iso'));
+    const images = scratch.write('images.json', multipleRulesRepository('iso'));
 
     const fromGetLifecyclePolicy = runPreview(getLifecyclePolicy, images, '--output', 'json');
     const fromPolicy = runPreview(documentedPolicy('multiple-rules-a'), images, '--output', 'json');
@@ -266,7 +261,7 @@ describe('ecr-warden lifecycle validate', () => {
 
   it('exits 0 for `aws ecr get-lifecycle-policy` output', () => {
     const policyText = readFileSync(documentedPolicy('archive-and-expire'), 'utf8');
-    const path = writeFile('get-lifecycle-policy.json', {
+    const path = scratch.write('get-lifecycle-policy.json', {
       repositoryName: 'payments-api',
       lifecyclePolicyText: policyText,
     });
@@ -291,7 +286,7 @@ describe('ecr-warden lifecycle validate', () => {
       action: { type: 'expire' },
     }));
     const compact = JSON.stringify({ rules });
-    const path = writeFile('policy.json', compact);
+    const path = scratch.write('policy.json', compact);
 
     const run = runCli('lifecycle', 'validate', '--policy', path);
 
@@ -303,7 +298,7 @@ describe('ecr-warden lifecycle validate', () => {
   it('exits 2 and lists every violation, one per line, under a one-line summary', () => {
     // Three problems: rule 1 has no countUnit, rule 2 a pattern with five wildcards, rule 3 expires
     // by last pull time.
-    const fixable = writeFile('fixable.json', {
+    const fixable = scratch.write('fixable.json', {
       rules: [
         {
           rulePriority: 1,
@@ -346,13 +341,13 @@ describe('ecr-warden lifecycle validate', () => {
 
 describe('ecr-warden input errors: exit 2, one `ecr-warden:` line, no stack trace', () => {
   it('reports a policy file that does not exist', () => {
-    const run = runCli('lifecycle', 'validate', '--policy', join(dir, 'missing.json'));
+    const run = runCli('lifecycle', 'validate', '--policy', scratch.path('missing.json'));
 
     expectOneLineError(run, /policy file not found: .*missing\.json/);
   });
 
   it('reports a policy path that is a directory', () => {
-    const sub = join(dir, 'policies');
+    const sub = scratch.path('policies');
     mkdirSync(sub);
 
     const run = runCli('lifecycle', 'validate', '--policy', sub);
@@ -361,7 +356,7 @@ describe('ecr-warden input errors: exit 2, one `ecr-warden:` line, no stack trac
   });
 
   it('reports invalid JSON with its line and column', () => {
-    const path = writeFile('policy.json', '{\n  "rules": [\n    { "rulePriority": 1, }\n  ]\n}\n');
+    const path = scratch.write('policy.json', '{\n  "rules": [\n    { "rulePriority": 1, }\n  ]\n}\n');
 
     const run = runCli('lifecycle', 'validate', '--policy', path);
 
@@ -371,7 +366,7 @@ describe('ecr-warden input errors: exit 2, one `ecr-warden:` line, no stack trac
   // For JSON that ends too early (a truncated download, an empty file) Node's JSON.parse names no
   // position: the CLI still gives one.
   it('reports a truncated JSON file with the line and column where it ends', () => {
-    const path = writeFile('policy.json', '{\n  "rules": [\n');
+    const path = scratch.write('policy.json', '{\n  "rules": [\n');
 
     const run = runCli('lifecycle', 'validate', '--policy', path);
 
@@ -381,7 +376,7 @@ describe('ecr-warden input errors: exit 2, one `ecr-warden:` line, no stack trac
   // For an unexpected token (a misspelt literal, a file that is not JSON at all) Node's message has
   // no position but quotes the file's text over several lines: the CLI gives one line instead.
   it('reports a misspelt literal on one line, with its line and column', () => {
-    const path = writeFile('policy.json', '{\n  "rules": tru\n}\n');
+    const path = scratch.write('policy.json', '{\n  "rules": tru\n}\n');
 
     const run = runCli('lifecycle', 'validate', '--policy', path);
 
@@ -390,7 +385,7 @@ describe('ecr-warden input errors: exit 2, one `ecr-warden:` line, no stack trac
 
   it('reads a policy file that starts with a byte-order mark, as Windows editors write it', () => {
     const text = readFileSync(documentedPolicy('image-count'), 'utf8');
-    const path = writeFile('policy.json', `\ufeff${text}`);
+    const path = scratch.write('policy.json', `\ufeff${text}`);
 
     const run = runCli('lifecycle', 'validate', '--policy', path);
 
@@ -398,7 +393,7 @@ describe('ecr-warden input errors: exit 2, one `ecr-warden:` line, no stack trac
   });
 
   it('accepts a --now with an offset and evaluates at that instant', () => {
-    const images = writeFile('images.json', multipleRulesRepository('iso'));
+    const images = scratch.write('images.json', multipleRulesRepository('iso'));
     const at = new Date(NOW).toISOString().replace('Z', '+00:00');
 
     const run = runCli(
@@ -418,7 +413,7 @@ describe('ecr-warden input errors: exit 2, one `ecr-warden:` line, no stack trac
   });
 
   it("reports a --now time without an offset, which would depend on the machine's time zone", () => {
-    const images = writeFile('images.json', multipleRulesRepository('iso'));
+    const images = scratch.write('images.json', multipleRulesRepository('iso'));
 
     const run = runCli(
       'lifecycle',
@@ -435,7 +430,7 @@ describe('ecr-warden input errors: exit 2, one `ecr-warden:` line, no stack trac
   });
 
   it('reports an images file that is not describe-images output', () => {
-    const images = writeFile('images.json', { images: [] });
+    const images = scratch.write('images.json', { images: [] });
 
     const run = runPreview(documentedPolicy('image-count'), images);
 
@@ -446,7 +441,7 @@ describe('ecr-warden input errors: exit 2, one `ecr-warden:` line, no stack trac
     const document = multipleRulesRepository('iso');
     const third = document.imageDetails[2] ?? {};
     third.imagePushedAt = 'yesterday';
-    const images = writeFile('images.json', document);
+    const images = scratch.write('images.json', document);
 
     const run = runPreview(documentedPolicy('image-count'), images);
 
@@ -460,7 +455,7 @@ describe('ecr-warden input errors: exit 2, one `ecr-warden:` line, no stack trac
   });
 
   it('reports a missing --policy', () => {
-    const images = writeFile('images.json', multipleRulesRepository('iso'));
+    const images = scratch.write('images.json', multipleRulesRepository('iso'));
 
     const run = runCli('lifecycle', 'preview', '--images', images);
 
@@ -470,7 +465,7 @@ describe('ecr-warden input errors: exit 2, one `ecr-warden:` line, no stack trac
   // Date.parse accepts what is not an ISO 8601 time (V8 reads "2026-02-30" as 2 March and "1" as
   // 1 January 2001): the CLI must not.
   it('reports a --now that is not a valid ISO 8601 date', () => {
-    const images = writeFile('images.json', multipleRulesRepository('iso'));
+    const images = scratch.write('images.json', multipleRulesRepository('iso'));
     const args = ['--policy', documentedPolicy('image-count'), '--images', images, '--now', '2026-02-30'];
 
     const run = runCli('lifecycle', 'preview', ...args);
@@ -479,7 +474,7 @@ describe('ecr-warden input errors: exit 2, one `ecr-warden:` line, no stack trac
   });
 
   it('reports a --now that is not a time', () => {
-    const images = writeFile('images.json', multipleRulesRepository('iso'));
+    const images = scratch.write('images.json', multipleRulesRepository('iso'));
 
     const args = ['--policy', documentedPolicy('image-count'), '--images', images, '--now', 'yesterday'];
 
@@ -491,7 +486,7 @@ describe('ecr-warden input errors: exit 2, one `ecr-warden:` line, no stack trac
 
 describe('ecr-warden hostile input: refused with exit 2 and one line, never evaluated or crashed on', () => {
   it('refuses an images file nested 100,000 levels deep and cut off, which overflowed the stack (exit 70)', () => {
-    const images = writeFile('images.json', `{"imageDetails": ${'['.repeat(100_000)}`);
+    const images = scratch.write('images.json', `{"imageDetails": ${'['.repeat(100_000)}`);
 
     const run = runPreview(documentedPolicy('image-count'), images);
 
@@ -502,7 +497,7 @@ describe('ecr-warden hostile input: refused with exit 2 and one line, never eval
   });
 
   it('refuses a policy file nested 100,000 levels deep, cut off, before locating the syntax error', () => {
-    const policy = writeFile('policy.json', `{"rules": ${'{"a": '.repeat(100_000)}`);
+    const policy = scratch.write('policy.json', `{"rules": ${'{"a": '.repeat(100_000)}`);
 
     const run = runCli('lifecycle', 'validate', '--policy', policy);
 
@@ -510,8 +505,8 @@ describe('ecr-warden hostile input: refused with exit 2 and one line, never eval
   });
 
   it('refuses a --manifests file nested deeper than 256 levels even when it is valid JSON', () => {
-    const images = writeFile('images.json', multipleRulesRepository('iso'));
-    const manifests = writeFile('manifests.json', `{"images": ${'['.repeat(300)}${']'.repeat(300)}}`);
+    const images = scratch.write('images.json', multipleRulesRepository('iso'));
+    const manifests = scratch.write('manifests.json', `{"images": ${'['.repeat(300)}${']'.repeat(300)}}`);
 
     const run = runPreview(documentedPolicy('image-count'), images, '--manifests', manifests);
 
@@ -524,7 +519,7 @@ describe('ecr-warden hostile input: refused with exit 2 and one line, never eval
     const repository = multipleRulesRepository('iso');
     const plain = runPreview(
       documentedPolicy('image-count'),
-      writeFile('plain.json', repository),
+      scratch.write('plain.json', repository),
       '--output',
       'json',
     );
@@ -533,7 +528,7 @@ describe('ecr-warden hostile input: refused with exit 2 and one line, never eval
       '"imageDigest"',
       `"futureField":${deep},"imageDigest"`,
     );
-    const images = writeFile('deep.json', withDeepField);
+    const images = scratch.write('deep.json', withDeepField);
 
     for (const output of ['json', 'table']) {
       const run = runPreview(documentedPolicy('image-count'), images, '--output', output);
@@ -544,7 +539,7 @@ describe('ecr-warden hostile input: refused with exit 2 and one line, never eval
   });
 
   it('refuses a valid images file nested deeper than its shape allows, naming the entry', () => {
-    const images = writeFile('images.json', `{"imageDetails": ${'['.repeat(300)}${']'.repeat(300)}}`);
+    const images = scratch.write('images.json', `{"imageDetails": ${'['.repeat(300)}${']'.repeat(300)}}`);
 
     const run = runPreview(documentedPolicy('image-count'), images);
 
@@ -554,7 +549,7 @@ describe('ecr-warden hostile input: refused with exit 2 and one line, never eval
   it('refuses a listing that names a digest twice instead of counting the image twice', () => {
     const repository = multipleRulesRepository('iso');
     repository.imageDetails.push({ ...repository.imageDetails[0] });
-    const images = writeFile('images.json', repository);
+    const images = scratch.write('images.json', repository);
 
     const run = runPreview(documentedPolicy('image-count'), images);
 
@@ -567,7 +562,7 @@ describe('ecr-warden hostile input: refused with exit 2 and one line, never eval
   });
 
   it('refuses a listing with a NextToken (aws ecr describe-images --max-items) and says how to get the whole', () => {
-    const images = writeFile('images.json', {
+    const images = scratch.write('images.json', {
       ...multipleRulesRepository('iso'),
       NextToken: 'eyJuZXh0VG9rZW4iOiAiYWJjIn0=',
     });
@@ -583,7 +578,7 @@ describe('ecr-warden hostile input: refused with exit 2 and one line, never eval
       ...repository.imageDetails[1],
       imagePushedAt: '2026-02-30T00:00:00+00:00',
     };
-    const images = writeFile('images.json', repository);
+    const images = scratch.write('images.json', repository);
 
     const run = runPreview(documentedPolicy('image-count'), images);
 
@@ -596,7 +591,7 @@ describe('ecr-warden hostile input: refused with exit 2 and one line, never eval
   it('refuses an imageStatus that ECR does not have instead of treating the image as standard', () => {
     const repository = multipleRulesRepository('iso');
     repository.imageDetails[2] = { ...repository.imageDetails[2], imageStatus: 'EXPIRED' };
-    const images = writeFile('images.json', repository);
+    const images = scratch.write('images.json', repository);
 
     const run = runPreview(documentedPolicy('image-count'), images);
 

@@ -1,20 +1,13 @@
 // `ecr-warden notify preview`, run as a child process on governance events as EventBridge delivers them.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildCli, expectOneLineError, ROOT, runCli } from '../../support/cli';
 import { loadEventFixture } from '../../support/fixtures';
+import { scratchDirPerTest } from '../../support/scratch-dir';
 
 const fixture = (name: string) => join(ROOT, 'test', 'events', 'ecr-warden', `${name}.json`);
-let dir: string;
+const scratch = scratchDirPerTest('ecr-warden-notify-');
 
 beforeAll(buildCli);
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'ecr-warden-notify-'));
-});
-afterEach(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
 
 describe('ecr-warden notify preview', () => {
   it('prints the plain text and the Block Kit JSON of a vulnerability alert', () => {
@@ -48,8 +41,7 @@ describe('ecr-warden notify preview', () => {
     const event = loadEventFixture<{ detail: Record<string, unknown> }>('ecr-warden', 'tag-moved');
     event.detail.newDigest = 'latest';
     event.detail.severity = 'urgent';
-    const path = join(dir, 'event.json');
-    writeFileSync(path, JSON.stringify(event));
+    const path = scratch.write('event.json', JSON.stringify(event));
 
     const run = runCli('notify', 'preview', '--event', path);
 
@@ -60,8 +52,10 @@ describe('ecr-warden notify preview', () => {
   });
 
   it('names the accepted detail-types when the event is not a governance event', () => {
-    const path = join(dir, 'event.json');
-    writeFileSync(path, JSON.stringify({ 'detail-type': 'ECR Image Action', detail: {} }));
+    const path = scratch.write(
+      'event.json',
+      JSON.stringify({ 'detail-type': 'ECR Image Action', detail: {} }),
+    );
 
     const run = runCli('notify', 'preview', '--event', path);
 

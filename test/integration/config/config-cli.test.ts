@@ -1,25 +1,12 @@
 // `ecr-warden config validate` and `ecr-warden config schema`, run as a child process.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { buildConfigJsonSchema } from '../../../shared/config/json-schema';
 import { buildCli, expectOneLineError, runCli } from '../../support/cli';
+import { scratchDirPerTest } from '../../support/scratch-dir';
 
-let dir: string;
+const scratch = scratchDirPerTest('ecr-warden-config-');
 
 beforeAll(buildCli);
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'ecr-warden-config-'));
-});
-afterEach(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
-
-const write = (name: string, text: string) => {
-  const path = join(dir, name);
-  writeFileSync(path, text);
-  return path;
-};
 
 describe('ecr-warden config validate', () => {
   it('accepts the committed ecr-warden.yml by default and says in one line what it turns on', () => {
@@ -33,7 +20,7 @@ describe('ecr-warden config validate', () => {
   });
 
   it('lists every problem of an invalid file with its path and exits 2', () => {
-    const file = write(
+    const file = scratch.write(
       'bad.yml',
       [
         'cleanup:',
@@ -66,7 +53,7 @@ describe('ecr-warden config validate', () => {
   });
 
   it('reports a YAML syntax error with its line in one line, exit 2', () => {
-    const file = write('syntax.yml', 'cleanup:\n  rules: [\n');
+    const file = scratch.write('syntax.yml', 'cleanup:\n  rules: [\n');
 
     const run = runCli('config', 'validate', file);
 
@@ -74,7 +61,7 @@ describe('ecr-warden config validate', () => {
   });
 
   it('reports a file that cannot be read in one line, exit 2', () => {
-    const run = runCli('config', 'validate', join(dir, 'missing.yml'));
+    const run = runCli('config', 'validate', scratch.path('missing.yml'));
 
     expectOneLineError(run, /missing\.yml is invalid: cannot read the file: ENOENT/);
   });
@@ -95,7 +82,7 @@ describe('ecr-warden config schema', () => {
   });
 
   it('writes it to --output', () => {
-    const output = join(dir, 'schema.json');
+    const output = scratch.path('schema.json');
 
     const run = runCli('config', 'schema', '--output', output);
 

@@ -1,41 +1,34 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildCli, expectOneLineError, ROOT, runCli } from '../../support/cli';
+import { scratchDirPerTest } from '../../support/scratch-dir';
 
 // The CLI as pipelines run it (bin/ecr-warden.js in front of the bundle), on saved
 // `aws ecr describe-image-scan-findings --output json` outputs: no AWS, no network.
 const fixture = (name: string) => join(ROOT, 'test', 'events', 'aws.ecr', `${name}.json`);
-let dir: string;
+const scratch = scratchDirPerTest('ecr-warden-findings-cli-');
+
+/** `ecr-warden findings gate` for team-a/api on a saved `describe-image-scan-findings` output. */
+function gateApi(findingsFile: string, ...options: string[]) {
+  return runCli('findings', 'gate', '--findings', findingsFile, '--repository', 'team-a/api', ...options);
+}
+
+/** `ecr-warden findings report` for team-a/api on a saved `describe-image-scan-findings` output. */
+function reportApi(findingsFile: string, ...options: string[]) {
+  return runCli('findings', 'report', '--repository', 'team-a/api', '--findings', findingsFile, ...options);
+}
 
 beforeAll(() => {
   buildCli();
 });
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'ecr-warden-findings-cli-'));
-});
-afterEach(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
 
 function writeConfig(text: string): string {
-  const path = join(dir, 'ecr-warden.yml');
-  writeFileSync(path, text);
-  return path;
+  return scratch.write('ecr-warden.yml', text);
 }
 
 describe('ecr-warden findings gate --findings FILE', () => {
   it('exits 1 and prints what blocks the deploy when an unsuppressed finding is at or above --fail-on', () => {
-    const run = runCli(
-      'findings',
-      'gate',
-      '--findings',
-      fixture('describe-image-scan-findings-enhanced'),
-      '--repository',
-      'team-a/api',
-      '--fail-on',
-      'HIGH',
-    );
+    const run = gateApi(fixture('describe-image-scan-findings-enhanced'), '--fail-on', 'HIGH');
 
     expect(run.status).toBe(1);
     expect(run.stdout).toMatch(/^BLOCKED: team-a\/api:latest: 2 findings at or above HIGH/);
@@ -60,13 +53,8 @@ describe('ecr-warden findings gate --findings FILE', () => {
       expires: 2026-07-01
 `);
 
-    const run = runCli(
-      'findings',
-      'gate',
-      '--findings',
+    const run = gateApi(
       fixture('describe-image-scan-findings-enhanced'),
-      '--repository',
-      'team-a/api',
       '--fail-on',
       'high',
       '--config',
@@ -95,13 +83,8 @@ describe('ecr-warden findings gate --findings FILE', () => {
       expires: 2026-06-02
 `);
 
-    const run = runCli(
-      'findings',
-      'gate',
-      '--findings',
+    const run = gateApi(
       fixture('describe-image-scan-findings-enhanced'),
-      '--repository',
-      'team-a/api',
       '--fail-on',
       'CRITICAL',
       '--config',
@@ -116,34 +99,18 @@ describe('ecr-warden findings gate --findings FILE', () => {
 
   it('exits 2 on one page of the findings (a NextToken) instead of deciding on part of them', () => {
     const page = JSON.parse(readFileSync(fixture('describe-image-scan-findings-enhanced'), 'utf8'));
-    const path = join(dir, 'findings-page.json');
-    writeFileSync(path, JSON.stringify({ ...page, NextToken: 'eyJuZXh0VG9rZW4iOiAiYWJjIn0=' }));
-
-    const run = runCli(
-      'findings',
-      'gate',
-      '--findings',
-      path,
-      '--repository',
-      'team-a/api',
-      '--fail-on',
-      'CRITICAL',
+    const path = scratch.write(
+      'findings-page.json',
+      JSON.stringify({ ...page, NextToken: 'eyJuZXh0VG9rZW4iOiAiYWJjIn0=' }),
     );
+
+    const run = gateApi(path, '--fail-on', 'CRITICAL');
 
     expectOneLineError(run, /has a NextToken: it is one page of the image's findings.*without --max-items/);
   });
 
   it('exits 2 when the scan has not finished (IN_PROGRESS)', () => {
-    const run = runCli(
-      'findings',
-      'gate',
-      '--findings',
-      fixture('describe-image-scan-findings-in-progress'),
-      '--repository',
-      'team-a/api',
-      '--fail-on',
-      'HIGH',
-    );
+    const run = gateApi(fixture('describe-image-scan-findings-in-progress'), '--fail-on', 'HIGH');
 
     expect(run.status).toBe(2);
     expect(run.stderr).toBe(
@@ -152,13 +119,8 @@ describe('ecr-warden findings gate --findings FILE', () => {
   });
 
   it('decides from basic findings whose times are epoch seconds (CLI v1 output), with JSON output', () => {
-    const run = runCli(
-      'findings',
-      'gate',
-      '--findings',
+    const run = gateApi(
       fixture('describe-image-scan-findings-basic-epoch'),
-      '--repository',
-      'team-a/api',
       '--fail-on',
       'CRITICAL',
       '--output',
@@ -179,16 +141,7 @@ describe('ecr-warden findings gate --findings FILE', () => {
   });
 
   it('rejects an unknown --fail-on severity in one line with exit 2', () => {
-    const run = runCli(
-      'findings',
-      'gate',
-      '--findings',
-      fixture('describe-image-scan-findings-basic'),
-      '--repository',
-      'team-a/api',
-      '--fail-on',
-      'SEVERE',
-    );
+    const run = gateApi(fixture('describe-image-scan-findings-basic'), '--fail-on', 'SEVERE');
 
     expectOneLineError(
       run,
@@ -197,25 +150,15 @@ describe('ecr-warden findings gate --findings FILE', () => {
   });
 
   it('names the path of a timestamp in no format AWS writes', () => {
-    const path = join(dir, 'bad.json');
-    writeFileSync(
-      path,
+    const path = scratch.write(
+      'bad.json',
       JSON.stringify({
         imageScanStatus: { status: 'COMPLETE' },
         imageScanFindings: { imageScanCompletedAt: 'noon', findings: [] },
       }),
     );
 
-    const run = runCli(
-      'findings',
-      'gate',
-      '--findings',
-      path,
-      '--repository',
-      'team-a/api',
-      '--fail-on',
-      'HIGH',
-    );
+    const run = gateApi(path, '--fail-on', 'HIGH');
 
     expectOneLineError(run, /imageScanFindings\.imageScanCompletedAt: "noon" is not a timestamp AWS writes/);
   });
@@ -223,14 +166,7 @@ describe('ecr-warden findings gate --findings FILE', () => {
 
 describe('ecr-warden findings report --findings FILE', () => {
   it('prints one row per vulnerability, most urgent first, merging the packages a CVE affects', () => {
-    const run = runCli(
-      'findings',
-      'report',
-      '--repository',
-      'team-a/api',
-      '--findings',
-      fixture('describe-image-scan-findings-basic'),
-    );
+    const run = reportApi(fixture('describe-image-scan-findings-basic'));
 
     expect(run.status).toBe(0);
     const lines = run.stdout.trimEnd().split('\n');
@@ -248,16 +184,7 @@ describe('ecr-warden findings report --findings FILE', () => {
   });
 
   it('prints the model as JSON', () => {
-    const run = runCli(
-      'findings',
-      'report',
-      '--repository',
-      'team-a/api',
-      '--findings',
-      fixture('describe-image-scan-findings-enhanced'),
-      '--output',
-      'json',
-    );
+    const run = reportApi(fixture('describe-image-scan-findings-enhanced'), '--output', 'json');
 
     expect(run.status).toBe(0);
     const report = JSON.parse(run.stdout);

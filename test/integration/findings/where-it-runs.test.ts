@@ -1,9 +1,9 @@
 import { findBlockKitViolation } from '../../../local/slack-receiver';
-import type { InUseReason } from '../../../shared/cleanup/cleanup-reasons';
 import { type GovernanceEvent, governanceDetailSchemas } from '../../../shared/events/governance';
 import { processScanFindingsEvent } from '../../../shared/findings/scan-findings-service';
 import { renderPlainText, renderSlackMessage } from '../../../shared/notify/render-slack-message';
 import { loadEventFixture } from '../../support/fixtures';
+import { kubernetesPodUse, PAYMENTS_API_SERVICE_USE } from '../../support/in-use-reasons';
 import {
   ACCOUNT,
   basicFinding,
@@ -20,20 +20,8 @@ const world = useFindingsWorld();
 
 const LOCATION = { registryId: ACCOUNT, region: REGION, repositoryName: REPOSITORY };
 const RECORDED_AT = new Date('2026-06-01T06:00:00Z');
-const pod = (name: string): InUseReason => ({
-  kind: 'in-use-kubernetes-pod',
-  cluster: 'prod-eks',
-  namespace: 'payments',
-  pod: name,
-  container: 'app',
-});
-const SERVICE: InUseReason = {
-  kind: 'in-use-ecs-service',
-  serviceName: 'payments-api',
-  taskDefinitionArn: 'arn:aws:ecs:us-east-1:222222222222:task-definition/payments-api:7',
-  account: '222222222222',
-  region: 'us-east-1',
-};
+const pod = (name: string) => kubernetesPodUse('payments', name);
+const SERVICE = PAYMENTS_API_SERVICE_USE;
 
 type Alert = {
   summary: string;
@@ -60,6 +48,19 @@ async function scanWithCriticalFinding(digest: string) {
   return processScanFindingsEvent(
     ecrImageScanEvent(digest, ['v1']),
     world.dependencies({ inUseIndex: true }),
+  );
+}
+
+/** A COMPLETE basic scan of `digest` in `repository` at 11:00, with `findings`. */
+function completeScanAt11(
+  repository: string,
+  digest: string,
+  findings: ReturnType<typeof basicFinding>[],
+): void {
+  world.sim.setScan(
+    repository,
+    { imageDigest: digest },
+    { status: 'COMPLETE', completedAt: '2026-06-01T11:00:00Z', findings },
   );
 }
 
@@ -137,24 +138,11 @@ describe('the Vulnerability Digest ranks running images first', () => {
     const running = pushImage(world.sim, 'r', ['v1']);
     const idle = pushImage(world.sim, 'i', ['v1'], 'web/frontend');
     const day = world.dependencies({ inUseIndex: true });
-    world.sim.setScan(
-      REPOSITORY,
-      { imageDigest: running },
-      {
-        status: 'COMPLETE',
-        completedAt: '2026-06-01T11:00:00Z',
-        findings: [basicFinding('CVE-2026-0001', 'HIGH')],
-      },
-    );
-    world.sim.setScan(
-      'web/frontend',
-      { imageDigest: idle },
-      {
-        status: 'COMPLETE',
-        completedAt: '2026-06-01T11:00:00Z',
-        findings: [basicFinding('CVE-2026-0002', 'CRITICAL'), basicFinding('CVE-2026-0003', 'CRITICAL')],
-      },
-    );
+    completeScanAt11(REPOSITORY, running, [basicFinding('CVE-2026-0001', 'HIGH')]);
+    completeScanAt11('web/frontend', idle, [
+      basicFinding('CVE-2026-0002', 'CRITICAL'),
+      basicFinding('CVE-2026-0003', 'CRITICAL'),
+    ]);
     await processScanFindingsEvent(ecrImageScanEvent(running, ['v1']), day);
     const webEvent = ecrImageScanEvent(idle, ['v1']);
     webEvent.detail['repository-name'] = 'web/frontend';
@@ -201,24 +189,8 @@ describe('the Vulnerability Digest ranks running images first', () => {
     const running = pushImage(world.sim, 'r', ['v1']);
     const idle = pushImage(world.sim, 'i', ['v1'], 'web/frontend');
     const day = world.dependencies();
-    world.sim.setScan(
-      REPOSITORY,
-      { imageDigest: running },
-      {
-        status: 'COMPLETE',
-        completedAt: '2026-06-01T11:00:00Z',
-        findings: [basicFinding('CVE-2026-0001', 'HIGH')],
-      },
-    );
-    world.sim.setScan(
-      'web/frontend',
-      { imageDigest: idle },
-      {
-        status: 'COMPLETE',
-        completedAt: '2026-06-01T11:00:00Z',
-        findings: [basicFinding('CVE-2026-0002', 'CRITICAL')],
-      },
-    );
+    completeScanAt11(REPOSITORY, running, [basicFinding('CVE-2026-0001', 'HIGH')]);
+    completeScanAt11('web/frontend', idle, [basicFinding('CVE-2026-0002', 'CRITICAL')]);
     await processScanFindingsEvent(ecrImageScanEvent(running, ['v1']), day);
     const webEvent = ecrImageScanEvent(idle, ['v1']);
     webEvent.detail['repository-name'] = 'web/frontend';

@@ -1,12 +1,12 @@
 // `ecr-warden repositories audit`: the built CLI on snapshots (a child process, as users run it), and
 // the live path in-process against the registry simulator (a child process cannot be given one).
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runRepositoriesAudit } from '../../../cli/repositories-command';
 import type { InstalledSimulator, RegistrySimulator } from '../../../local/registry-sim';
 import { buildCli, type CliRun, expectOneLineError, ROOT, runCli } from '../../support/cli';
 import { useRegistrySimulator } from '../../support/registry-simulator';
+import { scratchDirPerTest } from '../../support/scratch-dir';
 
 // The sample registry (local/sample-data/sample-registry.json) as `ecr-warden snapshot` writes it.
 const SAMPLE = join(ROOT, 'local', 'sample-data', 'sample-snapshot.json');
@@ -26,25 +26,13 @@ const GUARD_CONFIG = `immutability:
 // biome-ignore lint/suspicious/noExplicitAny: the report is read as the JSON a script would read
 type Json = any;
 
-let dir: string;
+const scratch = scratchDirPerTest('ecr-warden-repositories-audit-');
 
 function audit(...args: string[]): CliRun {
   return runCli('repositories', 'audit', ...args);
 }
 
-function writeFile(name: string, content: string): string {
-  const path = join(dir, name);
-  writeFileSync(path, content);
-  return path;
-}
-
 beforeAll(buildCli);
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'ecr-warden-repositories-audit-'));
-});
-afterEach(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
 
 describe('ecr-warden repositories audit --snapshot', () => {
   it('finds the sample registry’s planted drifts, one row per repository, and exits 1', () => {
@@ -104,9 +92,9 @@ describe('ecr-warden repositories audit --snapshot', () => {
 
     const run = audit(
       '--config',
-      writeFile('ecr-warden.yml', GUARD_CONFIG),
+      scratch.write('ecr-warden.yml', GUARD_CONFIG),
       '--snapshot',
-      writeFile('s.json', JSON.stringify(snapshot)),
+      scratch.write('s.json', JSON.stringify(snapshot)),
       '--output',
       'json',
     );
@@ -137,13 +125,13 @@ describe('ecr-warden repositories audit --snapshot', () => {
 
   it('names a config file that does not exist, and an invalid rule, on one line', () => {
     expectOneLineError(
-      audit('--config', join(dir, 'missing.yml'), '--snapshot', SAMPLE),
+      audit('--config', scratch.path('missing.yml'), '--snapshot', SAMPLE),
       /config file not found: /,
     );
     expectOneLineError(
       audit(
         '--config',
-        writeFile(
+        scratch.write(
           'bad.yml',
           'immutability:\n  rules:\n    - repositories: ["**"]\n      mode: IMMUTABLE_WITH_EXCLUSION\n',
         ),
@@ -167,7 +155,7 @@ describe('ecr-warden repositories audit (live)', () => {
     const output: string[] = [];
 
     const run = runRepositoriesAudit(
-      { config: writeFile('ecr-warden.yml', GUARD_CONFIG), region: 'us-east-1', output: 'json' },
+      { config: scratch.write('ecr-warden.yml', GUARD_CONFIG), region: 'us-east-1', output: 'json' },
       (text) => output.push(text),
     );
 

@@ -23,6 +23,22 @@ function push(seed: string, tag: string, time: string): string {
   }).image.digest;
 }
 
+/** The PUSH event ECR sends for `digest` tagged `tag` in REPOSITORY at `time`. */
+function pushOf(digest: string, tag: string, time: string) {
+  return pushEvent({ repositoryName: REPOSITORY, tag, digest, time });
+}
+
+/**
+ * v1.4.2 pushed as build-1 on 1 October, its PUSH recorded, then pushed again as build-2 on 20 October:
+ * both digests, and the PUSH of the move (not recorded yet).
+ */
+async function tagMovedLater(guard: ReturnType<typeof world.guard>) {
+  const before = push('build-1', 'v1.4.2', '2026-10-01T10:00:00Z');
+  await guard.recordPush(pushOf(before, 'v1.4.2', '2026-10-01T10:00:00Z'));
+  const after = push('build-2', 'v1.4.2', '2026-10-20T08:30:00Z');
+  return { before, after, moved: pushOf(after, 'v1.4.2', '2026-10-20T08:30:00Z') };
+}
+
 describe('tag ledger', () => {
   beforeEach(() => {
     world.sim.addRepository(REPOSITORY, { imageTagMutability: 'MUTABLE' });
@@ -41,14 +57,10 @@ describe('tag ledger', () => {
       taskDefinition: 'worker:1',
       runningTasks: 2,
     });
-    await guard.recordPush(
-      pushEvent({ repositoryName: REPOSITORY, tag: 'v1.4.2', digest: before, time: '2026-10-01T10:00:00Z' }),
-    );
+    await guard.recordPush(pushOf(before, 'v1.4.2', '2026-10-01T10:00:00Z'));
     const after = push('build-2', 'v1.4.2', '2026-10-20T08:30:00Z');
 
-    const result = await guard.recordPush(
-      pushEvent({ repositoryName: REPOSITORY, tag: 'v1.4.2', digest: after, time: '2026-10-20T08:30:00Z' }),
-    );
+    const result = await guard.recordPush(pushOf(after, 'v1.4.2', '2026-10-20T08:30:00Z'));
 
     expect(result).toEqual({ status: 'moved', alerted: true });
     expect(world.details('Tag Moved')).toEqual([
@@ -66,17 +78,7 @@ describe('tag ledger', () => {
 
   it('does not alert again when the same PUSH is replayed or delivered twice', async () => {
     const guard = world.guard(GUARD);
-    const before = push('build-1', 'v1.4.2', '2026-10-01T10:00:00Z');
-    await guard.recordPush(
-      pushEvent({ repositoryName: REPOSITORY, tag: 'v1.4.2', digest: before, time: '2026-10-01T10:00:00Z' }),
-    );
-    const after = push('build-2', 'v1.4.2', '2026-10-20T08:30:00Z');
-    const moved = pushEvent({
-      repositoryName: REPOSITORY,
-      tag: 'v1.4.2',
-      digest: after,
-      time: '2026-10-20T08:30:00Z',
-    });
+    const { moved } = await tagMovedLater(guard);
     await guard.recordPush(moved);
 
     const replays = [await guard.recordPush(moved), await guard.recordPush(structuredClone(moved))];
@@ -91,18 +93,12 @@ describe('tag ledger', () => {
   it('keeps an older PUSH that arrives late in the history only: no alarm, the head stays', async () => {
     const guard = world.guard(GUARD);
     const first = push('build-1', 'v2.0.0', '2026-10-01T10:00:00Z');
-    await guard.recordPush(
-      pushEvent({ repositoryName: REPOSITORY, tag: 'v2.0.0', digest: first, time: '2026-10-01T10:00:00Z' }),
-    );
+    await guard.recordPush(pushOf(first, 'v2.0.0', '2026-10-01T10:00:00Z'));
     const second = push('build-2', 'v2.0.0', '2026-10-02T10:00:00Z');
     const third = push('build-3', 'v2.0.0', '2026-10-03T10:00:00Z');
-    await guard.recordPush(
-      pushEvent({ repositoryName: REPOSITORY, tag: 'v2.0.0', digest: third, time: '2026-10-03T10:00:00Z' }),
-    );
+    await guard.recordPush(pushOf(third, 'v2.0.0', '2026-10-03T10:00:00Z'));
 
-    const late = await guard.recordPush(
-      pushEvent({ repositoryName: REPOSITORY, tag: 'v2.0.0', digest: second, time: '2026-10-02T10:00:00Z' }),
-    );
+    const late = await guard.recordPush(pushOf(second, 'v2.0.0', '2026-10-02T10:00:00Z'));
 
     expect(late).toEqual({ status: 'late', alerted: false });
     expect(world.details('Tag Moved').map((detail) => [detail.previousDigest, detail.newDigest])).toEqual([
@@ -120,14 +116,10 @@ describe('tag ledger', () => {
   it('records a move of an unprotected tag without alerting', async () => {
     const guard = world.guard(GUARD);
     const before = push('build-1', 'latest', '2026-10-01T10:00:00Z');
-    await guard.recordPush(
-      pushEvent({ repositoryName: REPOSITORY, tag: 'latest', digest: before, time: '2026-10-01T10:00:00Z' }),
-    );
+    await guard.recordPush(pushOf(before, 'latest', '2026-10-01T10:00:00Z'));
     const after = push('build-2', 'latest', '2026-10-02T10:00:00Z');
 
-    const result = await guard.recordPush(
-      pushEvent({ repositoryName: REPOSITORY, tag: 'latest', digest: after, time: '2026-10-02T10:00:00Z' }),
-    );
+    const result = await guard.recordPush(pushOf(after, 'latest', '2026-10-02T10:00:00Z'));
 
     expect(result).toEqual({ status: 'moved', alerted: false });
     expect(world.details('Tag Moved')).toEqual([]);
@@ -137,13 +129,9 @@ describe('tag ledger', () => {
     const guard = world.guard(GUARD);
     const first = push('build-1', 'v3.0.0', '2026-10-05T12:00:00Z');
     const second = push('build-2', 'v3.0.0', '2026-10-05T12:00:00Z');
-    await guard.recordPush(
-      pushEvent({ repositoryName: REPOSITORY, tag: 'v3.0.0', digest: second, time: '2026-10-05T12:00:00Z' }),
-    );
+    await guard.recordPush(pushOf(second, 'v3.0.0', '2026-10-05T12:00:00Z'));
 
-    const earlier = await guard.recordPush(
-      pushEvent({ repositoryName: REPOSITORY, tag: 'v3.0.0', digest: first, time: '2026-10-05T12:00:00Z' }),
-    );
+    const earlier = await guard.recordPush(pushOf(first, 'v3.0.0', '2026-10-05T12:00:00Z'));
 
     expect(earlier).toEqual({ status: 'late', alerted: false });
     expect(world.details('Tag Moved')).toEqual([]);
@@ -185,17 +173,7 @@ describe('tag ledger', () => {
 
   it('sends an alert that a failed run wrote down but could not publish, when the event comes back', async () => {
     const guard = world.guard(GUARD);
-    const before = push('build-1', 'v1.4.2', '2026-10-01T10:00:00Z');
-    await guard.recordPush(
-      pushEvent({ repositoryName: REPOSITORY, tag: 'v1.4.2', digest: before, time: '2026-10-01T10:00:00Z' }),
-    );
-    const after = push('build-2', 'v1.4.2', '2026-10-20T08:30:00Z');
-    const moved = pushEvent({
-      repositoryName: REPOSITORY,
-      tag: 'v1.4.2',
-      digest: after,
-      time: '2026-10-20T08:30:00Z',
-    });
+    const { before, after, moved } = await tagMovedLater(guard);
     world.failNextPublish(new Error('EventBridge unreachable'));
     await expect(guard.recordPush(moved)).rejects.toThrow('EventBridge unreachable');
 

@@ -8,6 +8,7 @@ import { CLEANUP_TEST_ENVIRONMENT } from '../../support/cleanup-worker-environme
 import { loadEventFixture } from '../../support/fixtures';
 import { createLambdaContext } from '../../support/lambda-context';
 import { loadHandler } from '../../support/load-handler';
+import { acceptSendMessageBatch } from '../../support/send-message-batch-stub';
 
 // The handler as deployed, on a config with one cleanup rule; ECR is the registry simulator, SQS a stub.
 
@@ -36,10 +37,7 @@ const queuedRepositories = () =>
   sent.map((entry) => JSON.parse(entry.MessageBody ?? '{}').repositoryName).sort();
 const accept = (input: { Entries: SendMessageBatchRequestEntry[] }) => {
   sent.push(...input.Entries);
-  return {
-    Successful: input.Entries.map(({ Id }) => ({ Id, MessageId: `m-${Id}`, MD5OfMessageBody: 'x' })),
-    Failed: [],
-  };
+  return acceptSendMessageBatch(input);
 };
 
 beforeEach(() => {

@@ -19,6 +19,7 @@ import {
   STATE_TABLE_NAME,
 } from '../../support/cleanup-worker-environment';
 import { createLambdaContext } from '../../support/lambda-context';
+import { expireAnyPushedRule } from '../../support/lifecycle-policies';
 import { loadHandler } from '../../support/load-handler';
 import { acceptPutEvents } from '../../support/put-events-stub';
 import { createTestDynamoDbClient } from '../../support/state-table';
@@ -132,18 +133,7 @@ const CAPPED = parseConfig({
       {
         repositories: ['capped/**'],
         policy: {
-          rules: [
-            {
-              rulePriority: 1,
-              selection: {
-                tagStatus: 'any',
-                countType: 'sinceImagePushed',
-                countUnit: 'days',
-                countNumber: 1,
-              },
-              action: { type: 'expire' },
-            },
-          ],
+          rules: [expireAnyPushedRule(1, 1)],
         },
       },
     ],

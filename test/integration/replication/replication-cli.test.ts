@@ -1,23 +1,16 @@
 // `ecr-warden replication audit`, run as a child process on registry snapshots of several regions.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRegistrySimulator, imageManifest } from '../../../local/registry-sim';
 import { takeSimulatorSnapshot } from '../../../local/registry-sim/data/sample-snapshot';
 import { replicationAuditReportDetail } from '../../../shared/events/governance';
 import { buildCli, expectOneLineError, ROOT, runCli } from '../../support/cli';
+import { scratchDirPerTest } from '../../support/scratch-dir';
 
 // The sample registry (local/sample-data/sample-registry.json) as `ecr-warden snapshot` writes it.
 const SAMPLE = join(ROOT, 'local', 'sample-data', 'sample-snapshot.json');
-let dir: string;
+const scratch = scratchDirPerTest('ecr-warden-replication-');
 
 beforeAll(buildCli);
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'ecr-warden-replication-'));
-});
-afterEach(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
 
 /** A snapshot in which us-east-1 replicates payments/ to us-west-2 and every replica matches. */
 async function writeCleanSnapshot(): Promise<string> {
@@ -37,9 +30,7 @@ async function writeCleanSnapshot(): Promise<string> {
     tags: ['v1.0.0'],
     pushedAt: '2026-10-01T00:00:00Z',
   });
-  const path = join(dir, 'clean.json');
-  writeFileSync(path, JSON.stringify(await takeSimulatorSnapshot(sim)));
-  return path;
+  return scratch.write('clean.json', JSON.stringify(await takeSimulatorSnapshot(sim)));
 }
 
 describe('ecr-warden replication audit --snapshot', () => {
@@ -106,8 +97,7 @@ describe('ecr-warden replication audit --snapshot', () => {
   });
 
   it('takes the destination regions and prefixes from a config file', () => {
-    const config = join(dir, 'ecr-warden.yml');
-    writeFileSync(config, 'replication:\n  destinationRegions: [eu-west-1]\n');
+    const config = scratch.write('ecr-warden.yml', 'replication:\n  destinationRegions: [eu-west-1]\n');
 
     const run = runCli('replication', 'audit', '--snapshot', SAMPLE, '--config', config, '--output', 'json');
 
@@ -129,8 +119,10 @@ describe('ecr-warden replication audit --snapshot', () => {
   });
 
   it('refuses a file that is not in the snapshot format (here the simulator’s), in one line', () => {
-    const path = join(dir, 'bad.json');
-    writeFileSync(path, JSON.stringify({ schemaVersion: 1, asOf: 'soon', registries: [] }));
+    const path = scratch.write(
+      'bad.json',
+      JSON.stringify({ schemaVersion: 1, asOf: 'soon', registries: [] }),
+    );
 
     expectOneLineError(
       runCli('replication', 'audit', '--snapshot', path),

@@ -6,6 +6,7 @@ import {
 } from '../../../shared/aws/idempotency';
 import { createStateStore } from '../../../shared/aws/state-store';
 import { idempotencyRecords } from '../../../shared/state/state-keys';
+import { manualClock } from '../../support/manual-clock';
 import { useStateTable } from '../../support/state-table';
 
 const table = useStateTable();
@@ -14,16 +15,9 @@ const OPTIONS: IdempotencyOptions = { ttlSeconds: 24 * 3600, inProgressTimeoutSe
 const EVENT_ID = 'governance-event-6a1f0c3e';
 
 function setUp() {
-  let current = new Date('2026-06-01T12:00:00Z');
-  const now = () => current;
+  const { now, advanceSeconds } = manualClock('2026-06-01T12:00:00Z');
   const store = createStateStore({ tableName: table.tableName, client: table.documentClient, now });
-  return {
-    store,
-    guard: createIdempotencyGuard({ store, now }),
-    advanceSeconds(seconds: number) {
-      current = new Date(current.getTime() + seconds * 1000);
-    },
-  };
+  return { store, guard: createIdempotencyGuard({ store, now }), advanceSeconds };
 }
 
 describe('idempotency guard on dynalite', () => {

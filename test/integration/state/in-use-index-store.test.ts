@@ -4,42 +4,36 @@ import { createStateStore, type StateStore } from '../../../shared/aws/state-sto
 import type { InUseReason } from '../../../shared/cleanup/cleanup-reasons';
 import { IN_USE_INDEX_TTL_DAYS } from '../../../shared/inuse/in-use-index';
 import { inUseIndex } from '../../../shared/state/state-keys';
+import { kubernetesPodUse, PAYMENTS_API_SERVICE_USE } from '../../support/in-use-reasons';
+import { manualClock } from '../../support/manual-clock';
 import { useStateTable } from '../../support/state-table';
 
 const table = useStateTable();
 
 const LOCATION = { registryId: '111111111111', region: 'us-east-1', repositoryName: 'team-a/api' };
 const digest = (n: number) => `sha256:${n.toString(16).padStart(64, '0')}`;
-const pod = (namespace: string, name: string): InUseReason => ({
-  kind: 'in-use-kubernetes-pod',
-  cluster: 'prod-eks',
-  namespace,
-  pod: name,
-  container: 'app',
-});
-const SERVICE: InUseReason = {
-  kind: 'in-use-ecs-service',
-  serviceName: 'payments-api',
-  taskDefinitionArn: 'arn:aws:ecs:us-east-1:222222222222:task-definition/payments-api:7',
-  account: '222222222222',
-  region: 'us-east-1',
-};
+const pod = kubernetesPodUse;
+const SERVICE = PAYMENTS_API_SERVICE_USE;
 
-function clock(start = '2026-06-01T06:00:00Z') {
-  let current = new Date(start);
-  return {
-    now: () => current,
-    advanceHours(hours: number) {
-      current = new Date(current.getTime() + hours * 3_600_000);
-    },
-  };
-}
+const clock = (start = '2026-06-01T06:00:00Z') => manualClock(start);
 
 function storeOn(
   now: () => Date,
   client: Pick<DynamoDBDocumentClient, 'send'> = table.documentClient,
 ): StateStore {
   return createStateStore({ tableName: table.tableName, client, now, sleep: async () => undefined });
+}
+
+/** A store on a hand-moved clock, in which pod p/a was just recorded running digest 1 of LOCATION. */
+async function storeRecordingOnePod() {
+  const time = clock();
+  const store = storeOn(time.now);
+  await createInUseIndexWriter(store).recordInUse(
+    LOCATION,
+    new Map([[digest(1), [pod('p', 'a')]]]),
+    time.now(),
+  );
+  return { time, store };
 }
 
 const warnings: unknown[][] = [];
@@ -90,13 +84,7 @@ describe('in-use index on dynalite', () => {
   });
 
   it('knows nothing of a digest never recorded, nor of the same repository in another registry or region', async () => {
-    const time = clock();
-    const store = storeOn(time.now);
-    await createInUseIndexWriter(store).recordInUse(
-      LOCATION,
-      new Map([[digest(1), [pod('p', 'a')]]]),
-      time.now(),
-    );
+    const { store } = await storeRecordingOnePod();
     const reader = createInUseIndexReader(store, { logger });
 
     expect(await reader.lookUpInUse(LOCATION, digest(9))).toBeUndefined();
@@ -106,13 +94,7 @@ describe('in-use index on dynalite', () => {
   });
 
   it(`lets a record expire ${IN_USE_INDEX_TTL_DAYS} days after it was written, with the table's TTL attribute`, async () => {
-    const time = clock();
-    const store = storeOn(time.now);
-    await createInUseIndexWriter(store).recordInUse(
-      LOCATION,
-      new Map([[digest(1), [pod('p', 'a')]]]),
-      time.now(),
-    );
+    const { time, store } = await storeRecordingOnePod();
     const stored = await store.get(inUseIndex.key(LOCATION, digest(1)));
     const reader = createInUseIndexReader(store, { logger });
 

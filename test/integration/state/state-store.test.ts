@@ -18,22 +18,15 @@ import {
   StateVersionConflictError,
 } from '../../../shared/state/state-errors';
 import { composeKey, composeKeyPrefix, splitKey, tagLedger } from '../../../shared/state/state-keys';
+import { manualClock } from '../../support/manual-clock';
 import { useStateTable } from '../../support/state-table';
 
 const table = useStateTable();
 
-/** A clock the test moves by hand. */
-function manualClock(start = '2026-06-01T12:00:00Z') {
-  let current = new Date(start);
-  return {
-    now: () => current,
-    advanceSeconds(seconds: number) {
-      current = new Date(current.getTime() + seconds * 1000);
-    },
-  };
-}
+/** When the tests' hand-moved clocks start unless told. */
+const NOON = '2026-06-01T12:00:00Z';
 
-function storeFor(clock = manualClock(), overrides: Partial<StateStoreSettings> = {}): StateStore {
+function storeFor(clock = manualClock(NOON), overrides: Partial<StateStoreSettings> = {}): StateStore {
   return createStateStore({
     tableName: table.tableName,
     client: table.documentClient,
@@ -64,7 +57,7 @@ describe('state store on dynalite', () => {
     });
 
     it('hides an item whose expiresAt has passed although DynamoDB has not deleted it yet', async () => {
-      const clock = manualClock();
+      const clock = manualClock(NOON);
       const store = storeFor(clock);
       const key = { pk: 'CLEANUP#team-a/api', sk: 'sha256:aa' };
       await store.put({ ...key, expiresAt: toEpochSeconds(clock.now()) + 60 });
@@ -91,7 +84,7 @@ describe('state store on dynalite', () => {
     });
 
     it('treats an expired item as absent and replaces it', async () => {
-      const clock = manualClock();
+      const clock = manualClock(NOON);
       const store = storeFor(clock);
       const key = { pk: 'CLEANUP#team-a/api', sk: 'sha256:aa' };
       await store.put({ ...key, expiresAt: toEpochSeconds(clock.now()) + 10, generation: 1 });
@@ -288,7 +281,7 @@ describe('state store on dynalite', () => {
     });
 
     it('leaves expired items out and stops at the limit', async () => {
-      const clock = manualClock();
+      const clock = manualClock(NOON);
       const store = storeFor(clock);
       const pk = 'CLEANUP#team-a/api';
       const soon = toEpochSeconds(clock.now()) + 30;
@@ -335,7 +328,7 @@ describe('state store on dynalite', () => {
         if (command instanceof BatchWriteCommand) sizes.push(requestsOf(command).length);
         return forward(command);
       });
-      const store = storeFor(manualClock(), { client: spying });
+      const store = storeFor(manualClock(NOON), { client: spying });
       const items = Array.from({ length: 60 }, (_, index) => ({ pk: 'TAGS#r', sk: `t${index}` }));
 
       await store.batchPut(items);
@@ -361,7 +354,7 @@ describe('state store on dynalite', () => {
         };
         return output;
       });
-      const store = storeFor(manualClock(), { client: throttling });
+      const store = storeFor(manualClock(NOON), { client: throttling });
       const items: StateItem[] = Array.from({ length: 25 }, (_, index) => ({
         pk: 'TAGS#r',
         sk: `t${index}`,
@@ -382,7 +375,7 @@ describe('state store on dynalite', () => {
           $metadata: {},
         };
       });
-      const store = storeFor(manualClock(), { client: alwaysThrottled, maxBatchAttempts: 3 });
+      const store = storeFor(manualClock(NOON), { client: alwaysThrottled, maxBatchAttempts: 3 });
 
       await expect(store.batchPut([{ pk: 'TAGS#r', sk: 't1' }])).rejects.toThrow(StateBatchWriteError);
       expect(calls).toBe(3);

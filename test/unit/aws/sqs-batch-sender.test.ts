@@ -1,16 +1,14 @@
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createQueueSender, QueueSendError } from '../../../shared/aws/sqs-batch-sender';
+import { acceptSendMessageBatch, partlySentBatch } from '../../support/send-message-batch-stub';
 
 const sqs = mockClient(SQSClient);
 const queueUrl = 'https://sqs.us-east-1.amazonaws.com/123456789012/ecr-warden-test-cleanup';
 
 /** Answers each SendMessageBatch call with every entry successful. */
 function acceptEverything() {
-  sqs.on(SendMessageBatchCommand).callsFake((input: { Entries: { Id: string }[] }) => ({
-    Successful: input.Entries.map(({ Id }) => ({ Id, MessageId: `m-${Id}`, MD5OfMessageBody: 'x' })),
-    Failed: [],
-  }));
+  sqs.on(SendMessageBatchCommand).callsFake(acceptSendMessageBatch);
 }
 
 function createSender(sleep: (ms: number) => Promise<void> = async () => undefined) {
@@ -48,20 +46,8 @@ describe('createQueueSender', () => {
   it('resends only the entries SQS reported as failed, and succeeds when the retry does', async () => {
     sqs
       .on(SendMessageBatchCommand)
-      .resolvesOnce({
-        Successful: [{ Id: '0', MessageId: 'a', MD5OfMessageBody: 'x' }],
-        Failed: [
-          { Id: '1', Code: 'InternalError', Message: 'try again', SenderFault: false },
-          { Id: '2', Code: 'ServiceUnavailable', Message: 'try again', SenderFault: false },
-        ],
-      })
-      .resolvesOnce({
-        Successful: [
-          { Id: '1', MessageId: 'b', MD5OfMessageBody: 'x' },
-          { Id: '2', MessageId: 'c', MD5OfMessageBody: 'x' },
-        ],
-        Failed: [],
-      });
+      .resolvesOnce(partlySentBatch(['0'], { 1: 'InternalError', 2: 'ServiceUnavailable' }))
+      .resolvesOnce(partlySentBatch(['1', '2'], {}));
     const delays: number[] = [];
 
     const undelivered = await createSender(async (ms) => {

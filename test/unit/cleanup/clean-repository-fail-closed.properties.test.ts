@@ -10,6 +10,7 @@ import { parseConfig } from '../../../shared/config/load-config';
 import { type InUseSource, readInUsePicture } from '../../../shared/inuse/in-use-picture';
 import type { ImageDetail } from '../../../shared/inventory/image-details';
 import type { LifecyclePolicy } from '../../../shared/lifecycle';
+import { expireAnyPushedRule } from '../../support/lifecycle-policies';
 import { DAY_MS, digestOf, NOW, OCI_MANIFEST } from './repository-builder';
 
 const RUNS = { seed: 20_261_204, numRuns: 300 };
@@ -178,13 +179,7 @@ describe('cleanRepository with a failed in-use source', () => {
                 policy: {
                   rules: [
                     {
-                      rulePriority: 1,
-                      selection: {
-                        tagStatus: 'any',
-                        countType: 'sinceImagePushed',
-                        countUnit: 'days',
-                        countNumber: Math.max(1, s.days),
-                      },
+                      ...expireAnyPushedRule(1, Math.max(1, s.days)),
                       action:
                         s.action === 'expire'
                           ? { type: 'expire' }

@@ -9,6 +9,7 @@ import { type InUseReason, KEEP_REASON_KINDS } from '../../../shared/cleanup/cle
 import type { CleanupSafety, RepositoryCleanupPlan } from '../../../shared/cleanup/plan-repository-cleanup';
 import type { ImageRecord } from '../../../shared/inventory/image-details';
 import type { LifecyclePolicy } from '../../../shared/lifecycle';
+import { archiveUnpulledRule, expireArchivedRule } from '../../support/lifecycle-policies';
 import { digestOf, expireAnyAfter, planOf, policy, RepositoryBuilder } from './repository-builder';
 
 const RUNS = { seed: 20_261_101, numRuns: 400 };
@@ -72,22 +73,8 @@ const policies: fc.Arbitrary<LifecyclePolicy> = fc.oneof(
         },
         action: { type: 'expire' },
       },
-      {
-        rulePriority: 2,
-        selection: { tagStatus: 'any', countType: 'sinceImagePulled', countUnit: 'days', countNumber: days },
-        action: { type: 'transition', targetStorageClass: 'archive' },
-      },
-      {
-        rulePriority: 3,
-        selection: {
-          tagStatus: 'any',
-          storageClass: 'archive',
-          countType: 'sinceImageTransitioned',
-          countUnit: 'days',
-          countNumber: 90,
-        },
-        action: { type: 'expire' },
-      },
+      archiveUnpulledRule(2, days),
+      expireArchivedRule(3, 90),
     ),
   ),
 );

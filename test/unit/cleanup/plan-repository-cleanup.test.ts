@@ -2,6 +2,7 @@
 // whose index stays or goes, the order of the delete list, the caps, and what the plan counts.
 import type { InUseReason } from '../../../shared/cleanup/cleanup-reasons';
 import { deletionLimit } from '../../../shared/cleanup/plan-repository-cleanup';
+import { archiveUnpulledRule, expireArchivedRule } from '../../support/lifecycle-policies';
 import {
   DAY_MS,
   deletedDigests,
@@ -89,11 +90,7 @@ describe('planRepositoryCleanup: what the policy selects', () => {
     const cold = repository.image('cold', { tags: ['v1'], daysAgo: 100 });
 
     const plan = planOf(repository, {
-      policy: policy({
-        rulePriority: 1,
-        selection: { tagStatus: 'any', countType: 'sinceImagePulled', countUnit: 'days', countNumber: 60 },
-        action: { type: 'transition', targetStorageClass: 'archive' },
-      }),
+      policy: policy(archiveUnpulledRule(1, 60)),
     });
 
     expect(plan.delete).toEqual([]);
@@ -116,11 +113,7 @@ describe('planRepositoryCleanup: what the policy selects', () => {
     const cold = repository.image('cold', { tags: ['v1'], daysAgo: 100 });
 
     const plan = planOf(repository, {
-      policy: policy({
-        rulePriority: 1,
-        selection: { tagStatus: 'any', countType: 'sinceImagePulled', countUnit: 'days', countNumber: 60 },
-        action: { type: 'transition', targetStorageClass: 'archive' },
-      }),
+      policy: policy(archiveUnpulledRule(1, 60)),
       inUse: new Map([[cold, [serviceUse('payments-api')]]]),
     });
 
@@ -135,17 +128,7 @@ describe('planRepositoryCleanup: what the policy selects', () => {
     const active = repository.image('active', { daysAgo: 300 });
 
     const plan = planOf(repository, {
-      policy: policy({
-        rulePriority: 1,
-        selection: {
-          tagStatus: 'any',
-          storageClass: 'archive',
-          countType: 'sinceImageTransitioned',
-          countUnit: 'days',
-          countNumber: 90,
-        },
-        action: { type: 'expire' },
-      }),
+      policy: policy(expireArchivedRule(1, 90)),
     });
 
     expect(deletedDigests(plan)).toEqual([archived]);

@@ -3,8 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { planSnapshotCleanup } from '../../../shared/cleanup/plan-snapshot-cleanup';
-import { readSnapshot, SnapshotError } from '../../../shared/cleanup/snapshot';
+import { readSnapshot } from '../../../shared/cleanup/snapshot';
 import { parseConfig } from '../../../shared/config/load-config';
+import { snapshotIssues } from '../../support/snapshot-issues';
 
 const FIXTURE = join(__dirname, '..', '..', 'events', 'snapshots', 'shop-registry.json');
 const TAKEN_AT = Date.parse('2026-11-01T06:00:00Z');
@@ -18,16 +19,6 @@ function fixture(): Json {
 }
 
 const digest = (c: string) => `sha256:${c.repeat(64)}`;
-
-function issuesOf(document: unknown): string[] {
-  try {
-    readSnapshot(document);
-  } catch (error) {
-    if (error instanceof SnapshotError) return error.issues.map((issue) => `${issue.path}: ${issue.message}`);
-    throw error;
-  }
-  throw new Error('expected the snapshot to be refused');
-}
 
 const untaggedAfterAWeek = {
   rules: [
@@ -80,7 +71,7 @@ describe('readSnapshot', () => {
     delete document.repositories[1].repository.repositoryName;
     document.ecs.tasks[0].containers = 'app';
 
-    expect(issuesOf(document)).toEqual([
+    expect(snapshotIssues(document)).toEqual([
       'snapshotVersion: must be 1',
       'repositories[0].images[3].imagePushedAt: expected an ISO 8601 timestamp or epoch seconds',
       'repositories[1].repository.repositoryName: is required',
@@ -93,7 +84,7 @@ describe('readSnapshot', () => {
     document.repositories[0].images[1].imagePushedAt = '2026-02-30T00:00:00+00:00';
     document.repositories[0].images[2].imageStatus = 'DELETED';
 
-    expect(issuesOf(document)).toEqual([
+    expect(snapshotIssues(document)).toEqual([
       'repositories[0].images[1].imagePushedAt: expected an ISO 8601 timestamp or epoch seconds',
       "repositories[0].images[2].imageStatus: expected ACTIVE, ARCHIVED, ACTIVATING (ECR's image statuses)",
     ]);
@@ -103,7 +94,7 @@ describe('readSnapshot', () => {
     const document = fixture();
     delete document.repositories[0].manifests[digest('a')];
 
-    expect(issuesOf(document)).toEqual([
+    expect(snapshotIssues(document)).toEqual([
       `repositories[0].manifests: missing the manifest of index ${digest('a')} (images[4]): without it its children are unknown`,
     ]);
   });
@@ -114,7 +105,7 @@ describe('readSnapshot', () => {
     document.repositories[2].repository.repositoryName = 'shop/api';
     document.repositories[0].images.push({ ...document.repositories[0].images[0] });
 
-    expect(issuesOf(document)).toEqual([
+    expect(snapshotIssues(document)).toEqual([
       'repositories[0].images[10].imageDigest: also images[0]',
       expect.stringMatching(/^repositories\[0\]\.manifests\["sha256:1{64}"\]: manifest is not valid JSON/),
       'repositories[2].repository.repositoryName: "shop/api" is also repositories[0]',
@@ -175,12 +166,12 @@ describe('readSnapshot: what the audits read', () => {
       { region: 'us-west', repositories: [{ ...api, repositoryPolicyText: 7 }] },
     ];
 
-    expect(issuesOf(document)).toEqual([
+    expect(snapshotIssues(document)).toEqual([
       'regions[2].region: must be an AWS region such as us-east-1',
       'regions[2].repositories[0].repositoryPolicyText: Invalid input: expected string, received number',
     ]);
     document.regions[2] = { region: 'eu-west-1', repositories: [] };
-    expect(issuesOf(document)).toEqual([
+    expect(snapshotIssues(document)).toEqual([
       'regions[0].repositories[1].repository.repositoryName: "shop/api" is also regions[0].repositories[0]',
       'regions[1].region: "us-east-1" is also region',
     ]);

@@ -1,4 +1,5 @@
 import { buildAlarmResources, FUNCTION_ALARMS, METRIC_ALARMS, QUEUE_ALARMS } from '../../../deploy/alarms';
+import { FUNCTION_KEYS } from '../../support/function-keys';
 
 const DEFAULTS = {
   lambda: { Namespace: 'AWS/Lambda', Statistic: 'Sum', AlarmActions: [{ Ref: 'AlarmTopic' }] },
@@ -9,14 +10,8 @@ describe('buildAlarmResources', () => {
   const alarms = buildAlarmResources('ecr-warden-prod', DEFAULTS);
 
   it('gives every function an Errors and a Throttles alarm on its own FunctionName', () => {
-    expect(FUNCTION_ALARMS.map((fn) => fn.key)).toEqual([
-      'cleanupScheduler',
-      'cleanupWorker',
-      'tagImmutability',
-      'scanFindings',
-      'replicationAudit',
-      'slackNotifier',
-    ]);
+    // The function keys are a public contract (DESIGN.md), listed once in test/support/function-keys.ts.
+    expect(FUNCTION_ALARMS.map((fn) => fn.key)).toEqual(FUNCTION_KEYS);
     expect(alarms.CleanupWorkerErrorsAlarm?.Properties).toEqual({
       ...DEFAULTS.lambda,
       AlarmName: 'ecr-warden-prod-cleanupWorker-errors',

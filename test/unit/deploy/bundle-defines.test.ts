@@ -1,12 +1,7 @@
 import { bundleDefines, bundledSources } from '../../../deploy/bundle-defines';
+import { NO_OPTIONAL_IN_USE_SOURCES } from '../../support/no-in-use-sources';
 
-const NONE = {
-  workloadAccounts: [],
-  workloadRoleName: 'ecr-warden-workload-reader',
-  batch: false,
-  appRunner: false,
-  external: [],
-};
+const NONE = NO_OPTIONAL_IN_USE_SOURCES;
 
 describe('bundle defines', () => {
   it('leaves every optional reader out of the bundles of a config that reads only ECS and Lambda', () => {

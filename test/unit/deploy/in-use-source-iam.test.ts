@@ -1,15 +1,9 @@
 import { regionalArn } from '../../../deploy/iam/iam-statement';
 import { inUseSourceStatements } from '../../../deploy/iam/workload-read-iam';
+import { NO_OPTIONAL_IN_USE_SOURCES } from '../../support/no-in-use-sources';
 
 const inRegion = (service: string, resource: string) => [regionalArn(service, resource)];
-const NONE = {
-  workloadAccounts: [],
-  workloadRoleName: 'ecr-warden-workload-reader',
-  batch: false,
-  appRunner: false,
-  external: [],
-  inspector: false,
-};
+const NONE = NO_OPTIONAL_IN_USE_SOURCES;
 
 describe('inUseSourceStatements (the cleanup worker role, issue 14 sources)', () => {
   it('grants nothing when no source is configured', () => {

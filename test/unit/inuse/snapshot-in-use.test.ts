@@ -5,8 +5,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderCleanupPlanTable } from '../../../cli/cleanup-plan-table';
 import { planSnapshotCleanup } from '../../../shared/cleanup/plan-snapshot-cleanup';
-import { readSnapshot, SnapshotError } from '../../../shared/cleanup/snapshot';
+import { readSnapshot } from '../../../shared/cleanup/snapshot';
 import { parseConfig } from '../../../shared/config/load-config';
+import { expireAnyPushedRule } from '../../support/lifecycle-policies';
+import { snapshotIssues } from '../../support/snapshot-issues';
 
 const R = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
 const d = (c: string) => `sha256:${c.repeat(64)}`;
@@ -100,33 +102,12 @@ const cleanup = () =>
         {
           repositories: ['**'],
           policy: {
-            rules: [
-              {
-                rulePriority: 1,
-                selection: {
-                  tagStatus: 'any',
-                  countType: 'sinceImagePushed',
-                  countUnit: 'days',
-                  countNumber: 7,
-                },
-                action: { type: 'expire' },
-              },
-            ],
+            rules: [expireAnyPushedRule(1, 7)],
           },
         },
       ],
     },
   }).cleanup;
-
-function issuesOf(document: unknown): string[] {
-  try {
-    readSnapshot(document);
-  } catch (error) {
-    if (error instanceof SnapshotError) return error.issues.map((issue) => `${issue.path}: ${issue.message}`);
-    throw error;
-  }
-  throw new Error('expected the snapshot to be refused');
-}
 
 describe('a snapshot plan with every in-use source', () => {
   it('keeps every image the pods, templates, the workload account and the external list run, and deletes the rest', () => {
@@ -221,14 +202,14 @@ describe('a snapshot plan with every in-use source', () => {
     document.workloadAccounts[0].kubernetes[0].objects = JSON.stringify({ kind: 'Pod' });
     document.external.push({ source: 'helm', images: ['not a reference'] });
 
-    expect(issuesOf(document)).toEqual([
+    expect(snapshotIssues(document)).toEqual([
       'kubernetes[2].cluster: must not be empty',
       'kubernetes[2].objects: expected the JSON of kubectl get ... -o json (a List), as an object or a string',
       'workloadAccounts[0].account: must be a 12-digit AWS account id',
     ]);
     document.kubernetes.pop();
     document.workloadAccounts[0].account = '222222222222';
-    expect(issuesOf(document)).toEqual([
+    expect(snapshotIssues(document)).toEqual([
       'kubernetes[0].objects.items[5].spec: is required',
       expect.stringMatching(/^kubernetes\[1\]\.objects: not JSON: /),
       'workloadAccounts[0].kubernetes[0].objects: expected a Kubernetes List (what kubectl get ... -o json prints), got a Pod',

@@ -13,6 +13,7 @@ import {
   parseLifecyclePolicy,
 } from '../../../shared/lifecycle';
 import { type PushedAtFormat, writePolicyPreviewJson } from '../../../shared/lifecycle/preview';
+import { archiveUnpulledRule, expireArchivedRule } from '../../support/lifecycle-policies';
 
 const RUNS = { seed: 20_261_204, numRuns: 300 };
 
@@ -291,27 +292,8 @@ describe('writePolicyPreviewJson', () => {
             },
             action: { type: 'expire' },
           },
-          {
-            rulePriority: 3,
-            selection: {
-              tagStatus: 'any',
-              countType: 'sinceImagePulled',
-              countUnit: 'days',
-              countNumber: 30,
-            },
-            action: { type: 'transition', targetStorageClass: 'archive' },
-          },
-          {
-            rulePriority: 4,
-            selection: {
-              tagStatus: 'any',
-              storageClass: 'archive',
-              countType: 'sinceImageTransitioned',
-              countUnit: 'days',
-              countNumber: 90,
-            },
-            action: { type: 'expire' },
-          },
+          archiveUnpulledRule(3, 30),
+          expireArchivedRule(4, 90),
         ],
       }),
     );

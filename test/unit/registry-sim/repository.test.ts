@@ -10,6 +10,18 @@ function newRepository(settings: ConstructorParameters<typeof RepositoryState>[4
   return new RepositoryState('123456789012', 'us-east-1', 'team/app', NOW, settings);
 }
 
+/** A repository holding an image and an index tagged v1 that lists it as its only child. */
+function repositoryWithIndexedChild() {
+  const repository = newRepository();
+  const child = imageManifest({ seed: 'child' });
+  const index = imageIndex({
+    entries: [{ image: child, platform: { architecture: 'amd64', os: 'linux' } }],
+  });
+  repository.putImage({ manifest: child.manifest, now: NOW, maxImages: QUOTA });
+  repository.putImage({ manifest: index.manifest, tag: 'v1', now: NOW, maxImages: QUOTA });
+  return { repository, child };
+}
+
 function put(repository: RepositoryState, seed: string, tag?: string) {
   const built = imageManifest({ seed });
   return repository.putImage({ manifest: built.manifest, tag, now: NOW, maxImages: QUOTA });
@@ -193,13 +205,7 @@ describe('RepositoryState.deleteImages', () => {
   });
 
   it('keeps a child an index still lists (ImageReferencedByManifestList) unless the same call deletes the index', () => {
-    const repository = newRepository();
-    const child = imageManifest({ seed: 'child' });
-    const index = imageIndex({
-      entries: [{ image: child, platform: { architecture: 'amd64', os: 'linux' } }],
-    });
-    repository.putImage({ manifest: child.manifest, now: NOW, maxImages: QUOTA });
-    repository.putImage({ manifest: index.manifest, tag: 'v1', now: NOW, maxImages: QUOTA });
+    const { repository, child } = repositoryWithIndexedChild();
 
     const alone = repository.deleteImages([{ imageDigest: child.digest }]);
     const together = repository.deleteImages([{ imageDigest: child.digest }, { imageTag: 'v1' }]);
@@ -238,13 +244,7 @@ describe('RepositoryState.updateStorageClass', () => {
   });
 
   it('will not archive an image that an active index lists', () => {
-    const repository = newRepository();
-    const child = imageManifest({ seed: 'child' });
-    const index = imageIndex({
-      entries: [{ image: child, platform: { architecture: 'amd64', os: 'linux' } }],
-    });
-    repository.putImage({ manifest: child.manifest, now: NOW, maxImages: QUOTA });
-    repository.putImage({ manifest: index.manifest, tag: 'v1', now: NOW, maxImages: QUOTA });
+    const { repository, child } = repositoryWithIndexedChild();
 
     expect(
       errorCode(() => repository.updateStorageClass({ imageDigest: child.digest }, 'ARCHIVE', NOW)),
