@@ -120,7 +120,7 @@ export function createWorkloadDigestUsage(settings: WorkloadDigestUsageSettings)
       return reasons === null ? null : reasons.length > 0;
     },
 
-    async whereInUse(repositoryName, digest) {
+    async whereInUse(repositoryName, digest, observedAt) {
       const [reasons, indexed] = await Promise.all([
         liveReasons(repositoryName, digest),
         settings.inUseIndex?.lookUpInUse(
@@ -128,7 +128,7 @@ export function createWorkloadDigestUsage(settings: WorkloadDigestUsageSettings)
           digest,
         ),
       ]);
-      return combineUsage(reasons, indexed, new Date(now()).toISOString());
+      return combineUsage(reasons, indexed, observedAt ?? new Date(now()).toISOString());
     },
   };
 }

@@ -142,6 +142,10 @@ export interface DigestUsage {
 export interface DigestUsagePort {
   /** null when it cannot be told (no permission, an API failing). */
   isInUse(repositoryName: string, digest: string): Promise<boolean | null>;
-  /** Whether and where (shared/aws/workload-digest-usage.ts); ports without it answer isInUse only. */
-  whereInUse?(repositoryName: string, digest: string): Promise<DigestUsage>;
+  /**
+   * Whether and where (shared/aws/workload-digest-usage.ts); ports without it answer isInUse only.
+   * `observedAt` (ISO 8601) is when the move was seen: the live read, made while handling it, is
+   * reported as of then (default: now).
+   */
+  whereInUse?(repositoryName: string, digest: string, observedAt?: string): Promise<DigestUsage>;
 }

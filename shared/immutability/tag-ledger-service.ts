@@ -176,7 +176,7 @@ async function publishTagMoved(
   const usage =
     ports.usage.whereInUse === undefined
       ? { inUse: await ports.usage.isInUse(repositoryName, head.previousDigest) }
-      : await ports.usage.whereInUse(repositoryName, head.previousDigest);
+      : await ports.usage.whereInUse(repositoryName, head.previousDigest, head.observedAt);
   const previousDigestInUse = usage.inUse;
   await ports.publisher.publish([
     buildTagMovedEvent({
