@@ -122,18 +122,19 @@ function otherInUseSources(
 ) {
   const { protect } = inUse;
   return async (local: { account: string; region: string }) => {
+    const readers = createInUseReaders({
+      functionName: 'cli',
+      region: local.region,
+      // As many revisions as the snapshot records of its own account's families: a plan takes the
+      // config's number of them.
+      taskDefinitionRevisions,
+      ...clients,
+    });
     try {
       const captured = await captureSnapshotSources({
         protect,
         local,
-        readers: createInUseReaders({
-          functionName: 'cli',
-          region: local.region,
-          // As many revisions as the snapshot records of its own account's families: a plan takes the
-          // config's number of them.
-          taskDefinitionRevisions,
-          ...clients,
-        }),
+        readers,
         converters: createInUseConverters({ taskDefinitionRevisions }),
         now: Date.now,
       });
@@ -146,6 +147,9 @@ function otherInUseSources(
         );
       }
       throw error;
+    } finally {
+      // The clients the readers built (EKS, workload accounts', S3...); the caller's own are its to destroy.
+      readers.destroy();
     }
   };
 }
@@ -176,14 +180,30 @@ export async function readLiveInUseSources(
     // DescribeRegistry: the account of the registry whose images the list is about.
     const account = (await ecr.send(new DescribeRegistryCommand({}))).registryId ?? 'unknown';
     const { taskDefinitionRevisions } = options;
+    const readers = createInUseReaders({
+      functionName: 'cli',
+      region,
+      taskDefinitionRevisions,
+      ecs,
+      lambda,
+      sts,
+    });
     const sources = composeInUseSources({
       protect: options.protect,
       local: { account, region },
-      readers: createInUseReaders({ functionName: 'cli', region, taskDefinitionRevisions, ecs, lambda, sts }),
+      readers,
       converters: createInUseConverters({ taskDefinitionRevisions }),
       now: Date.now,
     });
-    return { account, region, sources, destroy };
+    return {
+      account,
+      region,
+      sources,
+      destroy: () => {
+        readers.destroy();
+        destroy();
+      },
+    };
   } catch (error) {
     destroy();
     throw describeAwsFailure(error);

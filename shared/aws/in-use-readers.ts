@@ -49,7 +49,10 @@ type ClientClass<Client> = new (config: {
   followRegionRedirects?: boolean;
 }) => Client;
 
-export function createInUseReaders(settings: InUseReaderSettings): InUseReaders {
+/** The readers, and `destroy()` for the clients they built (a CLI run ends with it; Lambda freezes). */
+export type InUseReadersWithClients = InUseReaders & { destroy(): void };
+
+export function createInUseReaders(settings: InUseReaderSettings): InUseReadersWithClients {
   const now = settings.now ?? Date.now;
   let workloadCredentials: Promise<WorkloadAccountCredentials> | undefined;
   // One client per class, account and region for the invocation. A client of a workload account is
@@ -124,6 +127,12 @@ export function createInUseReaders(settings: InUseReaderSettings): InUseReaders 
   }
 
   return {
+    destroy() {
+      for (const byPlace of clients.values()) {
+        for (const built of byPlace.values()) (built as { destroy?: () => void }).destroy?.();
+      }
+      clients.clear();
+    },
     async assumeRole(account, role) {
       const session = await (await sessions(role)).credentialsFor(account);
       return {
