@@ -1,5 +1,5 @@
-// In-memory stand-ins for the in-use model's converters (the real ones live on the in-use model's
-// branch and are wired by the lead): enough to compose sources and fail them as the real ones do.
+// In-memory stand-ins for the in-use model's converters (shared/inuse/in-use-converters.ts): enough to
+// compose sources and fail them as the real ones do, without building Kubernetes or Batch fixtures.
 import { listWorkloadImageUses } from '../../shared/cleanup/workload-images';
 import type { InUseConverters } from '../../shared/inuse/in-use-ports';
 
