@@ -8,6 +8,7 @@ import { THRESHOLD_SEVERITIES } from '../findings/severity';
 import { TAG_MUTABILITY_MODES, tagMutabilityProblems } from '../immutability/tag-mutability';
 import { type LifecyclePolicy, type PolicyViolation, parseLifecyclePolicy } from '../lifecycle/policy';
 import * as z from '../zod';
+import { accountRefs, organizationSection } from './schema-organization';
 import { protectSourceKeys } from './schema-protect';
 
 /**
@@ -93,8 +94,16 @@ const cleanupPolicy = z.pipe(
   }),
 );
 
+/**
+ * `accounts` on a rule, a route, a threshold or a suppression (issue 15): the governed accounts it
+ * covers, by id, alias or OU (shared/organization/account-match.ts). Absent: every governed account,
+ * which without an `organization` section is the deployment's own.
+ */
+const ruleAccounts = z.optional(accountRefs);
+
 const cleanupRule = z.strictObject({
   repositories: repositoryGlobs,
+  accounts: ruleAccounts,
   policy: cleanupPolicy,
 });
 
@@ -198,6 +207,8 @@ const notificationRoute = z.strictObject({
    * that has this filter.
    */
   repositories: z.optional(repositoryGlobs),
+  /** Only events about these accounts (the event's `account`: ids, aliases or OU ids). */
+  accounts: ruleAccounts,
   /** Only events at least this severe. */
   minSeverity: z._default(z.enum(SEVERITIES), 'info'),
   /** When this route matches, later routes are not considered. */
@@ -247,6 +258,7 @@ const scanningSuppression = z
     /** A package name: suppresses every finding of that package (with `vulnerability`: only that one). */
     package: z.optional(z.string().check(z.minLength(1, 'must not be empty'))),
     repositories: repositoryGlobs,
+    accounts: ruleAccounts,
     reason: z
       .string({ error: 'is required: why the risk is accepted' })
       .check(z.minLength(1, 'must not be empty')),
@@ -270,9 +282,16 @@ const scanningSection = z.strictObject({
   minSeverity: z._default(thresholdSeverity, 'HIGH'),
   /** Per-repository minSeverity; the first entry whose globs cover the repository applies. */
   thresholds: z._default(
-    z.array(z.strictObject({ repositories: repositoryGlobs, minSeverity: thresholdSeverity }), {
-      error: 'must be a list of { repositories, minSeverity }',
-    }),
+    z.array(
+      z.strictObject({
+        repositories: repositoryGlobs,
+        accounts: ruleAccounts,
+        minSeverity: thresholdSeverity,
+      }),
+      {
+        error: 'must be a list of { repositories, minSeverity }',
+      },
+    ),
     [],
   ),
   /** Also alert when a finding that was alerted on is closed (fixed, or its image deleted). */
@@ -320,6 +339,8 @@ const replicationSection = z.strictObject({
   schedule: z._default(scheduleExpression, 'rate(1 day)'),
   /** The destinations of the registry's replication rules that the audit may read (IAM scope). */
   destinationRegions: z._default(z.array(awsRegion, { error: 'must be a list of regions' }), []),
+  /** Only these governed accounts are audited (ids, aliases or OU ids); absent: every one. */
+  accounts: ruleAccounts,
   /** Repository name prefixes the audit may read (IAM scope); empty: every repository. */
   repositoryPrefixes: z._default(z.array(replicationPrefix, { error: 'must be a list of prefixes' }), []),
   /** When each destination's rule was created, if known (ECR does not say): sharpens "pushed before the rule". */
@@ -379,6 +400,7 @@ const reportOnly = (what: string) =>
 const guardRule = z
   .strictObject({
     repositories: repositoryGlobs,
+    accounts: ruleAccounts,
     /** The tag mutability every covered repository must have. */
     mode: z._default(
       z.enum(TAG_MUTABILITY_MODES, { error: `must be one of ${TAG_MUTABILITY_MODES.join(', ')}` }),
@@ -485,6 +507,8 @@ export const ecrWardenConfigSchema = z.strictObject({
   scanning: z.prefault(scanningSection, {}),
   replication: z.prefault(replicationSection, {}),
   immutability: z.prefault(immutabilitySection, {}),
+  /** Absent: this account and region only. See shared/config/schema-organization.ts. */
+  organization: z.optional(organizationSection),
 });
 
 export type EcrWardenConfig = z.output<typeof ecrWardenConfigSchema>;
@@ -499,6 +523,7 @@ export type ScanningSuppression = ScanningConfig['suppressions'][number];
 export type ReplicationConfig = EcrWardenConfig['replication'];
 export type ImmutabilityConfig = EcrWardenConfig['immutability'];
 export type ImmutabilityRule = ImmutabilityConfig['rules'][number];
+export type { OrganizationConfig } from './schema-organization';
 
 /** Whether events of this detail-type are about one repository (their detail has `repositoryName`). */
 function hasRepository(detailType: GovernanceDetailType): boolean {

@@ -41,6 +41,11 @@ const base = {
     z.refine((text) => !text.includes('\n'), 'must be one line'),
   ),
   consoleUrl: z.url({ protocol: /^https$/ }),
+  /**
+   * The account's alias when ecr-warden knows one (organization.accountAliases or its Organizations
+   * name); `account` is always the account the event is about (a member account, under a hub).
+   */
+  accountAlias: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
 };
 
 const withRepository = { ...base, repositoryName };
@@ -371,6 +376,34 @@ export const replicationAuditReportDetail = z.strictObject({
   ),
 });
 
+/**
+ * An Organizations hub could not act in a governed account and region (issue 15): the member role
+ * cannot be assumed (missing, trusting another principal, an SCP deny) or the region is not enabled
+ * for the account. Published once per run and account × region by the work that found it; the other
+ * accounts complete, and nothing is deleted in this one.
+ */
+export const ACCOUNT_UNREACHABLE_WORK = [
+  'cleanup',
+  'repository-guard',
+  'replication-audit',
+  'vulnerability-digest',
+  'event',
+] as const;
+
+export const accountUnreachableDetail = z.strictObject({
+  ...base,
+  /** The run that found it: the schedule event id (or the event's id for `event`). */
+  runId: z.string().check(z.minLength(1), z.maxLength(256)),
+  /** What could not be done there. */
+  work: z.enum(ACCOUNT_UNREACHABLE_WORK),
+  /** The member role that was asked for. */
+  roleArn: z.string().check(z.startsWith('arn:'), z.maxLength(2048)),
+  /** One line: why, and what to check. Credentials never appear here. */
+  reason: z.string().check(z.minLength(1), z.maxLength(500)),
+  /** The AWS error name (`AccessDenied`, `RegionDisabledException`, …), when AWS answered one. */
+  errorName: z.optional(z.string().check(z.maxLength(128))),
+});
+
 /** detail-type → schema of its detail. */
 export const governanceDetailSchemas = {
   'Cleanup Report': cleanupReportDetail,
@@ -380,6 +413,7 @@ export const governanceDetailSchemas = {
   'Vulnerability Digest': vulnerabilityDigestDetail,
   'Replication Failure': replicationFailureDetail,
   'Replication Audit Report': replicationAuditReportDetail,
+  'Account Unreachable': accountUnreachableDetail,
 } as const;
 
 export type GovernanceDetailType = keyof typeof governanceDetailSchemas;

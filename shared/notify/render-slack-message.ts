@@ -177,7 +177,20 @@ function describeFacts(event: GovernanceEvent, droppedLinks: DroppedLink[]): Fac
       return replicationFailureFacts(event.detail);
     case 'Replication Audit Report':
       return replicationAuditFacts(event.detail);
+    case 'Account Unreachable':
+      return accountUnreachableFacts(event.detail);
   }
+}
+
+function accountUnreachableFacts(d: GovernanceDetail<'Account Unreachable'>): Facts {
+  return {
+    fields: [
+      ['Work', d.work],
+      ['Member role', `\`${escapeMrkdwn(d.roleArn)}\``],
+      ['Why', escapeMrkdwn(d.reason)],
+      ...(d.errorName === undefined ? [] : ([['AWS error', escapeMrkdwn(d.errorName)]] as Facts['fields'])),
+    ],
+  };
 }
 
 function cleanupFacts(d: GovernanceDetail<'Cleanup Report'>): Facts {
