@@ -12,6 +12,7 @@ import {
   startLocalDynamoDb,
 } from '../state-table';
 import { type DemoInUseWorld, plantInUseSources } from './in-use-world';
+import { type DemoOrganizationWorld, plantOrganization } from './organization-world';
 import { readSampleDocument } from './sample-document';
 
 /**
@@ -32,6 +33,8 @@ export interface DemoWorld {
   slack: SlackReceiver;
   /** The EKS clusters, workload account and external list planted beside the sample registry. */
   inUse: DemoInUseWorld;
+  /** The governed member account and the unreachable one (organization-world.ts). */
+  organization: DemoOrganizationWorld;
   /** Governance events the handlers published, in order, as PutEvents entries. */
   governanceEvents: PutEventsRequestEntry[];
   /** Messages the handlers sent to each queue URL, in order (SendMessageBatch bodies). */
@@ -69,6 +72,8 @@ export async function createDemoWorld(): Promise<DemoWorld> {
     await dynamoDb.close();
     throw error;
   }
+
+  const organization = plantOrganization(sim);
 
   const governanceEvents: PutEventsRequestEntry[] = [];
   const eventBridge = mockClient(EventBridgeClient);
@@ -126,6 +131,7 @@ export async function createDemoWorld(): Promise<DemoWorld> {
     stateTableName,
     slack,
     inUse,
+    organization,
     governanceEvents,
     queueMessages: (queueUrl) => [...(queues.get(queueUrl) ?? [])],
     setParameter: (name, value) => {
