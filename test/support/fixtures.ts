@@ -19,6 +19,7 @@ export const GOVERNANCE_FIXTURES = [
   'vulnerability-digest',
   'replication-failure',
   'replication-audit-report',
+  'account-unreachable',
 ] as const;
 
 /** A governance event from a fixture envelope (test/events/ecr-warden/<name>.json), a fresh copy. */
