@@ -1,5 +1,12 @@
 import type { InUseReason, WorkloadPlace } from './cleanup-reasons';
 import {
+  type EcsServiceDeployment,
+  type EcsServiceRevision,
+  type EcsServiceRevisionFailure,
+  type EcsServiceRevisionsSummary,
+  serviceRevisionImageUses,
+} from './ecs-service-revisions';
+import {
   type EcrImageReference,
   parseEcrImageReference,
   type RepositoryLocation,
@@ -37,7 +44,7 @@ export interface EcsDeployment {
 }
 
 /** A describe-services `services[]` entry (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Service.html). */
-export interface EcsService {
+export interface EcsService extends EcsServiceRevisionsSummary {
   serviceName?: string;
   serviceArn?: string;
   clusterArn?: string;
@@ -66,6 +73,12 @@ export interface Workloads {
     tasks: readonly EcsTask[];
     services: readonly EcsService[];
     taskDefinitions: readonly EcsTaskDefinition[];
+    /** The deployments that chose `serviceRevisions` (./ecs-service-revisions.ts); absent: none read. */
+    serviceDeployments?: readonly EcsServiceDeployment[];
+    /** The services' revisions whose digests ECS may start tasks on. */
+    serviceRevisions?: readonly EcsServiceRevision[];
+    /** Revisions ECS could not describe (reason MISSING: created before 2024-10-25). */
+    serviceRevisionFailures?: readonly EcsServiceRevisionFailure[];
   };
   lambda: { functions: readonly LambdaFunction[] };
 }
@@ -150,6 +163,11 @@ export function listWorkloadImageUses(
       }
     }
   }
+
+  // The digests ECS resolved at each service's deployments: they stay after the tag has moved.
+  const revisions = serviceRevisionImageUses(workloads.ecs);
+  uses.push(...revisions.uses);
+  warnings.push(...revisions.warnings);
 
   for (const revision of newestActiveRevisions(
     workloads.ecs.taskDefinitions,

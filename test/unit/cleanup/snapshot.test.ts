@@ -59,7 +59,14 @@ describe('readSnapshot', () => {
     const snapshot = readSnapshot(document);
 
     expect(snapshot.workloads).toEqual({
-      ecs: { tasks: [], services: [], taskDefinitions: [] },
+      ecs: {
+        tasks: [],
+        services: [],
+        taskDefinitions: [],
+        serviceDeployments: [],
+        serviceRevisions: [],
+        serviceRevisionFailures: [],
+      },
       lambda: { functions: [] },
     });
   });
