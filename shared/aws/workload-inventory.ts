@@ -115,7 +115,8 @@ export function createWorkloadInventory(settings: WorkloadInventorySettings): Wo
         (definition): definition is TaskDefinition & { family: string; revision: number } =>
           definition?.family !== undefined && definition.revision !== undefined,
       ),
-      ...revisions,
+      // Only what was found: a registry without service revisions snapshots as it did before they were read.
+      ...Object.fromEntries(Object.entries(revisions).filter(([, found]) => found.length > 0)),
     };
   }
 

@@ -187,8 +187,11 @@ export function serviceRevisionImageUses(ecs: {
   return { uses, warnings };
 }
 
-/** A revision's container image: its reference with the digest ECS resolved, or the reference alone. */
-function resolvedReference(container: {
+/**
+ * A container's image as ECS ran or recorded it (a task's container, a revision's container image):
+ * its reference with the digest ECS resolved when it reports one, else the reference alone.
+ */
+export function resolvedReference(container: {
   image?: string;
   imageDigest?: string;
 }): EcrImageReference | undefined {

@@ -4,6 +4,7 @@ import {
   type EcsServiceRevision,
   type EcsServiceRevisionFailure,
   type EcsServiceRevisionsSummary,
+  resolvedReference,
   serviceRevisionImageUses,
 } from './ecs-service-revisions';
 import {
@@ -122,7 +123,7 @@ export function listWorkloadImageUses(
   for (const task of workloads.ecs.tasks) {
     if (task.lastStatus !== undefined && FINISHED_TASK_STATES.has(task.lastStatus)) continue;
     for (const container of task.containers ?? []) {
-      const reference = containerReference(container);
+      const reference = resolvedReference(container);
       if (reference === undefined) continue;
       const reason: InUseReason = { kind: 'in-use-ecs-task', taskArn: task.taskArn ?? '(unknown task)' };
       if (task.clusterArn !== undefined) reason.clusterArn = task.clusterArn;
@@ -245,15 +246,6 @@ export function resolveImagesInUse(
     else reasons.push(reason);
   }
   return inUse;
-}
-
-/** The image a task's container runs: the resolved digest when ECS reports one, else its reference. */
-function containerReference(container: EcsContainer): EcrImageReference | undefined {
-  if (container.image === undefined) return undefined;
-  const reference = parseEcrImageReference(container.image);
-  if (reference === undefined || container.imageDigest === undefined) return reference;
-  const { tag: _tag, ...location } = reference;
-  return { ...location, digest: container.imageDigest };
 }
 
 function indexTaskDefinitions(taskDefinitions: readonly EcsTaskDefinition[]): Map<string, EcsTaskDefinition> {
