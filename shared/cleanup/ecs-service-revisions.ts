@@ -108,6 +108,13 @@ export function keepsServiceRevisions(service: EcsServiceRevisionsSummary): bool
  *
  * "Newest" is by `startedAt`, else `createdAt`: ListServiceDeployments documents no order. Returns the
  * revision ARNs (sorted, each once) and, for each, the deployments that led to it.
+ *
+ * An unfinished deployment's source revisions (`sourceServiceRevisions`) are only in
+ * DescribeServiceDeployments, not in ListServiceDeployments' briefs. They are not read from there:
+ * they are "the currently deployed workload configuration", which describe-services already lists in
+ * `currentServiceRevisions` (with their task counts), their running tasks' digests are protected as
+ * `in-use-ecs-task`, and the revision a rollback returns to is the last successful one, chosen above.
+ * One more action, resource type and call per deployment would add nothing those do not cover.
  */
 export function selectServiceRevisions(
   service: EcsServiceRevisionsSummary,
