@@ -155,27 +155,23 @@ describe('readServiceRevisions', () => {
 
   it('fails on AccessDenied from DescribeServiceRevisions (fail closed: the ECS source fails)', async () => {
     answerEveryServiceWithOneRevision();
-    ecs
-      .on(DescribeServiceRevisionsCommand)
-      .rejects(
-        new AccessDeniedException({
-          message: 'not authorized to perform ecs:DescribeServiceRevisions',
-          $metadata: {},
-        }),
-      );
+    ecs.on(DescribeServiceRevisionsCommand).rejects(
+      new AccessDeniedException({
+        message: 'not authorized to perform ecs:DescribeServiceRevisions',
+        $metadata: {},
+      }),
+    );
 
     await expect(readServiceRevisions(client, [service('api')], 2)).rejects.toThrow(AccessDeniedException);
   });
 
   it('fails on AccessDenied from ListServiceDeployments', async () => {
-    ecs
-      .on(ListServiceDeploymentsCommand)
-      .rejects(
-        new AccessDeniedException({
-          message: 'not authorized to perform ecs:ListServiceDeployments',
-          $metadata: {},
-        }),
-      );
+    ecs.on(ListServiceDeploymentsCommand).rejects(
+      new AccessDeniedException({
+        message: 'not authorized to perform ecs:ListServiceDeployments',
+        $metadata: {},
+      }),
+    );
 
     await expect(readServiceRevisions(client, [service('api')], 2)).rejects.toThrow(AccessDeniedException);
   });
