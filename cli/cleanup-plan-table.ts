@@ -177,6 +177,13 @@ export function describeKeepReason(reason: KeepReason): string {
     case 'in-use-ecs-task':
       return `running ECS task ${lastSegment(reason.taskArn)}${reason.group ? ` (${reason.group})` : ''}${placeOf(reason)}`;
     case 'in-use-ecs-service':
+      if (reason.serviceRevisionArn !== undefined) {
+        // The digest is the revision's: ECS starts the service's tasks on it whatever its tag names now.
+        return (
+          `ECS service ${reason.serviceName} (revision ${lastSegment(reason.serviceRevisionArn)}: the digest ECS resolved` +
+          ` at its ${reason.serviceDeploymentStatus ?? 'current'} deployment of ${lastSegment(reason.taskDefinitionArn)})${placeOf(reason)}`
+        );
+      }
       return (
         `ECS service ${reason.serviceName}` +
         ` (${reason.deploymentStatus ?? 'current'} deployment of ${lastSegment(reason.taskDefinitionArn)})${placeOf(reason)}`

@@ -17,14 +17,25 @@ import type { IamStatement } from './iam-statement';
 export type ArnsOf = (service: string, resource: string) => unknown[];
 
 /**
- * ECS: DescribeServices (resource type `service`) and DescribeTasks (`task`) scoped to those ARNs.
- * ListClusters, ListServices, ListTaskDefinitions and DescribeTaskDefinition name no resource type.
- * ListTasks names `container-instance`, which Fargate tasks do not run on and which a cluster-wide
- * listing does not match (awsdocs/amazon-ecs-developer-guide#211): `*` too.
+ * ECS: DescribeServices and ListServiceDeployments (resource type `service`) and DescribeTasks
+ * (`task`) scoped to those ARNs. DescribeServiceRevisions requires two resource types, `service` and
+ * `service-revision` (`arn:${Partition}:ecs:${Region}:${Account}:service-revision/${ClusterName}/${ServiceName}/${ServiceRevisionId}`):
+ * both. ListClusters, ListServices, ListTaskDefinitions and DescribeTaskDefinition name no resource
+ * type. ListTasks names `container-instance`, which Fargate tasks do not run on and which a
+ * cluster-wide listing does not match (awsdocs/amazon-ecs-developer-guide#211): `*` too.
  */
 export function ecsReadStatements(arnsOf: ArnsOf): IamStatement[] {
   return [
-    { Effect: 'Allow', Action: ['ecs:DescribeServices'], Resource: arnsOf('ecs', 'service/*') },
+    {
+      Effect: 'Allow',
+      Action: ['ecs:DescribeServices', 'ecs:ListServiceDeployments'],
+      Resource: arnsOf('ecs', 'service/*'),
+    },
+    {
+      Effect: 'Allow',
+      Action: ['ecs:DescribeServiceRevisions'],
+      Resource: [...arnsOf('ecs', 'service/*'), ...arnsOf('ecs', 'service-revision/*')],
+    },
     { Effect: 'Allow', Action: ['ecs:DescribeTasks'], Resource: arnsOf('ecs', 'task/*') },
     {
       Effect: 'Allow',

@@ -31,6 +31,9 @@ const BY_FUNCTION: Readonly<Record<string, Reasons>> = {
     'ecs:ListServices': 'find running tasks and services, whose images are never deleted',
     'ecs:ListTasks': 'find running tasks and services, whose images are never deleted',
     'ecs:DescribeServices': 'find running tasks and services, whose images are never deleted',
+    'ecs:ListServiceDeployments': "find the service revisions ECS may start a service's tasks from",
+    'ecs:DescribeServiceRevisions':
+      'the image digests ECS resolved at a service deployment, kept after a tag moves',
     'ecs:DescribeTasks': 'the image digests running tasks use',
     'ecs:ListTaskDefinitions': 'keep the images of the newest task definition revisions',
     'ecs:DescribeTaskDefinition': 'keep the images of the newest task definition revisions',

@@ -9,8 +9,9 @@ import { readSampleDocument } from './sample-document';
  * The in-use sources beyond this account's ECS and Lambda that the demo config's `cleanup.protect`
  * names (issue 14), planted in the local world: the EKS cluster `demo-eks` (a Kubernetes API stand-in
  * on loopback behind the simulated DescribeCluster, with an access entry and AmazonEKSViewPolicy for
- * the worker's role), the workload account 222222222222 (an ECS service there, and the read-only role
- * trusting the worker's role for AssumeRole), and a fresh external deployment list in simulated S3.
+ * the worker's role), the workload account 222222222222 (an ECS service there, one scaled to zero
+ * whose service revision holds a digest its tag no longer names, and the read-only role trusting the
+ * worker's role for AssumeRole), and a fresh external deployment list in simulated S3.
  * Each names sample images the demo's policy would otherwise expire, so that the cleanup plan keeps
  * them with the new reasons.
  *
@@ -101,6 +102,22 @@ export async function plantInUseSources(
     taskDefinition: 'storefront-preview:1',
     runningTasks: 1,
   });
+  // A service scaled to zero there, deployed a month ago when payments/api:latest named v1.2.0; the
+  // tag has moved to v1.4.0 since. Its service revision recorded v1.2.0 (the digest ECS resolved
+  // then), which is what ECS would start its tasks on: the plan keeps v1.2.0 for it.
+  sim.registerTaskDefinition({
+    ...at,
+    family: 'checkout-replay',
+    containers: [{ name: 'replay', image: `${registry}/payments/api:latest` }],
+  });
+  sim.ecs(at).createService({
+    cluster: 'preview',
+    serviceName: 'checkout-replay',
+    taskDefinition: 'checkout-replay:1',
+    desiredCount: 0,
+    createdAt: sim.clock.nowMs() - 30 * 86_400_000,
+    resolveImage: (image) => (image.endsWith('/payments/api:latest') ? planted.paymentsApiV1_2 : undefined),
+  });
 
   // The external list (GitOps: what Argo CD deploys), generated an hour before the run: fresh.
   const externalImages = [`${registry}/payments/api:v1.1.0`];
@@ -148,6 +165,7 @@ function plantedDigests(sim: RegistrySimulator) {
     throw new Error('the sample registry changed: payments/worker has no untagged build');
   return {
     paymentsApiV1_1: digestOf('payments/api', 'v1.1.0'),
+    paymentsApiV1_2: digestOf('payments/api', 'v1.2.0'),
     paymentsWorkerBuild: workerBuild,
     frontendCiBuild: ciBuild,
     frontendCanary: canary,

@@ -230,6 +230,8 @@ export class RegistrySimulator {
       desiredCount: input.desiredCount ?? input.runningTasks ?? 1,
       createdAt,
       ...(input.launchType === undefined ? {} : { launchType: input.launchType }),
+      // The service revision records each image's digest as the simulated ECR resolves it now.
+      resolveImage: (image) => this.resolveTaskImage(image),
     });
     this.runServiceTasks({
       ...input,
@@ -255,6 +257,7 @@ export class RegistrySimulator {
       serviceName: input.serviceName,
       taskDefinition: input.taskDefinition,
       at: this.timeOf(input.at),
+      resolveImage: (image) => this.resolveTaskImage(image),
     });
     this.runServiceTasks({
       ...input,

@@ -18,6 +18,7 @@ import type { WorkloadSource } from '../cleanup/cleanup-ports';
 import type { LambdaFunction, Workloads } from '../cleanup/workload-images';
 import { mapWithConcurrency } from '../concurrency/map-with-concurrency';
 import { ecsClient } from './ecs-client';
+import { readServiceRevisions } from './ecs-service-revisions';
 import { lambdaClient } from './lambda-client';
 import {
   chunk,
@@ -52,7 +53,9 @@ export interface WorkloadInventorySettings {
  *   every task whose desired status is RUNNING (ListTasks, DescribeTasks ≤100: pending and running
  *   tasks, with the digest each container resolved); the task definitions the services' deployments
  *   name, and the newest `taskDefinitionRevisions` ACTIVE revisions of every family
- *   (ListTaskDefinitions newest first, DescribeTaskDefinition).
+ *   (ListTaskDefinitions newest first, DescribeTaskDefinition); each service's revisions that ECS may
+ *   start tasks on, with the digests it resolved at their deployment (ListServiceDeployments,
+ *   DescribeServiceRevisions ≤20: ./ecs-service-revisions.ts).
  * - Lambda: every image function (ListFunctions, PackageType Image); every version of it
  *   (ListVersionsByFunction) read with GetFunction for Code.ResolvedImageUri, the digest Lambda runs;
  *   every alias (ListAliases) as the version it points to (weighted routing points at versions that
@@ -104,6 +107,7 @@ export function createWorkloadInventory(settings: WorkloadInventorySettings): Wo
       async (taskDefinition) =>
         (await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition }))).taskDefinition,
     );
+    const revisions = await readServiceRevisions(ecs, services, concurrency);
     return {
       tasks,
       services,
@@ -111,6 +115,8 @@ export function createWorkloadInventory(settings: WorkloadInventorySettings): Wo
         (definition): definition is TaskDefinition & { family: string; revision: number } =>
           definition?.family !== undefined && definition.revision !== undefined,
       ),
+      // Only what was found: a registry without service revisions snapshots as it did before they were read.
+      ...Object.fromEntries(Object.entries(revisions).filter(([, found]) => found.length > 0)),
     };
   }
 

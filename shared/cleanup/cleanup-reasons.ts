@@ -29,7 +29,12 @@ export type InUseReason =
       containerName?: string;
     } & WorkloadPlace)
   | ({
-      /** A deployment of an ECS service (primary or still draining) names it in its task definition. */
+      /**
+       * An ECS service may start tasks on it: a deployment of the service (primary or still
+       * draining) names it in its task definition, or (with `serviceRevisionArn`) one of the
+       * service's revisions recorded it, the digest ECS resolved at that deployment
+       * (describe-service-revisions `containerImages[].imageDigest`), even after its tag moved.
+       */
       kind: 'in-use-ecs-service';
       serviceName: string;
       serviceArn?: string;
@@ -39,6 +44,12 @@ export type InUseReason =
       deploymentStatus?: string;
       taskDefinitionArn: string;
       containerName?: string;
+      /** The service revision whose recorded digest this is (absent: a task definition's reference). */
+      serviceRevisionArn?: string;
+      /** The service deployment that targets that revision (list-service-deployments). */
+      serviceDeploymentArn?: string;
+      /** Its status: IN_PROGRESS, SUCCESSFUL, ROLLBACK_IN_PROGRESS, ... */
+      serviceDeploymentStatus?: string;
     } & WorkloadPlace)
   | ({
       /** One of the newest `protect.taskDefinitionRevisions` ACTIVE revisions of a family names it. */

@@ -25,7 +25,10 @@ import type { Workloads } from './workload-images';
  *     "images": [<describe-images `imageDetails[]` entries, every storage class (--filter imageStatus=ANY)>],
  *     "manifests": {<digest>: <batch-get-image `images[].imageManifest`, at least of every index>} }],
  *   "ecs": { "tasks": [<describe-tasks `tasks[]`>], "services": [<describe-services `services[]`>],
- *            "taskDefinitions": [<describe-task-definition `taskDefinition`>] },
+ *            "taskDefinitions": [<describe-task-definition `taskDefinition`>],
+ *            "serviceDeployments": [<list-service-deployments `serviceDeployments[]`>],
+ *            "serviceRevisions": [<describe-service-revisions `serviceRevisions[]`>],
+ *            "serviceRevisionFailures": [<describe-service-revisions `failures[]`>] },
  *   "lambda": { "functions": [<get-function output, one per version or alias>] },
  *   "kubernetes": [...], "workloadAccounts": [...], "external": [...] }
  * ```
@@ -147,6 +150,41 @@ const ecsServiceSchema = z.looseObject({
   deployments: z.optional(
     z.array(z.looseObject({ id: optionalString, status: optionalString, taskDefinition: optionalString })),
   ),
+  currentServiceDeployment: optionalString,
+  currentServiceRevisions: z.optional(z.array(z.looseObject({ arn: optionalString }))),
+});
+
+// https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ServiceDeploymentBrief.html
+const ecsServiceDeploymentSchema = z.looseObject({
+  serviceDeploymentArn: optionalString,
+  serviceArn: optionalString,
+  clusterArn: optionalString,
+  status: optionalString,
+  targetServiceRevisionArn: optionalString,
+  createdAt: z.optional(timestamp),
+  startedAt: z.optional(timestamp),
+  finishedAt: z.optional(timestamp),
+});
+
+// https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ServiceRevision.html
+const ecsServiceRevisionSchema = z.looseObject({
+  serviceRevisionArn: optionalString,
+  serviceArn: optionalString,
+  clusterArn: optionalString,
+  taskDefinition: optionalString,
+  createdAt: z.optional(timestamp),
+  containerImages: z.optional(
+    z.array(
+      z.looseObject({ containerName: optionalString, image: optionalString, imageDigest: optionalString }),
+    ),
+  ),
+});
+
+// https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Failure.html
+const ecsFailureSchema = z.looseObject({
+  arn: optionalString,
+  reason: optionalString,
+  detail: optionalString,
 });
 
 // describe-task-definition prints `{"taskDefinition": {...}, "tags": [...]}`: the whole output is
@@ -192,6 +230,9 @@ const ecsWorkloadsSchema = z.prefault(
     tasks: z._default(z.array(ecsTaskSchema), []),
     services: z._default(z.array(ecsServiceSchema), []),
     taskDefinitions: z._default(z.array(ecsTaskDefinitionSchema), []),
+    serviceDeployments: z._default(z.array(ecsServiceDeploymentSchema), []),
+    serviceRevisions: z._default(z.array(ecsServiceRevisionSchema), []),
+    serviceRevisionFailures: z._default(z.array(ecsFailureSchema), []),
   }),
   {},
 );

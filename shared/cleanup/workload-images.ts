@@ -1,5 +1,13 @@
 import type { InUseReason, WorkloadPlace } from './cleanup-reasons';
 import {
+  type EcsServiceDeployment,
+  type EcsServiceRevision,
+  type EcsServiceRevisionFailure,
+  type EcsServiceRevisionsSummary,
+  resolvedReference,
+  serviceRevisionImageUses,
+} from './ecs-service-revisions';
+import {
   type EcrImageReference,
   parseEcrImageReference,
   type RepositoryLocation,
@@ -37,7 +45,7 @@ export interface EcsDeployment {
 }
 
 /** A describe-services `services[]` entry (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Service.html). */
-export interface EcsService {
+export interface EcsService extends EcsServiceRevisionsSummary {
   serviceName?: string;
   serviceArn?: string;
   clusterArn?: string;
@@ -66,6 +74,12 @@ export interface Workloads {
     tasks: readonly EcsTask[];
     services: readonly EcsService[];
     taskDefinitions: readonly EcsTaskDefinition[];
+    /** The deployments that chose `serviceRevisions` (./ecs-service-revisions.ts); absent: none read. */
+    serviceDeployments?: readonly EcsServiceDeployment[];
+    /** The services' revisions whose digests ECS may start tasks on. */
+    serviceRevisions?: readonly EcsServiceRevision[];
+    /** Revisions ECS could not describe (reason MISSING: created before 2024-10-25). */
+    serviceRevisionFailures?: readonly EcsServiceRevisionFailure[];
   };
   lambda: { functions: readonly LambdaFunction[] };
 }
@@ -109,7 +123,7 @@ export function listWorkloadImageUses(
   for (const task of workloads.ecs.tasks) {
     if (task.lastStatus !== undefined && FINISHED_TASK_STATES.has(task.lastStatus)) continue;
     for (const container of task.containers ?? []) {
-      const reference = containerReference(container);
+      const reference = resolvedReference(container);
       if (reference === undefined) continue;
       const reason: InUseReason = { kind: 'in-use-ecs-task', taskArn: task.taskArn ?? '(unknown task)' };
       if (task.clusterArn !== undefined) reason.clusterArn = task.clusterArn;
@@ -150,6 +164,11 @@ export function listWorkloadImageUses(
       }
     }
   }
+
+  // The digests ECS resolved at each service's deployments: they stay after the tag has moved.
+  const revisions = serviceRevisionImageUses(workloads.ecs);
+  uses.push(...revisions.uses);
+  warnings.push(...revisions.warnings);
 
   for (const revision of newestActiveRevisions(
     workloads.ecs.taskDefinitions,
@@ -227,15 +246,6 @@ export function resolveImagesInUse(
     else reasons.push(reason);
   }
   return inUse;
-}
-
-/** The image a task's container runs: the resolved digest when ECS reports one, else its reference. */
-function containerReference(container: EcsContainer): EcrImageReference | undefined {
-  if (container.image === undefined) return undefined;
-  const reference = parseEcrImageReference(container.image);
-  if (reference === undefined || container.imageDigest === undefined) return reference;
-  const { tag: _tag, ...location } = reference;
-  return { ...location, digest: container.imageDigest };
 }
 
 function indexTaskDefinitions(taskDefinitions: readonly EcsTaskDefinition[]): Map<string, EcsTaskDefinition> {

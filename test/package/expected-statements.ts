@@ -106,7 +106,15 @@ function cleanupWorkerStatements(): ExpectedStatement[] {
       Resource,
     })),
     // Read-only ECS and Lambda: scoped where the action has a resource type, else "*".
-    { Action: ['ecs:DescribeServices'], Resource: [regionalArn('ecs', 'service/*')] },
+    {
+      Action: ['ecs:DescribeServices', 'ecs:ListServiceDeployments'],
+      Resource: [regionalArn('ecs', 'service/*')],
+    },
+    // DescribeServiceRevisions requires both resource types, `service` and `service-revision`.
+    {
+      Action: ['ecs:DescribeServiceRevisions'],
+      Resource: [regionalArn('ecs', 'service/*'), regionalArn('ecs', 'service-revision/*')],
+    },
     { Action: ['ecs:DescribeTasks'], Resource: [regionalArn('ecs', 'task/*')] },
     {
       Action: [

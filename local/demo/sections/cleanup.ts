@@ -168,6 +168,9 @@ function keepWhy(reason: KeepReason): string {
     case 'in-use-ecs-task':
       return `in use by ECS task ${reason.taskArn.split('/').pop()} (${reason.group ?? 'standalone'})${elsewhere(reason)}`;
     case 'in-use-ecs-service':
+      if (reason.serviceRevisionArn !== undefined) {
+        return `in use by ECS service ${reason.serviceName} (service revision ${reason.serviceRevisionArn.split('/').pop()}: the digest ECS resolved at its ${reason.serviceDeploymentStatus ?? 'current'} deployment of ${reason.taskDefinitionArn.split('/').pop()}, whatever its tag names now)${elsewhere(reason)}`;
+      }
       return `in use by ECS service ${reason.serviceName} (${reason.deploymentStatus ?? 'current'} deployment, ${reason.taskDefinitionArn.split('/').pop()})${elsewhere(reason)}`;
     case 'in-use-lambda':
       return `in use by Lambda ${reason.functionName}:${reason.qualifier}${elsewhere(reason)}`;
@@ -249,8 +252,8 @@ function totalsOf(outcomes: readonly RepositoryCleanupOutcome[]) {
 
 /**
  * The demo's promise, checked against the simulator's model and the planted sources (not the plan's own
- * reasons): no digest a running ECS task, an active service deployment or a Lambda version runs is
- * deleted, in this account or the workload account; none a Kubernetes pod runs (its status imageID) or
+ * reasons): no digest a running ECS task, an active service deployment (its task definition, or
+ * the digest its service revision recorded) or a Lambda version runs is deleted, in this account or the workload account; none a Kubernetes pod runs (its status imageID) or
  * that a pod, workload template (Deployment, old ReplicaSet, CronJob) or the external list names; no
  * image that a kept index lists; no referrer whose subject is kept.
  */
@@ -333,6 +336,14 @@ function addEcsImages(sim: RegistrySimulator, at: { accountId: string }, inUse: 
         for (const container of ecs.taskDefinition(deployment.taskDefinition).containerDefinitions) {
           const digest = sim.world.resolveImageUri(container.image);
           if (digest !== undefined) inUse.add(digest);
+        }
+        // What its service revision recorded: ECS starts the service's tasks on it after a tag moved.
+        const revision =
+          deployment.serviceRevisionArn === undefined
+            ? undefined
+            : ecs.serviceRevisions.get(deployment.serviceRevisionArn);
+        for (const image of revision?.containerImages ?? []) {
+          if (image.imageDigest !== undefined) inUse.add(image.imageDigest);
         }
       }
     }

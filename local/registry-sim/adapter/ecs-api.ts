@@ -1,19 +1,32 @@
 import {
   type Container,
+  DescribeServiceRevisionsCommand,
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
   DescribeTasksCommand,
   type Failure,
   ListClustersCommand,
+  ListServiceDeploymentsCommand,
   ListServicesCommand,
   ListTaskDefinitionFamiliesCommand,
   ListTaskDefinitionsCommand,
   ListTasksCommand,
   type Service,
+  type ServiceDeploymentBrief,
+  type ServiceRevision,
   type Task,
   type TaskDefinition,
 } from '@aws-sdk/client-ecs';
-import type { EcsCluster, EcsService, EcsState, EcsTask, EcsTaskDefinition } from '../model/ecs';
+import {
+  type EcsCluster,
+  type EcsService,
+  type EcsServiceDeployment,
+  type EcsServiceRevision,
+  type EcsState,
+  type EcsTask,
+  type EcsTaskDefinition,
+  SERVICE_REVISIONS_DESCRIBABLE_FROM,
+} from '../model/ecs';
 import { type PageLimits, paginate } from '../model/pagination';
 import { serviceError } from '../model/simulated-error';
 import { type CallContext, defineRoute, type Route } from './route';
@@ -30,6 +43,12 @@ const LIST_SERVICES_PAGE: PageLimits = { ...ECS_PAGE, default: 10 };
 // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DescribeTasks.html
 const MAX_DESCRIBE_SERVICES = 10;
 const MAX_DESCRIBE_TASKS = 100;
+// ListServiceDeployments: maxResults 1-100, "If this parameter isn't used, then ListServiceDeployments
+// returns up to 20 results"; DescribeServiceRevisions: "You can specify a maximum of 20 ARNs."
+// https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ListServiceDeployments.html
+// https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DescribeServiceRevisions.html
+const LIST_SERVICE_DEPLOYMENTS_PAGE: PageLimits = { ...ECS_PAGE, default: 20 };
+const MAX_DESCRIBE_SERVICE_REVISIONS = 20;
 
 const ecsOf = (context: CallContext): EcsState => context.world.ecs(context.accountId, context.region);
 const date = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms));
@@ -59,6 +78,7 @@ function serviceShape(cluster: EcsCluster, service: EcsService): Service {
     schedulingStrategy: 'REPLICA',
     deploymentController: { type: 'ECS' },
     createdAt: new Date(service.createdAt),
+    ...currentRevisionsShape(service),
     deployments: service.deployments.map((deployment) => ({
       id: deployment.id,
       status: deployment.status,
@@ -74,6 +94,60 @@ function serviceShape(cluster: EcsCluster, service: EcsService): Service {
     })),
   };
 }
+
+/**
+ * What describe-services says of a service's revisions: its current service deployment (the newest)
+ * and the revisions its deployments run. A service loaded from a sample has neither, as a service
+ * not deployed since ECS began keeping revisions.
+ */
+function currentRevisionsShape(
+  service: EcsService,
+): Pick<Service, 'currentServiceDeployment' | 'currentServiceRevisions'> {
+  const current = service.serviceDeployments.at(-1);
+  if (current === undefined) return {};
+  const revisions = service.deployments.flatMap((deployment) =>
+    deployment.serviceRevisionArn === undefined
+      ? []
+      : [
+          {
+            arn: deployment.serviceRevisionArn,
+            requestedTaskCount: deployment.desiredCount,
+            runningTaskCount: deployment.runningCount,
+            pendingTaskCount: deployment.pendingCount,
+          },
+        ],
+  );
+  return { currentServiceDeployment: current.serviceDeploymentArn, currentServiceRevisions: revisions };
+}
+
+function serviceDeploymentShape(deployment: EcsServiceDeployment): ServiceDeploymentBrief {
+  return compact({
+    serviceDeploymentArn: deployment.serviceDeploymentArn,
+    serviceArn: deployment.serviceArn,
+    clusterArn: deployment.clusterArn,
+    status: deployment.status,
+    targetServiceRevisionArn: deployment.targetServiceRevisionArn,
+    createdAt: new Date(deployment.createdAt),
+    startedAt: new Date(deployment.startedAt),
+    finishedAt: date(deployment.finishedAt),
+  });
+}
+
+function serviceRevisionShape(revision: EcsServiceRevision): ServiceRevision {
+  return {
+    serviceRevisionArn: revision.serviceRevisionArn,
+    serviceArn: revision.serviceArn,
+    clusterArn: revision.clusterArn,
+    taskDefinition: revision.taskDefinition,
+    launchType: revision.launchType,
+    containerImages: revision.containerImages.map((image) => compact({ ...image })),
+    createdAt: new Date(revision.createdAt),
+  };
+}
+
+/** Newest first (ECS documents no order; the reader must not depend on one). */
+const serviceDeploymentCursor = (deployment: EcsServiceDeployment) =>
+  `${String(deployment.createdAt).padStart(15, '0')}|${deployment.serviceDeploymentArn}`;
 
 function taskShape(task: EcsTask): Task {
   return compact({
@@ -176,6 +250,64 @@ export const ecsRoutes: readonly Route[] = [
       }
     }
     return { services, failures };
+  }),
+
+  /**
+   * ListServiceDeployments: `service` is required (name or ARN) in `cluster` (default `default`); an
+   * optional `status` list and `createdAt` {before, after} narrow the result; a service that does
+   * not exist is ServiceNotFoundException.
+   * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ListServiceDeployments.html
+   */
+  defineRoute('ecs', ListServiceDeploymentsCommand, 'ListServiceDeployments', (input, context) => {
+    if (input.service === undefined || input.service === '') {
+      throw serviceError('InvalidParameterException', 'service must be specified');
+    }
+    const ecs = ecsOf(context);
+    const service = ecs.service(input.cluster ?? 'default', input.service);
+    const statuses =
+      input.status === undefined || input.status.length === 0 ? undefined : new Set<string>(input.status);
+    const before = input.createdAt?.before?.getTime();
+    const after = input.createdAt?.after?.getTime();
+    const deployments = service.serviceDeployments
+      .filter((deployment) => statuses === undefined || statuses.has(deployment.status))
+      .filter((deployment) => before === undefined || deployment.createdAt < before)
+      .filter((deployment) => after === undefined || deployment.createdAt > after)
+      .sort((a, b) => (serviceDeploymentCursor(a) < serviceDeploymentCursor(b) ? 1 : -1));
+    const page = paginate(deployments, input, {
+      scope: `ListServiceDeployments|${service.serviceArn}|${[...(statuses ?? [])].sort().join(',')}|${before ?? ''}|${after ?? ''}`,
+      limits: LIST_SERVICE_DEPLOYMENTS_PAGE,
+      cursorOf: serviceDeploymentCursor,
+      order: 'desc',
+    });
+    return compact({ serviceDeployments: page.items.map(serviceDeploymentShape), nextToken: page.nextToken });
+  }),
+
+  /**
+   * DescribeServiceRevisions: 1 to 20 ARNs. An unknown revision, or one created before 2024-10-25
+   * ("You can't describe a service revision that was created before October 25, 2024"), is a
+   * failure with reason MISSING, not an exception.
+   * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DescribeServiceRevisions.html
+   */
+  defineRoute('ecs', DescribeServiceRevisionsCommand, 'DescribeServiceRevisions', (input, context) => {
+    const arns = input.serviceRevisionArns ?? [];
+    if (arns.length < 1 || arns.length > MAX_DESCRIBE_SERVICE_REVISIONS) {
+      throw serviceError(
+        'InvalidParameterException',
+        `serviceRevisionArns can have between 1 and ${MAX_DESCRIBE_SERVICE_REVISIONS} entries`,
+      );
+    }
+    const ecs = ecsOf(context);
+    const serviceRevisions: ServiceRevision[] = [];
+    const failures: Failure[] = [];
+    for (const arn of arns) {
+      const revision = ecs.serviceRevisions.get(arn);
+      if (revision === undefined || revision.createdAt < SERVICE_REVISIONS_DESCRIBABLE_FROM) {
+        failures.push({ arn, reason: 'MISSING' });
+      } else {
+        serviceRevisions.push(serviceRevisionShape(revision));
+      }
+    }
+    return { serviceRevisions, failures };
   }),
 
   /**

@@ -397,6 +397,8 @@ export function loadSampleDocument(
             id: d.id,
             status: d.status,
             taskDefinition: taskDefinitionArn(d.taskDefinition),
+            // The sample records no service revisions: its services read as not deployed since 2024-10-25.
+            serviceRevisionArn: undefined,
             desiredCount: d.desiredCount,
             runningCount: 0,
             pendingCount: 0,
@@ -405,6 +407,7 @@ export function loadSampleDocument(
             createdAt: at(d.createdAt),
             updatedAt: at(d.updatedAt),
           })),
+          serviceDeployments: [],
         });
       }
       for (const t of c.tasks) {

@@ -31,6 +31,12 @@ export interface EcsDeployment {
   id: string;
   status: 'PRIMARY' | 'ACTIVE' | 'INACTIVE';
   taskDefinition: string;
+  /**
+   * The service revision ECS created for it (what describe-services lists in currentServiceRevisions);
+   * undefined for a deployment loaded from a sample, which records none (as a service not deployed
+   * since ECS began keeping revisions on 2024-10-25).
+   */
+  serviceRevisionArn: string | undefined;
   desiredCount: number;
   runningCount: number;
   pendingCount: number;
@@ -50,7 +56,53 @@ export interface EcsService {
   launchType: LaunchType;
   createdAt: number;
   deployments: EcsDeployment[];
+  /** Every service deployment, oldest first (ListServiceDeployments). */
+  serviceDeployments: EcsServiceDeployment[];
 }
+
+/**
+ * A service revision: the configuration ECS deploys, with the digest each container image resolved to
+ * when it was created. "A service revision is immutable": a tag moved later does not change it.
+ * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-revision.html
+ * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ServiceRevision.html
+ */
+export interface EcsServiceRevision {
+  serviceRevisionArn: string;
+  serviceArn: string;
+  clusterArn: string;
+  taskDefinition: string;
+  launchType: LaunchType;
+  containerImages: { containerName: string; image: string; imageDigest: string | undefined }[];
+  createdAt: number;
+}
+
+export type ServiceDeploymentStatus =
+  | 'PENDING'
+  | 'SUCCESSFUL'
+  | 'STOPPED'
+  | 'STOP_REQUESTED'
+  | 'IN_PROGRESS'
+  | 'ROLLBACK_REQUESTED'
+  | 'ROLLBACK_IN_PROGRESS'
+  | 'ROLLBACK_SUCCESSFUL'
+  | 'ROLLBACK_FAILED';
+
+/** https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ServiceDeployment.html */
+export interface EcsServiceDeployment {
+  serviceDeploymentArn: string;
+  serviceArn: string;
+  clusterArn: string;
+  status: ServiceDeploymentStatus;
+  targetServiceRevisionArn: string;
+  /** The revisions running when it started: what a rollback returns to. */
+  sourceServiceRevisionArns: string[];
+  createdAt: number;
+  startedAt: number;
+  finishedAt: number | undefined;
+}
+
+/** "You can't describe a service revision that was created before October 25, 2024." (DescribeServiceRevisions) */
+export const SERVICE_REVISIONS_DESCRIBABLE_FROM = Date.UTC(2024, 9, 25);
 
 export interface EcsContainer {
   containerArn: string;
@@ -90,6 +142,8 @@ export class EcsState {
   readonly clusters = new Map<string, EcsCluster>();
   /** family → revisions in order. */
   readonly taskDefinitions = new Map<string, EcsTaskDefinition[]>();
+  /** Every service revision by ARN (immutable once created). */
+  readonly serviceRevisions = new Map<string, EcsServiceRevision>();
 
   constructor(
     readonly accountId: string,
@@ -178,6 +232,8 @@ export class EcsState {
     desiredCount: number;
     createdAt: number;
     launchType?: LaunchType;
+    /** What each container image resolves to now, recorded in the service revision (default: nothing). */
+    resolveImage?: ImageResolver;
   }): EcsService {
     const cluster = this.cluster(input.cluster);
     const definition = this.taskDefinition(input.taskDefinition);
@@ -191,10 +247,15 @@ export class EcsState {
       desiredCount: input.desiredCount,
       launchType,
       createdAt: input.createdAt,
-      deployments: [
-        this.newDeployment(definition.taskDefinitionArn, input.desiredCount, launchType, input.createdAt),
-      ],
+      deployments: [],
+      serviceDeployments: [],
     };
+    const deployment = this.newDeployment(service, definition, input.createdAt, input.resolveImage);
+    service.deployments.push(deployment);
+    // Creating a service is its first service deployment; it is done once its tasks are placed.
+    const first = service.serviceDeployments[0] as EcsServiceDeployment;
+    first.status = 'SUCCESSFUL';
+    first.finishedAt = input.createdAt;
     cluster.services.set(service.serviceName, service);
     return service;
   }
@@ -208,6 +269,7 @@ export class EcsState {
     serviceName: string;
     taskDefinition: string;
     at: number;
+    resolveImage?: ImageResolver;
   }): EcsDeployment {
     const service = this.service(input.cluster, input.serviceName);
     const definition = this.taskDefinition(input.taskDefinition);
@@ -217,19 +279,14 @@ export class EcsState {
         deployment.updatedAt = input.at;
       }
     }
-    const deployment = this.newDeployment(
-      definition.taskDefinitionArn,
-      service.desiredCount,
-      service.launchType,
-      input.at,
-    );
+    const deployment = this.newDeployment(service, definition, input.at, input.resolveImage);
     deployment.rolloutState = 'IN_PROGRESS';
     service.deployments.unshift(deployment);
     service.taskDefinition = definition.taskDefinitionArn;
     return deployment;
   }
 
-  /** The rollout finished: older deployments leave the service's list. */
+  /** The rollout finished: older deployments leave the service's list; its service deployment succeeded. */
   completeDeployment(cluster: string, serviceName: string, at: number): void {
     const service = this.service(cluster, serviceName);
     service.deployments = service.deployments.filter((d) => d.status === 'PRIMARY');
@@ -237,6 +294,21 @@ export class EcsState {
       deployment.rolloutState = 'COMPLETED';
       deployment.updatedAt = at;
     }
+    for (const serviceDeployment of service.serviceDeployments) {
+      if (serviceDeployment.status !== 'IN_PROGRESS') continue;
+      serviceDeployment.status = 'SUCCESSFUL';
+      serviceDeployment.finishedAt = at;
+    }
+  }
+
+  /** Scales a service (UpdateService desiredCount): no new deployment, no new revision. */
+  scaleService(cluster: string, serviceName: string, desiredCount: number): EcsService {
+    const service = this.service(cluster, serviceName);
+    service.desiredCount = desiredCount;
+    for (const deployment of service.deployments) {
+      if (deployment.status === 'PRIMARY') deployment.desiredCount = desiredCount;
+    }
+    return service;
   }
 
   service(clusterReference: string, serviceReference: string): EcsService {
@@ -329,23 +401,59 @@ export class EcsState {
     return task;
   }
 
+  /**
+   * A deployment of `definition`, with the service revision and service deployment ECS creates for it:
+   * the revision records the digest each container image resolves to now. The ids reuse the
+   * deployment's digits, so that the seeded random sequence (and the sample built from it) is as before.
+   */
   private newDeployment(
-    taskDefinition: string,
-    desiredCount: number,
-    launchType: LaunchType,
+    service: EcsService,
+    definition: EcsTaskDefinition,
     at: number,
+    resolveImage: ImageResolver = () => undefined,
   ): EcsDeployment {
     let digits = '';
     for (let i = 0; i < 19; i++) digits += Math.floor(this.random() * 10).toString();
+    const path = `${lastSegment(service.clusterArn, 'cluster/')}/${service.serviceName}/${digits}`;
+    const revision: EcsServiceRevision = {
+      serviceRevisionArn: this.arn(`service-revision/${path}`),
+      serviceArn: service.serviceArn,
+      clusterArn: service.clusterArn,
+      taskDefinition: definition.taskDefinitionArn,
+      launchType: service.launchType,
+      containerImages: definition.containerDefinitions.map((container) => ({
+        containerName: container.name,
+        image: container.image,
+        imageDigest: resolveImage(container.image),
+      })),
+      createdAt: at,
+    };
+    this.serviceRevisions.set(revision.serviceRevisionArn, revision);
+    service.serviceDeployments.push({
+      serviceDeploymentArn: this.arn(`service-deployment/${path}`),
+      serviceArn: service.serviceArn,
+      clusterArn: service.clusterArn,
+      status: 'IN_PROGRESS',
+      targetServiceRevisionArn: revision.serviceRevisionArn,
+      sourceServiceRevisionArns: service.deployments
+        .filter((deployment) => deployment.status !== 'INACTIVE')
+        .flatMap((deployment) =>
+          deployment.serviceRevisionArn === undefined ? [] : [deployment.serviceRevisionArn],
+        ),
+      createdAt: at,
+      startedAt: at,
+      finishedAt: undefined,
+    });
     return {
       id: `ecs-svc/${digits}`,
       status: 'PRIMARY',
-      taskDefinition,
-      desiredCount,
+      taskDefinition: definition.taskDefinitionArn,
+      serviceRevisionArn: revision.serviceRevisionArn,
+      desiredCount: service.desiredCount,
       runningCount: 0,
       pendingCount: 0,
       rolloutState: 'COMPLETED',
-      launchType,
+      launchType: service.launchType,
       createdAt: at,
       updatedAt: at,
     };

@@ -93,6 +93,22 @@ describe('npm run demo: lifecycle cleanup', () => {
     expect(cronJobs).toHaveLength(1);
   });
 
+  it('keeps the image a service scaled to zero in another account was deployed with, after its tag moved (its service revision)', () => {
+    const v120 = repository('payments/api').keep.find((entry: Json) => entry.imageTags.includes('v1.2.0'));
+    const revision = v120.reasons.find((reason: Json) => reason.kind === 'in-use-ecs-service');
+
+    // checkout-replay's task definition names payments/api:latest, which now names v1.4.0.
+    expect(revision).toMatchObject({
+      serviceName: 'checkout-replay',
+      serviceRevisionArn: expect.stringMatching(
+        /^arn:aws:ecs:us-east-1:222222222222:service-revision\/preview\/checkout-replay\/\d+$/,
+      ),
+      serviceDeploymentStatus: 'SUCCESSFUL',
+      account: '222222222222',
+    });
+    expect(v120.reasons[0].kind).toBe('in-use-ecs-service');
+  });
+
   it('keeps the untagged images that an ECS task and a Lambda function still run', () => {
     const task = planted['ecs-running-task-untagged-image'];
     const lambda = planted['lambda-pinned-untagged-digest'];

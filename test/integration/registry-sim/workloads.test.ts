@@ -1,14 +1,17 @@
 import {
   ClusterNotFoundException,
+  DescribeServiceRevisionsCommand,
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
   DescribeTasksCommand,
   ECSClient,
   InvalidParameterException,
+  ListServiceDeploymentsCommand,
   ListTaskDefinitionsCommand,
   paginateListServices,
   paginateListTaskDefinitions,
   paginateListTasks,
+  ServiceNotFoundException,
 } from '@aws-sdk/client-ecs';
 import {
   GetFunctionCommand,
@@ -115,6 +118,131 @@ describe('ECS in-use picture', () => {
       ['ACTIVE', 'app:1', 2],
     ]);
     expect(tasks.tasks?.map((t) => t.containers?.[0]?.imageDigest).sort()).toEqual([v1, v1, v2].sort());
+  });
+
+  it('records the digest each image resolved to at deployment in a service revision, which a later tag move leaves as it was', async () => {
+    const deployed = pushRelease('stable');
+    sim.registerTaskDefinition({
+      family: 'app',
+      containers: [{ name: 'app', image: `${URI}/team/app:stable` }],
+    });
+    sim.createService({
+      cluster: 'prod',
+      serviceName: 'api',
+      taskDefinition: 'app:1',
+      desiredCount: 0,
+      runningTasks: 0,
+    });
+    const moved = sim.pushImage({
+      repositoryName: 'team/app',
+      manifest: imageManifest({ seed: 'stable, rebuilt' }),
+      tags: ['stable'],
+    }).image.digest;
+
+    const described = await ecs.send(new DescribeServicesCommand({ cluster: 'prod', services: ['api'] }));
+    const current = described.services?.[0]?.currentServiceRevisions?.map((revision) => revision.arn) ?? [];
+    const revisions = await ecs.send(
+      new DescribeServiceRevisionsCommand({ serviceRevisionArns: current as string[] }),
+    );
+
+    expect(moved).not.toBe(deployed);
+    expect(described.services?.[0]?.currentServiceDeployment).toMatch(
+      /^arn:aws:ecs:us-east-1:123456789012:service-deployment\/prod\/api\/\d+$/,
+    );
+    expect(current).toHaveLength(1);
+    expect(revisions.failures).toEqual([]);
+    expect(revisions.serviceRevisions?.[0]?.containerImages).toEqual([
+      { containerName: 'app', image: `${URI}/team/app:stable`, imageDigest: deployed },
+    ]);
+  });
+
+  it("lists a service's deployments newest first, 20 a page by default, with their target revisions and status filter", async () => {
+    pushRelease('v1');
+    sim.registerTaskDefinition({ family: 'app', containers: [{ name: 'app', image: `${URI}/team/app:v1` }] });
+    sim.createService({
+      cluster: 'prod',
+      serviceName: 'api',
+      taskDefinition: 'app:1',
+      runningTasks: 0,
+      createdAt: '2026-11-01T00:00:00Z',
+    });
+    for (let n = 1; n <= 24; n++) {
+      sim.deployService({
+        cluster: 'prod',
+        serviceName: 'api',
+        taskDefinition: 'app:1',
+        runningTasks: 0,
+        at: new Date(Date.UTC(2026, 10, 1, n)).toISOString(),
+      });
+      if (n < 24) sim.ecs().completeDeployment('prod', 'api', Date.UTC(2026, 10, 1, n, 30));
+    }
+
+    const first = await ecs.send(new ListServiceDeploymentsCommand({ cluster: 'prod', service: 'api' }));
+    const second = await ecs.send(
+      new ListServiceDeploymentsCommand({ cluster: 'prod', service: 'api', nextToken: first.nextToken }),
+    );
+    const ongoing = await ecs.send(
+      new ListServiceDeploymentsCommand({ cluster: 'prod', service: 'api', status: ['IN_PROGRESS'] }),
+    );
+
+    expect(first.serviceDeployments).toHaveLength(20);
+    expect(second.serviceDeployments).toHaveLength(5);
+    expect(second.nextToken).toBeUndefined();
+    expect(first.serviceDeployments?.[0]).toMatchObject({
+      status: 'IN_PROGRESS',
+      startedAt: new Date(Date.UTC(2026, 10, 1, 24)),
+    });
+    expect(first.serviceDeployments?.[0]?.targetServiceRevisionArn).toMatch(
+      /:service-revision\/prod\/api\/\d+$/,
+    );
+    expect(ongoing.serviceDeployments?.map((d) => d.status)).toEqual(['IN_PROGRESS']);
+  });
+
+  it('answers the documented errors: an unknown service, maxResults out of 1-100, more than 20 revision ARNs, revisions it cannot describe', async () => {
+    pushRelease('v1');
+    sim.registerTaskDefinition({ family: 'app', containers: [{ name: 'app', image: `${URI}/team/app:v1` }] });
+    sim.createService({
+      cluster: 'prod',
+      serviceName: 'api',
+      taskDefinition: 'app:1',
+      runningTasks: 0,
+      createdAt: '2024-10-01T00:00:00Z',
+    });
+    const [old] =
+      (await ecs.send(new DescribeServicesCommand({ cluster: 'prod', services: ['api'] }))).services?.[0]
+        ?.currentServiceRevisions ?? [];
+
+    const unknownService = await failure(
+      ecs.send(new ListServiceDeploymentsCommand({ cluster: 'prod', service: 'ghost' })),
+    );
+    const pageTooLarge = await failure(
+      ecs.send(new ListServiceDeploymentsCommand({ cluster: 'prod', service: 'api', maxResults: 101 })),
+    );
+    const tooMany = await failure(
+      ecs.send(
+        new DescribeServiceRevisionsCommand({
+          serviceRevisionArns: Array.from(
+            { length: 21 },
+            (_, n) => `arn:aws:ecs:us-east-1:123456789012:service-revision/prod/api/${n}`,
+          ),
+        }),
+      ),
+    );
+    const undescribable = await ecs.send(
+      new DescribeServiceRevisionsCommand({
+        serviceRevisionArns: [
+          old?.arn as string,
+          'arn:aws:ecs:us-east-1:123456789012:service-revision/prod/api/1',
+        ],
+      }),
+    );
+
+    expect(unknownService).toBeInstanceOf(ServiceNotFoundException);
+    expect(pageTooLarge).toBeInstanceOf(InvalidParameterException);
+    expect(tooMany).toBeInstanceOf(InvalidParameterException);
+    // Created before 2024-10-25, or never created: both MISSING, as ECS answers.
+    expect(undescribable.serviceRevisions).toEqual([]);
+    expect(undescribable.failures?.map((f) => f.reason)).toEqual(['MISSING', 'MISSING']);
   });
 
   it('pages 150 running tasks in 2 ListTasks calls and describes at most 100 tasks a call', async () => {

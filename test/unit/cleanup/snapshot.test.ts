@@ -59,7 +59,14 @@ describe('readSnapshot', () => {
     const snapshot = readSnapshot(document);
 
     expect(snapshot.workloads).toEqual({
-      ecs: { tasks: [], services: [], taskDefinitions: [] },
+      ecs: {
+        tasks: [],
+        services: [],
+        taskDefinitions: [],
+        serviceDeployments: [],
+        serviceRevisions: [],
+        serviceRevisionFailures: [],
+      },
       lambda: { functions: [] },
     });
   });
@@ -223,6 +230,91 @@ describe('planSnapshotCleanup', () => {
       'in-use-ecs-task',
       'in-use-ecs-service',
       'task-definition-revision',
+    ]);
+  });
+
+  it('keeps the digest a service revision recorded (describe-service-revisions as the CLI prints it), and deletes the rest as before', () => {
+    const document = fixture();
+    const revisionArn =
+      'arn:aws:ecs:us-east-1:123456789012:service-revision/prod/shop-api/4859226373412278964';
+    document.ecs.services[0].currentServiceDeployment =
+      'arn:aws:ecs:us-east-1:123456789012:service-deployment/prod/shop-api/4859226373412278964';
+    document.ecs.serviceDeployments = [
+      {
+        serviceDeploymentArn: document.ecs.services[0].currentServiceDeployment,
+        serviceArn: 'arn:aws:ecs:us-east-1:123456789012:service/prod/shop-api',
+        clusterArn: 'arn:aws:ecs:us-east-1:123456789012:cluster/prod',
+        startedAt: '2026-07-15T12:05:00+00:00',
+        createdAt: 1784117100,
+        finishedAt: '2026-07-15T12:09:00+00:00',
+        targetServiceRevisionArn: revisionArn,
+        status: 'SUCCESSFUL',
+      },
+    ];
+    // Deployed when shop/api:v1 named digest 9; v1 names digest 1 now.
+    document.ecs.serviceRevisions = [
+      {
+        serviceRevisionArn: revisionArn,
+        serviceArn: 'arn:aws:ecs:us-east-1:123456789012:service/prod/shop-api',
+        clusterArn: 'arn:aws:ecs:us-east-1:123456789012:cluster/prod',
+        taskDefinition: 'arn:aws:ecs:us-east-1:123456789012:task-definition/shop-api:4',
+        launchType: 'FARGATE',
+        containerImages: [
+          {
+            containerName: 'app',
+            imageDigest: digest('9'),
+            image: '123456789012.dkr.ecr.us-east-1.amazonaws.com/shop/api:v1',
+          },
+        ],
+        createdAt: '2026-07-15T12:05:00+00:00',
+      },
+    ];
+
+    const plan = planSnapshotCleanup(
+      readSnapshot(document),
+      config(
+        [{ repositories: ['shop/api'], policy: { rules: [untaggedAfterAWeek.rules[0], tagged('v*', 2)] } }],
+        { maxDeletionShare: 1 },
+      ),
+      { now: TAKEN_AT },
+    );
+
+    const [api] = plan.repositories;
+    expect(api?.delete.map((deletion) => deletion.imageDigest)).toEqual([
+      digest('a'),
+      digest('b'),
+      digest('c'),
+      digest('e'),
+      digest('f'),
+    ]);
+    expect(api?.keep.find((kept) => kept.imageDigest === digest('9'))?.reasons).toEqual([
+      {
+        kind: 'in-use-ecs-service',
+        serviceName: 'shop-api',
+        serviceArn: 'arn:aws:ecs:us-east-1:123456789012:service/prod/shop-api',
+        clusterArn: 'arn:aws:ecs:us-east-1:123456789012:cluster/prod',
+        taskDefinitionArn: 'arn:aws:ecs:us-east-1:123456789012:task-definition/shop-api:4',
+        containerName: 'app',
+        serviceRevisionArn: revisionArn,
+        serviceDeploymentArn: document.ecs.services[0].currentServiceDeployment,
+        serviceDeploymentStatus: 'SUCCESSFUL',
+      },
+    ]);
+  });
+
+  it('names the path of a malformed service revision', () => {
+    const document = fixture();
+    document.ecs.serviceRevisions = [
+      { serviceRevisionArn: 'x', containerImages: 'app', createdAt: 'yesterday' },
+    ];
+    document.ecs.serviceDeployments = 'none';
+
+    expect(snapshotIssues(document)).toEqual([
+      expect.stringMatching(/^ecs\.serviceDeployments: /),
+      expect.stringMatching(
+        /^ecs\.serviceRevisions\[0\]\.createdAt: expected an ISO 8601 timestamp or epoch seconds$/,
+      ),
+      expect.stringMatching(/^ecs\.serviceRevisions\[0\]\.containerImages: /),
     ]);
   });
 

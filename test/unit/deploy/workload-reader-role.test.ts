@@ -61,10 +61,12 @@ describe('workloadReaderRoleTemplate', () => {
     const statements = workloadReaderStatements({ ...BASE, batch: false, appRunner: false });
 
     expect(actionsOf(statements)).toEqual([
+      'ecs:DescribeServiceRevisions',
       'ecs:DescribeServices',
       'ecs:DescribeTaskDefinition',
       'ecs:DescribeTasks',
       'ecs:ListClusters',
+      'ecs:ListServiceDeployments',
       'ecs:ListServices',
       'ecs:ListTaskDefinitions',
       'ecs:ListTasks',
@@ -73,6 +75,34 @@ describe('workloadReaderRoleTemplate', () => {
       'lambda:ListFunctions',
       'lambda:ListVersionsByFunction',
     ]);
+  });
+
+  it('scopes the service-revision reads to the services and revisions of the account in each configured region', () => {
+    const statements = workloadReaderStatements({
+      ...BASE,
+      regions: ['us-west-2', 'us-east-1'],
+      batch: false,
+      appRunner: false,
+    });
+    const resourcesOf = (action: string) =>
+      statements.find((statement) => statement.Action.includes(action))?.Resource;
+    const arn = (region: string, resource: string) => ({
+      'Fn::Sub': `arn:\${AWS::Partition}:ecs:${region}:\${AWS::AccountId}:${resource}`,
+    });
+
+    expect(resourcesOf('ecs:ListServiceDeployments')).toEqual(
+      expect.arrayContaining([arn('us-east-1', 'service/*'), arn('us-west-2', 'service/*')]),
+    );
+    // The Service Authorization Reference requires both resource types for DescribeServiceRevisions.
+    expect(resourcesOf('ecs:DescribeServiceRevisions')).toEqual(
+      expect.arrayContaining([
+        arn('us-east-1', 'service/*'),
+        arn('us-west-2', 'service/*'),
+        arn('us-east-1', 'service-revision/*'),
+        arn('us-west-2', 'service-revision/*'),
+      ]),
+    );
+    expect(resourcesOf('ecs:DescribeServiceRevisions')).toHaveLength(4);
   });
 
   it('adds EKS, Batch and App Runner reads only when the config reads them, scoped to the account and configured regions', () => {
