@@ -86,7 +86,33 @@ function metafilePlugin(folder = process.env.ECR_WARDEN_METAFILE_DIR) {
   };
 }
 
-module.exports = () => [configDataPlugin(), lambdaCredentialsPlugin(), metafilePlugin()];
+/**
+ * sdkPackageInfoPlugin: every AWS SDK v3 client imports its own package.json
+ * (`import packageInfo from "../package.json"`, dist-es/runtimeConfig.js) and reads one field of it,
+ * `packageInfo.version`, for the User-Agent header. A default JSON import bundles the whole file, its
+ * scripts, dependencies and all: about 2 KB per client, 10 KB of the cleanup worker. This plugin loads
+ * those files as `{ name, version }`, which is everything the SDK reads of them (the User-Agent it sends
+ * is unchanged). A package.json that is not an `@aws-sdk/client-*` one is loaded as it is.
+ */
+function sdkPackageInfoPlugin() {
+  return {
+    name: 'ecr-warden-sdk-package-info',
+    setup(build) {
+      build.onLoad({ filter: /[\\/]@aws-sdk[\\/]client-[a-z0-9-]+[\\/]package\.json$/ }, async (args) => {
+        const { name, version } = JSON.parse(await readFile(args.path, 'utf8'));
+        return { contents: JSON.stringify({ name, version }), loader: 'json' };
+      });
+    },
+  };
+}
+
+module.exports = () => [
+  configDataPlugin(),
+  lambdaCredentialsPlugin(),
+  sdkPackageInfoPlugin(),
+  metafilePlugin(),
+];
 module.exports.configDataPlugin = configDataPlugin;
 module.exports.lambdaCredentialsPlugin = lambdaCredentialsPlugin;
 module.exports.metafilePlugin = metafilePlugin;
+module.exports.sdkPackageInfoPlugin = sdkPackageInfoPlugin;

@@ -69,6 +69,19 @@ describe('the Lambda bundle plugins', () => {
     expect(code).not.toMatch(/credential-provider-(ini|sso|process|web-identity|imds)/);
   });
 
+  it("bundles an SDK client's package.json as the name and version its User-Agent reads, nothing more", async () => {
+    // The path the clients' own `import packageInfo from "../package.json"` resolves to.
+    const path = join(ROOT, 'node_modules', '@aws-sdk', 'client-ecr', 'package.json');
+    const real = JSON.parse(readFileSync(path, 'utf8'));
+    const code = await bundle({
+      'entry.ts': `import info from ${JSON.stringify(path)};\nconsole.log(JSON.stringify(info));\n`,
+    });
+
+    const printed = spawnSync(process.execPath, ['-e', code], { encoding: 'utf8' }).stdout.trim();
+    expect(JSON.parse(printed)).toEqual({ name: '@aws-sdk/client-ecr', version: real.version });
+    expect(code).not.toContain('"scripts"');
+  });
+
   it("writes the build's esbuild metafile, named by its entry point, to ECR_WARDEN_METAFILE_DIR", async () => {
     const metafileDir = join(dir, 'meta');
     await bundle(
