@@ -1,5 +1,5 @@
 import type { CleanupConfig } from '../config/schema';
-import { listSnapshotImageUses } from '../inuse/snapshot-sources';
+import { listSnapshotImageUses, SNAPSHOT_INSPECTOR_IN_USE_DAYS } from '../inuse/snapshot-sources';
 import { monthlyStorageCost } from '../inventory/storage-cost';
 import { describeViolation, type LifecyclePolicy, parseLifecyclePolicy } from '../lifecycle';
 import { KEEP_REASON_KINDS, type KeepReasonKind } from './cleanup-reasons';
@@ -92,9 +92,15 @@ export function planSnapshotCleanup(
   const matchRule = compileRepositoryRuleMatcher(cleanup.rules);
   const safety = cleanupSafetyOf(cleanup);
   // Everything the snapshot holds counts as in use (its own account's ECS and Lambda, workload
-  // accounts, Kubernetes clusters, external lists), whatever the config's source lists say.
+  // accounts, Kubernetes clusters, Batch, App Runner, external lists, Inspector's coverage), whatever
+  // the config's source lists say. Inspector's window is the config's, else its documented default,
+  // and ends when the plan is evaluated, as a live run's ends at its now.
   const { uses, warnings } = listSnapshotImageUses(snapshot, {
     taskDefinitionRevisions: cleanup.protect.taskDefinitionRevisions,
+    inspector: {
+      inUseDays: cleanup.protect.inspectorInUseDays ?? SNAPSHOT_INSPECTOR_IN_USE_DAYS,
+      now: options.now,
+    },
   });
   const usesByRepository = groupByRepository(uses);
   const repositories: PlannedRepository[] = [];

@@ -27,11 +27,12 @@ import type { Workloads } from './workload-images';
  *   "ecs": { "tasks": [<describe-tasks `tasks[]`>], "services": [<describe-services `services[]`>],
  *            "taskDefinitions": [<describe-task-definition `taskDefinition`>] },
  *   "lambda": { "functions": [<get-function output, one per version or alias>] },
- *   "kubernetes": [...], "workloadAccounts": [...], "external": [...] }
+ *   "kubernetes": [...], "workloadAccounts": [...], "external": [...],
+ *   "batch": {...}, "appRunner": {...}, "inspector": {...} }
  * ```
  *
- * `kubernetes`, `workloadAccounts` and `external` (issue 14) are described in
- * shared/inuse/snapshot-sources.ts.
+ * `kubernetes`, `workloadAccounts`, `external`, `batch`, `appRunner` and `inspector` (issue 14) are
+ * described in shared/inuse/snapshot-sources.ts.
  *
  * Timestamps are ISO 8601 strings (AWS CLI v2) or epoch seconds (v1). Every object accepts fields
  * beyond those read here, since AWS adds fields to its outputs. `ecs` and `lambda` may be empty or absent.
@@ -223,6 +224,7 @@ export const snapshotSchema = z.looseObject({
     region: regionSchema,
     ecs: ecsWorkloadsSchema,
     lambda: lambdaWorkloadsSchema,
+    timestamp,
   }),
 });
 
@@ -268,7 +270,10 @@ export interface Snapshot {
   /** Every region the snapshot holds, `region` first. */
   registries: SnapshotRegistry[];
   workloads: Workloads;
-  /** Kubernetes clusters, workload accounts and external lists (shared/inuse/snapshot-sources.ts). */
+  /**
+   * Kubernetes clusters, workload accounts, external lists, Batch, App Runner and Inspector
+   * (shared/inuse/snapshot-sources.ts).
+   */
   inUse: SnapshotInUse;
 }
 
