@@ -195,18 +195,21 @@ describe('captureSnapshotSources', () => {
     ['readBatchJobDefinitions', { batch: true }, 'batch:111111111111/us-east-1'],
     ['readAppRunnerServices', { appRunner: true }, 'app-runner:111111111111/us-east-1'],
     ['readInspectorCoverage', { inspectorInUseDays: 30 }, 'inspector:111111111111/us-east-1'],
-  ] as const)('fails naming the source when %s is refused, recording nothing', async (reader, protect, source) => {
-    const { fakes } = readers({
-      [reader]: async () => {
-        throw Object.assign(new Error('User is not authorized'), { name: 'AccessDeniedException' });
-      },
-    });
+  ] as const)(
+    'fails naming the source when %s is refused, recording nothing',
+    async (reader, protect, source) => {
+      const { fakes } = readers({
+        [reader]: async () => {
+          throw Object.assign(new Error('User is not authorized'), { name: 'AccessDeniedException' });
+        },
+      });
 
-    const failure = capture(protect, fakes);
+      const failure = capture(protect, fakes);
 
-    await expect(failure).rejects.toBeInstanceOf(SnapshotSourceError);
-    await expect(failure).rejects.toThrow(`in-use source ${source} could not be read: `);
-  });
+      await expect(failure).rejects.toBeInstanceOf(SnapshotSourceError);
+      await expect(failure).rejects.toThrow(`in-use source ${source} could not be read: `);
+    },
+  );
 
   it('fails naming the source when a cluster’s objects are not what kubectl prints, recording nothing', async () => {
     const { fakes } = readers({
