@@ -248,13 +248,16 @@ describe('ecr-warden cleanup plan semantics', () => {
     resourceMetadata: { ecrImage: { tags: [], lastInUseAt, inUseCount: 2 } },
   });
 
-  /** Two images the plan of the shop fixture deletes, and the document to add the sources to. */
+  // What the plan of the shop fixture alone deletes (top-level images), planned once for these tests.
+  let shopDeletions: string[] | undefined;
+
+  /** Images the plan of the shop fixture deletes, and the document to add the sources to. */
   function doomedImages() {
     const config = scratch.write('ecr-warden.yml', SHOP_CONFIG);
-    const before = planJson('--snapshot', SHOP_SNAPSHOT, '--config', config);
-    const doomed = before.repositories[0].delete
-      .filter((deletion: Json) => deletion.role !== 'child')
-      .map((deletion: Json) => deletion.imageDigest as string);
+    const deletions = (shopDeletions ??= planJson('--snapshot', SHOP_SNAPSHOT, '--config', config)
+      .repositories[0].delete.filter((deletion: Json) => deletion.role !== 'child')
+      .map((deletion: Json) => deletion.imageDigest as string));
+    const doomed = [...deletions];
     expect(doomed.length).toBeGreaterThanOrEqual(2);
     return { config, doomed, document: shopSnapshot() };
   }
