@@ -67,16 +67,8 @@ async function readLive(config: EcrWardenConfig, options: CleanupPlanOptions): P
       return index !== undefined && rules[index]?.policy === 'native';
     },
     // Every in-use source cleanup.protect names, as the worker reads them (a source that cannot be read
-    // fails the plan with its name). Batch, App Runner and Inspector have no snapshot field yet: said
-    // on stderr, so that a plan never looks more complete than it is.
-    inUse: {
-      protect: config.cleanup.protect,
-      notCarried: (sources) => {
-        (options.progressStream ?? process.stderr).write(
-          `note: not in this plan (the worker reads them): ${sources.join(', ')}\n`,
-        );
-      },
-    },
+    // fails the plan with its name).
+    inUse: { protect: config.cleanup.protect },
   });
   try {
     return readSnapshot(document);

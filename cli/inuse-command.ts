@@ -2,7 +2,7 @@ import { parseConfig } from '../shared/config/load-config';
 import type { CleanupProtectConfig } from '../shared/config/schema';
 import { serializeExternalImageList } from '../shared/inuse/external-image-list';
 import { type InUseSourceFailure, readInUsePicture } from '../shared/inuse/in-use-picture';
-import { listSnapshotImageUses } from '../shared/inuse/snapshot-sources';
+import { listSnapshotImageUses, SNAPSHOT_INSPECTOR_IN_USE_DAYS } from '../shared/inuse/snapshot-sources';
 import { loadCleanupProtect } from './config-file';
 import { CliError } from './errors';
 import { readJsonFile } from './input';
@@ -52,18 +52,30 @@ export async function runInUseList(options: InUseListOptions, write: (text: stri
   const { account, region, generatedAt, uses } =
     options.snapshot === undefined
       ? await readLivePicture(options, { ...protect, taskDefinitionRevisions: revisions })
-      : await readSnapshotPicture(options.snapshot, options.now, revisions);
+      : await readSnapshotPicture(options.snapshot, options.now, {
+          taskDefinitionRevisions: revisions,
+          // As a snapshot plan takes it: the config's window, else Inspector's own default.
+          inspectorInUseDays: protect.inspectorInUseDays ?? SNAPSHOT_INSPECTOR_IN_USE_DAYS,
+        });
   const source = options.source ?? `ecr-warden:${account}/${region}`;
   write(serializeExternalImageList(uses, { source, generatedAt }));
 }
 
-async function readSnapshotPicture(path: string, now: string | undefined, taskDefinitionRevisions: number) {
+async function readSnapshotPicture(
+  path: string,
+  now: string | undefined,
+  options: { taskDefinitionRevisions: number; inspectorInUseDays: number },
+) {
   const { readSnapshot, SnapshotError, formatSnapshotIssue } = await import('../shared/cleanup/snapshot');
   const document = readJsonFile(path, 'snapshot');
   try {
     const snapshot = readSnapshot(document);
-    const { uses } = listSnapshotImageUses(snapshot, { taskDefinitionRevisions });
     const generatedAt = now === undefined ? snapshot.takenAt : parseNowOption(now);
+    const { uses } = listSnapshotImageUses(snapshot, {
+      taskDefinitionRevisions: options.taskDefinitionRevisions,
+      // The list is as of generatedAt: Inspector's window ends then.
+      inspector: { inUseDays: options.inspectorInUseDays, now: generatedAt },
+    });
     return { account: snapshot.account, region: snapshot.region, generatedAt, uses };
   } catch (error) {
     if (error instanceof SnapshotError) {

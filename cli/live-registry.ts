@@ -44,11 +44,11 @@ export async function readLiveSnapshot(
       registrySettings?: boolean;
       /**
        * Also every other in-use source this `cleanup.protect` names (clusters, workload accounts,
-       * external lists), as the snapshot's `kubernetes`, `workloadAccounts` and `external`; one that
-       * cannot be read fails the snapshot. `notCarried` hears of the sources the format has no field
-       * for (Batch, App Runner, Inspector).
+       * external lists, Batch, App Runner, Inspector), as the snapshot's `kubernetes`,
+       * `workloadAccounts`, `external`, `batch`, `appRunner` and `inspector`; one that cannot be read
+       * fails the snapshot.
        */
-      inUse?: { protect: CleanupProtectConfig; notCarried: (sources: string[]) => void };
+      inUse?: { protect: CleanupProtectConfig };
     },
 ): Promise<SnapshotJson> {
   const config = liveClientConfig(options.region);
@@ -131,15 +131,13 @@ function otherInUseSources(
       ...clients,
     });
     try {
-      const captured = await captureSnapshotSources({
+      return await captureSnapshotSources({
         protect,
         local,
         readers,
         converters: createInUseConverters({ taskDefinitionRevisions }),
         now: Date.now,
       });
-      if (captured.notCarried.length > 0) inUse.notCarried(captured.notCarried);
-      return captured;
     } catch (error) {
       if (error instanceof SnapshotSourceError) {
         throw new CliError(

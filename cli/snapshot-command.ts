@@ -27,27 +27,17 @@ export const SNAPSHOT_TASK_DEFINITION_REVISIONS = 10;
  * kubectl's v1 List (`kubernetes`), each workload account × region's ECS, Lambda and clusters through
  * the workload role (`workloadAccounts`), each external list's content (`external`). A source that
  * cannot be read fails the command and writes no file: a snapshot must never silently lack a source,
- * or its plan would delete what that source runs. Batch, App Runner and Inspector have no snapshot
- * field: the summary says that they are not recorded.
+ * or its plan would delete what that source runs. Batch, App Runner and Inspector, when the config
+ * reads them, as `batch`, `appRunner` (here and in each workload account) and `inspector`.
  */
 export async function runSnapshot(options: SnapshotOptions, write: (text: string) => void): Promise<void> {
   const { config, ...live } = options;
-  let notCarried: string[] = [];
   const snapshot = await readLiveSnapshot({
     ...live,
     taskDefinitionRevisions: SNAPSHOT_TASK_DEFINITION_REVISIONS,
     now: Date.now(),
     registrySettings: true,
-    ...(config === undefined
-      ? {}
-      : {
-          inUse: {
-            protect: loadCleanupProtect(config),
-            notCarried: (sources: string[]) => {
-              notCarried = sources;
-            },
-          },
-        }),
+    ...(config === undefined ? {} : { inUse: { protect: loadCleanupProtect(config) } }),
   });
   const text = `${JSON.stringify(snapshot, null, 2)}\n`;
   try {
@@ -67,15 +57,33 @@ export async function runSnapshot(options: SnapshotOptions, write: (text: string
   const inUse =
     clusters === undefined
       ? ''
-      : `, ${clusters} Kubernetes clusters, ${accounts} workload account regions, ${lists} external lists`;
-  const missing =
-    notCarried.length === 0
-      ? ''
-      : `; not recorded (the snapshot format has no field for them): ${notCarried.join(', ')}`;
+      : `, ${clusters} Kubernetes clusters, ${accounts} workload account regions, ${lists} external lists` +
+        optionalSourceCounts(snapshot);
   write(
     `wrote ${options.output}: account ${String(snapshot.account)}, ${String(snapshot.region)}, ` +
       `${repositories.length} repositories, ${images} images, ${ecs.services.length} ECS services, ` +
       `${ecs.tasks.length} tasks, ${lambda.functions.length} Lambda versions and aliases${inUse}` +
-      `${others.length === 0 ? '' : `; replication destinations ${others.join(', ')}`}${missing}\n`,
+      `${others.length === 0 ? '' : `; replication destinations ${others.join(', ')}`}\n`,
   );
+}
+
+/**
+ * Batch job definitions and App Runner services (this account's and the workload accounts'), and the
+ * images Inspector covers: only for the sources the snapshot recorded.
+ */
+function optionalSourceCounts(snapshot: Record<string, unknown>): string {
+  type Place = { batch?: { jobDefinitions: unknown[] }; appRunner?: { services: unknown[] } };
+  const places = [snapshot as Place, ...((snapshot.workloadAccounts as Place[] | undefined) ?? [])];
+  const count = (items: (unknown[] | undefined)[]) =>
+    items.every((item) => item === undefined)
+      ? undefined
+      : items.reduce((sum, item) => sum + (item?.length ?? 0), 0);
+  const definitions = count(places.map((place) => place.batch?.jobDefinitions));
+  const services = count(places.map((place) => place.appRunner?.services));
+  const covered = (snapshot.inspector as { coveredResources: unknown[] } | undefined)?.coveredResources;
+  return [
+    definitions === undefined ? '' : `, ${definitions} Batch job definitions`,
+    services === undefined ? '' : `, ${services} App Runner services`,
+    covered === undefined ? '' : `, ${covered.length} images Inspector covers`,
+  ].join('');
 }

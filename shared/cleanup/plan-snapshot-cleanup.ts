@@ -1,20 +1,18 @@
 import type { CleanupConfig } from '../config/schema';
-import { listSnapshotImageUses } from '../inuse/snapshot-sources';
+import { listSnapshotImageUses, SNAPSHOT_INSPECTOR_IN_USE_DAYS } from '../inuse/snapshot-sources';
 import { monthlyStorageCost } from '../inventory/storage-cost';
-import { describeViolation, type LifecyclePolicy, parseLifecyclePolicy } from '../lifecycle';
 import { KEEP_REASON_KINDS, type KeepReasonKind } from './cleanup-reasons';
 import { locateRepository, type RepositoryLocation } from './image-reference';
 import {
-  type CleanupSafety,
   type CleanupTotals,
   planRepositoryCleanup,
   type RepositoryCleanupPlan,
   type RepositoryCleanupSummary,
   topKeepReasonsOf,
 } from './plan-repository-cleanup';
+import { cleanupSafetyOf, type PolicySource, resolveRepositoryPolicy } from './repository-policy';
 import { compileRepositoryRuleMatcher } from './select-repositories';
 import type { Snapshot } from './snapshot';
-import { SnapshotError } from './snapshot';
 import { type ImageUse, resolveImagesInUse } from './workload-images';
 
 /**
@@ -23,7 +21,7 @@ import { type ImageUse, resolveImagesInUse } from './workload-images';
  * `cleanup` safety settings. `dryRun` plays no part: a plan never deletes.
  */
 
-export type PolicySource = 'config' | 'native' | 'none';
+export type { PolicySource } from './repository-policy';
 
 export interface PlannedRepository extends RepositoryCleanupPlan {
   /** Which `cleanup.rules[]` entry covers the repository, and where its policy came from. */
@@ -52,38 +50,6 @@ export interface SnapshotCleanupPlan {
   summary: SnapshotCleanupSummary;
 }
 
-/** The `cleanup` settings that every repository's plan applies. */
-export function cleanupSafetyOf(cleanup: CleanupConfig): CleanupSafety {
-  return {
-    protectTags: cleanup.protect.tags,
-    keepAtLeast: cleanup.keepAtLeast,
-    maxDeletionsPerRepository: cleanup.maxDeletionsPerRepository,
-    maxDeletionShare: cleanup.maxDeletionShare,
-  };
-}
-
-/**
- * The policy a repository is cleaned with: the rule's own document, or for `native` the repository's
- * lifecycle policy text, validated with ECR's rules only (ECR accepted it, so ecr-warden's extension
- * does not apply). Throws a SnapshotError naming the text when it does not parse.
- */
-export function resolveRepositoryPolicy(
-  rulePolicy: 'native' | LifecyclePolicy,
-  lifecyclePolicyText: string | undefined,
-  where: string,
-): { source: PolicySource; policy: LifecyclePolicy | undefined } {
-  if (rulePolicy !== 'native') return { source: 'config', policy: rulePolicy };
-  if (lifecyclePolicyText === undefined) return { source: 'none', policy: undefined };
-  const parsed = parseLifecyclePolicy(lifecyclePolicyText);
-  if (parsed.ok) return { source: 'native', policy: parsed.policy };
-  throw new SnapshotError([
-    {
-      path: `${where}.lifecyclePolicyText`,
-      message: `not a valid lifecycle policy: ${parsed.violations.map(describeViolation).join('; ')}`,
-    },
-  ]);
-}
-
 export function planSnapshotCleanup(
   snapshot: Snapshot,
   cleanup: CleanupConfig,
@@ -92,9 +58,15 @@ export function planSnapshotCleanup(
   const matchRule = compileRepositoryRuleMatcher(cleanup.rules);
   const safety = cleanupSafetyOf(cleanup);
   // Everything the snapshot holds counts as in use (its own account's ECS and Lambda, workload
-  // accounts, Kubernetes clusters, external lists), whatever the config's source lists say.
+  // accounts, Kubernetes clusters, Batch, App Runner, external lists, Inspector's coverage), whatever
+  // the config's source lists say. Inspector's window is the config's, else its documented default,
+  // and ends when the plan is evaluated, as a live run's ends at its now.
   const { uses, warnings } = listSnapshotImageUses(snapshot, {
     taskDefinitionRevisions: cleanup.protect.taskDefinitionRevisions,
+    inspector: {
+      inUseDays: cleanup.protect.inspectorInUseDays ?? SNAPSHOT_INSPECTOR_IN_USE_DAYS,
+      now: options.now,
+    },
   });
   const usesByRepository = groupByRepository(uses);
   const repositories: PlannedRepository[] = [];

@@ -1,5 +1,4 @@
 import { formatIssuePath } from '../config/config-error';
-import { EcrWardenError } from '../errors';
 import { inUseSnapshotFields, readSnapshotInUse, type SnapshotInUse } from '../inuse/snapshot-sources';
 import {
   IMAGE_STATUSES,
@@ -10,7 +9,12 @@ import {
 } from '../inventory/image-details';
 import { indexChildren, isIndexMediaType, ManifestError } from '../inventory/manifests';
 import * as z from '../zod';
+import { SnapshotError, type SnapshotIssue } from './snapshot-error';
 import type { Workloads } from './workload-images';
+
+// Where they were declared first; in their own module so that code that only throws them (the
+// cleanup worker's policy resolution) does not bundle the snapshot's schemas.
+export { formatSnapshotIssue, SnapshotError, type SnapshotIssue } from './snapshot-error';
 
 /**
  * A snapshot: what ecr-warden needs to plan a cleanup of a registry, taken at one moment and written
@@ -30,11 +34,12 @@ import type { Workloads } from './workload-images';
  *            "serviceRevisions": [<describe-service-revisions `serviceRevisions[]`>],
  *            "serviceRevisionFailures": [<describe-service-revisions `failures[]`>] },
  *   "lambda": { "functions": [<get-function output, one per version or alias>] },
- *   "kubernetes": [...], "workloadAccounts": [...], "external": [...] }
+ *   "kubernetes": [...], "workloadAccounts": [...], "external": [...],
+ *   "batch": {...}, "appRunner": {...}, "inspector": {...} }
  * ```
  *
- * `kubernetes`, `workloadAccounts` and `external` (issue 14) are described in
- * shared/inuse/snapshot-sources.ts.
+ * `kubernetes`, `workloadAccounts`, `external`, `batch`, `appRunner` and `inspector` (issue 14) are
+ * described in shared/inuse/snapshot-sources.ts.
  *
  * Timestamps are ISO 8601 strings (AWS CLI v2) or epoch seconds (v1). Every object accepts fields
  * beyond those read here, since AWS adds fields to its outputs. `ecs` and `lambda` may be empty or absent.
@@ -264,6 +269,7 @@ export const snapshotSchema = z.looseObject({
     region: regionSchema,
     ecs: ecsWorkloadsSchema,
     lambda: lambdaWorkloadsSchema,
+    timestamp,
   }),
 });
 
@@ -309,27 +315,11 @@ export interface Snapshot {
   /** Every region the snapshot holds, `region` first. */
   registries: SnapshotRegistry[];
   workloads: Workloads;
-  /** Kubernetes clusters, workload accounts and external lists (shared/inuse/snapshot-sources.ts). */
+  /**
+   * Kubernetes clusters, workload accounts, external lists, Batch, App Runner and Inspector
+   * (shared/inuse/snapshot-sources.ts).
+   */
   inUse: SnapshotInUse;
-}
-
-export interface SnapshotIssue {
-  /** `repositories[0].images[3].imagePushedAt`; `''` for the document itself. */
-  path: string;
-  message: string;
-}
-
-/** The document is not a usable snapshot. Carries every issue found, each with its path. */
-export class SnapshotError extends EcrWardenError {
-  override name = 'SnapshotError';
-
-  constructor(readonly issues: readonly SnapshotIssue[]) {
-    super(`not a valid snapshot: ${issues.map(formatSnapshotIssue).join('; ')}`);
-  }
-}
-
-export function formatSnapshotIssue(issue: SnapshotIssue): string {
-  return issue.path === '' ? issue.message : `${issue.path}: ${issue.message}`;
 }
 
 /**

@@ -76,6 +76,10 @@ export interface OtherInUseSnapshotFields {
   kubernetes: unknown[];
   workloadAccounts: unknown[];
   external: unknown[];
+  /** Each present only when the config reads that source. */
+  batch?: unknown;
+  appRunner?: unknown;
+  inspector?: unknown;
 }
 
 /** A snapshot document as JSON values (Dates as ISO 8601 strings): what `ecr-warden snapshot` writes. */
@@ -109,8 +113,8 @@ export async function takeSnapshot(
     workloads: WorkloadSource;
     otherRegion?: (region: string) => RegionPorts;
     /**
-     * The other in-use sources the config names, as the snapshot's `kubernetes`, `workloadAccounts`
-     * and `external` fields (shared/inuse/capture-snapshot-sources.ts); they throw when one cannot be
+     * The other in-use sources the config names, as the snapshot's `kubernetes`, `workloadAccounts`,
+     * `external`, `batch`, `appRunner` and `inspector` fields (shared/inuse/capture-snapshot-sources.ts); they throw when one cannot be
      * read, so that a snapshot never silently lacks one. Without it the fields are left out.
      */
     otherInUseSources?: (local: { account: string; region: string }) => Promise<OtherInUseSnapshotFields>;
@@ -168,6 +172,10 @@ export async function takeSnapshot(
             kubernetes: others.kubernetes,
             workloadAccounts: others.workloadAccounts,
             external: others.external,
+            // JSON.stringify leaves out the undefined ones: the sources the config does not read.
+            batch: others.batch,
+            appRunner: others.appRunner,
+            inspector: others.inspector,
           }),
     }),
   ) as SnapshotJson;

@@ -7,18 +7,19 @@ import { composeInUseSources } from './in-use-sources';
 
 /**
  * What `ecr-warden snapshot` writes beside its own account's `ecs` and `lambda`: the snapshot's
- * `kubernetes`, `workloadAccounts` and `external` fields (shared/inuse/snapshot-sources.ts, the
- * contract), read from the live sources `cleanup.protect` names, through the same composition the
+ * `kubernetes`, `workloadAccounts`, `external`, `batch`, `appRunner` and `inspector` fields
+ * (shared/inuse/snapshot-sources.ts, the contract), read from the live sources `cleanup.protect` names, through the same composition the
  * cleanup worker reads (composeInUseSources), so that a snapshot holds what a live run would read.
  *
  * The composition's converters are replaced by recording ones: a snapshot keeps each source's input
- * as it came (kubectl's v1 List, the SDK's ECS and Lambda shapes, the external list's JSON), not the
- * uses made of it, since the plan reads them again. The real converters still check what they are
- * handed (a malformed cluster object, an external list that is not the format or is older than its
- * maxAgeHours), so that a snapshot never records a source a live run would refuse.
+ * as it came (kubectl's v1 List, the SDK's ECS, Lambda, Batch, App Runner and Inspector shapes, the
+ * external list's JSON), not the uses made of it, since the plan reads them again. The real converters
+ * still check what they are handed (a malformed cluster object, an external list that is not the format
+ * or is older than its maxAgeHours), so that a snapshot never records a source a live run would refuse.
  *
- * Batch, App Runner and Inspector have no snapshot field: those sources are not read, and are named
- * in `notCarried` for the caller to say so.
+ * Batch, App Runner and Inspector are recorded only where the config reads them (`batch`, `appRunner`,
+ * `inspectorInUseDays`): absent, a reader cannot mistake "not read" for "none there". Inspector's
+ * coverage is recorded whole; the plan applies its own window to it (lastInUseAt against the plan's time).
  */
 
 export interface KubernetesSnapshotEntry {
@@ -26,7 +27,13 @@ export interface KubernetesSnapshotEntry {
   objects: unknown;
 }
 
-export interface WorkloadAccountSnapshotEntry {
+/** Batch and App Runner of one place, each present when the config reads it there. */
+export interface PlaceSnapshotSources {
+  batch?: { jobDefinitions: unknown[] };
+  appRunner?: { services: unknown[] };
+}
+
+export interface WorkloadAccountSnapshotEntry extends PlaceSnapshotSources {
   account: string;
   region: string;
   ecs: Workloads['ecs'];
@@ -34,12 +41,12 @@ export interface WorkloadAccountSnapshotEntry {
   kubernetes: KubernetesSnapshotEntry[];
 }
 
-export interface CapturedSnapshotSources {
+export interface CapturedSnapshotSources extends PlaceSnapshotSources {
   kubernetes: KubernetesSnapshotEntry[];
   workloadAccounts: WorkloadAccountSnapshotEntry[];
   external: unknown[];
-  /** Sources the config names that the snapshot format has no field for (batch, App Runner, Inspector). */
-  notCarried: string[];
+  /** With `inspectorInUseDays`: ListCoverage's `coveredResources[]` of the registry's account and region. */
+  inspector?: { coveredResources: unknown[] };
 }
 
 /** One or more sources could not be read: a snapshot without them would let a plan delete what they run. */
@@ -53,8 +60,6 @@ export class SnapshotSourceError extends EcrWardenError {
   }
 }
 
-const NOT_IN_SNAPSHOT = /^(batch|app-runner|inspector):/;
-
 export async function captureSnapshotSources(settings: {
   protect: CleanupProtectConfig;
   local: Place;
@@ -66,6 +71,12 @@ export async function captureSnapshotSources(settings: {
 }): Promise<CapturedSnapshotSources> {
   const { protect, converters } = settings;
   const kubernetes: KubernetesSnapshotEntry[] = [];
+  // The fields of the sources the config reads in every place, filled as each read ends.
+  const placeFields = (): PlaceSnapshotSources => ({
+    ...(protect.batch ? { batch: { jobDefinitions: [] } } : {}),
+    ...(protect.appRunner ? { appRunner: { services: [] } } : {}),
+  });
+  const local = placeFields();
   // Seeded in the config's order, so that the file's order does not depend on which read ends first.
   const accounts = new Map<string, WorkloadAccountSnapshotEntry>();
   for (const entry of protect.workloadAccounts) {
@@ -76,9 +87,11 @@ export async function captureSnapshotSources(settings: {
         ecs: { tasks: [], services: [], taskDefinitions: [] },
         lambda: { functions: [] },
         kubernetes: [],
+        ...placeFields(),
       });
     }
   }
+  let inspector: CapturedSnapshotSources['inspector'];
   const external = new Map<string, unknown>();
   const accountOf = (where: Place) => {
     const entry = accounts.get(`${where.account}/${where.region}`);
@@ -109,6 +122,22 @@ export async function captureSnapshotSources(settings: {
       (where === undefined ? kubernetes : accountOf(where).kubernetes).push({ cluster, objects: list });
       return checked;
     },
+    // One read per place: the whole answer of that place's reader.
+    async batchImageUses(jobDefinitions, where) {
+      const checked = await converters.batchImageUses(jobDefinitions, where);
+      (where === undefined ? local : accountOf(where)).batch = { jobDefinitions };
+      return checked;
+    },
+    async appRunnerImageUses(services, where) {
+      const checked = await converters.appRunnerImageUses(services, where);
+      (where === undefined ? local : accountOf(where)).appRunner = { services };
+      return checked;
+    },
+    async inspectorImageUses(coveredResources, options) {
+      const checked = await converters.inspectorImageUses(coveredResources, options);
+      inspector = { coveredResources };
+      return checked;
+    },
     async parseExternalImageList(text, options) {
       const checked = await converters.parseExternalImageList(text, options);
       // The converter has parsed it already: this cannot throw.
@@ -126,8 +155,7 @@ export async function captureSnapshotSources(settings: {
     converters: recording,
     now: settings.now,
   });
-  const read = sources.filter((source) => !NOT_IN_SNAPSHOT.test(source.name));
-  const picture = await readInUsePicture(read, { concurrency: settings.concurrency ?? 2 });
+  const picture = await readInUsePicture(sources, { concurrency: settings.concurrency ?? 2 });
   if (picture.failures.length > 0) throw new SnapshotSourceError(picture.failures);
 
   const byCluster = (a: KubernetesSnapshotEntry, b: KubernetesSnapshotEntry) =>
@@ -140,6 +168,7 @@ export async function captureSnapshotSources(settings: {
     external: protect.external.flatMap((list) =>
       external.has(list.source) ? [external.get(list.source)] : [],
     ),
-    notCarried: sources.filter((source) => NOT_IN_SNAPSHOT.test(source.name)).map((source) => source.name),
+    ...local,
+    ...(inspector === undefined ? {} : { inspector }),
   };
 }

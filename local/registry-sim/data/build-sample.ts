@@ -19,6 +19,7 @@ import {
   legacyCosignSignature,
   sbomReferrer,
 } from './manifests';
+import { addSampleEksCluster } from './sample-eks';
 import { DEFAULT_SAMPLE_PATH, formatSampleDocument, type SampleIndex, snapshotWorld } from './sample-format';
 
 export const SAMPLE_AS_OF = '2026-11-01T00:00:00.000Z';
@@ -939,6 +940,9 @@ export function buildSample() {
   ] as const) {
     sim.image(repositoryName, { imageDigest: digest }).lastPulledAt = Date.parse(daysAgo(days, 3));
   }
+
+  // EKS: the cluster that runs some of the images above (sample-eks.ts).
+  addSampleEksCluster(sim, planted, { registry: URI, region: EAST, createdAt: daysAgo(300) });
 
   sim.clock.set(SAMPLE_AS_OF);
   return snapshotWorld(

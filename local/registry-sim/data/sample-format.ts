@@ -215,6 +215,50 @@ const lambdaSchema = z.object({
   ),
 });
 
+// EKS clusters with their access entries and the Kubernetes objects their API holds; a local
+// Kubernetes API stand-in serves them (local/kubernetes-api/simulated-clusters.ts).
+// https://docs.aws.amazon.com/eks/latest/userguide/access-entries.html
+const eksSchema = z.object({
+  accountId: z.string(),
+  region: z.string(),
+  clusters: z.array(
+    z.object({
+      name: z.string(),
+      createdAt: time,
+      version: z.optional(z.string()),
+      authenticationMode: z.optional(z.enum(['API', 'API_AND_CONFIG_MAP', 'CONFIG_MAP'])),
+      accessEntries: z._default(
+        z.array(
+          z.object({
+            principalArn: z.string(),
+            createdAt: time,
+            accessPolicies: z.array(
+              z.object({
+                policyArn: z.string(),
+                accessScope: z.object({
+                  type: z.enum(['cluster', 'namespace']),
+                  namespaces: z.optional(z.array(z.string())),
+                }),
+              }),
+            ),
+          }),
+        ),
+        [],
+      ),
+      /** As the Kubernetes API returns them (each with its kind), in namespace/name order. */
+      objects: z._default(
+        z.array(
+          z.looseObject({
+            kind: z.string(),
+            metadata: z.looseObject({ name: z.string(), namespace: z.optional(z.string()) }),
+          }),
+        ),
+        [],
+      ),
+    }),
+  ),
+});
+
 const plantedSchema = z.object({
   description: z.string(),
   region: z.string(),
@@ -234,6 +278,7 @@ export const sampleDocumentSchema = z.object({
   registries: z.array(registrySchema),
   ecs: z._default(z.array(ecsSchema), []),
   lambda: z._default(z.array(lambdaSchema), []),
+  eks: z._default(z.array(eksSchema), []),
 });
 
 export type SampleDocument = z.input<typeof sampleDocumentSchema>;
@@ -470,6 +515,32 @@ export function loadSampleDocument(
       });
     }
   }
+  for (const entry of sample.eks) {
+    const eks = world.eks(entry.accountId, entry.region);
+    for (const c of entry.clusters) {
+      // No endpoint yet: whoever serves the objects (a Kubernetes API stand-in) sets it.
+      eks.addCluster({
+        name: c.name,
+        createdAt: at(c.createdAt),
+        objects: c.objects,
+        ...(c.version === undefined ? {} : { version: c.version }),
+        ...(c.authenticationMode === undefined ? {} : { authenticationMode: c.authenticationMode }),
+      });
+      for (const accessEntry of c.accessEntries) {
+        const created = at(accessEntry.createdAt);
+        eks.createAccessEntry(c.name, { principalArn: accessEntry.principalArn }, created);
+        for (const policy of accessEntry.accessPolicies) {
+          eks.associateAccessPolicy(
+            c.name,
+            accessEntry.principalArn,
+            policy.policyArn,
+            policy.accessScope,
+            created,
+          );
+        }
+      }
+    }
+  }
   return deepCopy(sample.planted);
 }
 
@@ -624,6 +695,28 @@ export function snapshotWorld(world: World, description: string, planted: Sample
           lastModified: rel(v.lastModified),
         })),
         aliases: [...fn.aliases.values()].map((a) => ({ ...a })),
+      })),
+    })),
+    eks: world.eksStates().map((eks) => ({
+      accountId: eks.accountId,
+      region: eks.region,
+      clusters: eks.clusters().map((cluster) => ({
+        name: cluster.name,
+        createdAt: rel(cluster.createdAt),
+        version: cluster.version,
+        authenticationMode: cluster.authenticationMode,
+        accessEntries: [...cluster.accessEntries.values()].map((entry) => ({
+          principalArn: entry.principalArn,
+          createdAt: rel(entry.createdAt),
+          accessPolicies: [...entry.policies.values()].map((policy) => ({
+            policyArn: policy.policyArn,
+            accessScope:
+              policy.accessScope.type === 'cluster'
+                ? { type: 'cluster' as const }
+                : { type: 'namespace' as const, namespaces: [...policy.accessScope.namespaces] },
+          })),
+        })),
+        objects: cluster.objects.map((object) => deepCopy(object)),
       })),
     })),
   });

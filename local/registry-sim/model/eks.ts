@@ -1,3 +1,4 @@
+import { deepCopy } from './deep-copy';
 import type { RandomSource } from './seeded-random';
 import { serviceError } from './simulated-error';
 
@@ -44,6 +45,19 @@ export interface EksCluster {
   securityGroupIds: string[];
   createdAt: number;
   accessEntries: Map<string, EksAccessEntry>;
+  /**
+   * The Kubernetes objects its API holds (pods and workloads, as the API server returns them), for a
+   * Kubernetes API stand-in started for the cluster to serve (local/kubernetes-api/simulated-clusters.ts).
+   */
+  objects: KubernetesObject[];
+}
+
+/** A Kubernetes object as the API server returns it (the shape of local/kubernetes-api's SeedObject). */
+export interface KubernetesObject {
+  apiVersion?: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; [field: string]: unknown };
+  [field: string]: unknown;
 }
 
 export interface AddEksClusterInput {
@@ -58,6 +72,7 @@ export interface AddEksClusterInput {
   subnetIds?: string[];
   securityGroupIds?: string[];
   createdAt: number;
+  objects?: readonly KubernetesObject[];
 }
 
 // The AWS managed access policies. https://docs.aws.amazon.com/eks/latest/userguide/access-policy-permissions.html
@@ -97,9 +112,15 @@ export class EksState {
       securityGroupIds: [...(input.securityGroupIds ?? [])],
       createdAt: input.createdAt,
       accessEntries: new Map(),
+      objects: (input.objects ?? []).map((object) => deepCopy(object)),
     };
     this.clusterMap.set(cluster.name, cluster);
     return cluster;
+  }
+
+  /** The clusters in name order. */
+  clusters(): EksCluster[] {
+    return this.clusterNames().map((name) => this.cluster(name));
   }
 
   /** Cluster names in name order (ListClusters documents no order; one fixed order keeps paging stable). */

@@ -123,6 +123,14 @@ export class World {
     return [...this.lambdaMap.values()];
   }
 
+  /** Every account and region's EKS that has clusters, in account/region order. */
+  eksStates(): EksState[] {
+    return [...this.eksMap.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, state]) => state)
+      .filter((state) => state.clusterNames().length > 0);
+  }
+
   eks(accountId: string, region: string): EksState {
     const key = `${accountId}/${region}`;
     let state = this.eksMap.get(key);

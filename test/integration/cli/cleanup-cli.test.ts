@@ -221,6 +221,132 @@ describe('ecr-warden cleanup plan semantics', () => {
     expect(after.repositories[0].delete.map((deletion: Json) => deletion.imageDigest)).not.toContain(doomed);
   });
 
+  // Batch, App Runner and Inspector in a snapshot: read with the live worker's converters.
+  const SHOP = '123456789012.dkr.ecr.us-east-1.amazonaws.com/shop/api';
+  const batchDefinition = (image: string) => ({
+    jobDefinitionName: 'nightly-export',
+    jobDefinitionArn: 'arn:aws:batch:us-east-1:123456789012:job-definition/nightly-export:3',
+    revision: 3,
+    status: 'ACTIVE',
+    type: 'container',
+    containerProperties: { image },
+  });
+  // `aws apprunner describe-service` output, whole.
+  const appRunnerOutput = (image: string) => ({
+    Service: {
+      ServiceName: 'storefront',
+      ServiceArn:
+        'arn:aws:apprunner:us-east-1:222222222222:service/storefront/8fe1e10304f84fd2b0df550fe98a71fa',
+      Status: 'RUNNING',
+      SourceConfiguration: { ImageRepository: { ImageIdentifier: image, ImageRepositoryType: 'ECR' } },
+    },
+  });
+  const coveredImage = (digest: string, lastInUseAt: string) => ({
+    resourceType: 'AWS_ECR_CONTAINER_IMAGE',
+    resourceId: `arn:aws:ecr:us-east-1:123456789012:repository/shop/api/${digest}`,
+    accountId: '123456789012',
+    resourceMetadata: { ecrImage: { tags: [], lastInUseAt, inUseCount: 2 } },
+  });
+
+  // What the plan of the shop fixture alone deletes (top-level images), planned once for these tests.
+  let shopDeletions: string[] | undefined;
+
+  /** Images the plan of the shop fixture deletes, and the document to add the sources to. */
+  function doomedImages() {
+    const config = scratch.write('ecr-warden.yml', SHOP_CONFIG);
+    if (shopDeletions === undefined) {
+      shopDeletions = planJson('--snapshot', SHOP_SNAPSHOT, '--config', config)
+        .repositories[0].delete.filter((deletion: Json) => deletion.role !== 'child')
+        .map((deletion: Json) => deletion.imageDigest as string);
+    }
+    const doomed = [...(shopDeletions ?? [])];
+    expect(doomed.length).toBeGreaterThanOrEqual(2);
+    return { config, doomed, document: shopSnapshot() };
+  }
+
+  function keptBy(config: string, document: Json, digest: string) {
+    const after = planJson('--snapshot', scratch.write('snapshot.json', document), '--config', config);
+    expect(after.repositories[0].delete.map((deletion: Json) => deletion.imageDigest)).not.toContain(digest);
+    return after.repositories[0].keep.find((image: Json) => image.imageDigest === digest).reasons;
+  }
+
+  it('keeps what an ACTIVE Batch job definition of the snapshot names, and not what an INACTIVE one does', () => {
+    const { config, doomed, document } = doomedImages();
+    const [used, deregistered] = doomed as [string, string];
+    document.batch = {
+      jobDefinitions: [
+        batchDefinition(`${SHOP}@${used}`),
+        { ...batchDefinition(`${SHOP}@${deregistered}`), revision: 2, status: 'INACTIVE' },
+      ],
+    };
+
+    expect(keptBy(config, document, used)).toEqual([
+      {
+        kind: 'in-use-batch',
+        jobDefinitionArn: 'arn:aws:batch:us-east-1:123456789012:job-definition/nightly-export:3',
+        jobDefinitionName: 'nightly-export',
+        revision: 3,
+      },
+    ]);
+    const after = planJson('--snapshot', scratch.path('snapshot.json'), '--config', config);
+    expect(after.repositories[0].delete.map((deletion: Json) => deletion.imageDigest)).toContain(
+      deregistered,
+    );
+  });
+
+  it('keeps what a workload account’s App Runner service of the snapshot deploys, with its account and region', () => {
+    const { config, doomed, document } = doomedImages();
+    const [used] = doomed as [string];
+    document.workloadAccounts = [
+      {
+        account: '222222222222',
+        region: 'us-east-1',
+        appRunner: { services: [appRunnerOutput(`${SHOP}@${used}`)] },
+      },
+    ];
+
+    expect(keptBy(config, document, used)).toEqual([
+      {
+        kind: 'in-use-app-runner',
+        serviceName: 'storefront',
+        serviceArn:
+          'arn:aws:apprunner:us-east-1:222222222222:service/storefront/8fe1e10304f84fd2b0df550fe98a71fa',
+        account: '222222222222',
+        region: 'us-east-1',
+      },
+    ]);
+  });
+
+  it('keeps what Inspector saw in use within inspectorInUseDays of the plan’s time (14 days without it)', () => {
+    const { config, doomed, document } = doomedImages();
+    const [recent, older] = doomed as [string, string];
+    const takenAt = Date.parse(document.takenAt);
+    const daysBefore = (days: number) => new Date(takenAt - days * 86_400_000).toISOString();
+    document.inspector = {
+      coveredResources: [coveredImage(recent, daysBefore(10)), coveredImage(older, daysBefore(20))],
+    };
+    const deleted = (plan: Json) => plan.repositories[0].delete.map((deletion: Json) => deletion.imageDigest);
+
+    // The default window, 14 days: 10 days ago counts, 20 days ago does not.
+    expect(keptBy(config, document, recent)).toEqual([
+      { kind: 'in-use-inspector', lastInUseAt: daysBefore(10), inUseCount: 2 },
+    ]);
+    const snapshot = scratch.path('snapshot.json');
+    expect(deleted(planJson('--snapshot', snapshot, '--config', config))).toContain(older);
+    // The config's window, 30 days: both count.
+    const wide = scratch.write(
+      'wide.yml',
+      SHOP_CONFIG.replace(
+        '  maxDeletionShare: 1\n',
+        '  maxDeletionShare: 1\n  protect:\n    inspectorInUseDays: 30\n',
+      ),
+    );
+    expect(deleted(planJson('--snapshot', snapshot, '--config', wide))).not.toContain(older);
+    // Evaluated later (--now), the window ends later: 10 days before takenAt is 25 days before then.
+    const later = new Date(takenAt + 15 * 86_400_000).toISOString();
+    expect(deleted(planJson('--snapshot', snapshot, '--config', config, '--now', later))).toContain(recent);
+  });
+
   it('gives the same plan whatever dryRun says: a plan never deletes', () => {
     const dry = scratch.write('dry.yml', SHOP_CONFIG);
     const wet = scratch.write('wet.yml', SHOP_CONFIG.replace('dryRun: true', 'dryRun: false'));
@@ -274,6 +400,50 @@ describe('ecr-warden cleanup plan input errors: exit 2, one `ecr-warden:` line, 
     expectOneLineError(
       plan('--snapshot', snapshot, '--config', config),
       /snapshot file .* is not a valid snapshot: kubernetes\[0\]\.objects\.items\[5\]\.spec: is required$/m,
+    );
+  });
+
+  it.each([
+    {
+      part: 'a Batch job definition whose revision is not a number',
+      edit: (document: Json) => {
+        document.batch = { jobDefinitions: [{ jobDefinitionName: 'x', revision: 'three' }] };
+      },
+      error: /is not a valid snapshot: batch\.jobDefinitions\[0\]\.revision: must be a whole number$/m,
+    },
+    {
+      part: 'a workload account’s App Runner services that are not a list',
+      edit: (document: Json) => {
+        document.workloadAccounts = [
+          { account: '222222222222', region: 'us-east-1', appRunner: { services: { ServiceName: 'x' } } },
+        ];
+      },
+      error:
+        /is not a valid snapshot: workloadAccounts\[0\]\.appRunner\.services: expected a list of services \(describe-service Service\)$/m,
+    },
+    {
+      part: 'an Inspector lastInUseAt that is no timestamp',
+      edit: (document: Json) => {
+        document.inspector = {
+          coveredResources: [
+            {
+              resourceType: 'AWS_ECR_CONTAINER_IMAGE',
+              resourceMetadata: { ecrImage: { lastInUseAt: 'yesterday' } },
+            },
+          ],
+        };
+      },
+      error:
+        /is not a valid snapshot: inspector\.coveredResources\[0\]\.resourceMetadata\.ecrImage\.lastInUseAt: expected an ISO 8601 timestamp or epoch seconds$/m,
+    },
+  ])('reports $part, naming the path', ({ edit, error }) => {
+    const config = scratch.write('ecr-warden.yml', SHOP_CONFIG);
+    const document = shopSnapshot();
+    edit(document);
+
+    expectOneLineError(
+      plan('--snapshot', scratch.write('snapshot.json', document), '--config', config),
+      error,
     );
   });
 

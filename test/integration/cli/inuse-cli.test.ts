@@ -269,4 +269,73 @@ describe('ecr-warden inuse list --snapshot: everything the snapshot holds', () =
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('adds the snapshot’s Batch, App Runner and Inspector, Inspector within its window as of --now', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ecr-warden-inuse-snapshot-'));
+    try {
+      const document = JSON.parse(readFileSync(EXAMPLE_SNAPSHOT, 'utf8'));
+      const registry = `${document.account}.dkr.ecr.${document.region}.amazonaws.com`;
+      const plain = JSON.parse(runCli('inuse', 'list', '--snapshot', EXAMPLE_SNAPSHOT).stdout).images;
+      const takenAt = Date.parse(document.takenAt);
+      const digest = `sha256:${'b'.repeat(64)}`;
+      document.batch = {
+        jobDefinitions: [
+          {
+            jobDefinitionName: 'export',
+            revision: 1,
+            containerProperties: { image: `${registry}/shop/export:v3` },
+          },
+        ],
+      };
+      document.workloadAccounts = [
+        {
+          account: '222222222222',
+          region: document.region,
+          appRunner: {
+            services: [
+              {
+                ServiceName: 'storefront',
+                Status: 'PAUSED',
+                SourceConfiguration: {
+                  ImageRepository: { ImageIdentifier: `${registry}/shop/web:v9`, ImageRepositoryType: 'ECR' },
+                },
+              },
+            ],
+          },
+        },
+      ];
+      document.inspector = {
+        coveredResources: [
+          {
+            resourceType: 'AWS_ECR_CONTAINER_IMAGE',
+            resourceId: `arn:aws:ecr:${document.region}:${document.account}:repository/shop/api/${digest}`,
+            // Ten days before takenAt: within the default 14 days then, not 20 days later.
+            resourceMetadata: {
+              ecrImage: { lastInUseAt: new Date(takenAt - 10 * 86_400_000).toISOString() },
+            },
+          },
+        ],
+      };
+      const path = join(dir, 'snapshot.json');
+      writeFileSync(path, JSON.stringify(document));
+      const added = (...args: string[]) => {
+        const run = runCli('inuse', 'list', '--snapshot', path, ...args);
+        expect(run.status).toBe(0);
+        const images: string[] = JSON.parse(run.stdout).images;
+        return images.filter((image) => !plain.includes(image)).sort();
+      };
+
+      expect(added()).toEqual([
+        `${registry}/shop/api@${digest}`,
+        `${registry}/shop/export:v3`,
+        `${registry}/shop/web:v9`,
+      ]);
+      expect(added('--now', new Date(takenAt + 20 * 86_400_000).toISOString())).toEqual([
+        `${registry}/shop/export:v3`,
+        `${registry}/shop/web:v9`,
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -9,6 +9,7 @@ import { runCleanupPlan } from '../../../cli/cleanup-command';
 import { CliError } from '../../../cli/errors';
 import { runSnapshot } from '../../../cli/snapshot-command';
 import { SAMPLE_CLUSTER_NAME, sampleClusterObjects } from '../../../local/kubernetes-api/sample-cluster';
+import { imageManifest } from '../../../local/registry-sim/data/manifests';
 import type { RegistrySimulator } from '../../../local/registry-sim/simulator';
 import { readSnapshot } from '../../../shared/cleanup/snapshot';
 import { listSnapshotImageUses } from '../../../shared/inuse/snapshot-sources';
@@ -63,8 +64,16 @@ describe('ecr-warden snapshot --config', () => {
 
     const document = JSON.parse(readFileSync(output, 'utf8'));
     expect(printed).toMatch(
-      /, 1 Kubernetes clusters, 1 workload account regions, 1 external lists; not recorded \(the snapshot format has no field for them\): batch:123456789012\/us-east-1, batch:222222222222\/us-east-1\n$/,
+      /, 1 Kubernetes clusters, 1 workload account regions, 1 external lists, 0 Batch job definitions\n$/,
     );
+    // CONFIG reads Batch (none here, in either place) and neither App Runner nor Inspector.
+    expect(document.batch).toEqual({ jobDefinitions: [] });
+    expect(document.workloadAccounts[0].batch).toEqual({ jobDefinitions: [] });
+    expect([document.appRunner, document.inspector, document.workloadAccounts[0].appRunner]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
     expect(document.kubernetes).toHaveLength(1);
     expect(document.kubernetes[0].cluster).toBe(SAMPLE_CLUSTER_NAME);
     expect(document.kubernetes[0].objects).toMatchObject({ apiVersion: 'v1', kind: 'List' });
@@ -82,7 +91,10 @@ describe('ecr-warden snapshot --config', () => {
 
     // The file reads back as a snapshot whose uses name each source, as a plan reads them.
     const snapshot = readSnapshot(document);
-    const { uses } = listSnapshotImageUses(snapshot, { taskDefinitionRevisions: 3 });
+    const { uses } = listSnapshotImageUses(snapshot, {
+      taskDefinitionRevisions: 3,
+      inspector: { inUseDays: 14, now: snapshot.takenAt },
+    });
     const kinds = new Set(uses.map((use) => use.reason.kind));
     expect([...kinds].sort()).toEqual(
       expect.arrayContaining([
@@ -92,6 +104,91 @@ describe('ecr-warden snapshot --config', () => {
         'in-use-kubernetes-workload',
         'in-use-lambda',
       ]),
+    );
+  });
+
+  it('records Batch, App Runner and Inspector as read, and the plan of the file keeps what they use', async () => {
+    const DAY = 86_400_000;
+    const push = (tag: string) =>
+      sim.pushImage({
+        repositoryName: 'payments-api',
+        manifest: imageManifest({ seed: `snapshot-gaps/${tag}` }),
+        tags: [tag],
+        pushedAt: new Date(Date.now() - 60 * DAY),
+      }).image.digest;
+    const [batch, appRunner, recent, stale, unused] = ['v10', 'v11', 'v12', 'v13', 'v14'].map(push) as [
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
+    const at = sim.clock.nowMs();
+    sim.services.batch(sim.accountId, REGION).registerJobDefinition({
+      jobDefinitionName: 'settlement',
+      image: `${URI}/payments-api:v10`,
+      at,
+    });
+    sim.services.appRunner(WORKLOAD, REGION).createService({
+      serviceName: 'storefront',
+      imageIdentifier: `${URI}/payments-api:v11`,
+      at,
+    });
+    const inspector = sim.services.inspector(sim.accountId, REGION);
+    inspector.cover({
+      repositoryName: 'payments-api',
+      imageDigest: recent,
+      imageTags: ['v12'],
+      lastInUseAt: Date.now() - 3 * DAY,
+      inUseCount: 1,
+    });
+    inspector.cover({
+      repositoryName: 'payments-api',
+      imageDigest: stale,
+      imageTags: ['v13'],
+      lastInUseAt: Date.now() - 60 * DAY,
+      inUseCount: 0,
+    });
+    const config = `${CONFIG}    appRunner: true
+    inspectorInUseDays: 30
+  maxDeletionShare: 1
+  rules:
+    - repositories: [payments-api]
+      policy:
+        rules:
+          - rulePriority: 1
+            selection: { tagStatus: any, countType: sinceImagePushed, countUnit: days, countNumber: 7 }
+            action: { type: expire }
+`;
+    const { output, run } = snapshotOf(config);
+
+    const printed = await run();
+
+    expect(printed).toMatch(/, 1 Batch job definitions, 1 App Runner services, 2 images Inspector covers\n$/);
+    const document = JSON.parse(readFileSync(output, 'utf8'));
+    expect(
+      document.batch.jobDefinitions.map((d: { jobDefinitionName: string }) => d.jobDefinitionName),
+    ).toEqual(['settlement']);
+    expect(document.appRunner).toEqual({ services: [] });
+    expect(document.workloadAccounts[0].appRunner.services).toHaveLength(1);
+    expect(document.inspector.coveredResources).toHaveLength(2);
+
+    // Offline, from the file alone: the plan keeps each image with the reason of the source that uses it.
+    const plan = JSON.parse(
+      await capture((write) =>
+        runCleanupPlan({ snapshot: output, config: join(dir, 'ecr-warden.yml'), output: 'json' }, write),
+      ),
+    );
+    const [repository] = plan.repositories;
+    const kindsOf = (digest: string) =>
+      repository.keep
+        .find((image: { imageDigest: string }) => image.imageDigest === digest)
+        ?.reasons.map((reason: { kind: string; account?: string }) => [reason.kind, reason.account]);
+    expect(kindsOf(batch)).toEqual([['in-use-batch', undefined]]);
+    expect(kindsOf(appRunner)).toEqual([['in-use-app-runner', WORKLOAD]]);
+    expect(kindsOf(recent)).toEqual([['in-use-inspector', undefined]]);
+    expect(repository.delete.map((image: { imageDigest: string }) => image.imageDigest).sort()).toEqual(
+      [stale, unused].sort(),
     );
   });
 
@@ -122,9 +219,26 @@ describe('ecr-warden snapshot --config', () => {
       error:
         /^in-use source external:argocd-prod could not be read: StaleExternalListError: .* more than its maxAgeHours 24/,
     },
-  ])('fails with one line and writes no file when $failure', async ({ arrange, error }) => {
+    {
+      failure: 'Batch refuses DescribeJobDefinitions',
+      arrange: async () => world.aws.faults.denyAccess({ api: 'DescribeJobDefinitions' }),
+      error: /^in-use source batch:123456789012\/us-east-1 could not be read: .*AccessDenied/,
+    },
+    {
+      failure: 'App Runner refuses ListServices',
+      arrange: async () => world.aws.faults.denyAccess({ api: 'ListServices' }),
+      config: `${CONFIG}    appRunner: true\n`,
+      error: /^in-use source app-runner:123456789012\/us-east-1 could not be read: .*AccessDenied/,
+    },
+    {
+      failure: 'Inspector refuses ListCoverage',
+      arrange: async () => world.aws.faults.denyAccess({ api: 'ListCoverage' }),
+      config: `${CONFIG}    inspectorInUseDays: 30\n`,
+      error: /^in-use source inspector:123456789012\/us-east-1 could not be read: .*AccessDenied/,
+    },
+  ])('fails with one line and writes no file when $failure', async ({ arrange, error, ...test }) => {
     await arrange();
-    const { output, run } = snapshotOf(CONFIG);
+    const { output, run } = snapshotOf(('config' in test ? test.config : undefined) ?? CONFIG);
 
     const failure = run();
 
@@ -158,7 +272,7 @@ describe('ecr-warden cleanup plan --config (live)', () => {
       );
   }
 
-  it('reads the sources cleanup.protect names, as the worker does, and says which ones a plan cannot carry', async () => {
+  it('reads the sources cleanup.protect names, as the worker does, with no note of sources left out', async () => {
     const notes: string[] = [];
 
     const plan = JSON.parse(await planOf(notes)());
@@ -166,9 +280,8 @@ describe('ecr-warden cleanup plan --config (live)', () => {
     expect(
       plan.repositories.map((repository: { repositoryName: string }) => repository.repositoryName),
     ).toEqual(['payments-api']);
-    expect(notes.join('')).toMatch(
-      /note: not in this plan \(the worker reads them\): batch:123456789012\/us-east-1/,
-    );
+    // Batch (which CONFIG reads) is carried into the plan now: nothing is said to be missing from it.
+    expect(notes.join('')).toBe('');
   });
 
   it('makes no plan when a source cannot be read: one line naming it', async () => {

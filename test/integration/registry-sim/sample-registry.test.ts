@@ -41,6 +41,10 @@ const PLANTED_SITUATIONS = [
   'drift-public-repository-policy',
   'ecs-running-task-untagged-image',
   'ecs-service-deployments',
+  'eks-cronjob',
+  'eks-deployment-scaled-to-zero',
+  'eks-old-replicaset',
+  'eks-pod-on-moved-tag',
   'lambda-pinned-untagged-digest',
   'lambda-version-alias',
   'legacy-cosign-signature-tag',
@@ -367,5 +371,35 @@ describe('the sample registry', () => {
       'MUTABLE',
       'AES256',
     ]);
+  });
+
+  it('holds the EKS cluster demo-eks: the worker may list it, and its objects run planted sample images', () => {
+    const cluster = sim.eks().cluster('demo-eks');
+
+    expect(sim.eks().allowsClusterWideRead('demo-eks', sim.services.identity.defaultCallerRoleArn)).toBe(
+      true,
+    );
+    expect(
+      cluster.objects.map((object) => `${object.kind} ${object.metadata.namespace}/${object.metadata.name}`),
+    ).toEqual([
+      'Pod payments/checkout-legacy-0',
+      'Deployment payments/checkout',
+      'Deployment web/frontend-canary',
+      'ReplicaSet web/frontend-canary-6b7f9c8d5',
+      'CronJob payments/settlement-nightly',
+    ]);
+    // No endpoint until a Kubernetes API stand-in serves it.
+    expect(cluster.endpoint).toBe('');
+    const text = JSON.stringify(cluster.objects);
+    for (const name of [
+      'eks-pod-on-moved-tag',
+      'eks-deployment-scaled-to-zero',
+      'eks-old-replicaset',
+      'eks-cronjob',
+    ]) {
+      const { repositoryName, imageDigest } = situation(name);
+      expect(sim.repository(repositoryName ?? '').images.has(imageDigest ?? '')).toBe(true);
+      expect(text).toContain(`/${repositoryName}@${imageDigest}`);
+    }
   });
 });

@@ -20,6 +20,30 @@ const podList = (image: string) => ({
   ],
 });
 
+// DescribeJobDefinitions `jobDefinitions[]`, DescribeService `Service`, ListCoverage `coveredResources[]`.
+const batchDefinition = (place: { account: string; region: string }) => ({
+  jobDefinitionName: 'nightly',
+  jobDefinitionArn: `arn:aws:batch:${place.region}:${place.account}:job-definition/nightly:4`,
+  revision: 4,
+  status: 'ACTIVE',
+  type: 'container',
+  containerProperties: { image: `${REGISTRY}/app:batch` },
+});
+const appRunnerService = (place: { account: string; region: string }) => ({
+  ServiceName: 'web',
+  ServiceArn: `arn:aws:apprunner:${place.region}:${place.account}:service/web/0123456789abcdef`,
+  Status: 'RUNNING',
+  SourceConfiguration: {
+    ImageRepository: { ImageIdentifier: `${REGISTRY}/app:web`, ImageRepositoryType: 'ECR' },
+  },
+});
+const COVERED_IMAGE = {
+  resourceType: 'AWS_ECR_CONTAINER_IMAGE',
+  resourceId: `arn:aws:ecr:us-east-1:111111111111:repository/app/sha256:${'a'.repeat(64)}`,
+  accountId: '111111111111',
+  resourceMetadata: { ecrImage: { tags: [], lastInUseAt: new Date('2026-11-20T00:00:00Z'), inUseCount: 2 } },
+};
+
 /** Readers answering from memory; every call recorded as `<read> <where>`. */
 function readers(overrides: Partial<InUseReaders> = {}) {
   const calls: string[] = [];
@@ -57,13 +81,13 @@ function readers(overrides: Partial<InUseReaders> = {}) {
       calls.push(`cluster ${cluster.label} ${at(cluster.place)}`);
       return podList(`${REGISTRY}/app:${cluster.name}`);
     },
-    readBatchJobDefinitions: async () => {
-      calls.push('batch');
-      return [];
+    readBatchJobDefinitions: async (place) => {
+      calls.push(`batch ${at(place)}`);
+      return [batchDefinition(place)];
     },
-    readAppRunnerServices: async () => {
-      calls.push('appRunner');
-      return [];
+    readAppRunnerServices: async (place) => {
+      calls.push(`appRunner ${at(place)}`);
+      return [appRunnerService(place)];
     },
     readExternalList: async (list) => {
       calls.push(`external ${list.key}`);
@@ -71,9 +95,9 @@ function readers(overrides: Partial<InUseReaders> = {}) {
         text: JSON.stringify({ source: 'other-name', generatedAt: '2026-12-01T05:00:00Z', images: [] }),
       };
     },
-    readInspectorCoverage: async () => {
-      calls.push('inspector');
-      return [];
+    readInspectorCoverage: async (place) => {
+      calls.push(`inspector ${at(place)}`);
+      return [COVERED_IMAGE];
     },
     ...overrides,
   };
@@ -126,20 +150,66 @@ describe('captureSnapshotSources', () => {
     expect(captured.external).toEqual([
       { source: 'argocd-prod', generatedAt: '2026-12-01T05:00:00Z', images: [] },
     ]);
-    expect(captured.notCarried).toEqual([
-      'batch:111111111111/us-east-1',
-      'app-runner:111111111111/us-east-1',
-      'batch:222222222222/us-east-1',
-      'app-runner:222222222222/us-east-1',
-      'batch:222222222222/eu-west-1',
-      'app-runner:222222222222/eu-west-1',
-      'inspector:111111111111/us-east-1',
+    // Batch and App Runner where each was read, as the readers answered; Inspector's coverage whole.
+    expect(captured.batch).toEqual({ jobDefinitions: [batchDefinition(LOCAL)] });
+    expect(captured.appRunner).toEqual({ services: [appRunnerService(LOCAL)] });
+    for (const entry of captured.workloadAccounts) {
+      expect(entry.batch).toEqual({ jobDefinitions: [batchDefinition(entry)] });
+      expect(entry.appRunner).toEqual({ services: [appRunnerService(entry)] });
+    }
+    expect(captured.inspector).toEqual({ coveredResources: [COVERED_IMAGE] });
+    expect(calls.filter((call) => /^(batch|appRunner|inspector)/.test(call)).sort()).toEqual([
+      'appRunner 111111111111/us-east-1',
+      'appRunner 222222222222/eu-west-1',
+      'appRunner 222222222222/us-east-1',
+      'batch 111111111111/us-east-1',
+      'batch 222222222222/eu-west-1',
+      'batch 222222222222/us-east-1',
+      'inspector 111111111111/us-east-1',
     ]);
-    // What has no snapshot field is not read; the account is assumed once for both regions.
-    expect(calls.filter((call) => /^(batch|appRunner|inspector)/.test(call))).toEqual([]);
+    // The account is assumed once for both regions.
     expect(calls.filter((call) => call.startsWith('assumeRole'))).toEqual(['assumeRole 222222222222']);
     expect(calls).not.toContain('ecs 111111111111/us-east-1');
   });
+
+  it('records no Batch, App Runner or Inspector field for a source the config does not read', async () => {
+    const { fakes, calls } = readers();
+
+    const captured = await capture(
+      { workloadAccounts: [{ account: '222222222222', regions: ['us-east-1'] }] },
+      fakes,
+    );
+
+    expect(Object.keys(captured).sort()).toEqual(['external', 'kubernetes', 'workloadAccounts']);
+    expect(Object.keys(captured.workloadAccounts[0] ?? {}).sort()).toEqual([
+      'account',
+      'ecs',
+      'kubernetes',
+      'lambda',
+      'region',
+    ]);
+    expect(calls.filter((call) => /^(batch|appRunner|inspector)/.test(call))).toEqual([]);
+  });
+
+  it.each([
+    ['readBatchJobDefinitions', { batch: true }, 'batch:111111111111/us-east-1'],
+    ['readAppRunnerServices', { appRunner: true }, 'app-runner:111111111111/us-east-1'],
+    ['readInspectorCoverage', { inspectorInUseDays: 30 }, 'inspector:111111111111/us-east-1'],
+  ] as const)(
+    'fails naming the source when %s is refused, recording nothing',
+    async (reader, protect, source) => {
+      const { fakes } = readers({
+        [reader]: async () => {
+          throw Object.assign(new Error('User is not authorized'), { name: 'AccessDeniedException' });
+        },
+      });
+
+      const failure = capture(protect, fakes);
+
+      await expect(failure).rejects.toBeInstanceOf(SnapshotSourceError);
+      await expect(failure).rejects.toThrow(`in-use source ${source} could not be read: `);
+    },
+  );
 
   it('fails naming the source when a cluster’s objects are not what kubectl prints, recording nothing', async () => {
     const { fakes } = readers({
