@@ -82,6 +82,8 @@ export async function runOrganizationCheck(
 export async function checkLiveOrganization(
   config: EcrWardenConfig,
   region: string | undefined,
+  /** Epoch ms now, for the member sessions' expiry (default Date.now; the demo passes its clock). */
+  now?: () => number,
 ): Promise<OrganizationCheckReport> {
   const organization = config.organization;
   if (organization === undefined) throw new CliError('the config has no organization section');
@@ -109,6 +111,7 @@ export async function checkLiveOrganization(
       memberRoleName: organization.memberRoleName,
       functionName: 'cli',
       sts,
+      ...(now === undefined ? {} : { now }),
     });
     const client = <Client extends { destroy(): void }>(
       Ctor: new (config: ReturnType<typeof access.clientConfig>) => Client,
