@@ -84,10 +84,16 @@ function withoutExcluded(directory: AccountDirectory, excluded: readonly string[
 }
 
 /**
- * The Organizations adapter (and its SDK client, ~100 KB minified) is loaded only when a config names
- * OUs: a listed-accounts or single-account deployment never reaches this import.
+ * The Organizations adapter (and its SDK client) is loaded only when a config names OUs, and bundled
+ * only then: esbuild replaces ECR_WARDEN_BUNDLE_ORGANIZATIONS with the config's answer at package time
+ * (shared/bundle-flags.d.ts) and drops the import when it is false. Outside a bundle it is undefined.
  */
 async function defaultOrganizationDirectoryReader(): Promise<ReadOrganizationDirectory> {
-  const { readOrganizationDirectory } = await import('./organization-directory');
-  return readOrganizationDirectory;
+  if (typeof ECR_WARDEN_BUNDLE_ORGANIZATIONS === 'undefined' || ECR_WARDEN_BUNDLE_ORGANIZATIONS) {
+    const { readOrganizationDirectory } = await import('./organization-directory');
+    return readOrganizationDirectory;
+  }
+  throw new Error(
+    'this bundle was packaged without organization.organizationalUnits and cannot list OUs: package again with the config it runs',
+  );
 }
