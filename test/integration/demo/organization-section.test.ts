@@ -1,7 +1,10 @@
 // The demo's Organizations section, in-process: `organization check` (the CLI's code) in the demo world,
 // with the demo config.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { organizationSection } from '../../../local/demo/sections/organization';
 import { createDemoWorld, type DemoWorld } from '../../../local/demo/world';
+import { ROOT } from '../../support/cli';
 
 jest.mock('../../../shared/config/bundled-config', () => ({
   loadBundledConfig: () =>
@@ -45,6 +48,11 @@ describe('demo: organization check', () => {
     );
     expect(json.refused.staleRole.roleArn).toBe('arn:aws:iam::333333333333:role/ecr-warden-member-stale');
     expect(json.refused.staleRole.reason).toContain('(AccessDenied)');
+    // The documented example is this very report (examples/organization/README.md).
+    const example = JSON.parse(
+      readFileSync(join(ROOT, 'examples/organization/organization-check.json'), 'utf8'),
+    );
+    expect(json.report).toEqual(example);
     // Nothing written anywhere: the check is read-only.
     expect(
       world.aws.calls.records.filter((call) => /^(Put|Delete|BatchDelete|Set|Start)/.test(call.api)),
