@@ -333,6 +333,9 @@ async function clientFor(
     throw new OrganizationDirectoryError(`STS answered AssumeRole of ${roleArn} without credentials`);
   }
   return new OrganizationsClient({
+    // The STS client's region (the function's): SDK v3 resolves every commercial region to
+    // Organizations' one endpoint, and a client without a region cannot sign at all.
+    region: await sts.config.region(),
     retryMode: 'adaptive',
     maxAttempts: 8,
     credentials: {

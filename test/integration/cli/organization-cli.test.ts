@@ -216,6 +216,52 @@ describe('--account and --role on the live commands', () => {
     expect(aws.calls.count()).toBe(0);
   });
 
+  it('findings gate refuses an image of another registry than --account reads', async () => {
+    const { error } = await run([
+      'findings',
+      'gate',
+      '--image',
+      `${HUB}.dkr.ecr.us-east-1.amazonaws.com/payments/api:v1`,
+      '--account',
+      MEMBER,
+      '--role',
+      'ecr-warden-member',
+    ]);
+
+    expect(error?.message).toBe(`--image names registry ${HUB}, but --account/--role read account ${MEMBER}`);
+    expect(aws.calls.count()).toBe(0);
+  });
+
+  it('findings report reads the member image’s scan through the member role', async () => {
+    sim.setScan(
+      'payments/api',
+      { imageTag: 'v1' },
+      { status: 'COMPLETE', completedAt: '2026-11-01T00:00:00Z', findings: [] },
+      { accountId: MEMBER },
+    );
+
+    const { error, out } = await run([
+      'findings',
+      'report',
+      '--repository',
+      'payments/api',
+      '--image',
+      'v1',
+      '--region',
+      'us-east-1',
+      '--account',
+      MEMBER,
+      '--role',
+      'ecr-warden-member',
+      '--output',
+      'json',
+    ]);
+
+    expect(error).toBeNull();
+    expect(JSON.parse(out).image).toMatchObject({ registryId: MEMBER, repositoryName: 'payments/api' });
+    expect(aws.calls.count('DescribeImageScanFindings', { accountId: MEMBER })).toBe(1);
+  });
+
   it('refuses --account with --snapshot: a snapshot is already one account', async () => {
     const { error } = await run([
       'inuse',

@@ -111,6 +111,42 @@ describe('simulated Organizations', () => {
   });
 });
 
+describe('readOrganizationDirectory through organizationsRoleArn', () => {
+  it('lists as a role in the management account when the hub, a plain member, may not', async () => {
+    // Another world: the hub (the default caller's account) is a member; HUB is the management account.
+    env.restore();
+    const memberHub = '555555555555';
+    sim = createRegistrySimulator({ accountId: memberHub });
+    env = sim.install();
+    const org = sim.services.organizations;
+    org.createOrganization({ id: ORG, managementAccountId: HUB, rootId: ROOT });
+    org.addAccount({ id: memberHub, name: 'hub', parentId: ROOT });
+    org.addAccount({ id: '300000000000', name: 'payments', parentId: ROOT });
+    const reader = sim.services.identity.createRole({ accountId: HUB, roleName: 'org-reader' });
+    const section = (extra: Record<string, unknown>) => {
+      const parsed = parseConfig({
+        organization: { organizationalUnits: [ROOT], regions: ['us-east-1'], ...extra },
+      });
+      if (parsed.organization === undefined) throw new Error('no organization section');
+      return parsed.organization;
+    };
+
+    const denied = await rejection(
+      readOrganizationDirectory(section({}), { hubAccount: memberHub, client: organizations }),
+    );
+    const directory = await readOrganizationDirectory(section({ organizationsRoleArn: reader.arn }), {
+      hubAccount: memberHub,
+      sts: new STSClient({ region: 'us-east-1', maxAttempts: 1 }),
+    });
+
+    expect(denied.message).toMatch(
+      /^Organizations refused ListAccountsForParent \(r-test\) to the hub account 555555555555 \(AccessDeniedException\)/,
+    );
+    expect(directory.accounts.map((account) => account.id)).toEqual([HUB, '300000000000', memberHub]);
+    expect(env.calls.count('AssumeRole')).toBe(1);
+  });
+});
+
 describe('simulated STS and aws:PrincipalOrgID', () => {
   const sts = new STSClient({ region: 'us-east-1', maxAttempts: 1 });
 
