@@ -454,6 +454,41 @@ describe('ecr-warden organization check', () => {
     );
   });
 
+  it('never fails otherwise than with one CliError line, whatever --region, --output and the config hold', async () => {
+    const listed = listedConfig();
+    const text = fc.oneof(
+      fc.string({ maxLength: 40 }),
+      fc.constantFrom('us-east-1', 'eu-west-1', 'json', 'table', ''),
+    );
+    const organization = fc.oneof(
+      fc.constant(readFileSync(listed, 'utf8')),
+      fc.string({ maxLength: 200 }).map((body) => `organization:\n${body}\n`),
+      fc.constantFrom(
+        'organization:\n  organizationalUnits: [r-zzzz]\n  regions: [us-east-1]\n',
+        'organization:\n  accounts: ["1"]\n  regions: []\n',
+        'organization: 5\n',
+      ),
+    );
+    await fc.assert(
+      fc.asyncProperty(text, text, organization, async (region, output, body) => {
+        const config = writeConfig('fuzz.yml', body);
+        const { error } = await run([
+          'organization',
+          'check',
+          '--config',
+          config,
+          `--region=${region}`,
+          `--output=${output}`,
+        ]);
+        if (error !== null) {
+          expect([1, 2]).toContain(error.exitCode);
+          expect(error.message).not.toContain('\n');
+        }
+      }),
+      { seed: 20_261_204, numRuns: 40 },
+    );
+  });
+
   it('refuses a config without an organization section, and bad options, exit 2', async () => {
     const plain = writeConfig('plain.yml', 'cleanup: {}\n');
 
