@@ -6,6 +6,7 @@ import { renderCleanupPlanTable } from './cleanup-plan-table';
 import { loadConfig } from './config-file';
 import { CliError } from './errors';
 import type { LiveOptions } from './live-registry';
+import { liveCredentials, refuseMemberWithSnapshot } from './member-account';
 import { parseNowOption } from './now-option';
 import { loadSnapshotFile, snapshotProblem, summarize } from './snapshot-file';
 
@@ -15,6 +16,9 @@ export interface CleanupPlanOptions extends LiveOptions {
   config: string;
   now?: string;
   output: 'json' | 'table';
+  /** --account/--role: plan a member account's registry, read through its member role. */
+  account?: string;
+  role?: string;
 }
 
 /**
@@ -32,6 +36,7 @@ export async function runCleanupPlan(
   write: (text: string) => void,
 ): Promise<void> {
   const config = loadConfig(options.config);
+  refuseMemberWithSnapshot(options);
   const snapshotPath = options.snapshot;
   const snapshot =
     snapshotPath === undefined ? await readLive(config, options) : loadSnapshotFile(snapshotPath);
@@ -56,8 +61,10 @@ async function readLive(config: EcrWardenConfig, options: CleanupPlanOptions): P
   const matchRule = compileRepositoryRuleMatcher(rules);
   // Loaded for the live path only: the offline plan never loads the AWS SDK.
   const { readLiveSnapshot } = await import('./live-registry');
+  const credentials = await liveCredentials(options);
   const document = await readLiveSnapshot({
     ...(options.region === undefined ? {} : { region: options.region }),
+    ...(credentials === undefined ? {} : { credentials }),
     ...(options.progressStream === undefined ? {} : { progressStream: options.progressStream }),
     taskDefinitionRevisions: config.cleanup.protect.taskDefinitionRevisions,
     now: Date.now(),

@@ -20,6 +20,13 @@ import { THRESHOLD_SEVERITIES, type ThresholdSeverity } from '../shared/findings
 import { sortByUrgency } from '../shared/findings/vulnerability-alert';
 import { CliError, EXIT_INVALID } from './errors';
 import { readJsonFile } from './input';
+import {
+  type LiveCredentials,
+  liveCredentials,
+  type MemberAccountOptions,
+  refuseMemberWithSnapshot,
+  resolveMemberTarget,
+} from './member-account';
 import { formatTable } from './table';
 
 /**
@@ -52,6 +59,9 @@ export interface ReportOptions {
   now?: string;
   region?: string;
   output: 'table' | 'json';
+  /** --account/--role: read a member account's scan findings through its member role. */
+  account?: string;
+  role?: string;
 }
 
 export async function runFindingsReport(
@@ -63,13 +73,18 @@ export async function runFindingsReport(
   const policy = loadPolicy(options.config);
   let result: ImageScanResult;
   if (options.findings !== undefined) {
+    refuseMemberWithSnapshot({ ...options, snapshot: options.findings });
     result = readSavedFindings(options.findings, options.repository);
   } else {
     if (options.image === undefined) throw new CliError('give --image TAG|DIGEST (live) or --findings FILE');
     const image = options.image.startsWith('sha256:')
       ? { imageDigest: options.image }
       : { imageTag: options.image };
-    const read = await readLive(deps, options.region, { repositoryName: options.repository, image });
+    const live = { region: options.region, credentials: await memberCredentials(options, deps) };
+    const read = await readLive(deps, live, {
+      repositoryName: options.repository,
+      image,
+    });
     if (read.outcome !== 'found') throw new CliError(`${read.outcome}: ${read.message}`);
     result = read.result;
   }
@@ -90,6 +105,9 @@ export interface GateOptions {
   now?: string;
   region?: string;
   output: 'text' | 'json';
+  /** --account/--role: read a member account's scan findings through its member role. */
+  account?: string;
+  role?: string;
 }
 
 /** Polls every 2 s at first, backing off to every 30 s. */
@@ -110,6 +128,7 @@ export async function runFindingsGate(
     if (options.image !== undefined)
       throw new CliError('give either --image (live) or --findings FILE, not both');
     if (options.repository === undefined) throw new CliError('--findings needs --repository R');
+    refuseMemberWithSnapshot({ ...options, snapshot: options.findings });
     repositoryName = options.repository;
     result = readSavedFindings(options.findings, options.repository);
   } else {
@@ -120,7 +139,19 @@ export async function runFindingsGate(
     }
     const reference = parseImageReference(options.image);
     repositoryName = reference.repositoryName;
-    const waited = await pollScan(reference, waitSeconds, options.region ?? reference.region, deps);
+    const target = resolveMemberTarget({ ...options, region: options.region ?? reference.region });
+    if (
+      target !== undefined &&
+      reference.registryId !== undefined &&
+      reference.registryId !== target.account
+    ) {
+      throw new CliError(
+        `--image names registry ${reference.registryId}, but --account/--role read account ${target.account}`,
+      );
+    }
+    const region = options.region ?? reference.region;
+    const credentials = await memberCredentials({ ...options, region }, deps);
+    const waited = await pollScan(reference, waitSeconds, { region, credentials }, deps);
     if (waited.kind === 'undecided') return undecided(waited.reason, options, write);
     result = waited.result;
   }
@@ -175,14 +206,14 @@ type PollOutcome = { kind: 'found'; result: ImageScanResult } | { kind: 'undecid
 async function pollScan(
   reference: ImageReference,
   waitSeconds: number,
-  region: string | undefined,
+  live: LiveRead,
   deps: FindingsCommandDependencies,
 ): Promise<PollOutcome> {
   const clock = deps.clock ?? Date.now;
   const wait = deps.sleep ?? sleep;
   const deadline = clock() + waitSeconds * 1000;
   for (let attempt = 1; ; attempt += 1) {
-    const read = await readLive(deps, region, {
+    const read = await readLive(deps, live, {
       repositoryName: reference.repositoryName,
       image: reference.image,
       ...(reference.registryId === undefined ? {} : { registryId: reference.registryId }),
@@ -215,14 +246,33 @@ async function pollScan(
   }
 }
 
+/** Where a live read goes: the region, and a member account's session (--account/--role). */
+interface LiveRead {
+  region: string | undefined;
+  credentials: LiveCredentials | undefined;
+}
+
+/**
+ * The member role's session, assumed once per command before any read: a role that cannot be
+ * assumed is bad input (exit 2, one line), not "undecided", and a --wait poll does not assume it again.
+ */
+async function memberCredentials(
+  options: MemberAccountOptions & { region?: string | undefined; config?: string | undefined },
+  deps: FindingsCommandDependencies,
+): Promise<LiveCredentials | undefined> {
+  if (deps.reader === undefined) return liveCredentials(options);
+  resolveMemberTarget(options);
+  return undefined;
+}
+
 async function readLive(
   deps: FindingsCommandDependencies,
-  region: string | undefined,
+  live: LiveRead,
   request: Parameters<ScanFindingsReader['read']>[0],
 ) {
   try {
     // Loaded only for live reads: offline decisions never load the AWS SDK.
-    const reader = deps.reader ?? (await liveReader(region));
+    const reader = deps.reader ?? (await liveReader(live.region, live.credentials));
     return await reader.read(request);
   } catch (error) {
     if (error instanceof ScanFindingsFormatError) throw new CliError(error.message, EXIT_UNDECIDED);
@@ -234,12 +284,20 @@ async function readLive(
   }
 }
 
-async function liveReader(region: string | undefined): Promise<ScanFindingsReader> {
+async function liveReader(
+  region: string | undefined,
+  credentials: LiveCredentials | undefined,
+): Promise<ScanFindingsReader> {
   const [{ ECRClient }, { createScanFindingsReader }] = await Promise.all([
     import('@aws-sdk/client-ecr'),
     import('../shared/aws/scan-findings-reader'),
   ]);
-  return createScanFindingsReader(new ECRClient(region === undefined ? {} : { region }));
+  return createScanFindingsReader(
+    new ECRClient({
+      ...(region === undefined ? {} : { region }),
+      ...(credentials === undefined ? {} : { credentials }),
+    }),
+  );
 }
 
 function readSavedFindings(path: string, repositoryName: string): ImageScanResult {

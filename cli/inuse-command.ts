@@ -7,6 +7,7 @@ import { loadCleanupProtect } from './config-file';
 import { CliError } from './errors';
 import { readJsonFile } from './input';
 import { checkRegionOption } from './live-options';
+import { liveCredentials, refuseMemberWithSnapshot } from './member-account';
 import { parseNowOption } from './now-option';
 
 export interface InUseListOptions {
@@ -24,6 +25,9 @@ export interface InUseListOptions {
    * accounts, Batch, App Runner, external lists, Inspector); without it, this account's ECS and Lambda.
    */
   config?: string;
+  /** --account/--role: a member account's in-use picture, read through its member role. */
+  account?: string;
+  role?: string;
 }
 
 const SOURCE_NAME = /^[A-Za-z0-9][A-Za-z0-9._:/@-]{0,127}$/;
@@ -46,6 +50,7 @@ export async function runInUseList(options: InUseListOptions, write: (text: stri
     throw new CliError('--snapshot and --region are exclusive: a snapshot holds its own region');
   }
   if (options.region !== undefined) checkRegionOption(options.region);
+  refuseMemberWithSnapshot(options);
   if (options.source !== undefined && !SOURCE_NAME.test(options.source)) {
     throw new CliError(`--source: "${options.source}" must be 1-128 of A-Z a-z 0-9 . _ : / @ -`);
   }
@@ -92,8 +97,10 @@ async function readSnapshotPicture(
 async function readLivePicture(options: InUseListOptions, protect: CleanupProtectConfig) {
   // Loaded for the live path only: the snapshot path never loads the AWS SDK.
   const { readLiveInUseSources } = await import('./live-registry');
+  const credentials = await liveCredentials(options);
   const live = await readLiveInUseSources({
     ...(options.region === undefined ? {} : { region: options.region }),
+    ...(credentials === undefined ? {} : { credentials }),
     protect,
     taskDefinitionRevisions: protect.taskDefinitionRevisions,
   });

@@ -1,4 +1,5 @@
 import { CliError } from './errors';
+import type { LiveCredentials } from './member-account';
 
 /**
  * What the live commands (no --snapshot) share: the `--region` option, the SDK client settings and the
@@ -26,10 +27,15 @@ export function silenceSdkNodeVersionWarning(): void {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 }
 
-/** Client settings of a live read: the SDK's adaptive retry, so that a large registry backs off instead of failing on throttling. */
-export function liveClientConfig(region: string | undefined) {
+/**
+ * Client settings of a live read: the SDK's adaptive retry, so that a large registry backs off instead
+ * of failing on throttling; with `credentials`, a member account's session (--account/--role,
+ * ./member-account.ts), else the SDK's default chain.
+ */
+export function liveClientConfig(region: string | undefined, credentials?: LiveCredentials) {
   return {
     ...(region === undefined ? {} : { region }),
+    ...(credentials === undefined ? {} : { credentials }),
     retryMode: 'adaptive',
     maxAttempts: 8,
   };

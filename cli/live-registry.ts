@@ -20,6 +20,7 @@ import type { InUseSource } from '../shared/inuse/in-use-picture';
 import { composeInUseSources } from '../shared/inuse/in-use-sources';
 import { CliError } from './errors';
 import { describeAwsFailure, liveClientConfig, resolveClientRegion } from './live-options';
+import type { LiveCredentials } from './member-account';
 import { createProgressBar, type ProgressStream } from './progress-bar';
 
 /**
@@ -28,6 +29,8 @@ import { createProgressBar, type ProgressStream } from './progress-bar';
  */
 export interface LiveOptions {
   region?: string;
+  /** A member account's session (--account/--role, ./member-account.ts); else your own credentials. */
+  credentials?: LiveCredentials;
   /** Where the progress bar goes (stderr); drawn only when it is a terminal. */
   progressStream?: ProgressStream;
 }
@@ -51,7 +54,7 @@ export async function readLiveSnapshot(
       inUse?: { protect: CleanupProtectConfig };
     },
 ): Promise<SnapshotJson> {
-  const config = liveClientConfig(options.region);
+  const config = liveClientConfig(options.region, options.credentials);
   const ecr = new ECRClient(config);
   const ecs = new ECSClient(config);
   const lambda = new LambdaClient(config);
@@ -73,7 +76,7 @@ export async function readLiveSnapshot(
         otherRegion: (name) => {
           let client = others.get(name);
           if (client === undefined) {
-            client = new ECRClient(liveClientConfig(name));
+            client = new ECRClient(liveClientConfig(name, options.credentials));
             others.set(name, client);
           }
           return regionPorts(client, name);
@@ -162,7 +165,7 @@ function otherInUseSources(
 export async function readLiveInUseSources(
   options: LiveOptions & { protect: CleanupProtectConfig; taskDefinitionRevisions: number },
 ): Promise<{ account: string; region: string; sources: InUseSource[]; destroy: () => void }> {
-  const config = liveClientConfig(options.region);
+  const config = liveClientConfig(options.region, options.credentials);
   const ecr = new ECRClient(config);
   const ecs = new ECSClient(config);
   const lambda = new LambdaClient(config);

@@ -75,6 +75,15 @@ Commands:
       repository, with what remediation would do. Live with your credentials,
       read-only; or a snapshot (\`ecr-warden snapshot\`'s format; --region picks
       one of several regions). Exit 1 when a repository drifts.
+  organization check [--config FILE] [--region R] [--output table|json]
+      Every governed account × region of the organization section of config
+      FILE (default ./ecr-warden.yml; listed accounts, or read from
+      Organizations for organizationalUnits): whether the member role can be
+      assumed there with your credentials (and why not), which reads it allows
+      (one read-only probe each) and which writes the member template grants
+      under this config. Exit 1 when an account × region is unreachable or
+      refuses a read, 2 when the accounts cannot be known (no organization
+      section, an OU that does not exist, Organizations refused the listing).
   config validate [FILE]
       Validates FILE (default ./ecr-warden.yml) as the functions and the deploy do:
       every problem with its path, exit 2; a one-line summary when it is valid.
@@ -82,7 +91,14 @@ Commands:
       The JSON Schema of ecr-warden.yml (for editor completion; the repository
       commits it as ecr-warden.schema.json).
 
-Exit codes: 0 done, 1 a deploy gate blocked, 2 invalid input or undecided (the reason is printed on one line).
+Member accounts: every live command (snapshot, cleanup plan, inuse list, findings
+report|gate, replication audit, repositories audit) takes --account ID and
+--role NAME|ARN to read a member account of an Organizations hub through its
+member role (AssumeRole with your credentials, then read-only calls). --role
+defaults to organization.memberRoleName of --config FILE; a role ARN names its
+account. A role that cannot be assumed: one line, exit 2.
+
+Exit codes: 0 done, 1 a deploy gate blocked (or a check found a problem), 2 invalid input or undecided (the reason is printed on one line).
 `;
 
 // Text, or bytes from a command that encodes its own output (the JSON preview streams UTF-8).
@@ -127,6 +143,7 @@ export async function main(argv: readonly string[], write: Write): Promise<void>
       config: { type: 'string' },
       now: { type: 'string' },
       region: { type: 'string' },
+      ...MEMBER_ACCOUNT_OPTIONS,
       output: { type: 'string', default: 'table' },
     });
     const { runCleanupPlan } = await import('./cleanup-command');
@@ -136,6 +153,8 @@ export async function main(argv: readonly string[], write: Write): Promise<void>
         config: required(values, 'config'),
         ...optional(values, 'now'),
         ...optional(values, 'region'),
+        ...optional(values, 'account'),
+        ...optional(values, 'role'),
         output: outputFormat(values.output),
       },
       write,
@@ -146,11 +165,18 @@ export async function main(argv: readonly string[], write: Write): Promise<void>
     const values = parseOptions(argv.slice(1), {
       output: { type: 'string' },
       region: { type: 'string' },
+      ...MEMBER_ACCOUNT_OPTIONS,
       config: { type: 'string' },
     });
     const { runSnapshot } = await import('./snapshot-command');
     await runSnapshot(
-      { output: required(values, 'output'), ...optional(values, 'region'), ...optional(values, 'config') },
+      {
+        output: required(values, 'output'),
+        ...optional(values, 'region'),
+        ...optional(values, 'account'),
+        ...optional(values, 'role'),
+        ...optional(values, 'config'),
+      },
       write,
     );
     return;
@@ -159,6 +185,7 @@ export async function main(argv: readonly string[], write: Write): Promise<void>
     const values = parseOptions(rest, {
       snapshot: { type: 'string' },
       region: { type: 'string' },
+      ...MEMBER_ACCOUNT_OPTIONS,
       source: { type: 'string' },
       now: { type: 'string' },
       'task-definition-revisions': { type: 'string' },
@@ -170,6 +197,8 @@ export async function main(argv: readonly string[], write: Write): Promise<void>
       {
         ...optional(values, 'snapshot'),
         ...optional(values, 'region'),
+        ...optional(values, 'account'),
+        ...optional(values, 'role'),
         ...optional(values, 'source'),
         ...optional(values, 'now'),
         ...optional(values, 'config'),
@@ -187,6 +216,7 @@ export async function main(argv: readonly string[], write: Write): Promise<void>
       config: { type: 'string' },
       now: { type: 'string' },
       region: { type: 'string' },
+      ...MEMBER_ACCOUNT_OPTIONS,
       output: { type: 'string', default: 'table' },
     });
     const { runFindingsReport } = await import('./findings-command');
@@ -198,6 +228,8 @@ export async function main(argv: readonly string[], write: Write): Promise<void>
         ...optional(values, 'config'),
         ...optional(values, 'now'),
         ...optional(values, 'region'),
+        ...optional(values, 'account'),
+        ...optional(values, 'role'),
         output: outputFormat(values.output),
       },
       write,
@@ -214,6 +246,7 @@ export async function main(argv: readonly string[], write: Write): Promise<void>
       config: { type: 'string' },
       now: { type: 'string' },
       region: { type: 'string' },
+      ...MEMBER_ACCOUNT_OPTIONS,
       output: { type: 'string', default: 'text' },
     });
     const output = values.output;
@@ -232,6 +265,8 @@ export async function main(argv: readonly string[], write: Write): Promise<void>
         ...optional(values, 'config'),
         ...optional(values, 'now'),
         ...optional(values, 'region'),
+        ...optional(values, 'account'),
+        ...optional(values, 'role'),
         output,
       },
       write,
@@ -241,6 +276,7 @@ export async function main(argv: readonly string[], write: Write): Promise<void>
   if (command === 'replication' && subcommand === 'audit') {
     const values = parseOptions(rest, {
       region: { type: 'string' },
+      ...MEMBER_ACCOUNT_OPTIONS,
       destinations: { type: 'string' },
       prefixes: { type: 'string' },
       config: { type: 'string' },
@@ -252,6 +288,8 @@ export async function main(argv: readonly string[], write: Write): Promise<void>
     await runReplicationAudit(
       {
         ...optional(values, 'region'),
+        ...optional(values, 'account'),
+        ...optional(values, 'role'),
         ...optional(values, 'destinations'),
         ...optional(values, 'prefixes'),
         ...optional(values, 'config'),
@@ -281,6 +319,7 @@ export async function main(argv: readonly string[], write: Write): Promise<void>
       config: { type: 'string' },
       snapshot: { type: 'string' },
       region: { type: 'string' },
+      ...MEMBER_ACCOUNT_OPTIONS,
       output: { type: 'string', default: 'table' },
     });
     const { runRepositoriesAudit } = await import('./repositories-command');
@@ -289,8 +328,23 @@ export async function main(argv: readonly string[], write: Write): Promise<void>
         ...optional(values, 'config'),
         ...optional(values, 'snapshot'),
         ...optional(values, 'region'),
+        ...optional(values, 'account'),
+        ...optional(values, 'role'),
         output: outputFormat(values.output),
       },
+      write,
+    );
+    return;
+  }
+  if (command === 'organization' && subcommand === 'check') {
+    const values = parseOptions(rest, {
+      config: { type: 'string' },
+      region: { type: 'string' },
+      output: { type: 'string', default: 'table' },
+    });
+    const { runOrganizationCheck } = await import('./organization-command');
+    await runOrganizationCheck(
+      { ...optional(values, 'config'), ...optional(values, 'region'), output: outputFormat(values.output) },
       write,
     );
     return;
@@ -317,6 +371,12 @@ export async function main(argv: readonly string[], write: Write): Promise<void>
   const name = [command, subcommand].filter(Boolean).join(' ');
   throw new CliError(`unknown command "${name}"; run \`ecr-warden help\` for the list`);
 }
+
+/** `--account ID --role NAME|ARN` of every live command: a member account through its role (./member-account.ts). */
+const MEMBER_ACCOUNT_OPTIONS = {
+  account: { type: 'string' },
+  role: { type: 'string' },
+} as const satisfies OptionSpec;
 
 type OptionSpec = Record<string, { type: 'string' | 'boolean'; default?: string | boolean }>;
 type Values = Record<string, string | boolean | undefined>;

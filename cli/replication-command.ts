@@ -8,6 +8,7 @@ import type { AuditResult } from '../shared/replication/replication-model';
 import { createSnapshotRegistryReaders } from '../shared/replication/snapshot-registry-reader';
 import { CliError } from './errors';
 import { AWS_REGION, checkRegionOption, silenceSdkNodeVersionWarning } from './live-options';
+import { liveCredentials, refuseMemberWithSnapshot } from './member-account';
 import { parseNowOption } from './now-option';
 import { loadSnapshotFile } from './snapshot-file';
 import { formatTable } from './table';
@@ -25,6 +26,9 @@ export interface ReplicationAuditOptions {
   snapshot?: string;
   now?: string;
   output: 'json' | 'table';
+  /** --account/--role: audit a member account's replication, read through its member role. */
+  account?: string;
+  role?: string;
 }
 
 /** Exit code when the audit found something: the answer, not an error (as a failed gate). */
@@ -64,6 +68,7 @@ export async function runReplicationAudit(
     statusChecksPerRepository: configured?.statusChecksPerRepository ?? 100,
   };
 
+  refuseMemberWithSnapshot(options);
   let result: AuditResult;
   if (options.snapshot !== undefined) {
     result = await auditSnapshot(options.snapshot, options, settings);
@@ -72,9 +77,14 @@ export async function runReplicationAudit(
     if (region === undefined) throw new CliError('no source region: pass --region or set AWS_REGION');
     checkRegionOption(region);
     const now = new Date(options.now === undefined ? Date.now() : parseNowOption(options.now));
+    const credentials = await liveCredentials({ ...options, region });
     result = await auditReplication(
       { sourceRegion: region, settings, now },
-      { readerFor: createReplicationRegistryReaders(createRegionalEcrClients({ maxAttempts: 5 })) },
+      {
+        readerFor: createReplicationRegistryReaders(
+          createRegionalEcrClients({ maxAttempts: 5, ...(credentials === undefined ? {} : { credentials }) }),
+        ),
+      },
     );
   }
   const report = buildAuditReport({ result, expectedDestinationRegions: settings.destinationRegions ?? [] });

@@ -18,6 +18,7 @@ import {
   resolveClientRegion,
   silenceSdkNodeVersionWarning,
 } from './live-options';
+import { type LiveCredentials, liveCredentials, refuseMemberWithSnapshot } from './member-account';
 import { loadSnapshotFile } from './snapshot-file';
 import { formatTable } from './table';
 
@@ -28,6 +29,9 @@ export interface RepositoriesAuditOptions {
   snapshot?: string;
   region?: string;
   output: 'json' | 'table';
+  /** --account/--role: audit a member account's repositories, read through its member role. */
+  account?: string;
+  role?: string;
 }
 
 /** Exit code when a repository drifts from the baseline: the answer, not an error (as a failed gate). */
@@ -53,10 +57,11 @@ export async function runRepositoriesAudit(
 ): Promise<void> {
   silenceSdkNodeVersionWarning();
   if (options.region !== undefined) checkRegionOption(options.region);
+  refuseMemberWithSnapshot(options);
   const config = loadImmutabilityConfig(options.config ?? 'ecr-warden.yml');
   const { observed, account, source } =
     options.snapshot === undefined
-      ? await readLive(config, options.region)
+      ? await readLive(config, options.region, await liveCredentials(options))
       : await readSnapshotFile(config, options);
   const audit = auditRepositories(config, observed, { ownAccount: account ?? '' });
   write(
@@ -81,8 +86,12 @@ interface Observation {
   source: string;
 }
 
-async function readLive(config: ImmutabilityConfig, region: string | undefined): Promise<Observation> {
-  const ecr = new ECRClient(liveClientConfig(region));
+async function readLive(
+  config: ImmutabilityConfig,
+  region: string | undefined,
+  credentials: LiveCredentials | undefined,
+): Promise<Observation> {
+  const ecr = new ECRClient(liveClientConfig(region, credentials));
   try {
     const resolved = await resolveClientRegion(ecr);
     const { createRepositoryGuardRegistry } = await loadGuardRegistry();

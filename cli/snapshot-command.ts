@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { loadCleanupProtect } from './config-file';
 import { CliError } from './errors';
 import { type LiveOptions, readLiveSnapshot } from './live-registry';
+import { liveCredentials } from './member-account';
 
 export interface SnapshotOptions extends LiveOptions {
   output: string;
@@ -10,6 +11,9 @@ export interface SnapshotOptions extends LiveOptions {
    * workload accounts, external lists); without it the snapshot holds this account's ECS and Lambda.
    */
   config?: string;
+  /** --account/--role: a member account's registry, through its member role. */
+  account?: string;
+  role?: string;
 }
 
 /**
@@ -31,9 +35,11 @@ export const SNAPSHOT_TASK_DEFINITION_REVISIONS = 10;
  * reads them, as `batch`, `appRunner` (here and in each workload account) and `inspector`.
  */
 export async function runSnapshot(options: SnapshotOptions, write: (text: string) => void): Promise<void> {
-  const { config, ...live } = options;
+  const { config, account, role, ...live } = options;
+  const credentials = await liveCredentials({ account, role, config, region: options.region });
   const snapshot = await readLiveSnapshot({
     ...live,
+    ...(credentials === undefined ? {} : { credentials }),
     taskDefinitionRevisions: SNAPSHOT_TASK_DEFINITION_REVISIONS,
     now: Date.now(),
     registrySettings: true,

@@ -9,3 +9,8 @@ declare const ECR_WARDEN_BUNDLE_BATCH: boolean | undefined;
 declare const ECR_WARDEN_BUNDLE_APP_RUNNER: boolean | undefined;
 declare const ECR_WARDEN_BUNDLE_EXTERNAL: boolean | undefined;
 declare const ECR_WARDEN_BUNDLE_INSPECTOR: boolean | undefined;
+/**
+ * Whether the bundle can list OUs (shared/aws/governed-directory.ts loads the Organizations adapter
+ * behind it): true exactly when the config's organization.organizationalUnits is set.
+ */
+declare const ECR_WARDEN_BUNDLE_ORGANIZATIONS: boolean | undefined;

@@ -2,6 +2,7 @@ import { cleanupSection } from './cleanup';
 import { inUseFailClosedSection } from './in-use-fail-closed';
 import { lifecyclePreviewSection } from './lifecycle-preview';
 import { notificationsSection } from './notifications';
+import { organizationSection } from './organization';
 import { replicationAuditSection } from './replication-audit';
 import { repositoryGuardSection } from './repository-guard';
 import type { DemoSection } from './section';
@@ -17,6 +18,8 @@ export const DEMO_SECTIONS: DemoSection[] = [
   vulnerabilityAlertsSection,
   replicationAuditSection,
   repositoryGuardSection,
+  // The Organizations hub's accounts as `ecr-warden organization check` sees them (issue 15).
+  organizationSection,
   // Detector sections go above this line: the notifications section delivers the governance events
   // they published, so it runs last.
   notificationsSection,

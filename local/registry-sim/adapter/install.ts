@@ -5,6 +5,7 @@ import { ECSClient } from '@aws-sdk/client-ecs';
 import { EKSClient } from '@aws-sdk/client-eks';
 import { Inspector2Client } from '@aws-sdk/client-inspector2';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
@@ -22,6 +23,7 @@ import { eksRoutes } from './eks-api';
 import { FaultInjector, type InjectedFault } from './faults';
 import { inspectorRoutes } from './inspector-api';
 import { lambdaRoutes } from './lambda-api';
+import { organizationsRoutes } from './organizations-api';
 import type { Dispatcher, Handler, Route } from './route';
 import { s3Routes } from './s3-api';
 import { type ErrorShape, fromSimulatedError, type SimulatedService, sdkError } from './sdk-errors';
@@ -47,6 +49,7 @@ export interface InstalledSimulator {
     s3: AwsClientStub<S3Client>;
     inspector: AwsClientStub<Inspector2Client>;
     eks: AwsClientStub<EKSClient>;
+    organizations: AwsClientStub<OrganizationsClient>;
   };
   /** Puts the real `send` methods back. */
   restore(): void;
@@ -85,6 +88,8 @@ const ENDPOINT_HOST: Record<SimulatedService, (region: string) => string> = {
   s3: (region) => `s3.${region}.amazonaws.com`,
   inspector2: (region) => `inspector2.${region}.amazonaws.com`,
   eks: (region) => `eks.${region}.amazonaws.com`,
+  // Organizations has one endpoint per partition. https://docs.aws.amazon.com/general/latest/gr/ao.html
+  organizations: () => 'organizations.us-east-1.amazonaws.com',
 };
 
 /**
@@ -197,6 +202,7 @@ export function installSimulator(world: World, options: InstallOptions = {}): In
     s3: mockClient(S3Client),
     inspector: mockClient(Inspector2Client),
     eks: mockClient(EKSClient),
+    organizations: mockClient(OrganizationsClient),
   };
   register(mocks.ecr, 'ecr', ecrRoutes, dispatch);
   register(mocks.ecs, 'ecs', ecsRoutes, dispatch);
@@ -207,6 +213,7 @@ export function installSimulator(world: World, options: InstallOptions = {}): In
   register(mocks.s3, 's3', s3Routes, dispatch);
   register(mocks.inspector, 'inspector2', inspectorRoutes, dispatch);
   register(mocks.eks, 'eks', eksRoutes, dispatch);
+  register(mocks.organizations, 'organizations', organizationsRoutes, dispatch);
 
   return {
     calls,
@@ -216,7 +223,15 @@ export function installSimulator(world: World, options: InstallOptions = {}): In
       mocks.ecr.restore();
       mocks.ecs.restore();
       mocks.lambda.restore();
-      for (const stub of [mocks.eks, mocks.sts, mocks.batch, mocks.appRunner, mocks.s3, mocks.inspector])
+      for (const stub of [
+        mocks.eks,
+        mocks.sts,
+        mocks.batch,
+        mocks.appRunner,
+        mocks.s3,
+        mocks.inspector,
+        mocks.organizations,
+      ])
         stub.restore();
     },
   };

@@ -5,6 +5,7 @@ import * as ecs from '@aws-sdk/client-ecs';
 import * as eks from '@aws-sdk/client-eks';
 import * as inspector2 from '@aws-sdk/client-inspector2';
 import * as lambda from '@aws-sdk/client-lambda';
+import * as organizations from '@aws-sdk/client-organizations';
 import * as s3 from '@aws-sdk/client-s3';
 import * as sts from '@aws-sdk/client-sts';
 import type { SimulatedServiceError } from '../model/simulated-error';
@@ -18,7 +19,8 @@ export type SimulatedService =
   | 'batch'
   | 'apprunner'
   | 's3'
-  | 'inspector2';
+  | 'inspector2'
+  | 'organizations';
 
 type ServiceExceptionClass = new (options: {
   name: string;
@@ -48,6 +50,10 @@ const SERVICES: Record<
     base: inspector2.Inspector2ServiceException as unknown as ServiceExceptionClass,
   },
   eks: { module: eks, base: eks.EKSServiceException as unknown as ServiceExceptionClass },
+  organizations: {
+    module: organizations,
+    base: organizations.OrganizationsServiceException as unknown as ServiceExceptionClass,
+  },
 };
 
 // HTTP statuses that differ from 400 for client errors (Lambda's REST-JSON API uses them).

@@ -18,6 +18,12 @@ export interface SimulatedRole {
   /** Role ARNs the trust policy names. */
   trustedRoleArns: Set<string>;
   externalId: string | undefined;
+  /**
+   * `"Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-…"}}`: only callers whose account is in
+   * that organization (model/organizations.ts) may assume the role; others get the same AccessDenied.
+   * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalorgid
+   */
+  principalOrgId?: string | undefined;
   /** MaxSessionDuration, 3600-43200 seconds (default 3600). */
   maxSessionDuration: number;
   roleId: string;
@@ -65,6 +71,8 @@ export class IdentityState {
   readonly sessions = new Map<string, SimulatedSession>();
   /** The role that clients without session credentials act as (the worker's execution role). */
   defaultCallerRoleArn: string;
+  /** The organization of an account, for aws:PrincipalOrgID (set by workload-services.ts). */
+  organizationOf: (accountId: string) => string | undefined = () => undefined;
 
   constructor(
     defaultAccountId: string,
@@ -80,6 +88,7 @@ export class IdentityState {
     externalId?: string;
     maxSessionDuration?: number;
     partition?: string;
+    principalOrgId?: string;
   }): SimulatedRole {
     const arn = `arn:${input.partition ?? 'aws'}:iam::${input.accountId}:role/${input.roleName}`;
     const role: SimulatedRole = {
@@ -88,6 +97,7 @@ export class IdentityState {
       arn,
       trustedRoleArns: new Set(input.trustedRoleArns ?? [this.defaultCallerRoleArn]),
       externalId: input.externalId,
+      principalOrgId: input.principalOrgId,
       maxSessionDuration: input.maxSessionDuration ?? 3600,
       roleId: `AROA${this.randomId(17)}`,
     };
@@ -143,7 +153,11 @@ export class IdentityState {
       );
     }
     const role = ROLE_ARN.test(request.roleArn) ? this.roles.get(request.roleArn) : undefined;
-    if (role === undefined || !trusts(role, caller, request.externalId)) {
+    if (
+      role === undefined ||
+      !trusts(role, caller, request.externalId) ||
+      (role.principalOrgId !== undefined && this.organizationOf(caller.accountId) !== role.principalOrgId)
+    ) {
       throw serviceError(
         'AccessDenied',
         `User: ${caller.assumedRoleArn} is not authorized to perform: sts:AssumeRole on resource: ${request.roleArn}`,

@@ -2,6 +2,7 @@ import { AppRunnerState } from './app-runner';
 import { BatchState } from './batch';
 import { IdentityState } from './identity';
 import { InspectorState } from './inspector';
+import { OrganizationsState } from './organizations';
 import { S3State } from './s3';
 import type { RandomSource } from './seeded-random';
 
@@ -13,6 +14,8 @@ import type { RandomSource } from './seeded-random';
 export class WorkloadServices {
   readonly identity: IdentityState;
   readonly s3 = new S3State();
+  /** AWS Organizations (one organization, or none), model/organizations.ts. */
+  readonly organizations = new OrganizationsState();
   private readonly batchMap = new Map<string, BatchState>();
   private readonly appRunnerMap = new Map<string, AppRunnerState>();
   private readonly inspectorMap = new Map<string, InspectorState>();
@@ -22,6 +25,8 @@ export class WorkloadServices {
     private readonly random: (stream: string) => RandomSource,
   ) {
     this.identity = new IdentityState(defaultAccountId, random('identity'));
+    // aws:PrincipalOrgID in a role's trust compares the caller's organization (model/identity.ts).
+    this.identity.organizationOf = (accountId) => this.organizations.organizationOf(accountId);
   }
 
   batch(accountId: string, region: string): BatchState {
