@@ -175,10 +175,10 @@ export function memberStatementsOf(
     const actions = (Array.isArray(statement.Action) ? statement.Action : [statement.Action]).filter(
       (action) => wanted.has(action),
     );
-    if (actions.length === 0) return [];
     const resources = (Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource]).flatMap(
       (resource) => inEachRegion(resource, regions),
     );
+    if (actions.length === 0 || resources.length === 0) return [];
     return [
       {
         Effect: 'Allow',
@@ -191,6 +191,8 @@ export function memberStatementsOf(
 }
 
 function inEachRegion(resource: unknown, regions: readonly string[]): unknown[] {
+  // An ARN naming one account (a cluster given by ARN in the hub config) is that account's, not this one's.
+  if (typeof resource === 'string' && /^arn:[^:]+:[^:]+:[^:]*:\d{12}:/.test(resource)) return [];
   const sub = isSub(resource) ? resource['Fn::Sub'] : undefined;
   if (typeof sub !== 'string' || !sub.includes(OWN_REGION)) return [resource];
   return regions.map((region) => ({ 'Fn::Sub': sub.replaceAll(OWN_REGION, region) }));
