@@ -227,6 +227,27 @@ function isDetectorRule(template: CloudFormationTemplate, rule: CloudFormationRe
   );
 }
 
+/** The functions that build the governed directory at cold start (organizationalUnits: from Organizations). */
+const DIRECTORY_FUNCTIONS = [...MEMBER_ACCESS_FUNCTIONS, 'slackNotifier'] as const;
+const isMemberAccessFunction = (key: string): key is MemberAccessFunction =>
+  (MEMBER_ACCESS_FUNCTIONS as readonly string[]).includes(key);
+
+/** The statements of a function's own inline policy (serverless-iam-roles-per-function), to extend in place. */
+function policyStatementsOf(resources: Record<string, CloudFormationResource>, key: string): unknown[] {
+  const policy = asArray(propertiesOf(resources[roleLogicalId(key)]).Policies)[0];
+  const document = isRecord(policy) ? policy.PolicyDocument : undefined;
+  if (
+    resources[functionLogicalId(key)] === undefined ||
+    !isRecord(document) ||
+    !Array.isArray(document.Statement)
+  ) {
+    throw new OrganizationHubError(
+      `${key}: no function ${functionLogicalId(key)} with an inline policy on ${roleLogicalId(key)} in the compiled template`,
+    );
+  }
+  return document.Statement;
+}
+
 const functionLogicalId = (key: string) => `${key.charAt(0).toUpperCase()}${key.slice(1)}LambdaFunction`;
 const roleLogicalId = (key: string) => `${key.charAt(0).toUpperCase()}${key.slice(1)}IamRoleLambdaExecution`;
 
@@ -287,27 +308,19 @@ export function applyOrganizationHub(
     },
   };
 
-  // sts:AssumeRole (and the Organizations reads) for each function that acts in member accounts.
-  const added = [...memberAssumeRoleStatements(settings), ...organizationsReadStatements(settings)];
+  // sts:AssumeRole and the Organizations reads for each function that acts in member accounts; the
+  // Organizations reads alone for the notifier, which matches routes' OUs through the same directory.
   const functions = {} as Record<MemberAccessFunction, { roleName: string; statements: RoleStatement[] }>;
-  for (const key of MEMBER_ACCESS_FUNCTIONS) {
-    const role = resources[roleLogicalId(key)];
-    const policy = asArray(propertiesOf(role).Policies)[0];
-    const document = isRecord(policy) ? policy.PolicyDocument : undefined;
-    if (
-      resources[functionLogicalId(key)] === undefined ||
-      !isRecord(document) ||
-      !Array.isArray(document.Statement)
-    ) {
-      throw new OrganizationHubError(
-        `${key}: no function ${functionLogicalId(key)} with an inline policy on ${roleLogicalId(key)} in the compiled template`,
-      );
+  for (const key of DIRECTORY_FUNCTIONS) {
+    const statements = policyStatementsOf(resources, key);
+    if (isMemberAccessFunction(key)) {
+      functions[key] = {
+        roleName: functionRoleName(naming.service, naming.stage, key, naming.region),
+        statements: structuredClone(statements) as RoleStatement[],
+      };
+      statements.push(...memberAssumeRoleStatements(settings));
     }
-    functions[key] = {
-      roleName: functionRoleName(naming.service, naming.stage, key, naming.region),
-      statements: structuredClone(document.Statement) as RoleStatement[],
-    };
-    document.Statement.push(...structuredClone(added));
+    statements.push(...organizationsReadStatements(settings));
   }
 
   return memberStackTemplate({

@@ -14,7 +14,8 @@ const COMMON: Reasons = {
   'logs:PutLogEvents': 'write its own log group, nothing else',
   'events:PutEvents': 'publish governance events on the ecr-warden bus only',
   // organization (deploy/organization-hub.ts): every function that acts in member accounts.
-  'sts:AssumeRole': 'act in a governed member account through its member role (organization)',
+  'sts:AssumeRole':
+    'act in a governed member account through its member role; list the OUs through organization.organizationsRoleArn when set',
   'organizations:ListAccountsForParent': "list the governed OUs' accounts (organization.organizationalUnits)",
   'organizations:ListOrganizationalUnitsForParent':
     "list the governed OUs' child OUs (organization.organizationalUnits)",
@@ -112,6 +113,8 @@ const BY_FUNCTION: Readonly<Record<string, Reasons>> = {
     'dynamodb:DeleteItem': 'alert once per failed replication event',
   },
   slackNotifier: {
+    'sts:AssumeRole':
+      "list the governed OUs through organization.organizationsRoleArn, for routes' OU scopes",
     'ssm:GetParameter': 'read the Slack webhook URLs that notifications.routes name, and no other',
     'dynamodb:GetItem': 'post each event to each channel once',
     'dynamodb:PutItem': 'post each event to each channel once',

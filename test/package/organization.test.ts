@@ -91,6 +91,10 @@ describe.each([
   it('gives sts:AssumeRole on the member role to the functions that act in member accounts, and not to the notifier', () => {
     for (const key of MEMBER_ACCESS_FUNCTIONS) expect(actionsOf(hub, key)).toContain('sts:AssumeRole');
     expect(actionsOf(hub, 'slackNotifier')).not.toContain('sts:AssumeRole');
+    // The notifier matches routes' OUs through the directory: the Organizations reads, with OUs only.
+    expect(actionsOf(hub, 'slackNotifier').some((action) => action.startsWith('organizations:'))).toBe(
+      'organizationalUnits' in organization,
+    );
   });
 
   it('the hub bus admits PutEvents only from the forwarding roles of the organization', () => {

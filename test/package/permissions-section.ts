@@ -90,7 +90,7 @@ function organizationTable(
       {
         key: 'cleanupScheduler, cleanupWorker, tagImmutability, scanFindings and replicationAudit, with organization',
         description:
-          'Each function that acts in member accounts gets these rows when ecr-warden.yml has an `organization` section (shown for accounts 222222222222 and 333333333333, then for organizationalUnits with organizationId o-a1b2c3d4e5; with organizationsRoleArn, sts:AssumeRole on that role replaces the Organizations reads)',
+          "Each function that acts in member accounts gets these rows when ecr-warden.yml has an `organization` section (shown for accounts 222222222222 and 333333333333, then for organizationalUnits with organizationId o-a1b2c3d4e5; with organizationsRoleArn, sts:AssumeRole on that role replaces the Organizations reads). slackNotifier gets the Organizations reads alone, with organizationalUnits: it matches the routes' OU scopes through the same directory",
         triggers: [],
         failures: [],
         rows: [...new Map(rows.map((row) => [key(row), row])).values()],
