@@ -87,6 +87,17 @@ export type MemberAccessFunction = (typeof MEMBER_ACCESS_FUNCTIONS)[number];
  * action listed here that the function's own role does not hold is not granted: add it to its builder
  * first. https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerregistry.html
  */
+/** The services whose calls act on an account's own resources: a member-access function's action of one of these is a member-account action (test/package/organization.test.ts holds the lists to it). */
+export const MEMBER_ACCOUNT_SERVICES = [
+  'ecr',
+  'ecs',
+  'lambda',
+  'eks',
+  'batch',
+  'apprunner',
+  'inspector2',
+] as const;
+
 export const MEMBER_ACCOUNT_ACTIONS: Readonly<Record<MemberAccessFunction, readonly string[]>> = {
   cleanupScheduler: ['ecr:DescribeRepositories'],
   cleanupWorker: [
@@ -100,6 +111,9 @@ export const MEMBER_ACCOUNT_ACTIONS: Readonly<Record<MemberAccessFunction, reado
     'ecs:ListServices',
     'ecs:ListTasks',
     'ecs:DescribeServices',
+    // Service revisions (on main since the ecs-revisions merge): granted once the worker holds them.
+    'ecs:ListServiceDeployments',
+    'ecs:DescribeServiceRevisions',
     'ecs:DescribeTasks',
     'ecs:ListTaskDefinitions',
     'ecs:DescribeTaskDefinition',

@@ -1,6 +1,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { MEMBER_ACCESS_FUNCTIONS, MEMBER_FORWARDED_EVENT_PATTERNS } from '../../deploy/member-stack';
+import {
+  MEMBER_ACCESS_FUNCTIONS,
+  MEMBER_ACCOUNT_ACTIONS,
+  MEMBER_ACCOUNT_SERVICES,
+  MEMBER_FORWARDED_EVENT_PATTERNS,
+} from '../../deploy/member-stack';
 import { HUB_BUS_ID } from '../../deploy/organization-hub';
 import { SERVERLESS_DIR } from '../../deploy/package-stack';
 import {
@@ -211,6 +216,29 @@ describe('with organization, accounts listed', () => {
     expect(JSON.stringify(variant.member)).not.toContain('123456789012');
   });
 });
+
+// A read or write a function adds in its own account (ECR, ECS, Lambda, EKS, Batch, App Runner,
+// Inspector) is one it needs in member accounts too: it must be on its MEMBER_ACCOUNT_ACTIONS line, or the
+// member role would lack it and the function fail there.
+test.each([
+  ['the committed config', template],
+  ['every in-use source', withEveryInUseSource(template)],
+])(
+  "each member-access function's own-account actions are on its MEMBER_ACCOUNT_ACTIONS list (%s)",
+  (_name, t) => {
+    for (const key of MEMBER_ACCESS_FUNCTIONS) {
+      const own = actionsOf(t, key).filter((action) =>
+        (MEMBER_ACCOUNT_SERVICES as readonly string[]).includes(action.split(':')[0] ?? ''),
+      );
+      expect({ key, missing: own.filter((action) => !MEMBER_ACCOUNT_ACTIONS[key].includes(action)) }).toEqual(
+        {
+          key,
+          missing: [],
+        },
+      );
+    }
+  },
+);
 
 describe('with organization, OUs', () => {
   const { hub } = withOrganization(ORGANIZATIONAL_UNITS);
