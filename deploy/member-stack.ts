@@ -233,13 +233,22 @@ export interface MemberStackInput {
   >;
 }
 
-/** IAM's limit on the inline policies of one role, whitespace not counted. */
-export const ROLE_INLINE_POLICY_LIMIT = 10_240;
+/**
+ * IAM's limit on one managed policy, whitespace not counted. Managed rather than inline policies: a
+ * role's inline policies share 10,240 characters, which the per-region statements of a few regions
+ * reach; each managed policy has its own 6,144 (a role takes 10 by default, 5 here).
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
+ */
+export const MANAGED_POLICY_LIMIT = 6_144;
 // AWS::Events::Rule Name: 1-64 characters; IAM role names 1-64.
 const MAX_NAME = 64;
 
 /** The forwarding role's name in a region: fixed, so that the hub bus policy can name it by ARN pattern. */
 export const forwardingRoleNamePattern = (memberRoleName: string): string => `${memberRoleName}-events-*`;
+
+/** `MemberPolicyCleanupWorker`: the member role's policy for one hub function. */
+export const memberPolicyLogicalId = (fn: MemberAccessFunction): string =>
+  `MemberPolicy${fn.charAt(0).toUpperCase()}${fn.slice(1)}`;
 
 export class MemberStackError extends Error {
   override name = 'MemberStackError';
@@ -257,7 +266,7 @@ export class MemberStackError extends Error {
  *   aws:PrincipalOrgID when the organization id is known.
  *   https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-roles
  *   https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalorgid
- * - One inline policy per hub function, from MEMBER_ACCOUNT_ACTIONS.
+ * - One managed policy per hub function (MemberPolicy<Function>), from MEMBER_ACCOUNT_ACTIONS.
  * - The forwarding rules (one per MEMBER_FORWARDED_EVENT_PATTERNS entry) on this region's default bus,
  *   each targeting the hub bus with the region's forwarding role, which may only events:PutEvents on that
  *   bus and which only EventBridge of this account may assume (aws:SourceAccount). Not created in the hub
@@ -273,26 +282,33 @@ export function memberStackTemplate(input: MemberStackInput): Record<string, unk
       `organization.memberRoleName "${input.memberRoleName}" is too long: the member stack's forwarding role "<memberRoleName>-events-<region>" would have ${forwarderLength} characters (IAM allows ${MAX_NAME})`,
     );
   }
-  const policies = MEMBER_ACCESS_FUNCTIONS.flatMap((fn) => {
-    const statements = memberStatementsOf(fn, input.functions[fn].statements, input.regions);
-    return statements.length === 0
-      ? []
-      : [
+  const policies = Object.fromEntries(
+    MEMBER_ACCESS_FUNCTIONS.flatMap((fn) => {
+      const statements = memberStatementsOf(fn, input.functions[fn].statements, input.regions);
+      if (statements.length === 0) return [];
+      const document = { Version: '2012-10-17', Statement: statements };
+      const size = JSON.stringify(document).replace(/\s/g, '').length;
+      if (size > MANAGED_POLICY_LIMIT) {
+        throw new MemberStackError(
+          `the member role's ${fn} policy would have ${size} characters, more than IAM's ${MANAGED_POLICY_LIMIT} for one managed policy: fewer repository globs or regions`,
+        );
+      }
+      return [
+        [
+          memberPolicyLogicalId(fn),
           {
-            PolicyName: `ecr-warden-${fn}`,
-            PolicyDocument: { Version: '2012-10-17', Statement: statements },
+            Type: 'AWS::IAM::ManagedPolicy',
+            Condition: 'CreatesMemberRole',
+            Properties: {
+              Description: `ecr-warden ${fn}: what it does in this account (MEMBER_ACCOUNT_ACTIONS)`,
+              Roles: [{ Ref: 'MemberRole' }],
+              PolicyDocument: document,
+            },
           },
-        ];
-  });
-  const policySize = JSON.stringify(policies.map((policy) => policy.PolicyDocument)).replace(
-    /\s/g,
-    '',
-  ).length;
-  if (policySize > ROLE_INLINE_POLICY_LIMIT) {
-    throw new MemberStackError(
-      `the member role's policies would have ${policySize} characters, more than IAM's ${ROLE_INLINE_POLICY_LIMIT} for one role's inline policies: fewer repository globs or regions`,
-    );
-  }
+        ],
+      ];
+    }),
+  );
   const roleRegion = input.regions.includes(input.hubRegion)
     ? input.hubRegion
     : (input.regions[0] ?? input.hubRegion);
@@ -380,9 +396,9 @@ export function memberStackTemplate(input: MemberStackInput): Record<string, unk
               },
             ],
           },
-          Policies: policies,
         },
       },
+      ...policies,
       ForwardingRole: {
         Type: 'AWS::IAM::Role',
         Condition: 'ForwardsEvents',

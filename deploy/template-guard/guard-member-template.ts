@@ -72,9 +72,17 @@ export function guardMemberTemplate(
   for (const [roleId, role] of roles) {
     const props = propertiesOf(role);
     const trust = statementsOf(props.AssumeRolePolicyDocument).filter((s) => s.Effect === 'Allow');
-    const statements = asArray(props.Policies).flatMap((policy) =>
-      isRecord(policy) ? statementsOf(policy.PolicyDocument) : [],
-    );
+    // Its inline policies and the managed policies the template attaches to it.
+    const statements = [
+      ...asArray(props.Policies).flatMap((policy) =>
+        isRecord(policy) ? statementsOf(policy.PolicyDocument) : [],
+      ),
+      ...resourcesOfType(member, 'AWS::IAM::ManagedPolicy')
+        .filter(([, policy]) =>
+          asArray(propertiesOf(policy).Roles).some((role) => referencedLogicalId(role) === roleId),
+        )
+        .flatMap(([, policy]) => statementsOf(propertiesOf(policy).PolicyDocument)),
+    ];
     if (forwardingRoles.has(roleId)) {
       check(
         trust.every(

@@ -5,11 +5,11 @@ import {
   MEMBER_ACCOUNT_ACTIONS,
   MEMBER_ACCOUNT_SERVICES,
   MEMBER_FORWARDED_EVENT_PATTERNS,
+  memberPolicyLogicalId,
 } from '../../deploy/member-stack';
 import { HUB_BUS_ID } from '../../deploy/organization-hub';
 import { SERVERLESS_DIR } from '../../deploy/package-stack';
 import {
-  asArray,
   type CloudFormationTemplate,
   propertiesOf,
   resourcesOfType,
@@ -156,14 +156,14 @@ describe('with organization, accounts listed', () => {
   });
 
   it("the member role holds the hub functions' reads in each governed region, and no write of a dry-run config", () => {
-    const role = propertiesOf(member.Resources?.MemberRole);
-    const policies = asArray(role.Policies) as {
-      PolicyName: string;
-      PolicyDocument: { Statement: unknown[] };
-    }[];
-    expect(policies.map((policy) => policy.PolicyName)).toEqual(
-      MEMBER_ACCESS_FUNCTIONS.map((key) => `ecr-warden-${key}`),
-    );
+    // One managed policy per function, attached to the member role.
+    const policies = resourcesOfType(member, 'AWS::IAM::ManagedPolicy').map(([id, policy]) => ({
+      id,
+      roles: propertiesOf(policy).Roles,
+      PolicyDocument: propertiesOf(policy).PolicyDocument as { Statement: unknown[] },
+    }));
+    expect(policies.map((policy) => policy.id)).toEqual(MEMBER_ACCESS_FUNCTIONS.map(memberPolicyLogicalId));
+    for (const policy of policies) expect(policy.roles).toEqual([{ Ref: 'MemberRole' }]);
     const scheduler = policies[0]?.PolicyDocument.Statement;
     expect(scheduler).toEqual([
       {
@@ -328,10 +328,10 @@ describe('the template guard on an organization variant that breaks one rule', (
   it('a member role granting a destructive write the hub config does not use (dry run)', () => {
     expect(
       memberGuard((member) => {
-        const policies = asArray(memberRole(member).Policies) as {
-          PolicyDocument: { Statement: unknown[] };
-        }[];
-        policies[1]?.PolicyDocument.Statement.push({
+        const policy = propertiesOf(member.Resources?.MemberPolicyCleanupWorker).PolicyDocument as {
+          Statement: unknown[];
+        };
+        policy.Statement.push({
           Effect: 'Allow',
           Action: ['ecr:BatchDeleteImage'],
           // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub template
