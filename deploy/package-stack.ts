@@ -19,7 +19,8 @@ export const PACKAGE_ROOT = join(__dirname, '..');
 export const SERVERLESS_DIR = join(PACKAGE_ROOT, '.serverless');
 /** The stage the checks package (names such as `ecr-warden-ci-state` follow from it). */
 export const PACKAGE_STAGE = 'ci';
-export const PACKAGING_REPORT = join(SERVERLESS_DIR, 'packaging-report.json');
+const PACKAGING_REPORT_NAME = 'packaging-report.json';
+export const PACKAGING_REPORT = join(SERVERLESS_DIR, PACKAGING_REPORT_NAME);
 
 export interface PackagingReport {
   stage: string;
@@ -37,15 +38,20 @@ export class PackagingError extends Error {
 /** The metafile the package tests read for a function: beside its zip. */
 export const metafileName = (functionKey: string): string => `${functionKey}.meta.json`;
 
-export function packageStack(): PackagingReport {
+/**
+ * `root`: the service directory to package (default: this checkout). The independent checks package a
+ * copy whose ecr-warden.yml has an `organization` section (test/independent/organization-package.ts).
+ */
+export function packageStack(root = PACKAGE_ROOT): PackagingReport {
   const startedAt = performance.now();
-  rmSync(SERVERLESS_DIR, { recursive: true, force: true });
+  const serverlessDir = join(root, '.serverless');
+  rmSync(serverlessDir, { recursive: true, force: true });
   const scratch = mkdtempSync(join(tmpdir(), 'ecr-warden-package-'));
   try {
     const networkLog = join(scratch, 'network-attempts.log');
     const metafileDir = join(scratch, 'meta');
     const packaging = spawnSync('npx', ['--no-install', 'osls', 'package', '--stage', PACKAGE_STAGE], {
-      cwd: PACKAGE_ROOT,
+      cwd: root,
       env: offlineEnvironment(scratch, networkLog, metafileDir),
       encoding: 'utf8',
     });
@@ -61,10 +67,10 @@ export function packageStack(): PackagingReport {
       networkAttempts: existsSync(networkLog)
         ? readFileSync(networkLog, 'utf8').trim().split('\n').filter(Boolean)
         : [],
-      metafiles: placeMetafiles(metafileDir),
+      metafiles: placeMetafiles(metafileDir, serverlessDir),
     };
-    mkdirSync(SERVERLESS_DIR, { recursive: true });
-    writeFileSync(PACKAGING_REPORT, `${JSON.stringify(report, null, 2)}\n`);
+    mkdirSync(serverlessDir, { recursive: true });
+    writeFileSync(join(serverlessDir, PACKAGING_REPORT_NAME), `${JSON.stringify(report, null, 2)}\n`);
     return report;
   } finally {
     rmSync(scratch, { recursive: true, force: true });
@@ -100,8 +106,8 @@ function offlineEnvironment(scratch: string, networkLog: string, metafileDir: st
  * The plugin names a metafile by the bundle's entry point (`functions/cleanup-scheduler.meta.json`);
  * the function that bundle serves is in serverless-state.json (handler `functions/cleanup-scheduler.handler`).
  */
-function placeMetafiles(metafileDir: string): Record<string, string> {
-  const state = JSON.parse(readFileSync(join(SERVERLESS_DIR, 'serverless-state.json'), 'utf8')) as {
+function placeMetafiles(metafileDir: string, serverlessDir: string): Record<string, string> {
+  const state = JSON.parse(readFileSync(join(serverlessDir, 'serverless-state.json'), 'utf8')) as {
     service: { functions?: Record<string, { handler?: string }> };
   };
   const placed: Record<string, string> = {};
@@ -111,7 +117,7 @@ function placeMetafiles(metafileDir: string): Record<string, string> {
     if (!existsSync(source)) continue;
     const target = metafileName(key);
     // Two functions with one handler share one bundle, hence one metafile: each gets its copy.
-    writeFileSync(join(SERVERLESS_DIR, target), readFileSync(source));
+    writeFileSync(join(serverlessDir, target), readFileSync(source));
     placed[key] = target;
   }
   return placed;

@@ -69,8 +69,13 @@ function resolveVariables({ service, stage, region, alarmDefaults }, config = lo
     // (null when absent: the function gets no VpcConfig).
     cleanupWorkerVpc: cleanupWorkerVpc(config.cleanup.protect.kubernetes?.vpc),
     // The workload-reader role for cleanup.protect.workloadAccounts, written by
-    // scripts/write-workload-reader-template.cjs to .serverless/ecr-warden-workload-reader.json.
+    // scripts/write-account-templates.cjs to .serverless/ecr-warden-workload-reader.json.
     workloadReaderTemplate: workloadReaderTemplate(config.cleanup.protect, { service, stage, region }),
+    // `organization` (issue 15), checked here so that a config the hub cannot deploy stops before the
+    // build; null without the section (scripts/organization-hub.cjs then leaves the template alone).
+    organizationHub: oneLine(() =>
+      load('./organization-hub.ts').organizationHubSettings(config.organization),
+    ),
     scanningDigestSchedule: config.scanning.digest.schedule,
     // scanFindings: the findings ledger and its index, the idempotency records of alerts and digests.
     scanFindingsStateStatement: stateTableStatement('scanFindings', [
@@ -112,6 +117,16 @@ function resolveVariables({ service, stage, region, alarmDefaults }, config = lo
       deletionProtectionEnabled: protection.deletionProtectionEnabled,
     },
   };
+}
+
+/** osls prints `error.stack` of a resolver error: a config the hub cannot deploy is one line. */
+function oneLine(build) {
+  try {
+    return build();
+  } catch (error) {
+    if (error && error.name === 'OrganizationHubError') error.stack = `${error.message}\n`;
+    throw error;
+  }
 }
 
 function cleanupWorkerVpc(vpc) {

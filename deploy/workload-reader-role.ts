@@ -172,13 +172,23 @@ export function workloadReaderRoleTemplate(input: WorkloadReaderRoleInput): Temp
 }
 
 /**
- * The cleanup worker's role name as serverless-iam-roles-per-function names it:
- * `<service>-<stage>-cleanupWorker-<region>-lambdaRole`, without `-lambdaRole` when that would pass
+ * A function's role name as serverless-iam-roles-per-function names it:
+ * `<service>-<stage>-<function key>-<region>-lambdaRole`, without `-lambdaRole` when that would pass
  * IAM's 64 characters.
  */
+export function functionRoleName(
+  service: string,
+  stage: string,
+  functionKey: string,
+  region: string,
+): string {
+  const full = [service, stage, functionKey, region, 'lambdaRole'].join('-');
+  return full.length <= 64 ? full : [service, stage, functionKey, region].join('-');
+}
+
+/** The cleanup worker's role name (functionRoleName of `cleanupWorker`). */
 export function cleanupWorkerRoleName(service: string, stage: string, region: string): string {
-  const full = [service, stage, 'cleanupWorker', region, 'lambdaRole'].join('-');
-  return full.length <= 64 ? full : [service, stage, 'cleanupWorker', region].join('-');
+  return functionRoleName(service, stage, 'cleanupWorker', region);
 }
 
 /** The parts of `cleanup.protect` (issue 14's config, shared/config) the role template depends on. */

@@ -13,7 +13,7 @@ export interface CloudFormationResource {
 export interface CloudFormationTemplate {
   Parameters?: Record<string, unknown>;
   Resources?: Record<string, CloudFormationResource>;
-  Outputs?: Record<string, { Value?: unknown }>;
+  Outputs?: Record<string, { Value?: unknown; [key: string]: unknown }>;
 }
 
 export interface PolicyStatement {

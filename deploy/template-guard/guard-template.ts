@@ -61,43 +61,31 @@ export interface GuardResult {
   failures: string[];
 }
 
-const DLQ_RETENTION_SECONDS = 1_209_600; // 14 days, the SQS maximum
-
-export function guardTemplate(template: CloudFormationTemplate, naming: Naming): GuardResult {
+/** A check that counts itself and keeps the reason of each that fails. */
+export function checker(): { check: Check; result: () => GuardResult } {
   const failures: string[] = [];
   let checks = 0;
-  const check = (condition: boolean, reason: string): boolean => {
+  const check: Check = (condition, reason) => {
     checks += 1;
     if (!condition) failures.push(reason);
     return condition;
   };
+  return { check, result: () => ({ checks, failures }) };
+}
+
+const DLQ_RETENTION_SECONDS = 1_209_600; // 14 days, the SQS maximum
+
+export function guardTemplate(template: CloudFormationTemplate, naming: Naming): GuardResult {
+  const { check, result } = checker();
   const resources = template.Resources ?? {};
   const typeOf = (logicalId: string | undefined) =>
     logicalId === undefined ? undefined : resources[logicalId]?.Type;
   const functions = functionModels(template, naming);
 
   // ── IAM, template-wide ──────────────────────────────────────────────────────────────────────────
-  for (const [id, statement] of identityStatements(template)) checkStatement(id, statement);
-
-  function checkStatement(id: string, statement: PolicyStatement): void {
-    check(statement.NotAction === undefined, `${id}: a statement uses NotAction`);
-    check(statement.NotResource === undefined, `${id}: a statement uses NotResource`);
-    if (statement.Effect !== 'Allow') return;
-    const resourcesOfStatement = asArray(statement.Resource);
-    const onStar = resourcesOfStatement.includes('*');
-    for (const action of strings(statement.Action)) {
-      check(!hasActionWildcard(action), `${id}: wildcard action "${action}"`);
-      check(
-        !onStar || RESOURCE_STAR_ACTIONS[action] !== undefined,
-        `${id}: "${action}" is allowed on Resource "*"; scope it to ARNs (only actions without a resource type may use "*": deploy/template-guard/iam-rules.ts)`,
-      );
-      if (DESTRUCTIVE_ACTIONS.has(action) && !onStar) {
-        check(
-          resourcesOfStatement.every((resource) => isRepositoryArn(arnText(resource))),
-          `${id}: destructive "${action}" must be scoped to ECR repository ARNs (got ${JSON.stringify(resourcesOfStatement)})`,
-        );
-      }
-    }
+  for (const [id, statement] of identityStatements(template)) checkIdentityStatement(id, statement, check);
+  for (const [busId, bus] of resourcesOfType(template, 'AWS::Events::EventBus')) {
+    checkBusPolicy(busId, propertiesOf(bus).Policy, check);
   }
 
   // ── roles and references ────────────────────────────────────────────────────────────────────────
@@ -434,7 +422,75 @@ export function guardTemplate(template: CloudFormationTemplate, naming: Naming):
     );
   }
 
-  return { checks, failures };
+  return result();
+}
+
+type Check = (condition: boolean, reason: string) => boolean;
+
+/**
+ * The rules every identity statement of every template (the hub's and the member's) is held to: no
+ * NotAction/NotResource, no wildcard action, `*` only for actions without a resource type, destructive
+ * ECR actions only on repository ARNs, and sts:AssumeRole on a role ARN with a wildcard only with
+ * aws:ResourceOrgID: the one wildcard the hub needs, for the member role in the accounts of OUs, known
+ * only at run time (deploy/organization-hub.ts); the condition keeps it to the organization's accounts.
+ */
+export function checkIdentityStatement(id: string, statement: PolicyStatement, check: Check): void {
+  check(statement.NotAction === undefined, `${id}: a statement uses NotAction`);
+  check(statement.NotResource === undefined, `${id}: a statement uses NotResource`);
+  if (statement.Effect !== 'Allow') return;
+  const resourcesOfStatement = asArray(statement.Resource);
+  const onStar = resourcesOfStatement.includes('*');
+  for (const action of strings(statement.Action)) {
+    check(!hasActionWildcard(action), `${id}: wildcard action "${action}"`);
+    check(
+      !onStar || RESOURCE_STAR_ACTIONS[action] !== undefined,
+      `${id}: "${action}" is allowed on Resource "*"; scope it to ARNs (only actions without a resource type may use "*": deploy/template-guard/iam-rules.ts)`,
+    );
+    if (DESTRUCTIVE_ACTIONS.has(action) && !onStar) {
+      check(
+        resourcesOfStatement.every((resource) => isRepositoryArn(arnText(resource))),
+        `${id}: destructive "${action}" must be scoped to ECR repository ARNs (got ${JSON.stringify(resourcesOfStatement)})`,
+      );
+    }
+    if (
+      action === 'sts:AssumeRole' &&
+      resourcesOfStatement.some((resource) => arnText(resource).includes('*'))
+    ) {
+      const condition = isRecord(statement.Condition) ? statement.Condition : {};
+      check(
+        typeof conditionValue(condition, 'StringEquals', 'aws:ResourceOrgID') === 'string',
+        `${id}: sts:AssumeRole on a role ARN pattern (${JSON.stringify(resourcesOfStatement)}) needs StringEquals aws:ResourceOrgID: the organization's accounts only`,
+      );
+    }
+  }
+}
+
+/**
+ * An event bus's resource policy: only events:PutEvents is admitted, and never from anyone: each Allow
+ * names account principals, or `*` with aws:PrincipalOrgID, and (the member stacks' forwarding roles)
+ * an aws:PrincipalArn.
+ */
+export function checkBusPolicy(busId: string, policy: unknown, check: Check): void {
+  for (const statement of statementsOf(policy)) {
+    if (statement.Effect !== 'Allow') continue;
+    const condition = isRecord(statement.Condition) ? statement.Condition : {};
+    check(
+      strings(statement.Action).every((action) => action === 'events:PutEvents'),
+      `${busId}: its policy admits ${JSON.stringify(statement.Action)}; a bus admits events:PutEvents only`,
+    );
+    const anyone =
+      statement.Principal === '*' ||
+      (isRecord(statement.Principal) && strings(statement.Principal.AWS).includes('*'));
+    check(
+      !anyone || typeof conditionValue(condition, 'StringEquals', 'aws:PrincipalOrgID') === 'string',
+      `${busId}: its policy admits Principal "*" without StringEquals aws:PrincipalOrgID: any AWS account could put events`,
+    );
+    check(
+      conditionValue(condition, 'ArnLike', 'aws:PrincipalArn') !== undefined ||
+        conditionValue(condition, 'ArnEquals', 'aws:PrincipalArn') !== undefined,
+      `${busId}: its policy admits PutEvents without an aws:PrincipalArn condition: only the member stacks' forwarding roles may put events`,
+    );
+  }
 }
 
 /** The patterns of a `ForAllValues:StringLike` / `ForAllValues:StringEquals` on `dynamodb:LeadingKeys`. */
@@ -445,19 +501,19 @@ function leadingKeysOf(condition: unknown): string[] {
   );
 }
 
-function conditionValue(condition: Record<string, unknown>, operator: string, key: string): unknown {
+export function conditionValue(condition: Record<string, unknown>, operator: string, key: string): unknown {
   const byKey = condition[operator];
   return isRecord(byKey) ? byKey[key] : undefined;
 }
 
 /** `!Ref AWS::AccountId`, or a Fn::Sub of `${AWS::AccountId}` alone. */
-function isThisAccount(value: unknown): boolean {
+export function isThisAccount(value: unknown): boolean {
   // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub template
   return isRecord(value) && (value.Ref === 'AWS::AccountId' || value['Fn::Sub'] === '${AWS::AccountId}');
 }
 
 /** The Allow and Deny statements of every identity policy of the template: role inline policies and policies. */
-function identityStatements(template: CloudFormationTemplate): [string, PolicyStatement][] {
+export function identityStatements(template: CloudFormationTemplate): [string, PolicyStatement][] {
   return Object.entries(template.Resources ?? {}).flatMap(([id, resource]): [string, PolicyStatement][] => {
     const props = propertiesOf(resource);
     if (resource.Type === 'AWS::IAM::Role') {
@@ -487,7 +543,7 @@ export function statementContext(fn: FunctionModel, statement: PolicyStatement) 
 }
 
 /** An ARN as text: a string, or the template of an `Fn::Sub` with each `${Variable}` as `x`. */
-function arnText(value: unknown): string {
+export function arnText(value: unknown): string {
   if (typeof value === 'string') return value;
   if (isRecord(value)) {
     const sub = value['Fn::Sub'];

@@ -44,6 +44,8 @@ export const RESOURCE_STAR_ACTIONS: Readonly<Record<string, { kind: 'read' | 'wr
   'batch:DescribeJobDefinitions': { kind: 'read', source: `${SAR}/list_awsbatch.html` },
   'apprunner:ListServices': { kind: 'read', source: `${SAR}/list_awsapprunner.html` },
   'inspector2:ListCoverage': { kind: 'read', source: `${SAR}/list_amazoninspector2.html` },
+  // Organizations (an organization hub listing OUs, deploy/organization-hub.ts): the organization itself.
+  'organizations:DescribeOrganization': { kind: 'read', source: `${SAR}/list_awsorganizations.html` },
 };
 
 /**

@@ -13,6 +13,14 @@ const COMMON: Reasons = {
   'logs:CreateLogStream': 'write its own log group, nothing else',
   'logs:PutLogEvents': 'write its own log group, nothing else',
   'events:PutEvents': 'publish governance events on the ecr-warden bus only',
+  // organization (deploy/organization-hub.ts): every function that acts in member accounts.
+  'sts:AssumeRole':
+    'act in a governed member account through its member role; list the OUs through organization.organizationsRoleArn when set',
+  'organizations:ListAccountsForParent': "list the governed OUs' accounts (organization.organizationalUnits)",
+  'organizations:ListOrganizationalUnitsForParent':
+    "list the governed OUs' child OUs (organization.organizationalUnits)",
+  'organizations:ListParents': "an account's OUs, for rules scoped by OU (organization.organizationalUnits)",
+  'organizations:DescribeOrganization': 'check the organization id (organization.organizationalUnits)',
 };
 
 const BY_FUNCTION: Readonly<Record<string, Reasons>> = {
@@ -49,7 +57,8 @@ const BY_FUNCTION: Readonly<Record<string, Reasons>> = {
       'write grace-period marks and the in-use index (where each in-use image runs) in batches',
     'eks:ListClusters': 'cleanup.protect.kubernetes.clusters: all: find the clusters whose pods are read',
     'eks:DescribeCluster': 'the endpoint and CA of a protected cluster, to read its pods and workloads',
-    'sts:AssumeRole': 'read the workloads of cleanup.protect.workloadAccounts through their reader role',
+    'sts:AssumeRole':
+      'read the workloads of cleanup.protect.workloadAccounts through their reader role; act in governed member accounts through the member role (organization)',
     'batch:DescribeJobDefinitions': 'keep the images of ACTIVE Batch job definitions (cleanup.protect.batch)',
     'apprunner:ListServices': 'keep the images of App Runner services (cleanup.protect.appRunner)',
     'apprunner:DescribeService': 'keep the images of App Runner services (cleanup.protect.appRunner)',
@@ -107,6 +116,8 @@ const BY_FUNCTION: Readonly<Record<string, Reasons>> = {
     'dynamodb:DeleteItem': 'alert once per failed replication event',
   },
   slackNotifier: {
+    'sts:AssumeRole':
+      "list the governed OUs through organization.organizationsRoleArn, for routes' OU scopes",
     'ssm:GetParameter': 'read the Slack webhook URLs that notifications.routes name, and no other',
     'dynamodb:GetItem': 'post each event to each channel once',
     'dynamodb:PutItem': 'post each event to each channel once',

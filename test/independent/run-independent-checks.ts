@@ -10,7 +10,8 @@ import { runMotoWorkloadAccountsCheck } from './moto-workload-accounts-check';
  * `npm run check:independent` (and CI's .ci/run, after `npm test`): checks by tools that ecr-warden
  * did not write, so that they do not share its mistakes.
  *
- * 1. cfn-lint on the packaged CloudFormation templates: no error.
+ * 1. cfn-lint on the packaged CloudFormation templates: no error; on the workload-reader role and the
+ *    Organizations hub and member templates (test/package/organization-variant.ts): no finding at all.
  * 2. The read-only live CLI commands against moto_server over HTTP.
  * 3. The workload-account adapters (AssumeRole, ECS/Lambda in the assumed account, Batch, S3) against
  *    moto_server over HTTP.

@@ -8,6 +8,7 @@ import {
   summarizePermissions,
 } from '../../deploy/template-guard/permissions-summary';
 import { withEveryInUseSource } from './every-in-use-source';
+import { LISTED_ACCOUNTS, ORGANIZATIONAL_UNITS, withOrganization } from './organization-variant';
 
 /**
  * README.md's generated "Permissions" section: every function's permissions (what, on which resources,
@@ -29,7 +30,7 @@ export function permissionsSection(
   const summary = summarizePermissions(template, naming);
   return {
     summary,
-    markdown: `${renderPermissionsMarkdown(summary)}\n${inUseSourcesTable(template, summary, naming)}`,
+    markdown: `${renderPermissionsMarkdown(summary)}\n${inUseSourcesTable(template, summary, naming)}\n${organizationTable(template, summary, naming)}`,
   };
 }
 
@@ -63,6 +64,40 @@ function inUseSourcesTable(
     { preamble: false },
   );
   return table;
+}
+
+/**
+ * What `organization` adds to each function that acts in member accounts (the same rows for each): the
+ * rows of the two organization variants (./organization-variant.ts) that cleanupScheduler's packaged role
+ * does not have.
+ */
+function organizationTable(
+  template: CloudFormationTemplate,
+  summary: readonly FunctionPermissions[],
+  naming: { service: string; stage: string },
+): string {
+  const key = (row: FunctionPermissions['rows'][number]) => JSON.stringify(row);
+  const packaged = new Set((summary.find((fn) => fn.key === 'cleanupScheduler')?.rows ?? []).map(key));
+  const rows = [LISTED_ACCOUNTS, ORGANIZATIONAL_UNITS].flatMap((organization) => {
+    const variant = summarizePermissions(withOrganization(organization, template).hub, naming).find(
+      (fn) => fn.key === 'cleanupScheduler',
+    );
+    if (variant === undefined) throw new Error('the packaged template has no cleanupScheduler');
+    return variant.rows.filter((row) => !packaged.has(key(row)));
+  });
+  return renderPermissionsMarkdown(
+    [
+      {
+        key: 'cleanupScheduler, cleanupWorker, tagImmutability, scanFindings and replicationAudit, with organization',
+        description:
+          "Each function that acts in member accounts gets these rows when ecr-warden.yml has an `organization` section (shown for accounts 222222222222 and 333333333333, then for organizationalUnits with organizationId o-a1b2c3d4e5; with organizationsRoleArn, sts:AssumeRole on that role replaces the Organizations reads). slackNotifier gets the Organizations reads alone, with organizationalUnits: it matches the routes' OU scopes through the same directory",
+        triggers: [],
+        failures: [],
+        rows: [...new Map(rows.map((row) => [key(row), row])).values()],
+      },
+    ],
+    { preamble: false },
+  );
 }
 
 const EXAMPLE_NOTE =
