@@ -61,3 +61,16 @@ export function bundleDefines(protect: BundleInput): Record<string, string> {
     ]),
   );
 }
+
+/**
+ * The Organizations listing (shared/aws/organization-directory.ts and the Organizations SDK client) is
+ * bundled only when `organization.organizationalUnits` is set: a config that lists its accounts, or
+ * has no `organization` section, never calls Organizations (shared/aws/governed-directory.ts).
+ */
+export const ORGANIZATIONS_BUNDLE_FLAG = 'ECR_WARDEN_BUNDLE_ORGANIZATIONS';
+
+export function organizationBundleDefines(
+  organization: { organizationalUnits?: readonly string[] | undefined } | undefined,
+): Record<string, string> {
+  return { [ORGANIZATIONS_BUNDLE_FLAG]: String(organization?.organizationalUnits !== undefined) };
+}

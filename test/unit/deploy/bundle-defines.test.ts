@@ -1,4 +1,4 @@
-import { bundleDefines, bundledSources } from '../../../deploy/bundle-defines';
+import { bundleDefines, bundledSources, organizationBundleDefines } from '../../../deploy/bundle-defines';
 import { NO_OPTIONAL_IN_USE_SOURCES } from '../../support/no-in-use-sources';
 
 const NONE = NO_OPTIONAL_IN_USE_SOURCES;
@@ -41,6 +41,14 @@ describe('bundle defines', () => {
       appRunner: true,
       external: true,
       inspector: true,
+    });
+  });
+
+  it('bundles the Organizations listing only for a hub that takes its accounts from OUs', () => {
+    expect(organizationBundleDefines(undefined)).toEqual({ ECR_WARDEN_BUNDLE_ORGANIZATIONS: 'false' });
+    expect(organizationBundleDefines({})).toEqual({ ECR_WARDEN_BUNDLE_ORGANIZATIONS: 'false' });
+    expect(organizationBundleDefines({ organizationalUnits: ['ou-ab12-cd34ef56'] })).toEqual({
+      ECR_WARDEN_BUNDLE_ORGANIZATIONS: 'true',
     });
   });
 });
