@@ -1,10 +1,7 @@
+import type { GovernedPlaces } from '../cleanup/governed-places';
 import type { OrganizationConfig } from '../config/schema-organization';
 import { EcrWardenError } from '../errors';
-import {
-  type AccountDirectory,
-  listedAccountDirectory,
-  ownAccountDirectory,
-} from '../organization/governed-accounts';
+import { listedAccountDirectory, ownAccountDirectory } from '../organization/governed-accounts';
 
 /**
  * TEMPORARY, until shared/aws/governed-directory.ts (i15-interfaces.md, O-D) is on main: the one
@@ -16,10 +13,6 @@ import {
  * - `organization.organizationalUnits`: needs the Organizations listing (O-D's
  *   readOrganizationDirectory), which this build does not have: a clear error at cold start.
  */
-export interface GovernedPlaces {
-  directory: AccountDirectory;
-  regions: readonly string[];
-}
 
 export class OrganizationDirectoryUnavailableError extends EcrWardenError {
   override name = 'OrganizationDirectoryUnavailableError';

@@ -13,7 +13,8 @@ import { createAccountUnreachableReporter } from '../organization/account-unreac
 import { createCleanupRequestQueue } from './cleanup-queue';
 import { createGovernancePublisher } from './governance-publisher';
 import { createIdempotencyGuard } from './idempotency';
-import { createMemberAccountAccess, MemberAccountUnreachableError } from './member-account-access';
+import { createMemberAccountAccess } from './member-account-access';
+import { memberAccountUnreachableCause } from './member-reachability';
 import { createRepositoryCatalog } from './repository-catalog';
 import { createStateStore, type StateStoreSettings } from './state-store';
 
@@ -96,15 +97,7 @@ function openMemberRegistries(settings: OrganizationCleanupSchedulerSettings): M
     ...(settings.now === undefined ? {} : { now: settings.now }),
   });
   return {
-    async reach(account) {
-      try {
-        await access.check(account.id);
-        return undefined;
-      } catch (error) {
-        if (!(error instanceof MemberAccountUnreachableError)) throw error;
-        return { kind: 'role', roleArn: error.roleArn, reason: error.reason, errorName: error.errorName };
-      }
-    },
+    reach: (account) => memberAccountUnreachableCause(access, account.id),
     roleArn: (account) => access.roleArn(account),
     repositories: (account, region) => createRepositoryCatalog(access.client(ECRClient, account, region)),
     assumeRoleCalls: () => access.assumeRoleCalls,
