@@ -70,7 +70,7 @@ export interface CleanupWorkerDependencies {
   /** Evaluation time, epoch ms. */
   now: () => number;
   /** Called with each repository's outcome once its report is published (the demo prints the plans). */
-  onRepositoryCleaned?: (outcome: RepositoryCleanupOutcome) => void;
+  onRepositoryCleaned?: (outcome: RepositoryCleanupOutcome, where: Place) => void;
   /**
    * An Organizations hub (issue 15): requests name governed member accounts × regions, acted in through
    * the member role. Absent: the single-account worker, exactly as before.
@@ -275,7 +275,7 @@ export async function openCleanupBatch(
     });
     await dependencies.publisher.publish([report]);
     logOutcome(outcome, report);
-    dependencies.onRepositoryCleaned?.(outcome);
+    dependencies.onRepositoryCleaned?.(outcome, place);
   }
 
   function logOutcome(outcome: RepositoryCleanupOutcome, report: GovernanceEvent): void {
