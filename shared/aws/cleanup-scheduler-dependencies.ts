@@ -66,7 +66,7 @@ export function createOrganizationCleanupSchedulerDependencies(
     ...(settings.stateClient === undefined ? {} : { client: settings.stateClient }),
   });
   return {
-    openMemberRegistries: () => openMemberRegistries(settings),
+    openMemberRegistries: () => createMemberRegistries(settings),
     queue: createCleanupRequestQueue({
       queueUrl: settings.queueUrl,
       ...(settings.sqs === undefined ? {} : { client: settings.sqs }),
@@ -86,7 +86,13 @@ export function createOrganizationCleanupSchedulerDependencies(
   };
 }
 
-function openMemberRegistries(settings: OrganizationCleanupSchedulerSettings): MemberRegistries {
+/** The member registries of one scheduler invocation (the benchmark builds them alone too). */
+export function createMemberRegistries(
+  settings: Pick<
+    OrganizationCleanupSchedulerSettings,
+    'hubAccount' | 'hubRegion' | 'memberRoleName' | 'sts' | 'now'
+  >,
+): MemberRegistries {
   // Per invocation, never per cold start: a session must not outlive the run that assumed it.
   const access = createMemberAccountAccess({
     hubAccount: settings.hubAccount,
