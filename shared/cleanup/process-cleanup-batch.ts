@@ -5,7 +5,7 @@ import { EventValidationError } from '../events/event-validation-error';
 import type { GovernanceEvent, GovernanceEventSink } from '../events/governance';
 import type { QueueMessage } from '../events/queue-message';
 import type { InUseIndexWriter } from '../inuse/in-use-index';
-import type { InUsePicture, InUseSource } from '../inuse/in-use-picture';
+import type { InUseSource } from '../inuse/in-use-picture';
 import type { Place } from '../inuse/in-use-ports';
 import { localWorkloadSources } from '../inuse/in-use-sources';
 import type { StructuredLogger } from '../logger';
@@ -24,10 +24,10 @@ import type {
 import { buildCleanupReport } from './cleanup-report';
 import type { CleanupRequest } from './cleanup-request';
 import { type CleanupTarget, resolveCleanupTarget } from './cleanup-target';
-import type { GovernedPlaces } from './governed-places';
-import type { MemberCleanupAccess, OrganizationCleanupPorts, PlaceRegistry } from './member-cleanup-ports';
+import { type MemberBatch, marksUnder, openMemberBatch, progressUnder } from './member-cleanup-batch';
+import type { OrganizationCleanupPorts, PlaceRegistry } from './member-cleanup-ports';
 import { compileAccountRuleMatcher } from './select-repositories';
-import { createInUseCache, type InUseCache } from './workload-cache';
+import { createInUseCache } from './workload-cache';
 
 /**
  * One batch of the cleanup queue, message by message: one message per repository, each cleaned,
@@ -340,62 +340,5 @@ export async function openCleanupBatch(
         ...(members === undefined ? {} : { assumeRoleCalls: members.access.assumeRoleCalls() }),
       });
     },
-  };
-}
-
-/** One batch's view of the member accounts: one member access, one in-use picture per place. */
-interface MemberBatch {
-  places: GovernedPlaces;
-  access: MemberCleanupAccess;
-  unreachable: OrganizationCleanupPorts['unreachable'];
-  /** The hub's sources (read once for the batch) and the place's own (once per place), together. */
-  picture(place: Place, hubSources: InUseCache): Promise<InUsePicture>;
-}
-
-async function openMemberBatch(
-  organization: OrganizationCleanupPorts,
-  cacheOptions: { concurrency: number; timeoutMs: number },
-): Promise<MemberBatch> {
-  const places = await organization.governedPlaces();
-  const access = organization.openMemberAccess();
-  const byPlace = new Map<string, InUseCache>();
-  return {
-    places,
-    access,
-    unreachable: organization.unreachable,
-    async picture(place, hubSources) {
-      const key = `${place.account}/${place.region}`;
-      let own = byPlace.get(key);
-      if (own === undefined) {
-        own = createInUseCache(() => access.placeInUseSources(place), cacheOptions);
-        byPlace.set(key, own);
-      }
-      // Every source can run an image of any registry (a hub cluster may pull a member's image), so
-      // the hub's sources count for a member's repository too, and any failure holds it.
-      const [hubPicture, ownPicture] = await Promise.all([hubSources.picture(), own.picture()]);
-      return {
-        uses: [...hubPicture.uses, ...ownPicture.uses],
-        warnings: [...hubPicture.warnings, ...ownPicture.warnings],
-        failures: [...hubPicture.failures, ...ownPicture.failures],
-      };
-    },
-  };
-}
-
-/** The run-progress store with a member repository's state name in place of its bare name. */
-function progressUnder(progress: CleanupRunProgressStore, stateName: string): CleanupRunProgressStore {
-  return {
-    read: (runId) => progress.read(runId, stateName),
-    start: (runId, _name, value) => progress.start(runId, stateName, value),
-    write: (runId, _name, value) => progress.write(runId, stateName, value),
-  };
-}
-
-/** The grace-mark store likewise. */
-function marksUnder(marks: GraceMarkStore, stateName: string): GraceMarkStore {
-  return {
-    read: () => marks.read(stateName),
-    mark: (_name, digests, markedAt, expiresAt) => marks.mark(stateName, digests, markedAt, expiresAt),
-    unmark: (_name, digests) => marks.unmark(stateName, digests),
   };
 }
