@@ -26,7 +26,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { processCleanupBatch } from '../functions/batch/cleanup-batch';
 import { createRegistrySimulator, imageManifest, type RegistrySimulator } from '../local/registry-sim';
 import { createCleanupRequestQueue } from '../shared/aws/cleanup-queue';
-import { createMemberRegistries } from '../shared/aws/cleanup-scheduler-dependencies';
+import { createMemberRegistries } from '../shared/aws/cleanup-scheduler-organization';
 import { createCleanupWorkerDependencies } from '../shared/aws/cleanup-worker-dependencies';
 import type { CleanupRunProgress } from '../shared/cleanup/cleanup-ports';
 import type { CleanupRequest } from '../shared/cleanup/cleanup-request';

@@ -61,3 +61,12 @@ export function bundleDefines(protect: BundleInput): Record<string, string> {
     ]),
   );
 }
+
+/**
+ * `{ ECR_WARDEN_BUNDLE_ORGANIZATION: 'true' | 'false' }`: an Organizations hub's code (member-role
+ * sessions through STS, the fan-out over accounts, Account Unreachable) is loaded behind this flag, so
+ * that a single-account deployment's bundles do not carry it (issue 15).
+ */
+export function organizationBundleDefine(organization: unknown): Record<string, string> {
+  return { ECR_WARDEN_BUNDLE_ORGANIZATION: String(organization !== undefined) };
+}

@@ -3,7 +3,7 @@ import middy from '@middy/core';
 import { readCleanupGovernedPlaces } from '../shared/aws/cleanup-governed-directory';
 import {
   createCleanupSchedulerDependencies,
-  createOrganizationCleanupSchedulerDependencies,
+  loadOrganizationCleanupSchedulerDependencies,
 } from '../shared/aws/cleanup-scheduler-dependencies';
 import { type CleanupScheduleSummary, scheduleCleanup } from '../shared/cleanup/schedule-cleanup';
 import {
@@ -37,22 +37,26 @@ function organizationSchedule(
   organization: OrganizationConfig,
 ): (runId: string) => Promise<OrganizationCleanupSummary> {
   const hub = readOrganizationCleanupSchedulerEnvironment();
-  const ports = createOrganizationCleanupSchedulerDependencies({
-    queueUrl: hub.CLEANUP_QUEUE_URL,
-    eventBusName: hub.EVENT_BUS_NAME,
-    tableName: hub.STATE_TABLE_NAME,
-    hubAccount: hub.DEPLOYMENT_ACCOUNT_ID,
-    hubRegion: hub.AWS_REGION,
-    memberRoleName: organization.memberRoleName,
-    logger,
-  });
+  // Loaded at the first run (the module and its clients then stay for the execution environment).
+  let ports: ReturnType<typeof loadOrganizationCleanupSchedulerDependencies> | undefined;
+  const load = () =>
+    loadOrganizationCleanupSchedulerDependencies({
+      queueUrl: hub.CLEANUP_QUEUE_URL,
+      eventBusName: hub.EVENT_BUS_NAME,
+      tableName: hub.STATE_TABLE_NAME,
+      hubAccount: hub.DEPLOYMENT_ACCOUNT_ID,
+      hubRegion: hub.AWS_REGION,
+      memberRoleName: organization.memberRoleName,
+      logger,
+    });
   return async (runId) => {
+    ports ??= load();
     const places = await readCleanupGovernedPlaces(organization, {
       account: hub.DEPLOYMENT_ACCOUNT_ID,
       region: hub.AWS_REGION,
     });
     const targets = governedTargets(places.directory, places.regions);
-    return scheduleOrganizationCleanup({ runId, rules: config.cleanup.rules, targets }, ports);
+    return scheduleOrganizationCleanup({ runId, rules: config.cleanup.rules, targets }, await ports);
   };
 }
 

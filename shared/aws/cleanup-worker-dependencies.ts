@@ -1,21 +1,17 @@
-import { ECRClient } from '@aws-sdk/client-ecr';
+import type { ECRClient } from '@aws-sdk/client-ecr';
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
-import type { STSClient } from '@aws-sdk/client-sts';
-import type { MemberCleanupAccess, OrganizationCleanupPorts } from '../cleanup/member-cleanup-ports';
+import type { OrganizationCleanupPorts } from '../cleanup/member-cleanup-ports';
 import type { CleanupWorkerDependencies } from '../cleanup/process-cleanup-batch';
 import type { CleanupConfig } from '../config/schema';
-import type { OrganizationConfig } from '../config/schema-organization';
+import { EcrWardenError } from '../errors';
 import { createInUseConverters } from '../inuse/in-use-converters';
-import type { AssumedCredentials } from '../inuse/in-use-ports';
-import { composeInUseSources, governedPlaceSources } from '../inuse/in-use-sources';
+import { composeInUseSources } from '../inuse/in-use-sources';
 import type { StructuredLogger } from '../logger';
-import { createAccountReachabilityMetrics } from '../metrics/account-reachability-metrics';
 import { createCleanupMetrics } from '../metrics/cleanup-metrics';
-import { createAccountUnreachableReporter } from '../organization/account-unreachable';
-import { readCleanupGovernedPlaces } from './cleanup-governed-directory';
 import { createCleanupRunProgressStore, createGraceMarkStore } from './cleanup-state';
+import type { OrganizationCleanupHub, OrganizationCleanupShared } from './cleanup-worker-organization';
 import { ecrClient } from './ecr-client';
 import { createGovernancePublisher } from './governance-publisher';
 import { createIdempotencyGuard } from './idempotency';
@@ -23,8 +19,6 @@ import { createImageArchiver } from './image-archiver';
 import { createImageDeleter } from './image-deleter';
 import { createInUseIndexWriter } from './in-use-index-store';
 import { createInUseReaders } from './in-use-readers';
-import { createMemberAccountAccess } from './member-account-access';
-import { memberAccountUnreachableCause } from './member-reachability';
 import { createRepositoryImageSource } from './repository-images';
 import { createStateStore, type StateStoreSettings } from './state-store';
 import { createWorkloadInventory } from './workload-inventory';
@@ -46,13 +40,7 @@ export function createCleanupWorkerDependencies(settings: {
   eventBridge?: EventBridgeClient;
   stateClient?: StateStoreSettings['client'];
   /** An Organizations hub (issue 15): the config's section and the hub's own account and region. */
-  organization?: {
-    config: OrganizationConfig;
-    hubAccount: string;
-    hubRegion: string;
-    /** The STS client that assumes the member roles (default: the execution environment's). */
-    sts?: STSClient;
-  };
+  organization?: OrganizationCleanupHub;
 }): CleanupWorkerDependencies {
   const now = settings.now ?? Date.now;
   const ecr = settings.ecr ?? ecrClient;
@@ -108,7 +96,7 @@ export function createCleanupWorkerDependencies(settings: {
     ...(settings.organization === undefined
       ? {}
       : {
-          organization: createOrganizationCleanupPorts(settings.organization, {
+          organization: lazyOrganizationCleanupPorts(settings.organization, {
             protect: settings.cleanup.protect,
             guard,
             publisher,
@@ -120,80 +108,35 @@ export function createCleanupWorkerDependencies(settings: {
 }
 
 /**
- * The worker's member accounts (issue 15): per invocation one member access (one AssumeRole per
- * account, one ECR, ECS and Lambda client per account × region) and one set of in-use readers.
+ * The Organizations hub's ports (issue 15), loaded on first use from ./cleanup-worker-organization.ts
+ * behind ECR_WARDEN_BUNDLE_ORGANIZATION (deploy/bundle-defines.ts): a single-account bundle does not
+ * carry the member-role code and its STS client.
  */
-function createOrganizationCleanupPorts(
-  hub: NonNullable<Parameters<typeof createCleanupWorkerDependencies>[0]['organization']>,
-  shared: {
-    protect: CleanupConfig['protect'];
-    guard: CleanupWorkerDependencies['guard'];
-    publisher: CleanupWorkerDependencies['publisher'];
-    logger: StructuredLogger;
-    now: () => number;
-  },
+function lazyOrganizationCleanupPorts(
+  hub: OrganizationCleanupHub,
+  shared: OrganizationCleanupShared,
 ): OrganizationCleanupPorts {
-  const { protect, now } = shared;
+  let loaded: Promise<OrganizationCleanupPorts> | undefined;
+  const load = async (): Promise<OrganizationCleanupPorts> => {
+    if (typeof ECR_WARDEN_BUNDLE_ORGANIZATION === 'undefined' || ECR_WARDEN_BUNDLE_ORGANIZATION) {
+      const module = await import('./cleanup-worker-organization');
+      return module.createOrganizationCleanupPorts(hub, shared);
+    }
+    throw new OrganizationNotBundledError(
+      'the config has an organization section, but this bundle was packaged without it: package and deploy again',
+    );
+  };
+  const ports = () => {
+    loaded ??= load();
+    return loaded;
+  };
   return {
     hubAccount: hub.hubAccount,
-    governedPlaces: () =>
-      readCleanupGovernedPlaces(hub.config, { account: hub.hubAccount, region: hub.hubRegion }),
-    unreachable: createAccountUnreachableReporter({
-      guard: shared.guard,
-      publisher: shared.publisher,
-      metrics: createAccountReachabilityMetrics(),
-      logger: shared.logger,
-      scope: 'cleanup',
-      hubRegion: hub.hubRegion,
-    }),
-    openMemberAccess(): MemberCleanupAccess {
-      const access = createMemberAccountAccess({
-        hubAccount: hub.hubAccount,
-        hubRegion: hub.hubRegion,
-        memberRoleName: hub.config.memberRoleName,
-        functionName: 'cleanupWorker',
-        ...(hub.sts === undefined ? {} : { sts: hub.sts }),
-        now,
-      });
-      const readers = createInUseReaders({
-        functionName: 'cleanupWorker',
-        region: hub.hubRegion,
-        taskDefinitionRevisions: protect.taskDefinitionRevisions,
-        now,
-      });
-      const converters = createInUseConverters({ taskDefinitionRevisions: protect.taskDefinitionRevisions });
-      const sessionOf = (account: string) => async (): Promise<AssumedCredentials> => {
-        const provider = access.clientConfig(account, hub.hubRegion).credentials;
-        if (provider === undefined) throw new Error(`no member session for the hub account ${account}`);
-        const session = await provider();
-        return {
-          accessKeyId: session.accessKeyId,
-          secretAccessKey: session.secretAccessKey,
-          sessionToken: session.sessionToken ?? '',
-          ...(session.expiration === undefined ? {} : { expiration: session.expiration }),
-        };
-      };
-      return {
-        reach: (account) => memberAccountUnreachableCause(access, account.id),
-        registry(place) {
-          const ecr = access.client(ECRClient, place.account, place.region);
-          return {
-            images: createRepositoryImageSource(ecr),
-            deleter: createImageDeleter(ecr),
-            archiver: createImageArchiver(ecr),
-          };
-        },
-        placeInUseSources: (place) =>
-          governedPlaceSources({
-            protect,
-            place,
-            credentials: place.account === hub.hubAccount ? undefined : sessionOf(place.account),
-            readers,
-            converters,
-            now,
-          }),
-        assumeRoleCalls: () => access.assumeRoleCalls,
-      };
-    },
+    openBatch: async (cacheOptions) => (await ports()).openBatch(cacheOptions),
   };
+}
+
+/** The config names an `organization` but the bundle was packaged without its code. */
+export class OrganizationNotBundledError extends EcrWardenError {
+  override name = 'OrganizationNotBundledError';
 }

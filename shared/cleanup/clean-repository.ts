@@ -24,8 +24,8 @@ import {
   planRepositoryCleanup,
   type RepositoryCleanupPlan,
 } from './plan-repository-cleanup';
-import { cleanupSafetyOf, type PolicySource, resolveRepositoryPolicy } from './plan-snapshot-cleanup';
 import { type RepositoryInventory, readRepositoryInventory } from './repository-inventory';
+import { cleanupSafetyOf, type PolicySource, resolveRepositoryPolicy } from './repository-policy';
 import { remainingDeletions, settleInFlightDeletions } from './run-progress';
 import { resolveImagesInUse } from './workload-images';
 

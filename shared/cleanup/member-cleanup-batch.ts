@@ -1,8 +1,6 @@
-import type { InUsePicture } from '../inuse/in-use-picture';
-import type { Place } from '../inuse/in-use-ports';
 import type { CleanupRunProgressStore, GraceMarkStore } from './cleanup-ports';
-import type { GovernedPlaces } from './governed-places';
-import type { MemberCleanupAccess, OrganizationCleanupPorts } from './member-cleanup-ports';
+import { resolveCleanupTarget } from './cleanup-target';
+import type { InUseCacheOptions, MemberBatch, MemberOrganization } from './member-cleanup-ports';
 import { createInUseCache, type InUseCache } from './workload-cache';
 
 /**
@@ -10,26 +8,19 @@ import { createInUseCache, type InUseCache } from './workload-cache';
  * batch (./process-cleanup-batch.ts): the governed places, one member access for the invocation, one
  * in-use picture per member place, and the state stores keyed by a member repository's state name.
  */
-/** One batch's view of the member accounts: one member access, one in-use picture per place. */
-export interface MemberBatch {
-  places: GovernedPlaces;
-  access: MemberCleanupAccess;
-  unreachable: OrganizationCleanupPorts['unreachable'];
-  /** The hub's sources (read once for the batch) and the place's own (once per place), together. */
-  picture(place: Place, hubSources: InUseCache): Promise<InUsePicture>;
-}
-
 export async function openMemberBatch(
-  organization: OrganizationCleanupPorts,
-  cacheOptions: { concurrency: number; timeoutMs: number },
+  organization: MemberOrganization,
+  cacheOptions: InUseCacheOptions,
 ): Promise<MemberBatch> {
   const places = await organization.governedPlaces();
-  const access = organization.openMemberAccess();
+  const access = await organization.openMemberAccess();
   const byPlace = new Map<string, InUseCache>();
   return {
-    places,
     access,
     unreachable: organization.unreachable,
+    resolveTarget: (request, messageId) => resolveCleanupTarget(request, messageId, places),
+    progressUnder,
+    marksUnder,
     async picture(place, hubSources) {
       const key = `${place.account}/${place.region}`;
       let own = byPlace.get(key);
@@ -50,7 +41,7 @@ export async function openMemberBatch(
 }
 
 /** The run-progress store with a member repository's state name in place of its bare name. */
-export function progressUnder(progress: CleanupRunProgressStore, stateName: string): CleanupRunProgressStore {
+function progressUnder(progress: CleanupRunProgressStore, stateName: string): CleanupRunProgressStore {
   return {
     read: (runId) => progress.read(runId, stateName),
     start: (runId, _name, value) => progress.start(runId, stateName, value),
@@ -59,7 +50,7 @@ export function progressUnder(progress: CleanupRunProgressStore, stateName: stri
 }
 
 /** The grace-mark store likewise. */
-export function marksUnder(marks: GraceMarkStore, stateName: string): GraceMarkStore {
+function marksUnder(marks: GraceMarkStore, stateName: string): GraceMarkStore {
   return {
     read: () => marks.read(stateName),
     mark: (_name, digests, markedAt, expiresAt) => marks.mark(stateName, digests, markedAt, expiresAt),

@@ -1,20 +1,22 @@
 import type { CleanupConfig } from '../config/schema';
 import { listSnapshotImageUses } from '../inuse/snapshot-sources';
 import { monthlyStorageCost } from '../inventory/storage-cost';
-import { describeViolation, type LifecyclePolicy, parseLifecyclePolicy } from '../lifecycle';
 import { KEEP_REASON_KINDS, type KeepReasonKind } from './cleanup-reasons';
 import { locateRepository, type RepositoryLocation } from './image-reference';
 import {
-  type CleanupSafety,
   type CleanupTotals,
   planRepositoryCleanup,
   type RepositoryCleanupPlan,
   type RepositoryCleanupSummary,
   topKeepReasonsOf,
 } from './plan-repository-cleanup';
+import { cleanupSafetyOf, type PolicySource, resolveRepositoryPolicy } from './repository-policy';
 import { compileRepositoryRuleMatcher } from './select-repositories';
 import type { Snapshot } from './snapshot';
-import { SnapshotError } from './snapshot';
+
+// Moved to ./repository-policy.ts (the worker needs them without the snapshot planner); kept here for callers.
+export { cleanupSafetyOf, type PolicySource, resolveRepositoryPolicy };
+
 import { type ImageUse, resolveImagesInUse } from './workload-images';
 
 /**
@@ -22,8 +24,6 @@ import { type ImageUse, resolveImagesInUse } from './workload-images';
  * (the first matching rule applies, as for the scheduler), planned with that rule's policy and the
  * `cleanup` safety settings. `dryRun` plays no part: a plan never deletes.
  */
-
-export type PolicySource = 'config' | 'native' | 'none';
 
 export interface PlannedRepository extends RepositoryCleanupPlan {
   /** Which `cleanup.rules[]` entry covers the repository, and where its policy came from. */
@@ -50,38 +50,6 @@ export interface SnapshotCleanupPlan {
   /** What the in-use picture could not work out (e.g. a service's task definition missing). */
   warnings: string[];
   summary: SnapshotCleanupSummary;
-}
-
-/** The `cleanup` settings that every repository's plan applies. */
-export function cleanupSafetyOf(cleanup: CleanupConfig): CleanupSafety {
-  return {
-    protectTags: cleanup.protect.tags,
-    keepAtLeast: cleanup.keepAtLeast,
-    maxDeletionsPerRepository: cleanup.maxDeletionsPerRepository,
-    maxDeletionShare: cleanup.maxDeletionShare,
-  };
-}
-
-/**
- * The policy a repository is cleaned with: the rule's own document, or for `native` the repository's
- * lifecycle policy text, validated with ECR's rules only (ECR accepted it, so ecr-warden's extension
- * does not apply). Throws a SnapshotError naming the text when it does not parse.
- */
-export function resolveRepositoryPolicy(
-  rulePolicy: 'native' | LifecyclePolicy,
-  lifecyclePolicyText: string | undefined,
-  where: string,
-): { source: PolicySource; policy: LifecyclePolicy | undefined } {
-  if (rulePolicy !== 'native') return { source: 'config', policy: rulePolicy };
-  if (lifecyclePolicyText === undefined) return { source: 'none', policy: undefined };
-  const parsed = parseLifecyclePolicy(lifecyclePolicyText);
-  if (parsed.ok) return { source: 'native', policy: parsed.policy };
-  throw new SnapshotError([
-    {
-      path: `${where}.lifecyclePolicyText`,
-      message: `not a valid lifecycle policy: ${parsed.violations.map(describeViolation).join('; ')}`,
-    },
-  ]);
 }
 
 export function planSnapshotCleanup(

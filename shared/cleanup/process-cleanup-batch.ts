@@ -23,9 +23,8 @@ import type {
 } from './cleanup-ports';
 import { buildCleanupReport } from './cleanup-report';
 import type { CleanupRequest } from './cleanup-request';
-import { type CleanupTarget, resolveCleanupTarget } from './cleanup-target';
-import { type MemberBatch, marksUnder, openMemberBatch, progressUnder } from './member-cleanup-batch';
-import type { OrganizationCleanupPorts, PlaceRegistry } from './member-cleanup-ports';
+import type { CleanupTarget } from './cleanup-target';
+import type { MemberBatch, OrganizationCleanupPorts, PlaceRegistry } from './member-cleanup-ports';
 import { compileAccountRuleMatcher } from './select-repositories';
 import { createInUseCache } from './workload-cache';
 
@@ -138,7 +137,7 @@ export async function openCleanupBatch(
   );
   const hub = dependencies.organization;
   if (hub !== undefined) local = { account: hub.hubAccount, region };
-  const members = hub === undefined ? undefined : await openMemberBatch(hub, cacheOptions);
+  const members = hub === undefined ? undefined : await hub.openBatch(cacheOptions);
   const reserveMs = dependencies.reserveMs ?? DEFAULT_RESERVE_MS;
   // The index informs alerts; a state-table hiccup writing it must not fail a cleanup.
   const indexOrWarn = (index: InUseIndexWriter): InUseIndexWriter => ({
@@ -163,7 +162,7 @@ export async function openCleanupBatch(
       const target: CleanupTarget =
         members === undefined
           ? { account: { id: request.registryId, parents: [] }, region }
-          : resolveCleanupTarget(request, record.messageId, members.places);
+          : members.resolveTarget(request, record.messageId);
       // The worker's own account and region: its own clients and sources, its state keys as before.
       const home = hub === undefined || (target.account.id === hub.hubAccount && target.region === region);
       if (members !== undefined && !home && (await reportIfUnreachable(members, request, target))) return;
@@ -261,8 +260,13 @@ export async function openCleanupBatch(
         archiver: registry.archiver,
         inUsePicture,
         progress:
-          stateName === undefined ? dependencies.progress : progressUnder(dependencies.progress, stateName),
-        marks: stateName === undefined ? dependencies.marks : marksUnder(dependencies.marks, stateName),
+          members === undefined || stateName === undefined
+            ? dependencies.progress
+            : members.progressUnder(dependencies.progress, stateName),
+        marks:
+          members === undefined || stateName === undefined
+            ? dependencies.marks
+            : members.marksUnder(dependencies.marks, stateName),
         ...(dependencies.inUseIndex === undefined
           ? {}
           : { inUseIndex: indexOrWarn(dependencies.inUseIndex) }),

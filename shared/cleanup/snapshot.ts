@@ -1,5 +1,4 @@
 import { formatIssuePath } from '../config/config-error';
-import { EcrWardenError } from '../errors';
 import { inUseSnapshotFields, readSnapshotInUse, type SnapshotInUse } from '../inuse/snapshot-sources';
 import {
   IMAGE_STATUSES,
@@ -10,6 +9,7 @@ import {
 } from '../inventory/image-details';
 import { indexChildren, isIndexMediaType, ManifestError } from '../inventory/manifests';
 import * as z from '../zod';
+import { SnapshotError, type SnapshotIssue } from './snapshot-error';
 import type { Workloads } from './workload-images';
 
 /**
@@ -272,24 +272,9 @@ export interface Snapshot {
   inUse: SnapshotInUse;
 }
 
-export interface SnapshotIssue {
-  /** `repositories[0].images[3].imagePushedAt`; `''` for the document itself. */
-  path: string;
-  message: string;
-}
-
-/** The document is not a usable snapshot. Carries every issue found, each with its path. */
-export class SnapshotError extends EcrWardenError {
-  override name = 'SnapshotError';
-
-  constructor(readonly issues: readonly SnapshotIssue[]) {
-    super(`not a valid snapshot: ${issues.map(formatSnapshotIssue).join('; ')}`);
-  }
-}
-
-export function formatSnapshotIssue(issue: SnapshotIssue): string {
-  return issue.path === '' ? issue.message : `${issue.path}: ${issue.message}`;
-}
+// The snapshot's error is in a file of its own: the worker's policy resolution throws it without
+// bundling the snapshot reader (./repository-policy.ts).
+export { formatSnapshotIssue, SnapshotError, type SnapshotIssue } from './snapshot-error';
 
 /**
  * Validates a parsed snapshot document and reads it for planning. Throws a SnapshotError listing

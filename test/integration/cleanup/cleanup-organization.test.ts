@@ -15,7 +15,7 @@ import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { processCleanupBatch } from '../../../functions/batch/cleanup-batch';
 import { imageManifest } from '../../../local/registry-sim/data/manifests';
 import { createRegistrySimulator, type RegistrySimulator } from '../../../local/registry-sim/simulator';
-import { createOrganizationCleanupSchedulerDependencies } from '../../../shared/aws/cleanup-scheduler-dependencies';
+import { createOrganizationCleanupSchedulerDependencies } from '../../../shared/aws/cleanup-scheduler-organization';
 import { createCleanupWorkerDependencies } from '../../../shared/aws/cleanup-worker-dependencies';
 import type { RepositoryCleanupOutcome } from '../../../shared/cleanup/clean-repository';
 import type { CleanupRequest } from '../../../shared/cleanup/cleanup-request';

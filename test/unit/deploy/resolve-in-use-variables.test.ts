@@ -42,7 +42,7 @@ describe('the in-use variables of serverless.yml', () => {
     ).toEqual([]);
     expect(resolved.inUseResources).toEqual({});
     expect(resolved.cleanupWorkerVpc).toBeNull();
-    expect(Object.values(resolved.bundleDefines as object)).toEqual(Array(6).fill('false'));
+    expect(Object.values(resolved.bundleDefines as object)).toEqual(Array(7).fill('false'));
     expect(resolved.workloadReaderTemplate).toBeNull();
   });
 
@@ -82,7 +82,16 @@ describe('the in-use variables of serverless.yml', () => {
       subnetIds: ['subnet-0123456789abcdef0'],
       securityGroupIds: ['sg-0123456789abcdef0'],
     });
-    expect(Object.values(resolved.bundleDefines as object)).toEqual(Array(6).fill('true'));
+    expect(resolved.bundleDefines).toEqual({
+      ECR_WARDEN_BUNDLE_KUBERNETES: 'true',
+      ECR_WARDEN_BUNDLE_WORKLOAD_ACCOUNTS: 'true',
+      ECR_WARDEN_BUNDLE_BATCH: 'true',
+      ECR_WARDEN_BUNDLE_APP_RUNNER: 'true',
+      ECR_WARDEN_BUNDLE_EXTERNAL: 'true',
+      ECR_WARDEN_BUNDLE_INSPECTOR: 'true',
+      // No `organization` section in this config: the hub's code stays out.
+      ECR_WARDEN_BUNDLE_ORGANIZATION: 'false',
+    });
     const template = resolved.workloadReaderTemplate as { Resources: Record<string, { Type: string }> };
     expect(Object.values(template.Resources).map((resource) => resource.Type)).toContain('AWS::IAM::Role');
   });
