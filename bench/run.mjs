@@ -194,6 +194,9 @@ await import('./replication-audit.mjs');
 // Issue 14's workload accounts: AssumeRole per invocation, calls and wall time (bench/workload-accounts.mjs).
 await import('./workload-accounts.mjs');
 
+// Issue 15's cleanup across an Organizations hub: fan-out, AssumeRole per invocation, ECR calls per repository.
+await import('./organization-cleanup.mjs');
+
 // The repository guard's sweep and tag ledger at scale (bench/repository-guard.mjs prints its own lines).
 await import('./repository-guard.mjs');
 

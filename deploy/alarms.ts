@@ -132,6 +132,16 @@ export const METRIC_ALARMS: readonly MetricAlarmSource[] = [
     description:
       'cleanupWorker: an in-use source could not be read (AccessDenied, unreachable cluster, role not assumable, stale external list), so cleanup deleted nothing in the repositories it held; the Cleanup Report and the logs name the source and the reason',
   },
+  {
+    // An Organizations hub's functions write AccountsUnreachable once per run and governed account ×
+    // region they could not act in (shared/metrics/account-reachability-metrics.ts) and go on with the
+    // others, so nothing fails: this alarm, and the Account Unreachable event, are how a person hears.
+    logicalId: 'AccountsUnreachableAlarm',
+    name: 'accounts-unreachable',
+    metricName: 'AccountsUnreachable',
+    description:
+      'A governed account x region could not be acted in (member role missing or not trusting the hub, region not enabled, SCP deny): nothing was done there; the Account Unreachable event names the account, region, work, role and reason',
+  },
 ];
 
 // Throttles mean the same for every function: Lambda's own retries, not the function's.

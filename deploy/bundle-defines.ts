@@ -63,14 +63,21 @@ export function bundleDefines(protect: BundleInput): Record<string, string> {
 }
 
 /**
- * The Organizations listing (shared/aws/organization-directory.ts and the Organizations SDK client) is
- * bundled only when `organization.organizationalUnits` is set: a config that lists its accounts, or
- * has no `organization` section, never calls Organizations (shared/aws/governed-directory.ts).
+ * The Organizations hub's code (member-role sessions through STS, the fan-out over accounts, Account
+ * Unreachable) is bundled only when the config has an `organization` section, so that a
+ * single-account deployment's bundles do not carry it (ECR_WARDEN_BUNDLE_ORGANIZATION); the
+ * Organizations listing (shared/aws/organization-directory.ts and the Organizations SDK client) only
+ * when `organization.organizationalUnits` is set: a config that lists its accounts never calls
+ * Organizations (shared/aws/governed-directory.ts) (ECR_WARDEN_BUNDLE_ORGANIZATIONS).
  */
+export const ORGANIZATION_BUNDLE_FLAG = 'ECR_WARDEN_BUNDLE_ORGANIZATION';
 export const ORGANIZATIONS_BUNDLE_FLAG = 'ECR_WARDEN_BUNDLE_ORGANIZATIONS';
 
 export function organizationBundleDefines(
   organization: { organizationalUnits?: readonly string[] | undefined } | undefined,
 ): Record<string, string> {
-  return { [ORGANIZATIONS_BUNDLE_FLAG]: String(organization?.organizationalUnits !== undefined) };
+  return {
+    [ORGANIZATION_BUNDLE_FLAG]: String(organization !== undefined),
+    [ORGANIZATIONS_BUNDLE_FLAG]: String(organization?.organizationalUnits !== undefined),
+  };
 }

@@ -60,6 +60,8 @@ function resolveVariables({ service, stage, region, alarmDefaults }, config = lo
     // The in-use readers cleanup.protect does not use stay out of the bundles (deploy/bundle-defines.ts).
     bundleDefines: {
       ...load('./bundle-defines.ts').bundleDefines(config.cleanup.protect),
+      // The Organizations hub's code only when the config has an `organization` section, and the
+      // Organizations listing only when it takes its accounts from OUs.
       ...load('./bundle-defines.ts').organizationBundleDefines(config.organization),
     },
     // An EKS access entry (AmazonEKSViewPolicy) for the worker's role on each cluster named by name

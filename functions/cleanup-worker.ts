@@ -3,7 +3,10 @@ import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createCleanupWorkerDependencies } from '../shared/aws/cleanup-worker-dependencies';
 import { loadBundledConfig } from '../shared/config/bundled-config';
-import { readCleanupWorkerEnvironment } from '../shared/config/environment';
+import {
+  readCleanupWorkerEnvironment,
+  readOrganizationCleanupWorkerEnvironment,
+} from '../shared/config/environment';
 import { CORRELATION_ID_PATHS, logger } from '../shared/logger';
 import { processCleanupBatch } from './batch/cleanup-batch';
 
@@ -11,11 +14,22 @@ import { processCleanupBatch } from './batch/cleanup-batch';
 // included, named by its rule) fails the init phase before any message is accepted.
 const environment = readCleanupWorkerEnvironment();
 const config = loadBundledConfig();
+// An Organizations hub (issue 15): requests of governed member accounts are acted on there.
+const hub = config.organization === undefined ? undefined : readOrganizationCleanupWorkerEnvironment();
 const dependencies = createCleanupWorkerDependencies({
   cleanup: config.cleanup,
   eventBusName: environment.EVENT_BUS_NAME,
   tableName: environment.STATE_TABLE_NAME,
   logger,
+  ...(config.organization === undefined || hub === undefined
+    ? {}
+    : {
+        organization: {
+          config: config.organization,
+          hubAccount: hub.DEPLOYMENT_ACCOUNT_ID,
+          hubRegion: hub.AWS_REGION,
+        },
+      }),
 });
 
 /**

@@ -10,6 +10,11 @@ declare const ECR_WARDEN_BUNDLE_APP_RUNNER: boolean | undefined;
 declare const ECR_WARDEN_BUNDLE_EXTERNAL: boolean | undefined;
 declare const ECR_WARDEN_BUNDLE_INSPECTOR: boolean | undefined;
 /**
+ * Whether the config has an `organization` section (issue 15): the hub's member-role access (STS) and
+ * fan-out code is bundled only then (deploy/bundle-defines.ts, organizationBundleDefines).
+ */
+declare const ECR_WARDEN_BUNDLE_ORGANIZATION: boolean | undefined;
+/**
  * Whether the bundle can list OUs (shared/aws/governed-directory.ts loads the Organizations adapter
  * behind it): true exactly when the config's organization.organizationalUnits is set.
  */

@@ -2,13 +2,16 @@ import type { ECRClient } from '@aws-sdk/client-ecr';
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
+import type { OrganizationCleanupPorts } from '../cleanup/member-cleanup-ports';
 import type { CleanupWorkerDependencies } from '../cleanup/process-cleanup-batch';
 import type { CleanupConfig } from '../config/schema';
+import { EcrWardenError } from '../errors';
 import { createInUseConverters } from '../inuse/in-use-converters';
 import { composeInUseSources } from '../inuse/in-use-sources';
 import type { StructuredLogger } from '../logger';
 import { createCleanupMetrics } from '../metrics/cleanup-metrics';
 import { createCleanupRunProgressStore, createGraceMarkStore } from './cleanup-state';
+import type { OrganizationCleanupHub, OrganizationCleanupShared } from './cleanup-worker-organization';
 import { ecrClient } from './ecr-client';
 import { createGovernancePublisher } from './governance-publisher';
 import { createIdempotencyGuard } from './idempotency';
@@ -36,6 +39,8 @@ export function createCleanupWorkerDependencies(settings: {
   lambda?: LambdaClient;
   eventBridge?: EventBridgeClient;
   stateClient?: StateStoreSettings['client'];
+  /** An Organizations hub (issue 15): the config's section and the hub's own account and region. */
+  organization?: OrganizationCleanupHub;
 }): CleanupWorkerDependencies {
   const now = settings.now ?? Date.now;
   const ecr = settings.ecr ?? ecrClient;
@@ -43,6 +48,11 @@ export function createCleanupWorkerDependencies(settings: {
     tableName: settings.tableName,
     now: () => new Date(now()),
     ...(settings.stateClient === undefined ? {} : { client: settings.stateClient }),
+  });
+  const guard = createIdempotencyGuard({ store, now: () => new Date(now()) });
+  const publisher = createGovernancePublisher({
+    eventBusName: settings.eventBusName,
+    ...(settings.eventBridge === undefined ? {} : { client: settings.eventBridge }),
   });
   return {
     cleanup: settings.cleanup,
@@ -78,13 +88,55 @@ export function createCleanupWorkerDependencies(settings: {
     progress: createCleanupRunProgressStore(store, now),
     marks: createGraceMarkStore(store),
     inUseIndex: createInUseIndexWriter(store),
-    guard: createIdempotencyGuard({ store, now: () => new Date(now()) }),
-    publisher: createGovernancePublisher({
-      eventBusName: settings.eventBusName,
-      ...(settings.eventBridge === undefined ? {} : { client: settings.eventBridge }),
-    }),
+    guard,
+    publisher,
     metrics: createCleanupMetrics(),
     logger: settings.logger,
     now,
+    ...(settings.organization === undefined
+      ? {}
+      : {
+          organization: lazyOrganizationCleanupPorts(settings.organization, {
+            protect: settings.cleanup.protect,
+            guard,
+            publisher,
+            logger: settings.logger,
+            now,
+          }),
+        }),
   };
+}
+
+/**
+ * The Organizations hub's ports (issue 15), loaded on first use from ./cleanup-worker-organization.ts
+ * behind ECR_WARDEN_BUNDLE_ORGANIZATION (deploy/bundle-defines.ts): a single-account bundle does not
+ * carry the member-role code and its STS client.
+ */
+function lazyOrganizationCleanupPorts(
+  hub: OrganizationCleanupHub,
+  shared: OrganizationCleanupShared,
+): OrganizationCleanupPorts {
+  let loaded: Promise<OrganizationCleanupPorts> | undefined;
+  const load = async (): Promise<OrganizationCleanupPorts> => {
+    if (typeof ECR_WARDEN_BUNDLE_ORGANIZATION === 'undefined' || ECR_WARDEN_BUNDLE_ORGANIZATION) {
+      const module = await import('./cleanup-worker-organization');
+      return module.createOrganizationCleanupPorts(hub, shared);
+    }
+    throw new OrganizationNotBundledError(
+      'the config has an organization section, but this bundle was packaged without it: package and deploy again',
+    );
+  };
+  const ports = () => {
+    loaded ??= load();
+    return loaded;
+  };
+  return {
+    hubAccount: hub.hubAccount,
+    openBatch: async (cacheOptions) => (await ports()).openBatch(cacheOptions),
+  };
+}
+
+/** The config names an `organization` but the bundle was packaged without its code. */
+export class OrganizationNotBundledError extends EcrWardenError {
+  override name = 'OrganizationNotBundledError';
 }

@@ -82,7 +82,9 @@ export function createInUseReaders(settings: InUseReaderSettings): InUseReadersW
   }
 
   async function inventory(place: ReadPlace) {
-    if (place.credentials === undefined) {
+    // The worker's own account in its own region: the execution environment's clients. Another region
+    // of its account (an Organizations hub's governed region) gets clients of that region.
+    if (place.credentials === undefined && place.region === settings.region) {
       return createWorkloadInventory({
         taskDefinitionRevisions: settings.taskDefinitionRevisions,
         ...(settings.ecs === undefined ? {} : { ecs: settings.ecs }),

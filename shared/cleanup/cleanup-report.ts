@@ -24,14 +24,20 @@ const SHA256_DIGEST = /^sha256:[0-9a-f]{64}$/;
 
 export function buildCleanupReport(
   outcome: RepositoryCleanupOutcome,
-  where: { account: string; region: string },
+  where: { account: string; region: string; accountAlias?: string | undefined },
 ): GovernanceEvent {
   const common = {
     schemaVersion: 1 as const,
     account: where.account,
+    // An Organizations hub names the member account for people (issue 15); absent in one account.
+    ...(where.accountAlias === undefined ? {} : { accountAlias: where.accountAlias }),
     region: where.region,
     repositoryName: outcome.repositoryName,
-    consoleUrl: repositoryConsoleUrl({ ...where, repositoryName: outcome.repositoryName }),
+    consoleUrl: repositoryConsoleUrl({
+      account: where.account,
+      region: where.region,
+      repositoryName: outcome.repositoryName,
+    }),
     dryRun: outcome.dryRun,
   };
   if (outcome.kind === 'repository-not-found') {

@@ -15,6 +15,12 @@ export const cleanupRequestSchema = z.strictObject({
   repositoryArn: z.string().check(z.startsWith('arn:')),
   registryId: z.string().check(z.regex(/^\d{12}$/)),
   /**
+   * The registry's region (issue 15): an Organizations hub queues repositories of every governed
+   * region. Optional, so that a message of an earlier deploy (without it) still reads: the worker then
+   * takes the region of `repositoryArn`, and without an `organization` its own region, as before.
+   */
+  region: z.optional(z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d$/))),
+  /**
    * The schedule run that asked for this cleanup: the EventBridge event id. Lambda's asynchronous
    * retries deliver the same event again, so a retried run sends the same runId and the worker can
    * treat (runId, repositoryName) as an idempotency key.
@@ -30,12 +36,18 @@ export interface RepositoryIdentity {
   readonly registryId: string;
 }
 
-export function buildCleanupRequest(repository: RepositoryIdentity, runId: string): CleanupRequest {
+/** `region`: set by an Organizations hub's scheduler only, so that a single-account message is unchanged. */
+export function buildCleanupRequest(
+  repository: RepositoryIdentity,
+  runId: string,
+  region?: string,
+): CleanupRequest {
   return {
     schemaVersion: 1,
     repositoryName: repository.repositoryName,
     repositoryArn: repository.repositoryArn,
     registryId: repository.registryId,
+    ...(region === undefined ? {} : { region }),
     runId,
   };
 }

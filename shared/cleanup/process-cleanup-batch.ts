@@ -23,7 +23,9 @@ import type {
 } from './cleanup-ports';
 import { buildCleanupReport } from './cleanup-report';
 import type { CleanupRequest } from './cleanup-request';
-import { compileRepositoryRuleMatcher } from './select-repositories';
+import type { CleanupTarget } from './cleanup-target';
+import type { MemberBatch, OrganizationCleanupPorts, PlaceRegistry } from './member-cleanup-ports';
+import { compileAccountRuleMatcher } from './select-repositories';
 import { createInUseCache } from './workload-cache';
 
 /**
@@ -67,7 +69,12 @@ export interface CleanupWorkerDependencies {
   /** Evaluation time, epoch ms. */
   now: () => number;
   /** Called with each repository's outcome once its report is published (the demo prints the plans). */
-  onRepositoryCleaned?: (outcome: RepositoryCleanupOutcome) => void;
+  onRepositoryCleaned?: (outcome: RepositoryCleanupOutcome, where: Place) => void;
+  /**
+   * An Organizations hub (issue 15): requests name governed member accounts × regions, acted in through
+   * the member role. Absent: the single-account worker, exactly as before.
+   */
+  organization?: OrganizationCleanupPorts;
   /**
    * Time kept back before starting a repository (default 3 minutes): a message started later than that
    * before the function's timeout is returned to the queue rather than cut off half-way.
@@ -110,7 +117,7 @@ export async function openCleanupBatch(
 ): Promise<CleanupBatch> {
   const { cleanup, logger } = dependencies;
   const region = await dependencies.region();
-  const matchRule = compileRepositoryRuleMatcher(cleanup.rules);
+  const matchRule = compileAccountRuleMatcher(cleanup.rules);
   // One in-use picture for the whole batch, read on first use, in the account of the first request
   // (the registry's: the worker's own).
   let local: Place | undefined;
@@ -120,10 +127,17 @@ export async function openCleanupBatch(
     }),
     ...(dependencies.otherInUseSources?.(place) ?? []),
   ];
-  const workloads = createInUseCache(() => inUseSources(local ?? { account: 'unknown', region }), {
+  const cacheOptions = {
     concurrency: IN_USE_SOURCE_CONCURRENCY,
     timeoutMs: dependencies.inUseSourceTimeoutMs ?? DEFAULT_IN_USE_SOURCE_TIMEOUT_MS,
-  });
+  };
+  const workloads = createInUseCache(
+    () => inUseSources(local ?? { account: 'unknown', region }),
+    cacheOptions,
+  );
+  const hub = dependencies.organization;
+  if (hub !== undefined) local = { account: hub.hubAccount, region };
+  const members = hub === undefined ? undefined : await hub.openBatch(cacheOptions);
   const reserveMs = dependencies.reserveMs ?? DEFAULT_RESERVE_MS;
   // The index informs alerts; a state-table hiccup writing it must not fail a cleanup.
   const indexOrWarn = (index: InUseIndexWriter): InUseIndexWriter => ({
@@ -144,11 +158,24 @@ export async function openCleanupBatch(
         );
       }
       const request = parseCleanupRequestMessage(record);
-      const key = idempotencyKey('cleanup', request.runId, request.repositoryName);
+      // An Organizations hub acts only in a governed account × region the whole message agrees on.
+      const target: CleanupTarget =
+        members === undefined
+          ? { account: { id: request.registryId, parents: [] }, region }
+          : members.resolveTarget(request, record.messageId);
+      // The worker's own account and region: its own clients and sources, its state keys as before.
+      const home = hub === undefined || (target.account.id === hub.hubAccount && target.region === region);
+      if (members !== undefined && !home && (await reportIfUnreachable(members, request, target))) return;
+      // The state of a repository outside the worker's own account and region is keyed apart (ECR
+      // names never hold `@`): the same name in two accounts is two repositories.
+      const stateName = home
+        ? request.repositoryName
+        : `${request.repositoryName}@${target.account.id}/${target.region}`;
+      const key = idempotencyKey('cleanup', request.runId, stateName);
       const run = await dependencies.guard.runOnce(
         key,
         { ttlSeconds: DONE_TTL_SECONDS, inProgressTimeoutSeconds: CLAIM_SECONDS },
-        () => cleanAndReport(request),
+        () => cleanAndReport(request, target, home ? undefined : stateName),
       );
       if (run.status === 'duplicate') {
         logger.info('cleanup already done for this run', {
@@ -174,41 +201,85 @@ export async function openCleanupBatch(
     }
   };
 
-  async function cleanAndReport(request: CleanupRequest): Promise<void> {
+  /**
+   * A member account whose role cannot be assumed: reported once per run (the reporter's run-once
+   * record) and the message completed without acting. Failing it instead would bring it back within
+   * minutes to fail the same way (the role does not appear by itself), then park it in the DLQ; the
+   * next scheduled run asks again.
+   */
+  async function reportIfUnreachable(
+    batch: MemberBatch,
+    request: CleanupRequest,
+    target: CleanupTarget,
+  ): Promise<boolean> {
+    const cause = await batch.access.reach(target.account);
+    if (cause === undefined) return false;
+    await batch.unreachable.report({ runId: request.runId, work: 'cleanup', ...target, ...cause });
+    logger.warn('member account unreachable: repository left alone', {
+      repositoryName: request.repositoryName,
+      account: target.account.id,
+      region: target.region,
+    });
+    return true;
+  }
+
+  async function cleanAndReport(
+    request: CleanupRequest,
+    target: CleanupTarget,
+    /** The repository's name in the state table, when it is not the worker's own account and region. */
+    stateName: string | undefined,
+  ): Promise<void> {
     const { repositoryName, registryId } = request;
     local ??= { account: registryId, region };
-    const ruleIndex = matchRule(repositoryName);
+    const place = { account: target.account.id, region: target.region };
+    const ruleIndex = matchRule(target.account, repositoryName);
     const rule = ruleIndex === undefined ? undefined : cleanup.rules[ruleIndex];
     if (ruleIndex === undefined || rule === undefined) {
       // The config changed between scheduling and now: the current config does not cover it.
       logger.warn('no cleanup rule covers the repository any more: left alone', { repositoryName });
       return;
     }
+    const registry: PlaceRegistry =
+      members === undefined || stateName === undefined ? dependencies : members.access.registry(place);
+    const inUsePicture =
+      members === undefined || stateName === undefined
+        ? () => workloads.picture()
+        : () => members.picture(place, workloads);
     const outcome = await cleanRepository(
       {
         repository: { repositoryName, registryId },
-        location: { registryId, region, repositoryName },
+        location: { registryId, region: target.region, repositoryName },
         runId: request.runId,
         rule: { index: ruleIndex, policy: rule.policy },
         cleanup,
         now: dependencies.now(),
       },
       {
-        images: dependencies.images,
-        deleter: dependencies.deleter,
-        archiver: dependencies.archiver,
-        inUsePicture: () => workloads.picture(),
-        progress: dependencies.progress,
-        marks: dependencies.marks,
+        images: registry.images,
+        deleter: registry.deleter,
+        archiver: registry.archiver,
+        inUsePicture,
+        progress:
+          members === undefined || stateName === undefined
+            ? dependencies.progress
+            : members.progressUnder(dependencies.progress, stateName),
+        marks:
+          members === undefined || stateName === undefined
+            ? dependencies.marks
+            : members.marksUnder(dependencies.marks, stateName),
         ...(dependencies.inUseIndex === undefined
           ? {}
           : { inUseIndex: indexOrWarn(dependencies.inUseIndex) }),
       },
     );
-    const report = buildCleanupReport(outcome, { account: registryId, region });
+    const report = buildCleanupReport(outcome, {
+      account: target.account.id,
+      region: target.region,
+      accountAlias: target.account.alias,
+    });
     await dependencies.publisher.publish([report]);
     logOutcome(outcome, report);
-    dependencies.onRepositoryCleaned?.(outcome);
+    dependencies.onRepositoryCleaned?.(outcome, place);
   }
 
   function logOutcome(outcome: RepositoryCleanupOutcome, report: GovernanceEvent): void {
@@ -266,7 +337,12 @@ export async function openCleanupBatch(
   return {
     cleanMessage,
     finish({ messages, failed }) {
-      logger.info('cleanup batch handled', { messages, failed, workloadReads: workloads.reads() });
+      logger.info('cleanup batch handled', {
+        messages,
+        failed,
+        workloadReads: workloads.reads(),
+        ...(members === undefined ? {} : { assumeRoleCalls: members.access.assumeRoleCalls() }),
+      });
     },
   };
 }

@@ -1,10 +1,6 @@
 import { EcrWardenError } from '../errors';
 import { buildCleanupRequest, type CleanupRequest, type RepositoryIdentity } from './cleanup-request';
-import {
-  compileRepositoryRuleMatcher,
-  type RepositoryGlobRule,
-  selectRepositories,
-} from './select-repositories';
+import { type AccountScopedGlobRule, compileAccountRuleMatcher } from './select-repositories';
 
 /**
  * One run of `cleanupScheduler`: list every repository, keep those a cleanup rule covers, queue one
@@ -33,7 +29,7 @@ export interface CleanupRequestSender {
 export interface CleanupScheduleRun {
   /** Stable id of this schedule run (the EventBridge event id). */
   runId: string;
-  rules: readonly RepositoryGlobRule[];
+  rules: readonly AccountScopedGlobRule[];
 }
 
 export interface CleanupScheduleSummary {
@@ -81,14 +77,18 @@ export async function scheduleCleanup(
   };
   if (run.rules.length === 0) return summary;
 
-  const matchRule = compileRepositoryRuleMatcher(run.rules);
+  // A rule's `accounts` is matched against the repository's own registry (the deployment's account).
+  const matchRule = compileAccountRuleMatcher(run.rules);
   const undelivered: UndeliveredCleanupRequest[] = [];
   // Page by page: memory stays bounded by one page, and a page whose requests partly fail does not
   // stop the pages after it from being scheduled. The failures are reported together at the end.
   for await (const page of ports.repositories.listRepositoryPages()) {
-    const requests = selectRepositories(page, matchRule).map((repository) =>
-      buildCleanupRequest(repository, run.runId),
-    );
+    const requests = page
+      .filter(
+        (repository) =>
+          matchRule({ id: repository.registryId, parents: [] }, repository.repositoryName) !== undefined,
+      )
+      .map((repository) => buildCleanupRequest(repository, run.runId));
     const failed = requests.length > 0 ? await ports.queue.sendAll(requests) : [];
     summary.pagesListed += 1;
     summary.repositoriesListed += page.length;

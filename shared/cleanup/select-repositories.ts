@@ -1,4 +1,5 @@
 import picomatch from 'picomatch/posix';
+import { coversAccount, type GovernedAccount } from '../organization/governed-accounts';
 
 // Which repositories a cleanup rule covers, decided from repository names and `cleanup.rules[].repositories`
 // globs alone (no AWS calls).
@@ -31,6 +32,32 @@ export function compileRepositoryRuleMatcher(rules: readonly RepositoryGlobRule[
   const compiled = rules.map((rule) => compileRepositoryGlobs(rule.repositories));
   return (repositoryName) => {
     const index = compiled.findIndex((covers) => covers(repositoryName));
+    return index === -1 ? undefined : index;
+  };
+}
+
+/** A rule that may also be scoped to governed accounts (`accounts`: ids, aliases, OU ids; issue 15). */
+export interface AccountScopedGlobRule extends RepositoryGlobRule {
+  readonly accounts?: readonly string[] | undefined;
+}
+
+/**
+ * The first rule (its index in `rules`) covering a repository of `account`: its globs match the name
+ * and its `accounts` cover the account (shared/organization/governed-accounts.ts, coversAccount). A
+ * rule without `accounts` covers every account, so without any `accounts` in the file this is
+ * compileRepositoryRuleMatcher for every account.
+ */
+export type AccountRuleMatcher = (account: GovernedAccount, repositoryName: string) => number | undefined;
+
+export function compileAccountRuleMatcher(rules: readonly AccountScopedGlobRule[]): AccountRuleMatcher {
+  const compiled = rules.map((rule) => ({
+    accounts: rule.accounts,
+    covers: compileRepositoryGlobs(rule.repositories),
+  }));
+  return (account, repositoryName) => {
+    const index = compiled.findIndex(
+      (rule) => coversAccount(rule.accounts, account) && rule.covers(repositoryName),
+    );
     return index === -1 ? undefined : index;
   };
 }

@@ -27,6 +27,36 @@ export function readCleanupSchedulerEnvironment(
   return readEnvironment(cleanupSchedulerEnvironmentSchema, env);
 }
 
+/**
+ * cleanupScheduler of an Organizations hub (issue 15) also reports unreachable accounts: once per run
+ * (the state table's run-once records) on the ecr-warden bus, and assumes the member roles from the
+ * hub's own account and region. Read at cold start only when the config has an `organization`.
+ */
+export function readOrganizationCleanupSchedulerEnvironment(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+) {
+  return readEnvironment(
+    z.object({
+      ...cleanupSchedulerEnvironmentSchema.shape,
+      EVENT_BUS_NAME: eventBusName,
+      ...stateTableEnvironmentShape,
+      ...deploymentLocationEnvironmentShape,
+    }),
+    env,
+  );
+}
+
+/**
+ * cleanupWorker of an Organizations hub: the hub's own account and region (which member account is
+ * acted in with the function's own credentials, the member roles' partition). Read at cold start only
+ * when the config has an `organization`.
+ */
+export function readOrganizationCleanupWorkerEnvironment(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+) {
+  return readEnvironment(z.object(deploymentLocationEnvironmentShape), env);
+}
+
 /** Validates `env` against `schema`; the error names every variable that is missing or wrong. */
 export function readEnvironment<Schema extends z.ZodMiniObject>(
   schema: Schema,

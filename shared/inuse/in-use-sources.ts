@@ -99,6 +99,45 @@ export function composeInUseSources(settings: ComposeInUseSourcesSettings): InUs
 }
 
 /**
+ * An Organizations hub's governed account × region (issue 15), beside the hub's own sources: that
+ * place's own ECS and Lambda (`ecs:` and `lambda:<account>/<region>`, as for workload accounts),
+ * and there too the Batch, App Runner and Inspector sources cleanup.protect turns on. Read with the
+ * member role's session (`credentials`), or with the function's own credentials in another region of
+ * the hub's account (`credentials` undefined). A session that cannot be had fails every source of
+ * the place as `account:<account>/<region>`: the place's repositories are held (fail closed).
+ */
+export function governedPlaceSources(settings: {
+  protect: CleanupProtectConfig;
+  place: Place;
+  credentials: (() => Promise<AssumedCredentials>) | undefined;
+  readers: InUseReaders;
+  converters: InUseConverters;
+  now: () => number;
+}): InUseSource[] {
+  const { protect, place, readers, converters } = settings;
+  const assumed =
+    settings.credentials === undefined
+      ? async (): Promise<ReadPlace> => ({ ...place })
+      : withRole(place, settings.credentials, 'the member role could not be assumed');
+  const sources = [
+    ...workloadSources(place, assumed, readers, converters),
+    ...placeSources(protect, place, assumed, readers, converters),
+  ];
+  const inUseDays = protect.inspectorInUseDays;
+  if (inUseDays !== undefined) {
+    sources.push({
+      name: `inspector:${place.account}/${place.region}`,
+      read: async () =>
+        converters.inspectorImageUses(await readers.readInspectorCoverage(await assumed()), {
+          now: settings.now(),
+          inUseDays,
+        }),
+    });
+  }
+  return sources;
+}
+
+/**
  * The worker's ECS and Lambda as two sources over today's one read (WorkloadSource reads both at
  * once): one read, shared; when it fails, both sources fail, since neither part is known.
  */
@@ -130,16 +169,18 @@ const EMPTY_ECS: Workloads['ecs'] = { tasks: [], services: [], taskDefinitions: 
 /** In a workload account, the place with the role's session; a role that cannot be assumed names the account. */
 type AssumedPlace = () => Promise<ReadPlace>;
 
-function withRole(where: Place, credentials: () => Promise<AssumedCredentials>): AssumedPlace {
+function withRole(
+  where: Place,
+  credentials: () => Promise<AssumedCredentials>,
+  failure = 'the workload role could not be assumed',
+): AssumedPlace {
   return async () => {
     try {
       return { ...where, credentials: await credentials() };
     } catch (error) {
-      throw new InUseSourceError(
-        `account:${where.account}/${where.region}`,
-        'the workload role could not be assumed',
-        { cause: error },
-      );
+      throw new InUseSourceError(`account:${where.account}/${where.region}`, failure, {
+        cause: error,
+      });
     }
   };
 }

@@ -1,5 +1,6 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { CleanupMetrics } from '../cleanup/cleanup-ports';
+import { ACCOUNT_REACHABILITY_METRICS } from './account-reachability-metrics';
 
 /**
  * The cleanup worker's CloudWatch metrics, in the Embedded Metric Format (Powertools Metrics; namespace
@@ -24,6 +25,8 @@ export const CLEANUP_METRICS = {
    * InUseSourceFailuresAlarm (deploy/alarms.ts) watches.
    */
   inUseSourceFailures: 'InUseSourceFailures',
+  /** An Organizations hub's account × region the run could not act in (./account-reachability-metrics.ts). */
+  accountsUnreachable: ACCOUNT_REACHABILITY_METRICS.accountsUnreachable,
 } as const;
 
 export function createCleanupMetrics(metrics: Metrics = new Metrics()): CleanupMetrics {

@@ -27,8 +27,12 @@ import {
  * other function's. Add a family here, with its owner, before writing it.
  */
 
-/** The functions of serverless.yml that use the state table (cleanupScheduler does not). */
+/**
+ * The functions of serverless.yml that use the state table (cleanupScheduler only under an
+ * `organization`: its Account Unreachable reports, once per run).
+ */
 export const STATE_TABLE_FUNCTIONS = [
+  'cleanupScheduler',
   'cleanupWorker',
   'tagImmutability',
   'scanFindings',
@@ -54,6 +58,7 @@ const everyPartitionOf = (partition: (part: string) => string): string => `${par
 
 const IDEMPOTENCY_SCOPE_OWNERS: Readonly<Record<IdempotencyScope, StateTableFunction>> = {
   cleanup: 'cleanupWorker',
+  'cleanup-schedule': 'cleanupScheduler',
   'repository-guard': 'tagImmutability',
   'vulnerability-alert': 'scanFindings',
   'vulnerability-digest': 'scanFindings',

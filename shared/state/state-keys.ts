@@ -142,7 +142,8 @@ export const inUseIndex = {
  * whole key being one encoded part) and its role can be limited to it (./state-access.ts).
  */
 export const IDEMPOTENCY_SCOPES = [
-  'cleanup', // cleanupWorker: (runId, repository)
+  'cleanup', // cleanupWorker: (runId, repository); Account Unreachable of a member account, per run
+  'cleanup-schedule', // cleanupScheduler: Account Unreachable found while listing, per run
   'repository-guard', // tagImmutability: a CloudTrail event or a sweep, by event id
   'vulnerability-alert', // scanFindings: one alert per set of finding transitions
   'vulnerability-digest', // scanFindings: one digest per day

@@ -184,6 +184,23 @@ describe('cleanupScheduler handler', () => {
       loadHandler('cleanupScheduler', { config: {}, env: { CLEANUP_QUEUE_URL: undefined } }),
     ).toThrow('invalid Lambda environment: CLEANUP_QUEUE_URL is not set');
   });
+
+  it('needs the state table and the bus at cold start in an Organizations hub (Account Unreachable, once per run)', () => {
+    const hub = { organization: { accounts: [ACCOUNT, '333333333333'], regions: ['us-east-1'] } };
+
+    expect(() =>
+      loadHandler('cleanupScheduler', {
+        config: hub,
+        env: { ...CLEANUP_TEST_ENVIRONMENT, STATE_TABLE_NAME: undefined, EVENT_BUS_NAME: undefined },
+      }),
+    ).toThrow('invalid Lambda environment: EVENT_BUS_NAME is not set; STATE_TABLE_NAME is not set');
+    expect(() =>
+      loadHandler('cleanupScheduler', {
+        config: {},
+        env: { ...CLEANUP_TEST_ENVIRONMENT, STATE_TABLE_NAME: undefined, EVENT_BUS_NAME: undefined },
+      }),
+    ).not.toThrow();
+  });
 });
 
 describe('scheduleCleanup with the ECR and SQS adapters', () => {

@@ -7,8 +7,11 @@ import type { KeepReason, WorkloadPlace } from '../../../shared/cleanup/cleanup-
 import { formatBytes } from '../../../shared/cleanup/cleanup-report';
 import type { PlannedDeletion } from '../../../shared/cleanup/plan-repository-cleanup';
 import { loadBundledConfig } from '../../../shared/config/bundled-config';
+import type { Place } from '../../../shared/inuse/in-use-ports';
 import { logger } from '../../../shared/logger';
+import { accountLabel } from '../../../shared/organization/governed-accounts';
 import type { RegistrySimulator } from '../../registry-sim';
+import { imageManifest } from '../../registry-sim/data/manifests';
 import { WORKLOAD_ACCOUNT } from '../in-use-world';
 import { demoLambdaContext, scheduledEvent } from '../lambda-invocation';
 import { DEMO_EVENT_BUS, type DemoWorld, queueUrlFor } from '../world';
@@ -25,6 +28,12 @@ const BATCH_SIZE = 5;
  * functions/cleanup-worker.ts builds it (createCleanupWorkerDependencies), with one difference: it
  * evaluates at the sample's date rather than today's, so the demo says the same thing every day.
  * Its Cleanup Report events land in world.governanceEvents for the notifications section.
+ *
+ * The demo deployment is an Organizations hub (issue 15): the scheduler lists the repositories of every
+ * governed account through its member role, and the worker cleans payments-prod's (333333333333,
+ * planted below: two repositories, one image an ECS service there runs) with that account's session
+ * and its own in-use picture beside the hub's; legacy-sandbox (444444444444, no member role) is
+ * reported Account Unreachable once, and nothing is done there.
  *
  * What this shows beyond the native preview above: the protections (workloads in use, protected tags,
  * keepAtLeast), the closure (an index with its children and referrers) and the caps, each keep
@@ -44,6 +53,7 @@ export const cleanupSection: DemoSection = {
     const { handler: scheduleCleanup } = await import('../../../functions/cleanup-scheduler');
     const config = loadBundledConfig();
     const eventsBefore = world.governanceEvents.length;
+    const member = plantMemberRepositories(world);
 
     const scheduled = await scheduleCleanup(
       // EventBridge writes the time without milliseconds.
@@ -57,45 +67,66 @@ export const cleanupSection: DemoSection = {
     );
     const messages = world.queueMessages(queueUrl);
 
-    const outcomes: RepositoryCleanupOutcome[] = [];
+    const outcomes: PlacedOutcome[] = [];
     const dependencies = createCleanupWorkerDependencies({
       cleanup: config.cleanup,
       eventBusName: DEMO_EVENT_BUS,
       tableName: world.stateTableName,
       logger,
       now: () => world.asOf.getTime(),
+      ...(config.organization === undefined
+        ? {}
+        : {
+            organization: { config: config.organization, hubAccount: world.account, hubRegion: world.region },
+          }),
     });
+    const aliases = config.organization?.accountAliases ?? {};
     let failedMessages = 0;
     for (let start = 0; start < messages.length; start += BATCH_SIZE) {
       const response = await processCleanupBatch(
         cleanupSqsEvent(messages.slice(start, start + BATCH_SIZE), start, world),
         cleanupLambdaContext('cleanupWorker'),
-        { ...dependencies, onRepositoryCleaned: (outcome) => outcomes.push(outcome) },
+        { ...dependencies, onRepositoryCleaned: (outcome, where) => outcomes.push({ outcome, where }) },
       );
       failedMessages += response.batchItemFailures.length;
     }
 
     const violations = checkInvariants(world, outcomes);
-    const reports = world.governanceEvents
-      .slice(eventsBefore)
-      .filter((e) => e.DetailType === 'Cleanup Report');
+    const published = world.governanceEvents.slice(eventsBefore);
+    const reports = published.filter((e) => e.DetailType === 'Cleanup Report');
+    const unreachable = published
+      .filter((e) => e.DetailType === 'Account Unreachable')
+      .map((e) => JSON.parse(e.Detail ?? '{}') as { account: string; region: string; summary: string });
+    const accounts = new Set(outcomes.map(({ where }) => where.account));
     const lines = [
-      `cleanupScheduler: ${scheduled.repositoriesListed} repositories listed, ${scheduled.repositoriesSelected} covered by a rule, ${messages.length} messages queued`,
+      `cleanupScheduler: ${scheduled.repositoriesListed} repositories listed in ${accounts.size} accounts, ${scheduled.repositoriesSelected} covered by a rule, ${messages.length} messages queued`,
+      ...unreachable.map((event) => `  Account Unreachable: ${event.summary}`),
       `cleanupWorker: ${outcomes.length} repositories planned in ${Math.ceil(messages.length / BATCH_SIZE)} batches, ${failedMessages} failed messages, ` +
         `${reports.length} Cleanup Report events; dry run: ${world.aws.calls.count('BatchDeleteImage')} BatchDeleteImage calls`,
     ];
     const repositories: unknown[] = [];
-    for (const outcome of outcomes) {
-      lines.push('', ...describeOutcome(outcome));
-      repositories.push(toJson(outcome));
+    for (const placed of outcomes) {
+      const own = placed.where.account === world.account;
+      const label = own
+        ? ''
+        : ` in ${accountLabel({ id: placed.where.account, alias: aliases[placed.where.account] })}`;
+      lines.push('', ...describeOutcome(placed.outcome, label));
+      repositories.push({ ...(toJson(placed.outcome) as object), account: placed.where.account });
     }
-    const totals = totalsOf(outcomes);
+    const totals = totalsOf(outcomes.map(({ outcome }) => outcome));
+    const memberRunning = outcomes
+      .filter(({ where }) => where.account === member.account)
+      .flatMap(({ outcome }) => (outcome.kind === 'cleaned' ? outcome.plan.keep : []))
+      .find((kept) => kept.imageDigest === member.running);
+    if (memberRunning === undefined || !memberRunning.reasons.some((r) => r.kind === 'in-use-ecs-service')) {
+      violations.push(`${member.account}: the image its ECS service runs was not kept as in use`);
+    }
     lines.push(
       '',
       `In all: ${totals.deleted} images would be deleted, up to ${formatBytes(totals.bytes)} ($${totals.dollars.toFixed(2)}/month); ` +
         'sizes are an upper bound, as layers shared between images are stored once.',
       violations.length === 0
-        ? 'Checked against the simulator and the planted sources: no image in use (ECS and Lambda here and in 222222222222, ' +
+        ? 'Checked against the simulator and the planted sources: no image in use (ECS and Lambda here, in 222222222222 and in payments-prod, ' +
             'a pod, a Kubernetes workload template or the external list), no child of a kept index and no referrer of a kept image would be deleted.'
         : `VIOLATIONS: ${violations.join('; ')}`,
     );
@@ -106,6 +137,7 @@ export const cleanupSection: DemoSection = {
         messages: messages.length,
         failedMessages,
         reports: reports.length,
+        unreachable: unreachable.map(({ account, region }) => ({ account, region })),
         deleteCalls: world.aws.calls.count('BatchDeleteImage'),
         repositories,
         totals,
@@ -115,8 +147,59 @@ export const cleanupSection: DemoSection = {
   },
 };
 
-function describeOutcome(outcome: RepositoryCleanupOutcome): string[] {
-  if (outcome.kind === 'repository-not-found') return [`${outcome.repositoryName}: deleted before the run`];
+/** A repository's outcome and the account × region it was cleaned in. */
+interface PlacedOutcome {
+  outcome: RepositoryCleanupOutcome;
+  where: Place;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * payments-prod's registry (the member account): payments/ledger with five releases, the second of
+ * which its ECS service `ledger` still runs, and an old untagged build; web/storefront with old untagged
+ * builds and a protected `latest`. The demo's rules (payments/**, web/**) cover both.
+ */
+function plantMemberRepositories(world: DemoWorld): { account: string; running: string } {
+  const { sim } = world;
+  const at = { accountId: world.organization.memberAccount, region: world.region };
+  const push = (repositoryName: string, seed: string, daysAgo: number, tags: string[]) =>
+    sim.pushImage({
+      repositoryName,
+      manifest: imageManifest({ seed }),
+      tags,
+      pushedAt: new Date(world.asOf.getTime() - daysAgo * DAY_MS),
+      ...at,
+    }).image.digest;
+  sim.addRepository('payments/ledger', at);
+  sim.addRepository('web/storefront', at);
+  push('payments/ledger', 'ledger-build', 45, []);
+  let running = '';
+  for (const [index, daysAgo] of [60, 50, 40, 30, 20].entries()) {
+    const digest = push('payments/ledger', `ledger-v${index + 1}`, daysAgo, [`v${index + 1}.0.0`]);
+    if (index === 1) running = digest;
+  }
+  for (const daysAgo of [40, 30, 20]) push('web/storefront', `storefront-${daysAgo}`, daysAgo, []);
+  push('web/storefront', 'storefront-latest', 5, ['latest']);
+  const registry = `${at.accountId}.dkr.ecr.${at.region}.amazonaws.com`;
+  sim.registerTaskDefinition({
+    family: 'ledger',
+    containers: [{ name: 'app', image: `${registry}/payments/ledger:v2.0.0` }],
+    ...at,
+  });
+  sim.createService({
+    cluster: 'payments',
+    serviceName: 'ledger',
+    taskDefinition: 'ledger:1',
+    runningTasks: 2,
+    ...at,
+  });
+  return { account: at.accountId, running };
+}
+
+function describeOutcome(outcome: RepositoryCleanupOutcome, where = ''): string[] {
+  if (outcome.kind === 'repository-not-found')
+    return [`${outcome.repositoryName}${where}: deleted before the run`];
   const { plan } = outcome;
   const source = {
     config: 'the rule in ecr-warden.yml',
@@ -124,7 +207,7 @@ function describeOutcome(outcome: RepositoryCleanupOutcome): string[] {
     none: 'none (native, no lifecycle policy)',
   }[outcome.policySource];
   const lines = [
-    `${plan.repositoryName} (policy: ${source}): ${plan.delete.length} of ${plan.summary.imagesEvaluated} images would be deleted` +
+    `${plan.repositoryName}${where} (policy: ${source}): ${plan.delete.length} of ${plan.summary.imagesEvaluated} images would be deleted` +
       (plan.delete.length > 0
         ? `, up to ${formatBytes(plan.summary.bytesReclaimed)} ($${plan.summary.monthlySavingsUsd.toFixed(2)}/month)`
         : '') +
@@ -253,14 +336,15 @@ function totalsOf(outcomes: readonly RepositoryCleanupOutcome[]) {
 /**
  * The demo's promise, checked against the simulator's model and the planted sources (not the plan's own
  * reasons): no digest a running ECS task, an active service deployment (its task definition, or
- * the digest its service revision recorded) or a Lambda version runs is deleted, in this account or the workload account; none a Kubernetes pod runs (its status imageID) or
+ * the digest its service revision recorded) or a Lambda version runs is deleted, in this account, the
+ * workload account or the member account; none a Kubernetes pod runs (its status imageID) or
  * that a pod, workload template (Deployment, old ReplicaSet, CronJob) or the external list names; no
  * image that a kept index lists; no referrer whose subject is kept.
  */
-function checkInvariants(world: DemoWorld, outcomes: readonly RepositoryCleanupOutcome[]): string[] {
+function checkInvariants(world: DemoWorld, outcomes: readonly PlacedOutcome[]): string[] {
   const sim = world.sim;
   const inUse = new Set<string>();
-  for (const accountId of [world.account, WORKLOAD_ACCOUNT]) {
+  for (const accountId of [world.account, WORKLOAD_ACCOUNT, world.organization.memberAccount]) {
     addEcsImages(sim, { accountId }, inUse);
     for (const fn of sim.lambda({ accountId }).functions.values()) {
       for (const version of fn.versions) {
@@ -275,9 +359,12 @@ function checkInvariants(world: DemoWorld, outcomes: readonly RepositoryCleanupO
   for (const reference of world.inUse.externalImages) addReference(sim, reference, inUse);
 
   const violations: string[] = [];
-  for (const outcome of outcomes) {
+  for (const { outcome, where } of outcomes) {
     if (outcome.kind !== 'cleaned') continue;
-    const repository = sim.repository(outcome.repositoryName);
+    const repository = sim.repository(outcome.repositoryName, {
+      accountId: where.account,
+      region: where.region,
+    });
     const deleted = new Set(outcome.plan.delete.map((deletion) => deletion.imageDigest));
     for (const digest of deleted) {
       if (inUse.has(digest)) violations.push(`${outcome.repositoryName}: ${digest} is in use`);

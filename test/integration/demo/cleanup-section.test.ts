@@ -47,12 +47,32 @@ function keptFor(name: string, digest: string | undefined): string[] {
 describe('npm run demo: lifecycle cleanup', () => {
   it('schedules every covered repository and plans each in dry run, with no delete call and a report each', () => {
     expect(section).toMatchObject({
-      messages: 8,
+      messages: 10,
       failedMessages: 0,
-      reports: 8,
+      reports: 10,
       deleteCalls: 0,
       violations: [],
     });
+  });
+
+  it("cleans payments-prod's repositories through its member role, keeping what its ECS service runs, and reports legacy-sandbox unreachable", () => {
+    const ledger = section.repositories.find(
+      (entry: Json) => entry.repositoryName === 'payments/ledger' && entry.account === '333333333333',
+    );
+    const v2 = ledger.keep.find((entry: Json) => entry.imageTags.includes('v2.0.0'));
+
+    expect(ledger.delete.map((entry: Json) => entry.imageTags)).toEqual([['v1.0.0'], []]);
+    expect(v2.reasons.find((reason: Json) => reason.kind === 'in-use-ecs-service')).toMatchObject({
+      serviceName: 'ledger',
+      account: '333333333333',
+      region: 'us-east-1',
+    });
+    expect(
+      section.repositories
+        .filter((entry: Json) => entry.account === '333333333333')
+        .map((e: Json) => e.repositoryName),
+    ).toEqual(['payments/ledger', 'web/storefront']);
+    expect(section.unreachable).toEqual([{ account: '444444444444', region: 'us-east-1' }]);
   });
 
   it('keeps the untagged web/frontend builds a Deployment scaled to zero, its old ReplicaSet and another account run', () => {

@@ -1,4 +1,8 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import {
+  ACCOUNT_REACHABILITY_METRICS,
+  createAccountReachabilityMetrics,
+} from '../../../shared/metrics/account-reachability-metrics';
 import { CLEANUP_METRICS, createCleanupMetrics } from '../../../shared/metrics/cleanup-metrics';
 import { createFindingsMetrics, FINDINGS_METRICS } from '../../../shared/metrics/findings-metrics';
 import {
@@ -93,6 +97,20 @@ describe('cleanupWorker metrics', () => {
 
     expect(metric(CLEANUP_METRICS.inUseSourceFailures)).toEqual({
       value: 2,
+      unit: 'Count',
+      namespace: 'ecr-warden',
+      dimensions: ['service'],
+      dimensionValues: { service: 'ecr-warden' },
+    });
+  });
+});
+
+describe('Organizations hub metrics', () => {
+  it('counts an unreachable account × region on the service dimension alone, which AccountsUnreachableAlarm reads', () => {
+    createAccountReachabilityMetrics(metrics).accountUnreachable();
+
+    expect(metric(ACCOUNT_REACHABILITY_METRICS.accountsUnreachable)).toEqual({
+      value: 1,
       unit: 'Count',
       namespace: 'ecr-warden',
       dimensions: ['service'],

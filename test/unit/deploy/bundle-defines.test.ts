@@ -44,10 +44,17 @@ describe('bundle defines', () => {
     });
   });
 
-  it('bundles the Organizations listing only for a hub that takes its accounts from OUs', () => {
-    expect(organizationBundleDefines(undefined)).toEqual({ ECR_WARDEN_BUNDLE_ORGANIZATIONS: 'false' });
-    expect(organizationBundleDefines({})).toEqual({ ECR_WARDEN_BUNDLE_ORGANIZATIONS: 'false' });
+  it("bundles the hub's code only for a hub, and the Organizations listing only for one that takes its accounts from OUs", () => {
+    expect(organizationBundleDefines(undefined)).toEqual({
+      ECR_WARDEN_BUNDLE_ORGANIZATION: 'false',
+      ECR_WARDEN_BUNDLE_ORGANIZATIONS: 'false',
+    });
+    expect(organizationBundleDefines({})).toEqual({
+      ECR_WARDEN_BUNDLE_ORGANIZATION: 'true',
+      ECR_WARDEN_BUNDLE_ORGANIZATIONS: 'false',
+    });
     expect(organizationBundleDefines({ organizationalUnits: ['ou-ab12-cd34ef56'] })).toEqual({
+      ECR_WARDEN_BUNDLE_ORGANIZATION: 'true',
       ECR_WARDEN_BUNDLE_ORGANIZATIONS: 'true',
     });
   });

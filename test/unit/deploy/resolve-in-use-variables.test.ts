@@ -42,7 +42,7 @@ describe('the in-use variables of serverless.yml', () => {
     ).toEqual([]);
     expect(resolved.inUseResources).toEqual({});
     expect(resolved.cleanupWorkerVpc).toBeNull();
-    expect(Object.values(resolved.bundleDefines as object)).toEqual(Array(7).fill('false'));
+    expect(Object.values(resolved.bundleDefines as object)).toEqual(Array(8).fill('false'));
     expect(resolved.workloadReaderTemplate).toBeNull();
   });
 
@@ -89,7 +89,8 @@ describe('the in-use variables of serverless.yml', () => {
       ECR_WARDEN_BUNDLE_APP_RUNNER: 'true',
       ECR_WARDEN_BUNDLE_EXTERNAL: 'true',
       ECR_WARDEN_BUNDLE_INSPECTOR: 'true',
-      // No organization section: no Organizations listing.
+      // No organization section: neither the hub's code nor the Organizations listing.
+      ECR_WARDEN_BUNDLE_ORGANIZATION: 'false',
       ECR_WARDEN_BUNDLE_ORGANIZATIONS: 'false',
     });
     const template = resolved.workloadReaderTemplate as { Resources: Record<string, { Type: string }> };

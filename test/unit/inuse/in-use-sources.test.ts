@@ -2,7 +2,11 @@ import type { Workloads } from '../../../shared/cleanup/workload-images';
 import { parseConfig } from '../../../shared/config/load-config';
 import { readInUsePicture } from '../../../shared/inuse/in-use-picture';
 import type { InUseReaders, ReadPlace } from '../../../shared/inuse/in-use-ports';
-import { composeInUseSources, localWorkloadSources } from '../../../shared/inuse/in-use-sources';
+import {
+  composeInUseSources,
+  governedPlaceSources,
+  localWorkloadSources,
+} from '../../../shared/inuse/in-use-sources';
 import { fakeConverters } from '../../support/in-use-fakes';
 
 const LOCAL = { account: '111111111111', region: 'us-east-1' };
@@ -282,6 +286,83 @@ describe('composeInUseSources', () => {
         errorName: 'TimeoutError',
       },
     ]);
+  });
+});
+
+describe('governedPlaceSources (an Organizations hub, issue 15)', () => {
+  const MEMBER = { account: '333333333333', region: 'eu-west-1' };
+  const session = async () => ({ accessKeyId: 'ASIA', secretAccessKey: 'secret', sessionToken: 'token' });
+
+  it("reads the member place's own ECS, Lambda and the sources turned on there, with the member session", async () => {
+    const { readers, calls } = fakeReaders();
+    const sources = governedPlaceSources({
+      protect: protectOf({ batch: true, appRunner: true, inspectorInUseDays: 30 }),
+      place: MEMBER,
+      credentials: session,
+      readers,
+      converters,
+      now: () => NOW,
+    });
+
+    const picture = await readInUsePicture(sources, { concurrency: 1 });
+
+    expect(sources.map((source) => source.name)).toEqual([
+      'ecs:333333333333/eu-west-1',
+      'lambda:333333333333/eu-west-1',
+      'batch:333333333333/eu-west-1',
+      'app-runner:333333333333/eu-west-1',
+      'inspector:333333333333/eu-west-1',
+    ]);
+    expect(picture.failures).toEqual([]);
+    expect(calls).toEqual([
+      'ecs 333333333333/eu-west-1 with role',
+      'lambda 333333333333/eu-west-1 with role',
+      'batch 333333333333/eu-west-1 with role',
+      'appRunner 333333333333/eu-west-1 with role',
+      'inspector 333333333333/eu-west-1 with role',
+    ]);
+  });
+
+  it("reads another region of the hub's own account with the function's own credentials", async () => {
+    const { readers, calls } = fakeReaders();
+    const sources = governedPlaceSources({
+      protect: protectOf({}),
+      place: { account: LOCAL.account, region: 'eu-west-1' },
+      credentials: undefined,
+      readers,
+      converters,
+      now: () => NOW,
+    });
+
+    await readInUsePicture(sources, { concurrency: 1 });
+
+    expect(calls).toEqual(['ecs 111111111111/eu-west-1', 'lambda 111111111111/eu-west-1']);
+  });
+
+  it('fails every source of the place as account:<account>/<region> when the member session cannot be had', async () => {
+    const { readers, calls } = fakeReaders();
+    const sources = governedPlaceSources({
+      protect: protectOf({}),
+      place: MEMBER,
+      credentials: async () => {
+        throw Object.assign(new Error('not authorized to perform: sts:AssumeRole'), { name: 'AccessDenied' });
+      },
+      readers,
+      converters,
+      now: () => NOW,
+    });
+
+    const picture = await readInUsePicture(sources, { concurrency: 2 });
+
+    expect(picture.failures).toEqual([
+      {
+        source: 'account:333333333333/eu-west-1',
+        reason:
+          'the member role could not be assumed: AccessDenied: not authorized to perform: sts:AssumeRole',
+        errorName: 'AccessDenied',
+      },
+    ]);
+    expect(calls).toEqual([]);
   });
 });
 

@@ -2,6 +2,7 @@ import { stateTableReadStatement, stateTableStatement } from '../../../deploy/ia
 import { matchesStringLike as stringLike } from '../../../deploy/template-guard/iam-rules';
 import { alertKey } from '../../../shared/findings/record-image-findings';
 import { deliveryKey } from '../../../shared/notify/governance-notifier';
+import { accountUnreachableKey } from '../../../shared/organization/account-unreachable';
 import {
   KEY_FAMILY_ACCESS,
   leadingKeyPatterns,
@@ -34,13 +35,22 @@ const DIGEST = `sha256:${'ab'.repeat(32)}`;
  * The partition key of every item each function's code reads or writes, built with the same builders
  * the stores and services use (shared/aws/*-store.ts, shared/aws/idempotency.ts).
  */
+const UNREACHABLE = {
+  runId: 'run#1',
+  work: 'cleanup',
+  account: { id: '333333333333' },
+  region: 'eu-west-1',
+} as const;
+
 const PARTITIONS_USED: Record<StateTableFunction, string[]> = {
+  cleanupScheduler: [idempotencyRecords.key(accountUnreachableKey('cleanup-schedule', UNREACHABLE)).pk],
   cleanupWorker: REPOSITORIES.flatMap((repositoryName) => [
     cleanupMarks.partition(repositoryName), // Query of a repository's marks
     cleanupMarks.key(repositoryName, DIGEST).pk, // BatchWriteItem of marks
     cleanupRuns.key('run#1', repositoryName).pk, // run progress
     inUseIndex.key({ registryId: '111111111111', region: 'us-east-1', repositoryName }, DIGEST).pk,
     idempotencyRecords.key(idempotencyKey('cleanup', 'run-1', repositoryName)).pk,
+    idempotencyRecords.key(accountUnreachableKey('cleanup', UNREACHABLE)).pk,
   ]),
   tagImmutability: REPOSITORIES.flatMap((repositoryName) => [
     tagLedger.partition(repositoryName),
@@ -87,6 +97,7 @@ describe('state table access per function (dynamodb:LeadingKeys)', () => {
 
   it('gives each function exactly the families it owns, as prefix patterns', () => {
     expect(Object.fromEntries(STATE_TABLE_FUNCTIONS.map((fn) => [fn, leadingKeyPatterns(fn)]))).toEqual({
+      cleanupScheduler: ['IDEMPOTENCY#cleanup-schedule%23*'],
       cleanupWorker: ['CLEANUP#*', 'CLEANUP_RUN#*', 'INUSE#*', 'IDEMPOTENCY#cleanup%23*'],
       tagImmutability: ['TAGS#*', 'DRIFT#*', 'IDEMPOTENCY#repository-guard%23*'],
       scanFindings: [
@@ -111,6 +122,7 @@ describe('state table access per function (dynamodb:LeadingKeys)', () => {
     expect(
       Object.fromEntries(STATE_TABLE_FUNCTIONS.map((fn) => [fn, readOnlyLeadingKeyPatterns(fn)])),
     ).toEqual({
+      cleanupScheduler: [],
       cleanupWorker: [],
       tagImmutability: ['INUSE#*'],
       scanFindings: ['INUSE#*'],
