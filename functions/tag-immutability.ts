@@ -1,14 +1,22 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { loadGovernedDirectory } from '../shared/aws/governed-directory';
+import { createMemberAccountAccess, type MemberAccountAccess } from '../shared/aws/member-account-access';
 import { createRepositoryGuardDependencies } from '../shared/aws/repository-guard-dependencies';
+import { queueTargets } from '../shared/aws/target-queue';
 import { loadBundledConfig } from '../shared/config/bundled-config';
+import { requireTargetQueueUrl } from '../shared/config/environment';
 import { readRepositoryGuardEnvironment } from '../shared/config/repository-guard-environment';
-import { assertGoverned, ownScope } from '../shared/events/governed-scope';
+import { EcrWardenError } from '../shared/errors';
+import { assertClaimsAgreeWithEnvelope } from '../shared/events/envelope-agreement';
+import { assertGoverned, envelopeClaims, ownScope } from '../shared/events/governed-scope';
 import {
   parseRepositoryGuardEvent,
   repositoryGuardEventClaims,
 } from '../shared/events/repository-guard-events';
-import { compileBaselines } from '../shared/immutability/desired-state';
+import { parseTargetMessage } from '../shared/events/target-message';
+import { type BaselineResolver, compileBaselines } from '../shared/immutability/desired-state';
 import {
   type ApiCallResult,
   createRepositoryGuard,
@@ -16,22 +24,46 @@ import {
   type SweepSummary,
 } from '../shared/immutability/repository-guard';
 import { CORRELATION_ID_PATHS, logger } from '../shared/logger';
+import {
+  coversAccount,
+  directoryScope,
+  type GovernedAccount,
+  governedTargets,
+} from '../shared/organization/governed-accounts';
+import { runGovernedTargetWork, type TargetWorkOutcome } from '../shared/organization/governed-target-work';
 import { idempotencyKey } from '../shared/state/state-keys';
+import { isSqsEvent, processTargetBatch } from './batch/target-batch';
 
 // Cold start: a missing environment variable or an invalid bundled config fails the init phase with a
 // message naming the variable or the config path, before any event is accepted.
 const environment = readRepositoryGuardEnvironment();
-const config = loadBundledConfig().immutability;
-const resolveBaseline = compileBaselines(config);
-// The account and region the guard governs: an event claiming any other is rejected.
-const scope = ownScope({ account: environment.DEPLOYMENT_ACCOUNT_ID, region: environment.AWS_REGION });
+const bundled = loadBundledConfig();
+const config = bundled.immutability;
+const organization = bundled.organization;
+const targetQueueUrl = requireTargetQueueUrl(environment, organization !== undefined);
+const hub = { account: environment.DEPLOYMENT_ACCOUNT_ID, region: environment.AWS_REGION };
+// The deployment's own account and region: a schedule comes from there, whatever the hub governs.
+const ownLocation = ownScope(hub);
 
 const dependencies = createRepositoryGuardDependencies({
   eventBusName: environment.EVENT_BUS_NAME,
   stateTableName: environment.STATE_TABLE_NAME,
   logger,
+  hub,
+  targetQueueUrl,
 });
 const { metrics } = dependencies;
+
+// Rules apply by their globs and their `accounts`: one resolver per governed account, compiled once.
+const baselinesByAccount = new Map<string, BaselineResolver>();
+function baselinesFor(account: GovernedAccount): BaselineResolver {
+  let resolver = baselinesByAccount.get(account.id);
+  if (resolver === undefined) {
+    resolver = compileBaselines(config, account);
+    baselinesByAccount.set(account.id, resolver);
+  }
+  return resolver;
+}
 
 // A CloudTrail record or a schedule run is handled once per event id: EventBridge may deliver an event
 // twice, and Lambda retries a failed asynchronous invocation (twice, within hours). A claim outlives the
@@ -42,7 +74,47 @@ export type RepositoryGuardResult =
   | PushResult
   | ApiCallResult
   | SweepSummary
+  | { status: 'queued'; targetsQueued: number }
   | { status: 'duplicate'; completedAt: string };
+
+/**
+ * The member-role access of one invocation (issue 15): one AssumeRole per account for the invocation,
+ * never kept across invocations (undefined without `organization`: the function's own account only).
+ */
+function openMemberAccess(): MemberAccountAccess | undefined {
+  if (organization === undefined) return undefined;
+  return createMemberAccountAccess({
+    hubAccount: hub.account,
+    hubRegion: hub.region,
+    memberRoleName: organization.memberRoleName,
+    functionName: 'tagImmutability',
+  });
+}
+
+/** The guard of one governed account × region, with the ports of that location. */
+function guardAt(account: GovernedAccount, region: string, access: MemberAccountAccess | undefined) {
+  const isHubAccount = account.id === hub.account;
+  return createRepositoryGuard(
+    {
+      account: account.id,
+      accountAlias: account.alias,
+      region,
+      dryRun: config.dryRun,
+      // The guard's calls show up in CloudTrail as its own role's, or in a member account as the member
+      // role's session: either way they must not trigger it again.
+      ownRoleArn:
+        isHubAccount || access === undefined ? environment.GUARD_ROLE_ARN : access.roleArn(account.id),
+      resolveBaseline: baselinesFor(account),
+    },
+    {
+      ...dependencies,
+      ...(access === undefined
+        ? { usage: dependencies.usageFor(account.id, region) }
+        : dependencies.portsAt(access, account.id, region)),
+      logger,
+    },
+  );
+}
 
 /**
  * tagImmutability, the repository guard, on three kinds of events (serverless.yml):
@@ -54,24 +126,37 @@ export type RepositoryGuardResult =
  * A malformed event fails with an EventValidationError, an event of an account or region the guard does
  * not govern with an UngovernedEventError; every failure is logged and rethrown so that Lambda's
  * retries and then the on-failure queue see it.
+ *
+ * As an Organizations hub (`organization`, issue 15): the CloudTrail and push events of every governed
+ * account × region arrive on the hub bus (the member stacks forward them); each is checked against the
+ * governed accounts and regions, the claims inside must agree with its envelope (a forged account is
+ * an EnvelopeMismatchError, an UngovernedEventError), and the guard acts in that account × region
+ * through the member role. The schedule queues one target message per governed account × region that
+ * some rule covers, and the target queue (a second event source, SQS) sweeps each.
  */
-async function guardRepositories(event: unknown): Promise<RepositoryGuardResult> {
+async function guardRepositories(
+  event: unknown,
+  context: Context,
+): Promise<RepositoryGuardResult | SQSBatchResponse> {
+  if (organization !== undefined && isSqsEvent(event)) return sweepTargets(event, context);
   try {
     const parsed = parseRepositoryGuardEvent(event);
     const { account, region, id } = parsed.event;
+    const kind = parsed.event['detail-type'];
     logger.appendKeys({ eventId: id, eventKind: parsed.kind });
+    const governed = await loadGovernedDirectory(bundled, environment);
     // Before any read, claim or write: the guard fixes and reports on the account and region it is given.
-    assertGoverned(scope, { kind: parsed.event['detail-type'], id }, repositoryGuardEventClaims(parsed));
-    const guard = createRepositoryGuard(
-      {
-        account,
-        region,
-        dryRun: config.dryRun,
-        ownRoleArn: environment.GUARD_ROLE_ARN,
-        resolveBaseline,
-      },
-      { ...dependencies, usage: dependencies.usageFor(account, region), logger },
-    );
+    if (parsed.kind === 'schedule' && organization !== undefined) {
+      assertGoverned(ownLocation, { kind, id }, envelopeClaims(parsed.event));
+      return await queueSweep(parsed.event.id, governed);
+    }
+    const claims = repositoryGuardEventClaims(parsed);
+    assertGoverned(directoryScope(governed.directory, governed.regions), { kind, id }, claims);
+    assertClaimsAgreeWithEnvelope({ kind, id, account, region }, claims);
+    const governedAccount = governed.directory.get(account) ?? { id: account, parents: [] };
+    const access = openMemberAccess();
+    if (access !== undefined) await checkEventAccount(access, governedAccount, region, id);
+    const guard = guardAt(governedAccount, region, access);
     if (parsed.kind === 'image-action') {
       // The ledger's conditional writes make a redelivered push a no-op: no claim needed.
       const result = await guard.recordPush(parsed.event);
@@ -98,6 +183,112 @@ async function guardRepositories(event: unknown): Promise<RepositoryGuardResult>
     logger.error('repository guard failed', error as Error);
     throw error;
   }
+}
+
+/**
+ * A member account's event whose member role cannot be assumed: one Account Unreachable (work
+ * `event`, once per event id), and the event fails, so that Lambda's retries and then the on-failure
+ * queue keep it: nothing was checked.
+ */
+async function checkEventAccount(
+  access: MemberAccountAccess,
+  account: GovernedAccount,
+  region: string,
+  eventId: string,
+): Promise<void> {
+  const outcome = await runGovernedTargetWork(
+    {
+      message: { schemaVersion: 1, work: 'repository-guard', account: account.id, region, runId: eventId },
+      account,
+    },
+    {
+      access,
+      reporter: { report: (target) => dependencies.unreachable.report({ ...target, work: 'event' }) },
+    },
+    { firstAction: 'sts:AssumeRole', run: async () => undefined },
+  );
+  if (outcome.status === 'unreachable') throw new MemberAccountEventError(account.id, outcome.reason);
+}
+
+/** An event of a member account the hub cannot act in (Account Unreachable was reported). */
+class MemberAccountEventError extends EcrWardenError {
+  override name = 'MemberAccountEventError';
+
+  constructor(account: string, reason: string) {
+    super(`the event of ${account} was not handled: ${reason}`);
+  }
+}
+
+/** The hub's schedule: one target message per governed account × region that some rule covers. */
+async function queueSweep(
+  runId: string,
+  governed: Awaited<ReturnType<typeof loadGovernedDirectory>>,
+): Promise<RepositoryGuardResult> {
+  const run = await dependencies.once.runOnce(idempotencyKey('repository-guard', runId), ONCE, () => {
+    // An account no rule covers has nothing to sweep: no message, no AssumeRole.
+    const targets = governedTargets(governed.directory, governed.regions).filter(({ account }) =>
+      config.rules.some((rule) => coversAccount(rule.accounts, account)),
+    );
+    // Defined whenever `organization` is (requireTargetQueueUrl at cold start).
+    const queue = dependencies.targetQueue;
+    if (queue === undefined) throw new EcrWardenError('no target queue: TARGET_QUEUE_URL is not set');
+    return queueTargets(queue, 'repository-guard', targets, runId);
+  });
+  if (run.status === 'duplicate') {
+    logger.info('event already handled', { completedAt: run.completedAt });
+    return { status: 'duplicate', completedAt: run.completedAt };
+  }
+  logger.info('sweep queued', { ...run.result });
+  return { status: 'queued', ...run.result };
+}
+
+/** The target queue: each message sweeps one governed account × region. */
+async function sweepTargets(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
+  const governed = await loadGovernedDirectory(bundled, environment);
+  const scope = directoryScope(governed.directory, governed.regions);
+  const access = openMemberAccess() as MemberAccountAccess;
+  const response = await processTargetBatch(event, context, async (record) => {
+    try {
+      const message = parseTargetMessage(record, 'repository-guard');
+      logger.appendKeys({ messageId: record.messageId, runId: message.runId });
+      const kind = 'repository-guard target message';
+      assertGoverned(scope, { kind, id: record.messageId }, [
+        { field: 'account', account: message.account },
+        { field: 'region', region: message.region },
+      ]);
+      const account = governed.directory.get(message.account) as GovernedAccount;
+      const sweepId = `${message.runId}/${message.account}/${message.region}`;
+      const outcome: TargetWorkOutcome<unknown> = await runGovernedTargetWork(
+        { message, account },
+        { access, reporter: dependencies.unreachable },
+        {
+          firstAction: 'ecr:DescribeRepositories',
+          run: async () => {
+            const run = await dependencies.once.runOnce<SweepSummary>(
+              idempotencyKey('repository-guard', message.runId, message.account, message.region),
+              ONCE,
+              () =>
+                guardAt(account, message.region, access).sweep({
+                  id: sweepId,
+                  time: record.sentAt.toISOString(),
+                }),
+            );
+            if (run.status === 'executed') {
+              metrics.checked('sweep', run.result);
+              metrics.tagsMoved('sweep', run.result.tagMoves);
+            }
+            return run.status === 'executed' ? run.result : { status: 'duplicate' };
+          },
+        },
+      );
+      logger.info('target swept', { account: message.account, region: message.region, ...outcome });
+      return outcome;
+    } catch (error) {
+      logger.error('repository guard target failed', error as Error);
+      throw error;
+    }
+  });
+  return response;
 }
 
 export const handler = middy(guardRepositories).use(
