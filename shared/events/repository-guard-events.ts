@@ -163,7 +163,8 @@ export function parseRepositoryGuardEvent(event: unknown): RepositoryGuardEvent 
  * and, in an Organizations hub, the check that the claims inside agree with the envelope
  * (./envelope-agreement.ts): the envelope, and for a CloudTrail record also the region the call was
  * made in (`awsRegion`), the account that received the record (`recipientAccountId`, the owner of the
- * resource acted on), the registry the call named (`requestParameters.registryId`, when given) and the
+ * resource acted on), the registry the call named or answered for (`requestParameters.registryId`,
+ * `responseElements.registryId`, when given) and the
  * repository ARNs of the record (`responseElements.repository.repositoryArn` and `resources[].ARN`,
  * when present).
  * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html
@@ -176,12 +177,19 @@ export function repositoryGuardEventClaims(parsed: RepositoryGuardEvent): Locati
     if (recipientAccountId !== undefined) {
       claims.push({ field: 'detail.recipientAccountId', account: recipientAccountId });
     }
-    const registryId = requestParameters?.registryId;
-    if (typeof registryId === 'string' && /^\d{12}$/.test(registryId)) {
-      claims.push({ field: 'detail.requestParameters.registryId', account: registryId });
+    const response = responseElements as
+      | { registryId?: unknown; repository?: { repositoryArn?: unknown } }
+      | null
+      | undefined;
+    for (const [field, registryId] of [
+      ['detail.requestParameters.registryId', requestParameters?.registryId],
+      ['detail.responseElements.registryId', response?.registryId],
+    ] as const) {
+      if (typeof registryId === 'string' && /^\d{12}$/.test(registryId)) {
+        claims.push({ field, account: registryId });
+      }
     }
-    const repository = (responseElements as { repository?: { repositoryArn?: unknown } } | null | undefined)
-      ?.repository;
+    const repository = response?.repository;
     if (typeof repository?.repositoryArn === 'string') {
       claims.push(...arnClaims('detail.responseElements.repository.repositoryArn', repository.repositoryArn));
     }
