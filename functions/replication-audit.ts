@@ -1,34 +1,57 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import type { Context } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { loadGovernedDirectory } from '../shared/aws/governed-directory';
+import type { MemberAccountAccess } from '../shared/aws/member-account-access';
+import { openMemberAccess } from '../shared/aws/organization-hub';
 import { createReplicationAuditDependencies } from '../shared/aws/replication-audit-dependencies';
+import { queueTargets } from '../shared/aws/target-queue';
 import { loadBundledConfig } from '../shared/config/bundled-config';
+import { requireTargetQueueUrl } from '../shared/config/environment';
 import { readReplicationAuditEnvironment } from '../shared/config/replication-audit-environment';
 import {
   assertReplicationActionGoverned,
   parseReplicationActionEvent,
   REPLICATION_ACTION_DETAIL_TYPE,
 } from '../shared/events/ecr-replication-action';
+import { assertClaimsAgreeWithEnvelope } from '../shared/events/envelope-agreement';
 import { EventValidationError } from '../shared/events/event-validation-error';
 import { assertGoverned, envelopeClaims, ownScope } from '../shared/events/governed-scope';
 import { parseScheduledEvent } from '../shared/events/scheduled-event';
+import { parseTargetMessage } from '../shared/events/target-message';
 import { CORRELATION_ID_PATHS, logger } from '../shared/logger';
+import {
+  coversAccount,
+  directoryScope,
+  type GovernedAccount,
+  governedTargets,
+} from '../shared/organization/governed-accounts';
+import { runGovernedTargetWork } from '../shared/organization/governed-target-work';
 import {
   handleReplicationAction,
   type ReplicationActionOutcome,
 } from '../shared/replication/replication-action';
 import { runScheduledAudit } from '../shared/replication/scheduled-audit';
+import { isSqsEvent, processTargetBatch } from './batch/target-batch';
 
 // Cold start: a missing variable or an invalid bundled config fails the init phase with its name or path.
 const environment = readReplicationAuditEnvironment();
-const config = loadBundledConfig().replication;
-// The source registry this deployment governs. Replication events may come from the destination regions
+const bundled = loadBundledConfig();
+const config = bundled.replication;
+const organization = bundled.organization;
+const targetQueueUrl = requireTargetQueueUrl(environment, organization !== undefined);
+const hub = { account: environment.DEPLOYMENT_ACCOUNT_ID, region: environment.AWS_REGION };
+// The source registry this deployment governs (without `organization`: its own account and region; a
+// schedule comes from there in any case). Replication events may come from the destination regions
 // too (forwarded there by examples/replication/forward-replication-events.yml); nothing else.
-const scope = ownScope({ account: environment.DEPLOYMENT_ACCOUNT_ID, region: environment.AWS_REGION });
+const ownLocation = ownScope(hub);
 
 const dependencies = createReplicationAuditDependencies({
   eventBusName: environment.EVENT_BUS_NAME,
   stateTableName: environment.STATE_TABLE_NAME,
+  logger,
+  hub,
+  targetQueueUrl,
 });
 
 // The audit stops starting repositories this long before Lambda's limit, to remediate and publish.
@@ -53,24 +76,48 @@ export interface ScheduledAuditSummary {
 async function replicationAudit(
   event: unknown,
   context: Context,
-): Promise<ReplicationActionOutcome | ScheduledAuditSummary> {
+): Promise<ReplicationActionOutcome | ScheduledAuditSummary | TargetsQueued | SQSBatchResponse> {
+  if (organization !== undefined && isSqsEvent(event)) return auditTargets(event, context);
   try {
     const eventId = typeof event === 'object' && event !== null ? Reflect.get(event, 'id') : undefined;
     const detailType =
       typeof event === 'object' && event !== null ? Reflect.get(event, 'detail-type') : undefined;
     if (detailType === REPLICATION_ACTION_DETAIL_TYPE) {
       const action = parseReplicationActionEvent(event);
-      assertReplicationActionGoverned(action, scope, config.destinationRegions);
+      const governed = await loadGovernedDirectory(bundled, environment);
+      assertReplicationActionGoverned(
+        action,
+        directoryScope(governed.directory, governed.regions),
+        config.destinationRegions,
+      );
+      // A hub's member forwards the events of its own registry: the source it names is its own account.
+      assertClaimsAgreeWithEnvelope(
+        {
+          kind: REPLICATION_ACTION_DETAIL_TYPE,
+          id: action.id,
+          account: action.account,
+          region: action.region,
+        },
+        [
+          ...envelopeClaims(action).filter((claim) => 'account' in claim),
+          { field: 'detail.source-account', account: action.detail['source-account'] },
+        ],
+      );
+      const account = governed.directory.get(action.account) ?? { id: action.account, parents: [] };
+      const access = openMemberAccess(organization, hub, 'replicationAudit');
       logger.appendKeys({
         repositoryName: action.detail['repository-name'],
         imageDigest: action.detail['image-digest'],
         destinationRegion: action.region,
       });
       const outcome = await handleReplicationAction(action, {
-        // The governed source registry (assertReplicationActionGoverned: the event's source is this one).
-        account: environment.DEPLOYMENT_ACCOUNT_ID,
-        region: environment.AWS_REGION,
+        // The governed source registry (assertReplicationActionGoverned: the event's source is this one;
+        // in a hub, the member account it comes from, read through its member role).
+        account: account.id,
+        accountAlias: account.alias,
+        region: organization === undefined ? environment.AWS_REGION : action.detail['source-region'],
         ...dependencies,
+        ...(access === undefined ? {} : dependencies.inAccount(access, account.id)),
         log: logger,
       });
       logger.info('replication action handled', { ...outcome });
@@ -82,8 +129,9 @@ async function replicationAudit(
       ]);
     }
     const scheduled = parseScheduledEvent(event);
-    assertGoverned(scope, { kind: 'Scheduled Event', id: scheduled.id }, envelopeClaims(scheduled));
+    assertGoverned(ownLocation, { kind: 'Scheduled Event', id: scheduled.id }, envelopeClaims(scheduled));
     logger.appendKeys({ runId: scheduled.id });
+    if (organization !== undefined) return await queueAudit(scheduled.id);
     const { report } = await runScheduledAudit(
       {
         account: environment.DEPLOYMENT_ACCOUNT_ID,
@@ -106,6 +154,76 @@ async function replicationAudit(
     logger.error('replication audit failed', error as Error);
     throw error;
   }
+}
+
+export interface TargetsQueued {
+  status: 'queued';
+  targetsQueued: number;
+}
+
+/**
+ * A hub's schedule: one target message per governed account × region that `replication.accounts`
+ * covers. Not run-once, as the single-account audit is not: a retried run queues (and reports) again.
+ */
+async function queueAudit(runId: string): Promise<TargetsQueued> {
+  const governed = await loadGovernedDirectory(bundled, environment);
+  const targets = governedTargets(governed.directory, governed.regions).filter(({ account }) =>
+    coversAccount(config.accounts, account),
+  );
+  const queue = dependencies.targetQueue;
+  if (queue === undefined) throw new EventValidationError('replicationAudit', runId, ['no target queue']);
+  const queued = await queueTargets(queue, 'replication-audit', targets, runId);
+  logger.info('replication audit queued', { ...queued });
+  return { status: 'queued', ...queued };
+}
+
+/** The target queue: each message audits the replication of one governed account × region. */
+async function auditTargets(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
+  const governed = await loadGovernedDirectory(bundled, environment);
+  const scope = directoryScope(governed.directory, governed.regions);
+  const access = openMemberAccess(organization, hub, 'replicationAudit') as MemberAccountAccess;
+  return processTargetBatch(event, context, async (record) => {
+    try {
+      const message = parseTargetMessage(record, 'replication-audit');
+      logger.appendKeys({ messageId: record.messageId, runId: message.runId });
+      assertGoverned(scope, { kind: 'replication-audit target message', id: record.messageId }, [
+        { field: 'account', account: message.account },
+        { field: 'region', region: message.region },
+      ]);
+      const account = governed.directory.get(message.account) as GovernedAccount;
+      const outcome = await runGovernedTargetWork(
+        { message, account },
+        { access, reporter: dependencies.unreachable },
+        {
+          firstAction: 'ecr:DescribeRegistry',
+          run: async () => {
+            const { report } = await runScheduledAudit(
+              {
+                account: account.id,
+                accountAlias: account.alias,
+                sourceRegion: message.region,
+                // When the schedule queued it: a redelivered message judges "in flight" as the first did.
+                now: record.sentAt,
+                settings: config,
+                timeLeft: () => context.getRemainingTimeInMillis() - REPORT_MARGIN_MS,
+              },
+              { ...dependencies, ...dependencies.inAccount(access, account.id), log: logger },
+            );
+            return {
+              repositoriesAudited: report.repositoriesAudited,
+              clean: report.clean,
+              problemCounts: { ...report.problemCounts },
+            };
+          },
+        },
+      );
+      logger.info('replication target audited', { account: account.id, region: message.region, ...outcome });
+      return outcome;
+    } catch (error) {
+      logger.error('replication audit target failed', error as Error);
+      throw error;
+    }
+  });
 }
 
 export const handler = middy(replicationAudit).use(

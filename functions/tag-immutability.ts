@@ -2,7 +2,8 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { loadGovernedDirectory } from '../shared/aws/governed-directory';
-import { createMemberAccountAccess, type MemberAccountAccess } from '../shared/aws/member-account-access';
+import type { MemberAccountAccess } from '../shared/aws/member-account-access';
+import { openMemberAccess } from '../shared/aws/organization-hub';
 import { createRepositoryGuardDependencies } from '../shared/aws/repository-guard-dependencies';
 import { queueTargets } from '../shared/aws/target-queue';
 import { loadBundledConfig } from '../shared/config/bundled-config';
@@ -77,20 +78,6 @@ export type RepositoryGuardResult =
   | { status: 'queued'; targetsQueued: number }
   | { status: 'duplicate'; completedAt: string };
 
-/**
- * The member-role access of one invocation (issue 15): one AssumeRole per account for the invocation,
- * never kept across invocations (undefined without `organization`: the function's own account only).
- */
-function openMemberAccess(): MemberAccountAccess | undefined {
-  if (organization === undefined) return undefined;
-  return createMemberAccountAccess({
-    hubAccount: hub.account,
-    hubRegion: hub.region,
-    memberRoleName: organization.memberRoleName,
-    functionName: 'tagImmutability',
-  });
-}
-
 /** The guard of one governed account × region, with the ports of that location. */
 function guardAt(account: GovernedAccount, region: string, access: MemberAccountAccess | undefined) {
   const isHubAccount = account.id === hub.account;
@@ -154,7 +141,7 @@ async function guardRepositories(
     assertGoverned(directoryScope(governed.directory, governed.regions), { kind, id }, claims);
     assertClaimsAgreeWithEnvelope({ kind, id, account, region }, claims);
     const governedAccount = governed.directory.get(account) ?? { id: account, parents: [] };
-    const access = openMemberAccess();
+    const access = openMemberAccess(organization, hub, 'tagImmutability');
     if (access !== undefined) await checkEventAccount(access, governedAccount, region, id);
     const guard = guardAt(governedAccount, region, access);
     if (parsed.kind === 'image-action') {
@@ -246,7 +233,7 @@ async function queueSweep(
 async function sweepTargets(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
   const governed = await loadGovernedDirectory(bundled, environment);
   const scope = directoryScope(governed.directory, governed.regions);
-  const access = openMemberAccess() as MemberAccountAccess;
+  const access = openMemberAccess(organization, hub, 'tagImmutability') as MemberAccountAccess;
   const response = await processTargetBatch(event, context, async (record) => {
     try {
       const message = parseTargetMessage(record, 'repository-guard');

@@ -3,28 +3,21 @@ import { ECSClient } from '@aws-sdk/client-ecs';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { GovernanceEventSink } from '../events/governance';
-import type { TargetMessage } from '../events/target-message';
 import type { DigestUsagePort, DriftLedgerPort, RegistryPort, TagLedgerPort } from '../immutability/ports';
 import type { StructuredLogger } from '../logger';
-import { createAccountReachabilityMetrics } from '../metrics/account-reachability-metrics';
 import {
   createRepositoryGuardMetrics,
   type RepositoryGuardMetrics,
 } from '../metrics/repository-guard-metrics';
-import {
-  type AccountUnreachableReporter,
-  createAccountUnreachableReporter,
-} from '../organization/account-unreachable';
 import type { RunOnceGuard } from '../state/run-once';
 import { createGovernancePublisher } from './governance-publisher';
 import { createIdempotencyGuard } from './idempotency';
 import { createInUseIndexReader } from './in-use-index-store';
 import type { MemberAccountAccess } from './member-account-access';
+import { createHubWork, type HubWork } from './organization-hub';
 import { createDriftLedgerStore, createTagLedgerStore } from './repository-guard-ledgers';
 import { createRepositoryGuardRegistry } from './repository-guard-registry';
-import type { QueueSender } from './sqs-batch-sender';
 import { createStateStore } from './state-store';
-import { createTargetQueue } from './target-queue';
 import { createWorkloadDigestUsage } from './workload-digest-usage';
 
 /** What the guard reads and writes for the repositories of one account × region. */
@@ -36,7 +29,7 @@ export interface RepositoryGuardLocationPorts {
 }
 
 /** What tagImmutability (the repository guard) reaches AWS and the state table through. */
-export interface RepositoryGuardDependencies {
+export interface RepositoryGuardDependencies extends HubWork {
   registry: RegistryPort;
   tagLedger: TagLedgerPort;
   driftLedger: DriftLedgerPort;
@@ -54,10 +47,6 @@ export interface RepositoryGuardDependencies {
    * ports above, so that its ledgers keep their keys.
    */
   portsAt(access: MemberAccountAccess, account: string, region: string): RepositoryGuardLocationPorts;
-  /** An Organizations hub's Account Unreachable reports (once per run, target and work). */
-  unreachable: AccountUnreachableReporter;
-  /** An Organizations hub's target queue (the sweep per account × region); undefined without one. */
-  targetQueue: QueueSender<TargetMessage> | undefined;
 }
 
 /** The repository guard's adapters, wired once per execution environment (functions/tag-immutability.ts). */
@@ -116,20 +105,14 @@ export function createRepositoryGuardDependencies(settings: {
         }),
       };
     },
-    unreachable: createAccountUnreachableReporter({
-      guard: once,
+    ...createHubWork({
+      once,
       publisher,
-      metrics: createAccountReachabilityMetrics(),
       logger: settings.logger,
       scope: 'repository-guard',
       hubRegion: settings.hub.region,
+      targetQueueUrl: settings.targetQueueUrl,
+      sqs: settings.sqs,
     }),
-    targetQueue:
-      settings.targetQueueUrl === undefined
-        ? undefined
-        : createTargetQueue({
-            queueUrl: settings.targetQueueUrl,
-            ...(settings.sqs === undefined ? {} : { client: settings.sqs }),
-          }),
   };
 }

@@ -26,9 +26,14 @@ export const FAILURE_ALERT_ONCE: RunOnceOptions = {
 };
 
 export interface ReplicationActionDependencies {
-  /** The account and region this function runs in: the only source registry it may read. */
+  /**
+   * The source registry this function may read: the account and region it runs in, or in an
+   * Organizations hub the governed account the event comes from and its source region.
+   */
   account: string;
   region: string;
+  /** The account's alias, when the hub knows one: the alert carries it. */
+  accountAlias?: string | undefined;
   readerFor: RegistryReaderFactory;
   publisher: GovernanceEventSink;
   metrics: ReplicationMetrics;
@@ -78,6 +83,7 @@ export async function handleReplicationAction(
       detail: {
         schemaVersion: 1,
         account: event.account,
+        ...(dependencies.accountAlias === undefined ? {} : { accountAlias: dependencies.accountAlias }),
         region: destinationRegion,
         repositoryName,
         severity: 'critical',
@@ -123,9 +129,11 @@ export async function handleReplicationAction(
   try {
     pushedAt = await dependencies.readerFor(sourceRegion).imagePushedAt(repositoryName, imageDigest);
   } catch (error) {
-    // A repository outside replication.repositoryPrefixes: the role may not read it. Retrying cannot
+    // A repository outside replication.repositoryPrefixes: the role may not read it; or, in an
+    // Organizations hub, the member role of the source account cannot be assumed. Retrying cannot
     // help, so the event is not failed; other errors are (Lambda retries them).
-    if ((error as { name?: string }).name !== 'AccessDeniedException') throw error;
+    const name = (error as { name?: string }).name;
+    if (name !== 'AccessDeniedException' && name !== 'MemberAccountUnreachableError') throw error;
     return {
       outcome: 'lag-unknown',
       reason: `reading the source image was denied (${describeFailure(error)})`,

@@ -3,7 +3,7 @@
 // the state table on dynalite, EventBridge and SQS recorded.
 import { PutImageTagMutabilityCommand } from '@aws-sdk/client-ecr';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { InstalledSimulator, RegistrySimulator } from '../../../local/registry-sim';
@@ -16,6 +16,15 @@ import { tagLedger } from '../../../shared/state/state-keys';
 import { loadEventFixture } from '../../support/fixtures';
 import { createLambdaContext } from '../../support/lambda-context';
 import { LAMBDA_TEST_ENVIRONMENT, loadHandler } from '../../support/load-handler';
+import {
+  acceptSendMessageBatch,
+  HUB,
+  MEMBER,
+  MEMBER_ROLE,
+  plantMemberRole,
+  targetQueueEvent,
+  UNREACHABLE,
+} from '../../support/organization-hub';
 import { acceptPutEvents } from '../../support/put-events-stub';
 import { useRegistrySimulator } from '../../support/registry-simulator';
 import { useFileStateTable } from '../../support/state-table';
@@ -27,10 +36,6 @@ jest.mock('../../../shared/aws/dynamodb-client', () =>
 
 type Handler = (event: unknown, context: unknown) => Promise<Record<string, unknown>>;
 
-const HUB = '123456789012';
-const MEMBER = '333333333333';
-const UNREACHABLE = '444444444444';
-const MEMBER_ROLE = 'ecr-warden-member';
 const TARGET_QUEUE_URL =
   'https://sqs.us-east-1.amazonaws.com/123456789012/ecr-warden-test-TagImmutabilityTargetQueue';
 
@@ -71,15 +76,7 @@ beforeAll(() => {
 useRegistrySimulator((installed) => {
   ({ sim, env } = installed);
   // The member stack's role in payments-prod, trusting the hub function's role; none in legacy-sandbox.
-  const identity = sim.world.services.identity;
-  // The simulated STS dates its sessions by the simulator's clock: the function's clock must agree, or
-  // every session would look expired to the member access's cache and be assumed again.
-  jest.spyOn(Date, 'now').mockImplementation(() => sim.clock.nowMs());
-  identity.createRole({
-    accountId: MEMBER,
-    roleName: MEMBER_ROLE,
-    trustedRoleArns: [identity.defaultCallerRoleArn],
-  });
+  plantMemberRole(sim);
 });
 afterEach(() => {
   jest.restoreAllMocks();
@@ -90,13 +87,7 @@ beforeEach(() => {
   eventBridge.reset();
   eventBridge.on(PutEventsCommand).callsFake(acceptPutEvents(published));
   sqs.reset();
-  sqs.on(SendMessageBatchCommand).callsFake((input: { Entries: { Id: string; MessageBody: string }[] }) => {
-    queued.push(...input.Entries.map((entry) => entry.MessageBody));
-    return {
-      Successful: input.Entries.map(({ Id }) => ({ Id, MessageId: `m-${Id}`, MD5OfMessageBody: '' })),
-      Failed: [],
-    };
-  });
+  acceptSendMessageBatch(sqs, queued);
 });
 
 /** The CloudTrail fixture as the member account's trail records it (every account id replaced). */
@@ -113,26 +104,8 @@ function details(detailType: string): Record<string, unknown>[] {
     .map((entry) => JSON.parse(entry.Detail ?? '{}') as Record<string, unknown>);
 }
 
-function sqsEvent(bodies: readonly string[]) {
-  return {
-    Records: bodies.map((body, index) => ({
-      messageId: `target-${index}`,
-      receiptHandle: `receipt-${index}`,
-      body,
-      attributes: {
-        ApproximateReceiveCount: '1',
-        SentTimestamp: String(Date.parse('2026-11-01T03:00:00Z')),
-        SenderId: 'AROAEXAMPLE',
-        ApproximateFirstReceiveTimestamp: String(Date.parse('2026-11-01T03:00:01Z')),
-      },
-      messageAttributes: {},
-      md5OfBody: '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:ecr-warden-test-TagImmutabilityTargetQueue',
-      awsRegion: 'us-east-1',
-    })),
-  };
-}
+const sqsEvent = (bodies: readonly string[]) =>
+  targetQueueEvent('ecr-warden-test-TagImmutabilityTargetQueue', bodies, Date.parse('2026-11-01T03:00:00Z'));
 
 describe('tagImmutability as an Organizations hub', () => {
   it('fixes a drift in the member account the CloudTrail record comes from, through its member role, and names the account', async () => {
