@@ -47,7 +47,8 @@ export const repositoryGuardSection: DemoSection = {
   title: 'Repository guard: tag immutability and the ECR baselines (dry run)',
   async run(world) {
     process.env.GUARD_ROLE_ARN ??= `arn:aws:iam::${world.account}:role/${DEMO_GUARD_ROLE}`;
-    process.env.TARGET_QUEUE_URL ??= TARGET_QUEUE_URL;
+    // Every function of a hub has a target queue of its own, under one variable name: set at its cold start.
+    process.env.TARGET_QUEUE_URL = TARGET_QUEUE_URL;
     const { handler } = await import('../../../functions/tag-immutability');
     return runSection(world, handler);
   },
@@ -91,7 +92,8 @@ async function runSection(
   );
 
   // 1b. The member account: payments-prod's trail records a user switching payments/ledger to MUTABLE.
-  plantMemberRepository(world);
+  // payments/ledger, compliant but for the MUTABLE the record reports: exactly one drift there.
+  plantGovernedMemberRepository(world, MEMBER_REPOSITORY, { imageTagMutability: 'MUTABLE' });
   const member = { account: MEMBER_ACCOUNT, region: world.region };
   const memberSwitch = await invoke(
     cloudTrailEvent(
@@ -127,7 +129,8 @@ async function runSection(
     ),
   ).then(
     () => 'accepted',
-    (error: Error) => `${error.name}: ${error.message}`,
+    // The first of the problems it names is enough for a line.
+    (error: Error) => `${error.name}: ${error.message.split('; ')[0]}`,
   );
 
   // 2. The moved tag: the ledger first sees payments/worker as it was before the move.
@@ -230,11 +233,19 @@ async function runSection(
 type Invoke = (event: unknown) => Promise<Record<string, unknown>>;
 
 /**
- * payments-prod's registry (the member account, acted in through its member role): scanning as the
- * demo rule asks for payments/*, and payments/ledger compliant with the rule but for what the CloudTrail
- * record changes, so that exactly one drift is found there.
+ * A repository of payments-prod's registry (the member account, acted in through its member role)
+ * that complies with the demo's payments/** rule in everything but, possibly, its tag mutability:
+ * scanning as the rule asks for payments/*, KMS, a lifecycle policy, no repository policy. Sections that
+ * plant member repositories use it, so that the guard finds in payments-prod only what they mean.
  */
-function plantMemberRepository(world: DemoWorld): void {
+export function plantGovernedMemberRepository(
+  world: DemoWorld,
+  repositoryName: string,
+  tagMutability: {
+    imageTagMutability: string;
+    imageTagMutabilityExclusionFilters?: { filterType: string; filter: string }[];
+  },
+): void {
   const at = { accountId: MEMBER_ACCOUNT, region: world.region };
   world.sim.setScanningConfiguration(
     'ENHANCED',
@@ -246,9 +257,9 @@ function plantMemberRepository(world: DemoWorld): void {
     ],
     at,
   );
-  world.sim.addRepository(MEMBER_REPOSITORY, {
+  world.sim.addRepository(repositoryName, {
     ...at,
-    imageTagMutability: 'MUTABLE',
+    ...tagMutability,
     encryptionType: 'KMS',
     kmsKey: `arn:aws:kms:${world.region}:${MEMBER_ACCOUNT}:key/5f2c1e7a-9b3d-4c8e-a1f0-2d6b7e9c3a41`,
     lifecyclePolicyText: JSON.stringify({
