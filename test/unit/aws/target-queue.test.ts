@@ -12,7 +12,12 @@ describe('queueTargets', () => {
     const sent: TargetMessage[] = [];
 
     const result = await queueTargets(
-      { sendAll: async (messages) => (sent.push(...messages), []) },
+      {
+        sendAll: async (messages) => {
+          sent.push(...messages);
+          return [];
+        },
+      },
       'repository-guard',
       TARGETS,
       'run-1',
