@@ -16,6 +16,18 @@ export interface ReplicationMetrics {
 }
 
 /**
+ * Errors that say the source image cannot be read and never will be in this invocation: the role may
+ * not read the repository, or (an Organizations hub) the member role of the source account cannot be
+ * assumed (shared/aws/member-account-access.ts: MemberAccountUnreachableError from a check, its
+ * WorkloadRoleNotAssumableError from a client's credentials).
+ */
+const SOURCE_UNREADABLE_ERRORS = new Set([
+  'AccessDeniedException',
+  'MemberAccountUnreachableError',
+  'WorkloadRoleNotAssumableError',
+]);
+
+/**
  * A failure alert is published once per event id: EventBridge may deliver an event twice, and Lambda
  * retries a failed asynchronous invocation twice within hours. The record outlives both; a claim
  * outlives the function's timeout (900 s), so a live invocation never loses it.
@@ -132,11 +144,14 @@ export async function handleReplicationAction(
     // A repository outside replication.repositoryPrefixes: the role may not read it; or, in an
     // Organizations hub, the member role of the source account cannot be assumed. Retrying cannot
     // help, so the event is not failed; other errors are (Lambda retries them).
-    const name = (error as { name?: string }).name;
-    if (name !== 'AccessDeniedException' && name !== 'MemberAccountUnreachableError') throw error;
+    const name = (error as { name?: string }).name ?? '';
+    if (!SOURCE_UNREADABLE_ERRORS.has(name)) throw error;
     return {
       outcome: 'lag-unknown',
-      reason: `reading the source image was denied (${describeFailure(error)})`,
+      reason:
+        name === 'AccessDeniedException'
+          ? `reading the source image was denied (${describeFailure(error)})`
+          : `the member role of ${sourceAccount} cannot be assumed (${describeFailure(error)})`,
     };
   }
   if (pushedAt === undefined) {

@@ -169,6 +169,32 @@ describe('replicationAudit as an Organizations hub', () => {
     expect(env.calls.count()).toBe(0);
   });
 
+  it('still alerts on a failure of an account whose member role cannot be assumed, and records no lag for its success', async () => {
+    const failed = memberFailure('org-replication-unreachable', `sha256:${'d'.repeat(64)}`, UNREACHABLE);
+    const succeeded = memberFailure(
+      'org-replication-unreachable-ok',
+      `sha256:${'d'.repeat(64)}`,
+      UNREACHABLE,
+    );
+    succeeded.detail.result = 'SUCCESS';
+
+    await expect(handler(failed, context)).resolves.toEqual({
+      outcome: 'failure-published',
+      failureCode: undefined,
+    });
+    await expect(handler(succeeded, context)).resolves.toMatchObject({
+      outcome: 'lag-unknown',
+      reason: 'the member role of 444444444444 cannot be assumed (WorkloadRoleNotAssumableError)',
+    });
+    expect(details('Replication Failure')).toEqual([
+      expect.objectContaining({
+        account: UNREACHABLE,
+        accountAlias: 'legacy-sandbox',
+        sourceAccount: UNREACHABLE,
+      }),
+    ]);
+  });
+
   it('queues one audit target per account × region that replication.accounts covers', async () => {
     const schedule = loadEventFixture<{ id: string }>('aws.events', 'replication-audit-scheduled-event');
 
