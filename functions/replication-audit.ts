@@ -1,11 +1,9 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { loadGovernedDirectory } from '../shared/aws/governed-directory';
-import type { MemberAccountAccess } from '../shared/aws/member-account-access';
-import { openMemberAccess } from '../shared/aws/organization-hub';
+import type { GovernedDirectory } from '../shared/aws/governed-directory';
 import { createReplicationAuditDependencies } from '../shared/aws/replication-audit-dependencies';
-import { queueTargets } from '../shared/aws/target-queue';
+import type { ReplicationAuditHub } from '../shared/aws/replication-audit-organization';
 import { loadBundledConfig } from '../shared/config/bundled-config';
 import { requireTargetQueueUrl } from '../shared/config/environment';
 import { readReplicationAuditEnvironment } from '../shared/config/replication-audit-environment';
@@ -25,6 +23,7 @@ import {
   directoryScope,
   type GovernedAccount,
   governedTargets,
+  ownAccountDirectory,
 } from '../shared/organization/governed-accounts';
 import { runGovernedTargetWork } from '../shared/organization/governed-target-work';
 import {
@@ -32,7 +31,6 @@ import {
   type ReplicationActionOutcome,
 } from '../shared/replication/replication-action';
 import { runScheduledAudit } from '../shared/replication/scheduled-audit';
-import { isSqsEvent, processTargetBatch } from './batch/target-batch';
 
 // Cold start: a missing variable or an invalid bundled config fails the init phase with its name or path.
 const environment = readReplicationAuditEnvironment();
@@ -46,13 +44,43 @@ const hub = { account: environment.DEPLOYMENT_ACCOUNT_ID, region: environment.AW
 // too (forwarded there by examples/replication/forward-replication-events.yml); nothing else.
 const ownLocation = ownScope(hub);
 
+const ownDirectory: GovernedDirectory = {
+  directory: ownAccountDirectory(hub.account),
+  regions: [hub.region],
+};
+
 const dependencies = createReplicationAuditDependencies({
   eventBusName: environment.EVENT_BUS_NAME,
   stateTableName: environment.STATE_TABLE_NAME,
-  logger,
-  hub,
-  targetQueueUrl,
 });
+
+type HubModules = { auditHub: ReplicationAuditHub; batch: typeof import('./batch/target-batch') };
+/**
+ * The Organizations hub's code (issue 15), loaded on first use and only when the config has
+ * `organization`; it is in the bundle only then (ECR_WARDEN_BUNDLE_ORGANIZATION, deploy/bundle-defines.ts).
+ */
+let hubModules: Promise<HubModules> | undefined;
+function loadHub(): Promise<HubModules> | undefined {
+  if (organization === undefined) return undefined;
+  // The condition esbuild folds at package time (`false` without `organization`), dropping the imports.
+  if (typeof ECR_WARDEN_BUNDLE_ORGANIZATION === 'undefined' || ECR_WARDEN_BUNDLE_ORGANIZATION) {
+    hubModules ??= Promise.all([
+      import('../shared/aws/replication-audit-organization'),
+      import('./batch/target-batch'),
+    ]).then(([hubModule, batch]) => ({
+      auditHub: hubModule.createReplicationAuditHub({
+        organization,
+        hub,
+        targetQueueUrl,
+        dependencies,
+        logger,
+      }),
+      batch,
+    }));
+    return hubModules;
+  }
+  return undefined;
+}
 
 // The audit stops starting repositories this long before Lambda's limit, to remediate and publish.
 const REPORT_MARGIN_MS = 90_000;
@@ -77,14 +105,16 @@ async function replicationAudit(
   event: unknown,
   context: Context,
 ): Promise<ReplicationActionOutcome | ScheduledAuditSummary | TargetsQueued | SQSBatchResponse> {
-  if (organization !== undefined && isSqsEvent(event)) return auditTargets(event, context);
+  const hubModules = loadHub();
+  const loaded = hubModules === undefined ? undefined : await hubModules;
+  if (loaded?.batch.isSqsEvent(event)) return auditTargets(event, context, loaded);
   try {
     const eventId = typeof event === 'object' && event !== null ? Reflect.get(event, 'id') : undefined;
     const detailType =
       typeof event === 'object' && event !== null ? Reflect.get(event, 'detail-type') : undefined;
     if (detailType === REPLICATION_ACTION_DETAIL_TYPE) {
       const action = parseReplicationActionEvent(event);
-      const governed = await loadGovernedDirectory(bundled, environment);
+      const governed = loaded === undefined ? ownDirectory : await loaded.auditHub.governed();
       assertReplicationActionGoverned(
         action,
         directoryScope(governed.directory, governed.regions),
@@ -104,7 +134,6 @@ async function replicationAudit(
         ],
       );
       const account = governed.directory.get(action.account) ?? { id: action.account, parents: [] };
-      const access = openMemberAccess(organization, hub, 'replicationAudit');
       logger.appendKeys({
         repositoryName: action.detail['repository-name'],
         imageDigest: action.detail['image-digest'],
@@ -115,9 +144,9 @@ async function replicationAudit(
         // in a hub, the member account it comes from, read through its member role).
         account: account.id,
         accountAlias: account.alias,
-        region: organization === undefined ? environment.AWS_REGION : action.detail['source-region'],
+        region: loaded === undefined ? environment.AWS_REGION : action.detail['source-region'],
         ...dependencies,
-        ...(access === undefined ? {} : dependencies.inAccount(access, account.id)),
+        ...(loaded === undefined ? {} : loaded.auditHub.inAccount(loaded.auditHub.openAccess(), account.id)),
         log: logger,
       });
       logger.info('replication action handled', { ...outcome });
@@ -131,7 +160,7 @@ async function replicationAudit(
     const scheduled = parseScheduledEvent(event);
     assertGoverned(ownLocation, { kind: 'Scheduled Event', id: scheduled.id }, envelopeClaims(scheduled));
     logger.appendKeys({ runId: scheduled.id });
-    if (organization !== undefined) return await queueAudit(scheduled.id);
+    if (loaded !== undefined) return await queueAudit(scheduled.id, loaded.auditHub);
     const { report } = await runScheduledAudit(
       {
         account: environment.DEPLOYMENT_ACCOUNT_ID,
@@ -165,24 +194,26 @@ export interface TargetsQueued {
  * A hub's schedule: one target message per governed account × region that `replication.accounts`
  * covers. Not run-once, as the single-account audit is not: a retried run queues (and reports) again.
  */
-async function queueAudit(runId: string): Promise<TargetsQueued> {
-  const governed = await loadGovernedDirectory(bundled, environment);
+async function queueAudit(runId: string, auditHub: ReplicationAuditHub): Promise<TargetsQueued> {
+  const governed = await auditHub.governed();
   const targets = governedTargets(governed.directory, governed.regions).filter(({ account }) =>
     coversAccount(config.accounts, account),
   );
-  const queue = dependencies.targetQueue;
-  if (queue === undefined) throw new EventValidationError('replicationAudit', runId, ['no target queue']);
-  const queued = await queueTargets(queue, 'replication-audit', targets, runId);
+  const queued = await auditHub.queueTargets('replication-audit', targets, runId);
   logger.info('replication audit queued', { ...queued });
   return { status: 'queued', ...queued };
 }
 
 /** The target queue: each message audits the replication of one governed account × region. */
-async function auditTargets(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
-  const governed = await loadGovernedDirectory(bundled, environment);
+async function auditTargets(
+  event: SQSEvent,
+  context: Context,
+  { auditHub, batch }: HubModules,
+): Promise<SQSBatchResponse> {
+  const governed = await auditHub.governed();
   const scope = directoryScope(governed.directory, governed.regions);
-  const access = openMemberAccess(organization, hub, 'replicationAudit') as MemberAccountAccess;
-  return processTargetBatch(event, context, async (record) => {
+  const access = auditHub.openAccess();
+  return batch.processTargetBatch(event, context, async (record) => {
     try {
       const message = parseTargetMessage(record, 'replication-audit');
       logger.appendKeys({ messageId: record.messageId, runId: message.runId });
@@ -193,7 +224,7 @@ async function auditTargets(event: SQSEvent, context: Context): Promise<SQSBatch
       const account = governed.directory.get(message.account) as GovernedAccount;
       const outcome = await runGovernedTargetWork(
         { message, account },
-        { access, reporter: dependencies.unreachable },
+        { access, reporter: auditHub.unreachable },
         {
           firstAction: 'ecr:DescribeRegistry',
           run: async () => {
@@ -207,7 +238,7 @@ async function auditTargets(event: SQSEvent, context: Context): Promise<SQSBatch
                 settings: config,
                 timeLeft: () => context.getRemainingTimeInMillis() - REPORT_MARGIN_MS,
               },
-              { ...dependencies, ...dependencies.inAccount(access, account.id), log: logger },
+              { ...dependencies, ...auditHub.inAccount(access, account.id), log: logger },
             );
             return {
               repositoriesAudited: report.repositoriesAudited,

@@ -1,15 +1,13 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { loadGovernedDirectory } from '../shared/aws/governed-directory';
+import type { GovernedDirectory } from '../shared/aws/governed-directory';
 import type { MemberAccountAccess } from '../shared/aws/member-account-access';
-import { openMemberAccess } from '../shared/aws/organization-hub';
 import { createRepositoryGuardDependencies } from '../shared/aws/repository-guard-dependencies';
-import { queueTargets } from '../shared/aws/target-queue';
+import type { RepositoryGuardHub } from '../shared/aws/repository-guard-organization';
 import { loadBundledConfig } from '../shared/config/bundled-config';
 import { requireTargetQueueUrl } from '../shared/config/environment';
 import { readRepositoryGuardEnvironment } from '../shared/config/repository-guard-environment';
-import { EcrWardenError } from '../shared/errors';
 import { assertClaimsAgreeWithEnvelope } from '../shared/events/envelope-agreement';
 import { assertGoverned, envelopeClaims, ownScope } from '../shared/events/governed-scope';
 import {
@@ -30,10 +28,10 @@ import {
   directoryScope,
   type GovernedAccount,
   governedTargets,
+  ownAccountDirectory,
 } from '../shared/organization/governed-accounts';
-import { runGovernedTargetWork, type TargetWorkOutcome } from '../shared/organization/governed-target-work';
+import { runGovernedTargetWork } from '../shared/organization/governed-target-work';
 import { idempotencyKey } from '../shared/state/state-keys';
-import { isSqsEvent, processTargetBatch } from './batch/target-batch';
 
 // Cold start: a missing environment variable or an invalid bundled config fails the init phase with a
 // message naming the variable or the config path, before any event is accepted.
@@ -43,17 +41,49 @@ const config = bundled.immutability;
 const organization = bundled.organization;
 const targetQueueUrl = requireTargetQueueUrl(environment, organization !== undefined);
 const hub = { account: environment.DEPLOYMENT_ACCOUNT_ID, region: environment.AWS_REGION };
-// The deployment's own account and region: a schedule comes from there, whatever the hub governs.
+// The deployment's own account and region: all it governs without `organization`, and where a
+// schedule comes from in any case.
 const ownLocation = ownScope(hub);
+const ownDirectory: GovernedDirectory = {
+  directory: ownAccountDirectory(hub.account),
+  regions: [hub.region],
+};
 
 const dependencies = createRepositoryGuardDependencies({
   eventBusName: environment.EVENT_BUS_NAME,
   stateTableName: environment.STATE_TABLE_NAME,
   logger,
-  hub,
-  targetQueueUrl,
 });
 const { metrics } = dependencies;
+
+/**
+ * The Organizations hub's code (issue 15), loaded on first use and only when the config has
+ * `organization`; it is in the bundle only then (ECR_WARDEN_BUNDLE_ORGANIZATION, deploy/bundle-defines.ts).
+ */
+let hubModules:
+  | Promise<{ guardHub: RepositoryGuardHub; batch: typeof import('./batch/target-batch') }>
+  | undefined;
+function loadHub() {
+  if (organization === undefined) return undefined;
+  // The condition esbuild folds at package time (`false` without `organization`), dropping the imports.
+  if (typeof ECR_WARDEN_BUNDLE_ORGANIZATION === 'undefined' || ECR_WARDEN_BUNDLE_ORGANIZATION) {
+    hubModules ??= Promise.all([
+      import('../shared/aws/repository-guard-organization'),
+      import('./batch/target-batch'),
+    ]).then(([hubModule, batch]) => ({
+      guardHub: hubModule.createRepositoryGuardHub({
+        organization,
+        hub,
+        targetQueueUrl,
+        dependencies,
+        logger,
+      }),
+      batch,
+    }));
+    return hubModules;
+  }
+  return undefined;
+}
 
 // Rules apply by their globs and their `accounts`: one resolver per governed account, compiled once.
 const baselinesByAccount = new Map<string, BaselineResolver>();
@@ -78,9 +108,12 @@ export type RepositoryGuardResult =
   | { status: 'queued'; targetsQueued: number }
   | { status: 'duplicate'; completedAt: string };
 
-/** The guard of one governed account × region, with the ports of that location. */
-function guardAt(account: GovernedAccount, region: string, access: MemberAccountAccess | undefined) {
-  const isHubAccount = account.id === hub.account;
+/** The guard of one governed account × region: the hub's ports of that place, or the own ones. */
+function guardAt(
+  account: GovernedAccount,
+  region: string,
+  member?: { guardHub: RepositoryGuardHub; access: MemberAccountAccess },
+) {
   return createRepositoryGuard(
     {
       account: account.id,
@@ -90,14 +123,16 @@ function guardAt(account: GovernedAccount, region: string, access: MemberAccount
       // The guard's calls show up in CloudTrail as its own role's, or in a member account as the member
       // role's session: either way they must not trigger it again.
       ownRoleArn:
-        isHubAccount || access === undefined ? environment.GUARD_ROLE_ARN : access.roleArn(account.id),
+        member === undefined || account.id === hub.account
+          ? environment.GUARD_ROLE_ARN
+          : member.access.roleArn(account.id),
       resolveBaseline: baselinesFor(account),
     },
     {
       ...dependencies,
-      ...(access === undefined
+      ...(member === undefined
         ? { usage: dependencies.usageFor(account.id, region) }
-        : dependencies.portsAt(access, account.id, region)),
+        : member.guardHub.portsAt(member.access, account.id, region)),
       logger,
     },
   );
@@ -125,25 +160,30 @@ async function guardRepositories(
   event: unknown,
   context: Context,
 ): Promise<RepositoryGuardResult | SQSBatchResponse> {
-  if (organization !== undefined && isSqsEvent(event)) return sweepTargets(event, context);
+  const hubModules = loadHub();
+  const loaded = hubModules === undefined ? undefined : await hubModules;
+  if (loaded?.batch.isSqsEvent(event)) return sweepTargets(event, context, loaded);
   try {
     const parsed = parseRepositoryGuardEvent(event);
     const { account, region, id } = parsed.event;
     const kind = parsed.event['detail-type'];
     logger.appendKeys({ eventId: id, eventKind: parsed.kind });
-    const governed = await loadGovernedDirectory(bundled, environment);
     // Before any read, claim or write: the guard fixes and reports on the account and region it is given.
-    if (parsed.kind === 'schedule' && organization !== undefined) {
+    if (parsed.kind === 'schedule' && loaded !== undefined) {
       assertGoverned(ownLocation, { kind, id }, envelopeClaims(parsed.event));
-      return await queueSweep(parsed.event.id, governed);
+      return await queueSweep(parsed.event.id, loaded.guardHub);
     }
+    const governed = loaded === undefined ? ownDirectory : await loaded.guardHub.governed();
     const claims = repositoryGuardEventClaims(parsed);
     assertGoverned(directoryScope(governed.directory, governed.regions), { kind, id }, claims);
     assertClaimsAgreeWithEnvelope({ kind, id, account, region }, claims);
     const governedAccount = governed.directory.get(account) ?? { id: account, parents: [] };
-    const access = openMemberAccess(organization, hub, 'tagImmutability');
-    if (access !== undefined) await checkEventAccount(access, governedAccount, region, id);
-    const guard = guardAt(governedAccount, region, access);
+    let member: { guardHub: RepositoryGuardHub; access: MemberAccountAccess } | undefined;
+    if (loaded !== undefined) {
+      member = { guardHub: loaded.guardHub, access: loaded.guardHub.openAccess() };
+      await loaded.guardHub.checkEventAccount(member.access, governedAccount, region, id);
+    }
+    const guard = guardAt(governedAccount, region, member);
     if (parsed.kind === 'image-action') {
       // The ledger's conditional writes make a redelivered push a no-op: no claim needed.
       const result = await guard.recordPush(parsed.event);
@@ -172,55 +212,19 @@ async function guardRepositories(
   }
 }
 
-/**
- * A member account's event whose member role cannot be assumed: one Account Unreachable (work
- * `event`, once per event id), and the event fails, so that Lambda's retries and then the on-failure
- * queue keep it: nothing was checked.
- */
-async function checkEventAccount(
-  access: MemberAccountAccess,
-  account: GovernedAccount,
-  region: string,
-  eventId: string,
-): Promise<void> {
-  const outcome = await runGovernedTargetWork(
-    {
-      message: { schemaVersion: 1, work: 'repository-guard', account: account.id, region, runId: eventId },
-      account,
-    },
-    {
-      access,
-      reporter: { report: (target) => dependencies.unreachable.report({ ...target, work: 'event' }) },
-    },
-    { firstAction: 'sts:AssumeRole', run: async () => undefined },
-  );
-  if (outcome.status === 'unreachable') throw new MemberAccountEventError(account.id, outcome.reason);
-}
-
-/** An event of a member account the hub cannot act in (Account Unreachable was reported). */
-class MemberAccountEventError extends EcrWardenError {
-  override name = 'MemberAccountEventError';
-
-  constructor(account: string, reason: string) {
-    super(`the event of ${account} was not handled: ${reason}`);
-  }
-}
-
 /** The hub's schedule: one target message per governed account × region that some rule covers. */
-async function queueSweep(
-  runId: string,
-  governed: Awaited<ReturnType<typeof loadGovernedDirectory>>,
-): Promise<RepositoryGuardResult> {
-  const run = await dependencies.once.runOnce(idempotencyKey('repository-guard', runId), ONCE, () => {
-    // An account no rule covers has nothing to sweep: no message, no AssumeRole.
-    const targets = governedTargets(governed.directory, governed.regions).filter(({ account }) =>
-      config.rules.some((rule) => coversAccount(rule.accounts, account)),
-    );
-    // Defined whenever `organization` is (requireTargetQueueUrl at cold start).
-    const queue = dependencies.targetQueue;
-    if (queue === undefined) throw new EcrWardenError('no target queue: TARGET_QUEUE_URL is not set');
-    return queueTargets(queue, 'repository-guard', targets, runId);
-  });
+async function queueSweep(runId: string, guardHub: RepositoryGuardHub): Promise<RepositoryGuardResult> {
+  const governed = await guardHub.governed();
+  const run = await dependencies.once.runOnce(idempotencyKey('repository-guard', runId), ONCE, () =>
+    guardHub.queueTargets(
+      'repository-guard',
+      // An account no rule covers has nothing to sweep: no message, no AssumeRole.
+      governedTargets(governed.directory, governed.regions).filter(({ account }) =>
+        config.rules.some((rule) => coversAccount(rule.accounts, account)),
+      ),
+      runId,
+    ),
+  );
   if (run.status === 'duplicate') {
     logger.info('event already handled', { completedAt: run.completedAt });
     return { status: 'duplicate', completedAt: run.completedAt };
@@ -230,24 +234,26 @@ async function queueSweep(
 }
 
 /** The target queue: each message sweeps one governed account × region. */
-async function sweepTargets(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
-  const governed = await loadGovernedDirectory(bundled, environment);
+async function sweepTargets(
+  event: SQSEvent,
+  context: Context,
+  { guardHub, batch }: { guardHub: RepositoryGuardHub; batch: typeof import('./batch/target-batch') },
+): Promise<SQSBatchResponse> {
+  const governed = await guardHub.governed();
   const scope = directoryScope(governed.directory, governed.regions);
-  const access = openMemberAccess(organization, hub, 'tagImmutability') as MemberAccountAccess;
-  const response = await processTargetBatch(event, context, async (record) => {
+  const access = guardHub.openAccess();
+  return batch.processTargetBatch(event, context, async (record) => {
     try {
       const message = parseTargetMessage(record, 'repository-guard');
       logger.appendKeys({ messageId: record.messageId, runId: message.runId });
-      const kind = 'repository-guard target message';
-      assertGoverned(scope, { kind, id: record.messageId }, [
+      assertGoverned(scope, { kind: 'repository-guard target message', id: record.messageId }, [
         { field: 'account', account: message.account },
         { field: 'region', region: message.region },
       ]);
       const account = governed.directory.get(message.account) as GovernedAccount;
-      const sweepId = `${message.runId}/${message.account}/${message.region}`;
-      const outcome: TargetWorkOutcome<unknown> = await runGovernedTargetWork(
+      const outcome = await runGovernedTargetWork(
         { message, account },
-        { access, reporter: dependencies.unreachable },
+        { access, reporter: guardHub.unreachable },
         {
           firstAction: 'ecr:DescribeRepositories',
           run: async () => {
@@ -255,16 +261,15 @@ async function sweepTargets(event: SQSEvent, context: Context): Promise<SQSBatch
               idempotencyKey('repository-guard', message.runId, message.account, message.region),
               ONCE,
               () =>
-                guardAt(account, message.region, access).sweep({
-                  id: sweepId,
+                guardAt(account, message.region, { guardHub, access }).sweep({
+                  id: `${message.runId}/${message.account}/${message.region}`,
                   time: record.sentAt.toISOString(),
                 }),
             );
-            if (run.status === 'executed') {
-              metrics.checked('sweep', run.result);
-              metrics.tagsMoved('sweep', run.result.tagMoves);
-            }
-            return run.status === 'executed' ? run.result : { status: 'duplicate' };
+            if (run.status === 'duplicate') return { status: 'duplicate' };
+            metrics.checked('sweep', run.result);
+            metrics.tagsMoved('sweep', run.result.tagMoves);
+            return run.result;
           },
         },
       );
@@ -275,7 +280,6 @@ async function sweepTargets(event: SQSEvent, context: Context): Promise<SQSBatch
       throw error;
     }
   });
-  return response;
 }
 
 export const handler = middy(guardRepositories).use(

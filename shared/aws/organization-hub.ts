@@ -1,18 +1,19 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { OrganizationConfig } from '../config/schema-organization';
+import { EcrWardenError } from '../errors';
 import type { GovernanceEventSink } from '../events/governance';
-import type { TargetMessage } from '../events/target-message';
+import type { TargetWork } from '../events/target-message';
 import type { StructuredLogger } from '../logger';
 import { createAccountReachabilityMetrics } from '../metrics/account-reachability-metrics';
 import {
   type AccountUnreachableReporter,
   createAccountUnreachableReporter,
 } from '../organization/account-unreachable';
+import type { GovernedTarget } from '../organization/governed-accounts';
 import type { RunOnceGuard } from '../state/run-once';
 import type { IdempotencyScope } from '../state/state-keys';
 import { createMemberAccountAccess, type MemberAccountAccess } from './member-account-access';
-import type { QueueSender } from './sqs-batch-sender';
-import { createTargetQueue } from './target-queue';
+import { createTargetQueue, queueTargets } from './target-queue';
 
 /**
  * What a detector with scheduled work per account × region needs as an Organizations hub (issue 15):
@@ -21,8 +22,15 @@ import { createTargetQueue } from './target-queue';
 export interface HubWork {
   /** Account Unreachable, once per run, target and work (run-once records of the function's scope). */
   unreachable: AccountUnreachableReporter;
-  /** The function's target queue; undefined without `organization` (no queue is deployed then). */
-  targetQueue: QueueSender<TargetMessage> | undefined;
+  /**
+   * Queues one target message per target of the run on the function's target queue (rejects naming
+   * what could not be queued, or when the function has no queue: TARGET_QUEUE_URL unset).
+   */
+  queueTargets(
+    work: TargetWork,
+    targets: readonly GovernedTarget[],
+    runId: string,
+  ): Promise<{ targetsQueued: number }>;
 }
 
 export function createHubWork(settings: {
@@ -35,6 +43,13 @@ export function createHubWork(settings: {
   targetQueueUrl?: string | undefined;
   sqs?: SQSClient | undefined;
 }): HubWork {
+  const queue =
+    settings.targetQueueUrl === undefined
+      ? undefined
+      : createTargetQueue({
+          queueUrl: settings.targetQueueUrl,
+          ...(settings.sqs === undefined ? {} : { client: settings.sqs }),
+        });
   return {
     unreachable: createAccountUnreachableReporter({
       guard: settings.once,
@@ -44,13 +59,10 @@ export function createHubWork(settings: {
       scope: settings.scope,
       hubRegion: settings.hubRegion,
     }),
-    targetQueue:
-      settings.targetQueueUrl === undefined
-        ? undefined
-        : createTargetQueue({
-            queueUrl: settings.targetQueueUrl,
-            ...(settings.sqs === undefined ? {} : { client: settings.sqs }),
-          }),
+    queueTargets: async (work, targets, runId) => {
+      if (queue === undefined) throw new EcrWardenError('no target queue: TARGET_QUEUE_URL is not set');
+      return queueTargets(queue, work, targets, runId);
+    },
   };
 }
 
