@@ -9,11 +9,15 @@ import { createReplicationRegistryReaders } from './replication-registry';
 import { createReplicationRemediator } from './replication-remediator';
 import { createStateStore } from './state-store';
 
-/** What replicationAudit's two event kinds (replication action, scheduled audit) reach AWS through. */
-export interface ReplicationAuditDependencies {
+/** The reads and writes of the replication audit in one account (every region). */
+export interface ReplicationAccountPorts {
   /** One ECR client per region, made on first use. */
   readerFor: RegistryReaderFactory;
   remediator: ReplicationRemediator;
+}
+
+/** What replicationAudit's two event kinds (replication action, scheduled audit) reach AWS through. */
+export interface ReplicationAuditDependencies extends ReplicationAccountPorts {
   publisher: GovernanceEventSink;
   metrics: ReplicationMetrics;
   /** Failure alerts are published once per event id (idempotency records on the state table). */

@@ -1,5 +1,6 @@
 import type { GovernanceEventSink } from '../events/governance';
 import type { DigestUsagePort, DriftLedgerPort, RegistryPort, TagLedgerPort } from '../immutability/ports';
+import type { InUseIndexReader } from '../inuse/in-use-index';
 import type { StructuredLogger } from '../logger';
 import {
   createRepositoryGuardMetrics,
@@ -11,8 +12,16 @@ import { createIdempotencyGuard } from './idempotency';
 import { createInUseIndexReader } from './in-use-index-store';
 import { createDriftLedgerStore, createTagLedgerStore } from './repository-guard-ledgers';
 import { createRepositoryGuardRegistry } from './repository-guard-registry';
-import { createStateStore } from './state-store';
+import { createStateStore, type StateStore } from './state-store';
 import { createWorkloadDigestUsage } from './workload-digest-usage';
+
+/** What the guard reads and writes for the repositories of one account × region. */
+export interface RepositoryGuardLocationPorts {
+  registry: RegistryPort;
+  tagLedger: TagLedgerPort;
+  driftLedger: DriftLedgerPort;
+  usage: DigestUsagePort;
+}
 
 /** What tagImmutability (the repository guard) reaches AWS and the state table through. */
 export interface RepositoryGuardDependencies {
@@ -25,6 +34,9 @@ export interface RepositoryGuardDependencies {
   once: RunOnceGuard;
   /** The in-use lookup of an account and region, made on first use and kept (it caches for a minute). */
   usageFor(account: string, region: string): DigestUsagePort;
+  /** The state table and the in-use index, for an Organizations hub's ledgers of other places. */
+  store: StateStore;
+  inUseIndex: InUseIndexReader;
 }
 
 /** The repository guard's adapters, wired once per execution environment (functions/tag-immutability.ts). */
@@ -44,6 +56,8 @@ export function createRepositoryGuardDependencies(settings: {
     publisher: createGovernancePublisher({ eventBusName: settings.eventBusName }),
     metrics: createRepositoryGuardMetrics(),
     once: createIdempotencyGuard({ store }),
+    store,
+    inUseIndex,
     usageFor(account, region) {
       const key = `${account}/${region}`;
       let usage = usageByLocation.get(key);

@@ -2,7 +2,7 @@ import { mapWithConcurrency } from '../concurrency/map-with-concurrency';
 import type { Baseline } from '../immutability/check-baselines';
 import type { DriftLedgerPort, DriftRecord, StoredTagHead, TagLedgerPort } from '../immutability/ports';
 import { StateVersionConflictError } from '../state/state-errors';
-import { driftLedger, type StateKey, tagLedger } from '../state/state-keys';
+import { driftLedger, type LedgerLocation, type StateKey, tagLedger } from '../state/state-keys';
 import type { StateItem, StateStore } from './state-store';
 
 /**
@@ -14,6 +14,9 @@ import type { StateItem, StateStore } from './state-store';
  * audit trail.
  *
  * Drift ledger: one item per reported drift (repository × baseline).
+ *
+ * Both are made for one account and region: `at` names them when they are not the deployment's own
+ * (an Organizations hub's member account or another governed region), undefined for its own.
  */
 
 /** Heads seeded at once: conditional puts, one per tag. */
@@ -32,7 +35,7 @@ type HeadFields = {
 
 type HeadItem = StateItem & HeadFields & { version: number };
 
-export function createTagLedgerStore(store: StateStore): TagLedgerPort {
+export function createTagLedgerStore(store: StateStore, at?: LedgerLocation): TagLedgerPort {
   const toHead = (item: HeadItem): StoredTagHead => ({
     digest: item.digest,
     observedAt: item.observedAt,
@@ -53,19 +56,21 @@ export function createTagLedgerStore(store: StateStore): TagLedgerPort {
 
   return {
     async readHead(repositoryName, tag) {
-      const item = await store.get<HeadItem>(tagLedger.head(repositoryName, tag), { consistentRead: true });
+      const item = await store.get<HeadItem>(tagLedger.head(repositoryName, tag, at), {
+        consistentRead: true,
+      });
       return item === undefined ? undefined : toHead(item);
     },
 
     async isSeeded(repositoryName) {
-      return (await store.get(tagLedger.seeded(repositoryName), { consistentRead: true })) !== undefined;
+      return (await store.get(tagLedger.seeded(repositoryName, at), { consistentRead: true })) !== undefined;
     },
 
     async seed(repositoryName, heads, observedAt) {
       const written = await mapWithConcurrency(heads, SEED_CONCURRENCY, async (head) => {
         const version = await putHead(
           {
-            ...tagLedger.head(repositoryName, head.tag),
+            ...tagLedger.head(repositoryName, head.tag, at),
             tag: head.tag,
             digest: head.digest,
             observedAt,
@@ -78,16 +83,16 @@ export function createTagLedgerStore(store: StateStore): TagLedgerPort {
         // of the tag's story: history items record what is observed after it (one write a tag, not two).
         return version !== undefined;
       });
-      await store.put({ ...tagLedger.seeded(repositoryName), seededAt: observedAt, tags: heads.length });
+      await store.put({ ...tagLedger.seeded(repositoryName, at), seededAt: observedAt, tags: heads.length });
       return written.filter(Boolean).length;
     },
 
     async writeHead(repositoryName, tag, head, expectedVersion) {
-      return putHead({ ...tagLedger.head(repositoryName, tag), tag, ...head }, expectedVersion);
+      return putHead({ ...tagLedger.head(repositoryName, tag, at), tag, ...head }, expectedVersion);
     },
 
     async markAlertSent(repositoryName, tag, version) {
-      const key = tagLedger.head(repositoryName, tag);
+      const key = tagLedger.head(repositoryName, tag, at);
       const item = await store.get<HeadItem>(key, { consistentRead: true });
       // A newer head replaced this one meanwhile: its own alert state is its own business.
       if (item === undefined || item.version !== version || item.alert !== 'pending') return;
@@ -108,7 +113,7 @@ export function createTagLedgerStore(store: StateStore): TagLedgerPort {
 
     async recordHistory(repositoryName, tag, entry) {
       await store.putIfAbsent({
-        ...tagLedger.key(repositoryName, tag, new Date(entry.observedAt)),
+        ...tagLedger.key(repositoryName, tag, new Date(entry.observedAt), at),
         digest: entry.digest,
         observedAt: entry.observedAt,
         source: entry.source,
@@ -120,11 +125,11 @@ export function createTagLedgerStore(store: StateStore): TagLedgerPort {
 
 type DriftItem = StateItem & DriftRecord;
 
-export function createDriftLedgerStore(store: StateStore): DriftLedgerPort {
+export function createDriftLedgerStore(store: StateStore, at?: LedgerLocation): DriftLedgerPort {
   return {
     async read(repositoryName) {
       const items = await store.query<DriftItem>({
-        pk: driftLedger.partition(repositoryName),
+        pk: driftLedger.partition(repositoryName, at),
         consistentRead: true,
       });
       return items.map(({ baseline, expected, actual, remediation, reportedAt, pendingEvent }) => ({
@@ -138,11 +143,11 @@ export function createDriftLedgerStore(store: StateStore): DriftLedgerPort {
     },
 
     async write(repositoryName, record) {
-      await store.put({ ...driftLedger.key(repositoryName, record.baseline), ...record });
+      await store.put({ ...driftLedger.key(repositoryName, record.baseline, at), ...record });
     },
 
     async remove(repositoryName, baseline: Baseline) {
-      await store.delete(driftLedger.key(repositoryName, baseline));
+      await store.delete(driftLedger.key(repositoryName, baseline, at));
     },
   };
 }

@@ -3,6 +3,7 @@ import {
   deploymentLocationEnvironmentShape,
   readEnvironment,
   stateTableEnvironmentShape,
+  targetQueueEnvironmentShape,
 } from './environment';
 
 /**
@@ -21,6 +22,8 @@ const replicationAuditEnvironmentSchema = z.object({
   ...stateTableEnvironmentShape,
   /** The account and region of the source registry: the audit's, and the only source events may name. */
   ...deploymentLocationEnvironmentShape,
+  /** An Organizations hub's audit: one message per governed account × region. */
+  ...targetQueueEnvironmentShape,
 });
 
 export type ReplicationAuditEnvironment = z.output<typeof replicationAuditEnvironmentSchema>;

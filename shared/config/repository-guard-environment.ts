@@ -3,6 +3,7 @@ import {
   deploymentLocationEnvironmentShape,
   readEnvironment,
   stateTableEnvironmentShape,
+  targetQueueEnvironmentShape,
 } from './environment';
 
 /**
@@ -28,6 +29,8 @@ const repositoryGuardEnvironmentSchema = z.object({
     .check(z.regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'must be an IAM role ARN')),
   /** The registry the guard fixes and reports on; events of other accounts and regions are rejected. */
   ...deploymentLocationEnvironmentShape,
+  /** An Organizations hub's sweep: one message per governed account × region. */
+  ...targetQueueEnvironmentShape,
 });
 
 export type RepositoryGuardEnvironment = z.output<typeof repositoryGuardEnvironmentSchema>;

@@ -1,6 +1,6 @@
 import * as z from '../zod';
 import { EventValidationError } from './event-validation-error';
-import { envelopeClaims, type LocationClaim } from './governed-scope';
+import { arnClaims, envelopeClaims, type LocationClaim } from './governed-scope';
 import { scheduledEventSchema } from './scheduled-event';
 
 /**
@@ -159,18 +159,46 @@ export function parseRepositoryGuardEvent(event: unknown): RepositoryGuardEvent 
 }
 
 /**
- * Where a guard event says it comes from, for the governed-scope check (shared/events/governed-scope.ts):
- * the envelope, and for a CloudTrail record also the region the call was made in (`awsRegion`) and
- * the account that received the record (`recipientAccountId`, the owner of the resource acted on).
+ * Where a guard event says it comes from, for the governed-scope check (shared/events/governed-scope.ts)
+ * and, in an Organizations hub, the check that the claims inside agree with the envelope
+ * (./envelope-agreement.ts): the envelope, and for a CloudTrail record also the region the call was
+ * made in (`awsRegion`), the account that received the record (`recipientAccountId`, the owner of the
+ * resource acted on), the registry the call named or answered for (`requestParameters.registryId`,
+ * `responseElements.registryId`, when given) and the
+ * repository ARNs of the record (`responseElements.repository.repositoryArn` and `resources[].ARN`,
+ * when present).
  * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html
  */
 export function repositoryGuardEventClaims(parsed: RepositoryGuardEvent): LocationClaim[] {
   const claims = envelopeClaims(parsed.event);
   if (parsed.kind === 'api-call') {
-    const { awsRegion, recipientAccountId } = parsed.event.detail;
+    const { awsRegion, recipientAccountId, requestParameters, responseElements } = parsed.event.detail;
     claims.push({ field: 'detail.awsRegion', region: awsRegion });
     if (recipientAccountId !== undefined) {
       claims.push({ field: 'detail.recipientAccountId', account: recipientAccountId });
+    }
+    const response = responseElements as
+      | { registryId?: unknown; repository?: { repositoryArn?: unknown } }
+      | null
+      | undefined;
+    for (const [field, registryId] of [
+      ['detail.requestParameters.registryId', requestParameters?.registryId],
+      ['detail.responseElements.registryId', response?.registryId],
+    ] as const) {
+      if (typeof registryId === 'string' && /^\d{12}$/.test(registryId)) {
+        claims.push({ field, account: registryId });
+      }
+    }
+    const repository = response?.repository;
+    if (typeof repository?.repositoryArn === 'string') {
+      claims.push(...arnClaims('detail.responseElements.repository.repositoryArn', repository.repositoryArn));
+    }
+    const resources = (parsed.event.detail as { resources?: unknown }).resources;
+    if (Array.isArray(resources)) {
+      resources.forEach((resource: { ARN?: unknown } | null, index) => {
+        if (typeof resource?.ARN === 'string')
+          claims.push(...arnClaims(`detail.resources.${index}.ARN`, resource.ARN));
+      });
     }
   }
   return claims;

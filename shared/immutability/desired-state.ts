@@ -1,13 +1,15 @@
 import picomatch from 'picomatch/posix';
-import { compileRepositoryRuleMatcher } from '../cleanup/select-repositories';
+import { compileRepositoryGlobs } from '../cleanup/select-repositories';
 import type { ImmutabilityConfig } from '../config/schema';
+import { coversAccount, type GovernedAccount } from '../organization/governed-accounts';
 import type { RequiredScanFrequency } from './scanning';
 import type { TagMutabilitySetting } from './tag-mutability';
 
 /**
  * What `immutability` in ecr-warden.yml asks of one repository: the first rule whose globs cover it
- * (globs as in cleanup rules, see shared/cleanup/select-repositories.ts), with its default lifecycle
- * policy resolved. A repository no rule covers is left alone.
+ * (globs as in cleanup rules, see shared/cleanup/select-repositories.ts) and whose `accounts` cover
+ * its account (shared/organization/governed-accounts.ts `coversAccount`: absent covers every governed
+ * account), with its default lifecycle policy resolved. A repository no rule covers is left alone.
  */
 export interface RepositoryBaseline {
   ruleIndex: number;
@@ -23,8 +25,17 @@ export interface RepositoryBaseline {
 
 export type BaselineResolver = (repositoryName: string) => RepositoryBaseline | undefined;
 
-export function compileBaselines(config: ImmutabilityConfig): BaselineResolver {
-  const matchRule = compileRepositoryRuleMatcher(config.rules);
+/**
+ * The baselines of the repositories of `account`. Without an account (the snapshot audit of the CLI,
+ * which reads one registry and no directory) rules apply by their globs alone.
+ */
+export function compileBaselines(config: ImmutabilityConfig, account?: GovernedAccount): BaselineResolver {
+  const applies = config.rules.map((rule) => account === undefined || coversAccount(rule.accounts, account));
+  const globs = config.rules.map((rule) => compileRepositoryGlobs(rule.repositories));
+  const matchRule = (repositoryName: string): number | undefined => {
+    const index = globs.findIndex((covers, ruleIndex) => applies[ruleIndex] && covers(repositoryName));
+    return index === -1 ? undefined : index;
+  };
   const baselines = config.rules.map((rule, ruleIndex): RepositoryBaseline => {
     const isProtected = rule.protectedTags.length > 0 ? picomatch(rule.protectedTags) : () => false;
     const baseline: RepositoryBaseline = {

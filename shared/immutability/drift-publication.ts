@@ -22,6 +22,8 @@ export interface DriftPublicationPorts {
 
 export interface DriftPublicationContext {
   account: string;
+  /** The account's alias when the hub knows one (issue 15): every governance event carries it. */
+  accountAlias?: string | undefined;
   region: string;
   /** Baselines a CloudTrail event says were just changed: reported even when reported before. */
   related: readonly Baseline[];
@@ -94,6 +96,7 @@ export class DriftPublication {
     if (isNews) {
       const event = buildDriftEvent({
         account: context.account,
+        accountAlias: context.accountAlias,
         region: context.region,
         repositoryName: name,
         check,

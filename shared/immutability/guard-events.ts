@@ -18,6 +18,8 @@ const SUMMARY_MAX = 300;
 
 export interface DriftEventInput {
   account: string;
+  /** The account's alias when the hub knows one (issue 15): every governance event carries it. */
+  accountAlias?: string | undefined;
   region: string;
   repositoryName: string;
   check: Extract<BaselineCheck, { status: 'drift' }>;
@@ -38,6 +40,7 @@ export function buildDriftEvent(input: DriftEventInput): GovernanceEvent {
     detail: {
       schemaVersion: 1,
       account: input.account,
+      ...aliasOf(input),
       region: input.region,
       repositoryName: input.repositoryName,
       severity: check.severity,
@@ -73,6 +76,8 @@ function describeOutcome(input: DriftEventInput): string {
 
 export interface TagMovedEventInput {
   account: string;
+  /** The account's alias when the hub knows one (issue 15): every governance event carries it. */
+  accountAlias?: string | undefined;
   region: string;
   repositoryName: string;
   imageTag: string;
@@ -106,6 +111,7 @@ export function buildTagMovedEvent(input: TagMovedEventInput): GovernanceEvent {
     detail: {
       schemaVersion: 1,
       account: input.account,
+      ...aliasOf(input),
       region: input.region,
       repositoryName: input.repositoryName,
       severity: 'critical',
@@ -121,6 +127,10 @@ export function buildTagMovedEvent(input: TagMovedEventInput): GovernanceEvent {
       ...(where === undefined ? {} : { previousDigestRunningIn: where }),
     },
   };
+}
+
+function aliasOf(input: { accountAlias?: string | undefined }): { accountAlias?: string } {
+  return input.accountAlias === undefined ? {} : { accountAlias: input.accountAlias };
 }
 
 function oneLine(text: string): string {

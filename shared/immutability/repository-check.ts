@@ -45,6 +45,8 @@ export interface RepositoryCheckContext {
 
 export interface RepositoryCheckSettings {
   account: string;
+  /** The account's alias when the hub knows one (issue 15): every governance event carries it. */
+  accountAlias?: string | undefined;
   region: string;
   dryRun: boolean;
   resolveBaseline: BaselineResolver;
@@ -93,6 +95,7 @@ export function createRepositoryCheck(settings: RepositoryCheckSettings, ports: 
       const checks = await observeBaselines(registry, settings.account, summary, baseline, context);
       const publication = await openDriftPublication(ports, name, {
         account: settings.account,
+        accountAlias: settings.accountAlias,
         region: settings.region,
         related: context.related,
         ...(context.changedBy === undefined ? {} : { changedBy: context.changedBy }),

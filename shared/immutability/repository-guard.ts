@@ -32,6 +32,8 @@ import { createTagLedgerService, type TagObservationResult } from './tag-ledger-
 
 export interface RepositoryGuardSettings {
   account: string;
+  /** The account's alias when the hub knows one (issue 15): every governance event carries it. */
+  accountAlias?: string | undefined;
   region: string;
   dryRun: boolean;
   /** The guard's own execution role: its calls show up in CloudTrail and must not trigger it again. */
@@ -142,8 +144,12 @@ export function createRepositoryGuard(settings: RepositoryGuardSettings, ports: 
       }
     },
 
-    /** The schedule: every repository (paginated) checked for drift, protected tags reconciled. */
-    async sweep(event: GuardScheduledEvent): Promise<SweepSummary> {
+    /**
+     * The schedule: every repository (paginated) checked for drift, protected tags reconciled. `run` is
+     * the Scheduled Event, or in an Organizations hub one target of it (its id and the run's time).
+     */
+    async sweep(run: Pick<GuardScheduledEvent, 'id' | 'time'>): Promise<SweepSummary> {
+      const event = run;
       const total: SweepSummary = {
         ...emptyCheckSummary(),
         repositoriesListed: 0,

@@ -15,6 +15,8 @@ import { decideTagObservation } from './tag-ledger';
 
 export interface TagLedgerServiceSettings {
   account: string;
+  /** The account's alias when the hub knows one (issue 15): every governance event carries it. */
+  accountAlias?: string | undefined;
   region: string;
 }
 
@@ -181,6 +183,7 @@ async function publishTagMoved(
   await ports.publisher.publish([
     buildTagMovedEvent({
       account: settings.account,
+      accountAlias: settings.accountAlias,
       region: settings.region,
       repositoryName,
       imageTag: tag,

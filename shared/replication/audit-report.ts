@@ -32,6 +32,8 @@ export interface BuildAuditReportInput {
   remediation?: RemediationReport | undefined;
   /** replication.destinationRegions: a registry without rules is then a problem, not a fact. */
   expectedDestinationRegions: readonly string[];
+  /** The audited account's alias, when the hub knows one (issue 15). */
+  accountAlias?: string | undefined;
 }
 
 /**
@@ -80,6 +82,7 @@ export function buildAuditReport(input: BuildAuditReportInput): ReplicationAudit
   const detail: ReplicationAuditReport = {
     schemaVersion: 1,
     account: result.account,
+    ...(input.accountAlias === undefined ? {} : { accountAlias: input.accountAlias }),
     region: result.sourceRegion,
     severity,
     summary: summarize(result, counts, clean, noRules),

@@ -16,6 +16,18 @@ export interface ReplicationMetrics {
 }
 
 /**
+ * Errors that say the source image cannot be read and never will be in this invocation: the role may
+ * not read the repository, or (an Organizations hub) the member role of the source account cannot be
+ * assumed (shared/aws/member-account-access.ts: MemberAccountUnreachableError from a check, its
+ * WorkloadRoleNotAssumableError from a client's credentials).
+ */
+const SOURCE_UNREADABLE_ERRORS = new Set([
+  'AccessDeniedException',
+  'MemberAccountUnreachableError',
+  'WorkloadRoleNotAssumableError',
+]);
+
+/**
  * A failure alert is published once per event id: EventBridge may deliver an event twice, and Lambda
  * retries a failed asynchronous invocation twice within hours. The record outlives both; a claim
  * outlives the function's timeout (900 s), so a live invocation never loses it.
@@ -26,9 +38,14 @@ export const FAILURE_ALERT_ONCE: RunOnceOptions = {
 };
 
 export interface ReplicationActionDependencies {
-  /** The account and region this function runs in: the only source registry it may read. */
+  /**
+   * The source registry this function may read: the account and region it runs in, or in an
+   * Organizations hub the governed account the event comes from and its source region.
+   */
   account: string;
   region: string;
+  /** The account's alias, when the hub knows one: the alert carries it. */
+  accountAlias?: string | undefined;
   readerFor: RegistryReaderFactory;
   publisher: GovernanceEventSink;
   metrics: ReplicationMetrics;
@@ -78,6 +95,7 @@ export async function handleReplicationAction(
       detail: {
         schemaVersion: 1,
         account: event.account,
+        ...(dependencies.accountAlias === undefined ? {} : { accountAlias: dependencies.accountAlias }),
         region: destinationRegion,
         repositoryName,
         severity: 'critical',
@@ -123,12 +141,17 @@ export async function handleReplicationAction(
   try {
     pushedAt = await dependencies.readerFor(sourceRegion).imagePushedAt(repositoryName, imageDigest);
   } catch (error) {
-    // A repository outside replication.repositoryPrefixes: the role may not read it. Retrying cannot
+    // A repository outside replication.repositoryPrefixes: the role may not read it; or, in an
+    // Organizations hub, the member role of the source account cannot be assumed. Retrying cannot
     // help, so the event is not failed; other errors are (Lambda retries them).
-    if ((error as { name?: string }).name !== 'AccessDeniedException') throw error;
+    const name = (error as { name?: string }).name ?? '';
+    if (!SOURCE_UNREADABLE_ERRORS.has(name)) throw error;
     return {
       outcome: 'lag-unknown',
-      reason: `reading the source image was denied (${describeFailure(error)})`,
+      reason:
+        name === 'AccessDeniedException'
+          ? `reading the source image was denied (${describeFailure(error)})`
+          : `the member role of ${sourceAccount} cannot be assumed (${describeFailure(error)})`,
     };
   }
   if (pushedAt === undefined) {

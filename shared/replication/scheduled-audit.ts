@@ -9,6 +9,8 @@ import type { AuditResult } from './replication-model';
 
 export interface ScheduledAuditInput {
   account: string;
+  /** The account's alias, when an Organizations hub knows one: the report carries it. */
+  accountAlias?: string | undefined;
   sourceRegion: string;
   now: Date;
   settings: AuditSettings & { remediate?: RemediationSettings | undefined };
@@ -67,6 +69,7 @@ export async function runScheduledAudit(
     result,
     remediation,
     expectedDestinationRegions: input.settings.destinationRegions ?? [],
+    accountAlias: input.accountAlias,
   });
   const event: GovernanceEvent = { detailType: 'Replication Audit Report', detail: report };
   await dependencies.publisher.publish([event]);

@@ -6,9 +6,9 @@
  * |-------------------|------------------------------------|--------------------------------|-----------|
  * | findings ledger   | `FINDINGS#<repositoryName>`        | `<imageDigest>#<findingId>`    | no        |
  * | findings index    | `FINDINGS_REPOSITORIES`            | `<repositoryName>`             | no        |
- * | tag ledger        | `TAGS#<repositoryName>`            | `<tag>#<observedAt ISO 8601>`  | no        |
- * | tag ledger heads  | `TAGS#<repositoryName>`            | `@HEAD#<tag>`, `@SEEDED`       | no        |
- * | drift ledger      | `DRIFT#<repositoryName>`           | `<baseline>`                   | no        |
+ * | tag ledger        | `TAGS#[<account>#<region>#]<repositoryName>` | `<tag>#<observedAt ISO 8601>` | no |
+ * | tag ledger heads  | `TAGS#[<account>#<region>#]<repositoryName>` | `@HEAD#<tag>`, `@SEEDED` | no      |
+ * | drift ledger      | `DRIFT#[<account>#<region>#]<repositoryName>` | `<baseline>`                | no        |
  * | cleanup marks     | `CLEANUP#<repositoryName>`         | `<imageDigest>`                | yes       |
  * | cleanup runs      | `CLEANUP_RUN#<runId>`              | `<repositoryName>`             | yes       |
  * | idempotency       | `IDEMPOTENCY#<scope>%23<key>`      | `IDEMPOTENCY`                  | yes       |
@@ -74,10 +74,27 @@ export const findingsRepositories = {
   }),
 };
 
+/**
+ * The account and region of a repository guard ledger's repositories when they are not the
+ * deployment's own (an Organizations hub's member account, or another governed region); undefined for
+ * the deployment's own account and region, whose keys stay as they were before issue 15.
+ */
+export interface LedgerLocation {
+  readonly account: string;
+  readonly region: string;
+}
+
+function ledgerPartition(family: string, repositoryName: string, at: LedgerLocation | undefined): string {
+  return at === undefined
+    ? composeKey(family, repositoryName)
+    : composeKey(family, at.account, at.region, repositoryName);
+}
+
 export const tagLedger = {
-  partition: (repositoryName: string): string => composeKey('TAGS', repositoryName),
-  key: (repositoryName: string, tag: string, observedAt: Date): StateKey => ({
-    pk: tagLedger.partition(repositoryName),
+  partition: (repositoryName: string, at?: LedgerLocation): string =>
+    ledgerPartition('TAGS', repositoryName, at),
+  key: (repositoryName: string, tag: string, observedAt: Date, at?: LedgerLocation): StateKey => ({
+    pk: tagLedger.partition(repositoryName, at),
     sk: composeKey(tag, observedAt.toISOString()),
   }),
   /** Sort-key prefix of one tag's history. */
@@ -86,19 +103,23 @@ export const tagLedger = {
    * Where a tag points now (the repository guard's optimistic-concurrency head). Tags cannot start with
    * `@` (`[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}`), so no history prefix query ever reads a head.
    */
-  head: (repositoryName: string, tag: string): StateKey => ({
-    pk: tagLedger.partition(repositoryName),
+  head: (repositoryName: string, tag: string, at?: LedgerLocation): StateKey => ({
+    pk: tagLedger.partition(repositoryName, at),
     sk: composeKey('@HEAD', tag),
   }),
   /** Present once the repository's heads were seeded from DescribeImages. */
-  seeded: (repositoryName: string): StateKey => ({ pk: tagLedger.partition(repositoryName), sk: '@SEEDED' }),
+  seeded: (repositoryName: string, at?: LedgerLocation): StateKey => ({
+    pk: tagLedger.partition(repositoryName, at),
+    sk: '@SEEDED',
+  }),
 };
 
 /** Drifts the repository guard reported, one item per baseline, so that a sweep repeats none. */
 export const driftLedger = {
-  partition: (repositoryName: string): string => composeKey('DRIFT', repositoryName),
-  key: (repositoryName: string, baseline: string): StateKey => ({
-    pk: driftLedger.partition(repositoryName),
+  partition: (repositoryName: string, at?: LedgerLocation): string =>
+    ledgerPartition('DRIFT', repositoryName, at),
+  key: (repositoryName: string, baseline: string, at?: LedgerLocation): StateKey => ({
+    pk: driftLedger.partition(repositoryName, at),
     sk: composeKey(baseline),
   }),
 };

@@ -5,11 +5,21 @@ import { auditReplication } from '../../../shared/replication/audit-replication'
 import { describeDrift, labelImages } from '../../../shared/replication/audit-report';
 import type { AuditResult, ReplicaComparison } from '../../../shared/replication/replication-model';
 import type { SampleDocument } from '../../registry-sim';
+import { imageManifest } from '../../registry-sim/data/manifests';
 import { demoEvent, demoLambdaContext, scheduledEvent } from '../lambda-invocation';
+import { MEMBER_ACCOUNT, UNREACHABLE_ACCOUNT } from '../organization-world';
 import { readSampleDocument } from '../sample-document';
+import { type DemoWorld, queueUrlFor } from '../world';
+import { cleanupSqsEvent } from './cleanup';
+import { plantGovernedMemberRepository } from './repository-guard';
 import type { DemoSection } from './section';
 
 const DESTINATION = 'us-west-2';
+/** The audit's target queue (an Organizations hub's audit: one message per account × region). */
+const TARGET_QUEUE_URL = queueUrlFor('ReplicationAuditTargetQueue');
+/** payments-prod's replicated repository, whose replication of `v1.4.0` fails (planted below). */
+const MEMBER_REPOSITORY = 'payments/settlement';
+const MEMBER_FAILURE_CODE = 'KMS_KEY_NOT_FOUND';
 
 /**
  * replicationAudit on the sample registry (us-east-1 replicating payments/ and web/ to us-west-2),
@@ -21,28 +31,49 @@ const DESTINATION = 'us-west-2';
  *    simulator), so that the audit reports nothing that is not there;
  * 3. replication events through the same handler: a FAILED replication delivered twice becomes one
  *    "Replication Failure" alert; a SUCCESS records the lag.
+ * The demo deployment is an Organizations hub (issue 15): the schedule queues one audit target per
+ * governed account, each audited in its account (payments-prod's report names it; legacy-sandbox is
+ * reported unreachable once), and a FAILED replication forwarded from payments-prod becomes one alert
+ * naming that account, with the failure code its registry reports through the member role.
  */
 export const replicationAuditSection: DemoSection = {
   title: 'Cross-region replication audit (us-east-1 to us-west-2)',
   async run(world) {
+    // Every function of a hub has a target queue of its own, under one variable name: set at its cold start.
+    process.env.TARGET_QUEUE_URL = TARGET_QUEUE_URL;
     const { handler } = await import('../../../functions/replication-audit');
     const config = loadBundledConfig().replication;
     const sample = readSampleDocument();
+    const memberDigest = plantMemberReplication(world);
 
-    // 1. The scheduled run, as EventBridge invokes it.
+    // 1. The scheduled run, as EventBridge invokes it: one target per governed account, each audited
+    //    from the target queue.
     const published = world.governanceEvents.length;
-    await handler(
+    const queuedBefore = world.queueMessages(TARGET_QUEUE_URL).length;
+    const schedule = (await handler(
       scheduledEvent(world, 'demo-replication-audit-run', 'ecr-warden-demo-replication-audit'),
       lambdaContext(),
-    );
-    const reports = world.governanceEvents
-      .slice(published)
-      .filter((entry) => entry.DetailType === 'Replication Audit Report')
-      .map((entry) => JSON.parse(entry.Detail ?? '{}') as GovernanceDetail<'Replication Audit Report'>);
+    )) as { targetsQueued?: number };
+    const targets = world.queueMessages(TARGET_QUEUE_URL).slice(queuedBefore);
+    const batch = (await handler(
+      cleanupSqsEvent(targets, queuedBefore, world, 'demo-replication-target'),
+      lambdaContext(),
+    )) as { batchItemFailures: unknown[] };
+    const runEvents = world.governanceEvents.slice(published);
+    const reportsOf = (account: string) =>
+      runEvents
+        .filter((entry) => entry.DetailType === 'Replication Audit Report')
+        .map((entry) => JSON.parse(entry.Detail ?? '{}') as GovernanceDetail<'Replication Audit Report'>)
+        .filter((detail) => detail.account === account);
+    const reports = reportsOf(world.account);
     const report = reports[0];
     if (reports.length !== 1 || report === undefined) {
-      throw new Error(`expected one Replication Audit Report, got ${reports.length}`);
+      throw new Error(`expected one Replication Audit Report of the hub, got ${reports.length}`);
     }
+    const memberReports = reportsOf(MEMBER_ACCOUNT);
+    const unreachable = runEvents
+      .filter((entry) => entry.DetailType === 'Account Unreachable')
+      .map((entry) => JSON.parse(entry.Detail ?? '{}') as GovernanceDetail<'Account Unreachable'>);
 
     // 2. The same audit's structured findings, checked against the planted index and the sample data.
     const result = await auditReplication(
@@ -65,6 +96,20 @@ export const replicationAuditSection: DemoSection = {
       outcome: string;
       seconds?: number;
     };
+    // 4. payments-prod's rule forwards its FAILED replication to the hub bus.
+    const beforeMember = world.governanceEvents.length;
+    await handler(memberFailedReplicationEvent(world, memberDigest), lambdaContext());
+    const memberAlerts = world.governanceEvents
+      .slice(beforeMember)
+      .filter((entry) => entry.DetailType === 'Replication Failure')
+      .map((entry) => JSON.parse(entry.Detail ?? '{}') as GovernanceDetail<'Replication Failure'>);
+    const organization = checkOrganization({
+      targets: targets.length,
+      failures: batch.batchItemFailures.length,
+      memberReports,
+      unreachable,
+      memberAlerts,
+    });
 
     const lines = [
       `Scheduled audit: ${report.repositoriesAudited} replicated repositories, report published (${report.severity}):`,
@@ -80,8 +125,16 @@ export const replicationAuditSection: DemoSection = {
       ...report.recommendations.map((line) => `  - ${line}`),
       `Remediation (${report.remediation?.dryRun === false ? 'applied' : 'dry run'}): ${summarizeRemediation(report)}`,
       `Replication events: a FAILED replication of web/frontend v3.2.0 delivered twice became ${alerts.length} "Replication Failure" alert${alerts.length === 1 ? '' : 's'}${alerts[0]?.failureCode === undefined ? '' : ` (${alerts[0].failureCode})`}; a SUCCESS of payments/worker:latest recorded a lag of ${lag.seconds ?? '?'} s in ${DESTINATION}`,
+      `Organization: ${schedule.targetsQueued ?? 0} audit targets queued, one per governed account; ${organization.found.length} of ${organization.found.length + organization.missing.length} expected:`,
+      ...organization.found.map((line) => `  found      ${line}`),
+      ...organization.missing.map((line) => `  NOT FOUND  ${line}`),
     ];
-    if (planted.notFound.length > 0 || others.unconfirmed.length > 0 || alerts.length !== 1) {
+    if (
+      planted.notFound.length > 0 ||
+      others.unconfirmed.length > 0 ||
+      alerts.length !== 1 ||
+      organization.missing.length > 0
+    ) {
       throw new Error(`replication audit demo: unexpected findings\n${lines.join('\n')}`);
     }
     return {
@@ -93,6 +146,13 @@ export const replicationAuditSection: DemoSection = {
         unconfirmedFindings: others.unconfirmed,
         failureAlerts: alerts,
         lag,
+        organization: {
+          targetsQueued: schedule.targetsQueued,
+          memberReports,
+          accountUnreachable: unreachable,
+          memberFailureAlerts: memberAlerts,
+          found: organization.found,
+        },
       },
     };
   },
@@ -313,6 +373,103 @@ function replicationEvent(id: string, time: string, detail: Record<string, strin
       },
     },
   );
+}
+
+/**
+ * payments-prod replicates payments/settlement to us-west-2 (its own registry there), and the
+ * replication of v1.4.0, pushed two hours before the demo's now, failed: one failure there and nothing
+ * else. Returns the image's digest.
+ */
+function plantMemberReplication(world: DemoWorld): string {
+  const at = { accountId: MEMBER_ACCOUNT, region: world.region };
+  // Compliant with the guard's payments/** rule: the guard section finds nothing here.
+  plantGovernedMemberRepository(world, MEMBER_REPOSITORY, {
+    imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
+    imageTagMutabilityExclusionFilters: [
+      { filterType: 'WILDCARD', filter: 'latest' },
+      { filterType: 'WILDCARD', filter: 'dev-*' },
+    ],
+  });
+  world.sim.addRepository(MEMBER_REPOSITORY, { accountId: MEMBER_ACCOUNT, region: DESTINATION });
+  world.sim.setReplicationRules(
+    [
+      {
+        destinations: [{ region: DESTINATION, registryId: MEMBER_ACCOUNT }],
+        repositoryFilters: [{ filter: MEMBER_REPOSITORY, filterType: 'PREFIX_MATCH' }],
+      },
+    ],
+    at,
+  );
+  world.aws.faults.failReplication({
+    destinationAccountId: MEMBER_ACCOUNT,
+    repositoryPrefix: MEMBER_REPOSITORY,
+    failureCode: MEMBER_FAILURE_CODE,
+  });
+  return world.sim.pushImage({
+    ...at,
+    repositoryName: MEMBER_REPOSITORY,
+    manifest: imageManifest({ seed: 'settlement-v1.4.0' }),
+    tags: ['v1.4.0'],
+    pushedAt: new Date(world.asOf.getTime() - 2 * 3_600_000),
+  }).image.digest;
+}
+
+/** The FAILED replication of payments/settlement v1.4.0, as payments-prod's rule forwards it. */
+function memberFailedReplicationEvent(world: DemoWorld, digest: string) {
+  return demoEvent(
+    { account: MEMBER_ACCOUNT, region: DESTINATION },
+    {
+      id: 'demo-member-replication-failed',
+      detailType: 'ECR Replication Action',
+      source: 'aws.ecr',
+      time: new Date(world.asOf.getTime() - 2 * 3_600_000 + 9_000).toISOString(),
+      detail: {
+        result: 'FAILED',
+        'repository-name': MEMBER_REPOSITORY,
+        'image-digest': digest,
+        'image-tag': 'v1.4.0',
+        'source-account': MEMBER_ACCOUNT,
+        'source-region': world.region,
+        'action-type': 'REPLICATE',
+      },
+    },
+  );
+}
+
+/** What the hub must find across the organization, exactly. */
+function checkOrganization(seen: {
+  targets: number;
+  failures: number;
+  memberReports: readonly GovernanceDetail<'Replication Audit Report'>[];
+  unreachable: readonly GovernanceDetail<'Account Unreachable'>[];
+  memberAlerts: readonly GovernanceDetail<'Replication Failure'>[];
+}): { found: string[]; missing: string[] } {
+  const found: string[] = [];
+  const missing: string[] = [];
+  const expect = (ok: boolean, line: string) => (ok ? found : missing).push(line);
+  expect(seen.targets === 3 && seen.failures === 0, `3 targets audited (${seen.failures} failed)`);
+  const [memberReport] = seen.memberReports;
+  expect(
+    seen.memberReports.length === 1 &&
+      memberReport?.accountAlias === 'payments-prod' &&
+      memberReport.problemCounts['replication-failed'] === 1,
+    `payments-prod's report names it and finds its one failed replication (${seen.memberReports.length} report(s))`,
+  );
+  expect(
+    seen.unreachable.length === 1 &&
+      seen.unreachable[0]?.account === UNREACHABLE_ACCOUNT &&
+      seen.unreachable[0].work === 'replication-audit',
+    `legacy-sandbox reported unreachable once (${seen.unreachable.length} Account Unreachable event(s))`,
+  );
+  const [alert] = seen.memberAlerts;
+  expect(
+    seen.memberAlerts.length === 1 &&
+      alert?.account === MEMBER_ACCOUNT &&
+      alert.accountAlias === 'payments-prod' &&
+      alert.failureCode === MEMBER_FAILURE_CODE,
+    `payments-prod's FAILED replication of ${MEMBER_REPOSITORY} v1.4.0 → ${seen.memberAlerts.length} alert(s)${alert?.failureCode === undefined ? '' : ` (${alert.failureCode})`}`,
+  );
+  return { found, missing };
 }
 
 function lambdaContext() {

@@ -2,12 +2,21 @@ import type { Context } from 'aws-lambda';
 import type { GovernanceDetail } from '../../../shared/events/governance';
 import type { PlantedSituation } from '../../registry-sim';
 import { demoEvent, demoLambdaContext, scheduledEvent } from '../lambda-invocation';
+import { MEMBER_ACCOUNT, UNREACHABLE_ACCOUNT } from '../organization-world';
 import { readSampleDocument } from '../sample-document';
-import type { DemoWorld } from '../world';
+import { type DemoWorld, queueUrlFor } from '../world';
+import { cleanupSqsEvent } from './cleanup';
 import type { DemoSection } from './section';
 
 /** The demo stack's guard role: the CloudTrail records of its own calls name it. */
 const DEMO_GUARD_ROLE = 'ecr-warden-demo-tagImmutability-us-east-1-lambdaRole';
+
+/** The guard's target queue (an Organizations hub's sweep: one message per account × region). */
+const TARGET_QUEUE_URL = queueUrlFor('TagImmutabilityTargetQueue');
+/** payments-prod's repository the section switches to MUTABLE there (planted below, compliant otherwise). */
+const MEMBER_REPOSITORY = 'payments/ledger';
+/** An account outside the organization, which a forged event claims. */
+const FORGED_ACCOUNT = '555555555555';
 
 /** Planted drift → the baseline it breaks: every one must be found, and nothing else. */
 const PLANTED_DRIFTS: Record<string, string> = {
@@ -28,12 +37,18 @@ type TagMoved = GovernanceDetail<'Tag Moved'>;
  * 2. The tag ledger: the guard saw payments/worker before `latest` moved (the planted tag-moved-mutable),
  *    then the PUSH that moved it arrives → one "Tag Moved"; the same PUSH again → nothing.
  * 3. The schedule: every repository swept → the other planted drifts, each once; nothing else.
+ * The demo deployment is an Organizations hub (issue 15): a user in payments-prod switches its
+ * payments/ledger to MUTABLE → one drift event naming that account and its alias, found through the
+ * member role; an event claiming account 555555555555 is refused before anything is read; the schedule
+ * queues one target per governed account, and legacy-sandbox (no member role) is reported unreachable.
  * Every drift event lands in the world's governance events (the notifications section delivers them).
  */
 export const repositoryGuardSection: DemoSection = {
   title: 'Repository guard: tag immutability and the ECR baselines (dry run)',
   async run(world) {
     process.env.GUARD_ROLE_ARN ??= `arn:aws:iam::${world.account}:role/${DEMO_GUARD_ROLE}`;
+    // Every function of a hub has a target queue of its own, under one variable name: set at its cold start.
+    process.env.TARGET_QUEUE_URL = TARGET_QUEUE_URL;
     const { handler } = await import('../../../functions/tag-immutability');
     return runSection(world, handler);
   },
@@ -76,6 +91,48 @@ async function runSection(
     }),
   );
 
+  // 1b. The member account: payments-prod's trail records a user switching payments/ledger to MUTABLE.
+  // payments/ledger, compliant but for the MUTABLE the record reports: exactly one drift there.
+  plantGovernedMemberRepository(world, MEMBER_REPOSITORY, { imageTagMutability: 'MUTABLE' });
+  const member = { account: MEMBER_ACCOUNT, region: world.region };
+  const memberSwitch = await invoke(
+    cloudTrailEvent(
+      world,
+      'demo-ct-member',
+      {
+        eventName: 'PutImageTagMutability',
+        userIdentity: {
+          type: 'IAMUser',
+          arn: `arn:aws:iam::${MEMBER_ACCOUNT}:user/asmith`,
+          userName: 'asmith',
+        },
+        requestParameters: { repositoryName: MEMBER_REPOSITORY, imageTagMutability: 'MUTABLE' },
+      },
+      member,
+    ),
+  );
+  // A forged record: an account outside the organization. Refused before anything is read.
+  const forged = await invoke(
+    cloudTrailEvent(
+      world,
+      'demo-ct-forged',
+      {
+        eventName: 'PutImageTagMutability',
+        userIdentity: {
+          type: 'IAMUser',
+          arn: `arn:aws:iam::${FORGED_ACCOUNT}:user/mallory`,
+          userName: 'mallory',
+        },
+        requestParameters: { repositoryName: MEMBER_REPOSITORY, imageTagMutability: 'MUTABLE' },
+      },
+      { account: FORGED_ACCOUNT, region: world.region },
+    ),
+  ).then(
+    () => 'accepted',
+    // The first of the problems it names is enough for a line.
+    (error: Error) => `${error.name}: ${error.message.split('; ')[0]}`,
+  );
+
   // 2. The moved tag: the ledger first sees payments/worker as it was before the move.
   const moved = planted['tag-moved-mutable'];
   const previousDigest = moved?.details?.previousDigest;
@@ -94,14 +151,21 @@ async function runSection(
     newDigest: moved.imageDigest,
   });
 
-  // 3. The schedule.
-  const sweep = await invoke(
+  // 3. The schedule: the hub queues one target per governed account × region, each swept from the queue.
+  const queuedBefore = world.queueMessages(TARGET_QUEUE_URL).length;
+  const beforeSweep = world.governanceEvents.length;
+  const schedule = await invoke(
     scheduledEvent(
       world,
       'demo-repository-guard-sweep',
       'ecr-warden-demo-TagImmutabilityEventsRuleSchedule1',
     ),
   );
+  const targets = world.queueMessages(TARGET_QUEUE_URL).slice(queuedBefore);
+  const sweepBatch = await invoke(cleanupSqsEvent(targets, queuedBefore, world, 'demo-guard-target'));
+  const sweepDrifts = world.governanceEvents
+    .slice(beforeSweep)
+    .filter((entry) => entry.DetailType === 'Repository Settings Drift').length;
 
   const published = world.governanceEvents.slice(first);
   const drifts = published
@@ -110,11 +174,28 @@ async function runSection(
   const tagMoves = published
     .filter((entry) => entry.DetailType === 'Tag Moved')
     .map((entry) => JSON.parse(entry.Detail ?? '{}') as TagMoved);
-  const check = checkFindings(planted, drifts, tagMoves, previousDigest);
+  const unreachable = published
+    .filter((entry) => entry.DetailType === 'Account Unreachable')
+    .map((entry) => JSON.parse(entry.Detail ?? '{}') as GovernanceDetail<'Account Unreachable'>);
+  // The sample's planted drifts are the hub's own registry's; the member's are checked apart.
+  const check = checkFindings(
+    planted,
+    drifts.filter((drift) => drift.account === world.account),
+    tagMoves,
+    previousDigest,
+  );
+  checkOrganization(check, {
+    drifts: drifts.filter((drift) => drift.account !== world.account),
+    unreachable,
+    forged,
+    batchFailures: (sweepBatch.batchItemFailures ?? []) as unknown[],
+  });
 
   const lines = [
     `CloudTrail: jdoe set ${worker} to MUTABLE → ${describeResult(userSwitch)}; the guard's own PutImageTagMutability → ${describeResult(ownCall)}; a failed SetRepositoryPolicy → ${describeResult(failedCall)}`,
-    `Sweep: ${String(sweep.repositoriesListed)} repositories listed, ${String(sweep.repositoriesChecked)} checked, ${String(sweep.drifts)} drifts (${String(sweep.wouldApply)} would be fixed in dry run), ${String(sweep.eventsPublished)} new events; the drift the CloudTrail event reported is not repeated`,
+    `payments-prod (${MEMBER_ACCOUNT}): asmith set ${MEMBER_REPOSITORY} to MUTABLE → ${describeResult(memberSwitch)}, through the member role; an event claiming ${FORGED_ACCOUNT} → refused (${forged})`,
+    `Sweep: ${String(schedule.targetsQueued)} targets queued (one per governed account × region), each swept from the target queue: ${sweepDrifts} new drift events; the drifts the CloudTrail events reported are not repeated`,
+    ...unreachable.map((event) => `  Account Unreachable (${event.severity}): ${event.summary}`),
     `Drift events (${drifts.length}):`,
     ...drifts.map(
       (drift) =>
@@ -133,9 +214,15 @@ async function runSection(
   return {
     lines,
     json: {
-      cloudTrail: { userSwitch, ownCall, failedCall },
+      cloudTrail: { userSwitch, ownCall, failedCall, memberSwitch, forged },
       tagLedger: { before, ...after },
-      sweep,
+      sweep: {
+        schedule,
+        targets: targets.length,
+        batchItemFailures: sweepBatch.batchItemFailures,
+        drifts: sweepDrifts,
+      },
+      accountUnreachable: unreachable,
       drifts,
       tagMoves,
       planted: check.found,
@@ -144,6 +231,94 @@ async function runSection(
 }
 
 type Invoke = (event: unknown) => Promise<Record<string, unknown>>;
+
+/**
+ * A repository of payments-prod's registry (the member account, acted in through its member role)
+ * that complies with the demo's payments/** rule in everything but, possibly, its tag mutability:
+ * scanning as the rule asks for payments/*, KMS, a lifecycle policy, no repository policy. Sections that
+ * plant member repositories use it, so that the guard finds in payments-prod only what they mean.
+ */
+export function plantGovernedMemberRepository(
+  world: DemoWorld,
+  repositoryName: string,
+  tagMutability: {
+    imageTagMutability: string;
+    imageTagMutabilityExclusionFilters?: { filterType: string; filter: string }[];
+  },
+): void {
+  const at = { accountId: MEMBER_ACCOUNT, region: world.region };
+  world.sim.setScanningConfiguration(
+    'ENHANCED',
+    [
+      {
+        scanFrequency: 'CONTINUOUS_SCAN',
+        repositoryFilters: [{ filter: 'payments/*', filterType: 'WILDCARD' }],
+      },
+    ],
+    at,
+  );
+  world.sim.addRepository(repositoryName, {
+    ...at,
+    ...tagMutability,
+    encryptionType: 'KMS',
+    kmsKey: `arn:aws:kms:${world.region}:${MEMBER_ACCOUNT}:key/5f2c1e7a-9b3d-4c8e-a1f0-2d6b7e9c3a41`,
+    lifecyclePolicyText: JSON.stringify({
+      rules: [
+        {
+          rulePriority: 1,
+          description: 'Untagged images older than 14 days',
+          selection: {
+            tagStatus: 'untagged',
+            countType: 'sinceImagePushed',
+            countUnit: 'days',
+            countNumber: 14,
+          },
+          action: { type: 'expire' },
+        },
+      ],
+    }),
+  });
+}
+
+/**
+ * The hub's own findings: exactly one drift in payments-prod (from its CloudTrail record, named by
+ * account and alias, not repeated by the sweep), the forged event refused, every sweep target done, and
+ * legacy-sandbox reported unreachable once.
+ */
+function checkOrganization(
+  check: { found: string[]; missing: string[]; unexpected: string[] },
+  seen: {
+    drifts: readonly Drift[];
+    unreachable: readonly GovernanceDetail<'Account Unreachable'>[];
+    forged: string;
+    batchFailures: readonly unknown[];
+  },
+): void {
+  const memberDrifts = seen.drifts.filter((drift) => drift.account === MEMBER_ACCOUNT);
+  for (const drift of seen.drifts.filter((other) => other.account !== MEMBER_ACCOUNT)) {
+    check.unexpected.push(`${drift.account} ${drift.repositoryName} ${drift.baseline}: ${drift.summary}`);
+  }
+  const named = memberDrifts.filter(
+    (drift) =>
+      drift.accountAlias === 'payments-prod' &&
+      drift.repositoryName === MEMBER_REPOSITORY &&
+      drift.baseline === 'tag-immutability',
+  );
+  (named.length === 1 && memberDrifts.length === 1 ? check.found : check.missing).push(
+    `payments-prod: ${MEMBER_REPOSITORY} tag-immutability (${memberDrifts.length} event${memberDrifts.length === 1 ? '' : 's'}, named by alias: ${named.length})`,
+  );
+  (seen.forged.startsWith('UngovernedEventError') ? check.found : check.missing).push(
+    `forged event of ${FORGED_ACCOUNT} refused (${seen.forged.split(':')[0]})`,
+  );
+  const sandbox = seen.unreachable.filter(
+    (event) => event.account === UNREACHABLE_ACCOUNT && event.work === 'repository-guard',
+  );
+  (sandbox.length === 1 && seen.unreachable.length === 1 ? check.found : check.missing).push(
+    `legacy-sandbox unreachable in the sweep (${seen.unreachable.length} Account Unreachable event${seen.unreachable.length === 1 ? '' : 's'})`,
+  );
+  if (seen.batchFailures.length > 0)
+    check.unexpected.push(`${seen.batchFailures.length} sweep target(s) failed`);
+}
 
 /**
  * Rewinds the tag in the simulated registry to where it pointed before the planted move (directly in the
@@ -259,20 +434,21 @@ function cloudTrailEvent(
     requestParameters: Record<string, unknown> | null;
     errorCode?: string;
   },
+  where: { account: string; region: string } = world,
 ) {
   const time = new Date(world.asOf.getTime() - 3_600_000).toISOString();
-  return demoEvent(world, {
+  return demoEvent(where, {
     id,
     detailType: 'AWS API Call via CloudTrail',
     source: 'aws.ecr',
     time,
     detail: {
       eventVersion: '1.08',
-      userIdentity: { accountId: world.account, ...call.userIdentity },
+      userIdentity: { accountId: where.account, ...call.userIdentity },
       eventTime: time,
       eventSource: 'ecr.amazonaws.com',
       eventName: call.eventName,
-      awsRegion: world.region,
+      awsRegion: where.region,
       sourceIPAddress: '198.51.100.23',
       userAgent: 'console.amazonaws.com',
       requestParameters: call.requestParameters,
@@ -283,7 +459,7 @@ function cloudTrailEvent(
       readOnly: false,
       eventType: 'AwsApiCall',
       managementEvent: true,
-      recipientAccountId: world.account,
+      recipientAccountId: where.account,
       eventCategory: 'Management',
     },
   });

@@ -28,7 +28,15 @@ describe('demo: repository guard on the sample registry', () => {
 
     const json = result.json as {
       planted: string[];
-      drifts: { repositoryName: string; baseline: string; remediation: string }[];
+      drifts: {
+        account: string;
+        accountAlias?: string;
+        repositoryName: string;
+        baseline: string;
+        remediation: string;
+      }[];
+      accountUnreachable: { account: string; accountAlias?: string; work: string }[];
+      sweep: unknown;
     };
     expect(json.planted).toEqual([
       'drift-mutable: payments/worker tag-immutability (1 event)',
@@ -36,13 +44,32 @@ describe('demo: repository guard on the sample registry', () => {
       'drift-aes256-encryption: web/frontend encryption (1 event)',
       'drift-public-repository-policy: tools/ci-runner repository-policy (1 event)',
       'tag-moved-mutable: payments/worker:latest alerted 1 time',
+      // The demo deployment is an Organizations hub (issue 15).
+      'payments-prod: payments/ledger tag-immutability (1 event, named by alias: 1)',
+      'forged event of 555555555555 refused (UngovernedEventError)',
+      'legacy-sandbox unreachable in the sweep (1 Account Unreachable event)',
     ]);
-    expect(json.drifts.map((drift) => [drift.repositoryName, drift.remediation])).toEqual([
-      ['payments/worker', 'would-apply'],
-      ['tools/ci-runner', 'report-only'],
-      ['web/frontend', 'report-only'],
-      ['web/admin', 'would-apply'],
+    expect(
+      json.drifts.map((drift) => [
+        drift.account,
+        drift.accountAlias,
+        drift.repositoryName,
+        drift.remediation,
+      ]),
+    ).toEqual([
+      ['123456789012', 'demo-hub', 'payments/worker', 'would-apply'],
+      ['333333333333', 'payments-prod', 'payments/ledger', 'would-apply'],
+      ['123456789012', 'demo-hub', 'tools/ci-runner', 'report-only'],
+      ['123456789012', 'demo-hub', 'web/frontend', 'report-only'],
+      ['123456789012', 'demo-hub', 'web/admin', 'would-apply'],
     ]);
+    expect(json.accountUnreachable.map((event) => [event.account, event.accountAlias, event.work])).toEqual([
+      ['444444444444', 'legacy-sandbox', 'repository-guard'],
+    ]);
+    expect(json.sweep).toMatchObject({
+      schedule: { status: 'queued', targetsQueued: 3 },
+      batchItemFailures: [],
+    });
     expect(world.aws.calls.count('PutImageTagMutability') + world.aws.calls.count('PutLifecyclePolicy')).toBe(
       0,
     );

@@ -2,6 +2,7 @@ import {
   cleanupMarks,
   composeKey,
   composeKeyPrefix,
+  driftLedger,
   findingsLedger,
   idempotencyRecords,
   splitKey,
@@ -9,6 +10,24 @@ import {
 } from '../../../shared/state/state-keys';
 
 describe('state key layouts', () => {
+  it("keeps the repository guard's keys of the deployment's own registry as before, and names the account and region of any other", () => {
+    const member = { account: '333333333333', region: 'eu-west-1' };
+
+    expect(tagLedger.head('payments/api', 'v1')).toEqual({ pk: 'TAGS#payments/api', sk: '@HEAD#v1' });
+    expect(tagLedger.head('payments/api', 'v1', member)).toEqual({
+      pk: 'TAGS#333333333333#eu-west-1#payments/api',
+      sk: '@HEAD#v1',
+    });
+    expect(driftLedger.key('payments/api', 'encryption', member).pk).toBe(
+      'DRIFT#333333333333#eu-west-1#payments/api',
+    );
+    // A repository name is one part, whatever it holds: no located key equals an own one.
+    expect(splitKey(tagLedger.partition('333333333333#eu-west-1#payments/api'))).toEqual([
+      'TAGS',
+      '333333333333#eu-west-1#payments/api',
+    ]);
+  });
+
   it('joins key parts with # and splits them back', () => {
     const key = composeKey('FINDINGS', 'team-a/api');
 
