@@ -1,4 +1,5 @@
 import type { RegistrySimulator } from '../registry-sim';
+import type { DemoWorld } from './world';
 
 /**
  * The demo as an Organizations hub (issue 15): the demo config's `organization` section governs the
@@ -61,4 +62,52 @@ export function plantOrganization(sim: RegistrySimulator): DemoOrganizationWorld
     rootId: DEMO_ROOT_ID,
     workloadsOu: DEMO_WORKLOADS_OU,
   };
+}
+
+/**
+ * A repository of payments-prod's registry (the member account, acted in through its member role)
+ * that complies with the demo's payments/** rule in everything but, possibly, its tag mutability:
+ * scanning as the rule asks for payments/*, KMS, a lifecycle policy, no repository policy. Sections that
+ * plant member repositories use it, so that the guard finds in payments-prod only what they mean.
+ */
+export function plantGovernedMemberRepository(
+  world: DemoWorld,
+  repositoryName: string,
+  tagMutability: {
+    imageTagMutability: string;
+    imageTagMutabilityExclusionFilters?: { filterType: string; filter: string }[];
+  },
+): void {
+  const at = { accountId: MEMBER_ACCOUNT, region: world.region };
+  world.sim.setScanningConfiguration(
+    'ENHANCED',
+    [
+      {
+        scanFrequency: 'CONTINUOUS_SCAN',
+        repositoryFilters: [{ filter: 'payments/*', filterType: 'WILDCARD' }],
+      },
+    ],
+    at,
+  );
+  world.sim.addRepository(repositoryName, {
+    ...at,
+    ...tagMutability,
+    encryptionType: 'KMS',
+    kmsKey: `arn:aws:kms:${world.region}:${MEMBER_ACCOUNT}:key/5f2c1e7a-9b3d-4c8e-a1f0-2d6b7e9c3a41`,
+    lifecyclePolicyText: JSON.stringify({
+      rules: [
+        {
+          rulePriority: 1,
+          description: 'Untagged images older than 14 days',
+          selection: {
+            tagStatus: 'untagged',
+            countType: 'sinceImagePushed',
+            countUnit: 'days',
+            countNumber: 14,
+          },
+          action: { type: 'expire' },
+        },
+      ],
+    }),
+  });
 }

@@ -14,6 +14,7 @@ import type { RegistrySimulator } from '../../registry-sim';
 import { imageManifest } from '../../registry-sim/data/manifests';
 import { WORKLOAD_ACCOUNT } from '../in-use-world';
 import { demoLambdaContext, scheduledEvent } from '../lambda-invocation';
+import { plantGovernedMemberRepository } from '../organization-world';
 import { DEMO_EVENT_BUS, type DemoWorld, queueUrlFor } from '../world';
 import type { DemoSection } from './section';
 
@@ -171,8 +172,16 @@ function plantMemberRepositories(world: DemoWorld): { account: string; running: 
       pushedAt: new Date(world.asOf.getTime() - daysAgo * DAY_MS),
       ...at,
     }).image.digest;
-  sim.addRepository('payments/ledger', at);
-  sim.addRepository('web/storefront', at);
+  // Compliant with the guard's rules for payments/** and web/**, so that the guard section finds in
+  // payments-prod only the drift it plants there.
+  plantGovernedMemberRepository(world, 'payments/ledger', {
+    imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
+    imageTagMutabilityExclusionFilters: [
+      { filterType: 'WILDCARD', filter: 'latest' },
+      { filterType: 'WILDCARD', filter: 'dev-*' },
+    ],
+  });
+  plantGovernedMemberRepository(world, 'web/storefront', { imageTagMutability: 'IMMUTABLE' });
   push('payments/ledger', 'ledger-build', 45, []);
   let running = '';
   for (const [index, daysAgo] of [60, 50, 40, 30, 20].entries()) {

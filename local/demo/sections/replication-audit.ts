@@ -7,11 +7,10 @@ import type { AuditResult, ReplicaComparison } from '../../../shared/replication
 import type { SampleDocument } from '../../registry-sim';
 import { imageManifest } from '../../registry-sim/data/manifests';
 import { demoEvent, demoLambdaContext, scheduledEvent } from '../lambda-invocation';
-import { MEMBER_ACCOUNT, UNREACHABLE_ACCOUNT } from '../organization-world';
+import { MEMBER_ACCOUNT, plantGovernedMemberRepository, UNREACHABLE_ACCOUNT } from '../organization-world';
 import { readSampleDocument } from '../sample-document';
 import { type DemoWorld, queueUrlFor } from '../world';
 import { cleanupSqsEvent } from './cleanup';
-import { plantGovernedMemberRepository } from './repository-guard';
 import type { DemoSection } from './section';
 
 const DESTINATION = 'us-west-2';

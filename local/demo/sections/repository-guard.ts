@@ -2,7 +2,7 @@ import type { Context } from 'aws-lambda';
 import type { GovernanceDetail } from '../../../shared/events/governance';
 import type { PlantedSituation } from '../../registry-sim';
 import { demoEvent, demoLambdaContext, scheduledEvent } from '../lambda-invocation';
-import { MEMBER_ACCOUNT, UNREACHABLE_ACCOUNT } from '../organization-world';
+import { MEMBER_ACCOUNT, plantGovernedMemberRepository, UNREACHABLE_ACCOUNT } from '../organization-world';
 import { readSampleDocument } from '../sample-document';
 import { type DemoWorld, queueUrlFor } from '../world';
 import { cleanupSqsEvent } from './cleanup';
@@ -14,7 +14,7 @@ const DEMO_GUARD_ROLE = 'ecr-warden-demo-tagImmutability-us-east-1-lambdaRole';
 /** The guard's target queue (an Organizations hub's sweep: one message per account × region). */
 const TARGET_QUEUE_URL = queueUrlFor('TagImmutabilityTargetQueue');
 /** payments-prod's repository the section switches to MUTABLE there (planted below, compliant otherwise). */
-const MEMBER_REPOSITORY = 'payments/ledger';
+const MEMBER_REPOSITORY = 'payments/ledger-events';
 /** An account outside the organization, which a forged event claims. */
 const FORGED_ACCOUNT = '555555555555';
 
@@ -38,7 +38,7 @@ type TagMoved = GovernanceDetail<'Tag Moved'>;
  *    then the PUSH that moved it arrives → one "Tag Moved"; the same PUSH again → nothing.
  * 3. The schedule: every repository swept → the other planted drifts, each once; nothing else.
  * The demo deployment is an Organizations hub (issue 15): a user in payments-prod switches its
- * payments/ledger to MUTABLE → one drift event naming that account and its alias, found through the
+ * payments/ledger-events to MUTABLE → one drift event naming that account and its alias, found through the
  * member role; an event claiming account 555555555555 is refused before anything is read; the schedule
  * queues one target per governed account, and legacy-sandbox (no member role) is reported unreachable.
  * Every drift event lands in the world's governance events (the notifications section delivers them).
@@ -91,8 +91,8 @@ async function runSection(
     }),
   );
 
-  // 1b. The member account: payments-prod's trail records a user switching payments/ledger to MUTABLE.
-  // payments/ledger, compliant but for the MUTABLE the record reports: exactly one drift there.
+  // 1b. The member account: payments-prod's trail records a user switching payments/ledger-events to MUTABLE.
+  // payments/ledger-events, compliant but for the MUTABLE the record reports: exactly one drift there.
   plantGovernedMemberRepository(world, MEMBER_REPOSITORY, { imageTagMutability: 'MUTABLE' });
   const member = { account: MEMBER_ACCOUNT, region: world.region };
   const memberSwitch = await invoke(
@@ -231,54 +231,6 @@ async function runSection(
 }
 
 type Invoke = (event: unknown) => Promise<Record<string, unknown>>;
-
-/**
- * A repository of payments-prod's registry (the member account, acted in through its member role)
- * that complies with the demo's payments/** rule in everything but, possibly, its tag mutability:
- * scanning as the rule asks for payments/*, KMS, a lifecycle policy, no repository policy. Sections that
- * plant member repositories use it, so that the guard finds in payments-prod only what they mean.
- */
-export function plantGovernedMemberRepository(
-  world: DemoWorld,
-  repositoryName: string,
-  tagMutability: {
-    imageTagMutability: string;
-    imageTagMutabilityExclusionFilters?: { filterType: string; filter: string }[];
-  },
-): void {
-  const at = { accountId: MEMBER_ACCOUNT, region: world.region };
-  world.sim.setScanningConfiguration(
-    'ENHANCED',
-    [
-      {
-        scanFrequency: 'CONTINUOUS_SCAN',
-        repositoryFilters: [{ filter: 'payments/*', filterType: 'WILDCARD' }],
-      },
-    ],
-    at,
-  );
-  world.sim.addRepository(repositoryName, {
-    ...at,
-    ...tagMutability,
-    encryptionType: 'KMS',
-    kmsKey: `arn:aws:kms:${world.region}:${MEMBER_ACCOUNT}:key/5f2c1e7a-9b3d-4c8e-a1f0-2d6b7e9c3a41`,
-    lifecyclePolicyText: JSON.stringify({
-      rules: [
-        {
-          rulePriority: 1,
-          description: 'Untagged images older than 14 days',
-          selection: {
-            tagStatus: 'untagged',
-            countType: 'sinceImagePushed',
-            countUnit: 'days',
-            countNumber: 14,
-          },
-          action: { type: 'expire' },
-        },
-      ],
-    }),
-  });
-}
 
 /**
  * The hub's own findings: exactly one drift in payments-prod (from its CloudTrail record, named by

@@ -45,7 +45,7 @@ describe('demo: repository guard on the sample registry', () => {
       'drift-public-repository-policy: tools/ci-runner repository-policy (1 event)',
       'tag-moved-mutable: payments/worker:latest alerted 1 time',
       // The demo deployment is an Organizations hub (issue 15).
-      'payments-prod: payments/ledger tag-immutability (1 event, named by alias: 1)',
+      'payments-prod: payments/ledger-events tag-immutability (1 event, named by alias: 1)',
       'forged event of 555555555555 refused (UngovernedEventError)',
       'legacy-sandbox unreachable in the sweep (1 Account Unreachable event)',
     ]);
@@ -58,7 +58,7 @@ describe('demo: repository guard on the sample registry', () => {
       ]),
     ).toEqual([
       ['123456789012', 'demo-hub', 'payments/worker', 'would-apply'],
-      ['333333333333', 'payments-prod', 'payments/ledger', 'would-apply'],
+      ['333333333333', 'payments-prod', 'payments/ledger-events', 'would-apply'],
       ['123456789012', 'demo-hub', 'tools/ci-runner', 'report-only'],
       ['123456789012', 'demo-hub', 'web/frontend', 'report-only'],
       ['123456789012', 'demo-hub', 'web/admin', 'would-apply'],
