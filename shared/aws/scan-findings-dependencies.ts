@@ -1,13 +1,19 @@
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { STSClient } from '@aws-sdk/client-sts';
+import { EnvironmentError } from '../config/environment';
 import type { EcrWardenConfig } from '../config/schema';
 import type { GovernedScope } from '../events/governed-scope';
 import type { ScanFindingsDependencies } from '../findings/scan-findings-service';
 import { createScanningPolicy } from '../findings/scanning-policy';
 import { logger } from '../logger';
+import { ownAccountDirectory } from '../organization/governed-accounts';
 import { sleep } from './backoff';
 import { createFindingsLedgerStore } from './findings-ledger-store';
 import { createGovernancePublisher } from './governance-publisher';
+import type { DeploymentLocation, GovernedDirectory } from './governed-directory';
 import { createIdempotencyGuard } from './idempotency';
 import { createInUseIndexReader } from './in-use-index-store';
+import { createScanFindingsOrganization } from './scan-findings-organization';
 import { createScanFindingsReader } from './scan-findings-reader';
 import { createStateStore } from './state-store';
 
@@ -17,6 +23,10 @@ import { createStateStore } from './state-store';
  * worker's in-use index (where an alerted image runs), the policy of
  * the `scanning` section. One clock for all of them (the state store's TTLs included), so that the demo
  * can run the function at the sample registry's date.
+ *
+ * With an `organization` section (issue 15) it also wires the hub (./scan-findings-organization.ts):
+ * the governed directory, the member sessions and the target queue, opened once per invocation.
+ * Without one, nothing of it exists: exactly the single-account wiring, its policy the own account's.
  */
 export function createScanFindingsDependencies(settings: {
   eventBusName: string;
@@ -24,20 +34,55 @@ export function createScanFindingsDependencies(settings: {
   scanning: EcrWardenConfig['scanning'];
   scope: GovernedScope;
   now?: () => Date;
+  /** Organizations hub: the config's `organization`, where the function runs and its target queue. */
+  organization?: {
+    config: Pick<EcrWardenConfig, 'organization' | 'scanning'>;
+    location: DeploymentLocation;
+    targetQueueUrl: string | undefined;
+    countUnreachable: () => void;
+    loadDirectory?: () => Promise<GovernedDirectory>;
+    sts?: STSClient;
+    sqs?: SQSClient;
+  };
 }): ScanFindingsDependencies {
   const now = settings.now ?? (() => new Date());
   const store = createStateStore({ tableName: settings.stateTableName, now });
-  return {
+  const scans = createScanFindingsReader();
+  const hub = settings.organization;
+  const ownAccount = [...settings.scope.accounts][0];
+  const deps: ScanFindingsDependencies = {
     scope: settings.scope,
     ledger: createFindingsLedgerStore(store),
     once: createIdempotencyGuard({ store, now }),
     publisher: createGovernancePublisher({ eventBusName: settings.eventBusName }),
-    scans: createScanFindingsReader(),
+    scans,
     // Where an alerted image runs: the cleanup worker's in-use index (read only).
     inUseIndex: createInUseIndexReader(store, { logger }),
-    policy: createScanningPolicy(settings.scanning),
+    // `accounts` on thresholds and suppressions: the own account is the one governed account.
+    policy: createScanningPolicy(
+      settings.scanning,
+      ownAccount === undefined ? undefined : ownAccountDirectory(ownAccount).accounts[0],
+    ),
     expiringWithinDays: settings.scanning.digest.expiringWithinDays,
     now,
     sleep,
   };
+  if (hub?.config.organization === undefined) return deps;
+  if (hub.targetQueueUrl === undefined) {
+    throw new EnvironmentError([
+      { variable: 'TARGET_QUEUE_URL', message: 'is not set (the organization section fans the digest out)' },
+    ]);
+  }
+  deps.organization = createScanFindingsOrganization({
+    config: hub.config,
+    location: hub.location,
+    store,
+    targetQueueUrl: hub.targetQueueUrl,
+    countUnreachable: hub.countUnreachable,
+    homeScans: scans,
+    ...(hub.loadDirectory === undefined ? {} : { loadDirectory: hub.loadDirectory }),
+    ...(hub.sts === undefined ? {} : { sts: hub.sts }),
+    ...(hub.sqs === undefined ? {} : { sqs: hub.sqs }),
+  });
+  return deps;
 }

@@ -105,6 +105,11 @@ const scanFindingsEnvironmentSchema = z.object({
   ...stateTableEnvironmentShape,
   /** Scan events of other accounts and regions are rejected. */
   ...deploymentLocationEnvironmentShape,
+  /**
+   * Organizations hub only (issue 15): serverless.yml sets it to `Ref: ScanFindingsTargetQueue`, the
+   * queue of the digest's one message per governed account × region. Absent without `organization`.
+   */
+  TARGET_QUEUE_URL: z.optional(queueUrl),
 });
 
 export type ScanFindingsEnvironment = z.output<typeof scanFindingsEnvironmentSchema>;
