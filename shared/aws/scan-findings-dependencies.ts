@@ -80,6 +80,7 @@ export function createScanFindingsDependencies(settings: {
     targetQueueUrl: hub.targetQueueUrl,
     countUnreachable: hub.countUnreachable,
     homeScans: scans,
+    now,
     ...(hub.loadDirectory === undefined ? {} : { loadDirectory: hub.loadDirectory }),
     ...(hub.sts === undefined ? {} : { sts: hub.sts }),
     ...(hub.sqs === undefined ? {} : { sqs: hub.sqs }),

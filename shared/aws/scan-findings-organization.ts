@@ -61,6 +61,8 @@ export interface ScanFindingsOrganizationSettings {
   sqs?: SQSClient;
   /** The own registry's reader (the module's ECR client), as without `organization`. */
   homeScans?: ImageScanSource;
+  /** The function's clock (the demo's is the sample's date): sessions expire by it. */
+  now?: () => Date;
 }
 
 export function createScanFindingsOrganization(
@@ -93,6 +95,7 @@ export function createScanFindingsOrganization(
         memberRoleName: organization.memberRoleName,
         functionName: 'scanFindings',
         ...(settings.sts === undefined ? {} : { sts: settings.sts }),
+        ...(settings.now === undefined ? {} : { now: () => (settings.now as () => Date)().getTime() }),
       });
       const hub: ScanFindingsHub = {
         home,
