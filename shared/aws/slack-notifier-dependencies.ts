@@ -1,8 +1,10 @@
+import { EnvironmentError } from '../config/environment';
 import type { EcrWardenConfig } from '../config/schema';
 import type { StructuredLogger } from '../logger';
 import { createNotificationMetrics } from '../metrics/notification-metrics';
-import { createGovernanceNotifier } from '../notify/governance-notifier';
+import { createGovernanceNotifier, type NotificationAccounts } from '../notify/governance-notifier';
 import type { NotificationBatchDependencies } from '../notify/process-notification-batch';
+import { type GovernedDirectory, loadGovernedDirectory } from './governed-directory';
 import { createIdempotencyGuard } from './idempotency';
 import { createNotificationParking } from './notification-parking';
 import { createSlackDeliveryLedger } from './slack-delivery-ledger';
@@ -20,10 +22,19 @@ export function createSlackNotifierDependencies(settings: {
   stateTableName: string;
   deadLetterQueueUrl: string;
   logger: StructuredLogger;
+  /** The config's `organization` (issue 15): routes by account, messages naming accounts. */
+  organization?: Pick<EcrWardenConfig, 'organization'>;
+  /** Where the function runs (DEPLOYMENT_ACCOUNT_ID is needed for an OU listing). */
+  location?: { DEPLOYMENT_ACCOUNT_ID?: string | undefined; AWS_REGION?: string | undefined };
 }): NotificationBatchDependencies {
   const parking = createNotificationParking({ queueUrl: settings.deadLetterQueueUrl });
+  const accounts =
+    settings.organization?.organization === undefined
+      ? undefined
+      : notificationAccounts(settings.organization, settings.location ?? {});
   const notifier = createGovernanceNotifier({
     routes: settings.routes,
+    ...(accounts === undefined ? {} : { accounts }),
     webhookUrls: createWebhookUrlStore(),
     slack: createSlackWebhookClient(),
     ledger: createSlackDeliveryLedger({
@@ -33,4 +44,34 @@ export function createSlackNotifierDependencies(settings: {
     logger: settings.logger,
   });
   return { notifier, logger: settings.logger, parking };
+}
+
+/**
+ * The hub's governed accounts for routing: the listed accounts need no call; an OU config lists them
+ * with Organizations (governed-directory.ts; its reader caches the listing for 15 minutes).
+ */
+export function notificationAccounts(
+  config: Pick<EcrWardenConfig, 'organization'>,
+  location: { DEPLOYMENT_ACCOUNT_ID?: string | undefined; AWS_REGION?: string | undefined },
+  load: (
+    config: Pick<EcrWardenConfig, 'organization'>,
+    location: { DEPLOYMENT_ACCOUNT_ID: string; AWS_REGION: string },
+  ) => Promise<GovernedDirectory> = loadGovernedDirectory,
+): NotificationAccounts {
+  const account = location.DEPLOYMENT_ACCOUNT_ID;
+  if (config.organization?.organizationalUnits !== undefined && account === undefined) {
+    throw new EnvironmentError([
+      { variable: 'DEPLOYMENT_ACCOUNT_ID', message: 'is not set (routes of an OU config list its accounts)' },
+    ]);
+  }
+  const where = {
+    DEPLOYMENT_ACCOUNT_ID: account ?? '000000000000',
+    AWS_REGION: location.AWS_REGION ?? 'us-east-1',
+  };
+  return {
+    async lookUp(accountId) {
+      const { directory } = await load(config, where);
+      return directory.get(accountId);
+    },
+  };
 }
