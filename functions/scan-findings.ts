@@ -9,7 +9,6 @@ import { ownScope } from '../shared/events/governed-scope';
 import { processScanFindingsEvent, type ScanFindingsOutcome } from '../shared/findings/scan-findings-service';
 import { CORRELATION_ID_PATHS, logger } from '../shared/logger';
 import { createFindingsMetrics } from '../shared/metrics/findings-metrics';
-import { isSqsBatch, processDigestTargetBatch } from './batch/digest-target-batch';
 
 // Cold start: a missing environment variable or an invalid bundled config fails the init phase with a
 // message that names the variable or the config path, before any event is accepted.
@@ -46,12 +45,19 @@ async function processScanEvent(
   event: unknown,
   context: Context,
 ): Promise<ScanFindingsOutcome | SQSBatchResponse> {
-  // Under a hub, the digest's targets arrive from the target queue (the function's second event source).
-  if (config.organization !== undefined && isSqsBatch(event)) {
-    logger.setCorrelationId(event.Records[0]?.messageId);
-    return processDigestTargetBatch(event, context, dependencies, (outcome, messageId) =>
-      logger.info('digest target processed', { messageId, ...describeOutcome(outcome) }),
-    );
+  // Under a hub, the digest's targets arrive from the target queue (the function's second event source);
+  // the batch plumbing is only in bundles whose config has `organization` (shared/bundle-flags.d.ts).
+  if (
+    config.organization !== undefined &&
+    (typeof ECR_WARDEN_BUNDLE_ORGANIZATION === 'undefined' || ECR_WARDEN_BUNDLE_ORGANIZATION)
+  ) {
+    const batch = await import('./batch/digest-target-batch');
+    if (batch.isSqsBatch(event)) {
+      logger.setCorrelationId(event.Records[0]?.messageId);
+      return batch.processDigestTargetBatch(event, context, dependencies, (outcome, messageId) =>
+        logger.info('digest target processed', { messageId, ...describeOutcome(outcome) }),
+      );
+    }
   }
   try {
     const { eventId, detailType, outcome } = await processScanFindingsEvent(event, dependencies);

@@ -9,3 +9,8 @@ declare const ECR_WARDEN_BUNDLE_BATCH: boolean | undefined;
 declare const ECR_WARDEN_BUNDLE_APP_RUNNER: boolean | undefined;
 declare const ECR_WARDEN_BUNDLE_EXTERNAL: boolean | undefined;
 declare const ECR_WARDEN_BUNDLE_INSPECTOR: boolean | undefined;
+/**
+ * Whether the config has an `organization` section (issue 15): the hub's member sessions (STS), target
+ * queue (SQS) and Organizations listing stay out of a single-account deployment's bundles.
+ */
+declare const ECR_WARDEN_BUNDLE_ORGANIZATION: boolean | undefined;

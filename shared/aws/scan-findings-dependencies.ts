@@ -3,6 +3,7 @@ import type { STSClient } from '@aws-sdk/client-sts';
 import { EnvironmentError } from '../config/environment';
 import type { EcrWardenConfig } from '../config/schema';
 import type { GovernedScope } from '../events/governed-scope';
+import type { ScanFindingsOrganization } from '../findings/scan-findings-hub';
 import type { ScanFindingsDependencies } from '../findings/scan-findings-service';
 import { createScanningPolicy } from '../findings/scanning-policy';
 import { logger } from '../logger';
@@ -13,7 +14,6 @@ import { createGovernancePublisher } from './governance-publisher';
 import type { DeploymentLocation, GovernedDirectory } from './governed-directory';
 import { createIdempotencyGuard } from './idempotency';
 import { createInUseIndexReader } from './in-use-index-store';
-import { createScanFindingsOrganization } from './scan-findings-organization';
 import { createScanFindingsReader } from './scan-findings-reader';
 import { createStateStore } from './state-store';
 
@@ -73,7 +73,7 @@ export function createScanFindingsDependencies(settings: {
       { variable: 'TARGET_QUEUE_URL', message: 'is not set (the organization section fans the digest out)' },
     ]);
   }
-  deps.organization = createScanFindingsOrganization({
+  const organizationSettings = {
     config: hub.config,
     location: hub.location,
     store,
@@ -84,6 +84,20 @@ export function createScanFindingsDependencies(settings: {
     ...(hub.loadDirectory === undefined ? {} : { loadDirectory: hub.loadDirectory }),
     ...(hub.sts === undefined ? {} : { sts: hub.sts }),
     ...(hub.sqs === undefined ? {} : { sqs: hub.sqs }),
-  });
+  };
+  // Loaded on first use, and only into bundles whose config has `organization` (bundle-flags.d.ts):
+  // its STS and SQS clients are no part of a single-account deployment.
+  let loaded: Promise<ScanFindingsOrganization> | undefined;
+  deps.organization = {
+    async open() {
+      if (typeof ECR_WARDEN_BUNDLE_ORGANIZATION === 'undefined' || ECR_WARDEN_BUNDLE_ORGANIZATION) {
+        loaded ??= import('./scan-findings-organization').then((module) =>
+          module.createScanFindingsOrganization(organizationSettings),
+        );
+        return (await loaded).open();
+      }
+      throw new Error('this bundle was packaged without the organization section');
+    },
+  };
   return deps;
 }
