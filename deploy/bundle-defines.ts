@@ -61,3 +61,13 @@ export function bundleDefines(protect: BundleInput): Record<string, string> {
     ]),
   );
 }
+
+/**
+ * Issue 15: the Organizations hub's code (member sessions on STS, the target queues on SQS) stays out of
+ * the bundles of a deployment without an `organization` section (shared/bundle-flags.d.ts).
+ */
+export const ORGANIZATION_BUNDLE_FLAG = 'ECR_WARDEN_BUNDLE_ORGANIZATION';
+
+export function organizationBundleDefines(config: { organization?: unknown }): Record<string, string> {
+  return { [ORGANIZATION_BUNDLE_FLAG]: String(config.organization !== undefined) };
+}

@@ -58,7 +58,11 @@ function resolveVariables({ service, stage, region, alarmDefaults }, config = lo
       config.cleanup,
     ),
     // The in-use readers cleanup.protect does not use stay out of the bundles (deploy/bundle-defines.ts).
-    bundleDefines: load('./bundle-defines.ts').bundleDefines(config.cleanup.protect),
+    bundleDefines: {
+      ...load('./bundle-defines.ts').bundleDefines(config.cleanup.protect),
+      // Issue 15: the hub's code only in the bundles of a config with `organization`.
+      ...load('./bundle-defines.ts').organizationBundleDefines(config),
+    },
     // An EKS access entry (AmazonEKSViewPolicy) for the worker's role on each cluster named by name
     // (deploy/in-use-resources.ts); none without clusters.
     inUseResources: load('./in-use-resources.ts').eksAccessEntryResources(

@@ -29,7 +29,6 @@ const dependencies = createScanFindingsDependencies({
           config,
           location: environment,
           targetQueueUrl: environment.TARGET_QUEUE_URL,
-          countUnreachable: () => metrics.accountUnreachable(),
         },
       }),
 });

@@ -7,6 +7,10 @@ import type { ScanFindingsOrganization } from '../findings/scan-findings-hub';
 import type { ScanFindingsDependencies } from '../findings/scan-findings-service';
 import { createScanningPolicy } from '../findings/scanning-policy';
 import { logger } from '../logger';
+import {
+  type AccountReachabilityMetrics,
+  createAccountReachabilityMetrics,
+} from '../metrics/account-reachability-metrics';
 import { ownAccountDirectory } from '../organization/governed-accounts';
 import { sleep } from './backoff';
 import { createFindingsLedgerStore } from './findings-ledger-store';
@@ -39,7 +43,8 @@ export function createScanFindingsDependencies(settings: {
     config: Pick<EcrWardenConfig, 'organization' | 'scanning'>;
     location: DeploymentLocation;
     targetQueueUrl: string | undefined;
-    countUnreachable: () => void;
+    /** AccountsUnreachable (default: the function's EMF metrics). */
+    metrics?: AccountReachabilityMetrics;
     loadDirectory?: () => Promise<GovernedDirectory>;
     sts?: STSClient;
     sqs?: SQSClient;
@@ -78,7 +83,9 @@ export function createScanFindingsDependencies(settings: {
     location: hub.location,
     store,
     targetQueueUrl: hub.targetQueueUrl,
-    countUnreachable: hub.countUnreachable,
+    publisher: deps.publisher,
+    metrics: hub.metrics ?? createAccountReachabilityMetrics(),
+    logger,
     homeScans: scans,
     now,
     ...(hub.loadDirectory === undefined ? {} : { loadDirectory: hub.loadDirectory }),

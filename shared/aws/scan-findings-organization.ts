@@ -2,6 +2,7 @@ import { ECRClient } from '@aws-sdk/client-ecr';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { EcrWardenConfig } from '../config/schema';
+import type { GovernanceEventSink } from '../events/governance';
 import type { TargetMessage } from '../events/target-message';
 import {
   type GovernedPlace,
@@ -13,9 +14,16 @@ import {
 } from '../findings/scan-findings-hub';
 import type { ImageScanSource } from '../findings/scan-findings-service';
 import { createScanningPolicy, type ScanningPolicy } from '../findings/scanning-policy';
+import type { StructuredLogger } from '../logger';
+import type { AccountReachabilityMetrics } from '../metrics/account-reachability-metrics';
+import {
+  createAccountUnreachableReporter,
+  targetUnreachableCause,
+} from '../organization/account-unreachable';
 import type { RegistryPlace } from '../state/state-keys';
 import { createFindingsLedgerStore } from './findings-ledger-store';
 import { type DeploymentLocation, type GovernedDirectory, loadGovernedDirectory } from './governed-directory';
+import { createIdempotencyGuard } from './idempotency';
 import {
   createMemberAccountAccess,
   type MemberAccountAccess,
@@ -36,25 +44,17 @@ import type { StateStore } from './state-store';
  * hub); the hub's own account is read with the function's own role in every governed region.
  */
 
-/**
- * What a region that is not enabled for the account answers with valid credentials: the caller is
- * unknown to it (`UnrecognizedClientException` from ECR's JSON protocol, `InvalidClientTokenId` /
- * `AuthFailure` from query protocols). https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-regions.html
- * ("you can't ... access resources in a Region that is disabled").
- */
-const REGION_NOT_ENABLED_ERRORS: ReadonlySet<string> = new Set([
-  'UnrecognizedClientException',
-  'InvalidClientTokenId',
-  'AuthFailure',
-]);
-
 export interface ScanFindingsOrganizationSettings {
   config: Pick<EcrWardenConfig, 'organization' | 'scanning'>;
   location: DeploymentLocation;
   store: StateStore;
+  /** The ecr-warden bus (Account Unreachable). */
+  publisher: GovernanceEventSink;
   /** The function's target queue (TARGET_QUEUE_URL): the digest's one message per account × region. */
   targetQueueUrl: string;
-  countUnreachable: () => void;
+  /** AccountsUnreachable (shared/metrics/account-reachability-metrics.ts). */
+  metrics: AccountReachabilityMetrics;
+  logger: StructuredLogger;
   /** Replaces the directory choice (tests, the local mode); default loadGovernedDirectory. */
   loadDirectory?: () => Promise<GovernedDirectory>;
   sts?: STSClient;
@@ -83,6 +83,17 @@ export function createScanFindingsOrganization(
     ...(settings.sqs === undefined ? {} : { client: settings.sqs }),
   });
   const homeScans = settings.homeScans ?? createScanFindingsReader();
+  const reporter = (scope: 'vulnerability-alert' | 'vulnerability-digest') =>
+    createAccountUnreachableReporter({
+      guard: createIdempotencyGuard({ store: settings.store }),
+      publisher: settings.publisher,
+      metrics: settings.metrics,
+      logger: settings.logger,
+      scope,
+      hubRegion: home.region,
+    });
+  const eventReporter = reporter('vulnerability-alert');
+  const digestReporter = reporter('vulnerability-digest');
   // The policy of an account depends on config and directory only: built once per account and environment.
   const policies = new Map<string, ScanningPolicy>();
 
@@ -125,7 +136,9 @@ export function createScanFindingsOrganization(
             );
           }
         },
-        countUnreachable: settings.countUnreachable,
+        reportUnreachable: (target) =>
+          // Digest reports under the digest's idempotency scope, events' under the alerts'.
+          (target.work === 'event' ? eventReporter : digestReporter).report(target),
       };
       return hub;
     },
@@ -137,9 +150,12 @@ async function checkReachable(access: MemberAccountAccess, account: string): Pro
     await access.check(account);
   } catch (error) {
     if (error instanceof MemberAccountUnreachableError) {
-      throw new PlaceUnreachableError(account, undefined, error.roleArn, error.reason, error.errorName, {
-        cause: error,
-      });
+      throw new PlaceUnreachableError(
+        account,
+        undefined,
+        { kind: 'role', roleArn: error.roleArn, reason: error.reason, errorName: error.errorName },
+        { cause: error },
+      );
     }
     throw error;
   }
@@ -148,7 +164,9 @@ async function checkReachable(access: MemberAccountAccess, account: string): Pro
 /**
  * DescribeImageScanFindings in a governed account × region: the member session first (so that a role
  * that cannot be assumed is reported as such, not as an SDK credential error), then the read; a region
- * that does not know the session is reported unreachable too.
+ * that refuses the session or does not answer, or a denial (an SCP, a member role without the action),
+ * is reported unreachable too (targetUnreachableCause). Any other error fails the event as it would in
+ * one account.
  */
 function memberScans(access: MemberAccountAccess, place: RegistryPlace): ImageScanSource {
   const reader = createScanFindingsReader(access.client(ECRClient, place.account, place.region));
@@ -158,18 +176,13 @@ function memberScans(access: MemberAccountAccess, place: RegistryPlace): ImageSc
       try {
         return await reader.read(request);
       } catch (error) {
-        const name = error instanceof Error ? error.name : undefined;
-        if (name !== undefined && REGION_NOT_ENABLED_ERRORS.has(name)) {
-          throw new PlaceUnreachableError(
-            place.account,
-            place.region,
-            access.roleArn(place.account),
-            `${place.region} does not accept the session of ${place.account} (${name}): is the region enabled in that account?`,
-            name,
-            { cause: error },
-          );
-        }
-        throw error;
+        const unreachable = targetUnreachableCause(error, {
+          ...place,
+          roleArn: access.roleArn(place.account),
+          action: 'ecr:DescribeImageScanFindings',
+        });
+        if (unreachable === undefined) throw error;
+        throw new PlaceUnreachableError(place.account, place.region, unreachable, { cause: error });
       }
     },
   };

@@ -1,13 +1,12 @@
-import { EnvironmentError } from '../config/environment';
 import type { EcrWardenConfig } from '../config/schema';
 import type { StructuredLogger } from '../logger';
 import { createNotificationMetrics } from '../metrics/notification-metrics';
 import { createGovernanceNotifier, type NotificationAccounts } from '../notify/governance-notifier';
 import type { NotificationBatchDependencies } from '../notify/process-notification-batch';
-import { type GovernedDirectory, loadGovernedDirectory } from './governed-directory';
 import { createIdempotencyGuard } from './idempotency';
 import { createNotificationParking } from './notification-parking';
 import { createSlackDeliveryLedger } from './slack-delivery-ledger';
+import { type NotifierLocation, requireHubAccount } from './slack-notifier-location';
 import { createSlackWebhookClient } from './slack-webhook-client';
 import { createStateStore } from './state-store';
 import { createWebhookUrlStore } from './webhook-url-store';
@@ -25,13 +24,13 @@ export function createSlackNotifierDependencies(settings: {
   /** The config's `organization` (issue 15): routes by account, messages naming accounts. */
   organization?: Pick<EcrWardenConfig, 'organization'>;
   /** Where the function runs (DEPLOYMENT_ACCOUNT_ID is needed for an OU listing). */
-  location?: { DEPLOYMENT_ACCOUNT_ID?: string | undefined; AWS_REGION?: string | undefined };
+  location?: NotifierLocation;
 }): NotificationBatchDependencies {
   const parking = createNotificationParking({ queueUrl: settings.deadLetterQueueUrl });
   const accounts =
     settings.organization?.organization === undefined
       ? undefined
-      : notificationAccounts(settings.organization, settings.location ?? {});
+      : lazyNotificationAccounts(settings.organization, settings.location ?? {});
   const notifier = createGovernanceNotifier({
     routes: settings.routes,
     ...(accounts === undefined ? {} : { accounts }),
@@ -47,31 +46,25 @@ export function createSlackNotifierDependencies(settings: {
 }
 
 /**
- * The hub's governed accounts for routing: the listed accounts need no call; an OU config lists them
- * with Organizations (governed-directory.ts; its reader caches the listing for 15 minutes).
+ * The directory, loaded on first use and only bundled when the config has `organization`
+ * (shared/bundle-flags.d.ts): a single-account notifier carries none of it. A missing
+ * DEPLOYMENT_ACCOUNT_ID of an OU config fails the cold start, naming it.
  */
-export function notificationAccounts(
+function lazyNotificationAccounts(
   config: Pick<EcrWardenConfig, 'organization'>,
-  location: { DEPLOYMENT_ACCOUNT_ID?: string | undefined; AWS_REGION?: string | undefined },
-  load: (
-    config: Pick<EcrWardenConfig, 'organization'>,
-    location: { DEPLOYMENT_ACCOUNT_ID: string; AWS_REGION: string },
-  ) => Promise<GovernedDirectory> = loadGovernedDirectory,
+  location: NotifierLocation,
 ): NotificationAccounts {
-  const account = location.DEPLOYMENT_ACCOUNT_ID;
-  if (config.organization?.organizationalUnits !== undefined && account === undefined) {
-    throw new EnvironmentError([
-      { variable: 'DEPLOYMENT_ACCOUNT_ID', message: 'is not set (routes of an OU config list its accounts)' },
-    ]);
-  }
-  const where = {
-    DEPLOYMENT_ACCOUNT_ID: account ?? '000000000000',
-    AWS_REGION: location.AWS_REGION ?? 'us-east-1',
-  };
+  requireHubAccount(config, location);
+  let loaded: Promise<NotificationAccounts> | undefined;
   return {
     async lookUp(accountId) {
-      const { directory } = await load(config, where);
-      return directory.get(accountId);
+      if (typeof ECR_WARDEN_BUNDLE_ORGANIZATION === 'undefined' || ECR_WARDEN_BUNDLE_ORGANIZATION) {
+        loaded ??= import('./slack-notifier-accounts').then((module) =>
+          module.notificationAccounts(config, location),
+        );
+        return (await loaded).lookUp(accountId);
+      }
+      throw new Error('this bundle was packaged without the organization section');
     },
   };
 }

@@ -1,11 +1,9 @@
 import { EcrWardenError } from '../errors';
-import type { GovernanceEvent, GovernanceEventSink } from '../events/governance';
 import type { TargetMessage } from '../events/target-message';
-import { type AccountDirectory, accountLabel, type GovernedAccount } from '../organization/governed-accounts';
-import type { RunOnceGuard } from '../state/run-once';
-import { type IdempotencyScope, idempotencyKey, type RegistryPlace } from '../state/state-keys';
+import type { UnreachableCause, UnreachableTarget } from '../organization/account-unreachable';
+import type { AccountDirectory, GovernedAccount } from '../organization/governed-accounts';
+import type { RegistryPlace } from '../state/state-keys';
 import type { FindingsLedger } from './record-image-findings';
-import { publishOnce } from './record-image-findings';
 import type { ImageScanSource } from './scan-findings-service';
 import type { ScanningPolicy } from './scanning-policy';
 
@@ -50,14 +48,15 @@ export interface ScanFindingsHub {
   checkReachable(account: string): Promise<void>;
   /** Queues the digest's targets (one SQS message each), all or a rejection. */
   sendTargets(messages: readonly TargetMessage[]): Promise<void>;
-  /** Counts one Account Unreachable report (metric AccountsUnreachable). */
-  countUnreachable(): void;
+  /** Account Unreachable, once per run, work and account × region (and AccountsUnreachable). */
+  reportUnreachable(target: UnreachableTarget): Promise<'reported' | 'duplicate'>;
 }
 
 /**
  * A governed account × region cannot be acted in: the member role cannot be assumed
- * (MemberAccountUnreachableError), or the region answers as a disabled one. Converted from the AWS
- * errors by the adapter, so that the domain needs no SDK.
+ * (MemberAccountUnreachableError), or the first call there answers as a disabled region, an endpoint
+ * that does not answer or a denial (shared/organization/account-unreachable.ts `targetUnreachableCause`).
+ * Converted from the AWS errors by the adapter, so that the domain needs no SDK.
  */
 export class PlaceUnreachableError extends EcrWardenError {
   override name = 'PlaceUnreachableError';
@@ -65,82 +64,39 @@ export class PlaceUnreachableError extends EcrWardenError {
   constructor(
     readonly account: string,
     readonly region: string | undefined,
-    readonly roleArn: string,
-    readonly reason: string,
-    readonly errorName: string | undefined,
+    readonly unreachable: UnreachableCause,
     options?: { cause?: unknown },
   ) {
-    super(`${account}${region === undefined ? '' : ` ${region}`} cannot be reached: ${reason}`, options);
+    super(
+      `${account}${region === undefined ? '' : ` ${region}`} cannot be reached: ${unreachable.reason}`,
+      options,
+    );
   }
 }
 
-export type UnreachableWork = 'vulnerability-digest' | 'event';
-
 /**
- * The once-only key of an Account Unreachable report: `runId/work/account/region` (issue 15: once per
- * run per account × region per work), under the idempotency scope scanFindings owns for that work, so
- * that its role needs no other partition.
- */
-export function accountUnreachableKey(
-  runId: string,
-  work: UnreachableWork,
-  place: { account: string; region: string },
-): string {
-  const scope: IdempotencyScope = work === 'event' ? 'vulnerability-alert' : 'vulnerability-digest';
-  return idempotencyKey(scope, 'account-unreachable', runId, work, place.account, place.region);
-}
-
-/** The `Account Unreachable` event of one governed account × region. */
-export function buildAccountUnreachable(input: {
-  runId: string;
-  work: UnreachableWork;
-  account: GovernedAccount;
-  region: string;
-  hubRegion: string;
-  error: PlaceUnreachableError;
-}): GovernanceEvent {
-  const what = input.work === 'event' ? 'a scan event was not processed' : "the day's digest was not sent";
-  return {
-    detailType: 'Account Unreachable',
-    detail: {
-      schemaVersion: 1,
-      account: input.account.id,
-      ...(input.account.alias === undefined ? {} : { accountAlias: input.account.alias }),
-      region: input.region,
-      severity: 'warning',
-      summary: `${accountLabel(input.account)} ${input.region}: ${what}, the account cannot be reached`,
-      // Where the member stack (a StackSet instance) is fixed: the hub's StackSets page.
-      consoleUrl: `https://${input.hubRegion}.console.aws.amazon.com/cloudformation/home?region=${input.hubRegion}#/stacksets`,
-      runId: input.runId,
-      work: input.work,
-      roleArn: input.error.roleArn,
-      reason: shortReason(input.error.reason),
-      ...(input.error.errorName === undefined ? {} : { errorName: input.error.errorName.slice(0, 128) }),
-    },
-  };
-}
-
-function shortReason(reason: string): string {
-  const line = reason.replace(/\s+/g, ' ').trim() || 'no reason given';
-  return line.length <= 500 ? line : `${line.slice(0, 499)}…`;
-}
-
-/**
- * Publishes the report once per key; whatever else happens in that account × region is not done.
- * Returns whether this call published it (a retry of the same run finds it done).
+ * Reports an unreachable account × region once per run and work (the hub functions' one reporter,
+ * shared/organization/account-unreachable.ts, on scanFindings' own idempotency scope) and counts it in
+ * AccountsUnreachable. `reported`: this call published it.
  */
 export async function reportAccountUnreachable(
-  deps: { once: RunOnceGuard; publisher: GovernanceEventSink; hub: ScanFindingsHub },
-  input: Omit<Parameters<typeof buildAccountUnreachable>[0], 'hubRegion'>,
+  hub: Pick<ScanFindingsHub, 'reportUnreachable'>,
+  input: {
+    runId: string;
+    work: 'vulnerability-digest' | 'event';
+    account: GovernedAccount;
+    region: string;
+    error: PlaceUnreachableError;
+  },
 ): Promise<boolean> {
-  const event = buildAccountUnreachable({ ...input, hubRegion: deps.hub.home.region });
-  const outcome = await publishOnce(
-    deps.once,
-    accountUnreachableKey(input.runId, input.work, { account: input.account.id, region: input.region }),
-    () => deps.publisher.publish([event]),
-  );
-  if (outcome === 'published') deps.hub.countUnreachable();
-  return outcome === 'published';
+  const outcome = await hub.reportUnreachable({
+    ...input.error.unreachable,
+    runId: input.runId,
+    work: input.work,
+    account: input.account,
+    region: input.region,
+  });
+  return outcome === 'reported';
 }
 
 /** The directory's account, or, for the hub's own ungoverned schedule, one without alias or OUs. */

@@ -416,17 +416,14 @@ async function processHubEvent(
     return await handleScanEvent(parsed, placeDeps);
   } catch (error) {
     if (error instanceof PlaceUnreachableError) {
-      await reportAccountUnreachable(
-        { ...deps, hub },
-        {
-          // Events have no run: one report per account × region and UTC day, however many events fail.
-          runId: `events-${deps.now().toISOString().slice(0, 10)}`,
-          work: 'event',
-          account,
-          region: event.region,
-          error,
-        },
-      );
+      await reportAccountUnreachable(hub, {
+        // Events have no run: one report per account × region and UTC day, however many events fail.
+        runId: `events-${deps.now().toISOString().slice(0, 10)}`,
+        work: 'event',
+        account,
+        region: event.region,
+        error,
+      });
     }
     throw error;
   }
@@ -473,16 +470,19 @@ export async function processDigestTarget(
     await hub.checkReachable(target.account);
   } catch (error) {
     if (!(error instanceof PlaceUnreachableError)) throw error;
-    const reported = await reportAccountUnreachable(
-      { ...deps, hub },
-      { runId: target.runId, work: 'vulnerability-digest', account, region: target.region, error },
-    );
+    const reported = await reportAccountUnreachable(hub, {
+      runId: target.runId,
+      work: 'vulnerability-digest',
+      account,
+      region: target.region,
+      error,
+    });
     return {
       action: 'unreachable',
       account: target.account,
       region: target.region,
       reported,
-      reason: error.reason,
+      reason: error.unreachable.reason,
     };
   }
   return publishDigest(target, atPlace(deps, hub, account, target.region));

@@ -11,16 +11,10 @@ export const FINDINGS_METRICS = {
   findingsAlerted: 'FindingsAlerted',
   /** Vulnerability Alert events published. */
   alerts: 'VulnerabilityAlerts',
-  /**
-   * Account Unreachable reports published (Organizations hub): one name for every function's, so
-   * that one alarm watches them all.
-   */
-  accountsUnreachable: 'AccountsUnreachable',
 } as const;
 
 export interface FindingsMetrics {
   alertPublished(findings: number): void;
-  accountUnreachable(): void;
 }
 
 export function createFindingsMetrics(metrics: Metrics = new Metrics()): FindingsMetrics {
@@ -31,9 +25,6 @@ export function createFindingsMetrics(metrics: Metrics = new Metrics()): Finding
     alertPublished(findings) {
       emit(FINDINGS_METRICS.alerts, 1);
       emit(FINDINGS_METRICS.findingsAlerted, findings);
-    },
-    accountUnreachable() {
-      emit(FINDINGS_METRICS.accountsUnreachable, 1);
     },
   };
 }

@@ -2,7 +2,7 @@ import type { SQSEvent } from 'aws-lambda';
 import { processNotificationBatch } from '../../../functions/batch/notification-batch';
 import { createIdempotencyGuard } from '../../../shared/aws/idempotency';
 import { createSlackDeliveryLedger } from '../../../shared/aws/slack-delivery-ledger';
-import { notificationAccounts } from '../../../shared/aws/slack-notifier-dependencies';
+import { notificationAccounts } from '../../../shared/aws/slack-notifier-accounts';
 import { createSlackWebhookClient } from '../../../shared/aws/slack-webhook-client';
 import { createStateStore } from '../../../shared/aws/state-store';
 import { createWebhookUrlStore } from '../../../shared/aws/webhook-url-store';

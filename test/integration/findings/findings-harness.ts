@@ -184,9 +184,13 @@ export function useFindingsWorld(): FindingsWorld {
           location: { DEPLOYMENT_ACCOUNT_ID: ACCOUNT, AWS_REGION: REGION },
           store,
           targetQueueUrl: TARGET_QUEUE_URL,
-          countUnreachable: () => {
-            unreachable += 1;
+          publisher: base.publisher,
+          metrics: {
+            accountUnreachable: () => {
+              unreachable += 1;
+            },
           },
+          logger: { debug() {}, info() {}, warn() {}, error() {} },
           loadDirectory: async () => ({
             directory: listedAccountDirectory(organization),
             regions: organization.regions,

@@ -6,7 +6,7 @@ import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { processNotificationBatch } from '../../../functions/batch/notification-batch';
 import { createIdempotencyGuard } from '../../../shared/aws/idempotency';
 import { createSlackDeliveryLedger } from '../../../shared/aws/slack-delivery-ledger';
-import { notificationAccounts } from '../../../shared/aws/slack-notifier-dependencies';
+import { notificationAccounts } from '../../../shared/aws/slack-notifier-accounts';
 import {
   createSlackWebhookClient,
   type SlackWebhookClientSettings,

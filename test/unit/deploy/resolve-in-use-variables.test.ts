@@ -1,11 +1,16 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
+import { BUNDLE_FLAGS } from '../../../deploy/bundle-defines';
 
 /**
  * What deploy/resolve-variables.cjs hands serverless.yml for the in-use sources of cleanup.protect: the
  * worker's extra statements, the EKS access entries, the VPC, the bundle flags and the workload-reader
  * role template. Run in a child process, as osls runs the resolver (CommonJS, TypeScript through tsx).
  */
+/** The six in-use source flags of deploy/bundle-defines.ts, all set to `value`. */
+const inUseFlags = (value: string) =>
+  Object.fromEntries(Object.values(BUNDLE_FLAGS).map((flag) => [flag, value]));
+
 const RESOLVER = join(__dirname, '..', '..', '..', 'deploy', 'resolve-variables.cjs');
 const LOAD_CONFIG = join(__dirname, '..', '..', '..', 'shared', 'config', 'load-config.ts');
 const STACK = {
@@ -42,7 +47,10 @@ describe('the in-use variables of serverless.yml', () => {
     ).toEqual([]);
     expect(resolved.inUseResources).toEqual({});
     expect(resolved.cleanupWorkerVpc).toBeNull();
-    expect(Object.values(resolved.bundleDefines as object)).toEqual(Array(6).fill('false'));
+    expect(resolved.bundleDefines).toEqual({
+      ...inUseFlags('false'),
+      ECR_WARDEN_BUNDLE_ORGANIZATION: 'false',
+    });
     expect(resolved.workloadReaderTemplate).toBeNull();
   });
 
@@ -82,7 +90,10 @@ describe('the in-use variables of serverless.yml', () => {
       subnetIds: ['subnet-0123456789abcdef0'],
       securityGroupIds: ['sg-0123456789abcdef0'],
     });
-    expect(Object.values(resolved.bundleDefines as object)).toEqual(Array(6).fill('true'));
+    expect(resolved.bundleDefines).toEqual({
+      ...inUseFlags('true'),
+      ECR_WARDEN_BUNDLE_ORGANIZATION: 'false',
+    });
     const template = resolved.workloadReaderTemplate as { Resources: Record<string, { Type: string }> };
     expect(Object.values(template.Resources).map((resource) => resource.Type)).toContain('AWS::IAM::Role');
   });
