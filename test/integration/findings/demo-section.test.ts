@@ -109,7 +109,7 @@ it("routes payments-prod's alert and digest to the payments route and Account Un
   // The digest's report (other sections add their own Account Unreachable reports, routed the same way).
   const digestReports = (text: string) => text.includes('Account Unreachable') && text.includes('digest');
   expect(texts('PLATFORM').filter(digestReports)).toEqual([
-    "WARNING Account Unreachable (legacy-sandbox, us-east-1): legacy-sandbox (444444444444) us-east-1: vulnerability digest skipped, the member role cannot be assumed",
+    'WARNING Account Unreachable (legacy-sandbox, us-east-1): legacy-sandbox (444444444444) us-east-1: vulnerability digest skipped, the member role cannot be assumed',
   ]);
   // Every message names its account and region.
   for (const message of notifications.result.messages) {

@@ -185,6 +185,25 @@ describe('scanFindings as an Organizations hub: scan events of member accounts',
     expect(world.sim.calls.count('DescribeImageScanFindings')).toBe(0);
   });
 
+  it('fails the event of a member account whose role is denied the read (an SCP), reporting it unreachable', async () => {
+    const { event } = memberScan(MEMBER, 'd', [basicFinding('CVE-2026-0001', 'CRITICAL')]);
+    world.sim.faults.denyAccess({ service: 'ecr', api: 'DescribeImageScanFindings' });
+
+    await expect(processScanFindingsEvent(event, world.hubDependencies())).rejects.toThrow(
+      PlaceUnreachableError,
+    );
+
+    expect(alerts()).toHaveLength(0);
+    expect(world.details('Account Unreachable')).toEqual([
+      expect.objectContaining({
+        account: MEMBER,
+        work: 'event',
+        errorName: 'AccessDeniedException',
+        reason: expect.stringContaining(`ecr:DescribeImageScanFindings denied in ${MEMBER} ${REGION}`),
+      }),
+    ]);
+  });
+
   it('fails the event of an account whose member role cannot be assumed, reporting it once a day', async () => {
     const { event } = memberScan(UNREACHABLE, 'x', [basicFinding('CVE-2026-0001', 'CRITICAL')]);
     const deps = world.hubDependencies();
