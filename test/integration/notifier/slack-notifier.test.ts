@@ -662,7 +662,8 @@ describe('slackNotifier under an Organizations hub', () => {
       'CRITICAL Vulnerability Alert (123456789012, us-east-1): critical CVE in the hub',
       expect.stringMatching(/^WARNING Account Unreachable \(legacy-sandbox, eu-west-1\): /),
     ]);
-    const header = (receiver.posts(PAYMENTS)[0]?.body as { blocks: { text?: { text: string } }[] }).blocks[0];
+    const body = receiver.posts(PAYMENTS)[0]?.body as { blocks: { text?: { text: string } }[] } | undefined;
+    const header = body?.blocks[0];
     expect(header?.text?.text).toBe('Vulnerability Alert: payments/api (payments-prod, us-east-1)');
   });
 
