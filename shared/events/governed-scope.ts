@@ -35,11 +35,6 @@ export type LocationClaim = { field: string; account: string } | { field: string
 export interface UngovernedClaim {
   claim: LocationClaim;
   governed: readonly string[];
-  /**
-   * The envelope's account or region, when the claim is governed but names another place than the
-   * envelope does (an Organizations hub governs several: see findDisagreeingClaims).
-   */
-  envelope?: string;
 }
 
 /** The claims that name an account or a region outside `scope`, in the order given. */
@@ -70,14 +65,10 @@ export class UngovernedEventError extends EventValidationError {
     super(
       eventKind,
       eventId,
-      ungoverned.map(({ claim, governed, envelope }) =>
-        envelope !== undefined
-          ? 'account' in claim
-            ? `${claim.field}: account ${claim.account} is not the event's account ${envelope}`
-            : `${claim.field}: region ${claim.region} is not the event's region ${envelope}`
-          : 'account' in claim
-            ? `${claim.field}: account ${claim.account} is not governed here (${governed.join(', ')})`
-            : `${claim.field}: region ${claim.region} is not governed here (${governed.join(', ')})`,
+      ungoverned.map(({ claim, governed }) =>
+        'account' in claim
+          ? `${claim.field}: account ${claim.account} is not governed here (${governed.join(', ')})`
+          : `${claim.field}: region ${claim.region} is not governed here (${governed.join(', ')})`,
       ),
     );
     this.message = `ungoverned ${eventKind} event${eventId === undefined ? '' : ` ${eventId}`}: ${this.problems.join('; ')}`;
@@ -121,36 +112,4 @@ export function envelopeClaims(event: {
     { field: 'region', region: event.region },
     ...event.resources.flatMap((arn, index) => arnClaims(`resources.${index}`, arn)),
   ];
-}
-
-/**
- * The claims that name another account or region than the envelope's. Under an Organizations hub the
- * scope holds many accounts, so a claim can be governed and still forged: the envelope's `account` is
- * what EventBridge stamped for the member rule that forwarded the event (a member cannot put events on
- * the hub bus as another account), while `detail` is whatever the sender wrote. Everything an event says
- * about where its resources are must agree with the envelope; the envelope's own claims (`account`,
- * `region`) are the reference. With a single-account scope this finds nothing findUngovernedClaims
- * has not already rejected.
- * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-account.html
- */
-export function findDisagreeingClaims(
-  envelope: { account: string; region: string },
-  claims: readonly LocationClaim[],
-): UngovernedClaim[] {
-  return claims.flatMap((claim) => {
-    const expected = 'account' in claim ? envelope.account : envelope.region;
-    const actual = 'account' in claim ? claim.account : claim.region;
-    return actual === expected ? [] : [{ claim, governed: [expected], envelope: expected }];
-  });
-}
-
-/** assertGoverned, then that every claim agrees with the envelope (UngovernedEventError naming both). */
-export function assertGovernedAndAgreeing(
-  scope: GovernedScope,
-  event: { kind: string; id: string | undefined; account: string; region: string },
-  claims: readonly LocationClaim[],
-): void {
-  assertGoverned(scope, event, claims);
-  const disagreeing = findDisagreeingClaims(event, claims);
-  if (disagreeing.length > 0) throw new UngovernedEventError(event.kind, event.id, disagreeing);
 }

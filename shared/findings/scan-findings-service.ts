@@ -1,12 +1,8 @@
 import { mapWithConcurrency } from '../concurrency/map-with-concurrency';
+import { assertClaimsAgreeWithEnvelope } from '../events/envelope-agreement';
 import { EventValidationError } from '../events/event-validation-error';
 import type { GovernanceEvent } from '../events/governance';
-import {
-  assertGoverned,
-  assertGovernedAndAgreeing,
-  type GovernedScope,
-  ownScope,
-} from '../events/governed-scope';
+import { assertGoverned, type GovernedScope, ownScope } from '../events/governed-scope';
 import type { QueueMessage } from '../events/queue-message';
 import type {
   EcrImageScanEvent,
@@ -405,11 +401,8 @@ async function processHubEvent(
     assertGoverned(ownScope(hub.home), described, claims);
     return queueDigestTargets(parsed.event.id, hub);
   }
-  assertGovernedAndAgreeing(
-    directoryScope(hub.directory, hub.regions),
-    { ...described, account: event.account, region: event.region },
-    claims,
-  );
+  assertGoverned(directoryScope(hub.directory, hub.regions), described, claims);
+  assertClaimsAgreeWithEnvelope({ ...described, account: event.account, region: event.region }, claims);
   const account = governedAccount(hub.directory, event.account);
   const placeDeps = atPlace(deps, hub, account, event.region);
   try {

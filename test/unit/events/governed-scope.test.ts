@@ -2,9 +2,7 @@ import { EventValidationError } from '../../../shared/events/event-validation-er
 import {
   arnClaims,
   assertGoverned,
-  assertGovernedAndAgreeing,
   envelopeClaims,
-  findDisagreeingClaims,
   findUngovernedClaims,
   ownScope,
   UngovernedEventError,
@@ -94,51 +92,3 @@ function scheduledEvent() {
     resources: ['arn:aws:events:us-east-1:123456789012:rule/ecr-warden-dev-schedule'],
   };
 }
-
-describe('claims that must agree with the envelope (Organizations hub)', () => {
-  const hubScope = {
-    accounts: new Set(['123456789012', '333333333333']),
-    regions: new Set(['us-east-1', 'eu-west-1']),
-  };
-  const envelope = { account: '333333333333', region: 'eu-west-1' };
-
-  it('finds a governed account or region that is not the envelope one', () => {
-    expect(
-      findDisagreeingClaims(envelope, [
-        { field: 'account', account: '333333333333' },
-        { field: 'resources.0', account: '123456789012' },
-        { field: 'resources.0', region: 'us-east-1' },
-      ]),
-    ).toEqual([
-      {
-        claim: { field: 'resources.0', account: '123456789012' },
-        governed: ['333333333333'],
-        envelope: '333333333333',
-      },
-      {
-        claim: { field: 'resources.0', region: 'us-east-1' },
-        governed: ['eu-west-1'],
-        envelope: 'eu-west-1',
-      },
-    ]);
-  });
-
-  it('rejects a forged claim naming both accounts, after the scope check has passed', () => {
-    const event = { kind: 'ECR Image Scan', id: 'e-1', ...envelope };
-    const claims = [
-      { field: 'account', account: '333333333333' },
-      { field: 'resources.0', account: '123456789012' },
-    ];
-
-    expect(() => assertGovernedAndAgreeing(hubScope, event, claims)).toThrow(UngovernedEventError);
-    expect(() => assertGovernedAndAgreeing(hubScope, event, claims)).toThrow(
-      "ungoverned ECR Image Scan event e-1: resources.0: account 123456789012 is not the event's account 333333333333",
-    );
-    expect(() =>
-      assertGovernedAndAgreeing(hubScope, event, [{ field: 'account', account: '999999999999' }]),
-    ).toThrow('account: account 999999999999 is not governed here (123456789012, 333333333333)');
-    expect(() =>
-      assertGovernedAndAgreeing(hubScope, event, [claims[0] as { field: string; account: string }]),
-    ).not.toThrow();
-  });
-});
