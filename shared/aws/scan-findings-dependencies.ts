@@ -1,6 +1,6 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { STSClient } from '@aws-sdk/client-sts';
-import { EnvironmentError } from '../config/environment';
+import { requireTargetQueueUrl } from '../config/environment';
 import type { EcrWardenConfig } from '../config/schema';
 import type { GovernedScope } from '../events/governed-scope';
 import type { ScanFindingsOrganization } from '../findings/scan-findings-hub';
@@ -73,16 +73,12 @@ export function createScanFindingsDependencies(settings: {
     sleep,
   };
   if (hub?.config.organization === undefined) return deps;
-  if (hub.targetQueueUrl === undefined) {
-    throw new EnvironmentError([
-      { variable: 'TARGET_QUEUE_URL', message: 'is not set (the organization section fans the digest out)' },
-    ]);
-  }
+  const targetQueueUrl = requireTargetQueueUrl({ TARGET_QUEUE_URL: hub.targetQueueUrl }, true) as string;
   const organizationSettings = {
     config: hub.config,
     location: hub.location,
     store,
-    targetQueueUrl: hub.targetQueueUrl,
+    targetQueueUrl,
     publisher: deps.publisher,
     metrics: hub.metrics ?? createAccountReachabilityMetrics(),
     logger,

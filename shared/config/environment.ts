@@ -90,6 +90,36 @@ export const deploymentLocationEnvironmentShape = {
 };
 
 /**
+ * An Organizations hub's per account × region work (issue 15, shared/events/target-message.ts): the
+ * function's own target queue, `!Ref <Function>TargetQueue`, which serverless.yml sets only when the
+ * config has an `organization` section. Spread it into the function's environment schema and ask for
+ * it with requireTargetQueueUrl at cold start.
+ */
+export const targetQueueEnvironmentShape = {
+  TARGET_QUEUE_URL: z.optional(queueUrl),
+};
+
+/**
+ * The target queue's URL of a hub (an EnvironmentError naming the variable when it is missing, so that
+ * the init phase fails before any schedule is accepted); undefined without `organization`.
+ */
+export function requireTargetQueueUrl(
+  environment: { TARGET_QUEUE_URL?: string | undefined },
+  organizationHub: boolean,
+): string | undefined {
+  if (!organizationHub) return undefined;
+  if (environment.TARGET_QUEUE_URL === undefined) {
+    throw new EnvironmentError([
+      {
+        variable: 'TARGET_QUEUE_URL',
+        message: 'is not set: an organization hub queues its scheduled work per account and region',
+      },
+    ]);
+  }
+  return environment.TARGET_QUEUE_URL;
+}
+
+/**
  * EventBridge event bus names: 1-256 of A-Z a-z 0-9 . - _ (a name, not an ARN, for the custom bus).
  * https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_CreateEventBus.html
  */
@@ -105,11 +135,8 @@ const scanFindingsEnvironmentSchema = z.object({
   ...stateTableEnvironmentShape,
   /** Scan events of other accounts and regions are rejected. */
   ...deploymentLocationEnvironmentShape,
-  /**
-   * Organizations hub only (issue 15): serverless.yml sets it to `Ref: ScanFindingsTargetQueue`, the
-   * queue of the digest's one message per governed account × region. Absent without `organization`.
-   */
-  TARGET_QUEUE_URL: z.optional(queueUrl),
+  /** Organizations hub only (issue 15): the digest's one message per governed account × region. */
+  ...targetQueueEnvironmentShape,
 });
 
 export type ScanFindingsEnvironment = z.output<typeof scanFindingsEnvironmentSchema>;

@@ -65,6 +65,17 @@ const target = (account: string) =>
   JSON.stringify({ schemaVersion: 1, work: 'vulnerability-digest', account, region: REGION, runId: 'run-1' });
 
 describe('scanFindings handler as an Organizations hub', () => {
+  it('refuses to start without its target queue, naming the variable', () => {
+    expect(() =>
+      loadHandler<Handler>('scanFindings', {
+        config: { organization: HUB_ORGANIZATION },
+        env: { ...LAMBDA_TEST_ENVIRONMENT, STATE_TABLE_NAME: table.tableName, TARGET_QUEUE_URL: undefined },
+      }),
+    ).toThrow(
+      'TARGET_QUEUE_URL is not set: an organization hub queues its scheduled work per account and region',
+    );
+  });
+
   it('queues one digest target per governed account and region on its schedule', async () => {
     const outcome = await handler(
       {
