@@ -16,6 +16,8 @@ const dependencies = createSlackNotifierDependencies({
   stateTableName: environment.STATE_TABLE_NAME,
   deadLetterQueueUrl: environment.NOTIFICATION_DEAD_LETTER_QUEUE_URL,
   logger,
+  // Under an Organizations hub (issue 15), routes match accounts and messages name them.
+  ...(config.organization === undefined ? {} : { organization: config, location: environment }),
 });
 
 /**

@@ -1,7 +1,14 @@
 import type { LedgerEntry } from '../findings/findings-ledger';
 import type { FindingsLedger } from '../findings/record-image-findings';
 import { StateVersionConflictError } from '../state/state-errors';
-import { decodeKeyPart, findingsLedger, findingsRepositories } from '../state/state-keys';
+import {
+  decodeKeyPart,
+  findingsLedger,
+  findingsRepositories,
+  KEY_SEPARATOR,
+  type RegistryPlace,
+  splitKey,
+} from '../state/state-keys';
 import { expiresAfter, type StateItem, type StateStore } from './state-store';
 
 /**
@@ -10,6 +17,10 @@ import { expiresAfter, type StateItem, type StateStore } from './state-store';
  * optimistic concurrency (the store's `version`), so that two deliveries racing on the same finding
  * never both win: the loser re-reads and re-decides (see shared/findings/record-image-findings.ts).
  * `FINDINGS_REPOSITORIES` / `<repositoryName>` lists the partitions the daily digest reads.
+ *
+ * Under an Organizations hub, `place` names a registry other than the deployment's own (another
+ * account, or another region): its keys name the account and region (shared/state/state-keys.ts), the
+ * deployment's own keep today's.
  *
  * Closed findings expire 30 days after closing (TTL), as Amazon Inspector deletes closed findings after
  * 30 days; open ones stay until they close, so that a finding that is still open never alerts twice.
@@ -22,7 +33,7 @@ interface LedgerItem extends StateItem {
   version?: number;
 }
 
-export function createFindingsLedgerStore(store: StateStore): FindingsLedger {
+export function createFindingsLedgerStore(store: StateStore, place?: RegistryPlace): FindingsLedger {
   const registered = new Set<string>();
 
   function toEntry(item: LedgerItem): LedgerEntry {
@@ -32,7 +43,7 @@ export function createFindingsLedgerStore(store: StateStore): FindingsLedger {
   return {
     async readImage(repositoryName, imageDigest) {
       const items = await store.query<LedgerItem>({
-        pk: findingsLedger.partition(repositoryName),
+        pk: findingsLedger.partition(repositoryName, place),
         skPrefix: findingsLedger.imagePrefix(imageDigest),
         consistentRead: true,
       });
@@ -42,7 +53,7 @@ export function createFindingsLedgerStore(store: StateStore): FindingsLedger {
     async write(entry) {
       const { version, ...stored } = entry;
       const item: LedgerItem = {
-        ...findingsLedger.key(entry.repositoryName, entry.imageDigest, entry.vulnerabilityId),
+        ...findingsLedger.key(entry.repositoryName, entry.imageDigest, entry.vulnerabilityId, place),
         entry: stored,
       };
       if (entry.state === 'CLOSED' && entry.closedAt !== undefined) {
@@ -59,17 +70,25 @@ export function createFindingsLedgerStore(store: StateStore): FindingsLedger {
 
     async registerRepository(repositoryName) {
       if (registered.has(repositoryName)) return;
-      await store.putIfAbsent({ ...findingsRepositories.key(repositoryName), repositoryName });
+      await store.putIfAbsent({ ...findingsRepositories.key(repositoryName, place), repositoryName });
       registered.add(repositoryName);
     },
 
     async listRepositories() {
+      if (place !== undefined) {
+        const items = await store.query({
+          pk: findingsRepositories.partition,
+          skPrefix: findingsRepositories.placePrefix(place),
+        });
+        return items.flatMap((item) => splitKey(item.sk).slice(2));
+      }
+      // The deployment's own repositories: the keys without a place (a `#` separates a place's parts).
       const items = await store.query({ pk: findingsRepositories.partition });
-      return items.map((item) => decodeKeyPart(item.sk));
+      return items.filter((item) => !item.sk.includes(KEY_SEPARATOR)).map((item) => decodeKeyPart(item.sk));
     },
 
     async readRepository(repositoryName) {
-      const items = await store.query<LedgerItem>({ pk: findingsLedger.partition(repositoryName) });
+      const items = await store.query<LedgerItem>({ pk: findingsLedger.partition(repositoryName, place) });
       return items.map(toEntry);
     },
   };

@@ -1,11 +1,12 @@
 import type { EcrWardenConfig } from '../config/schema';
 import type { StructuredLogger } from '../logger';
 import { createNotificationMetrics } from '../metrics/notification-metrics';
-import { createGovernanceNotifier } from '../notify/governance-notifier';
+import { createGovernanceNotifier, type NotificationAccounts } from '../notify/governance-notifier';
 import type { NotificationBatchDependencies } from '../notify/process-notification-batch';
 import { createIdempotencyGuard } from './idempotency';
 import { createNotificationParking } from './notification-parking';
 import { createSlackDeliveryLedger } from './slack-delivery-ledger';
+import { type NotifierLocation, requireHubAccount } from './slack-notifier-location';
 import { createSlackWebhookClient } from './slack-webhook-client';
 import { createStateStore } from './state-store';
 import { createWebhookUrlStore } from './webhook-url-store';
@@ -20,10 +21,19 @@ export function createSlackNotifierDependencies(settings: {
   stateTableName: string;
   deadLetterQueueUrl: string;
   logger: StructuredLogger;
+  /** The config's `organization` (issue 15): routes by account, messages naming accounts. */
+  organization?: Pick<EcrWardenConfig, 'organization'>;
+  /** Where the function runs (DEPLOYMENT_ACCOUNT_ID is needed for an OU listing). */
+  location?: NotifierLocation;
 }): NotificationBatchDependencies {
   const parking = createNotificationParking({ queueUrl: settings.deadLetterQueueUrl });
+  const accounts =
+    settings.organization?.organization === undefined
+      ? undefined
+      : lazyNotificationAccounts(settings.organization, settings.location ?? {});
   const notifier = createGovernanceNotifier({
     routes: settings.routes,
+    ...(accounts === undefined ? {} : { accounts }),
     webhookUrls: createWebhookUrlStore(),
     slack: createSlackWebhookClient(),
     ledger: createSlackDeliveryLedger({
@@ -33,4 +43,28 @@ export function createSlackNotifierDependencies(settings: {
     logger: settings.logger,
   });
   return { notifier, logger: settings.logger, parking };
+}
+
+/**
+ * The directory, loaded on first use and only bundled when the config has `organization`
+ * (shared/bundle-flags.d.ts): a single-account notifier carries none of it. A missing
+ * DEPLOYMENT_ACCOUNT_ID of an OU config fails the cold start, naming it.
+ */
+function lazyNotificationAccounts(
+  config: Pick<EcrWardenConfig, 'organization'>,
+  location: NotifierLocation,
+): NotificationAccounts {
+  requireHubAccount(config, location);
+  let loaded: Promise<NotificationAccounts> | undefined;
+  return {
+    async lookUp(accountId) {
+      if (typeof ECR_WARDEN_BUNDLE_ORGANIZATION === 'undefined' || ECR_WARDEN_BUNDLE_ORGANIZATION) {
+        loaded ??= import('./slack-notifier-accounts').then((module) =>
+          module.notificationAccounts(config, location),
+        );
+        return (await loaded).lookUp(accountId);
+      }
+      throw new Error('this bundle was packaged without the organization section');
+    },
+  };
 }

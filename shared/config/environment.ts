@@ -165,6 +165,8 @@ const scanFindingsEnvironmentSchema = z.object({
   ...stateTableEnvironmentShape,
   /** Scan events of other accounts and regions are rejected. */
   ...deploymentLocationEnvironmentShape,
+  /** Organizations hub only (issue 15): the digest's one message per governed account × region. */
+  ...targetQueueEnvironmentShape,
 });
 
 export type ScanFindingsEnvironment = z.output<typeof scanFindingsEnvironmentSchema>;
@@ -197,6 +199,14 @@ const slackNotifierEnvironmentSchema = z.object({
    * message that still fails at its second receive (shared/notify/process-notification-batch.ts).
    */
   NOTIFICATION_DEAD_LETTER_QUEUE_URL: queueUrl,
+  /**
+   * Organizations hub only (issue 15), needed when `organization.organizationalUnits` is set: the hub
+   * account that reads the OUs' accounts, so that routes can match OUs (set from `AWS::AccountId`).
+   */
+  DEPLOYMENT_ACCOUNT_ID: z.optional(
+    z.string().check(z.regex(/^\d{12}$/, 'must be a 12-digit AWS account id')),
+  ),
+  AWS_REGION: z.optional(awsRegion),
 });
 
 export type SlackNotifierEnvironment = z.output<typeof slackNotifierEnvironmentSchema>;

@@ -6,7 +6,7 @@ import type { GovernanceEvent, GovernanceEventSink } from '../events/governance'
 import type { InUseIndexReader } from '../inuse/in-use-index';
 import type { RunningIn } from '../inuse/where-it-runs';
 import { IdempotencyInProgressError, type RunOnceGuard, type RunOnceOptions } from '../state/run-once';
-import { idempotencyKey } from '../state/state-keys';
+import { idempotencyKey, type RegistryPlace } from '../state/state-keys';
 import type { ImageIdentity } from './finding';
 import {
   decideAbsent,
@@ -89,6 +89,12 @@ export interface RecordFindingsDependencies {
   inUseIndex?: InUseIndexReader;
   /** Rounds of read-decide-write before giving up (default 8). */
   maxRounds?: number;
+  /**
+   * Under an Organizations hub, the registry the observations are about when it is not the
+   * deployment's own: the alert keys name it, so that the same digest with the same findings in two
+   * accounts alerts in both. Absent: today's keys.
+   */
+  place?: RegistryPlace;
 }
 
 export interface ImageObservations extends ScannedImage {
@@ -170,6 +176,7 @@ export async function recordImageFindings(
       const where = await runningIn;
       const event = buildVulnerabilityAlert({
         account: input.account,
+        ...(input.accountAlias === undefined ? {} : { accountAlias: input.accountAlias }),
         region: input.region,
         image,
         scanType: input.scanType,
@@ -178,7 +185,7 @@ export async function recordImageFindings(
         ...(where === undefined ? {} : { runningIn: where }),
         findings: alerting.map((u) => ({ finding: u.next.finding, change: u.change ?? 'new' })),
       });
-      const outcome = await publishOnce(deps.once, alertKey(image, alerting), () =>
+      const outcome = await publishOnce(deps.once, alertKey(image, alerting, deps.place), () =>
         deps.publisher.publish([event]),
       );
       if (outcome === 'busy') continue;
@@ -222,10 +229,15 @@ async function lookUpRunningIn(
   );
 }
 
-/** The same transitions decided from the same ledger state give the same key. */
+/**
+ * The same transitions decided from the same ledger state give the same key. A registry other than
+ * the deployment's own adds its account and region to what is hashed (the deployment's own keys are
+ * unchanged, so that alerts already done stay done).
+ */
 export function alertKey(
   image: ImageIdentity,
   alerting: readonly { previous: LedgerEntry | undefined; next: LedgerEntry; change?: string }[],
+  place?: RegistryPlace,
 ): string {
   const parts = alerting
     .map(
@@ -233,7 +245,14 @@ export function alertKey(
     )
     .sort();
   const hash = createHash('sha256')
-    .update([image.repositoryName, image.imageDigest, ...parts].join('\n'))
+    .update(
+      [
+        ...(place === undefined ? [] : [`${place.account}/${place.region}`]),
+        image.repositoryName,
+        image.imageDigest,
+        ...parts,
+      ].join('\n'),
+    )
     .digest('hex')
     .slice(0, 32);
   return idempotencyKey('vulnerability-alert', hash);

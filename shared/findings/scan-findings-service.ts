@@ -1,15 +1,20 @@
 import { mapWithConcurrency } from '../concurrency/map-with-concurrency';
+import { assertClaimsAgreeWithEnvelope } from '../events/envelope-agreement';
 import { EventValidationError } from '../events/event-validation-error';
 import type { GovernanceEvent } from '../events/governance';
-import { assertGoverned, type GovernedScope } from '../events/governed-scope';
+import { assertGoverned, type GovernedScope, ownScope } from '../events/governed-scope';
+import type { QueueMessage } from '../events/queue-message';
 import type {
   EcrImageScanEvent,
   InspectorFindingEvent,
   InspectorScanEvent,
+  ScanFindingsEvent,
   ScheduledDigestEvent,
 } from '../events/scan-events';
 import { parseRepositoryArn, parseScanFindingsEvent, scanFindingsEventClaims } from '../events/scan-events';
-import { idempotencyKey } from '../state/state-keys';
+import { buildTargetMessage, parseTargetMessage } from '../events/target-message';
+import { directoryScope, type GovernedAccount, governedTargets } from '../organization/governed-accounts';
+import { idempotencyKey, type RegistryPlace } from '../state/state-keys';
 import type { ImageIdentity, ImageScanResult, ImageUsage } from './finding';
 import { decideTransition, type Observation } from './findings-ledger';
 import {
@@ -19,6 +24,14 @@ import {
   type RecordSummary,
   recordImageFindings,
 } from './record-image-findings';
+import {
+  governedAccount,
+  isHome,
+  PlaceUnreachableError,
+  reportAccountUnreachable,
+  type ScanFindingsHub,
+  type ScanFindingsOrganization,
+} from './scan-findings-hub';
 import { containerImagesOf, fromEnhancedFinding, usageOf } from './scan-findings-input';
 import { buildVulnerabilityDigest } from './vulnerability-digest';
 
@@ -52,12 +65,23 @@ export interface ScanFindingsDependencies extends RecordFindingsDependencies {
   scans: ImageScanSource;
   /** Suppressions expiring within this many days are listed in the digest. */
   expiringWithinDays: number;
+  /** The alias of the account being handled (Organizations hub), when known: alerts carry it. */
+  accountAlias?: string;
+  /**
+   * An Organizations hub (config `organization`): scan events of every governed account × region,
+   * the digest fanned out per account × region. Absent: exactly the single-account behaviour.
+   */
+  organization?: ScanFindingsOrganization;
 }
 
 export type ScanFindingsOutcome =
   | ({ action: 'recorded' } & RecordSummary)
   | { action: 'skipped'; reason: string }
-  | { action: 'digest'; published: boolean; repositories: number; event: GovernanceEvent };
+  | { action: 'digest'; published: boolean; repositories: number; event: GovernanceEvent }
+  /** The hub's schedule: one digest target message per governed account × region. */
+  | { action: 'digest-targets'; targets: number }
+  /** A digest target whose account cannot be reached: Account Unreachable instead of the digest. */
+  | { action: 'unreachable'; account: string; region: string; reported: boolean; reason: string };
 
 /** Scan statuses whose findings are current: basic COMPLETE, enhanced ACTIVE. */
 export const CURRENT_SCAN_STATUSES: ReadonlySet<string> = new Set(['COMPLETE', 'ACTIVE']);
@@ -191,7 +215,15 @@ export async function handleInspectorFinding(
     }
   }
   const summary = await recordImageFindings(
-    { account: event.account, region: event.region, image, scanType: 'ENHANCED', usage, observations },
+    {
+      account: event.account,
+      ...(deps.accountAlias === undefined ? {} : { accountAlias: deps.accountAlias }),
+      region: event.region,
+      image,
+      scanType: 'ENHANCED',
+      usage,
+      observations,
+    },
     deps,
   );
   return { action: 'recorded', ...summary };
@@ -202,6 +234,17 @@ export async function sendVulnerabilityDigest(
   event: ScheduledDigestEvent,
   deps: ScanFindingsDependencies,
 ): Promise<ScanFindingsOutcome> {
+  return publishDigest({ account: event.account, region: event.region }, deps);
+}
+
+/**
+ * The digest of one registry (the deployment's own, or under a hub one governed account × region,
+ * read from the hub's ledger: `deps.ledger` is that place's), once per UTC day and place.
+ */
+async function publishDigest(
+  target: { account: string; region: string },
+  deps: ScanFindingsDependencies,
+): Promise<Extract<ScanFindingsOutcome, { action: 'digest' }>> {
   const now = deps.now();
   const names = (await deps.ledger.listRepositories()).sort();
   const index = deps.inUseIndex;
@@ -213,24 +256,29 @@ export async function sendVulnerabilityDigest(
       ? {}
       : {
           running: await index.lookUpRepository({
-            registryId: event.account,
-            region: event.region,
+            registryId: target.account,
+            region: target.region,
             repositoryName,
           }),
         }),
   }));
   const digest = buildVulnerabilityDigest({
-    account: event.account,
-    region: event.region,
+    account: target.account,
+    ...(deps.accountAlias === undefined ? {} : { accountAlias: deps.accountAlias }),
+    region: target.region,
     now,
     policy: deps.policy,
     expiringWithinDays: deps.expiringWithinDays,
     repositories,
   });
   const date = now.toISOString().slice(0, 10);
-  const outcome = await publishOnce(deps.once, idempotencyKey('vulnerability-digest', date), () =>
-    deps.publisher.publish([digest]),
-  );
+  // Another place's digest of the day is its own: the key names the place (the own registry's is today's).
+  const place = deps.place;
+  const key =
+    place === undefined
+      ? idempotencyKey('vulnerability-digest', date)
+      : idempotencyKey('vulnerability-digest', date, place.account, place.region);
+  const outcome = await publishOnce(deps.once, key, () => deps.publisher.publish([digest]));
   return { action: 'digest', published: outcome === 'published', repositories: names.length, event: digest };
 }
 
@@ -269,6 +317,7 @@ async function recordScan(target: ScanTarget, deps: ScanFindingsDependencies): P
   const observations = observationsOf(result, target.eventTime);
   const input: ImageObservations = {
     account: target.account,
+    ...(deps.accountAlias === undefined ? {} : { accountAlias: deps.accountAlias }),
     region: target.region,
     image: { ...result.image, imageTags: target.imageTags },
     scanType: result.scanType,
@@ -311,15 +360,143 @@ export async function processScanFindingsEvent(
 ): Promise<{ eventId: string; detailType: string; outcome: ScanFindingsOutcome }> {
   const parsed = parseScanFindingsEvent(event);
   const meta = { eventId: parsed.event.id, detailType: parsed.event['detail-type'] };
+  if (deps.organization !== undefined) {
+    return { ...meta, outcome: await processHubEvent(parsed, deps, await deps.organization.open()) };
+  }
   assertGoverned(deps.scope, { kind: meta.detailType, id: meta.eventId }, scanFindingsEventClaims(parsed));
+  return { ...meta, outcome: await handleScanEvent(parsed, deps) };
+}
+
+function handleScanEvent(parsed: ScanFindingsEvent, deps: ScanFindingsDependencies) {
   switch (parsed.kind) {
     case 'ecr-image-scan':
-      return { ...meta, outcome: await handleEcrImageScan(parsed.event, deps) };
+      return handleEcrImageScan(parsed.event, deps);
     case 'inspector-scan':
-      return { ...meta, outcome: await handleInspectorScan(parsed.event, deps) };
+      return handleInspectorScan(parsed.event, deps);
     case 'inspector-finding':
-      return { ...meta, outcome: await handleInspectorFinding(parsed.event, deps) };
+      return handleInspectorFinding(parsed.event, deps);
     case 'schedule':
-      return { ...meta, outcome: await sendVulnerabilityDigest(parsed.event, deps) };
+      return sendVulnerabilityDigest(parsed.event, deps);
   }
+}
+
+/**
+ * As a hub (issue 15). The schedule is the hub's own (its rule, its account and region): it queues
+ * one digest target per governed account × region. A scan event is forwarded from a member account:
+ * its account and region must be governed and every claim in it must agree with the envelope (a
+ * member cannot speak for another account), then its findings are read in that account × region and
+ * recorded in that place's ledger. A member role that cannot be assumed fails the event (it is
+ * retried, then kept in the failure queue, to be redriven once the role is fixed) after one
+ * Account Unreachable report per account × region and UTC day.
+ */
+async function processHubEvent(
+  parsed: ScanFindingsEvent,
+  deps: ScanFindingsDependencies,
+  hub: ScanFindingsHub,
+): Promise<ScanFindingsOutcome> {
+  const event = parsed.event;
+  const claims = scanFindingsEventClaims(parsed);
+  const described = { kind: event['detail-type'], id: event.id };
+  if (parsed.kind === 'schedule') {
+    assertGoverned(ownScope(hub.home), described, claims);
+    return queueDigestTargets(parsed.event.id, hub);
+  }
+  assertGoverned(directoryScope(hub.directory, hub.regions), described, claims);
+  assertClaimsAgreeWithEnvelope({ ...described, account: event.account, region: event.region }, claims);
+  const account = governedAccount(hub.directory, event.account);
+  const placeDeps = atPlace(deps, hub, account, event.region);
+  try {
+    return await handleScanEvent(parsed, placeDeps);
+  } catch (error) {
+    if (error instanceof PlaceUnreachableError) {
+      await reportAccountUnreachable(hub, {
+        // Events have no run: one report per account × region and UTC day, however many events fail.
+        runId: `events-${deps.now().toISOString().slice(0, 10)}`,
+        work: 'event',
+        account,
+        region: event.region,
+        error,
+      });
+    }
+    throw error;
+  }
+}
+
+/** The hub's daily schedule: the digest of each governed account × region is one queue message. */
+async function queueDigestTargets(runId: string, hub: ScanFindingsHub): Promise<ScanFindingsOutcome> {
+  const messages = governedTargets(hub.directory, hub.regions).map(({ account, region }) =>
+    buildTargetMessage('vulnerability-digest', { account: account.id, region }, runId),
+  );
+  await hub.sendTargets(messages);
+  return { action: 'digest-targets', targets: messages.length };
+}
+
+/**
+ * One digest target message (the hub's target queue): the digest of that account × region, from the
+ * hub's ledger. The digest itself reads nothing in the member account, but its findings come from
+ * reads there (every alert reads DescribeImageScanFindings through the member role): when the role
+ * cannot be assumed those reads fail, the ledger stops changing, and a digest would present stale
+ * findings as today's. So the role is checked first (one AssumeRole per account per invocation), and
+ * an unreachable account gets its Account Unreachable report instead of a digest.
+ */
+export async function processDigestTarget(
+  message: QueueMessage,
+  deps: ScanFindingsDependencies,
+): Promise<ScanFindingsOutcome> {
+  if (deps.organization === undefined) {
+    throw new EventValidationError('vulnerability-digest target message', message.messageId, [
+      "this deployment has no `organization` section: digest targets are an Organizations hub's",
+    ]);
+  }
+  const target = parseTargetMessage(message, 'vulnerability-digest');
+  const hub = await deps.organization.open();
+  assertGoverned(
+    directoryScope(hub.directory, hub.regions),
+    { kind: 'vulnerability-digest target', id: message.messageId },
+    [
+      { field: 'account', account: target.account },
+      { field: 'region', region: target.region },
+    ],
+  );
+  const account = governedAccount(hub.directory, target.account);
+  try {
+    await hub.checkReachable(target.account);
+  } catch (error) {
+    if (!(error instanceof PlaceUnreachableError)) throw error;
+    const reported = await reportAccountUnreachable(hub, {
+      runId: target.runId,
+      work: 'vulnerability-digest',
+      account,
+      region: target.region,
+      error,
+    });
+    return {
+      action: 'unreachable',
+      account: target.account,
+      region: target.region,
+      reported,
+      reason: error.unreachable.reason,
+    };
+  }
+  return publishDigest(target, atPlace(deps, hub, account, target.region));
+}
+
+/** The dependencies of one governed account × region: its ledger, reader, policy, alias and keys. */
+function atPlace(
+  deps: ScanFindingsDependencies,
+  hub: ScanFindingsHub,
+  account: GovernedAccount,
+  region: string,
+): ScanFindingsDependencies {
+  const place: RegistryPlace = { account: account.id, region };
+  const at = hub.at({ account, region });
+  const { place: _ownPlace, accountAlias: _ownAlias, ...rest } = deps;
+  return {
+    ...rest,
+    ledger: at.ledger,
+    scans: at.scans,
+    policy: at.policy,
+    ...(account.alias === undefined ? {} : { accountAlias: account.alias }),
+    ...(isHome(hub, place) ? {} : { place }),
+  };
 }

@@ -1,5 +1,6 @@
 import { compileRepositoryGlobs, compileRepositoryRuleMatcher } from '../cleanup/select-repositories';
 import type { ScanningConfig, ScanningSuppression } from '../config/schema';
+import { coversAccount, type GovernedAccount } from '../organization/governed-accounts';
 import type { Finding } from './finding';
 import { isAtLeast, type ThresholdSeverity } from './severity';
 
@@ -7,6 +8,11 @@ import { isAtLeast, type ThresholdSeverity } from './severity';
  * The `scanning` section of ecr-warden.yml as decisions: which severity alerts in a repository, and
  * which suppression (if any) covers a finding at a given time. Used by the alerts, the digest and the
  * deploy gate alike, so that a finding the gate lets through never alerts and vice versa.
+ *
+ * Under an Organizations hub a policy is built per governed account: a threshold or a suppression
+ * whose `accounts` (ids, aliases, OUs) does not cover the account is not part of that account's policy,
+ * as one whose globs do not cover a repository does not apply to it. Without an account (the deploy
+ * gate reading a file) every entry applies, as before `accounts` existed.
  *
  * Suppressions expire at the start (00:00 UTC) of their `expires` day: `expires: 2026-12-31` suppresses
  * up to 2026-12-30T23:59:59Z. An expired suppression suppresses nothing.
@@ -38,9 +44,13 @@ export interface ScanningPolicy {
 export type ScanningPolicyInput = Pick<ScanningConfig, 'minSeverity' | 'thresholds' | 'suppressions'> &
   Partial<Pick<ScanningConfig, 'alertOnClosed'>>;
 
-export function createScanningPolicy(config: ScanningPolicyInput): ScanningPolicy {
-  const matchThreshold = compileRepositoryRuleMatcher(config.thresholds);
-  const suppressions = config.suppressions.map((suppression) => ({
+export function createScanningPolicy(config: ScanningPolicyInput, account?: GovernedAccount): ScanningPolicy {
+  const covers = (entry: { readonly accounts?: readonly string[] | undefined }) =>
+    account === undefined || coversAccount(entry.accounts, account);
+  const thresholds = config.thresholds.filter(covers);
+  const ownSuppressions = config.suppressions.filter(covers);
+  const matchThreshold = compileRepositoryRuleMatcher(thresholds);
+  const suppressions = ownSuppressions.map((suppression) => ({
     suppression,
     coversRepository: compileRepositoryGlobs(suppression.repositories),
     expiresAt: Date.parse(`${suppression.expires}T00:00:00Z`),
@@ -59,12 +69,12 @@ export function createScanningPolicy(config: ScanningPolicyInput): ScanningPolic
 
   const policy: ScanningPolicy = {
     alertOnClosed: config.alertOnClosed ?? false,
-    suppressions: config.suppressions,
+    suppressions: ownSuppressions,
     minSeverityFor(repositoryName) {
       const index = matchThreshold(repositoryName);
       return index === undefined
         ? config.minSeverity
-        : (config.thresholds[index]?.minSeverity ?? config.minSeverity);
+        : (thresholds[index]?.minSeverity ?? config.minSeverity);
     },
     suppressionFor(repositoryName, finding, now) {
       return matching(repositoryName, finding).find(({ expiresAt }) => now.getTime() < expiresAt)

@@ -1,11 +1,12 @@
 import { EcrWardenError } from '../errors';
 import type { GovernanceEvent } from '../events/governance';
 import type { StructuredLogger } from '../logger';
+import type { GovernedAccount } from '../organization/governed-accounts';
 import { idempotencyKey } from '../state/state-keys';
 import { isPermanentDeliveryRejection } from './delivery-rejection';
 import { type GovernanceMessage, parseGovernanceMessage } from './governance-message';
 import { renderSlackMessage, type SlackMessage } from './render-slack-message';
-import { compileNotificationRoutes, type NotificationRoute } from './route-governance-event';
+import { compileNotificationRoutes, eventAccount, type NotificationRoute } from './route-governance-event';
 
 /**
  * Turns one notification queue message into Slack posts: parse and validate the governance event,
@@ -74,8 +75,19 @@ export interface NotificationMetrics {
   rateLimited(route: string): void;
 }
 
+/**
+ * Under an Organizations hub (issue 15): the governed accounts as the directory knows them
+ * (shared/aws/governed-directory.ts), so that a route's `accounts` can name an alias or an OU and every
+ * message names its account. Absent (no `organization`): routes match the event's own account id and
+ * messages are rendered exactly as before.
+ */
+export interface NotificationAccounts {
+  lookUp(accountId: string): Promise<GovernedAccount | undefined>;
+}
+
 export interface GovernanceNotifierDependencies {
   routes: readonly NotificationRoute[];
+  accounts?: NotificationAccounts;
   webhookUrls: WebhookUrlSource;
   slack: SlackPoster;
   ledger: DeliveryLedger;
@@ -210,14 +222,24 @@ export function createGovernanceNotifier(dependencies: GovernanceNotifierDepende
         rejected: [],
       };
 
-      const routes = routeEvent(event);
+      // The event's account as the directory knows it; its own alias when the directory has none.
+      let account: GovernedAccount | undefined;
+      if (dependencies.accounts !== undefined) {
+        const known = await dependencies.accounts.lookUp(event.detail.account);
+        const own = eventAccount(event);
+        account = known === undefined ? own : { ...known, alias: known.alias ?? own.alias };
+      }
+      const routes = routeEvent(event, account);
       if (routes.length === 0) {
         metrics.unrouted(event.detailType);
         logger.info('governance event matched no notification route', eventContext);
         return outcome;
       }
 
-      const { droppedLinks, ...message } = renderSlackMessage(event);
+      const { droppedLinks, ...message } = renderSlackMessage(
+        event,
+        account === undefined ? {} : { account },
+      );
       for (const { field, reason } of droppedLinks) {
         logger.warn('link left out of the notification: not a safe URL', { ...eventContext, field, reason });
       }

@@ -1,5 +1,6 @@
 import type { ActionsBlock, ContextBlock, HeaderBlock, KnownBlock, SectionBlock } from '@slack/types';
 import type { GovernanceDetail, GovernanceEvent, Severity } from '../events/governance';
+import { accountLabel, type GovernedAccount } from '../organization/governed-accounts';
 import { checkConsoleUrl, checkReferenceUrl, type DroppedLink, escapeMrkdwn, mrkdwnLink } from './safe-links';
 
 export { escapeMrkdwn } from './safe-links';
@@ -49,8 +50,28 @@ interface Facts {
   list?: { title: string; lines: string[]; total: number };
 }
 
-export function renderSlackMessage(event: GovernanceEvent): RenderedSlackMessage {
+/**
+ * How a message names its account. Under an Organizations hub (issue 15) every message names the
+ * account it is about, by alias when known, and its region: in the header (`payments-prod, us-east-1`),
+ * the notification text and the context line (`payments-prod (333333333333)`). Without one (no
+ * `account` given) the message is exactly what it was before: the region in the header, the account id
+ * in the context line.
+ */
+export interface RenderOptions {
+  account?: Pick<GovernedAccount, 'id' | 'alias'>;
+}
+
+/** `(us-east-1)`, or under a hub `(payments-prod, us-east-1)`. */
+function placeLabel(region: string, account: RenderOptions['account']): string {
+  return account === undefined ? `(${region})` : `(${account.alias ?? account.id}, ${region})`;
+}
+
+export function renderSlackMessage(
+  event: GovernanceEvent,
+  options: RenderOptions = {},
+): RenderedSlackMessage {
   const { detail } = event;
+  const { account } = options;
   const where = 'repositoryName' in detail ? detail.repositoryName : 'registry';
   const droppedLinks: DroppedLink[] = [];
   const facts = describeFacts(event, droppedLinks);
@@ -60,7 +81,10 @@ export function renderSlackMessage(event: GovernanceEvent): RenderedSlackMessage
     type: 'header',
     text: {
       type: 'plain_text',
-      text: shorten(`${event.detailType}: ${where} (${detail.region})`, SLACK_LIMITS.headerText),
+      text: shorten(
+        `${event.detailType}: ${where} ${placeLabel(detail.region, account)}`,
+        SLACK_LIMITS.headerText,
+      ),
       emoji: true,
     },
   };
@@ -104,7 +128,7 @@ export function renderSlackMessage(event: GovernanceEvent): RenderedSlackMessage
     elements: [
       {
         type: 'mrkdwn',
-        text: `ecr-warden · account ${detail.account} · ${detail.region} · ${event.detailType} v${detail.schemaVersion}`,
+        text: `ecr-warden · account ${account === undefined ? detail.account : escapeMrkdwn(accountLabel(account))} · ${detail.region} · ${event.detailType} v${detail.schemaVersion}`,
       },
     ],
   };
@@ -112,19 +136,19 @@ export function renderSlackMessage(event: GovernanceEvent): RenderedSlackMessage
   blocks.push(context);
 
   const text = shorten(
-    `${SEVERITY_MARK[detail.severity].replace(/^:[a-z_]+: /, '')} ${event.detailType}: ${detail.summary}`,
+    `${SEVERITY_MARK[detail.severity].replace(/^:[a-z_]+: /, '')} ${event.detailType}${account === undefined ? '' : ` ${placeLabel(detail.region, account)}`}: ${detail.summary}`,
     SLACK_LIMITS.notificationText,
   );
   return { text, blocks, droppedLinks };
 }
 
 /** The same message as plain text, for `ecr-warden notify preview` and logs. */
-export function renderPlainText(event: GovernanceEvent): string {
+export function renderPlainText(event: GovernanceEvent, options: RenderOptions = {}): string {
   const { detail } = event;
   const where = 'repositoryName' in detail ? detail.repositoryName : 'registry';
   const facts = describeFacts(event, []);
   const lines = [
-    `${event.detailType}: ${where} (${detail.region}) [${detail.severity.toUpperCase()}]`,
+    `${event.detailType}: ${where} ${placeLabel(detail.region, options.account)} [${detail.severity.toUpperCase()}]`,
     detail.summary,
     '',
     ...facts.fields.map(([label, value]) => `${label}: ${unmark(value)}`),

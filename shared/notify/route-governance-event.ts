@@ -5,6 +5,7 @@ import {
   type Severity,
   severityRank,
 } from '../events/governance';
+import { coversAccount, type GovernedAccount } from '../organization/governed-accounts';
 
 /**
  * Which Slack routes a governance event goes to, decided from the event and `notifications.routes` of
@@ -16,6 +17,8 @@ import {
  * - **One post per channel**: a webhook parameter receives the event once, for the first matching route
  *   that names it, even if later matching routes name the same parameter.
  * - Filters: `detailTypes` (absent: all), `minSeverity` (the event's severity is at least this one),
+ *   `accounts` (ids, aliases or OU ids, issue 15: the event's `account`, the member account it is
+ *   about, as the directory knows it: its alias and the OUs above it),
  *   `repositories` (picomatch globs with `!` exclusions, exactly as cleanup rules match them, see
  *   shared/cleanup/select-repositories.ts). An event without a repository (Vulnerability Digest,
  *   Replication Audit Report) matches only routes that have no `repositories` filter.
@@ -27,11 +30,24 @@ export interface NotificationRoute {
   readonly webhookParameter: string;
   readonly detailTypes?: readonly GovernanceDetailType[] | undefined;
   readonly repositories?: readonly string[] | undefined;
+  readonly accounts?: readonly string[] | undefined;
   readonly minSeverity: Severity;
   readonly stop: boolean;
 }
 
-export type GovernanceEventRouter = (event: GovernanceEvent) => NotificationRoute[];
+/**
+ * `account`: the event's account as the directory knows it (alias, OUs); absent, the event's own
+ * `account` and `accountAlias` are all that routes can match.
+ */
+export type GovernanceEventRouter = (
+  event: GovernanceEvent,
+  account?: GovernedAccount,
+) => NotificationRoute[];
+
+/** The event's account with what the event itself says of it (its alias), no OUs. */
+export function eventAccount(event: GovernanceEvent): GovernedAccount {
+  return { id: event.detail.account, alias: event.detail.accountAlias, parents: [] };
+}
 
 export function compileNotificationRoutes(routes: readonly NotificationRoute[]): GovernanceEventRouter {
   const compiled = routes.map((route) => ({
@@ -46,7 +62,7 @@ export function compileNotificationRoutes(routes: readonly NotificationRoute[]):
           })(),
   }));
 
-  return (event) => {
+  return (event, account = eventAccount(event)) => {
     const repositoryName = 'repositoryName' in event.detail ? event.detail.repositoryName : undefined;
     const severity = severityRank(event.detail.severity);
     const selected: NotificationRoute[] = [];
@@ -54,6 +70,7 @@ export function compileNotificationRoutes(routes: readonly NotificationRoute[]):
     for (const { route, detailTypes, coversRepository } of compiled) {
       if (detailTypes !== undefined && !detailTypes.has(event.detailType)) continue;
       if (severity < severityRank(route.minSeverity)) continue;
+      if (!coversAccount(route.accounts, account)) continue;
       if (coversRepository !== undefined) {
         if (repositoryName === undefined || !coversRepository(repositoryName)) continue;
       }

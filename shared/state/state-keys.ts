@@ -5,7 +5,8 @@
  * | family            | pk                                 | sk                             | transient |
  * |-------------------|------------------------------------|--------------------------------|-----------|
  * | findings ledger   | `FINDINGS#<repositoryName>`        | `<imageDigest>#<findingId>`    | no        |
- * | findings index    | `FINDINGS_REPOSITORIES`            | `<repositoryName>`             | no        |
+ * |  (another place)  | `FINDINGS#<account>#<region>#<repositoryName>` | (the same)         | no        |
+ * | findings index    | `FINDINGS_REPOSITORIES`            | `<repositoryName>`, `<account>#<region>#<repositoryName>` | no |
  * | tag ledger        | `TAGS#[<account>#<region>#]<repositoryName>` | `<tag>#<observedAt ISO 8601>` | no |
  * | tag ledger heads  | `TAGS#[<account>#<region>#]<repositoryName>` | `@HEAD#<tag>`, `@SEEDED` | no      |
  * | drift ledger      | `DRIFT#[<account>#<region>#]<repositoryName>` | `<baseline>`                | no        |
@@ -55,23 +56,48 @@ export function splitKey(key: string): string[] {
   return key.split(KEY_SEPARATOR).map(decodeKeyPart);
 }
 
+/**
+ * A registry of an Organizations hub other than the deployment's own (issue 15): another account, or
+ * the hub's account in another region. Its findings ledger and index keys name it, so that the same
+ * repository name and digest in two accounts are two images. The deployment's own registry keeps the
+ * keys it always had (no place), so that adding `organization` loses no ledger history. A repository
+ * name never contains `#` (and composeKey would encode one), so `FINDINGS#<repository>` and
+ * `FINDINGS#<account>#<region>#<repository>` can never be the same partition.
+ */
+export interface RegistryPlace {
+  readonly account: string;
+  readonly region: string;
+}
+
 export const findingsLedger = {
-  partition: (repositoryName: string): string => composeKey('FINDINGS', repositoryName),
-  key: (repositoryName: string, imageDigest: string, findingId: string): StateKey => ({
-    pk: findingsLedger.partition(repositoryName),
+  partition: (repositoryName: string, place?: RegistryPlace): string =>
+    place === undefined
+      ? composeKey('FINDINGS', repositoryName)
+      : composeKey('FINDINGS', place.account, place.region, repositoryName),
+  key: (repositoryName: string, imageDigest: string, findingId: string, place?: RegistryPlace): StateKey => ({
+    pk: findingsLedger.partition(repositoryName, place),
     sk: composeKey(imageDigest, findingId),
   }),
   /** Sort-key prefix of one image's findings. */
   imagePrefix: (imageDigest: string): string => composeKeyPrefix(imageDigest),
 };
 
-/** The repositories that have findings ledger entries: the daily digest reads their partitions. */
+/**
+ * The repositories that have findings ledger entries: the daily digest reads their partitions. The
+ * deployment's own repositories are `<repositoryName>` (no `#`), another place's
+ * `<account>#<region>#<repositoryName>`, so that a place's digest reads its own with a prefix query.
+ */
 export const findingsRepositories = {
   partition: 'FINDINGS_REPOSITORIES',
-  key: (repositoryName: string): StateKey => ({
+  key: (repositoryName: string, place?: RegistryPlace): StateKey => ({
     pk: findingsRepositories.partition,
-    sk: composeKey(repositoryName),
+    sk:
+      place === undefined
+        ? composeKey(repositoryName)
+        : composeKey(place.account, place.region, repositoryName),
   }),
+  /** The sort-key prefix of one place's repositories. */
+  placePrefix: (place: RegistryPlace): string => composeKeyPrefix(place.account, place.region),
 };
 
 /**
@@ -79,10 +105,7 @@ export const findingsRepositories = {
  * deployment's own (an Organizations hub's member account, or another governed region); undefined for
  * the deployment's own account and region, whose keys stay as they were before issue 15.
  */
-export interface LedgerLocation {
-  readonly account: string;
-  readonly region: string;
-}
+export type LedgerLocation = RegistryPlace;
 
 function ledgerPartition(family: string, repositoryName: string, at: LedgerLocation | undefined): string {
   return at === undefined

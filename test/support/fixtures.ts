@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GovernanceDetail, GovernanceEvent } from '../../shared/events/governance';
+import type { GovernedAccount } from '../../shared/organization/governed-accounts';
 
 /**
  * An event fixture from test/events/<source>/<name>.json, read afresh on every call so that a test
@@ -26,6 +27,22 @@ export const GOVERNANCE_FIXTURES = [
 export function governanceEvent(name: string): GovernanceEvent {
   const envelope = loadEventFixture<{ 'detail-type': string; detail: unknown }>('ecr-warden', name);
   return { detailType: envelope['detail-type'], detail: envelope.detail } as GovernanceEvent;
+}
+
+/**
+ * A governed member account of an Organizations hub (issue 15) as the directory knows it (alias, OU
+ * and root above it), and the fixture's Vulnerability Alert about an image there.
+ */
+export const PAYMENTS_PROD: GovernedAccount = {
+  id: '333333333333',
+  alias: 'payments-prod',
+  parents: ['ou-ab12-prodprod', 'r-ab12'],
+};
+
+export function paymentsProdAlert(): GovernanceEvent {
+  const event = governanceEvent('vulnerability-alert');
+  event.detail.account = PAYMENTS_PROD.id;
+  return event;
 }
 
 type AlertedFinding = GovernanceDetail<'Vulnerability Alert'>['findings'][number];

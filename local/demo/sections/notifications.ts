@@ -2,6 +2,7 @@ import type { SQSEvent } from 'aws-lambda';
 import { processNotificationBatch } from '../../../functions/batch/notification-batch';
 import { createIdempotencyGuard } from '../../../shared/aws/idempotency';
 import { createSlackDeliveryLedger } from '../../../shared/aws/slack-delivery-ledger';
+import { notificationAccounts } from '../../../shared/aws/slack-notifier-accounts';
 import { createSlackWebhookClient } from '../../../shared/aws/slack-webhook-client';
 import { createStateStore } from '../../../shared/aws/state-store';
 import { createWebhookUrlStore } from '../../../shared/aws/webhook-url-store';
@@ -23,6 +24,10 @@ const BATCH_SIZE = 10;
  * → the Slack receiver on loopback, with idempotency records in the state table. The notifier is
  * built as functions/slack-notifier.ts builds it, with one difference: its pacer runs on a virtual
  * clock, so that the demo does not wait a second between two messages to the same channel.
+ *
+ * The demo deployment is an Organizations hub: the `payments` route takes the events about the
+ * payments-prod account (`accounts: [payments-prod]`), every message names its account, and the
+ * Account Unreachable reports of legacy-sandbox reach the catch-all route like any event.
  */
 export const notificationsSection: DemoSection = {
   title: 'Slack notifications (delivered to the local Slack receiver)',
@@ -37,6 +42,14 @@ export const notificationsSection: DemoSection = {
     const clock = virtualClock(world.asOf.getTime());
     const notifier = createGovernanceNotifier({
       routes: config.notifications.routes,
+      ...(config.organization === undefined
+        ? {}
+        : {
+            accounts: notificationAccounts(config, {
+              DEPLOYMENT_ACCOUNT_ID: world.account,
+              AWS_REGION: world.region,
+            }),
+          }),
       webhookUrls: createWebhookUrlStore(),
       slack: createSlackWebhookClient({ clock }),
       ledger: createSlackDeliveryLedger({

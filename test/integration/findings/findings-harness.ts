@@ -1,5 +1,8 @@
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { STSClient } from '@aws-sdk/client-sts';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import {
   createRegistrySimulator,
@@ -12,6 +15,7 @@ import { createFindingsLedgerStore } from '../../../shared/aws/findings-ledger-s
 import { createGovernancePublisher } from '../../../shared/aws/governance-publisher';
 import { createIdempotencyGuard } from '../../../shared/aws/idempotency';
 import { createInUseIndexReader, createInUseIndexWriter } from '../../../shared/aws/in-use-index-store';
+import { createScanFindingsOrganization } from '../../../shared/aws/scan-findings-organization';
 import { createScanFindingsReader } from '../../../shared/aws/scan-findings-reader';
 import { createStateStore } from '../../../shared/aws/state-store';
 import { parseConfig } from '../../../shared/config/load-config';
@@ -19,6 +23,7 @@ import { ownScope } from '../../../shared/events/governed-scope';
 import type { ScanFindingsDependencies } from '../../../shared/findings/scan-findings-service';
 import { createScanningPolicy } from '../../../shared/findings/scanning-policy';
 import type { InUseIndexWriter } from '../../../shared/inuse/in-use-index';
+import { listedAccountDirectory } from '../../../shared/organization/governed-accounts';
 import { loadEventFixture } from '../../support/fixtures';
 import { acceptPutEvents } from '../../support/put-events-stub';
 import { useStateTable } from '../../support/state-table';
@@ -47,17 +52,66 @@ export interface FindingsWorld {
   }): ScanFindingsDependencies;
   /** The cleanup worker's in-use index writer on the test's table. */
   inUseIndexWriter(): InUseIndexWriter;
+  /**
+   * The same, as an Organizations hub (the function's own wiring, scan-findings-organization.ts) in
+   * ACCOUNT, governing HUB_ORGANIZATION's accounts (or `organization`'s): member sessions through the
+   * simulator's STS, digest targets recorded in `targetMessages`.
+   */
+  hubDependencies(options?: {
+    scanning?: Record<string, unknown>;
+    organization?: Record<string, unknown>;
+    now?: () => Date;
+  }): ScanFindingsDependencies & { unreachableCounted: () => number };
+  /** Bodies of the digest target messages the hub queued, parsed. */
+  readonly targetMessages: Record<string, unknown>[];
+  /** Every key of the test's state table (a Scan), sorted. */
+  stateKeys(): Promise<{ pk: string; sk: string }[]>;
+}
+
+/** A member account with the member role (planted by `plantMemberRole`), and one without. */
+export const MEMBER = '333333333333';
+export const UNREACHABLE = '444444444444';
+export const HUB_ORGANIZATION = {
+  accounts: [ACCOUNT, MEMBER, UNREACHABLE],
+  regions: [REGION],
+  memberRoleName: 'ecr-warden-member',
+  accountAliases: { [ACCOUNT]: 'demo-hub', [MEMBER]: 'payments-prod', [UNREACHABLE]: 'legacy-sandbox' },
+};
+export const TARGET_QUEUE_URL = `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/ecr-warden-test-scan-findings-targets`;
+
+/** The member stack's role in MEMBER, trusting the hub function's role (the simulator's default caller). */
+export function plantMemberRole(sim: RegistrySimulator): void {
+  const identity = sim.world.services.identity;
+  identity.createRole({
+    accountId: MEMBER,
+    roleName: 'ecr-warden-member',
+    trustedRoleArns: [identity.defaultCallerRoleArn],
+  });
 }
 
 const eventBridge = mockClient(EventBridgeClient);
+const sqs = mockClient(SQSClient);
 
 export function useFindingsWorld(): FindingsWorld {
   const table = useStateTable();
   let sim: RegistrySimulator | undefined;
   let env: InstalledSimulator | undefined;
   const published: PutEventsRequestEntry[] = [];
+  const targetMessages: Record<string, unknown>[] = [];
 
   beforeEach(() => {
+    targetMessages.length = 0;
+    sqs.reset();
+    sqs
+      .on(SendMessageBatchCommand)
+      .callsFake((input: { QueueUrl: string; Entries: { Id: string; MessageBody: string }[] }) => {
+        if (input.QueueUrl !== TARGET_QUEUE_URL) throw new Error(`unexpected queue ${input.QueueUrl}`);
+        targetMessages.push(...input.Entries.map((entry) => JSON.parse(entry.MessageBody)));
+        return {
+          Successful: input.Entries.map(({ Id }) => ({ Id, MessageId: `m-${Id}`, MD5OfMessageBody: '' })),
+          Failed: [],
+        };
+      });
     sim = createRegistrySimulator({ asOf: '2026-06-01T12:00:00Z' });
     env = sim.install();
     published.length = 0;
@@ -103,6 +157,50 @@ export function useFindingsWorld(): FindingsWorld {
         ...(options.inUseIndex === true
           ? { inUseIndex: createInUseIndexReader(store, { logger: { warn() {} } }) }
           : {}),
+      };
+    },
+    targetMessages,
+    async stateKeys() {
+      const { Items = [] } = await table.documentClient.send(new ScanCommand({ TableName: table.tableName }));
+      return Items.map((item) => ({ pk: String(item.pk), sk: String(item.sk) })).sort(
+        (a, b) => a.pk.localeCompare(b.pk) || a.sk.localeCompare(b.sk),
+      );
+    },
+    hubDependencies(options = {}) {
+      const now = options.now ?? (() => new Date('2026-06-01T12:00:00Z'));
+      const base = this.dependencies({ ...options, now, inUseIndex: true });
+      const store = createStateStore({ tableName: table.tableName, client: table.documentClient, now });
+      const config = parseConfig({
+        scanning: options.scanning ?? {},
+        organization: options.organization ?? HUB_ORGANIZATION,
+      });
+      let unreachable = 0;
+      const organization = config.organization;
+      if (organization === undefined) throw new Error('the hub config has an organization section');
+      return {
+        ...base,
+        organization: createScanFindingsOrganization({
+          config,
+          location: { DEPLOYMENT_ACCOUNT_ID: ACCOUNT, AWS_REGION: REGION },
+          store,
+          targetQueueUrl: TARGET_QUEUE_URL,
+          publisher: base.publisher,
+          metrics: {
+            accountUnreachable: () => {
+              unreachable += 1;
+            },
+          },
+          logger: { debug() {}, info() {}, warn() {}, error() {} },
+          loadDirectory: async () => ({
+            directory: listedAccountDirectory(organization),
+            regions: organization.regions,
+          }),
+          sts: new STSClient({ region: REGION }),
+          sqs: new SQSClient({ region: REGION }),
+          homeScans: base.scans,
+          now,
+        }),
+        unreachableCounted: () => unreachable,
       };
     },
     inUseIndexWriter() {

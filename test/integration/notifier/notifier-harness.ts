@@ -6,6 +6,7 @@ import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { processNotificationBatch } from '../../../functions/batch/notification-batch';
 import { createIdempotencyGuard } from '../../../shared/aws/idempotency';
 import { createSlackDeliveryLedger } from '../../../shared/aws/slack-delivery-ledger';
+import { notificationAccounts } from '../../../shared/aws/slack-notifier-accounts';
 import {
   createSlackWebhookClient,
   type SlackWebhookClientSettings,
@@ -142,11 +143,16 @@ export interface NotifierHarnessOptions {
   onRequest?: (time: number) => void;
   /** Where failing messages are parked (none: left to the queue's redrive). */
   parking?: NotificationParking;
+  /** An `organization` section as written in ecr-warden.yml: the notifier of an Organizations hub. */
+  organization?: unknown;
 }
 
 export function createNotifierHarness(options: NotifierHarnessOptions) {
-  const routes: NotificationRouteConfig[] = parseConfig({ notifications: { routes: options.routes } })
-    .notifications.routes;
+  const config = parseConfig({
+    notifications: { routes: options.routes },
+    ...(options.organization === undefined ? {} : { organization: options.organization }),
+  });
+  const routes: NotificationRouteConfig[] = config.notifications.routes;
   const clock = options.clock ?? systemClock;
   const { logger, logs } = createRecordingLogger();
   const { metrics, counts } = createRecordingMetrics();
@@ -156,6 +162,14 @@ export function createNotifierHarness(options: NotifierHarnessOptions) {
   };
   const notifier = createGovernanceNotifier({
     routes,
+    ...(config.organization === undefined
+      ? {}
+      : {
+          accounts: notificationAccounts(config, {
+            DEPLOYMENT_ACCOUNT_ID: '123456789012',
+            AWS_REGION: 'us-east-1',
+          }),
+        }),
     // A new provider (and cache) per harness; the SSM client's send is the file's mockClient(SSMClient).
     webhookUrls: createWebhookUrlStore({
       provider: new SSMProvider({

@@ -26,13 +26,16 @@ const table = useFileStateTable(`ecr-warden-test-${process.pid}-notifier-handler
  * Loads the handler module afresh, as a new execution environment's init phase does. The SDK is loaded
  * afresh with it, so SSM is mocked on that copy: GetParameter answers the webhook URL.
  */
-function coldStart(env: Record<string, string | undefined> = {}): {
+function coldStart(
+  env: Record<string, string | undefined> = {},
+  config: Record<string, unknown> = CONFIG,
+): {
   handler: Handler;
   ssm: ReturnType<typeof mockClient>;
 } {
   let ssm: ReturnType<typeof mockClient> | undefined;
   const handler = loadHandler<Handler>('slackNotifier', {
-    config: CONFIG,
+    config,
     env,
     beforeLoad: () => {
       const sdk = require('@aws-sdk/client-ssm') as typeof import('@aws-sdk/client-ssm');
@@ -103,5 +106,45 @@ describe('slackNotifier handler', () => {
     expect(() => coldStart({ NOTIFICATION_DEAD_LETTER_QUEUE_URL: undefined })).toThrow(
       'invalid Lambda environment: NOTIFICATION_DEAD_LETTER_QUEUE_URL is not set',
     );
+  });
+});
+
+describe('slackNotifier handler of an Organizations hub', () => {
+  const organization = {
+    accounts: ['123456789012', '333333333333'],
+    regions: ['us-east-1'],
+    accountAliases: { '333333333333': 'payments-prod' },
+  };
+
+  it('names the member account of each message by its alias', async () => {
+    const { handler } = coldStart({}, { ...CONFIG, organization });
+    const event = fifoBatch([
+      governanceEnvelope('tag-moved', (envelope) => {
+        envelope.detail.account = '333333333333';
+      }),
+    ]);
+
+    const response = await handler(event, createLambdaContext('ecr-warden-test-slackNotifier'));
+
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect((receiver.posts(WEBHOOK)[0]?.body as { text?: string } | undefined)?.text).toMatch(
+      /^[A-Z]+ Tag Moved \(payments-prod, us-east-1\): /,
+    );
+  });
+
+  it('refuses to start an OU config without DEPLOYMENT_ACCOUNT_ID, naming it', () => {
+    expect(() =>
+      coldStart(
+        { DEPLOYMENT_ACCOUNT_ID: undefined },
+        {
+          ...CONFIG,
+          organization: {
+            organizationalUnits: ['ou-ab12-workload1'],
+            regions: ['us-east-1'],
+            organizationId: 'o-ecrwarden01',
+          },
+        },
+      ),
+    ).toThrow('DEPLOYMENT_ACCOUNT_ID is not set (routes of an OU config list its accounts)');
   });
 });

@@ -621,3 +621,63 @@ describe('slackNotifier FIFO batches', () => {
     }
   }, 10_000);
 });
+
+describe('slackNotifier under an Organizations hub', () => {
+  const ORGANIZATION = {
+    accounts: ['123456789012', '333333333333', '444444444444'],
+    regions: ['us-east-1'],
+    accountAliases: { '333333333333': 'payments-prod', '444444444444': 'legacy-sandbox' },
+  };
+  const PAYMENTS_ACCOUNT_ROUTE = {
+    name: 'payments',
+    webhookParameter: '/ecr-warden/slack/payments',
+    accounts: ['payments-prod'],
+  };
+  const inAccount = (account: string, summary: string) =>
+    vulnerabilityAlert(summary, (e) => {
+      e.detail.account = account;
+    });
+
+  it("posts a member account's events to the route naming its alias, each message naming the account", async () => {
+    const notifier = harness({
+      routes: [PAYMENTS_ACCOUNT_ROUTE, PLATFORM_ROUTE],
+      organization: ORGANIZATION,
+    });
+
+    const response = await notifier.run(
+      fifoBatch([
+        inAccount('333333333333', 'critical CVE in payments-prod'),
+        inAccount('123456789012', 'critical CVE in the hub'),
+        governanceEnvelope('account-unreachable'),
+      ]),
+    );
+
+    expect(failedIds(response)).toEqual([]);
+    expect(textsAt(PAYMENTS)).toEqual([
+      'CRITICAL Vulnerability Alert (payments-prod, us-east-1): critical CVE in payments-prod',
+    ]);
+    expect(textsAt(PLATFORM)).toEqual([
+      'CRITICAL Vulnerability Alert (payments-prod, us-east-1): critical CVE in payments-prod',
+      // No alias known for the hub: its id.
+      'CRITICAL Vulnerability Alert (123456789012, us-east-1): critical CVE in the hub',
+      expect.stringMatching(/^WARNING Account Unreachable \(legacy-sandbox, eu-west-1\): /),
+    ]);
+    const body = receiver.posts(PAYMENTS)[0]?.body as { blocks: { text?: { text: string } }[] } | undefined;
+    const header = body?.blocks[0];
+    expect(header?.text?.text).toBe('Vulnerability Alert: payments/api (payments-prod, us-east-1)');
+  });
+
+  it('without an organization section, a route naming an account matches its id only, and texts are as before', async () => {
+    const notifier = harness({
+      routes: [{ ...PAYMENTS_ACCOUNT_ROUTE, accounts: ['333333333333'] }, PLATFORM_ROUTE],
+    });
+
+    await notifier.run(fifoBatch([inAccount('333333333333', 'in 333'), inAccount('123456789012', 'in 123')]));
+
+    expect(textsAt(PAYMENTS)).toEqual(['CRITICAL Vulnerability Alert: in 333']);
+    expect(textsAt(PLATFORM)).toEqual([
+      'CRITICAL Vulnerability Alert: in 333',
+      'CRITICAL Vulnerability Alert: in 123',
+    ]);
+  });
+});

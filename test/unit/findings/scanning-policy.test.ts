@@ -134,3 +134,47 @@ describe('createScanningPolicy', () => {
     expect(p.isAlertable('x/y', finding('CVE-1', 'a', 'CRITICAL'), now)).toBe(true);
   });
 });
+
+describe('createScanningPolicy for one governed account (Organizations hub)', () => {
+  const scanning = {
+    minSeverity: 'HIGH',
+    thresholds: [
+      { repositories: ['**'], accounts: ['payments-prod'], minSeverity: 'CRITICAL' },
+      { repositories: ['**'], accounts: ['ou-ab12-sandboxx'], minSeverity: 'LOW' },
+    ],
+    suppressions: [
+      suppression({ accounts: ['333333333333'] }),
+      suppression({ vulnerability: 'CVE-2026-2000' }),
+    ],
+  };
+  const config = parseConfig({ scanning }).scanning;
+  const payments = { id: '333333333333', alias: 'payments-prod', parents: ['ou-ab12-prodprod'] };
+  const sandbox = { id: '444444444444', parents: ['ou-ab12-sandboxx', 'r-ab12'] };
+  const now = new Date('2026-06-01T00:00:00Z');
+
+  it('applies the thresholds whose accounts cover the account (by alias or by an OU above it)', () => {
+    expect(createScanningPolicy(config, payments).minSeverityFor('payments/api')).toBe('CRITICAL');
+    expect(createScanningPolicy(config, sandbox).minSeverityFor('payments/api')).toBe('LOW');
+    expect(createScanningPolicy(config, { id: '555555555555', parents: [] }).minSeverityFor('x/y')).toBe(
+      'HIGH',
+    );
+  });
+
+  it('applies and lists only the suppressions that cover the account; those without accounts cover all', () => {
+    const inPayments = createScanningPolicy(config, payments);
+    const inSandbox = createScanningPolicy(config, sandbox);
+
+    expect(inPayments.suppressionFor('payments/api', finding('CVE-2026-1000'), now)).toBeDefined();
+    expect(inSandbox.suppressionFor('payments/api', finding('CVE-2026-1000'), now)).toBeUndefined();
+    expect(inSandbox.suppressionFor('payments/api', finding('CVE-2026-2000'), now)).toBeDefined();
+    expect(inPayments.suppressions).toHaveLength(2);
+    expect(inSandbox.suppressions.map((s) => s.vulnerability)).toEqual(['CVE-2026-2000']);
+  });
+
+  it('without an account (the deploy gate reading a file), applies every entry as before accounts existed', () => {
+    const anywhere = createScanningPolicy(config);
+
+    expect(anywhere.minSeverityFor('payments/api')).toBe('CRITICAL');
+    expect(anywhere.suppressions).toHaveLength(2);
+  });
+});

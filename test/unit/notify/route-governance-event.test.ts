@@ -3,7 +3,8 @@ import {
   compileNotificationRoutes,
   type NotificationRoute,
 } from '../../../shared/notify/route-governance-event';
-import { loadEventFixture } from '../../support/fixtures';
+import type { GovernedAccount } from '../../../shared/organization/governed-accounts';
+import { loadEventFixture, PAYMENTS_PROD, paymentsProdAlert } from '../../support/fixtures';
 
 function event(
   name: string,
@@ -113,5 +114,39 @@ describe('compileNotificationRoutes', () => {
       compileNotificationRoutes([route('tags', { detailTypes: ['Tag Moved'] })])(alertAbout('x/y')),
     ).toEqual([]);
     expect(compileNotificationRoutes([])(alertAbout('x/y'))).toEqual([]);
+  });
+});
+
+// Issue 15: routes match the event's account (the member account it is about) by id, alias or OU.
+describe('routes by account', () => {
+  const routeEvent = compileNotificationRoutes([
+    route('by-id', { accounts: ['333333333333'] }),
+    route('by-alias', { accounts: ['payments-prod'] }),
+    route('by-ou', { accounts: ['ou-ab12-prodprod'] }),
+    route('other-account', { accounts: ['222222222222', 'staging', 'ou-ab12-stagings'] }),
+    route('everything'),
+  ]);
+
+  it('matches the event account by id, by the alias and by an OU above it, as the directory knows it', () => {
+    expect(names(routeEvent(paymentsProdAlert(), PAYMENTS_PROD))).toEqual([
+      'by-id',
+      'by-alias',
+      'by-ou',
+      'everything',
+    ]);
+  });
+
+  it('without the directory, matches the id and the alias the event carries, never an OU', () => {
+    const alert = paymentsProdAlert();
+    expect(names(routeEvent(alert))).toEqual(['by-id', 'everything']);
+    alert.detail.accountAlias = 'payments-prod';
+    expect(names(routeEvent(alert))).toEqual(['by-id', 'by-alias', 'everything']);
+  });
+
+  it('routes Account Unreachable like any event: the routes without filters receive it', () => {
+    const unreachable = event('account-unreachable');
+    const legacy: GovernedAccount = { id: '444444444444', alias: 'legacy-sandbox', parents: [] };
+
+    expect(names(routeEvent(unreachable, legacy))).toEqual(['everything']);
   });
 });

@@ -4,6 +4,7 @@ import {
   composeKeyPrefix,
   driftLedger,
   findingsLedger,
+  findingsRepositories,
   idempotencyRecords,
   splitKey,
   tagLedger,
@@ -86,5 +87,24 @@ describe('state key layouts', () => {
 
     expect(key.sk.startsWith(findingsLedger.imagePrefix('sha256:aa'))).toBe(true);
     expect(key.sk.startsWith(findingsLedger.imagePrefix('sha256:a'))).toBe(false);
+  });
+
+  it("keys another place's findings by account and region, and keeps the own registry's keys as before", () => {
+    const place = { account: '333333333333', region: 'eu-west-1' };
+
+    expect(findingsLedger.partition('team-a/api')).toBe('FINDINGS#team-a/api');
+    expect(findingsLedger.partition('team-a/api', place)).toBe('FINDINGS#333333333333#eu-west-1#team-a/api');
+    // A repository named like an account id is still another partition than any place's.
+    expect(findingsLedger.partition('333333333333')).not.toBe(findingsLedger.partition('x', place));
+    expect(findingsRepositories.key('team-a/api')).toEqual({ pk: 'FINDINGS_REPOSITORIES', sk: 'team-a/api' });
+    expect(findingsRepositories.key('team-a/api', place).sk).toBe('333333333333#eu-west-1#team-a/api');
+    expect(
+      findingsRepositories.key('team-a/api', place).sk.startsWith(findingsRepositories.placePrefix(place)),
+    ).toBe(true);
+    expect(
+      findingsRepositories
+        .key('team-a/api', { account: '333333333333', region: 'eu-west-10' })
+        .sk.startsWith(findingsRepositories.placePrefix(place)),
+    ).toBe(false);
   });
 });
