@@ -56,6 +56,23 @@ export const IMAGE_STATUSES = ['ACTIVE', 'ARCHIVED', ACTIVATING] as const;
  * Returns the images that lifecycle rules can see and a count of those in transit.
  */
 export function readImageDetails(document: unknown): { images: ImageRecord[]; activating: number } {
+  const images: ImageRecord[] = [];
+  const activating = forEachListedImage(document, (detail, i) => {
+    images.push(toImageRecord(detail, i));
+  });
+  return { images, activating };
+}
+
+/**
+ * The checks of readImageDetails, for a reader that keeps the images in another form (the CLI's
+ * columnar preview, image-columns.ts): `visit` is called once per image that lifecycle rules can
+ * see, with its entry checked and its index in `imageDetails`, in the listing's order; the images
+ * being restored are counted and returned. Throws what readImageDetails throws, at the same entry.
+ */
+export function forEachListedImage(
+  document: unknown,
+  visit: (detail: ImageDetail, entry: number) => void,
+): number {
   if (
     typeof document !== 'object' ||
     document === null ||
@@ -67,7 +84,6 @@ export function readImageDetails(document: unknown): { images: ImageRecord[]; ac
   }
   refusePartialListing(document as Record<string, unknown>);
   const details = (document as { imageDetails: unknown[] }).imageDetails;
-  const images: ImageRecord[] = [];
   const digests = new DigestSet(details.length);
   let activating = 0;
   for (let i = 0; i < details.length; i++) {
@@ -79,9 +95,9 @@ export function readImageDetails(document: unknown): { images: ImageRecord[]; ac
       activating++;
       continue;
     }
-    images.push(toImageRecord(detail, i));
+    visit(detail, i);
   }
-  return { images, activating };
+  return activating;
 }
 
 /**
@@ -153,7 +169,8 @@ export function toEpochMillis(value: Timestamp, where: string): number {
   return ms;
 }
 
-function timestampOf(value: Timestamp, entry: EntryLabel, field: string): number {
+/** Epoch milliseconds of one of an entry's timestamps; the error names the entry and the field. */
+export function timestampOf(value: Timestamp, entry: EntryLabel, field: string): number {
   const ms = epochMillis(value);
   return Number.isNaN(ms) ? toEpochMillis(value, `${describeEntry(entry)}.${field}`) : ms;
 }

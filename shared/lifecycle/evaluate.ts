@@ -212,7 +212,7 @@ function orderNewestFirst(images: readonly LifecycleImage[]): Uint32Array {
  * On 100,000 images in a fresh process this cost a quarter of the comparator sort and of a
  * radix sort in JavaScript, whose loops each ran interpreted until they were compiled.
  */
-function sortIndexesByTime(times: Float64Array): Uint32Array {
+export function sortIndexesByTime(times: Float64Array): Uint32Array {
   const count = times.length;
   const sorted = times.slice().sort();
   const taken = new Uint32Array(count);

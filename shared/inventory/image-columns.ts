@@ -1,0 +1,70 @@
+import type { ImageColumns } from '../lifecycle/image-columns';
+import { forEachListedImage, timestampOf } from './image-details';
+
+/** A describe-images listing as columns, with what the preview echoes of each image. */
+export interface ListedImageColumns {
+  images: ImageColumns;
+  /** Each image's imagePushedAt as the listing printed it (ISO 8601 text or epoch seconds). */
+  pushedAtAsListed: (string | number)[];
+  /** Images being restored from archive: left out, as readImageDetails leaves them out. */
+  activating: number;
+}
+
+const NO_TAGS: readonly string[] = Object.freeze([]);
+
+/**
+ * readImageDetails's reading (the same checks, the same errors at the same entry, the same images
+ * left out) into columns instead of one ImageRecord per image. The entries stay as JSON.parse made
+ * them: the columns hold references to their strings and tag lists, and numbers.
+ */
+export function readImageColumns(document: unknown): ListedImageColumns {
+  const total = listedCount(document);
+  const digests: string[] = [];
+  const tags: (readonly string[])[] = [];
+  const pushedAtAsListed: (string | number)[] = [];
+  const pushedAt = new Float64Array(total);
+  const lastPulledAt = new Float64Array(total);
+  const archivedAt = new Float64Array(total);
+  const activatedAt = new Float64Array(total);
+  const archived = new Uint8Array(total);
+  let count = 0;
+  const activating = forEachListedImage(document, (detail, entry) => {
+    const { lastRecordedPullTime, lastArchivedAt, lastActivatedAt } = detail;
+    digests.push(detail.imageDigest);
+    tags.push(detail.imageTags ?? NO_TAGS);
+    // A Date comes only from the SDK, never from JSON; echoed as ISO text as the general path does.
+    const listed = detail.imagePushedAt;
+    pushedAtAsListed.push(listed instanceof Date ? listed.toISOString() : listed);
+    pushedAt[count] = timestampOf(listed, entry, 'imagePushedAt');
+    lastPulledAt[count] =
+      lastRecordedPullTime === undefined
+        ? Number.NaN
+        : timestampOf(lastRecordedPullTime, entry, 'lastRecordedPullTime');
+    archivedAt[count] =
+      lastArchivedAt === undefined ? Number.NaN : timestampOf(lastArchivedAt, entry, 'lastArchivedAt');
+    activatedAt[count] =
+      lastActivatedAt === undefined ? Number.NaN : timestampOf(lastActivatedAt, entry, 'lastActivatedAt');
+    archived[count] = detail.imageStatus === 'ARCHIVED' ? 1 : 0;
+    count++;
+  });
+  return {
+    images: {
+      count,
+      digests,
+      tags,
+      pushedAt: pushedAt.subarray(0, count),
+      lastPulledAt: lastPulledAt.subarray(0, count),
+      archivedAt: archivedAt.subarray(0, count),
+      activatedAt: activatedAt.subarray(0, count),
+      archived: archived.subarray(0, count),
+    },
+    pushedAtAsListed,
+    activating,
+  };
+}
+
+/** The length of `imageDetails`, 0 when there is none (forEachListedImage then says what is wrong). */
+function listedCount(document: unknown): number {
+  const details = (document as { imageDetails?: unknown } | null)?.imageDetails;
+  return Array.isArray(details) ? details.length : 0;
+}
