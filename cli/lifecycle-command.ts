@@ -19,6 +19,8 @@ import { formatBytes, formatTable } from './table';
 export interface PreviewOptions {
   policy: string;
   images: string;
+  /** The images file already parsed (main.ts reads it first); read from `images` otherwise. */
+  imagesDocument?: unknown;
   manifests?: string;
   now?: string;
   output: 'json' | 'table';
@@ -37,7 +39,7 @@ export function runLifecyclePreview(
     // the columnar engine gives the general engine's bytes with no object per image
     // (shared/lifecycle/columnar-evaluate.ts). The table explains what it keeps, and reads sizes:
     // the general engine, below.
-    const { images, pushedAtAsListed } = loadImages(options.images, readImageColumns);
+    const { images, pushedAtAsListed } = loadImages(options, readImageColumns);
     const evaluation = evaluateLifecycleColumns(
       policy,
       images,
@@ -46,7 +48,7 @@ export function runLifecyclePreview(
     writeColumnarPreviewJson(evaluation, images, pushedAtAsListed, write);
     return;
   }
-  const { images, activating } = loadImages(options.images, readImageDetails);
+  const { images, activating } = loadImages(options, readImageDetails);
   const evaluation = evaluateLifecyclePolicy(
     policy,
     images,
@@ -81,10 +83,13 @@ function loadPolicy(path: string): LifecyclePolicy {
   return result.policy;
 }
 
-function loadImages<Listing>(path: string, read: (document: unknown) => Listing): Listing {
+function loadImages<Listing>(
+  { images: path, imagesDocument }: PreviewOptions,
+  read: (document: unknown) => Listing,
+): Listing {
   // Not walked for its nesting depth (30 ms on 100,000 images): the readers read known fields
   // only, each checked for its type, and nothing walks the rest of an entry recursively.
-  const document = readJsonFile(path, 'images', { checkNesting: false });
+  const document = imagesDocument ?? readJsonFile(path, 'images', { checkNesting: false });
   try {
     return read(document);
   } catch (error) {
