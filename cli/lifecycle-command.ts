@@ -9,7 +9,7 @@ import {
   type LifecyclePolicy,
   parseLifecyclePolicy,
 } from '../shared/lifecycle';
-import { evaluateLifecycleColumns } from '../shared/lifecycle/columnar-evaluate';
+import { compileTagFilterSet, evaluateLifecycleColumns } from '../shared/lifecycle/columnar-evaluate';
 import { writeColumnarPreviewJson } from '../shared/lifecycle/columnar-preview';
 import { CliError } from './errors';
 import { parseJson, readInputFile, readJsonFile } from './input';
@@ -39,12 +39,17 @@ export function runLifecyclePreview(
     // the columnar engine gives the general engine's bytes with no object per image
     // (shared/lifecycle/columnar-evaluate.ts). The table explains what it keeps, and reads sizes:
     // the general engine, below.
-    const { images, pushedAtAsListed } = loadImages(options, readImageColumns);
-    const evaluation = evaluateLifecycleColumns(
-      policy,
-      images,
-      children ? { now, indexChildren: children } : { now },
+    const filters = compileTagFilterSet(policy);
+    const { images, pushedAtAsListed, tagMatches } = loadImages(options, (document) =>
+      readImageColumns(document, filters?.match),
     );
+    const evaluation = evaluateLifecycleColumns(policy, images, {
+      now,
+      ...(children === undefined ? {} : { indexChildren: children }),
+      ...(filters === undefined || tagMatches === undefined
+        ? {}
+        : { tagMatches: { filters, matches: tagMatches } }),
+    });
     writeColumnarPreviewJson(evaluation, images, pushedAtAsListed, write);
     return;
   }

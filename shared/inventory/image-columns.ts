@@ -8,6 +8,8 @@ export interface ListedImageColumns {
   pushedAtAsListed: (string | number)[];
   /** Images being restored from archive: left out, as readImageDetails leaves them out. */
   activating: number;
+  /** With `matchTags`: what it gave for each image's tags. */
+  tagMatches?: Int32Array;
 }
 
 const NO_TAGS: readonly string[] = Object.freeze([]);
@@ -17,7 +19,10 @@ const NO_TAGS: readonly string[] = Object.freeze([]);
  * left out) into columns instead of one ImageRecord per image. The entries stay as JSON.parse made
  * them: the columns hold references to their strings and tag lists, and numbers.
  */
-export function readImageColumns(document: unknown): ListedImageColumns {
+export function readImageColumns(
+  document: unknown,
+  matchTags?: (tags: readonly string[]) => number,
+): ListedImageColumns {
   const total = listedCount(document);
   const digests: string[] = [];
   const tags: (readonly string[])[] = [];
@@ -27,11 +32,16 @@ export function readImageColumns(document: unknown): ListedImageColumns {
   const archivedAt = new Float64Array(total);
   const activatedAt = new Float64Array(total);
   const archived = new Uint8Array(total);
+  const tagMatches = matchTags === undefined ? undefined : new Int32Array(total);
   let count = 0;
   const activating = forEachListedImage(document, (detail, entry) => {
     const { lastRecordedPullTime, lastArchivedAt, lastActivatedAt } = detail;
     digests.push(detail.imageDigest);
-    tags.push(detail.imageTags ?? NO_TAGS);
+    const imageTags = detail.imageTags ?? NO_TAGS;
+    tags.push(imageTags);
+    // While the tags are in the cache (compileTagFilterSet): each tagged rule reading them again later cost more.
+    if (tagMatches !== undefined)
+      tagMatches[count] = (matchTags as (tags: readonly string[]) => number)(imageTags);
     // A Date comes only from the SDK, never from JSON; echoed as ISO text as the general path does.
     const listed = detail.imagePushedAt;
     pushedAtAsListed.push(listed instanceof Date ? listed.toISOString() : listed);
@@ -60,6 +70,7 @@ export function readImageColumns(document: unknown): ListedImageColumns {
     },
     pushedAtAsListed,
     activating,
+    ...(tagMatches === undefined ? {} : { tagMatches: tagMatches.subarray(0, count) }),
   };
 }
 

@@ -27,6 +27,49 @@ export interface ColumnarEvaluationOptions {
   referencedByIndex?: ReadonlySet<string>;
   /** As LifecycleEvaluationOptions.indexChildren. */
   indexChildren?: ReadonlyMap<string, readonly string[]>;
+  /**
+   * What `filters.match` gave for each image's tags, computed while the listing was read (the
+   * tags are then in the cache; read again for each tagged rule, they were half the evaluation).
+   */
+  tagMatches?: { filters: TagFilterSet; matches: Int32Array };
+}
+
+/** The tag filters of a policy's `tagged` rules, all tested in one call per image. */
+export interface TagFilterSet {
+  readonly policy: LifecyclePolicy;
+  /** Bit b set when tagged rule b (in rulePriority order) matches the tags. */
+  readonly match: (tags: readonly string[]) => number;
+  /** The bit of each rule in rulePriority order, 0 for rules that are not `tagged`. */
+  readonly bits: readonly number[];
+}
+
+// One bit a tagged rule in an Int32: policies with more tagged rules than this are matched rule by
+// rule (ECR allows 50 rules).
+const MOST_TAGGED_RULES = 31;
+
+/** undefined when the policy has no tagged rule or more than fit in one mask. */
+export function compileTagFilterSet(policy: LifecyclePolicy): TagFilterSet | undefined {
+  const rules = rulesByPriority(policy);
+  const filters: ((tags: readonly string[]) => boolean)[] = [];
+  const bits = rules.map((rule) => {
+    if (rule.selection.tagStatus !== 'tagged') return 0;
+    filters.push(compileTagFilter(rule.selection));
+    return 1 << (filters.length - 1);
+  });
+  if (filters.length === 0 || filters.length > MOST_TAGGED_RULES) return undefined;
+  const match = (tags: readonly string[]): number => {
+    if (tags.length === 0) return 0;
+    let mask = 0;
+    for (let f = 0; f < filters.length; f++) {
+      if ((filters[f] as (tags: readonly string[]) => boolean)(tags)) mask |= 1 << f;
+    }
+    return mask;
+  };
+  return { policy, match, bits };
+}
+
+function rulesByPriority(policy: LifecyclePolicy): LifecycleRule[] {
+  return [...policy.rules].sort((a, b) => a.rulePriority - b.rulePriority);
 }
 
 const DAY_MS = 86_400_000;
@@ -37,33 +80,64 @@ export function evaluateLifecycleColumns(
   images: ImageColumns,
   options: ColumnarEvaluationOptions,
 ): ColumnarEvaluation {
-  const rules = [...policy.rules].sort((a, b) => a.rulePriority - b.rulePriority);
+  const rules = rulesByPriority(policy);
   const { count, digests } = images;
+  const { tagMatches } = options;
+  if (
+    tagMatches !== undefined &&
+    (tagMatches.filters.policy !== policy || tagMatches.matches.length < count)
+  ) {
+    throw new RangeError('tagMatches were computed for another policy or listing');
+  }
   const newestFirst = orderNewestFirst(images);
   const actedBy = new Int32Array(count).fill(NOT_SET);
   const claimedBy = new Int32Array(count).fill(NOT_SET);
   const matched = new Uint8Array(count);
-  const selected = new Int32Array(count);
   const actionsPerRule = new Int32Array(rules.length);
   const heldByIndex = imagesHeldByIndexes(images, options);
 
+  // The general engine's four steps per rule (match, select, act, claim) in two passes: an image
+  // that a higher-priority rule acted on was matched by it, so it is claimed too, and "claimed by
+  // no rule before this one" is the one condition for this rule to act on what it selects. Only
+  // the first rule whose tag filter matches an image can act on it; later rules still count it.
   for (let ruleIndex = 0; ruleIndex < rules.length; ruleIndex++) {
     const rule = rules[ruleIndex] as LifecycleRule;
-    matchRule(rule, images, matched);
-    const selectedCount = selectImages(rule, matched, newestFirst, images, options.now, selected);
+    const bit = tagMatches?.filters.bits[ruleIndex] ?? 0;
+    if (tagMatches !== undefined && bit !== 0)
+      matchPrecomputed(rule, images, tagMatches.matches, bit, matched);
+    else matchRule(rule, images, matched);
+    const { countType, countNumber } = rule.selection;
     let acted = 0;
-    for (let k = 0; k < selectedCount; k++) {
-      const i = selected[k] as number;
-      // Acted on by a higher-priority rule, claimed by one's tag filter, or held by a manifest list.
-      if (actedBy[i] !== NOT_SET || claimedBy[i] !== NOT_SET) continue;
-      if (heldByIndex?.has(digests[i] as string)) continue;
-      actedBy[i] = ruleIndex;
-      acted++;
+    if (countType === 'imageCountMoreThan') {
+      // "images are sorted from youngest to oldest based on pushed_at_time and then all images
+      // greater than the specified count are expired"
+      let kept = 0;
+      for (let k = 0; k < count; k++) {
+        const i = newestFirst[k] as number;
+        if (matched[i] === 0) continue;
+        const selected = kept >= countNumber;
+        if (!selected) kept++;
+        if (claimedBy[i] !== NOT_SET) continue;
+        claimedBy[i] = ruleIndex;
+        if (selected && !heldByIndex?.has(digests[i] as string)) {
+          actedBy[i] = ruleIndex;
+          acted++;
+        }
+      }
+    } else {
+      const cutoff = options.now - countNumber * DAY_MS;
+      const at = referenceTimes(countType, images);
+      for (let i = 0; i < count; i++) {
+        if (matched[i] === 0 || claimedBy[i] !== NOT_SET) continue;
+        claimedBy[i] = ruleIndex;
+        // NaN (no reference time) is never before the cutoff: such an image is never selected.
+        if ((at[i] as number) < cutoff && !heldByIndex?.has(digests[i] as string)) {
+          actedBy[i] = ruleIndex;
+          acted++;
+        }
+      }
     }
     actionsPerRule[ruleIndex] = acted;
-    for (let i = 0; i < count; i++) {
-      if (matched[i] === 1 && claimedBy[i] === NOT_SET) claimedBy[i] = ruleIndex;
-    }
   }
 
   // By rule priority, then oldest first: each rule's actions fill their own slice.
@@ -131,6 +205,20 @@ function orderNewestFirst(images: ImageColumns): Uint32Array {
   return ascending.reverse();
 }
 
+/** matchRule for a tagged rule whose tag filter was tested as the listing was read. */
+function matchPrecomputed(
+  rule: LifecycleRule,
+  images: ImageColumns,
+  matches: Int32Array,
+  bit: number,
+  matched: Uint8Array,
+): void {
+  const archiveRule = ruleStorageClass(rule) === 'archive' ? 1 : 0;
+  const { count, archived } = images;
+  for (let i = 0; i < count; i++)
+    matched[i] = archived[i] === archiveRule && ((matches[i] as number) & bit) !== 0 ? 1 : 0;
+}
+
 /** Sets `matched[i]` to 1 for the images whose storage class and tags satisfy the rule, 0 otherwise. */
 function matchRule(rule: LifecycleRule, images: ImageColumns, matched: Uint8Array): void {
   const archiveRule = ruleStorageClass(rule) === 'archive' ? 1 : 0;
@@ -148,36 +236,6 @@ function matchRule(rule: LifecycleRule, images: ImageColumns, matched: Uint8Arra
   const matchesTags = compileTagFilter(rule.selection);
   for (let i = 0; i < count; i++)
     matched[i] = archived[i] === archiveRule && matchesTags(tags[i] as readonly string[]) ? 1 : 0;
-}
-
-/** Writes into `selected` the matched images that the rule's count criterion selects; returns how many. */
-function selectImages(
-  rule: LifecycleRule,
-  matched: Uint8Array,
-  newestFirst: Uint32Array,
-  images: ImageColumns,
-  now: number,
-  selected: Int32Array,
-): number {
-  const { countType, countNumber } = rule.selection;
-  let selectedCount = 0;
-  if (countType === 'imageCountMoreThan') {
-    let kept = 0;
-    for (let k = 0; k < newestFirst.length; k++) {
-      const i = newestFirst[k] as number;
-      if (matched[i] === 0) continue;
-      if (kept < countNumber) kept++;
-      else selected[selectedCount++] = i;
-    }
-    return selectedCount;
-  }
-  const cutoff = now - countNumber * DAY_MS;
-  const at = referenceTimes(countType, images);
-  // NaN (no reference time) is never before the cutoff: such an image is never selected.
-  for (let i = 0; i < images.count; i++) {
-    if (matched[i] === 1 && (at[i] as number) < cutoff) selected[selectedCount++] = i;
-  }
-  return selectedCount;
 }
 
 /** evaluate.ts's referenceTime for every image: the time a `since*` count type measures age from. */

@@ -16,7 +16,7 @@ import {
   type LifecyclePolicy,
   parseLifecyclePolicy,
 } from '../../../shared/lifecycle';
-import { evaluateLifecycleColumns } from '../../../shared/lifecycle/columnar-evaluate';
+import { compileTagFilterSet, evaluateLifecycleColumns } from '../../../shared/lifecycle/columnar-evaluate';
 import { writeColumnarPreviewJson } from '../../../shared/lifecycle/columnar-preview';
 import { writePolicyPreviewJson } from '../../../shared/lifecycle/preview';
 import { lifecyclePolicyArbitrary, POLICY_TAGS } from '../../support/lifecycle-policy-arbitraries';
@@ -56,16 +56,21 @@ function generalPreview(
   return concatenated(chunks);
 }
 
+/** The CLI's path: tag filters tested as the listing is read, unless `matchTagsWhileReading` is false. */
 function columnarPreview(
   { document, now, indexChildren, chunkBytes }: Inputs,
   policy: LifecyclePolicy,
+  matchTagsWhileReading = true,
 ): Buffer {
-  const { images, pushedAtAsListed } = readImageColumns(document);
-  const evaluation = evaluateLifecycleColumns(
-    policy,
-    images,
-    indexChildren ? { now, indexChildren } : { now },
-  );
+  const filters = matchTagsWhileReading ? compileTagFilterSet(policy) : undefined;
+  const { images, pushedAtAsListed, tagMatches } = readImageColumns(document, filters?.match);
+  const evaluation = evaluateLifecycleColumns(policy, images, {
+    now,
+    ...(indexChildren === undefined ? {} : { indexChildren }),
+    ...(filters === undefined || tagMatches === undefined
+      ? {}
+      : { tagMatches: { filters, matches: tagMatches } }),
+  });
   const chunks: Uint8Array[] = [];
   writeColumnarPreviewJson(evaluation, images, pushedAtAsListed, (chunk) => chunks.push(chunk), chunkBytes);
   return concatenated(chunks);
@@ -187,7 +192,8 @@ describe('the columnar preview', () => {
         listing,
         chunkBytes,
         fc.integer({ min: -2, max: 2 }),
-        (generated, { document, indexChildren }, chunk, nowShift) => {
+        fc.boolean(),
+        (generated, { document, indexChildren }, chunk, nowShift, matchTagsWhileReading) => {
           const policy = parsed(generated, expireSincePulled);
           const inputs: Inputs = {
             document,
@@ -196,7 +202,7 @@ describe('the columnar preview', () => {
             ...(chunk === undefined ? {} : { chunkBytes: chunk }),
           };
 
-          const columnar = columnarPreview(inputs, policy);
+          const columnar = columnarPreview(inputs, policy, matchTagsWhileReading);
 
           const general = generalPreview(inputs, policy);
           expect(columnar.toString('utf8')).toBe(general.toString('utf8'));
