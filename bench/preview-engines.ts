@@ -1,15 +1,13 @@
 /**
  * The JSON preview of the bench's listing by both engines, in process: the columnar path the CLI
- * takes (readImageColumns, evaluateLifecycleColumns, writeColumnarPreviewJson) and the general
+ * takes (writeListingPreviewJson) and the general
  * engine (readImageDetails, evaluateLifecyclePolicy, writePolicyPreviewJson). Run by bench/run.mjs
  * (bundled with esbuild); prints one JSON line: whether the bytes are identical, and their size.
  */
 import { readFileSync } from 'node:fs';
-import { readImageColumns } from '../shared/inventory/image-columns';
 import { type ImageRecord, readImageDetails } from '../shared/inventory/image-details';
+import { writeListingPreviewJson } from '../shared/inventory/listing-preview';
 import { evaluateLifecyclePolicy, parseLifecyclePolicy } from '../shared/lifecycle';
-import { compileTagFilterSet, evaluateLifecycleColumns } from '../shared/lifecycle/columnar-evaluate';
-import { writeColumnarPreviewJson } from '../shared/lifecycle/columnar-preview';
 import { writePolicyPreviewJson } from '../shared/lifecycle/preview';
 
 const [imagesPath, now, ...policyPaths] = process.argv.slice(2) as [string, string, ...string[]];
@@ -26,17 +24,9 @@ const results = policyPaths.map((policyPath) => {
   const parsed = parseLifecyclePolicy(readFileSync(policyPath, 'utf8'));
   if (!parsed.ok) throw new Error(`${policyPath}: invalid policy`);
   const policy = parsed.policy;
-  const filters = compileTagFilterSet(policy);
-  const columns = readImageColumns(JSON.parse(text), filters?.match);
-  const columnar = collected((sink) => {
-    const evaluation = evaluateLifecycleColumns(policy, columns.images, {
-      now: nowMs,
-      ...(filters === undefined || columns.tagMatches === undefined
-        ? {}
-        : { tagMatches: { filters, matches: columns.tagMatches } }),
-    });
-    writeColumnarPreviewJson(evaluation, columns.images, columns.pushedAtAsListed, sink);
-  });
+  const columnar = collected((sink) =>
+    writeListingPreviewJson(JSON.parse(text), policy, { now: nowMs }, sink),
+  );
   const { images } = readImageDetails(JSON.parse(text));
   const general = collected((sink) =>
     writePolicyPreviewJson(evaluateLifecyclePolicy(policy, images, { now: nowMs }), sink, {

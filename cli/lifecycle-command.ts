@@ -1,5 +1,5 @@
-import { readImageColumns } from '../shared/inventory/image-columns';
 import { ImageDetailsError, type ImageRecord, readImageDetails } from '../shared/inventory/image-details';
+import { writeListingPreviewJson } from '../shared/inventory/listing-preview';
 import { indexChildren, ManifestError } from '../shared/inventory/manifests';
 import { monthlyStorageCost } from '../shared/inventory/storage-cost';
 import {
@@ -9,8 +9,6 @@ import {
   type LifecyclePolicy,
   parseLifecyclePolicy,
 } from '../shared/lifecycle';
-import { compileTagFilterSet, evaluateLifecycleColumns } from '../shared/lifecycle/columnar-evaluate';
-import { writeColumnarPreviewJson } from '../shared/lifecycle/columnar-preview';
 import { CliError } from './errors';
 import { parseJson, readInputFile, readJsonFile } from './input';
 import { parseNowOption } from './now-option';
@@ -39,18 +37,9 @@ export function runLifecyclePreview(
     // the columnar engine gives the general engine's bytes with no object per image
     // (shared/lifecycle/columnar-evaluate.ts). The table explains what it keeps, and reads sizes:
     // the general engine, below.
-    const filters = compileTagFilterSet(policy);
-    const { images, pushedAtAsListed, tagMatches } = loadImages(options, (document) =>
-      readImageColumns(document, filters?.match),
+    loadImages(options, (document) =>
+      writeListingPreviewJson(document, policy, children ? { now, indexChildren: children } : { now }, write),
     );
-    const evaluation = evaluateLifecycleColumns(policy, images, {
-      now,
-      ...(children === undefined ? {} : { indexChildren: children }),
-      ...(filters === undefined || tagMatches === undefined
-        ? {}
-        : { tagMatches: { filters, matches: tagMatches } }),
-    });
-    writeColumnarPreviewJson(evaluation, images, pushedAtAsListed, write);
     return;
   }
   const { images, activating } = loadImages(options, readImageDetails);

@@ -10,6 +10,15 @@ export interface ListedImageColumns {
   activating: number;
   /** With `matchTags`: what it gave for each image's tags. */
   tagMatches?: Int32Array;
+  /** With `measureText`: what it gave for each image's digest, tags and imagePushedAt as listed. */
+  textLengths?: Int32Array;
+}
+
+export interface ImageColumnOptions {
+  /** Tag filters to test while each image's tags are in the cache (compileTagFilterSet). */
+  matchTags?: (tags: readonly string[]) => number;
+  /** A size to take of each image's strings while they are in the cache (columnar-preview.ts). */
+  measureText?: (digest: string, tags: readonly string[], pushedAt: string | number) => number;
 }
 
 const NO_TAGS: readonly string[] = Object.freeze([]);
@@ -21,30 +30,41 @@ const NO_TAGS: readonly string[] = Object.freeze([]);
  */
 export function readImageColumns(
   document: unknown,
-  matchTags?: (tags: readonly string[]) => number,
+  { matchTags, measureText }: ImageColumnOptions = {},
 ): ListedImageColumns {
   const total = listedCount(document);
-  const digests: string[] = [];
-  const tags: (readonly string[])[] = [];
-  const pushedAtAsListed: (string | number)[] = [];
+  // Sized once: grown by push, the three arrays were copied a dozen times each on 100,000 images.
+  const digests = new Array<string>(total);
+  const tags = new Array<readonly string[]>(total);
+  const pushedAtAsListed = new Array<string | number>(total);
   const pushedAt = new Float64Array(total);
   const lastPulledAt = new Float64Array(total);
   const archivedAt = new Float64Array(total);
   const activatedAt = new Float64Array(total);
   const archived = new Uint8Array(total);
   const tagMatches = matchTags === undefined ? undefined : new Int32Array(total);
+  const textLengths = measureText === undefined ? undefined : new Int32Array(total);
   let count = 0;
   const activating = forEachListedImage(document, (detail, entry) => {
     const { lastRecordedPullTime, lastArchivedAt, lastActivatedAt } = detail;
-    digests.push(detail.imageDigest);
+    const digest = detail.imageDigest;
+    digests[count] = digest;
     const imageTags = detail.imageTags ?? NO_TAGS;
-    tags.push(imageTags);
-    // While the tags are in the cache (compileTagFilterSet): each tagged rule reading them again later cost more.
+    tags[count] = imageTags;
+    // While the tags are in the cache: each tagged rule reading them again later cost more.
     if (tagMatches !== undefined)
       tagMatches[count] = (matchTags as (tags: readonly string[]) => number)(imageTags);
     // A Date comes only from the SDK, never from JSON; echoed as ISO text as the general path does.
     const listed = detail.imagePushedAt;
-    pushedAtAsListed.push(listed instanceof Date ? listed.toISOString() : listed);
+    const echoed = listed instanceof Date ? listed.toISOString() : listed;
+    pushedAtAsListed[count] = echoed;
+    if (textLengths !== undefined) {
+      textLengths[count] = (measureText as NonNullable<ImageColumnOptions['measureText']>)(
+        digest,
+        imageTags,
+        echoed,
+      );
+    }
     pushedAt[count] = timestampOf(listed, entry, 'imagePushedAt');
     lastPulledAt[count] =
       lastRecordedPullTime === undefined
@@ -57,6 +77,11 @@ export function readImageColumns(
     archived[count] = detail.imageStatus === 'ARCHIVED' ? 1 : 0;
     count++;
   });
+  if (count < total) {
+    digests.length = count;
+    tags.length = count;
+    pushedAtAsListed.length = count;
+  }
   return {
     images: {
       count,
@@ -71,6 +96,7 @@ export function readImageColumns(
     pushedAtAsListed,
     activating,
     ...(tagMatches === undefined ? {} : { tagMatches: tagMatches.subarray(0, count) }),
+    ...(textLengths === undefined ? {} : { textLengths: textLengths.subarray(0, count) }),
   };
 }
 

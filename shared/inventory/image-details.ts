@@ -263,18 +263,23 @@ function isStringArray(value: unknown): boolean {
  * A set of digests that says whether one was already added. JavaScript's Set grows by rehashing
  * seventeen times on the way to 100,000 entries and was a fifth of the reading time; this one is
  * sized once for the listing (open addressing over a typed array, at most half full; FNV-1a of the
- * whole string) and compares strings only when their hashes collide: the same answers as a Set.
+ * whole string) and compares strings only when their hashes are equal: the same answers as a Set.
+ * Each slot holds the value's index and its hash side by side, so a probe reads one cache line;
+ * comparing the strings of every occupied slot it met read two more, a third of the reading time.
  */
 class DigestSet {
+  /** Slot s: `[2s]` the value's index + 1 (0: empty), `[2s + 1]` its hash. */
   private readonly slots: Int32Array;
-  private readonly values: string[] = [];
+  private readonly values: string[];
+  private size = 0;
   private readonly mask: number;
 
   /** `capacity`: how many digests will be added at most (the listing's length). */
   constructor(private readonly capacity: number) {
     let size = 16;
     while (size < capacity * 2) size *= 2;
-    this.slots = new Int32Array(size).fill(-1);
+    this.slots = new Int32Array(size * 2);
+    this.values = new Array<string>(capacity);
     this.mask = size - 1;
   }
 
@@ -284,15 +289,17 @@ class DigestSet {
     for (let i = 0; i < value.length; i++) hash = Math.imul(hash ^ value.charCodeAt(i), 0x01000193);
     const { slots, values, mask } = this;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
-      const at = slots[slot] as number;
-      if (at === -1) {
-        if (values.length === this.capacity)
+      const at = slots[2 * slot] as number;
+      if (at === 0) {
+        if (this.size === this.capacity)
           throw new RangeError(`DigestSet holds at most ${this.capacity} digests`);
-        slots[slot] = values.length;
-        values.push(value);
+        values[this.size] = value;
+        this.size++;
+        slots[2 * slot] = this.size;
+        slots[2 * slot + 1] = hash;
         return true;
       }
-      if (values[at] === value) return false;
+      if (slots[2 * slot + 1] === hash && values[at - 1] === value) return false;
     }
   }
 }

@@ -24,19 +24,43 @@ const CHUNK_BYTES = 1 << 20;
  */
 export function writeColumnarPreviewJson(
   evaluation: ColumnarEvaluation,
-  images: ImageColumns,
-  pushedAtAsListed: readonly (string | number)[],
+  listing: PreviewListing,
   sink: ByteSink,
   chunkBytes = CHUNK_BYTES,
 ): void {
-  const laidOut = layOutPreview(evaluation, images, pushedAtAsListed);
+  const laidOut = layOutPreview(evaluation, listing);
   if (laidOut === undefined) {
-    writeInPreviewOrder(evaluation, images, pushedAtAsListed, sink, chunkBytes);
+    writeInPreviewOrder(evaluation, listing.images, listing.pushedAtAsListed, sink, chunkBytes);
     return;
   }
   for (let at = 0; at < laidOut.length; at += chunkBytes) {
     sink(laidOut.subarray(at, Math.min(laidOut.length, at + chunkBytes)));
   }
+}
+
+/** The images a preview is about, and what it echoes of them. */
+export interface PreviewListing {
+  images: ImageColumns;
+  /** `pushedAtAsListed[i]`: image i's imagePushedAt as the listing printed it. */
+  pushedAtAsListed: readonly (string | number)[];
+  /** `textLengths[i]`: measureResultText of image i, taken as the listing was read; else measured here. */
+  textLengths?: Int32Array;
+}
+
+/**
+ * How many characters an image's digest, tags and imagePushedAt take in its preview result, quotes
+ * and commas included, when none needs escaping: with the constant parts, its result's size in the
+ * laid-out preview. Taken as the listing is read, while the strings are in the cache.
+ */
+export function measureResultText(
+  digest: string,
+  tags: readonly string[],
+  pushedAt: string | number,
+): number {
+  let length = digest.length;
+  for (let t = 0; t < tags.length; t++) length += (tags[t] as string).length + QUOTES_AND_COMMA;
+  if (tags.length > 0) length--;
+  return length + (typeof pushedAt === 'string' ? pushedAt.length + 2 : JSON.stringify(pushedAt).length);
 }
 
 /** How many results expire: the summary's count. */
@@ -89,12 +113,9 @@ const MOST_LAID_OUT_BYTES = 2 ** 31 - 1;
  * The whole preview as one buffer, every result written at the offset the layout gave it; undefined
  * when a string needs escaping or is not ASCII (its bytes are then not its length).
  */
-function layOutPreview(
-  evaluation: ColumnarEvaluation,
-  images: ImageColumns,
-  pushedAtAsListed: readonly (string | number)[],
-): Uint8Array | undefined {
+function layOutPreview(evaluation: ColumnarEvaluation, listing: PreviewListing): Buffer | undefined {
   const { rules, image, rule } = evaluation;
+  const { images, pushedAtAsListed, textLengths } = listing;
   const results = image.length;
   const { count, digests, tags, archived } = images;
   // Per rule and storage class, what ends a result: the action, the priority and the storage class.
@@ -108,24 +129,22 @@ function layOutPreview(
     );
   }
 
-  // Which result each image is, -1 for none; then each result's size, found in the listing's order.
+  // Which result each image is, -1 for none; then each result's size.
   const resultOf = new Int32Array(count).fill(-1);
   for (let k = 0; k < results; k++) resultOf[image[k] as number] = k;
   const sizes = new Float64Array(results);
   const fixed = RESULT_START.length + DIGEST_END_TAGS_START.length + TAGS_END_PUSHED_AT.length;
-  for (let i = 0; i < count; i++) {
-    const k = resultOf[i] as number;
-    if (k < 0) continue;
-    const imageTags = tags[i] as readonly string[];
-    let size =
-      fixed +
-      (digests[i] as string).length +
-      (ends[2 * (rule[k] as number) + (archived[i] as number)] as Uint8Array).length;
-    for (let t = 0; t < imageTags.length; t++) size += (imageTags[t] as string).length + QUOTES_AND_COMMA;
-    if (imageTags.length > 0) size--;
-    const pushedAt = pushedAtAsListed[i];
-    size += typeof pushedAt === 'string' ? pushedAt.length + 2 : JSON.stringify(pushedAt).length;
-    sizes[k] = size;
+  for (let k = 0; k < results; k++) {
+    const i = image[k] as number;
+    const text =
+      textLengths === undefined
+        ? measureResultText(
+            digests[i] as string,
+            tags[i] as readonly string[],
+            pushedAtAsListed[i] as string | number,
+          )
+        : (textLengths[i] as number);
+    sizes[k] = fixed + text + (ends[2 * (rule[k] as number) + (archived[i] as number)] as Uint8Array).length;
   }
   // Sizes to offsets, in the preview's order; the first result has no comma before it.
   const end = previewEnd(results, countExpiring(evaluation));

@@ -1,5 +1,5 @@
-// The columnar preview (what `lifecycle preview --output json` runs: readImageColumns,
-// evaluateLifecycleColumns, writeColumnarPreviewJson) against the general engine (readImageDetails,
+// The columnar preview (what `lifecycle preview --output json` runs: writeListingPreviewJson, that is
+// readImageColumns, evaluateLifecycleColumns, writeColumnarPreviewJson) against the general engine (readImageDetails,
 // evaluateLifecyclePolicy, writePolicyPreviewJson, as the CLI ran it before), byte for byte, on
 // random describe-images listings and random valid policies of every rule kind: tagStatus tagged
 // (tagPrefixList, tagPatternList), untagged and any; imageCountMoreThan, sinceImagePushed,
@@ -11,13 +11,12 @@ import fc from 'fast-check';
 import { BENCH_NOW, BENCH_POLICY, generateImageDetails, STEADY_STATE_POLICY } from '../../../bench/generate';
 import { readImageColumns } from '../../../shared/inventory/image-columns';
 import { type ImageRecord, readImageDetails } from '../../../shared/inventory/image-details';
+import { writeListingPreviewJson } from '../../../shared/inventory/listing-preview';
 import {
   evaluateLifecyclePolicy,
   type LifecyclePolicy,
   parseLifecyclePolicy,
 } from '../../../shared/lifecycle';
-import { compileTagFilterSet, evaluateLifecycleColumns } from '../../../shared/lifecycle/columnar-evaluate';
-import { writeColumnarPreviewJson } from '../../../shared/lifecycle/columnar-preview';
 import { writePolicyPreviewJson } from '../../../shared/lifecycle/preview';
 import { lifecyclePolicyArbitrary, POLICY_TAGS } from '../../support/lifecycle-policy-arbitraries';
 
@@ -56,23 +55,24 @@ function generalPreview(
   return concatenated(chunks);
 }
 
-/** The CLI's path: tag filters tested as the listing is read, unless `matchTagsWhileReading` is false. */
+/** The CLI's path: tag filters tested and strings measured as the listing is read, unless `whileReading` is false. */
 function columnarPreview(
   { document, now, indexChildren, chunkBytes }: Inputs,
   policy: LifecyclePolicy,
-  matchTagsWhileReading = true,
+  whileReading = true,
 ): Buffer {
-  const filters = matchTagsWhileReading ? compileTagFilterSet(policy) : undefined;
-  const { images, pushedAtAsListed, tagMatches } = readImageColumns(document, filters?.match);
-  const evaluation = evaluateLifecycleColumns(policy, images, {
-    now,
-    ...(indexChildren === undefined ? {} : { indexChildren }),
-    ...(filters === undefined || tagMatches === undefined
-      ? {}
-      : { tagMatches: { filters, matches: tagMatches } }),
-  });
   const chunks: Uint8Array[] = [];
-  writeColumnarPreviewJson(evaluation, images, pushedAtAsListed, (chunk) => chunks.push(chunk), chunkBytes);
+  writeListingPreviewJson(
+    document,
+    policy,
+    {
+      now,
+      whileReading,
+      ...(indexChildren === undefined ? {} : { indexChildren }),
+      ...(chunkBytes === undefined ? {} : { chunkBytes }),
+    },
+    (chunk) => chunks.push(chunk),
+  );
   return concatenated(chunks);
 }
 
@@ -193,7 +193,7 @@ describe('the columnar preview', () => {
         chunkBytes,
         fc.integer({ min: -2, max: 2 }),
         fc.boolean(),
-        (generated, { document, indexChildren }, chunk, nowShift, matchTagsWhileReading) => {
+        (generated, { document, indexChildren }, chunk, nowShift, whileReading) => {
           const policy = parsed(generated, expireSincePulled);
           const inputs: Inputs = {
             document,
@@ -202,7 +202,7 @@ describe('the columnar preview', () => {
             ...(chunk === undefined ? {} : { chunkBytes: chunk }),
           };
 
-          const columnar = columnarPreview(inputs, policy, matchTagsWhileReading);
+          const columnar = columnarPreview(inputs, policy, whileReading);
 
           const general = generalPreview(inputs, policy);
           expect(columnar.toString('utf8')).toBe(general.toString('utf8'));
