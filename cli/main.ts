@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { CliError, EXIT_INTERNAL, EXIT_INVALID } from './errors';
-import { readInputFile } from './input-file';
+import { readListingBeforeLoading } from './input-file';
 
 // Each command's module is imported when the command runs, not at start-up: the bundle then
 // initialises only what that command uses (esbuild evaluates a dynamically imported module lazily),
@@ -320,24 +320,6 @@ export async function main(argv: readonly string[], write: Write): Promise<void>
   }
   const name = [command, subcommand].filter(Boolean).join(' ');
   throw new CliError(`unknown command "${name}"; run \`ecr-warden help\` for the list`);
-}
-
-/**
- * The preview's describe-images listing, parsed before the command's modules are loaded, or
- * undefined when it cannot be (the command then reads it again and reports why, after checking
- * the policy, as always). Why first: V8 sizes its old generation from how much of the first
- * young-generation collections survives. Loading modules is mostly short-lived garbage, and a
- * collection then (1 MiB of young generation fills before the listing is read) shrank that limit so
- * far that the 60 MB listing of 100,000 images then cost a full mark-compact, 50 ms of CPU, which
- * node reading the same file alone never pays. Read first, the listing's own collections (all of
- * it survives) set the limit.
- */
-function readListingBeforeLoading(path: string): unknown {
-  try {
-    return JSON.parse(readInputFile(path, 'images'));
-  } catch {
-    return undefined;
-  }
 }
 
 type OptionSpec = Record<string, { type: 'string' | 'boolean'; default?: string | boolean }>;
