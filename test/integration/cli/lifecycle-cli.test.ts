@@ -454,7 +454,10 @@ describe('ecr-warden input errors: exit 2, one `ecr-warden:` line, no stack trac
 
     const run = runPreview(documentedPolicy('image-count'), images, '--output', 'json');
 
-    expectOneLineError(run, /images file .*images\.json is not valid JSON at line 2, column 19: value expected/);
+    expectOneLineError(
+      run,
+      /images file .*images\.json is not valid JSON at line 2, column 19: value expected/,
+    );
   });
 
   it('reports an images entry with a bad timestamp, naming the entry and field', () => {
