@@ -26,19 +26,26 @@ if (!existsSync(join(root, 'dist', 'cli.mjs'))) {
   process.exit(2);
 }
 
+const usageHook = join(import.meta.dirname, 'report-peak-memory.cjs');
+
+/** One run: wall time, CPU time (user + system, all threads) and peak RSS, each side measured alike. */
 function timeNode(args) {
   const start = process.hrtime.bigint();
-  const child = spawnSync(process.execPath, args, {
+  const child = spawnSync(process.execPath, ['--require', usageHook, ...args], {
     cwd: root,
     stdio: ['ignore', 'ignore', 'pipe'],
+    encoding: 'utf8',
     maxBuffer: 1 << 26,
   });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (child.status !== 0) throw new Error(`${args.join(' ')} failed: ${child.stderr}`);
-  return ms;
+  const cpuMs = Number(/cpu-us (\d+)/.exec(child.stderr)?.[1]) / 1000;
+  const rss = Number(/peak-rss-kib (\d+)/.exec(child.stderr)?.[1]) * 1024;
+  return { ms, cpuMs, rss };
 }
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const medianOf = (runs, field) => median(runs.map((run) => run[field]));
 const baselineArgs = ['-e', `JSON.parse(require('node:fs').readFileSync(${JSON.stringify(images)}, 'utf8'))`];
 const previewArgs = (output, policyFile = policy) => [
   join(root, 'bin', 'ecr-warden.js'),
@@ -109,7 +116,7 @@ function peakMemory(args) {
   return Number(/peak-rss-kib (\d+)/.exec(child.stderr)?.[1]) * 1024;
 }
 
-const base = median(baseline);
+const base = medianOf(baseline, 'ms');
 const figure = (label, ms, note = '') =>
   console.log(`  ${label.padEnd(66)} ${ms.toFixed(0).padStart(5)} ms${note}`);
 const ratio = (ms, to) => (ms / to).toFixed(2);
@@ -122,20 +129,41 @@ for (const [title, output, floorRuns, previewRuns] of [
   ['first cleanup', firstCleanup, floorFirst, previewJson],
   ['daily run', dailyRun, floorDaily, previewSteady],
 ]) {
-  const floor = median(floorRuns);
-  const preview = median(previewRuns);
-  figure(`I/O floor, ${title}: read + parse, write ${mb(output.bytes)} of results`, floor);
+  const floor = medianOf(floorRuns, 'ms');
+  const preview = medianOf(previewRuns, 'ms');
+  const floorCpu = medianOf(floorRuns, 'cpuMs');
+  const previewCpu = medianOf(previewRuns, 'cpuMs');
+  figure(
+    `I/O floor, ${title}: read + parse, write ${mb(output.bytes)} of results`,
+    floor,
+    `   CPU ${floorCpu.toFixed(0)} ms, peak RSS ${mb(medianOf(floorRuns, 'rss'))}`,
+  );
   figure(
     `preview --output json, ${title} (${count(output.listed)} images listed)`,
     preview,
     `   ratio ${ratio(preview, floor)}x its floor (goal <= 1.30x), ${ratio(preview, base)}x read + parse`,
   );
+  figure(
+    `  the same runs in CPU time (user + system, every thread)`,
+    previewCpu,
+    `   ratio ${ratio(previewCpu, floorCpu)}x its floor's CPU, peak RSS ${mb(medianOf(previewRuns, 'rss'))}`,
+  );
 }
 figure(
   'preview --output table, first cleanup',
-  median(previewTable),
-  `   ratio ${ratio(median(previewTable), base)}x read + parse`,
+  medianOf(previewTable, 'ms'),
+  `   ratio ${ratio(medianOf(previewTable, 'ms'), base)}x read + parse`,
 );
+// The columnar engine the JSON preview runs against the general engine, on this listing: the
+// same bytes, or the bench fails (test/unit/lifecycle/columnar-engine.test.ts checks random ones).
+const engines = await runTypeScriptBench('preview-engines', {
+  args: [images, BENCH_NOW, policy, steadyStatePolicy],
+});
+for (const { identical, bytes } of engines) {
+  if (!identical)
+    throw new Error('the columnar preview differs from the general engine on the bench listing');
+  console.log(`  columnar preview = general engine's, byte for byte (${count(bytes)} bytes)`);
+}
 // `npm run bench -- --preview-only`: the CLI figures above, without the slower benchmarks below.
 if (process.argv.includes('--preview-only')) process.exit(0);
 

@@ -1,25 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { type ParseError, type ParseErrorCode, parseTree, printParseErrorCode } from 'jsonc-parser';
 import { CliError } from './errors';
+import { readInputFile } from './input-file';
 
-const BYTE_ORDER_MARK = 0xfeff;
-
-/**
- * Reads a file the user named, turning every way it can fail into a one-line reason. A leading
- * byte-order mark (Windows editors write one) is dropped: JSON.parse rejects it.
- */
-export function readInputFile(path: string, what: string): string {
-  try {
-    const text = readFileSync(path, 'utf8');
-    return text.charCodeAt(0) === BYTE_ORDER_MARK ? text.slice(1) : text;
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new CliError(`${what} file not found: ${path}`);
-    if (code === 'EISDIR') throw new CliError(`${what} file is a directory: ${path}`);
-    if (code === 'EACCES') throw new CliError(`${what} file is not readable (permission denied): ${path}`);
-    throw new CliError(`cannot read ${what} file ${path}: ${(error as Error).message}`);
-  }
-}
+export { readInputFile };
 
 export function readJsonFile(path: string, what: string, options?: ParseJsonOptions): unknown {
   return parseJson(readInputFile(path, what), `${what} file ${path}`, options);

@@ -1,15 +1,14 @@
 import { ImageDetailsError, type ImageRecord, readImageDetails } from '../shared/inventory/image-details';
+import { writeListingPreviewJson } from '../shared/inventory/listing-preview';
 import { indexChildren, ManifestError } from '../shared/inventory/manifests';
 import { monthlyStorageCost } from '../shared/inventory/storage-cost';
 import {
   describeViolation,
   evaluateLifecyclePolicy,
   type LifecycleEvaluation,
-  type LifecycleImage,
   type LifecyclePolicy,
   parseLifecyclePolicy,
 } from '../shared/lifecycle';
-import { writePolicyPreviewJson } from '../shared/lifecycle/preview';
 import { CliError } from './errors';
 import { parseJson, readInputFile, readJsonFile } from './input';
 import { parseNowOption } from './now-option';
@@ -18,6 +17,8 @@ import { formatBytes, formatTable } from './table';
 export interface PreviewOptions {
   policy: string;
   images: string;
+  /** The images file already parsed (main.ts reads it first); read from `images` otherwise. */
+  imagesDocument?: unknown;
   manifests?: string;
   now?: string;
   output: 'json' | 'table';
@@ -30,26 +31,24 @@ export function runLifecyclePreview(
 ): void {
   const policy = loadPolicy(options.policy);
   const now = options.now === undefined ? Date.now() : parseNowOption(options.now);
-  const { images, activating } = loadImages(options.images);
   const children = options.manifests ? loadIndexChildren(options.manifests) : undefined;
-  const explain = options.output === 'table';
+  if (options.output === 'json') {
+    // The JSON preview needs no explanation of kept images nor anything but the lifecycle fields:
+    // the columnar engine gives the general engine's bytes with no object per image
+    // (shared/lifecycle/columnar-evaluate.ts). The table explains what it keeps, and reads sizes:
+    // the general engine, below.
+    loadImages(options, (document) =>
+      writeListingPreviewJson(document, policy, children ? { now, indexChildren: children } : { now }, write),
+    );
+    return;
+  }
+  const { images, activating } = loadImages(options, readImageDetails);
   const evaluation = evaluateLifecyclePolicy(
     policy,
     images,
-    children ? { now, indexChildren: children, explain } : { now, explain },
+    children ? { now, indexChildren: children, explain: true } : { now, explain: true },
   );
-
-  if (options.output === 'json') {
-    writePolicyPreviewJson(evaluation, write, { pushedAtOf: echoPushedAt });
-  } else {
-    write(renderPreviewTable(evaluation, images.length, activating, now));
-  }
-}
-
-/** The timestamp as the user's describe-images output had it (ISO string or epoch seconds). */
-function echoPushedAt(image: LifecycleImage): string | number {
-  const value = (image as ImageRecord).detail.imagePushedAt;
-  return value instanceof Date ? value.toISOString() : value;
+  write(renderPreviewTable(evaluation, images.length, activating, now));
 }
 
 /** `ecr-warden lifecycle validate`: ECR's acceptance rules, every violation listed. */
@@ -78,12 +77,15 @@ function loadPolicy(path: string): LifecyclePolicy {
   return result.policy;
 }
 
-function loadImages(path: string): { images: ImageRecord[]; activating: number } {
-  // Not walked for its nesting depth (30 ms on 100,000 images): readImageDetails reads known
-  // fields only, each checked for its type, and nothing walks the rest of an entry recursively.
-  const document = readJsonFile(path, 'images', { checkNesting: false });
+function loadImages<Listing>(
+  { images: path, imagesDocument }: PreviewOptions,
+  read: (document: unknown) => Listing,
+): Listing {
+  // Not walked for its nesting depth (30 ms on 100,000 images): the readers read known fields
+  // only, each checked for its type, and nothing walks the rest of an entry recursively.
+  const document = imagesDocument ?? readJsonFile(path, 'images', { checkNesting: false });
   try {
-    return readImageDetails(document);
+    return read(document);
   } catch (error) {
     if (error instanceof ImageDetailsError) throw new CliError(`images file ${path}: ${error.message}`);
     throw error;

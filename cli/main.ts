@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { CliError, EXIT_INTERNAL, EXIT_INVALID } from './errors';
+import { readListingBeforeLoading } from './input-file';
 
 // Each command's module is imported when the command runs, not at start-up: the bundle then
 // initialises only what that command uses (esbuild evaluates a dynamically imported module lazily),
@@ -118,11 +119,14 @@ export async function main(argv: readonly string[], write: Write): Promise<void>
       now: { type: 'string' },
       output: { type: 'string', default: 'table' },
     });
+    const images = required(values, 'images');
+    const imagesDocument = readListingBeforeLoading(images);
     const { runLifecyclePreview } = await import('./lifecycle-command');
     runLifecyclePreview(
       {
         policy: required(values, 'policy'),
-        images: required(values, 'images'),
+        images,
+        ...(imagesDocument === undefined ? {} : { imagesDocument }),
         ...optional(values, 'manifests'),
         ...optional(values, 'now'),
         output: outputFormat(values.output),

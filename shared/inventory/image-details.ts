@@ -56,6 +56,23 @@ export const IMAGE_STATUSES = ['ACTIVE', 'ARCHIVED', ACTIVATING] as const;
  * Returns the images that lifecycle rules can see and a count of those in transit.
  */
 export function readImageDetails(document: unknown): { images: ImageRecord[]; activating: number } {
+  const images: ImageRecord[] = [];
+  const activating = forEachListedImage(document, (detail, i) => {
+    images.push(toImageRecord(detail, i));
+  });
+  return { images, activating };
+}
+
+/**
+ * The checks of readImageDetails, for a reader that keeps the images in another form (the CLI's
+ * columnar preview, image-columns.ts): `visit` is called once per image that lifecycle rules can
+ * see, with its entry checked and its index in `imageDetails`, in the listing's order; the images
+ * being restored are counted and returned. Throws what readImageDetails throws, at the same entry.
+ */
+export function forEachListedImage(
+  document: unknown,
+  visit: (detail: ImageDetail, entry: number) => void,
+): number {
   if (
     typeof document !== 'object' ||
     document === null ||
@@ -67,7 +84,6 @@ export function readImageDetails(document: unknown): { images: ImageRecord[]; ac
   }
   refusePartialListing(document as Record<string, unknown>);
   const details = (document as { imageDetails: unknown[] }).imageDetails;
-  const images: ImageRecord[] = [];
   const digests = new DigestSet(details.length);
   let activating = 0;
   for (let i = 0; i < details.length; i++) {
@@ -79,9 +95,9 @@ export function readImageDetails(document: unknown): { images: ImageRecord[]; ac
       activating++;
       continue;
     }
-    images.push(toImageRecord(detail, i));
+    visit(detail, i);
   }
-  return { images, activating };
+  return activating;
 }
 
 /**
@@ -153,7 +169,8 @@ export function toEpochMillis(value: Timestamp, where: string): number {
   return ms;
 }
 
-function timestampOf(value: Timestamp, entry: EntryLabel, field: string): number {
+/** Epoch milliseconds of one of an entry's timestamps; the error names the entry and the field. */
+export function timestampOf(value: Timestamp, entry: EntryLabel, field: string): number {
   const ms = epochMillis(value);
   return Number.isNaN(ms) ? toEpochMillis(value, `${describeEntry(entry)}.${field}`) : ms;
 }
@@ -246,18 +263,23 @@ function isStringArray(value: unknown): boolean {
  * A set of digests that says whether one was already added. JavaScript's Set grows by rehashing
  * seventeen times on the way to 100,000 entries and was a fifth of the reading time; this one is
  * sized once for the listing (open addressing over a typed array, at most half full; FNV-1a of the
- * whole string) and compares strings only when their hashes collide: the same answers as a Set.
+ * whole string) and compares strings only when their hashes are equal: the same answers as a Set.
+ * Each slot holds the value's index and its hash side by side, so a probe reads one cache line;
+ * comparing the strings of every occupied slot it met read two more, a third of the reading time.
  */
 class DigestSet {
+  /** Slot s: `[2s]` the value's index + 1 (0: empty), `[2s + 1]` its hash. */
   private readonly slots: Int32Array;
-  private readonly values: string[] = [];
+  private readonly values: string[];
+  private size = 0;
   private readonly mask: number;
 
   /** `capacity`: how many digests will be added at most (the listing's length). */
   constructor(private readonly capacity: number) {
     let size = 16;
     while (size < capacity * 2) size *= 2;
-    this.slots = new Int32Array(size).fill(-1);
+    this.slots = new Int32Array(size * 2);
+    this.values = new Array<string>(capacity);
     this.mask = size - 1;
   }
 
@@ -267,15 +289,17 @@ class DigestSet {
     for (let i = 0; i < value.length; i++) hash = Math.imul(hash ^ value.charCodeAt(i), 0x01000193);
     const { slots, values, mask } = this;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
-      const at = slots[slot] as number;
-      if (at === -1) {
-        if (values.length === this.capacity)
+      const at = slots[2 * slot] as number;
+      if (at === 0) {
+        if (this.size === this.capacity)
           throw new RangeError(`DigestSet holds at most ${this.capacity} digests`);
-        slots[slot] = values.length;
-        values.push(value);
+        values[this.size] = value;
+        this.size++;
+        slots[2 * slot] = this.size;
+        slots[2 * slot + 1] = hash;
         return true;
       }
-      if (values[at] === value) return false;
+      if (slots[2 * slot + 1] === hash && values[at - 1] === value) return false;
     }
   }
 }
@@ -319,13 +343,28 @@ export function parseUtcTimestamp(text: string): number | undefined {
   ) {
     return undefined;
   }
-  const year = digits(text, 0, 4);
-  const month = digits(text, 5, 2);
-  const day = digits(text, 8, 2);
-  const hour = digits(text, 11, 2);
-  const minute = digits(text, 14, 2);
-  const second = digits(text, 17, 2);
-  if (year < 0 || month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59)
+  // Two digits at a time, no loop: a CLI reads each listing once, so this runs mostly before it is
+  // compiled, and fewer bytecodes a timestamp was a third off its cold cost on 170,000 of them.
+  const century = twoDigits(text, 0);
+  const yearOfCentury = twoDigits(text, 2);
+  const year = century < 0 || yearOfCentury < 0 ? -1 : century * 100 + yearOfCentury;
+  const month = twoDigits(text, 5);
+  const day = twoDigits(text, 8);
+  const hour = twoDigits(text, 11);
+  const minute = twoDigits(text, 14);
+  const second = twoDigits(text, 17);
+  if (
+    year < 0 ||
+    hour < 0 ||
+    minute < 0 ||
+    second < 0 ||
+    month < 1 ||
+    month > 12 ||
+    day < 1 ||
+    hour > 23 ||
+    minute > 59 ||
+    second > 59
+  )
     return undefined;
   // An impossible day (February 30th) is left to the strict reader, which refuses it.
   if (day > daysInMonth(year, month)) return undefined;
@@ -366,13 +405,10 @@ function isDigit(code: number): boolean {
   return code >= ZERO && code <= ZERO + 9;
 }
 
-/** The number written by `length` digits at `start`, or -1 if one is not a digit. */
-function digits(text: string, start: number, length: number): number {
-  let value = 0;
-  for (let i = start; i < start + length; i++) {
-    const code = text.charCodeAt(i);
-    if (!isDigit(code)) return -1;
-    value = value * 10 + (code - ZERO);
-  }
-  return value;
+/** The number the two characters at `at` write, or -1 unless both are digits. */
+function twoDigits(text: string, at: number): number {
+  const tens = text.charCodeAt(at) - ZERO;
+  const ones = text.charCodeAt(at + 1) - ZERO;
+  // Unsigned, a code below '0' is above 9 too.
+  return tens >>> 0 <= 9 && ones >>> 0 <= 9 ? tens * 10 + ones : -1;
 }

@@ -206,17 +206,29 @@ function orderNewestFirst(images: readonly LifecycleImage[]): Uint32Array {
 }
 
 /**
- * The indexes of `times` by ascending time, equal times in index order. The times themselves are
- * sorted natively (a Float64Array's own sort, no comparator), then each index is placed at its
- * time's first position, found by binary search, plus how many earlier indexes took that time.
- * On 100,000 images in a fresh process this cost a quarter of the comparator sort and of a
- * radix sort in JavaScript, whose loops each ran interpreted until they were compiled.
+ * The indexes of `times` by ascending time, equal times in index order.
+ *
+ * When the times are whole milliseconds (every timestamp a reader accepts is) and span little
+ * enough, each index is folded into its time as one exact integer, `(time - earliest) / unit *
+ * count + index`, below 2^53: a Float64Array of those keys sorts natively (no comparator) into
+ * exactly this order, and each key's remainder by `count` is its index. With whole seconds (what
+ * the AWS CLI prints) the unit is a second and 100,000 images may span 2,800 years; in
+ * milliseconds, 2.8 years. Otherwise the times are sorted on their own and each index is placed at
+ * its time's first position, found by binary search, plus how many earlier indexes took that time
+ * (a comparator sort called a function 1.7 million times on 100,000 images, a radix sort in
+ * JavaScript ran interpreted until compiled; the folded keys cost a third of the binary search).
  */
-function sortIndexesByTime(times: Float64Array): Uint32Array {
+export function sortIndexesByTime(times: Float64Array): Uint32Array {
+  const folded = foldIndexesIntoTimes(times);
   const count = times.length;
+  const order = new Uint32Array(count);
+  if (folded !== undefined) {
+    folded.sort();
+    for (let k = 0; k < count; k++) order[k] = (folded[k] as number) % count;
+    return order;
+  }
   const sorted = times.slice().sort();
   const taken = new Uint32Array(count);
-  const order = new Uint32Array(count);
   for (let i = 0; i < count; i++) {
     const time = times[i] as number;
     let low = 0;
@@ -231,6 +243,27 @@ function sortIndexesByTime(times: Float64Array): Uint32Array {
     order[slot] = i;
   }
   return order;
+}
+
+/** The keys of sortIndexesByTime's fast path, or undefined when they would not be exact. */
+function foldIndexesIntoTimes(times: Float64Array): Float64Array | undefined {
+  const count = times.length;
+  let earliest = Number.POSITIVE_INFINITY;
+  let latest = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < count; i++) {
+    const time = times[i] as number;
+    if (!Number.isSafeInteger(time)) return undefined;
+    if (time < earliest) earliest = time;
+    if (time > latest) latest = time;
+  }
+  let unit = 1000;
+  for (let i = 0; i < count && unit === 1000; i++) {
+    if (((times[i] as number) - earliest) % 1000 !== 0) unit = 1;
+  }
+  if (((latest - earliest) / unit + 1) * count > Number.MAX_SAFE_INTEGER) return undefined;
+  const keys = new Float64Array(count);
+  for (let i = 0; i < count; i++) keys[i] = (((times[i] as number) - earliest) / unit) * count + i;
+  return keys;
 }
 
 /** Sets `matched[i]` to 1 for the images whose storage class and tags satisfy the rule, 0 otherwise. */

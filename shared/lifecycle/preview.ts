@@ -1,5 +1,6 @@
 import type { LifecycleAction, LifecycleEvaluation, LifecycleImage } from './evaluate';
 import { type ByteSink, JsonByteWriter } from './json-byte-writer';
+import type { RuleActionType } from './policy';
 
 /**
  * The shape of ECR's `GetLifecyclePolicyPreview` response, so that scripts written against
@@ -44,20 +45,33 @@ export interface PreviewJsonOptions {
 
 const CHUNK_BYTES = 1 << 20;
 
-// The constant parts of a result, keys in the order the API documents them.
+// The constant parts of a result, keys in the order the API documents them: one result is
+// `{"imageDigest":D,"imageTags":[T,...],"imagePushedAt":P,"action":A,"appliedRulePriority":N,"storageClass":S}`,
+// the first one after FIRST, each next one after NEXT (columnar-preview.ts lays results out with them too).
+export const RESULT_TEXT = {
+  first: '\n    ',
+  next: ',\n    ',
+  digestStart: '{"imageDigest":',
+  comma: ',',
+  tagsStart: ',"imageTags":[',
+  tagsEndPushedAt: '],"imagePushedAt":',
+  expireThenPriority: ',"action":{"type":"EXPIRE"},"appliedRulePriority":',
+  transitionThenPriority:
+    ',"action":{"type":"TRANSITION","targetStorageClass":"ARCHIVE"},"appliedRulePriority":',
+  standardEnd: ',"storageClass":"STANDARD"}',
+  archiveEnd: ',"storageClass":"ARCHIVE"}',
+} as const;
 const ascii = new TextEncoder();
-const FIRST_RESULT_START = ascii.encode('\n    ');
-const NEXT_RESULT_START = ascii.encode(',\n    ');
-const DIGEST_START = ascii.encode('{"imageDigest":');
-const COMMA = ascii.encode(',');
-const TAGS_START = ascii.encode(',"imageTags":[');
-const TAGS_END_PUSHED_AT = ascii.encode('],"imagePushedAt":');
-const EXPIRE_THEN_PRIORITY = ascii.encode(',"action":{"type":"EXPIRE"},"appliedRulePriority":');
-const TRANSITION_THEN_PRIORITY = ascii.encode(
-  ',"action":{"type":"TRANSITION","targetStorageClass":"ARCHIVE"},"appliedRulePriority":',
-);
-const STANDARD_END = ascii.encode(',"storageClass":"STANDARD"}');
-const ARCHIVE_END = ascii.encode(',"storageClass":"ARCHIVE"}');
+const FIRST_RESULT_START = ascii.encode(RESULT_TEXT.first);
+const NEXT_RESULT_START = ascii.encode(RESULT_TEXT.next);
+const DIGEST_START = ascii.encode(RESULT_TEXT.digestStart);
+const COMMA = ascii.encode(RESULT_TEXT.comma);
+const TAGS_START = ascii.encode(RESULT_TEXT.tagsStart);
+const TAGS_END_PUSHED_AT = ascii.encode(RESULT_TEXT.tagsEndPushedAt);
+const EXPIRE_THEN_PRIORITY = ascii.encode(RESULT_TEXT.expireThenPriority);
+const TRANSITION_THEN_PRIORITY = ascii.encode(RESULT_TEXT.transitionThenPriority);
+const STANDARD_END = ascii.encode(RESULT_TEXT.standardEnd);
+const ARCHIVE_END = ascii.encode(RESULT_TEXT.archiveEnd);
 
 /**
  * The preview as JSON, written as UTF-8 bytes to `sink` in chunks (1 MiB by default). Indented
@@ -78,7 +92,7 @@ export function writePolicyPreviewJson(
   { pushedAtOf = isoPushedAt, chunkBytes = CHUNK_BYTES }: PreviewJsonOptions = {},
 ): void {
   const out = new JsonByteWriter(sink, chunkBytes);
-  out.ascii('{\n  "status": "COMPLETE",\n  "previewResults": [');
+  out.ascii(PREVIEW_HEAD);
   const { actions } = evaluation;
   const staged = stageInListingOrder(actions, pushedAtOf);
   let expiring = 0;
@@ -92,7 +106,16 @@ export function writePolicyPreviewJson(
       out.copy(staged.bytes, (staged.start[k] as number) + (k === 0 ? 1 : 0), staged.end[k] as number);
     }
   }
-  const transitioning = actions.length - expiring;
+  out.ascii(previewEnd(actions.length, expiring));
+  out.end();
+}
+
+/** What the preview's JSON starts with, up to its first result. */
+export const PREVIEW_HEAD = '{\n  "status": "COMPLETE",\n  "previewResults": [';
+
+/** What follows the last result: the list's end and the summary. */
+export function previewEnd(results: number, expiring: number): string {
+  const transitioning = results - expiring;
   const summary: PreviewSummary = { expiringImageTotalCount: expiring };
   if (transitioning > 0) {
     summary.transitioningImageTotalCounts = [
@@ -100,28 +123,46 @@ export function writePolicyPreviewJson(
     ];
   }
   const summaryJson = JSON.stringify(summary, null, 2).replace(/\n/g, '\n  ');
-  out.ascii(`${actions.length === 0 ? '' : '\n  '}],\n  "summary": ${summaryJson}\n}\n`);
-  out.end();
+  return `${results === 0 ? '' : '\n  '}],\n  "summary": ${summaryJson}\n}\n`;
 }
 
 /** One preview result, `{"imageDigest":...}`, exactly as JSON.stringify of the result object. */
 function writeResult(out: JsonByteWriter, action: LifecycleAction, pushedAtOf: PushedAtFormat): void {
   const { image, rulePriority, type } = action;
+  writePreviewResult(
+    out,
+    image.imageDigest,
+    image.imageTags,
+    pushedAtOf(image),
+    type,
+    rulePriority,
+    image.storageClass === 'archive',
+  );
+}
+
+/** One preview result from its fields: what writeResult writes, for callers that hold no image object. */
+export function writePreviewResult(
+  out: JsonByteWriter,
+  imageDigest: string,
+  tags: readonly string[],
+  pushedAt: string | number,
+  type: RuleActionType,
+  rulePriority: number,
+  archived: boolean,
+): void {
   out.raw(DIGEST_START);
-  out.string(image.imageDigest);
+  out.string(imageDigest);
   out.raw(TAGS_START);
-  const tags = image.imageTags;
   for (let t = 0; t < tags.length; t++) {
     if (t > 0) out.raw(COMMA);
     out.string(tags[t] as string);
   }
   out.raw(TAGS_END_PUSHED_AT);
-  const pushedAt = pushedAtOf(image);
   if (typeof pushedAt === 'string') out.string(pushedAt);
   else out.number(pushedAt);
   out.raw(type === 'expire' ? EXPIRE_THEN_PRIORITY : TRANSITION_THEN_PRIORITY);
   out.number(rulePriority);
-  out.raw(image.storageClass === 'archive' ? ARCHIVE_END : STANDARD_END);
+  out.raw(archived ? ARCHIVE_END : STANDARD_END);
 }
 
 /** Every result's bytes, its separator before it (`,\n    `): result k at `bytes[start[k], end[k])`. */

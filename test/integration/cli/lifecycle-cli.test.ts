@@ -437,6 +437,29 @@ describe('ecr-warden input errors: exit 2, one `ecr-warden:` line, no stack trac
     expectOneLineError(run, /images file .*images\.json: expected the output of `aws ecr describe-images/);
   });
 
+  // main.ts parses the images file before loading the command (for the collector's sake): a
+  // broken one must still be reported after the policy, in the order the checks always ran.
+  it('reports a missing policy before an images file that is missing or not JSON', () => {
+    const notJson = scratch.write('images.json', '{"imageDetails": [');
+
+    for (const images of [notJson, scratch.path('missing-images.json')]) {
+      const run = runPreview(scratch.path('missing-policy.json'), images, '--output', 'json');
+
+      expectOneLineError(run, /policy file not found: .*missing-policy\.json/);
+    }
+  });
+
+  it('reports an images file that is not JSON with its line and column, in the JSON preview too', () => {
+    const images = scratch.write('images.json', '{"imageDetails": [\n  {"imageDigest": }\n]}\n');
+
+    const run = runPreview(documentedPolicy('image-count'), images, '--output', 'json');
+
+    expectOneLineError(
+      run,
+      /images file .*images\.json is not valid JSON at line 2, column 19: value expected/,
+    );
+  });
+
   it('reports an images entry with a bad timestamp, naming the entry and field', () => {
     const document = multipleRulesRepository('iso');
     const third = document.imageDetails[2] ?? {};

@@ -171,6 +171,10 @@ describe('parseUtcTimestamp, the fast path for AWS CLI timestamps', () => {
       '2026-02-27 12:00:00Z',
       '2026-02-30T00:00:00Z',
       '2026-13-01T00:00:00Z',
+      // A character that is no digit in the time: read as -1 by the fast path before, and accepted.
+      '2026-02-27T1x:00:00Z',
+      '2026-02-27T12:0a:00Z',
+      '2026-02-27T12:00:/9Z',
       'yesterday',
     ]) {
       expect(parseUtcTimestamp(text)).toBeUndefined();
