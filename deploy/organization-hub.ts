@@ -1,5 +1,6 @@
 import type { OrganizationConfig } from '../shared/config/schema-organization';
 import type { IamStatement } from './iam/iam-statement';
+import { stateTableStatement } from './iam/state-table-iam';
 import {
   forwardingRoleNamePattern,
   MEMBER_ACCESS_FUNCTIONS,
@@ -323,6 +324,8 @@ export function applyOrganizationHub(
     statements.push(...organizationsReadStatements(settings));
   }
 
+  addHubScheduledWork(resources, naming);
+
   return memberStackTemplate({
     memberRoleName: settings.memberRoleName,
     ...(settings.organizationId === undefined ? {} : { organizationId: settings.organizationId }),
@@ -331,4 +334,118 @@ export function applyOrganizationHub(
     hubBusName: hubBusName(naming),
     functions,
   });
+}
+
+/**
+ * The functions whose scheduled work a hub fans out as one message per governed account × region
+ * (shared/events/target-message.ts): each gets its own target queue, read by a second event source on
+ * the same function (one target per invocation: a sweep or an audit of one account × region has the
+ * function's whole timeout), with a dead-letter queue and its depth alarm, and `TARGET_QUEUE_URL`.
+ */
+export const TARGET_QUEUE_FUNCTIONS = [
+  { key: 'tagImmutability', name: 'tag-immutability-targets', work: 'repository guard sweeps' },
+  { key: 'replicationAudit', name: 'replication-audit-targets', work: 'replication audits' },
+  { key: 'scanFindings', name: 'scan-findings-targets', work: 'vulnerability digests' },
+] as const;
+
+// After 3 receives a target message waits in the DLQ (as cleanup requests do); 14 days, SQS's longest.
+// https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html
+const TARGET_MAX_RECEIVES = 3;
+const RETENTION_SECONDS = 1_209_600;
+// Lambda's guidance for an SQS event source: a visibility timeout of at least six times the function's.
+// https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html
+const VISIBILITY_PER_TIMEOUT = 6;
+
+function addHubScheduledWork(resources: Record<string, CloudFormationResource>, naming: HubNaming): void {
+  const depthAlarm = Object.values(resources).find(
+    (resource) =>
+      resource.Type === 'AWS::CloudWatch::Alarm' &&
+      propertiesOf(resource).MetricName === 'ApproximateNumberOfMessagesVisible',
+  );
+  for (const { key, name, work } of TARGET_QUEUE_FUNCTIONS) {
+    const Key = `${key.charAt(0).toUpperCase()}${key.slice(1)}`;
+    const queueId = `${Key}TargetQueue`;
+    const deadLetterId = `${Key}TargetDeadLetterQueue`;
+    const fn = propertiesOf(resources[functionLogicalId(key)]);
+    const timeout = typeof fn.Timeout === 'number' ? fn.Timeout : 900;
+    resources[deadLetterId] = {
+      Type: 'AWS::SQS::Queue',
+      Properties: {
+        QueueName: `${naming.service}-${naming.stage}-${name}-dlq`,
+        SqsManagedSseEnabled: true,
+        MessageRetentionPeriod: RETENTION_SECONDS,
+      },
+    };
+    resources[queueId] = {
+      Type: 'AWS::SQS::Queue',
+      Properties: {
+        QueueName: `${naming.service}-${naming.stage}-${name}`,
+        SqsManagedSseEnabled: true,
+        VisibilityTimeout: VISIBILITY_PER_TIMEOUT * timeout,
+        MessageRetentionPeriod: RETENTION_SECONDS,
+        RedrivePolicy: {
+          deadLetterTargetArn: { 'Fn::GetAtt': [deadLetterId, 'Arn'] },
+          maxReceiveCount: TARGET_MAX_RECEIVES,
+        },
+      },
+    };
+    resources[`${Key}EventSourceMappingSQS${queueId}`] = {
+      Type: 'AWS::Lambda::EventSourceMapping',
+      DependsOn: roleLogicalId(key),
+      Properties: {
+        BatchSize: 1,
+        EventSourceArn: { 'Fn::GetAtt': [queueId, 'Arn'] },
+        FunctionName: { 'Fn::GetAtt': [functionLogicalId(key), 'Arn'] },
+        Enabled: true,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        // Bounds the ECR calls per second the fan-out makes across accounts.
+        ScalingConfig: { MaximumConcurrency: 5 },
+      },
+    };
+    environmentOf(fn).TARGET_QUEUE_URL = { Ref: queueId };
+    policyStatementsOf(resources, key).push(
+      { Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [{ 'Fn::GetAtt': [queueId, 'Arn'] }] },
+      {
+        Effect: 'Allow',
+        Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+        Resource: [{ 'Fn::GetAtt': [queueId, 'Arn'] }],
+      },
+    );
+    if (depthAlarm !== undefined) {
+      resources[`${deadLetterId}DepthAlarm`] = {
+        Type: 'AWS::CloudWatch::Alarm',
+        Properties: {
+          ...structuredClone(propertiesOf(depthAlarm)),
+          AlarmName: `${naming.service}-${naming.stage}-${name}-dlq-not-empty`,
+          AlarmDescription: `${name}-dlq: ${work} of one governed account × region that failed ${TARGET_MAX_RECEIVES} times: read the error in ${key} logs, fix, then redrive`,
+          Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [deadLetterId, 'QueueName'] } }],
+        },
+      };
+    }
+  }
+
+  // cleanupScheduler of a hub reports unreachable accounts itself, once per run: the ecr-warden bus
+  // and its run-once records in the state table, as the worker has them.
+  const worker = propertiesOf(resources[functionLogicalId('cleanupWorker')]);
+  const scheduler = propertiesOf(resources[functionLogicalId('cleanupScheduler')]);
+  const workerVariables = environmentOf(worker);
+  const schedulerVariables = environmentOf(scheduler);
+  schedulerVariables.EVENT_BUS_NAME = workerVariables.EVENT_BUS_NAME;
+  schedulerVariables.STATE_TABLE_NAME = workerVariables.STATE_TABLE_NAME;
+  policyStatementsOf(resources, 'cleanupScheduler').push(
+    {
+      Effect: 'Allow',
+      Action: ['events:PutEvents'],
+      Resource: [{ 'Fn::GetAtt': ['GovernanceEventBus', 'Arn'] }],
+    },
+    stateTableStatement('cleanupScheduler', ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem']),
+  );
+}
+
+/** A compiled function's `Environment.Variables`, created when it has none. */
+function environmentOf(properties: Record<string, unknown>): Record<string, unknown> {
+  if (!isRecord(properties.Environment)) properties.Environment = { Variables: {} };
+  const environment = properties.Environment as Record<string, unknown>;
+  if (!isRecord(environment.Variables)) environment.Variables = {};
+  return environment.Variables as Record<string, unknown>;
 }

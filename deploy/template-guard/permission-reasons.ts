@@ -27,6 +27,14 @@ const BY_FUNCTION: Readonly<Record<string, Reasons>> = {
   cleanupScheduler: {
     'ecr:DescribeRepositories': 'list the registry to find the repositories a cleanup rule covers',
     'sqs:SendMessage': 'queue one cleanup request per repository',
+    // An Organizations hub only (deploy/organization-hub.ts): Account Unreachable, once per run.
+    'events:PutEvents':
+      'publish Account Unreachable for a governed account it cannot reach (Organizations hub)',
+    'dynamodb:GetItem':
+      'report an unreachable account once per run: read its run-once record (Organizations hub)',
+    'dynamodb:PutItem':
+      'report an unreachable account once per run: write its run-once record (Organizations hub)',
+    'dynamodb:DeleteItem': 'release a run-once record whose event could not be published (Organizations hub)',
   },
   cleanupWorker: {
     'ecr:DescribeImages': 'inventory of a covered repository (every storage class)',
