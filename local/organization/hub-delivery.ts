@@ -64,3 +64,18 @@ function assertEnvelope(event: object): asserts event is EventEnvelope {
     throw new MalformedMemberEventError(`not an EventBridge event: bad or missing ${problems.join(', ')}`);
   }
 }
+
+/**
+ * The event as the hub bus hands it to the detectors, when a member stack's forwarding rule carries it;
+ * an Error when none would (the member stack forwards nothing like it, so the hub would never see it).
+ * For the local mode's member events: the demo and the tests deliver them through the same patterns
+ * the member template deploys.
+ */
+export function forwardedToHub<Event extends object>(event: Event): Event {
+  const delivered = deliverMemberEvent(event);
+  if (delivered === undefined) {
+    const { id, 'detail-type': detailType } = event as { id?: unknown; 'detail-type'?: unknown };
+    throw new Error(`no member forwarding rule matches ${String(detailType)} event ${String(id)}`);
+  }
+  return delivered.event;
+}

@@ -4,6 +4,7 @@ import type { GovernanceDetail } from '../../../shared/events/governance';
 import { auditReplication } from '../../../shared/replication/audit-replication';
 import { describeDrift, labelImages } from '../../../shared/replication/audit-report';
 import type { AuditResult, ReplicaComparison } from '../../../shared/replication/replication-model';
+import { forwardedToHub } from '../../organization/hub-delivery';
 import type { SampleDocument } from '../../registry-sim';
 import { imageManifest } from '../../registry-sim/data/manifests';
 import { demoEvent, demoLambdaContext, scheduledEvent } from '../lambda-invocation';
@@ -415,23 +416,26 @@ function plantMemberReplication(world: DemoWorld): string {
 
 /** The FAILED replication of payments/settlement v1.4.0, as payments-prod's rule forwards it. */
 function memberFailedReplicationEvent(world: DemoWorld, digest: string) {
-  return demoEvent(
-    { account: MEMBER_ACCOUNT, region: DESTINATION },
-    {
-      id: 'demo-member-replication-failed',
-      detailType: 'ECR Replication Action',
-      source: 'aws.ecr',
-      time: new Date(world.asOf.getTime() - 2 * 3_600_000 + 9_000).toISOString(),
-      detail: {
-        result: 'FAILED',
-        'repository-name': MEMBER_REPOSITORY,
-        'image-digest': digest,
-        'image-tag': 'v1.4.0',
-        'source-account': MEMBER_ACCOUNT,
-        'source-region': world.region,
-        'action-type': 'REPLICATE',
+  // As payments-prod's member stack forwards it to the hub bus (its forwarding rules' patterns).
+  return forwardedToHub(
+    demoEvent(
+      { account: MEMBER_ACCOUNT, region: DESTINATION },
+      {
+        id: 'demo-member-replication-failed',
+        detailType: 'ECR Replication Action',
+        source: 'aws.ecr',
+        time: new Date(world.asOf.getTime() - 2 * 3_600_000 + 9_000).toISOString(),
+        detail: {
+          result: 'FAILED',
+          'repository-name': MEMBER_REPOSITORY,
+          'image-digest': digest,
+          'image-tag': 'v1.4.0',
+          'source-account': MEMBER_ACCOUNT,
+          'source-region': world.region,
+          'action-type': 'REPLICATE',
+        },
       },
-    },
+    ),
   );
 }
 

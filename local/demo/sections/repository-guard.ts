@@ -1,5 +1,6 @@
 import type { Context } from 'aws-lambda';
 import type { GovernanceDetail } from '../../../shared/events/governance';
+import { forwardedToHub } from '../../organization/hub-delivery';
 import type { PlantedSituation } from '../../registry-sim';
 import { demoEvent, demoLambdaContext, scheduledEvent } from '../lambda-invocation';
 import { MEMBER_ACCOUNT, plantGovernedMemberRepository, UNREACHABLE_ACCOUNT } from '../organization-world';
@@ -95,20 +96,23 @@ async function runSection(
   // payments/ledger-events, compliant but for the MUTABLE the record reports: exactly one drift there.
   plantGovernedMemberRepository(world, MEMBER_REPOSITORY, { imageTagMutability: 'MUTABLE' });
   const member = { account: MEMBER_ACCOUNT, region: world.region };
+  // As payments-prod's member stack forwards it to the hub bus (its forwarding rules' patterns).
   const memberSwitch = await invoke(
-    cloudTrailEvent(
-      world,
-      'demo-ct-member',
-      {
-        eventName: 'PutImageTagMutability',
-        userIdentity: {
-          type: 'IAMUser',
-          arn: `arn:aws:iam::${MEMBER_ACCOUNT}:user/asmith`,
-          userName: 'asmith',
+    forwardedToHub(
+      cloudTrailEvent(
+        world,
+        'demo-ct-member',
+        {
+          eventName: 'PutImageTagMutability',
+          userIdentity: {
+            type: 'IAMUser',
+            arn: `arn:aws:iam::${MEMBER_ACCOUNT}:user/asmith`,
+            userName: 'asmith',
+          },
+          requestParameters: { repositoryName: MEMBER_REPOSITORY, imageTagMutability: 'MUTABLE' },
         },
-        requestParameters: { repositoryName: MEMBER_REPOSITORY, imageTagMutability: 'MUTABLE' },
-      },
-      member,
+        member,
+      ),
     ),
   );
   // A forged record: an account outside the organization. Refused before anything is read.

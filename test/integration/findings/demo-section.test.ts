@@ -93,18 +93,33 @@ it('alerts each planted scan situation once, in the hub and in payments-prod, an
   expect(result.unreachableCounted).toBe(1);
 });
 
-it("routes payments-prod's alert and digest to the payments route and Account Unreachable to the catch-all", () => {
+it('routes every event about payments-prod to the payments route (cleanup, alert, digest, replication, drift) and Account Unreachable to the catch-all', () => {
   const notifications = section('Slack notifications (delivered to the local Slack receiver)');
   const texts = (channel: string) =>
     notifications.result.messages
       .filter((m: { path: string }) => m.path.includes(`/B0${channel}/`))
       .map((m: { body: { text: string } }) => m.body.text);
   expect(notifications.result.failed).toBe(0);
+  // The member account's events, each from the detector its member stack forwarded it to (or that
+  // swept it), in the order the sections published them; nothing of another account.
   expect(texts('PAYMENTS')).toEqual([
+    expect.stringMatching(
+      /^INFO Cleanup Report \(payments-prod, us-east-1\): payments\/ledger: 2 image\(s\) would be deleted/,
+    ),
+    expect.stringMatching(
+      /^INFO Cleanup Report \(payments-prod, us-east-1\): web\/storefront: 2 image\(s\) would be deleted/,
+    ),
     expect.stringMatching(
       /^CRITICAL Vulnerability Alert \(payments-prod, us-east-1\): 2 vulnerabilities in payments\/api:2026\.11\.3/,
     ),
     expect.stringMatching(/^CRITICAL Vulnerability Digest \(payments-prod, us-east-1\): /),
+    expect.stringMatching(/^CRITICAL Replication Audit Report \(payments-prod, us-east-1\): /),
+    expect.stringMatching(
+      /^CRITICAL Replication Failure \(payments-prod, us-west-2\): payments\/settlement: replication of v1\.4\.0 .*KMS_KEY_NOT_FOUND/,
+    ),
+    expect.stringMatching(
+      /^WARNING Repository Settings Drift \(payments-prod, us-east-1\): payments\/ledger-events: tag immutability: MUTABLE/,
+    ),
   ]);
   // The digest's report (other sections add their own Account Unreachable reports, routed the same way).
   const digestReports = (text: string) => text.includes('Account Unreachable') && text.includes('digest');

@@ -7,6 +7,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { InstalledSimulator, RegistrySimulator } from '../../../local/registry-sim';
+import { forwardedToHub } from '../../../local/organization/hub-delivery';
 import { imageManifest } from '../../../local/registry-sim/data/manifests';
 import { createStateStore } from '../../../shared/aws/state-store';
 import { EnvelopeMismatchError } from '../../../shared/events/envelope-agreement';
@@ -151,7 +152,8 @@ describe('tagImmutability as an Organizations hub', () => {
       return event;
     };
 
-    await handler(push(MEMBER, memberPush.image.digest), context);
+    // Delivered as the member stack's forwarding rule (ImagePushes) hands it to the hub bus.
+    await handler(forwardedToHub(push(MEMBER, memberPush.image.digest)), context);
 
     // The hub's own ledger keeps the keys written before issue 15; the member's name its location.
     const store = createStateStore({ tableName: table.tableName });
