@@ -6,8 +6,8 @@ import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from 
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { InstalledSimulator, RegistrySimulator } from '../../../local/registry-sim';
 import { forwardedToHub } from '../../../local/organization/hub-delivery';
+import type { InstalledSimulator, RegistrySimulator } from '../../../local/registry-sim';
 import { imageManifest } from '../../../local/registry-sim/data/manifests';
 import { createStateStore } from '../../../shared/aws/state-store';
 import { EnvelopeMismatchError } from '../../../shared/events/envelope-agreement';
