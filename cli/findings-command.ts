@@ -18,6 +18,7 @@ import {
 } from '../shared/findings/scanning-policy';
 import { THRESHOLD_SEVERITIES, type ThresholdSeverity } from '../shared/findings/severity';
 import { sortByUrgency } from '../shared/findings/vulnerability-alert';
+import type { GovernedAccount } from '../shared/organization/governed-accounts';
 import { CliError, EXIT_INVALID } from './errors';
 import { readJsonFile } from './input';
 import {
@@ -119,11 +120,13 @@ export async function runFindingsGate(
   deps: FindingsCommandDependencies = {},
 ): Promise<void> {
   const config = loadConfig(options.config);
-  const policy = createScanningPolicy(config.scanning);
   const now = parseNow(options.now);
   const waitSeconds = parseWait(options.wait);
   let result: ImageScanResult;
   let repositoryName: string;
+  // The account whose registry holds the image, when known: --account or the image's registry (live),
+  // the saved output's registryId (a findings file).
+  let imageAccount: string | undefined;
   if (options.findings !== undefined) {
     if (options.image !== undefined)
       throw new CliError('give either --image (live) or --findings FILE, not both');
@@ -131,6 +134,7 @@ export async function runFindingsGate(
     refuseMemberWithSnapshot({ ...options, snapshot: options.findings });
     repositoryName = options.repository;
     result = readSavedFindings(options.findings, options.repository);
+    imageAccount = result.image.registryId;
   } else {
     if (options.image === undefined) {
       throw new CliError(
@@ -149,12 +153,14 @@ export async function runFindingsGate(
         `--image names registry ${reference.registryId}, but --account/--role read account ${target.account}`,
       );
     }
+    imageAccount = target?.account ?? reference.registryId;
     const region = options.region ?? reference.region;
     const credentials = await memberCredentials({ ...options, region }, deps);
     const waited = await pollScan(reference, waitSeconds, { region, credentials }, deps);
     if (waited.kind === 'undecided') return undecided(waited.reason, options, write);
     result = waited.result;
   }
+  const policy = createScanningPolicy(config.scanning, gateAccount(config, imageAccount));
   const failOn =
     options.failOn === undefined ? policy.minSeverityFor(repositoryName) : parseFailOn(options.failOn);
   const gate = decideDeployGate({ result, failOn, policy, now });
@@ -512,4 +518,19 @@ function gateJson(result: ImageScanResult, gate: GateResult) {
     suppressed: gate.suppressed.map(item),
     belowThreshold: gate.belowThreshold,
   };
+}
+
+/**
+ * The governed account the gate decides for, under an Organizations hub's config: thresholds and
+ * suppressions whose `accounts` does not cover it do not apply, as in scanFindings. By id or alias only:
+ * the gate runs in pipelines that cannot list Organizations, so an entry scoped by OU does not apply
+ * here (a suppression so scoped never waives a finding at the gate). Without `organization`, or when
+ * the account is unknown (a findings file without --account), every entry applies, as before.
+ */
+function gateAccount(
+  config: { organization?: { accountAliases: Record<string, string> } | undefined },
+  accountId: string | undefined,
+): GovernedAccount | undefined {
+  if (config.organization === undefined || accountId === undefined) return undefined;
+  return { id: accountId, alias: config.organization.accountAliases[accountId], parents: [] };
 }

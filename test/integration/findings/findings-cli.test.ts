@@ -215,3 +215,46 @@ describe('ecr-warden findings report --findings FILE', () => {
     expect(report.findings[2].packages[0].fixedInVersion).toBeUndefined();
   });
 });
+
+describe('ecr-warden findings gate under an Organizations hub config', () => {
+  // The saved output's registryId is 123456789012: the gate decides for that account.
+  const hubConfig = (suppressionAccounts: string) =>
+    writeConfig(`organization:
+  accounts: ["123456789012", "333333333333"]
+  regions: [us-east-1]
+  accountAliases: { "123456789012": demo-hub }
+scanning:
+  suppressions:
+    - vulnerability: CVE-2026-31337
+      repositories: ["team-a/**"]
+      accounts: ${suppressionAccounts}
+      reason: patched in the base image on Monday
+      owner: security@example.com
+      expires: 2026-07-01
+`);
+  const gate = (config: string) =>
+    gateApi(
+      fixture('describe-image-scan-findings-enhanced'),
+      '--fail-on',
+      'critical',
+      '--config',
+      config,
+      '--now',
+      '2026-06-02T00:00:00Z',
+    );
+
+  it("applies a suppression scoped to the image's account, by id or by alias", () => {
+    for (const accounts of ['["123456789012"]', '[demo-hub]']) {
+      const run = gate(hubConfig(accounts));
+      expect(run.stdout).toMatch(/^PASS: team-a\/api:latest: no unsuppressed finding at or above CRITICAL/);
+      expect(run.status).toBe(0);
+    }
+  });
+
+  it('does not let a suppression scoped to another account waive the finding', () => {
+    const run = gate(hubConfig('["333333333333"]'));
+
+    expect(run.status).toBe(1);
+    expect(run.stdout).toMatch(/^BLOCKED: team-a\/api:latest: 1 finding at or above CRITICAL/);
+  });
+});
