@@ -98,6 +98,17 @@ export const MEMBER_ACCOUNT_SERVICES = [
   'inspector2',
 ] as const;
 
+/**
+ * Own-account actions a member-access function never calls in a member account, so that the member
+ * role never holds them. The worker reads the Kubernetes clusters of `cleanup.protect` (named by the
+ * hub's config, in the hub's account or a workload account through its reader role) with its own role's
+ * EKS access entries; a member account's in-use picture is its ECS and Lambda (and Batch, App Runner,
+ * Inspector when configured: shared/inuse/in-use-sources.ts governedPlaceSources), never its clusters.
+ */
+export const HUB_ONLY_ACTIONS: Readonly<Partial<Record<MemberAccessFunction, readonly string[]>>> = {
+  cleanupWorker: ['eks:ListClusters', 'eks:DescribeCluster'],
+};
+
 export const MEMBER_ACCOUNT_ACTIONS: Readonly<Record<MemberAccessFunction, readonly string[]>> = {
   cleanupScheduler: ['ecr:DescribeRepositories'],
   cleanupWorker: [
@@ -121,8 +132,6 @@ export const MEMBER_ACCOUNT_ACTIONS: Readonly<Record<MemberAccessFunction, reado
     'lambda:GetFunction',
     'lambda:ListVersionsByFunction',
     'lambda:ListAliases',
-    'eks:ListClusters',
-    'eks:DescribeCluster',
     'batch:DescribeJobDefinitions',
     'apprunner:ListServices',
     'apprunner:DescribeService',

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  HUB_ONLY_ACTIONS,
   MEMBER_ACCESS_FUNCTIONS,
   MEMBER_ACCOUNT_ACTIONS,
   MEMBER_ACCOUNT_SERVICES,
@@ -206,20 +207,22 @@ describe('with organization, accounts listed', () => {
     );
   });
 
-  it('with every in-use source turned on, the member template still passes (the hub-account cluster ARN left out)', () => {
+  it('with every in-use source turned on, the member template still passes, and holds no EKS action (clusters are read from the hub)', () => {
     const variant = withOrganization(LISTED_ACCOUNTS, withEveryInUseSource(template));
     const guard = guardMemberTemplate(variant.member, variant.hub, naming, {
       organizationId: 'o-a1b2c3d4e5',
     });
     expect(guard.failures).toEqual([]);
-    expect(JSON.stringify(variant.member)).toContain('eks:DescribeCluster');
+    expect(JSON.stringify(variant.member)).toContain('batch:DescribeJobDefinitions');
+    expect(JSON.stringify(variant.member)).not.toContain('eks:');
     expect(JSON.stringify(variant.member)).not.toContain('123456789012');
   });
 });
 
 // A read or write a function adds in its own account (ECR, ECS, Lambda, EKS, Batch, App Runner,
 // Inspector) is one it needs in member accounts too: it must be on its MEMBER_ACCOUNT_ACTIONS line, or the
-// member role would lack it and the function fail there.
+// member role would lack it and the function fail there; or on its HUB_ONLY_ACTIONS line, which says
+// why it is never called there (and the member role must then not hold it).
 test.each([
   ['the committed config', template],
   ['every in-use source', withEveryInUseSource(template)],
@@ -230,12 +233,17 @@ test.each([
       const own = actionsOf(t, key).filter((action) =>
         (MEMBER_ACCOUNT_SERVICES as readonly string[]).includes(action.split(':')[0] ?? ''),
       );
-      expect({ key, missing: own.filter((action) => !MEMBER_ACCOUNT_ACTIONS[key].includes(action)) }).toEqual(
-        {
-          key,
-          missing: [],
-        },
-      );
+      const hubOnly = HUB_ONLY_ACTIONS[key] ?? [];
+      expect(hubOnly.filter((action) => MEMBER_ACCOUNT_ACTIONS[key].includes(action))).toEqual([]);
+      expect({
+        key,
+        missing: own.filter(
+          (action) => !MEMBER_ACCOUNT_ACTIONS[key].includes(action) && !hubOnly.includes(action),
+        ),
+      }).toEqual({
+        key,
+        missing: [],
+      });
     }
   },
 );
