@@ -1,6 +1,7 @@
 import type { STSClient } from '@aws-sdk/client-sts';
 import {
   type AwsCredentialIdentityProvider,
+  createPlaceClientCache,
   createWorkloadAccountCredentials,
   partitionOfRegion,
   WorkloadRoleNotAssumableError,
@@ -66,7 +67,6 @@ export function createMemberAccountAccess(settings: MemberAccountAccessSettings)
     ...(settings.sts === undefined ? {} : { sts: settings.sts }),
     ...(settings.now === undefined ? {} : { now: settings.now }),
   });
-  const clients = new Map<unknown, Map<string, unknown>>();
   const isHub = (account: string) => account === settings.hubAccount;
 
   const clientConfig = (account: string, region: string): MemberClientConfig => ({
@@ -80,24 +80,7 @@ export function createMemberAccountAccess(settings: MemberAccountAccessSettings)
     hubAccount: settings.hubAccount,
     roleArn: (account) => sessions.roleArn(account),
     clientConfig,
-    client<Client>(
-      Ctor: new (config: MemberClientConfig) => Client,
-      account: string,
-      region: string,
-    ): Client {
-      let byPlace = clients.get(Ctor);
-      if (byPlace === undefined) {
-        byPlace = new Map();
-        clients.set(Ctor, byPlace);
-      }
-      const key = `${account}/${region}`;
-      let client = byPlace.get(key) as Client | undefined;
-      if (client === undefined) {
-        client = new Ctor(clientConfig(account, region));
-        byPlace.set(key, client);
-      }
-      return client;
-    },
+    client: createPlaceClientCache(clientConfig),
     async check(account) {
       if (isHub(account)) return;
       try {

@@ -284,28 +284,34 @@ export interface WorkloadClientConfig {
  * clients its config uses.
  */
 export function createWorkloadClients(credentials: WorkloadAccountCredentials) {
+  const config = (account: string, region: string): WorkloadClientConfig => ({
+    region,
+    credentials: credentials.providerFor(account),
+    retryMode: 'adaptive',
+    maxAttempts: 8,
+  });
+  return { config, client: createPlaceClientCache(config) };
+}
+
+/**
+ * One SDK client per client class, account and region, built with `configFor` the first time it is
+ * asked for and reused after: the workload accounts' clients here, the member accounts' in
+ * ./member-account-access.ts.
+ */
+export function createPlaceClientCache<Config>(configFor: (account: string, region: string) => Config) {
   const clients = new Map<unknown, Map<string, unknown>>();
-  return {
-    config(account: string, region: string): WorkloadClientConfig {
-      return { region, credentials: credentials.providerFor(account), retryMode: 'adaptive', maxAttempts: 8 };
-    },
-    client<Client>(
-      Ctor: new (config: WorkloadClientConfig) => Client,
-      account: string,
-      region: string,
-    ): Client {
-      let byPlace = clients.get(Ctor);
-      if (byPlace === undefined) {
-        byPlace = new Map();
-        clients.set(Ctor, byPlace);
-      }
-      const key = `${account}/${region}`;
-      let client = byPlace.get(key) as Client | undefined;
-      if (client === undefined) {
-        client = new Ctor(this.config(account, region));
-        byPlace.set(key, client);
-      }
-      return client;
-    },
+  return <Client>(Ctor: new (config: Config) => Client, account: string, region: string): Client => {
+    let byPlace = clients.get(Ctor);
+    if (byPlace === undefined) {
+      byPlace = new Map();
+      clients.set(Ctor, byPlace);
+    }
+    const key = `${account}/${region}`;
+    let client = byPlace.get(key) as Client | undefined;
+    if (client === undefined) {
+      client = new Ctor(configFor(account, region));
+      byPlace.set(key, client);
+    }
+    return client;
   };
 }
